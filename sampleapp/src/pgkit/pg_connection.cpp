@@ -1,0 +1,156 @@
+#include "pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <QStringList>
+
+#include <vector>
+
+namespace pgkit {
+
+void PgResultDeleter::operator()(pg_result *r) const
+{
+    PQclear(r);
+}
+
+void PgConnDeleter::operator()(pg_conn *c) const
+{
+    PQfinish(c);
+}
+
+namespace {
+struct ConninfoOptionsDeleter
+{
+    void operator()(PQconninfoOption *o) const { PQconninfoFree(o); }
+};
+using ConninfoOptionsPtr = std::unique_ptr<PQconninfoOption, ConninfoOptionsDeleter>;
+
+ConninfoOptionsPtr parse(const QByteArray &conninfo, QString *error)
+{
+    char *err = nullptr;
+    ConninfoOptionsPtr opts(PQconninfoParse(conninfo.constData(), &err));
+    if (!opts) {
+        if (error) {
+            // libpq's parse errors quote the offending syntax, not parameter values.
+            *error = err ? QString::fromUtf8(err).trimmed() : QStringLiteral("cannot parse connection string");
+        }
+        PQfreemem(err);
+    }
+    return opts;
+}
+} // namespace
+
+QString redactConninfo(const QByteArray &conninfo)
+{
+    QString error;
+    auto opts = parse(conninfo, &error);
+    if (!opts) {
+        return QStringLiteral("<invalid connection string: %1>").arg(error);
+    }
+    QStringList parts;
+    for (auto *o = opts.get(); o->keyword; ++o) {
+        if (!o->val || !*o->val) {
+            continue;
+        }
+        const auto key = QString::fromUtf8(o->keyword);
+        const bool secret = key == u"password" || key == u"sslpassword";
+        parts << key + u'=' + (secret ? QStringLiteral("****") : QString::fromUtf8(o->val));
+    }
+    return parts.join(u' ');
+}
+
+bool validateConninfo(const QByteArray &conninfo, QString *error)
+{
+    if (conninfo.trimmed().isEmpty()) {
+        if (error) {
+            *error = QStringLiteral("empty connection string");
+        }
+        return false;
+    }
+    return parse(conninfo, error) != nullptr;
+}
+
+PgConnPtr openConnection(const QByteArray &conninfo, const QByteArray &databaseOverride, int connectTimeoutSeconds)
+{
+    // expand_dbname=1: the first "dbname" value is a full conninfo; later keywords override it.
+    std::vector<const char *> keys{"dbname"};
+    std::vector<const char *> values{conninfo.constData()};
+    const QByteArray timeout = QByteArray::number(connectTimeoutSeconds);
+    if (!conninfo.contains("connect_timeout")) {
+        keys.push_back("connect_timeout");
+        values.push_back(timeout.constData());
+    }
+    if (!databaseOverride.isEmpty()) {
+        keys.push_back("dbname");
+        values.push_back(databaseOverride.constData());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    return PgConnPtr(PQconnectdbParams(keys.data(), values.data(), 1));
+}
+
+QString sqlState(const pg_result *result)
+{
+    if (!result) {
+        return {};
+    }
+    const char *s = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    return s ? QString::fromLatin1(s) : QString();
+}
+
+QString errorMessage(const pg_conn *conn, const pg_result *result)
+{
+    if (result) {
+        const char *primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+        if (primary && *primary) {
+            return QString::fromUtf8(primary);
+        }
+        const char *whole = PQresultErrorMessage(result);
+        if (whole && *whole) {
+            return QString::fromUtf8(whole).trimmed();
+        }
+    }
+    if (conn) {
+        return QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+    }
+    return QStringLiteral("no connection");
+}
+
+Dialect detectDialect(pg_conn *conn, QString *versionText)
+{
+    PgResultPtr r(PQexec(conn, "SELECT version()"));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) < 1) {
+        return Dialect::Unknown;
+    }
+    const QString v = QString::fromUtf8(PQgetvalue(r.get(), 0, 0));
+    if (versionText) {
+        *versionText = v;
+    }
+    if (v.contains(u"CockroachDB", Qt::CaseInsensitive)) {
+        return Dialect::CockroachDB;
+    }
+    if (v.startsWith(u"PostgreSQL")) {
+        return Dialect::PostgreSQL;
+    }
+    return Dialect::Unknown;
+}
+
+QString dialectName(Dialect d)
+{
+    switch (d) {
+    case Dialect::PostgreSQL:
+        return QStringLiteral("postgresql");
+    case Dialect::CockroachDB:
+        return QStringLiteral("cockroachdb");
+    case Dialect::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+bool isTransientSqlState(const QString &state)
+{
+    return state == u"40001" || state == u"40003" || state == u"57P01" || state.startsWith(u"08");
+}
+
+} // namespace pgkit

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+
+struct pg_conn;
+struct pg_result;
+
+namespace pgkit {
+
+// Owning handles for libpq objects.
+struct PgResultDeleter
+{
+    void operator()(pg_result *r) const;
+};
+using PgResultPtr = std::unique_ptr<pg_result, PgResultDeleter>;
+
+struct PgConnDeleter
+{
+    void operator()(pg_conn *c) const;
+};
+using PgConnPtr = std::unique_ptr<pg_conn, PgConnDeleter>;
+
+// A libpq URL or key=value conninfo rendered for logs: every parameter but the password, which
+// shows as ****. Returns a readable error text if the conninfo does not parse.
+QString redactConninfo(const QByteArray &conninfo);
+
+// Parses the conninfo; on failure returns false and sets *error (never containing the password).
+bool validateConninfo(const QByteArray &conninfo, QString *error);
+
+// Opens a blocking connection. `databaseOverride`, if non-empty, replaces the dbname of the
+// conninfo (used by the @database directive). `connectTimeoutSeconds` applies unless the conninfo
+// sets connect_timeout itself. Never returns null; check PQstatus().
+PgConnPtr openConnection(const QByteArray &conninfo, const QByteArray &databaseOverride = {}, int connectTimeoutSeconds = 5);
+
+// The SQLSTATE of a failed result ("" if none), and its primary message.
+QString sqlState(const pg_result *result);
+QString errorMessage(const pg_conn *conn, const pg_result *result);
+
+enum class Dialect { Unknown, PostgreSQL, CockroachDB };
+// Detects the server from `SELECT version()`.
+Dialect detectDialect(pg_conn *conn, QString *versionText = nullptr);
+QString dialectName(Dialect d);
+
+// SQLSTATEs worth retrying: serialization failure 40001, statement completion unknown 40003,
+// connection exceptions (class 08) and admin shutdown 57P01.
+bool isTransientSqlState(const QString &state);
+
+} // namespace pgkit

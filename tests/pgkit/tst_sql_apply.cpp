@@ -1,0 +1,135 @@
+#include "pgkit/sql_apply.h"
+#include "test_env.h"
+
+#include <libpq-fe.h>
+
+#include <QTest>
+
+using namespace pgkit;
+
+class TestSqlApply : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void portableFilesAreIdempotent();
+    void seedIsLargeAndIndexed();
+    void readerIsReadOnly();
+    void stopsAtFirstError();
+    void refusesCockroachOnlyOnPostgres();
+    void reportsConnectionFailureWithoutPassword();
+    void setsPassword();
+
+private:
+    static QString scalar(const QByteArray &conninfo, const char *sql)
+    {
+        PgConnPtr c = openConnection(conninfo);
+        PgResultPtr r(PQexec(c.get(), sql));
+        return PQresultStatus(r.get()) == PGRES_TUPLES_OK ? QString::fromUtf8(PQgetvalue(r.get(), 0, 0)) : QString();
+    }
+};
+
+void TestSqlApply::portableFilesAreIdempotent()
+{
+    // The fixture applied both files once already; apply them twice more.
+    const QByteArray admin = testenv::pgConninfo(QStringLiteral("postgres"), QStringLiteral("postgres"));
+    for (int round = 0; round < 2; ++round) {
+        for (const char *f : {"/sql/00-bootstrap.sql", "/sql/10-phase1-reader-user.sql"}) {
+            const auto script = SqlScript::load(testenv::sourceDir() + QLatin1String(f));
+            int tolerated = 0;
+            const auto r = applyScript(script, admin, [&](const ApplyProgress &p) { tolerated += p.tolerated; });
+            QVERIFY2(r.ok, qPrintable(QStringLiteral("%1 round %2: %3 (%4) at line %5")
+                                          .arg(QLatin1String(f))
+                                          .arg(round)
+                                          .arg(r.message, r.sqlState)
+                                          .arg(r.failedLine)));
+            QCOMPARE(r.applied, r.total);
+            QVERIFY(tolerated > 0); // CREATE ROLE / DATABASE were already there
+            QCOMPARE(r.dialect, Dialect::PostgreSQL);
+        }
+    }
+    QCOMPARE(scalar(testenv::pgConninfo(), "SELECT count(*) FROM search_terms"), u"60000"_qs);
+}
+
+void TestSqlApply::seedIsLargeAndIndexed()
+{
+    const QByteArray c = testenv::pgConninfo(QStringLiteral("app_reader"));
+    QVERIFY(scalar(c, "SELECT count(*) FROM search_terms").toInt() >= 50000);
+    PgConnPtr conn = openConnection(c);
+    PgResultPtr r(PQexec(conn.get(), "EXPLAIN SELECT term, popularity FROM search_terms WHERE term >= 'amber b' "
+                                     "AND term < 'amber c' ORDER BY term LIMIT 10"));
+    QCOMPARE(PQresultStatus(r.get()), PGRES_TUPLES_OK);
+    QString plan;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        plan += QString::fromUtf8(PQgetvalue(r.get(), i, 0)) + u'\n';
+    }
+    QVERIFY2(plan.contains(u"search_terms_term_idx"_qs), qPrintable(plan));
+    QVERIFY2(!plan.contains(u"Seq Scan"_qs), qPrintable(plan));
+}
+
+void TestSqlApply::readerIsReadOnly()
+{
+    PgConnPtr conn = openConnection(testenv::pgConninfo(QStringLiteral("app_reader")));
+    QCOMPARE(PQstatus(conn.get()), CONNECTION_OK);
+    for (const char *sql : {"INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) VALUES "
+                            "(gen_random_uuid(), 'x', 'x', 'x')",
+                            "UPDATE search_terms SET popularity = 0 WHERE id = 1", "DELETE FROM search_terms WHERE id = 1",
+                            "CREATE TABLE reader_was_here (id INT)"}) {
+        PgResultPtr r(PQexec(conn.get(), sql));
+        QCOMPARE(PQresultStatus(r.get()), PGRES_FATAL_ERROR);
+        QCOMPARE(sqlState(r.get()), u"42501"_qs); // insufficient_privilege
+    }
+    // And the writer can write (the split is permission, not luck).
+    PgConnPtr writer = openConnection(testenv::pgConninfo(QStringLiteral("app_writer")));
+    PgResultPtr w(PQexec(writer.get(), "BEGIN; INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) "
+                                       "VALUES (gen_random_uuid(), 'x', 'x', 'x'); ROLLBACK"));
+    QCOMPARE(PQresultStatus(w.get()), PGRES_COMMAND_OK);
+}
+
+void TestSqlApply::stopsAtFirstError()
+{
+    const auto script = SqlScript::parse(QStringLiteral("SELECT 1;\nSELECT no_such_column FROM search_terms;\nSELECT 3;"),
+                                         QStringLiteral("bad.sql"));
+    QList<int> seen;
+    const auto r = applyScript(script, testenv::pgConninfo(), [&](const ApplyProgress &p) { seen << p.index; });
+    QVERIFY(!r.ok);
+    QCOMPARE(seen, QList<int>{1});
+    QCOMPARE(r.applied, 1);
+    QCOMPARE(r.total, 3);
+    QCOMPARE(r.failedLine, 2);
+    QCOMPARE(r.sqlState, u"42703"_qs);
+    QVERIFY2(r.message.contains(u"no_such_column"_qs), qPrintable(r.message));
+    QVERIFY(r.failedStatement.startsWith(u"SELECT no_such_column"_qs));
+}
+
+void TestSqlApply::refusesCockroachOnlyOnPostgres()
+{
+    const auto script = SqlScript::parse(QStringLiteral("-- @dialect cockroachdb\n"
+                                                        "ALTER RANGE default CONFIGURE ZONE USING num_replicas = 3;"),
+                                         QStringLiteral("20-x.sql"));
+    const auto r = applyScript(script, testenv::pgConninfo());
+    QVERIFY(!r.ok);
+    QCOMPARE(r.applied, 0);
+    QVERIFY2(r.message.contains(u"CockroachDB-only"_qs) && r.message.contains(u"postgresql"_qs), qPrintable(r.message));
+}
+
+void TestSqlApply::reportsConnectionFailureWithoutPassword()
+{
+    const QByteArray bad = "host=127.0.0.1 port=1 user=postgres password=hunter2 dbname=x connect_timeout=2";
+    const auto r = applyScript(SqlScript::parse(QStringLiteral("SELECT 1")), bad);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.message.contains(u"cannot connect"_qs), qPrintable(r.message));
+    QVERIFY2(!r.message.contains(u"hunter2"_qs), qPrintable(r.message));
+    QVERIFY(redactConninfo(bad).contains(u"password=****"_qs));
+    QVERIFY(!redactConninfo("postgresql://u:hunter2@h:5/db").contains(u"hunter2"_qs));
+}
+
+void TestSqlApply::setsPassword()
+{
+    const QByteArray admin = testenv::pgConninfo();
+    const auto r = setRolePassword(admin, QStringLiteral("app_reader"), QByteArrayLiteral("it's \"secret\""));
+    QVERIFY2(r.ok, qPrintable(r.message));
+    QCOMPARE(scalar(admin, "SELECT rolpassword IS NOT NULL FROM pg_authid WHERE rolname = 'app_reader'"), u"t"_qs);
+}
+
+QTEST_GUILESS_MAIN(TestSqlApply)
+#include "tst_sql_apply.moc"
