@@ -16,13 +16,12 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Apply SQL files statement by statement; stops at the first error."));
+    parser.setApplicationDescription(
+        QStringLiteral("Apply SQL files statement by statement; stops at the first error."));
     parser.addHelpOption();
     QCommandLineOption urlOpt(QStringLiteral("url"),
-                              QStringLiteral("libpq URL or conninfo (default: environment variable SQLAPPLY_URL)."),
-                              QStringLiteral("url"));
-    QCommandLineOption passwordOpt(
-        QStringLiteral("password-from-env"),
+        QStringLiteral("libpq URL or conninfo (default: environment variable SQLAPPLY_URL)."), QStringLiteral("url"));
+    QCommandLineOption passwordOpt(QStringLiteral("password-from-env"),
         QStringLiteral("After the files: set ROLE's password from environment variable VAR (repeatable)."),
         QStringLiteral("ROLE=VAR"));
     QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Only print errors and the summary."));

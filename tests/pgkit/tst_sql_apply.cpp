@@ -37,11 +37,12 @@ void TestSqlApply::portableFilesAreIdempotent()
             const auto script = SqlScript::load(testenv::sourceDir() + QLatin1String(f));
             int tolerated = 0;
             const auto r = applyScript(script, admin, [&](const ApplyProgress &p) { tolerated += p.tolerated; });
-            QVERIFY2(r.ok, qPrintable(QStringLiteral("%1 round %2: %3 (%4) at line %5")
-                                          .arg(QLatin1String(f))
-                                          .arg(round)
-                                          .arg(r.message, r.sqlState)
-                                          .arg(r.failedLine)));
+            QVERIFY2(r.ok,
+                qPrintable(QStringLiteral("%1 round %2: %3 (%4) at line %5")
+                               .arg(QLatin1String(f))
+                               .arg(round)
+                               .arg(r.message, r.sqlState)
+                               .arg(r.failedLine)));
             QCOMPARE(r.applied, r.total);
             QVERIFY(tolerated > 0); // CREATE ROLE / DATABASE were already there
             QCOMPARE(r.dialect, Dialect::PostgreSQL);
@@ -55,8 +56,9 @@ void TestSqlApply::seedIsLargeAndIndexed()
     const QByteArray c = testenv::pgConninfo(QStringLiteral("app_reader"));
     QVERIFY(scalar(c, "SELECT count(*) FROM search_terms").toInt() >= 50000);
     PgConnPtr conn = openConnection(c);
-    PgResultPtr r(PQexec(conn.get(), "EXPLAIN SELECT term, popularity FROM search_terms WHERE term >= 'amber b' "
-                                     "AND term < 'amber c' ORDER BY term LIMIT 10"));
+    PgResultPtr r(PQexec(conn.get(),
+        "EXPLAIN SELECT term, popularity FROM search_terms WHERE term >= 'amber b' "
+        "AND term < 'amber c' ORDER BY term LIMIT 10"));
     QCOMPARE(PQresultStatus(r.get()), PGRES_TUPLES_OK);
     QString plan;
     for (int i = 0; i < PQntuples(r.get()); ++i) {
@@ -72,27 +74,28 @@ void TestSqlApply::readerIsReadOnly()
     QCOMPARE(PQstatus(conn.get()), CONNECTION_OK);
     for (const char *sql : {"INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) VALUES "
                             "(gen_random_uuid(), 'x', 'x', 'x')",
-                            "UPDATE search_terms SET popularity = 0 WHERE id = 1", "DELETE FROM search_terms WHERE id = 1",
-                            "CREATE TABLE reader_was_here (id INT)"}) {
+             "UPDATE search_terms SET popularity = 0 WHERE id = 1", "DELETE FROM search_terms WHERE id = 1",
+             "CREATE TABLE reader_was_here (id INT)"}) {
         PgResultPtr r(PQexec(conn.get(), sql));
         QCOMPARE(PQresultStatus(r.get()), PGRES_FATAL_ERROR);
         QCOMPARE(sqlState(r.get()), u"42501"_qs); // insufficient_privilege
     }
     // And the writer can write (the split is permission, not luck).
     PgConnPtr writer = openConnection(testenv::pgConninfo(QStringLiteral("app_writer")));
-    PgResultPtr w(PQexec(writer.get(), "BEGIN; INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) "
-                                       "VALUES (gen_random_uuid(), 'x', 'x', 'x'); ROLLBACK"));
+    PgResultPtr w(PQexec(writer.get(),
+        "BEGIN; INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) "
+        "VALUES (gen_random_uuid(), 'x', 'x', 'x'); ROLLBACK"));
     QCOMPARE(PQresultStatus(w.get()), PGRES_COMMAND_OK);
 }
 
 void TestSqlApply::stopsAtFirstError()
 {
-    const auto script = SqlScript::parse(QStringLiteral("SELECT 1;\nSELECT no_such_column FROM search_terms;\nSELECT 3;"),
-                                         QStringLiteral("bad.sql"));
+    const auto script = SqlScript::parse(
+        QStringLiteral("SELECT 1;\nSELECT no_such_column FROM search_terms;\nSELECT 3;"), QStringLiteral("bad.sql"));
     QList<int> seen;
     const auto r = applyScript(script, testenv::pgConninfo(), [&](const ApplyProgress &p) { seen << p.index; });
     QVERIFY(!r.ok);
-    QCOMPARE(seen, QList<int>{1});
+    QCOMPARE(seen, QList<int> {1});
     QCOMPARE(r.applied, 1);
     QCOMPARE(r.total, 3);
     QCOMPARE(r.failedLine, 2);
@@ -105,7 +108,7 @@ void TestSqlApply::refusesCockroachOnlyOnPostgres()
 {
     const auto script = SqlScript::parse(QStringLiteral("-- @dialect cockroachdb\n"
                                                         "ALTER RANGE default CONFIGURE ZONE USING num_replicas = 3;"),
-                                         QStringLiteral("20-x.sql"));
+        QStringLiteral("20-x.sql"));
     const auto r = applyScript(script, testenv::pgConninfo());
     QVERIFY(!r.ok);
     QCOMPARE(r.applied, 0);

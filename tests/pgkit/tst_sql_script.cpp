@@ -24,18 +24,18 @@ void TestSqlScript::splitsStatements_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QStringList>("statements");
-    QTest::addRow("two") << QStringLiteral("SELECT 1; SELECT 2;") << QStringList{u"SELECT 1"_qs, u"SELECT 2"_qs};
-    QTest::addRow("no trailing semicolon") << QStringLiteral("SELECT 1;\nSELECT 2")
-                                           << QStringList{u"SELECT 1"_qs, u"SELECT 2"_qs};
+    QTest::addRow("two") << QStringLiteral("SELECT 1; SELECT 2;") << QStringList {u"SELECT 1"_qs, u"SELECT 2"_qs};
+    QTest::addRow("no trailing semicolon")
+        << QStringLiteral("SELECT 1;\nSELECT 2") << QStringList {u"SELECT 1"_qs, u"SELECT 2"_qs};
     QTest::addRow("semicolon in string") << QStringLiteral("SELECT 'a;b'; SELECT 'it''s;'")
-                                         << QStringList{u"SELECT 'a;b'"_qs, u"SELECT 'it''s;'"_qs};
-    QTest::addRow("semicolon in identifier") << QStringLiteral("SELECT 1 AS \"x;y\";")
-                                             << QStringList{u"SELECT 1 AS \"x;y\""_qs};
+                                         << QStringList {u"SELECT 'a;b'"_qs, u"SELECT 'it''s;'"_qs};
+    QTest::addRow("semicolon in identifier")
+        << QStringLiteral("SELECT 1 AS \"x;y\";") << QStringList {u"SELECT 1 AS \"x;y\""_qs};
     QTest::addRow("dollar quote") << QStringLiteral("DO $f$ BEGIN PERFORM 1; END $f$; SELECT 3")
-                                  << QStringList{u"DO $f$ BEGIN PERFORM 1; END $f$"_qs, u"SELECT 3"_qs};
+                                  << QStringList {u"DO $f$ BEGIN PERFORM 1; END $f$"_qs, u"SELECT 3"_qs};
     QTest::addRow("comments") << QStringLiteral("-- lead; comment\nSELECT 1; /* block; */ SELECT 2;")
-                              << QStringList{u"SELECT 1"_qs, u"SELECT 2"_qs};
-    QTest::addRow("empty") << QStringLiteral("  \n-- nothing\n;;") << QStringList{};
+                              << QStringList {u"SELECT 1"_qs, u"SELECT 2"_qs};
+    QTest::addRow("empty") << QStringLiteral("  \n-- nothing\n;;") << QStringList {};
 }
 
 void TestSqlScript::splitsStatements()
@@ -65,11 +65,11 @@ void TestSqlScript::directives()
     QCOMPARE(script.dialect, SqlScript::Dialect::CockroachDB);
     QCOMPARE(script.steps.size(), 4);
     QCOMPARE(script.statementCount(), 3);
-    QCOMPARE(script.steps[0].tolerated, QStringList{u"42P04"_qs});
+    QCOMPARE(script.steps[0].tolerated, QStringList {u"42P04"_qs});
     QCOMPARE(script.steps[0].line, 3);
     QCOMPARE(script.steps[1].kind, SqlStep::Kind::UseDatabase);
     QCOMPARE(script.steps[1].text, u"x"_qs);
-    QCOMPARE(script.steps[2].tolerated, (QStringList{u"42710"_qs, u"0A000"_qs}));
+    QCOMPARE(script.steps[2].tolerated, (QStringList {u"42710"_qs, u"0A000"_qs}));
     QCOMPARE(script.steps[2].line, 7);
     QVERIFY(script.steps[3].tolerated.isEmpty()); // @tolerate applies to the next statement only
 }
@@ -78,13 +78,16 @@ void TestSqlScript::rejectsBadInput_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QString>("error");
-    QTest::addRow("unknown directive") << QStringLiteral("-- @frobnicate\nSELECT 1;") << QStringLiteral("unknown directive");
+    QTest::addRow("unknown directive") << QStringLiteral("-- @frobnicate\nSELECT 1;")
+                                       << QStringLiteral("unknown directive");
     QTest::addRow("bad sqlstate") << QStringLiteral("-- @tolerate nope\nSELECT 1;") << QStringLiteral("not a SQLSTATE");
     QTest::addRow("bad dialect") << QStringLiteral("-- @dialect mysql\n") << QStringLiteral("@dialect takes");
-    QTest::addRow("dangling tolerate") << QStringLiteral("SELECT 1;\n-- @tolerate 42710\n") << QStringLiteral("no statement");
+    QTest::addRow("dangling tolerate") << QStringLiteral("SELECT 1;\n-- @tolerate 42710\n")
+                                       << QStringLiteral("no statement");
     QTest::addRow("unterminated quote") << QStringLiteral("SELECT 'abc;") << QStringLiteral("unterminated quote");
     QTest::addRow("unterminated dollar") << QStringLiteral("SELECT $$abc;") << QStringLiteral("unterminated dollar");
-    QTest::addRow("directive in statement") << QStringLiteral("SELECT\n-- @database x\n1;") << QStringLiteral("inside a statement");
+    QTest::addRow("directive in statement")
+        << QStringLiteral("SELECT\n-- @database x\n1;") << QStringLiteral("inside a statement");
     QTest::addRow("bad database name") << QStringLiteral("-- @database x;y\n") << QStringLiteral("plain database name");
 }
 

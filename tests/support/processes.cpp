@@ -29,10 +29,7 @@ bool waitForHttp(const QUrl &url, QProcess &process, int timeoutMs)
 }
 } // namespace
 
-SampleAppProcess::SampleAppProcess(QMap<QString, QString> env)
-    : m_env(std::move(env))
-{
-}
+SampleAppProcess::SampleAppProcess(QMap<QString, QString> env) : m_env(std::move(env)) { }
 
 SampleAppProcess::~SampleAppProcess()
 {
@@ -93,11 +90,8 @@ QByteArray SampleAppProcess::output() const
 }
 
 PrometheusProcess::PrometheusProcess(QStringList targets, QString scrapeInterval, QString extraScrapeConfigs)
-    : m_targets(std::move(targets))
-    , m_interval(std::move(scrapeInterval))
-    , m_extra(std::move(extraScrapeConfigs))
-{
-}
+    : m_targets(std::move(targets)), m_interval(std::move(scrapeInterval)), m_extra(std::move(extraScrapeConfigs))
+{ }
 
 PrometheusProcess::~PrometheusProcess()
 {
@@ -130,10 +124,9 @@ bool PrometheusProcess::start(int timeoutMs)
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->start(QStringLiteral("prometheus"),
-                     {QStringLiteral("--config.file=") + f.fileName(),
-                      QStringLiteral("--storage.tsdb.path=") + m_dir.filePath(QStringLiteral("data")),
-                      QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port),
-                      QStringLiteral("--log.level=warn")});
+        {QStringLiteral("--config.file=") + f.fileName(),
+            QStringLiteral("--storage.tsdb.path=") + m_dir.filePath(QStringLiteral("data")),
+            QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port), QStringLiteral("--log.level=warn")});
     if (!m_process->waitForStarted(5000)) {
         return false;
     }

@@ -43,8 +43,8 @@ private:
 class PrometheusProcess
 {
 public:
-    explicit PrometheusProcess(QStringList targets, QString scrapeInterval = QStringLiteral("1s"),
-                               QString extraScrapeConfigs = {});
+    explicit PrometheusProcess(
+        QStringList targets, QString scrapeInterval = QStringLiteral("1s"), QString extraScrapeConfigs = {});
     ~PrometheusProcess();
     PrometheusProcess(const PrometheusProcess &) = delete;
     PrometheusProcess &operator=(const PrometheusProcess &) = delete;

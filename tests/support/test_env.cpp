@@ -78,7 +78,7 @@ quint16 freePort()
 }
 
 HttpReply http(const QByteArray &method, const QUrl &url, const QByteArray &body,
-               const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+    const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
 {
     QNetworkAccessManager nam;
     QNetworkRequest req(url);

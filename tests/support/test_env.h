@@ -17,7 +17,8 @@ QString sqlapplyBinary();
 
 int pgPort();
 // Conninfo of the PostgreSQL fixture for a user (postgres = admin, app_writer, app_reader).
-QByteArray pgConninfo(const QString &user = QStringLiteral("postgres"), const QString &db = QStringLiteral("evolution"));
+QByteArray pgConninfo(
+    const QString &user = QStringLiteral("postgres"), const QString &db = QStringLiteral("evolution"));
 // Runs tests/fixtures/postgres.sh <command> on the fixture (e.g. "restart"); true on success.
 bool pgFixture(const QString &command);
 
@@ -34,6 +35,6 @@ struct HttpReply
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
 };
 HttpReply http(const QByteArray &method, const QUrl &url, const QByteArray &body = {},
-               const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+    const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
 
 } // namespace testenv

@@ -73,8 +73,8 @@ bool validateConninfo(const QByteArray &conninfo, QString *error)
 PgConnPtr openConnection(const QByteArray &conninfo, const QByteArray &databaseOverride, int connectTimeoutSeconds)
 {
     // expand_dbname=1: the first "dbname" value is a full conninfo; later keywords override it.
-    std::vector<const char *> keys{"dbname"};
-    std::vector<const char *> values{conninfo.constData()};
+    std::vector<const char *> keys {"dbname"};
+    std::vector<const char *> values {conninfo.constData()};
     const QByteArray timeout = QByteArray::number(connectTimeoutSeconds);
     if (!conninfo.contains("connect_timeout")) {
         keys.push_back("connect_timeout");

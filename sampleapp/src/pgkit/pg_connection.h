@@ -33,7 +33,8 @@ bool validateConninfo(const QByteArray &conninfo, QString *error);
 // Opens a blocking connection. `databaseOverride`, if non-empty, replaces the dbname of the
 // conninfo (used by the @database directive). `connectTimeoutSeconds` applies unless the conninfo
 // sets connect_timeout itself. Never returns null; check PQstatus().
-PgConnPtr openConnection(const QByteArray &conninfo, const QByteArray &databaseOverride = {}, int connectTimeoutSeconds = 5);
+PgConnPtr openConnection(
+    const QByteArray &conninfo, const QByteArray &databaseOverride = {}, int connectTimeoutSeconds = 5);
 
 // The SQLSTATE of a failed result ("" if none), and its primary message.
 QString sqlState(const pg_result *result);

@@ -14,7 +14,7 @@ ApplyResult connectionFailure(const PgConnPtr &conn, ApplyResult r, const QStrin
 } // namespace
 
 ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
-                        const std::function<void(const ApplyProgress &)> &progress, const std::atomic_bool *cancel)
+    const std::function<void(const ApplyProgress &)> &progress, const std::atomic_bool *cancel)
 {
     ApplyResult r;
     r.total = script.statementCount();
@@ -28,8 +28,9 @@ ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
     }
     r.dialect = detectDialect(conn.get());
     if (script.dialect == SqlScript::Dialect::CockroachDB && r.dialect != Dialect::CockroachDB) {
-        r.message = QStringLiteral("%1 is CockroachDB-only (zone configs, BACKUP) and the server is %2; nothing was run")
-                        .arg(script.name, dialectName(r.dialect));
+        r.message
+            = QStringLiteral("%1 is CockroachDB-only (zone configs, BACKUP) and the server is %2; nothing was run")
+                  .arg(script.name, dialectName(r.dialect));
         return r;
     }
     int index = 0;
@@ -65,7 +66,7 @@ ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
         }
         ++r.applied;
         if (progress) {
-            progress(ApplyProgress{index, r.total, step.line, step.text, tolerated});
+            progress(ApplyProgress {index, r.total, step.line, step.text, tolerated});
         }
     }
     r.ok = true;

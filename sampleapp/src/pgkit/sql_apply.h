@@ -38,8 +38,7 @@ struct ApplyResult
 // on the calling thread after each statement; setting `*cancel` stops before the next statement.
 // A CockroachDB-only script is refused on any other server before anything runs.
 ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
-                        const std::function<void(const ApplyProgress &)> &progress = {},
-                        const std::atomic_bool *cancel = nullptr);
+    const std::function<void(const ApplyProgress &)> &progress = {}, const std::atomic_bool *cancel = nullptr);
 
 // Sets a role's password (ALTER ROLE ... WITH PASSWORD, literal escaped by libpq). The password
 // is never logged or returned in messages.

@@ -3,8 +3,8 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <algorithm>
 #include <QRegularExpression>
+#include <algorithm>
 
 namespace pgkit {
 
@@ -43,7 +43,7 @@ QString applyDirective(const QString &body, int line, SqlScript &script, QString
         if (words.size() != 2 || !ident.match(words[1]).hasMatch()) {
             return QStringLiteral("line %1: @database takes one plain database name").arg(line);
         }
-        script.steps.append(SqlStep{SqlStep::Kind::UseDatabase, words[1], line, {}});
+        script.steps.append(SqlStep {SqlStep::Kind::UseDatabase, words[1], line, {}});
         return {};
     }
     return QStringLiteral("line %1: unknown directive @%2").arg(line).arg(name);
@@ -53,8 +53,8 @@ QString applyDirective(const QString &body, int line, SqlScript &script, QString
 
 int SqlScript::statementCount() const
 {
-    return int(std::count_if(steps.cbegin(), steps.cend(),
-                             [](const SqlStep &s) { return s.kind == SqlStep::Kind::Statement; }));
+    return int(std::count_if(
+        steps.cbegin(), steps.cend(), [](const SqlStep &s) { return s.kind == SqlStep::Kind::Statement; }));
 }
 
 SqlScript SqlScript::parse(const QString &text, const QString &name)
@@ -70,7 +70,7 @@ SqlScript SqlScript::parse(const QString &text, const QString &name)
     auto flush = [&](bool atEnd) -> QString {
         const QString stmt = current.trimmed();
         if (!stmt.isEmpty()) {
-            script.steps.append(SqlStep{SqlStep::Kind::Statement, stmt, currentLine, pendingTolerate});
+            script.steps.append(SqlStep {SqlStep::Kind::Statement, stmt, currentLine, pendingTolerate});
             pendingTolerate.clear();
         } else if (atEnd && !pendingTolerate.isEmpty()) {
             return QStringLiteral("@tolerate at the end of the file has no statement to apply to");
@@ -158,8 +158,8 @@ SqlScript SqlScript::parse(const QString &text, const QString &name)
         // Dollar quote: $$...$$ or $tag$...$tag$.
         if (c == u'$') {
             static const QRegularExpression tagRe(QStringLiteral("\\$([A-Za-z_][A-Za-z0-9_]*)?\\$"));
-            const auto m = tagRe.match(text, i, QRegularExpression::NormalMatch,
-                                       QRegularExpression::AnchorAtOffsetMatchOption);
+            const auto m
+                = tagRe.match(text, i, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
             if (m.hasMatch()) {
                 const QString tag = m.captured(0);
                 const qsizetype end = text.indexOf(tag, i + tag.size());
@@ -205,8 +205,8 @@ SqlScript SqlScript::load(const QString &path)
 
 QStringList findDestructiveStatements(const SqlScript &script)
 {
-    static const QRegularExpression destructive(QStringLiteral("^\\s*(DROP|TRUNCATE|DELETE)\\b"),
-                                                QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression destructive(
+        QStringLiteral("^\\s*(DROP|TRUNCATE|DELETE)\\b"), QRegularExpression::CaseInsensitiveOption);
     QStringList found;
     for (const auto &step : script.steps) {
         if (step.kind == SqlStep::Kind::Statement && destructive.match(step.text).hasMatch()) {

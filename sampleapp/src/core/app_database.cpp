@@ -1,0 +1,287 @@
+#include "app_database.h"
+
+#include "config.h"
+#include "log.h"
+
+#include <libpq-fe.h>
+
+#include <QJsonObject>
+#include <QRandomGenerator>
+
+#include <chrono>
+#include <thread>
+
+namespace {
+
+constexpr const char *kLoginInsert = "login_insert";
+constexpr const char *kSearch = "search_prefix";
+constexpr const char *kPing = "ping";
+// Not prepared: a server may check privileges at PREPARE time, which would discard the connection.
+// WHERE false: the privilege check runs, but no row is ever written even if the grant were wrong.
+constexpr const char *kReadOnlyProbe = "INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) "
+                                       "SELECT '00000000-0000-0000-0000-000000000000'::UUID, 'readyz', '', '' "
+                                       "WHERE false";
+
+// How long a request keeps retrying transient errors (a node restart, a lost connection) before
+// it answers 503. Long enough to ride out a PostgreSQL restart or a CockroachDB lease transfer.
+constexpr auto kRetryBudget = std::chrono::milliseconds(4000);
+constexpr int kMaxAttempts = 12;
+
+bool prepare(pg_conn *conn, const char *name, const char *sql, int nParams, QString *error)
+{
+    pgkit::PgResultPtr r(PQprepare(conn, name, sql, nParams, nullptr));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+        *error = QStringLiteral("prepare %1: %2").arg(QLatin1String(name), pgkit::errorMessage(conn, r.get()));
+        return false;
+    }
+    return true;
+}
+
+bool prepareWriter(pg_conn *conn, QString *error)
+{
+    return prepare(conn, kLoginInsert,
+               "INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) "
+               "VALUES ($1::UUID, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+               4, error)
+        && prepare(conn, kPing, "SELECT 1", 0, error);
+}
+
+bool prepareReader(pg_conn *conn, QString *error)
+{
+    return prepare(conn, kSearch,
+               "SELECT term, popularity FROM search_terms WHERE term >= $1 AND term < $2 "
+               "ORDER BY term LIMIT $3::INT8",
+               3, error)
+        && prepare(conn, kPing, "SELECT 1", 0, error);
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Result of one attempt: done (ok or permanent failure) or retry.
+enum class Attempt { Ok, Retry, Fail };
+
+// Classifies a failed result: broken connection / transient SQLSTATE → retry.
+Attempt classify(ConnectionPool::Lease &lease, const pg_result *res, AppDatabase::Error *error)
+{
+    const QString state = pgkit::sqlState(res);
+    error->sqlState = state;
+    error->message = pgkit::errorMessage(lease.get(), res);
+    const bool connectionLost
+        = PQstatus(lease.get()) != CONNECTION_OK || state.isEmpty() || state.startsWith(u"08") || state == u"57P01";
+    if (connectionLost) {
+        lease.markBroken();
+    }
+    if (connectionLost || pgkit::isTransientSqlState(state)) {
+        error->kind = DbErrorKind::Transient;
+        return Attempt::Retry;
+    }
+    error->kind = DbErrorKind::Permanent;
+    return Attempt::Fail;
+}
+
+} // namespace
+
+QString AppDatabase::Readiness::reason() const
+{
+    if (!writer.ok) {
+        return QStringLiteral("writer: ") + writer.detail;
+    }
+    if (!reader.ok) {
+        return QStringLiteral("reader: ") + reader.detail;
+    }
+    if (!readerReadOnly.ok) {
+        return QStringLiteral("reader_read_only: ") + readerReadOnly.detail;
+    }
+    return {};
+}
+
+QJsonObject AppDatabase::Readiness::toJson() const
+{
+    auto check = [](const Check &c) { return QJsonObject {{u"ok"_qs, c.ok}, {u"detail"_qs, c.detail}}; };
+    return QJsonObject {
+        {u"writer"_qs, check(writer)}, {u"reader"_qs, check(reader)}, {u"reader_read_only"_qs, check(readerReadOnly)}};
+}
+
+AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry) : m_telemetry(telemetry)
+{
+    const auto timeout = std::chrono::milliseconds(config.acquireTimeoutMs);
+    m_writer = std::make_unique<ConnectionPool>(ConnectionPool::Options {
+        QStringLiteral("writer"), config.writerConninfo, config.writerPoolSize, timeout, 3, prepareWriter});
+    m_reader = std::make_unique<ConnectionPool>(ConnectionPool::Options {
+        QStringLiteral("reader"), config.readerConninfo, config.readerPoolSize, timeout, 3, prepareReader});
+}
+
+AppDatabase::~AppDatabase()
+{
+    close();
+}
+
+void AppDatabase::close()
+{
+    m_writer->close();
+    m_reader->close();
+}
+
+pgkit::Dialect AppDatabase::dialect() const
+{
+    const auto d = m_writer->dialect();
+    return d != pgkit::Dialect::Unknown ? d : m_reader->dialect();
+}
+
+template<typename Fn> bool AppDatabase::runWithRetry(PoolId poolId, Fn &&attempt, Error *error)
+{
+    ConnectionPool &p = pool(poolId);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto deadline = t0 + kRetryBudget;
+    auto backoff = std::chrono::milliseconds(20);
+    for (int n = 1;; ++n) {
+        error->attempts = n;
+        ConnectionPool::FailureKind failure = ConnectionPool::FailureKind::None;
+        ConnectionPool::Lease lease = p.acquire(&failure, &error->message);
+        Attempt outcome = Attempt::Fail;
+        if (!lease) {
+            error->sqlState.clear();
+            if (failure == ConnectionPool::FailureKind::AcquireTimeout) {
+                error->kind = DbErrorKind::AcquireTimeout;
+                outcome = Attempt::Fail; // the pool is saturated: retrying would only queue longer
+            } else if (failure == ConnectionPool::FailureKind::Closed) {
+                error->kind = DbErrorKind::Permanent;
+                outcome = Attempt::Fail;
+            } else {
+                error->kind = DbErrorKind::Connect;
+                outcome = Attempt::Retry;
+            }
+        } else {
+            outcome = attempt(lease, error);
+        }
+        if (outcome == Attempt::Ok) {
+            m_telemetry.dbQuery(poolId, secondsSince(t0), true);
+            return true;
+        }
+        m_telemetry.dbError(poolId, error->kind);
+        const bool timeLeft = std::chrono::steady_clock::now() + backoff < deadline;
+        if (outcome == Attempt::Fail || n >= kMaxAttempts || !timeLeft) {
+            m_telemetry.dbQuery(poolId, secondsSince(t0), false);
+            return false;
+        }
+        m_telemetry.dbRetry(poolId);
+        // Capped exponential backoff with jitter, so retries from many requests do not align.
+        const auto jitter
+            = std::chrono::milliseconds(QRandomGenerator::global()->bounded(int(backoff.count()) / 2 + 1));
+        std::this_thread::sleep_for(backoff + jitter);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(500));
+    }
+}
+
+AppDatabase::LoginResult AppDatabase::login(
+    const QString &userId, const QByteArray &ipHash, const QByteArray &userAgentHash)
+{
+    LoginResult result;
+    result.id = QUuid::createUuid();
+    const QByteArray id = result.id.toByteArray(QUuid::WithoutBraces);
+    const QByteArray user = userId.toUtf8();
+    const char *values[4] = {id.constData(), user.constData(), ipHash.constData(), userAgentHash.constData()};
+    result.ok = runWithRetry(
+        PoolId::Writer,
+        [&](ConnectionPool::Lease &lease, Error *error) {
+            pgkit::PgResultPtr r(PQexecPrepared(lease.get(), kLoginInsert, 4, values, nullptr, nullptr, 0));
+            if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) {
+                return Attempt::Ok;
+            }
+            return classify(lease, r.get(), error);
+        },
+        &result.error);
+    return result;
+}
+
+QByteArray AppDatabase::prefixUpperBound(const QByteArray &prefixUtf8)
+{
+    return prefixUtf8 + QByteArrayLiteral("\xF4\x8F\xBF\xBF");
+}
+
+AppDatabase::SearchResult AppDatabase::search(const QString &prefix, int limit)
+{
+    SearchResult result;
+    const QByteArray low = prefix.toUtf8();
+    const QByteArray high = prefixUpperBound(low);
+    const QByteArray lim = QByteArray::number(limit);
+    const char *values[3] = {low.constData(), high.constData(), lim.constData()};
+    result.ok = runWithRetry(
+        PoolId::Reader,
+        [&](ConnectionPool::Lease &lease, Error *error) {
+            pgkit::PgResultPtr r(PQexecPrepared(lease.get(), kSearch, 3, values, nullptr, nullptr, 0));
+            if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+                return classify(lease, r.get(), error);
+            }
+            result.rows.clear();
+            const int n = PQntuples(r.get());
+            result.rows.reserve(n);
+            for (int i = 0; i < n; ++i) {
+                result.rows.append(SearchRow {QString::fromUtf8(PQgetvalue(r.get(), i, 0), PQgetlength(r.get(), i, 0)),
+                    QByteArray(PQgetvalue(r.get(), i, 1)).toLongLong()});
+            }
+            return Attempt::Ok;
+        },
+        &result.error);
+    return result;
+}
+
+AppDatabase::Readiness AppDatabase::checkReadiness()
+{
+    Readiness r;
+    auto ping = [this](PoolId id, Check *check) {
+        // Twice at most: a pooled connection may have died since its last use (server restart).
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            ConnectionPool::FailureKind kind = ConnectionPool::FailureKind::None;
+            QString error;
+            ConnectionPool::Lease lease = pool(id).acquire(&kind, &error);
+            if (!lease) {
+                check->detail = error;
+                return;
+            }
+            pgkit::PgResultPtr res(PQexecPrepared(lease.get(), kPing, 0, nullptr, nullptr, nullptr, 0));
+            if (PQresultStatus(res.get()) == PGRES_TUPLES_OK) {
+                check->ok = true;
+                check->detail = QStringLiteral("SELECT 1 ok");
+                return;
+            }
+            check->detail = pgkit::errorMessage(lease.get(), res.get());
+            if (PQstatus(lease.get()) == CONNECTION_OK) {
+                return;
+            }
+            lease.markBroken();
+        }
+    };
+    ping(PoolId::Writer, &r.writer);
+    ping(PoolId::Reader, &r.reader);
+    if (!r.reader.ok) {
+        r.readerReadOnly.detail = QStringLiteral("not checked: reader unreachable");
+        return r;
+    }
+    ConnectionPool::FailureKind kind = ConnectionPool::FailureKind::None;
+    QString error;
+    ConnectionPool::Lease lease = pool(PoolId::Reader).acquire(&kind, &error);
+    if (!lease) {
+        r.readerReadOnly.detail = error;
+        return r;
+    }
+    pgkit::PgResultPtr res(PQexec(lease.get(), kReadOnlyProbe));
+    const QString state = pgkit::sqlState(res.get());
+    if (PQresultStatus(res.get()) == PGRES_COMMAND_OK) {
+        r.readerReadOnly.detail
+            = QStringLiteral("the reader user can INSERT into login_events: it must have SELECT only");
+    } else if (state == u"42501") {
+        r.readerReadOnly.ok = true;
+        r.readerReadOnly.detail = QStringLiteral("INSERT refused (42501 insufficient_privilege)");
+    } else {
+        if (PQstatus(lease.get()) != CONNECTION_OK) {
+            lease.markBroken();
+        }
+        r.readerReadOnly.detail = QStringLiteral("unexpected answer to the write probe (%1): %2")
+                                      .arg(state, pgkit::errorMessage(lease.get(), res.get()));
+    }
+    return r;
+}

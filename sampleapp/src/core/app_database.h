@@ -1,0 +1,85 @@
+#pragma once
+
+#include "db_pool.h"
+#include "telemetry.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QUuid>
+
+#include <memory>
+
+struct AppConfig;
+
+// The sample app's database work: the writer pool (/login) and the reader pool (/search), with
+// prepared statements and bounded retries of transient errors. Blocking: call from worker threads
+// (the HTTP handlers run it via QtConcurrent on a bounded pool, the load generator on its workers).
+class AppDatabase
+{
+public:
+    struct Error
+    {
+        DbErrorKind kind = DbErrorKind::Permanent;
+        QString sqlState;
+        QString message;
+        int attempts = 0;
+    };
+
+    struct LoginResult
+    {
+        bool ok = false;
+        QUuid id;
+        Error error;
+    };
+
+    struct SearchRow
+    {
+        QString term;
+        qint64 popularity = 0;
+    };
+    struct SearchResult
+    {
+        bool ok = false;
+        QList<SearchRow> rows;
+        Error error;
+    };
+
+    struct Check
+    {
+        bool ok = false;
+        QString detail;
+    };
+    struct Readiness
+    {
+        Check writer, reader, readerReadOnly;
+        bool ready() const { return writer.ok && reader.ok && readerReadOnly.ok; }
+        QString reason() const; // first failing check, as a sentence
+        QJsonObject toJson() const;
+    };
+
+    AppDatabase(const AppConfig &config, Telemetry &telemetry);
+    ~AppDatabase();
+
+    // Inserts one login event with an app-generated UUID; a retry after an ambiguous failure
+    // cannot duplicate it (ON CONFLICT DO NOTHING). ok == true only after the commit succeeded.
+    LoginResult login(const QString &userId, const QByteArray &ipHash, const QByteArray &userAgentHash);
+    // Prefix search as a range predicate on the indexed column, through the read-only user.
+    SearchResult search(const QString &prefix, int limit);
+    Readiness checkReadiness();
+
+    ConnectionPool &pool(PoolId id) { return id == PoolId::Writer ? *m_writer : *m_reader; }
+    pgkit::Dialect dialect() const;
+    void close();
+
+    // Exclusive upper bound for "starts with prefix" in byte order: prefix + U+10FFFF.
+    static QByteArray prefixUpperBound(const QByteArray &prefixUtf8);
+
+private:
+    template<typename Fn> bool runWithRetry(PoolId poolId, Fn &&attempt, Error *error);
+
+    Telemetry &m_telemetry;
+    std::unique_ptr<ConnectionPool> m_writer;
+    std::unique_ptr<ConnectionPool> m_reader;
+};

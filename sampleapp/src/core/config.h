@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcessEnvironment>
+#include <QString>
+
+#include <spdlog/common.h>
+
+#include <optional>
+
+// The sample app's configuration, read once at start from the environment (sampleapp/PROTOCOL.md).
+struct AppConfig
+{
+    QByteArray writerConninfo;
+    QByteArray readerConninfo;
+    QString httpAddress = QStringLiteral("0.0.0.0");
+    quint16 httpPort = 8080;
+    int writerPoolSize = 8;
+    int readerPoolSize = 8;
+    int acquireTimeoutMs = 2000;
+    double maxRps = 1000;
+    double maxSeconds = 300;
+    int maxConcurrency = 64;
+    qsizetype maxBodyBytes = 65536;
+    QByteArray controlToken; // empty = load commands are open
+    int tickMs = 1000;
+    spdlog::level::level_enum logLevel = spdlog::level::info;
+
+    // Reads and validates every variable. On error returns nullopt and sets *error to a sentence
+    // that names the variable (and never contains a password).
+    static std::optional<AppConfig> fromEnvironment(const QProcessEnvironment &env, QString *error);
+};

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "app_database.h"
+#include "config.h"
+#include "feed_hub.h"
+#include "load_engine.h"
+#include "telemetry.h"
+
+#include <QElapsedTimer>
+#include <QHttpServer>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <chrono>
+
+class QHttpServerRequest;
+
+// The composition root of the sample app: HTTP routes, database, load generator, feed, metrics.
+// Lives on the main thread; database work runs on a bounded thread pool and answers through
+// QFuture<QHttpServerResponse> so the HTTP thread never blocks.
+class SampleApp : public QObject
+{
+    Q_OBJECT
+public:
+    static QString version();
+
+    explicit SampleApp(const AppConfig &config, QObject *parent = nullptr);
+    ~SampleApp() override;
+
+    // Listens on the configured address/port; false + error if it cannot.
+    bool start(QString *error);
+    quint16 port() const { return m_port; }
+    // Graceful shutdown: stop load, stop accepting, finish in-flight requests, close the feed and
+    // the pools. Emits stopped() when done.
+    void shutdown();
+
+    Telemetry &telemetry() { return m_telemetry; }
+    LoadEngine &load() { return m_load; }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    void addDataRoutes(); // /login, /search
+    void addLoadRoutes(); // /spike, /load...
+    void addOpsRoutes(); // /, /healthz, /readyz, /metrics, /ws and the 404 handler
+    void onNewWebSocket();
+    void tick();
+    void checkReadinessAsync();
+    void updateReadiness(const AppDatabase::Readiness &r);
+    void postEvent(const LoadEngine::Event &e);
+    bool runOperation(Op op); // one load-generated operation
+
+    // Records the request and builds a JSON response (any thread).
+    QHttpServerResponse reply(const char *route, const QHttpServerRequest &request, Clock::time_point t0, int status,
+        const QJsonObject &body);
+    QHttpServerResponse reply(
+        const char *route, const QByteArray &method, Clock::time_point t0, int status, const QJsonObject &body);
+    QHttpServerResponse replyError(
+        const char *route, const QHttpServerRequest &request, Clock::time_point t0, const ApiError &error);
+    // Method check, auth check for commands, body size: an error response or nothing.
+    std::optional<ApiError> precheck(
+        const QHttpServerRequest &request, QHttpServerRequest::Method allowed, bool command) const;
+
+    AppConfig m_config;
+    Guardrails m_limits;
+    Telemetry m_telemetry;
+    AppDatabase m_db;
+    QThreadPool m_dbThreads;
+    LoadEngine m_load;
+    FeedHub m_feed;
+    QHttpServer m_server;
+    QTimer m_tickTimer;
+    QTimer m_readyTimer;
+    QElapsedTimer m_sinceTick;
+    quint16 m_port = 0;
+    bool m_ready = false;
+    bool m_readyKnown = false;
+    bool m_readinessPending = false;
+    QString m_readyReason;
+    bool m_shuttingDown = false;
+    std::atomic<std::uint64_t> m_loadCounter {0};
+};
