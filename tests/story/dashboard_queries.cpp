@@ -1,0 +1,213 @@
+#include "dashboard_queries.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace story {
+
+namespace {
+
+void collectPanels(const QJsonArray &panels, const QString &dashboard, QList<DashboardQuery> *out)
+{
+    for (const auto &pv : panels) {
+        const QJsonObject panel = pv.toObject();
+        const QString title = panel.value("title"_L1).toString();
+        for (const auto &tv : panel.value("targets"_L1).toArray()) {
+            const QJsonObject target = tv.toObject();
+            const QString expr = target.value("expr"_L1).toString();
+            if (!expr.isEmpty()) {
+                out->append({dashboard, u"panel '%1' %2"_s.arg(title, target.value("refId"_L1).toString()), expr, false});
+            }
+        }
+        // Collapsed rows keep their panels inside the row.
+        collectPanels(panel.value("panels"_L1).toArray(), dashboard, out);
+    }
+}
+
+// label_values(sel, label) -> sel; label_values(label) -> ""; query_result(expr) -> expr.
+QString variableExpr(const QString &query)
+{
+    static const QRegularExpression labelValues(u"^\\s*label_values\\((.*),\\s*[A-Za-z_][A-Za-z0-9_]*\\s*\\)\\s*$"_s,
+                                                QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression queryResult(u"^\\s*query_result\\((.*)\\)\\s*$"_s, QRegularExpression::DotMatchesEverythingOption);
+    if (const auto m = labelValues.match(query); m.hasMatch()) {
+        return m.captured(1).trimmed();
+    }
+    if (const auto m = queryResult.match(query); m.hasMatch()) {
+        return m.captured(1).trimmed();
+    }
+    return {};
+}
+
+} // namespace
+
+QList<DashboardQuery> loadDashboardQueries(const QString &path, QString *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1"_s.arg(path);
+        return {};
+    }
+    QJsonParseError pe;
+    const auto doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject() || !doc.object().contains("panels"_L1)) {
+        *error = u"%1 is not a dashboard (%2)"_s.arg(path, pe.errorString());
+        return {};
+    }
+    const QString name = QFileInfo(path).fileName();
+    QList<DashboardQuery> out;
+    collectPanels(doc.object().value("panels"_L1).toArray(), name, &out);
+    for (const auto &vv : doc.object().value("templating"_L1).toObject().value("list"_L1).toArray()) {
+        const QJsonObject var = vv.toObject();
+        if (var.value("type"_L1).toString() != "query"_L1) {
+            continue;
+        }
+        const QJsonValue q = var.value("query"_L1);
+        const QString query = q.isObject() ? q.toObject().value("query"_L1).toString() : q.toString();
+        const QString expr = variableExpr(query);
+        if (!expr.isEmpty()) {
+            out.append({name, u"variable %1"_s.arg(var.value("name"_L1).toString()), expr, true});
+        }
+    }
+    return out;
+}
+
+QString substituteGrafanaVariables(const QString &expr, const QString &rateInterval)
+{
+    QString s = expr;
+    s.replace("$__rate_interval"_L1, rateInterval);
+    s.replace("${__rate_interval}"_L1, rateInterval);
+    s.replace("$__interval"_L1, rateInterval);
+    s.replace("$__range"_L1, "5m"_L1);
+    static const QRegularExpression var(u"\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::[a-z]+)?\\}|\\$[A-Za-z_][A-Za-z0-9_]*"_s);
+    s.replace(var, ".*"_L1);
+    return s;
+}
+
+QStringList metricNames(const QString &expr)
+{
+    // Blank out what cannot hold a metric name: strings, {} matchers, [] ranges, comments.
+    QString s = expr;
+    static const QRegularExpression strings(u"\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`"_s);
+    static const QRegularExpression braces(u"\\{[^}]*\\}"_s);
+    static const QRegularExpression ranges(u"\\[[^\\]]*\\]"_s);
+    static const QRegularExpression comments(u"#[^\n]*"_s);
+    s.replace(strings, " "_L1).replace(braces, " "_L1).replace(ranges, " "_L1).replace(comments, " "_L1);
+
+    static const QSet<QString> keywords{u"by"_s, u"without"_s, u"on"_s, u"ignoring"_s, u"group_left"_s,
+                                        u"group_right"_s, u"bool"_s, u"and"_s, u"or"_s, u"unless"_s,
+                                        u"offset"_s, u"inf"_s, u"nan"_s, u"atan2"_s};
+    static const QSet<QString> groupingKeywords{u"by"_s, u"without"_s, u"on"_s, u"ignoring"_s, u"group_left"_s, u"group_right"_s};
+    static const QRegularExpression token(u"[0-9][0-9A-Za-z_.]*|[A-Za-z_:][A-Za-z0-9_:]*|\\(|\\)|."_s,
+                                          QRegularExpression::DotMatchesEverythingOption);
+    QStringList tokens;
+    for (auto it = token.globalMatch(s); it.hasNext();) {
+        const QString t = it.next().captured(0);
+        if (!t.trimmed().isEmpty()) {
+            tokens << t;
+        }
+    }
+    QStringList names;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString &t = tokens[i];
+        if (!(t[0].isLetter() || t[0] == u'_' || t[0] == u':')) {
+            continue;
+        }
+        const bool callFollows = i + 1 < tokens.size() && tokens[i + 1] == "("_L1;
+        if (groupingKeywords.contains(t.toLower())) {
+            if (callFollows) { // skip the label list
+                int depth = 0;
+                for (++i; i < tokens.size(); ++i) {
+                    if (tokens[i] == "("_L1) {
+                        ++depth;
+                    } else if (tokens[i] == ")"_L1 && --depth == 0) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        if (callFollows || keywords.contains(t.toLower())) {
+            continue; // function or aggregation, or an operator keyword
+        }
+        if (!names.contains(t)) {
+            names << t;
+        }
+    }
+    return names;
+}
+
+void MetricCatalogue::add(const QString &name, const QString &type)
+{
+    m_names.insert(name);
+    const QString t = type.toLower();
+    if (t == "histogram"_L1 || t == "summary"_L1) {
+        for (const char *suffix : {"_bucket", "_sum", "_count"}) {
+            m_names.insert(name + QLatin1StringView(suffix));
+        }
+    }
+}
+
+MetricCatalogue MetricCatalogue::fromCockroachTsv(const QString &path, QString *error)
+{
+    MetricCatalogue c;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = u"cannot read %1 (set CRDB_EVO_REFERENCE_DIR)"_s.arg(path);
+        return c;
+    }
+    bool header = true;
+    while (!f.atEnd()) {
+        const QStringList cols = QString::fromUtf8(f.readLine()).trimmed().split(u'\t');
+        if (header) {
+            header = false;
+            continue;
+        }
+        if (cols.size() >= 2 && !cols[0].isEmpty()) {
+            c.add(cols[0], cols[1]);
+        }
+    }
+    return c;
+}
+
+MetricCatalogue MetricCatalogue::fromProtocolMd(const QString &path, QString *error)
+{
+    MetricCatalogue c;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = u"cannot read %1"_s.arg(path);
+        return c;
+    }
+    static const QRegularExpression row(u"^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(counter|gauge|histogram|summary)\\s*\\|"_s);
+    while (!f.atEnd()) {
+        const auto m = row.match(QString::fromUtf8(f.readLine()));
+        if (m.hasMatch()) {
+            c.add(m.captured(1), m.captured(2));
+        }
+    }
+    return c;
+}
+
+MetricCatalogue MetricCatalogue::fromExposition(const QByteArray &text)
+{
+    MetricCatalogue c;
+    static const QRegularExpression typeLine(u"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\\w+)"_s);
+    static const QRegularExpression sample(u"^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]"_s);
+    for (const QByteArray &raw : text.split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (const auto m = typeLine.match(line); m.hasMatch()) {
+            c.add(m.captured(1), m.captured(2));
+        } else if (const auto s = sample.match(line); s.hasMatch()) {
+            c.add(s.captured(1), u"gauge"_s);
+        }
+    }
+    return c;
+}
+
+} // namespace story

@@ -1,0 +1,55 @@
+#pragma once
+// What the story tests need to know about the Grafana dashboards and the metric catalogues:
+// every PromQL expression a dashboard runs, made runnable outside Grafana, and the metric names it
+// reads. Pure functions over files; no servers.
+
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace story {
+
+struct DashboardQuery
+{
+    QString dashboard; // file name, e.g. sample-app.json
+    QString where; // "panel 'Live nodes' A" or "variable pod"
+    QString expr; // as written in the dashboard
+    bool isVariable = false; // a templating query (label_values(...) reduced to its selector)
+};
+
+// Every expression of a dashboard: panel targets (rows included) and query variables. Variable
+// queries in Grafana syntax (label_values(sel, label), query_result(expr)) are reduced to the
+// PromQL inside them. Returns an empty list and sets *error when the file is not a dashboard.
+QList<DashboardQuery> loadDashboardQueries(const QString &path, QString *error);
+
+// Replaces Grafana's variables with values a plain Prometheus accepts: $__rate_interval and
+// $__interval with `rateInterval`, $__range with 5m, every other $var / ${var} with ".*" (all
+// dashboard variables are used in =~ matchers, where ".*" also matches a missing label).
+QString substituteGrafanaVariables(const QString &expr, const QString &rateInterval = QStringLiteral("1m"));
+
+// The metric names a PromQL expression reads (identifiers that are not functions, aggregations,
+// keywords, label names in by/without/on/ignoring/group_* lists or inside {} matchers).
+QStringList metricNames(const QString &expr);
+
+// A catalogue of metric names as Prometheus exposes them: histograms and summaries contribute
+// _bucket/_sum/_count too.
+class MetricCatalogue
+{
+public:
+    void add(const QString &name, const QString &type); // type: counter/gauge/histogram (any case)
+    bool contains(const QString &name) const { return m_names.contains(name); }
+    int size() const { return int(m_names.size()); }
+
+    // ../shared/reference/cockroach-metrics.tsv (prometheus_name<TAB>type<TAB>...).
+    static MetricCatalogue fromCockroachTsv(const QString &path, QString *error);
+    // The metrics table of sampleapp/PROTOCOL.md ("| `name` | type | labels |").
+    static MetricCatalogue fromProtocolMd(const QString &path, QString *error);
+    // A Prometheus text exposition (# TYPE lines and sample names).
+    static MetricCatalogue fromExposition(const QByteArray &text);
+
+private:
+    QSet<QString> m_names;
+};
+
+} // namespace story

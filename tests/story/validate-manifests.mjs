@@ -1,0 +1,305 @@
+// Validates every Kubernetes manifest under k8s/ offline (no cluster can run here):
+//  - every YAML file parses, every document is a Kubernetes object that validates against the
+//    Kubernetes schemas (kubernetes-models), CrdbCluster against the operator CRD (ajv);
+//  - the embedded copies (ConfigMap crdb-sql = sql/*.sql, grafana-dashboards = grafana/dashboards/*.json)
+//    equal their sources byte for byte;
+//  - the cross-references a schema cannot see: Services select the CockroachDB pods, Jobs only read
+//    SQL files that exist, required ConfigMaps/Secrets exist, images are pinned, the Prometheus
+//    config is accepted by promtool.
+// Run: node tests/story/validate-manifests.mjs   (env TEST_SOURCE_DIR, CRDB_EVO_REFERENCE_DIR)
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = process.env.TEST_SOURCE_DIR || path.resolve(here, "../..");
+const referenceDir = process.env.CRDB_EVO_REFERENCE_DIR || path.resolve(root, "../shared/reference");
+const require = createRequire(path.join(root, "tests/node/package.json"));
+const YAML = require("yaml");
+const Ajv = require("ajv");
+
+const failures = [];
+const fail = (where, msg) => failures.push(`${where}: ${msg}`);
+let checks = 0;
+
+function walk(dir, pred) {
+    const out = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) out.push(...walk(p, pred));
+        else if (pred(p)) out.push(p);
+    }
+    return out.sort();
+}
+const rel = (p) => path.relative(root, p);
+
+// ---- parse
+const docs = []; // {file, obj}
+const yamlFiles = walk(path.join(root, "k8s"), (p) => /\.ya?ml$/.test(p));
+if (yamlFiles.length < 15) fail("k8s/", `only ${yamlFiles.length} YAML files found`);
+for (const file of yamlFiles) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const d of YAML.parseAllDocuments(text, { uniqueKeys: true })) {
+        checks++;
+        if (d.errors.length) {
+            fail(rel(file), `YAML error: ${d.errors.map((e) => e.message).join("; ")}`);
+            continue;
+        }
+        const obj = d.toJS();
+        if (obj === null || obj === undefined) continue;
+        docs.push({ file: rel(file), obj });
+    }
+}
+
+// ---- schemas
+const crd = YAML.parse(fs.readFileSync(path.join(referenceDir, "crdbclusters-crd.yaml"), "utf8"));
+const crdVersion = crd.spec.versions.find((v) => v.served && v.storage);
+const ajv = new Ajv({ allErrors: true, strict: false, formats: { int32: true, int64: true, "date-time": true } });
+const validateCrdb = ajv.compile(crdVersion.schema.openAPIV3Schema);
+
+function modelFor(apiVersion, kind) {
+    const group = apiVersion.includes("/") ? apiVersion : `v1`;
+    try {
+        return require(`kubernetes-models/${group}`)[kind];
+    } catch {
+        return undefined;
+    }
+}
+
+for (const { file, obj } of docs) {
+    const where = `${file} ${obj.kind}/${obj.metadata?.name}`;
+    checks++;
+    if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) {
+        fail(where, "not a Kubernetes object (apiVersion, kind, metadata.name)");
+        continue;
+    }
+    if (obj.kind === "CrdbCluster") {
+        if (obj.apiVersion !== `${crd.spec.group}/${crdVersion.name}`) fail(where, `apiVersion must be ${crd.spec.group}/${crdVersion.name}`);
+        if (!validateCrdb(obj)) fail(where, ajv.errorsText(validateCrdb.errors, { dataVar: "CrdbCluster" }));
+        continue;
+    }
+    if (obj.apiVersion === "monitoring.coreos.com/v1") {
+        // Prometheus Operator CRDs (optional path): no schema offline; check the essentials.
+        if (!file.includes("/optional/")) fail(where, "Prometheus Operator objects belong in an optional/ folder");
+        if (!obj.spec?.selector || !(obj.spec.endpoints || obj.spec.podMetricsEndpoints)) fail(where, "selector and endpoints required");
+        continue;
+    }
+    const Model = modelFor(obj.apiVersion, obj.kind);
+    if (!Model) {
+        fail(where, `no Kubernetes schema for ${obj.apiVersion} ${obj.kind}`);
+        continue;
+    }
+    try {
+        new Model(obj).validate();
+    } catch (e) {
+        fail(where, `schema: ${e.message}`);
+    }
+}
+
+// ---- helpers over the main-flow objects (k8s/secure/ and optional/ are variants)
+const mainDocs = docs.filter((d) => !d.file.includes("/optional/") && !d.file.startsWith("k8s/secure/") && !d.file.startsWith("k8s/operator/"));
+const find = (kind, name, ns) => mainDocs.filter((d) => d.obj.kind === kind && d.obj.metadata.name === name && (!ns || d.obj.metadata.namespace === ns));
+const podSpecOf = (o) => (o.kind === "Pod" ? o.spec : o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec);
+const matches = (selector, labels) => Object.entries(selector || {}).every(([k, v]) => labels?.[k] === v);
+function expect(cond, where, msg) {
+    checks++;
+    if (!cond) fail(where, msg);
+}
+
+// Namespaces: the demo lives in crdb-evolution, observability in crdb-observability.
+for (const { file, obj } of docs) {
+    if (["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"].includes(obj.kind)) continue;
+    const ns = obj.metadata.namespace;
+    const allowed = file.startsWith("k8s/observability/") ? ["crdb-observability", "crdb-evolution"] : ["crdb-evolution"];
+    expect(allowed.includes(ns), `${file} ${obj.kind}/${obj.metadata.name}`, `namespace must be one of ${allowed} (got ${ns})`);
+}
+
+// Phase 0 StatefulSet.
+const [sts] = find("StatefulSet", "crdb", "crdb-evolution");
+expect(sts, "k8s/crdb-cluster.yaml", "StatefulSet crdb missing");
+if (sts) {
+    const s = sts.obj.spec;
+    const podLabels = s.template.metadata.labels;
+    expect(s.replicas === 1, "StatefulSet crdb", "Phase 0 starts with replicas: 1");
+    expect(s.serviceName === "crdb", "StatefulSet crdb", "serviceName must be the headless Service crdb");
+    expect(podLabels["app.kubernetes.io/name"] === "cockroachdb", "StatefulSet crdb", "pods labelled app.kubernetes.io/name: cockroachdb");
+    const c = s.template.spec.containers.find((x) => x.name === "cockroachdb");
+    expect(c, "StatefulSet crdb", "container cockroachdb");
+    if (c) {
+        expect(c.readinessProbe?.httpGet?.path === "/health?ready=1", "StatefulSet crdb", "readiness on /health?ready=1");
+        expect(JSON.stringify(c.lifecycle?.preStop ?? "").includes("node drain"), "StatefulSet crdb", "preStop drains the node");
+        expect(c.command.join(" ").includes("--join=crdb-0.crdb,crdb-1.crdb,crdb-2.crdb"), "StatefulSet crdb", "joins all three future nodes");
+    }
+    const ann = s.template.metadata.annotations ?? {};
+    expect(ann["prometheus.io/scrape"] === "true" && ann["prometheus.io/path"] === "/_status/vars" && ann["prometheus.io/port"] === "8080",
+        "StatefulSet crdb", "Prometheus annotations for /_status/vars on 8080");
+    const [headless] = find("Service", "crdb", "crdb-evolution");
+    expect(headless && headless.obj.spec.clusterIP === "None" && matches(headless.obj.spec.selector, podLabels), "Service crdb", "headless, selecting the CockroachDB pods");
+    const [pdb] = find("PodDisruptionBudget", "crdb", "crdb-evolution");
+    expect(pdb && matches(pdb.obj.spec.selector.matchLabels, podLabels), "PodDisruptionBudget crdb", "selects the CockroachDB pods");
+    for (const name of ["crdb-writer", "crdb-reader"]) {
+        const [svc] = find("Service", name, "crdb-evolution");
+        expect(svc, "k8s/services.yaml", `Service ${name} missing`);
+        if (!svc) continue;
+        expect(svc.file === "k8s/services.yaml", name, "lives in k8s/services.yaml");
+        expect(matches(svc.obj.spec.selector, podLabels) && Object.keys(svc.obj.spec.selector).length > 0, name, "selects the CockroachDB pods");
+        expect(svc.obj.spec.ports.some((p) => p.port === 26257 && p.targetPort === 26257), name, "port 26257");
+    }
+}
+expect(find("Job", "crdb-init", "crdb-evolution").length === 1, "k8s/crdb-cluster.yaml", "init Job crdb-init");
+
+// Sample app.
+const [app] = find("Deployment", "sampleapp", "crdb-evolution");
+expect(app, "k8s/app/deployment.yaml", "Deployment sampleapp missing");
+if (app) {
+    const spec = app.obj.spec.template.spec;
+    const c = spec.containers[0];
+    expect(c.image === "crdb-live-evolution/sampleapp:0.1.0", "Deployment sampleapp", "image crdb-live-evolution/sampleapp:0.1.0");
+    expect(c.livenessProbe?.httpGet?.path === "/healthz", "Deployment sampleapp", "liveness /healthz");
+    expect(c.readinessProbe?.httpGet?.path === "/readyz", "Deployment sampleapp", "readiness /readyz");
+    expect(spec.securityContext?.runAsNonRoot === true, "Deployment sampleapp", "runs as non-root");
+    expect(c.resources?.requests && c.resources?.limits, "Deployment sampleapp", "resources set");
+    expect(app.obj.spec.template.metadata.annotations?.["prometheus.io/scrape"] === "true", "Deployment sampleapp", "scrape annotations");
+    const [svc] = find("Service", "sampleapp", "crdb-evolution");
+    expect(svc && matches(svc.obj.spec.selector, app.obj.spec.template.metadata.labels) && svc.obj.spec.ports[0].port === 8080, "Service sampleapp", "port 8080 selecting the app");
+    const [secret] = find("Secret", "sampleapp-db", "crdb-evolution");
+    const urls = secret?.obj.stringData ?? {};
+    expect(/@crdb-writer:26257\/evolution/.test(urls.APP_DB_WRITER_URL ?? "") && /^postgresql:\/\/app_writer@/.test(urls.APP_DB_WRITER_URL ?? ""), "Secret sampleapp-db", "writer URL: app_writer via crdb-writer");
+    expect(/@crdb-reader:26257\/evolution/.test(urls.APP_DB_READER_URL ?? "") && /^postgresql:\/\/app_reader@/.test(urls.APP_DB_READER_URL ?? ""), "Secret sampleapp-db", "reader URL: app_reader via crdb-reader");
+}
+
+// Every pod template: pinned images; referenced ConfigMaps/Secrets exist unless optional.
+for (const { file, obj } of docs) {
+    const spec = podSpecOf(obj);
+    if (!spec) continue;
+    const where = `${file} ${obj.kind}/${obj.metadata.name}`;
+    const ns = obj.metadata.namespace;
+    const pool = file.startsWith("k8s/secure/") ? docs.filter((d) => !d.file.includes("/optional/")) : mainDocs;
+    const exists = (kind, name) => pool.some((d) => d.obj.kind === kind && d.obj.metadata.name === name && d.obj.metadata.namespace === ns);
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        expect(/:[^:/]+$/.test(c.image) && !c.image.endsWith(":latest"), where, `image ${c.image} must be pinned to a tag`);
+        for (const e of c.env ?? []) {
+            const ref = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef;
+            if (ref && !ref.optional) {
+                const kind = e.valueFrom.secretKeyRef ? "Secret" : "ConfigMap";
+                const generated = kind === "Secret" && file.startsWith("k8s/secure/"); // made by make-certs.sh
+                expect(generated || exists(kind, ref.name), where, `${kind} ${ref.name} (env ${e.name}) is not defined in k8s/`);
+            }
+        }
+        for (const ef of c.envFrom ?? []) {
+            const kind = ef.secretRef ? "Secret" : "ConfigMap";
+            const ref = ef.secretRef ?? ef.configMapRef;
+            expect(ref.optional || exists(kind, ref.name) || file.startsWith("k8s/secure/"), where, `${kind} ${ref.name} is not defined in k8s/`);
+        }
+    }
+    for (const v of spec.volumes ?? []) {
+        if (v.configMap && !v.configMap.optional) expect(exists("ConfigMap", v.configMap.name), where, `ConfigMap ${v.configMap.name} is not defined in k8s/`);
+        if (v.secret && !v.secret.optional && !file.startsWith("k8s/secure/")) expect(exists("Secret", v.secret.secretName), where, `Secret ${v.secret.secretName} is not defined in k8s/`);
+    }
+}
+
+// Embedded copies equal their sources byte for byte, and cover every source file.
+function checkEmbedded(cmName, ns, dir, ext) {
+    const [cm] = find("ConfigMap", cmName, ns);
+    expect(cm, cmName, "ConfigMap missing");
+    if (!cm) return {};
+    const sources = fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(ext)).sort();
+    expect(JSON.stringify(Object.keys(cm.obj.data).sort()) === JSON.stringify(sources), `${cm.file} ${cmName}`,
+        `keys ${Object.keys(cm.obj.data).sort()} != files in ${dir}: ${sources} (rerun the generator)`);
+    for (const f of sources) {
+        const want = fs.readFileSync(path.join(root, dir, f), "utf8");
+        expect(cm.obj.data[f] === want, `${cm.file} ${cmName}`, `${f} differs from ${dir}/${f} (rerun the generator)`);
+    }
+    return cm.obj.data;
+}
+const sqlData = checkEmbedded("crdb-sql", "crdb-evolution", "sql", ".sql");
+const dashData = checkEmbedded("grafana-dashboards", "crdb-observability", "grafana/dashboards", ".json");
+for (const [name, text] of Object.entries(dashData)) {
+    checks++;
+    try {
+        JSON.parse(text);
+    } catch (e) {
+        fail(`grafana/dashboards/${name}`, `JSON: ${e.message}`);
+    }
+}
+
+// SQL Jobs run sqlapply on files that exist in the ConfigMap.
+const sqlJobs = docs.filter((d) => d.obj.kind === "Job" && d.obj.metadata.labels?.["app.kubernetes.io/component"] === "sql");
+expect(sqlJobs.length >= 5, "k8s/sql/", `expected the phase and backup Jobs, found ${sqlJobs.length}`);
+const jobFiles = new Set();
+for (const { file, obj } of sqlJobs) {
+    const c = obj.spec.template.spec.containers[0];
+    const cmd = [...(c.command ?? []), ...(c.args ?? [])].join(" ");
+    expect(cmd.includes("/usr/local/bin/sqlapply"), `${file}`, "runs /usr/local/bin/sqlapply");
+    const files = [...cmd.matchAll(/\/sql\/([\w.-]+\.sql)/g)].map((m) => m[1]);
+    expect(files.length > 0, file, "names at least one /sql/*.sql file");
+    for (const f of files) {
+        jobFiles.add(f);
+        expect(f in sqlData, file, `/sql/${f} is not in ConfigMap crdb-sql`);
+    }
+}
+for (const f of ["00-bootstrap.sql", "01-phase0-rf1.sql", "10-phase1-reader-user.sql", "15-phase1-rf2.sql", "20-phase2-rf3.sql", "90-backup.sql"]) {
+    expect(jobFiles.has(f), "k8s/sql/", `no Job applies sql/${f}`);
+}
+
+// Prometheus: promtool accepts the config; 15 s; pod discovery in crdb-evolution.
+const [promCm] = find("ConfigMap", "prometheus-config", "crdb-observability");
+expect(promCm, "k8s/observability/prometheus.yaml", "ConfigMap prometheus-config missing");
+if (promCm) {
+    const text = promCm.obj.data["prometheus.yml"];
+    const cfg = YAML.parse(text);
+    expect(cfg.global.scrape_interval === "15s", "prometheus.yml", "scrape_interval 15s");
+    const sd = cfg.scrape_configs.flatMap((j) => j.kubernetes_sd_configs ?? []);
+    expect(sd.some((s) => s.namespaces?.names?.includes("crdb-evolution")), "prometheus.yml", "discovers pods in crdb-evolution");
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "story-prom-"));
+    // Debian's Prometheus is built without Kubernetes discovery, so promtool checks everything
+    // else (relabelling, TLS, intervals) with each kubernetes_sd_configs swapped for a static target.
+    const checkable = YAML.parse(text);
+    for (const job of checkable.scrape_configs) {
+        if (job.kubernetes_sd_configs) {
+            delete job.kubernetes_sd_configs;
+            job.static_configs = [{ targets: ["127.0.0.1:9"] }];
+        }
+    }
+    fs.writeFileSync(path.join(tmp, "prometheus.yml"), YAML.stringify(checkable));
+    checks++;
+    try {
+        execFileSync("promtool", ["check", "config", "--syntax-only", path.join(tmp, "prometheus.yml")], { stdio: "pipe" });
+    } catch (e) {
+        fail("prometheus.yml", `promtool: ${e.stdout}${e.stderr}`);
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+}
+for (const [cmName, key] of [["grafana-datasources", "prometheus.yaml"], ["grafana-dashboard-provider", "dashboards.yaml"]]) {
+    const [cm] = find("ConfigMap", cmName, "crdb-observability");
+    expect(cm && YAML.parse(cm.obj.data[key]).apiVersion === 1, cmName, `${key} is Grafana provisioning (apiVersion: 1)`);
+}
+
+// Operator variant: at least one CrdbCluster named crdb, 3+ nodes.
+const crdbClusters = docs.filter((d) => d.obj.kind === "CrdbCluster");
+expect(crdbClusters.length >= 1 && crdbClusters.every((d) => d.file.startsWith("k8s/operator/")), "k8s/operator/", "CrdbCluster lives in k8s/operator/");
+expect(crdbClusters.some((d) => d.obj.metadata.name === "crdb" && d.obj.spec.nodes >= 3), "k8s/operator/", "CrdbCluster crdb with nodes >= 3");
+
+// The validator itself must reject a broken object (otherwise this test could never fail).
+{
+    const Deployment = modelFor("apps/v1", "Deployment");
+    let rejected = false;
+    try {
+        new Deployment({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "two", selector: {}, template: {} } }).validate();
+    } catch {
+        rejected = true;
+    }
+    expect(rejected, "self-check", "kubernetes-models accepted replicas: \"two\"");
+    expect(!validateCrdb({ apiVersion: "crdb.cockroachlabs.com/v1alpha1", kind: "CrdbCluster", metadata: { name: "x" }, spec: { nodes: 1, dataStore: {} } }),
+        "self-check", "the CRD schema accepted nodes: 1");
+}
+
+if (failures.length) {
+    console.error(`validate-manifests: ${failures.length} failure(s) in ${yamlFiles.length} files, ${docs.length} objects:`);
+    for (const f of failures) console.error(`  FAIL ${f}`);
+    process.exit(1);
+}
+console.log(`validate-manifests: ${yamlFiles.length} YAML files, ${docs.length} objects, ${checks} checks passed`);
