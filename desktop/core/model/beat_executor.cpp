@@ -1,0 +1,162 @@
+#include "beat_executor.h"
+
+#include "sample_app_control.h"
+#include "sources/cluster_driver.h"
+#include "sources/sql_runner.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+BeatExecutor::BeatExecutor(
+    TimeSeriesStore *store, SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app, QObject *parent)
+    : QObject(parent), m_store(store), m_sql(sql), m_cluster(cluster), m_app(app), m_rootDir(QDir::currentPath())
+{
+    if (sql) {
+        connect(sql, &SqlRunner::progress, this, [this](int index, int total, const QString &statement) {
+            if (m_waiting == Waiting::Sql) {
+                Q_EMIT progress(u"SQL %1/%2: %3"_s.arg(index + 1).arg(total).arg(statement.simplified().left(80)));
+            }
+        });
+        connect(sql, &SqlRunner::finished, this, [this](bool ok, const QString &summary) {
+            if (m_waiting == Waiting::Sql) {
+                actionDone(ok, summary);
+            }
+        });
+    }
+    if (cluster) {
+        connect(cluster, &ClusterDriver::operationProgress, this, [this](const QString &text) {
+            if (m_waiting == Waiting::Cluster) {
+                Q_EMIT progress(text);
+            }
+        });
+        connect(cluster, &ClusterDriver::operationFinished, this, [this](bool ok, const QString &summary) {
+            if (m_waiting == Waiting::Cluster) {
+                actionDone(ok, summary);
+            }
+        });
+    }
+    if (app) {
+        connect(
+            app, &SampleAppControl::commandFinished, this, [this](const QString &what, bool ok, const QString &msg) {
+                if (m_waiting == Waiting::App && what != u"load state") {
+                    actionDone(ok, ok ? QString(what + u": accepted"_s) : QString(what + u": "_s + msg));
+                }
+            });
+    }
+}
+
+QString BeatExecutor::resolve(const QString &planPath) const
+{
+    return QDir(m_rootDir).absoluteFilePath(planPath);
+}
+
+bool BeatExecutor::run(const Beat &beat)
+{
+    if (isBusy()) {
+        return false;
+    }
+    m_beat = beat;
+    m_done.clear();
+    m_store->addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Phase, beat.title});
+    m_index = 0;
+    // Asynchronous even for an empty beat, so callers see run() return before finished().
+    QTimer::singleShot(0, this, &BeatExecutor::startAction);
+    return true;
+}
+
+void BeatExecutor::startAction()
+{
+    if (m_index < 0) {
+        return;
+    }
+    if (m_index >= m_beat.actions.size()) {
+        m_index = -1;
+        m_waiting = Waiting::Nothing;
+        Q_EMIT finished(true, m_done.isEmpty() ? u"nothing to run"_s : m_done.join(u"; "_s));
+        return;
+    }
+    const PlanAction &a = m_beat.actions[m_index];
+    Q_EMIT progress(a.describe() + u"…"_s);
+    QString whyNot;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    switch (a.type) {
+    case PlanAction::Type::RunSql:
+    case PlanAction::Type::Backup:
+        if (!m_sql) {
+            actionDone(false, u"no SQL connection configured (--sql-url)"_s);
+            return;
+        }
+        m_waiting = Waiting::Sql;
+        if (!m_sql->runFile(resolve(a.file), &whyNot)) {
+            actionDone(false, whyNot);
+            return;
+        }
+        return;
+    case PlanAction::Type::Scale:
+        if (!m_cluster) {
+            actionDone(false, u"no cluster driver configured"_s);
+            return;
+        }
+        m_waiting = Waiting::Cluster;
+        m_store->addMarker(EventMarker {now, EventMarker::Kind::Scale, u"scale to %1"_s.arg(a.nodes)});
+        if (!m_cluster->scaleTo(a.nodes, &whyNot)) {
+            actionDone(false, whyNot);
+        }
+        return;
+    case PlanAction::Type::StopNode:
+        if (!m_cluster) {
+            actionDone(false, u"no cluster driver configured"_s);
+            return;
+        }
+        // Not waited for: see the class comment.
+        m_waiting = Waiting::Nothing;
+        if (!m_cluster->stopNode(a.ordinal, &whyNot)) {
+            actionDone(false, whyNot);
+            return;
+        }
+        m_store->addMarker(
+            EventMarker {now, EventMarker::Kind::Failure, u"stop %1"_s.arg(m_cluster->podName(a.ordinal))});
+        actionDone(true, u"SIGTERM sent to %1"_s.arg(m_cluster->podName(a.ordinal)));
+        return;
+    case PlanAction::Type::LoadStart:
+    case PlanAction::Type::LoadStop:
+    case PlanAction::Type::Spike:
+        if (!m_app) {
+            actionDone(false, u"no sample app configured"_s);
+            return;
+        }
+        m_waiting = Waiting::App;
+        if (a.type == PlanAction::Type::LoadStart) {
+            m_app->loadStart(a.rps, a.mix);
+        } else if (a.type == PlanAction::Type::LoadStop) {
+            m_app->loadStop();
+        } else {
+            m_app->spike(a.seconds, a.rps, a.mix);
+        }
+        return;
+    }
+}
+
+void BeatExecutor::actionDone(bool ok, const QString &text)
+{
+    if (m_index < 0) {
+        return;
+    }
+    const PlanAction a = m_beat.actions[m_index];
+    m_waiting = Waiting::Nothing;
+    if (ok && (a.type == PlanAction::Type::RunSql || a.type == PlanAction::Type::Backup)) {
+        m_store->addMarker(
+            EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Sql, u"applied "_s + a.file});
+    }
+    if (!ok) {
+        m_index = -1;
+        Q_EMIT finished(false, a.describe() + u": "_s + text);
+        return;
+    }
+    m_done.append(text.isEmpty() ? a.describe() : text);
+    ++m_index;
+    QTimer::singleShot(0, this, &BeatExecutor::startAction);
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "demo_plan.h"
+#include "time_series_store.h"
+
+#include <QObject>
+#include <QPointer>
+
+class SqlRunner;
+class ClusterDriver;
+class SampleAppControl;
+
+// Runs a beat's actions one after the other through the real sources, stopping at the first
+// failure, and drops markers in the store (the beat itself, SQL applied, scale, node stopped).
+// Load and spike markers come from the sample app's own feed events, so they are not doubled.
+//
+// When an action counts as done:
+//  - run_sql / backup: the SqlRunner finished the file;
+//  - scale: the ClusterDriver reports the nodes ready;
+//  - stop_node: the signal was sent (the restart and the healing are what the next beat's
+//    expectations time, so the story must not wait for them here);
+//  - load_start / load_stop / spike: the sample app accepted the command.
+// A missing source (null) fails the action that needs it with a sentence saying so.
+//
+// Threading: GUI thread only.
+class BeatExecutor : public QObject
+{
+    Q_OBJECT
+public:
+    BeatExecutor(TimeSeriesStore *store, SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app,
+        QObject *parent = nullptr);
+
+    // SQL paths in the plan ("sql/20-phase2-rf3.sql") are relative to this directory (the
+    // repository root: the plan file's parent's parent).
+    void setRootDir(const QString &dir) { m_rootDir = dir; }
+    QString resolve(const QString &planPath) const;
+
+    bool run(const Beat &beat); // false when a beat is still running
+    bool isBusy() const { return m_index >= 0; }
+
+Q_SIGNALS:
+    void progress(const QString &text);
+    void finished(bool ok, const QString &summary);
+
+private:
+    void startAction();
+    void actionDone(bool ok, const QString &text);
+
+    TimeSeriesStore *m_store;
+    QPointer<SqlRunner> m_sql;
+    QPointer<ClusterDriver> m_cluster;
+    QPointer<SampleAppControl> m_app;
+    QString m_rootDir;
+    Beat m_beat;
+    int m_index = -1; // action running, -1 = idle
+    enum class Waiting { Nothing, Sql, Cluster, App } m_waiting = Waiting::Nothing;
+    QStringList m_done;
+};

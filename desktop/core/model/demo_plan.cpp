@@ -1,0 +1,528 @@
+#include "demo_plan.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+bool PlanAction::changesCluster() const
+{
+    switch (type) {
+    case Type::RunSql:
+    case Type::Scale:
+    case Type::Backup:
+    case Type::StopNode:
+        return true;
+    case Type::LoadStart:
+    case Type::LoadStop:
+    case Type::Spike:
+        break;
+    }
+    return false;
+}
+
+static QString mixText(const QMap<QString, double> &mix)
+{
+    if (mix.isEmpty()) {
+        return {};
+    }
+    QStringList parts;
+    for (auto it = mix.cbegin(); it != mix.cend(); ++it) {
+        parts.append(u"%1 %2%"_s.arg(it.key()).arg(std::lround(it.value() * 100)));
+    }
+    return u" ("_s + parts.join(u", "_s) + u")"_s;
+}
+
+QString PlanAction::describe() const
+{
+    switch (type) {
+    case Type::RunSql:
+        return u"Run %1"_s.arg(file);
+    case Type::Scale:
+        return u"Scale the cluster to %1 node%2"_s.arg(nodes).arg(nodes == 1 ? u""_s : u"s"_s);
+    case Type::LoadStart:
+        return u"Start load at %1 req/s"_s.arg(rps) + mixText(mix);
+    case Type::LoadStop:
+        return u"Stop the load"_s;
+    case Type::Spike:
+        return u"Spike: %1 req/s for %2 s"_s.arg(rps).arg(seconds) + mixText(mix);
+    case Type::Backup:
+        return u"Back up the database (%1)"_s.arg(file);
+    case Type::StopNode:
+        return u"Stop node crdb-%1 (SIGTERM to its cockroachdb container; kubelet restarts it)"_s.arg(ordinal);
+    }
+    return {};
+}
+
+QString PlanAction::typeName(Type type)
+{
+    switch (type) {
+    case Type::RunSql:
+        return u"run_sql"_s;
+    case Type::Scale:
+        return u"scale"_s;
+    case Type::LoadStart:
+        return u"load_start"_s;
+    case Type::LoadStop:
+        return u"load_stop"_s;
+    case Type::Spike:
+        return u"spike"_s;
+    case Type::Backup:
+        return u"backup"_s;
+    case Type::StopNode:
+        return u"stop_node"_s;
+    }
+    return {};
+}
+
+bool PlanExpectation::holds(double observed) const
+{
+    if (std::isnan(observed)) {
+        return false;
+    }
+    switch (op) {
+    case Op::Less:
+        return observed < value;
+    case Op::LessEqual:
+        return observed <= value;
+    case Op::Equal:
+        return observed == value;
+    case Op::GreaterEqual:
+        return observed >= value;
+    case Op::Greater:
+        return observed > value;
+    }
+    return false;
+}
+
+QString PlanExpectation::opName(Op op)
+{
+    switch (op) {
+    case Op::Less:
+        return u"<"_s;
+    case Op::LessEqual:
+        return u"<="_s;
+    case Op::Equal:
+        return u"=="_s;
+    case Op::GreaterEqual:
+        return u">="_s;
+    case Op::Greater:
+        return u">"_s;
+    }
+    return {};
+}
+
+QString PlanExpectation::condition() const
+{
+    return u"%1 %2 %3"_s.arg(kind == Kind::PromQL ? expr : field, opName(op)).arg(value);
+}
+
+QString PlanExpectation::describe() const
+{
+    return (label.isEmpty() ? condition() : label) + u" within %1 s"_s.arg(withinS);
+}
+
+QStringList DemoPlan::feedFields()
+{
+    QStringList fields = {u"ready"_s, u"load.running"_s, u"load.target_rps"_s, u"load.achieved_rps"_s,
+        u"load.in_flight"_s, u"load.dropped_total"_s, u"load.errors_total"_s, u"load.spike_active"_s,
+        u"load.actual_p99_ms"_s, u"load.intended_p99_ms"_s};
+    for (const char *route : {"login", "search"}) {
+        for (const char *f : {"rps", "count", "errors", "p50_ms", "p95_ms", "p99_ms"}) {
+            fields.append(u"routes.%1.%2"_s.arg(QLatin1StringView(route), QLatin1StringView(f)));
+        }
+    }
+    for (const char *pool : {"writer", "reader"}) {
+        for (const char *f : {"count", "errors", "p50_ms", "p95_ms", "p99_ms"}) {
+            fields.append(u"db.%1.%2"_s.arg(QLatin1StringView(pool), QLatin1StringView(f)));
+        }
+    }
+    return fields;
+}
+
+namespace {
+
+// Collects errors with the path of the value being read ("beat 'heal' actions[1].nodes").
+class Reader
+{
+public:
+    explicit Reader(QStringList *errors) : m_errors(errors) { }
+    void error(const QString &where, const QString &what) { m_errors->append(where + u": "_s + what); }
+    bool ok() const { return m_errors->isEmpty(); }
+
+    // Unknown keys are errors: a typo in a plan must not silently drop an action or expectation.
+    void rejectUnknown(const QJsonObject &o, const QString &where, const QStringList &known)
+    {
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (!known.contains(it.key())) {
+                error(where + u"."_s + it.key(), u"unknown field"_s);
+            }
+        }
+    }
+    std::optional<QString> string(const QJsonObject &o, const QString &where, const QString &key, bool required = true)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined()) {
+            if (required) {
+                error(where + u"."_s + key, u"missing"_s);
+            }
+            return std::nullopt;
+        }
+        if (!v.isString() || v.toString().trimmed().isEmpty()) {
+            error(where + u"."_s + key, u"must be a non-empty string"_s);
+            return std::nullopt;
+        }
+        return v.toString();
+    }
+    std::optional<double> number(
+        const QJsonObject &o, const QString &where, const QString &key, double min, double max, bool integer = false)
+    {
+        const QJsonValue v = o.value(key);
+        if (v.isUndefined()) {
+            error(where + u"."_s + key, u"missing"_s);
+            return std::nullopt;
+        }
+        if (!v.isDouble()) {
+            error(where + u"."_s + key, u"must be a number"_s);
+            return std::nullopt;
+        }
+        const double d = v.toDouble();
+        if (integer && d != std::floor(d)) {
+            error(where + u"."_s + key, u"must be an integer"_s);
+            return std::nullopt;
+        }
+        if (d < min || d > max) {
+            error(where + u"."_s + key, u"must be between %1 and %2 (got %3)"_s.arg(min).arg(max).arg(d));
+            return std::nullopt;
+        }
+        return d;
+    }
+    std::optional<QMap<QString, double>> mix(const QJsonObject &o, const QString &where)
+    {
+        const QJsonValue v = o.value(u"mix"_s);
+        if (v.isUndefined()) {
+            return QMap<QString, double> {};
+        }
+        const QString at = where + u".mix"_s;
+        if (!v.isObject()) {
+            error(at, u"must be an object like {\"login\": 0.2, \"search\": 0.8}"_s);
+            return std::nullopt;
+        }
+        QMap<QString, double> out;
+        double sum = 0;
+        const QJsonObject m = v.toObject();
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            if (it.key() != u"login" && it.key() != u"search") {
+                error(at + u"."_s + it.key(), u"unknown route (login or search)"_s);
+                return std::nullopt;
+            }
+            if (!it->isDouble() || it->toDouble() < 0 || it->toDouble() > 1) {
+                error(at + u"."_s + it.key(), u"must be a number in [0, 1]"_s);
+                return std::nullopt;
+            }
+            out.insert(it.key(), it->toDouble());
+            sum += it->toDouble();
+        }
+        if (std::abs(sum - 1.0) > 0.001) {
+            error(at, u"shares must sum to 1 (got %1)"_s.arg(sum));
+            return std::nullopt;
+        }
+        return out;
+    }
+
+private:
+    QStringList *m_errors;
+};
+
+// The sample app's own guardrail defaults (APP_MAX_RPS, APP_MAX_SECONDS): a plan beyond them
+// would be refused on stage, so refuse it here.
+constexpr double kMaxRps = 1000;
+constexpr double kMaxSeconds = 300;
+
+std::optional<PlanAction> readAction(Reader &r, const QJsonValue &value, const QString &where)
+{
+    if (!value.isObject()) {
+        r.error(where, u"must be an object"_s);
+        return std::nullopt;
+    }
+    const QJsonObject o = value.toObject();
+    const auto type = r.string(o, where, u"type"_s);
+    if (!type) {
+        return std::nullopt;
+    }
+    PlanAction a;
+    const bool wasOk = r.ok();
+    if (*type == u"run_sql") {
+        a.type = PlanAction::Type::RunSql;
+        r.rejectUnknown(o, where, {u"type"_s, u"file"_s});
+        if (auto f = r.string(o, where, u"file"_s)) {
+            if (!f->startsWith(u"sql/") || !f->endsWith(u".sql") || f->contains(u".."_s)) {
+                r.error(where + u".file"_s, u"must be a .sql file under sql/ (got %1)"_s.arg(*f));
+            }
+            a.file = *f;
+        }
+    } else if (*type == u"scale") {
+        a.type = PlanAction::Type::Scale;
+        r.rejectUnknown(o, where, {u"type"_s, u"nodes"_s});
+        if (auto n = r.number(o, where, u"nodes"_s, 1, 99, true)) {
+            a.nodes = static_cast<int>(*n);
+        }
+    } else if (*type == u"load_start") {
+        a.type = PlanAction::Type::LoadStart;
+        r.rejectUnknown(o, where, {u"type"_s, u"rps"_s, u"mix"_s});
+        if (auto n = r.number(o, where, u"rps"_s, 0.001, kMaxRps)) {
+            a.rps = *n;
+        }
+        if (auto m = r.mix(o, where)) {
+            a.mix = *m;
+        }
+    } else if (*type == u"load_stop") {
+        a.type = PlanAction::Type::LoadStop;
+        r.rejectUnknown(o, where, {u"type"_s});
+    } else if (*type == u"spike") {
+        a.type = PlanAction::Type::Spike;
+        r.rejectUnknown(o, where, {u"type"_s, u"seconds"_s, u"rps"_s, u"mix"_s});
+        if (auto n = r.number(o, where, u"seconds"_s, 0.001, kMaxSeconds)) {
+            a.seconds = *n;
+        }
+        if (auto n = r.number(o, where, u"rps"_s, 0.001, kMaxRps)) {
+            a.rps = *n;
+        }
+        if (auto m = r.mix(o, where)) {
+            a.mix = *m;
+        }
+    } else if (*type == u"backup") {
+        a.type = PlanAction::Type::Backup;
+        r.rejectUnknown(o, where, {u"type"_s});
+        a.file = QString::fromLatin1(DemoPlan::kBackupFile);
+    } else if (*type == u"stop_node") {
+        a.type = PlanAction::Type::StopNode;
+        r.rejectUnknown(o, where, {u"type"_s, u"ordinal"_s});
+        if (auto n = r.number(o, where, u"ordinal"_s, 0, 98, true)) {
+            a.ordinal = static_cast<int>(*n);
+        }
+    } else {
+        r.error(where + u".type"_s,
+            u"unknown action '%1' (run_sql, scale, load_start, load_stop, spike, backup, stop_node)"_s.arg(*type));
+        return std::nullopt;
+    }
+    if (wasOk && !r.ok()) {
+        return std::nullopt;
+    }
+    return a;
+}
+
+std::optional<PlanExpectation> readExpectation(Reader &r, const QJsonValue &value, const QString &where)
+{
+    if (!value.isObject()) {
+        r.error(where, u"must be an object"_s);
+        return std::nullopt;
+    }
+    const QJsonObject o = value.toObject();
+    PlanExpectation e;
+    const auto kind = r.string(o, where, u"kind"_s);
+    if (!kind) {
+        return std::nullopt;
+    }
+    if (*kind == u"promql") {
+        e.kind = PlanExpectation::Kind::PromQL;
+        r.rejectUnknown(o, where, {u"kind"_s, u"expr"_s, u"op"_s, u"value"_s, u"within_s"_s, u"label"_s});
+        if (auto x = r.string(o, where, u"expr"_s)) {
+            e.expr = *x;
+        }
+    } else if (*kind == u"feed") {
+        e.kind = PlanExpectation::Kind::Feed;
+        r.rejectUnknown(o, where, {u"kind"_s, u"field"_s, u"op"_s, u"value"_s, u"within_s"_s, u"label"_s});
+        if (auto f = r.string(o, where, u"field"_s)) {
+            if (!DemoPlan::feedFields().contains(*f)) {
+                r.error(where + u".field"_s,
+                    u"unknown feed field '%1' (one of %2)"_s.arg(*f, DemoPlan::feedFields().join(u", "_s)));
+            }
+            e.field = *f;
+        }
+    } else {
+        r.error(where + u".kind"_s, u"must be \"promql\" or \"feed\" (got '%1')"_s.arg(*kind));
+        return std::nullopt;
+    }
+    if (auto op = r.string(o, where, u"op"_s)) {
+        static const QMap<QString, PlanExpectation::Op> ops = {{u"<"_s, PlanExpectation::Op::Less},
+            {u"<="_s, PlanExpectation::Op::LessEqual}, {u"=="_s, PlanExpectation::Op::Equal},
+            {u">="_s, PlanExpectation::Op::GreaterEqual}, {u">"_s, PlanExpectation::Op::Greater}};
+        if (!ops.contains(*op)) {
+            r.error(where + u".op"_s, u"must be one of <, <=, ==, >=, > (got '%1')"_s.arg(*op));
+        } else {
+            e.op = ops.value(*op);
+        }
+    }
+    if (auto v = r.number(o, where, u"value"_s, -1e18, 1e18)) {
+        e.value = *v;
+    }
+    if (auto w = r.number(o, where, u"within_s"_s, 1, 3600, true)) {
+        e.withinS = static_cast<int>(*w);
+    }
+    if (o.contains(u"label"_s)) {
+        if (auto l = r.string(o, where, u"label"_s)) {
+            e.label = *l;
+        }
+    }
+    return e;
+}
+
+} // namespace
+
+std::optional<DemoPlan> DemoPlan::fromJson(const QByteArray &json, QStringList *errors)
+{
+    QStringList local;
+    QStringList *errs = errors ? errors : &local;
+    errs->clear();
+    Reader r(errs);
+
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        r.error(u"plan"_s, u"not valid JSON at offset %1: %2"_s.arg(pe.offset).arg(pe.errorString()));
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        r.error(u"plan"_s, u"must be a JSON object"_s);
+        return std::nullopt;
+    }
+    const QJsonObject root = doc.object();
+    r.rejectUnknown(root, u"plan"_s, {u"version"_s, u"title"_s, u"beats"_s});
+    if (root.value(u"version"_s).toInt(-1) != 1) {
+        r.error(u"plan.version"_s, u"must be 1"_s);
+    }
+    DemoPlan plan;
+    if (auto t = r.string(root, u"plan"_s, u"title"_s)) {
+        plan.title = *t;
+    }
+    const QJsonValue beatsValue = root.value(u"beats"_s);
+    if (!beatsValue.isArray() || beatsValue.toArray().isEmpty()) {
+        r.error(u"plan.beats"_s, u"must be a non-empty array"_s);
+        return std::nullopt;
+    }
+    static const QRegularExpression idPattern(u"^[a-z0-9]+(-[a-z0-9]+)*$"_s);
+    QSet<QString> seen;
+    const QJsonArray beats = beatsValue.toArray();
+    for (qsizetype i = 0; i < beats.size(); ++i) {
+        QString where = u"beats[%1]"_s.arg(i);
+        if (!beats[i].isObject()) {
+            r.error(where, u"must be an object"_s);
+            continue;
+        }
+        const QJsonObject b = beats[i].toObject();
+        Beat beat;
+        if (auto id = r.string(b, where, u"id"_s)) {
+            beat.id = *id;
+            if (!idPattern.match(*id).hasMatch()) {
+                r.error(where + u".id"_s, u"must be lower-case words joined by '-' (got '%1')"_s.arg(*id));
+            } else if (seen.contains(*id)) {
+                r.error(where + u".id"_s, u"duplicate beat id '%1'"_s.arg(*id));
+            }
+            seen.insert(*id);
+            where = u"beat '%1'"_s.arg(*id);
+        }
+        r.rejectUnknown(b, where, {u"id"_s, u"title"_s, u"narration"_s, u"actions"_s, u"expectations"_s});
+        if (auto t = r.string(b, where, u"title"_s)) {
+            beat.title = *t;
+        }
+        if (auto n = r.string(b, where, u"narration"_s)) {
+            beat.narration = *n;
+        }
+        for (const auto &[key, isActions] : {std::pair {u"actions"_s, true}, std::pair {u"expectations"_s, false}}) {
+            const QJsonValue v = b.value(key);
+            if (v.isUndefined()) {
+                continue;
+            }
+            if (!v.isArray()) {
+                r.error(where + u"."_s + key, u"must be an array"_s);
+                continue;
+            }
+            const QJsonArray items = v.toArray();
+            for (qsizetype j = 0; j < items.size(); ++j) {
+                const QString at = where + u".%1[%2]"_s.arg(key).arg(j);
+                if (isActions) {
+                    if (auto a = readAction(r, items[j], at)) {
+                        beat.actions.append(*a);
+                    }
+                } else if (auto e = readExpectation(r, items[j], at)) {
+                    beat.expectations.append(*e);
+                }
+            }
+        }
+        plan.beats.append(beat);
+    }
+    if (!r.ok()) {
+        return std::nullopt;
+    }
+    return plan;
+}
+
+std::optional<DemoPlan> DemoPlan::load(const QString &path, QStringList *errors)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (errors) {
+            *errors = QStringList {u"%1: cannot open: %2"_s.arg(path, f.errorString())};
+        }
+        return std::nullopt;
+    }
+    auto plan = fromJson(f.readAll(), errors);
+    if (!plan && errors) {
+        for (QString &e : *errors) {
+            e.prepend(path + u": "_s);
+        }
+    }
+    return plan;
+}
+
+int DemoPlan::indexOf(const QString &beatId) const
+{
+    for (qsizetype i = 0; i < beats.size(); ++i) {
+        if (beats[i].id == beatId) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+QStringList DemoPlan::beatIds() const
+{
+    QStringList ids;
+    for (const Beat &b : beats) {
+        ids.append(b.id);
+    }
+    return ids;
+}
+
+QStringList DemoPlan::sqlFiles() const
+{
+    QStringList files;
+    for (const Beat &b : beats) {
+        for (const PlanAction &a : b.actions) {
+            if (!a.file.isEmpty() && !files.contains(a.file)) {
+                files.append(a.file);
+            }
+        }
+    }
+    return files;
+}
+
+QStringList DemoPlan::promqlExpressions() const
+{
+    QStringList exprs;
+    for (const Beat &b : beats) {
+        for (const PlanExpectation &e : b.expectations) {
+            if (e.kind == PlanExpectation::Kind::PromQL && !exprs.contains(e.expr)) {
+                exprs.append(e.expr);
+            }
+        }
+    }
+    return exprs;
+}

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// The story as data (demo/plan.json, schema in demo/PLAN.md): beats in order, each with what the
+// presenter says, what it does and what it expects to see. Plain values; parsing never touches
+// the network or the cluster.
+
+struct PlanAction
+{
+    enum class Type { RunSql, Scale, LoadStart, LoadStop, Spike, Backup, StopNode };
+
+    Type type = Type::LoadStop;
+    QString file; // run_sql (backup: sql/90-backup.sql)
+    int nodes = 0; // scale
+    double rps = 0; // load_start, spike
+    QMap<QString, double> mix; // load_start, spike: "login", "search" (empty = the app's default)
+    double seconds = 0; // spike
+    int ordinal = -1; // stop_node
+
+    // True for actions that change the cluster or its data (not for load commands).
+    bool changesCluster() const;
+    // One line for the armed preview: "Run sql/20-phase2-rf3.sql", "Scale to 3 nodes".
+    QString describe() const;
+    static QString typeName(Type type);
+};
+
+struct PlanExpectation
+{
+    enum class Kind { PromQL, Feed };
+    enum class Op { Less, LessEqual, Equal, GreaterEqual, Greater };
+
+    Kind kind = Kind::PromQL;
+    QString expr; // promql
+    QString field; // feed: one of DemoPlan::feedFields()
+    Op op = Op::Equal;
+    double value = 0;
+    int withinS = 0;
+    QString label; // optional human wording; describe() falls back to the condition
+
+    bool holds(double observed) const;
+    QString condition() const; // "sum(ranges_underreplicated) == 0"
+    QString describe() const; // label, or the condition, plus " within N s"
+    static QString opName(Op op);
+};
+
+struct Beat
+{
+    QString id;
+    QString title;
+    QString narration; // presenter only, never on the kiosk
+    QList<PlanAction> actions;
+    QList<PlanExpectation> expectations;
+};
+
+class DemoPlan
+{
+public:
+    QString title;
+    QList<Beat> beats;
+
+    // Parses and validates; on failure returns nothing and fills *errors with one sentence per
+    // problem, each naming the beat and the field ("beat 'heal' expectations[0].within_s: ...").
+    static std::optional<DemoPlan> fromJson(const QByteArray &json, QStringList *errors);
+    static std::optional<DemoPlan> load(const QString &path, QStringList *errors);
+
+    int indexOf(const QString &beatId) const;
+    QStringList beatIds() const;
+    QStringList sqlFiles() const; // every file an action runs, in order, without duplicates
+    QStringList promqlExpressions() const;
+
+    // The feed fields an expectation may name (values come from each tick).
+    static QStringList feedFields();
+    static constexpr const char *kBackupFile = "sql/90-backup.sql";
+};

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+// A moment worth drawing on every chart: a beat ran, the cluster was scaled, SQL was applied, a
+// spike started or ended. Plain value, copied freely across threads.
+struct EventMarker
+{
+    enum class Kind { Phase, Scale, Sql, SpikeStart, SpikeEnd, Load, Failure, Other };
+
+    qint64 tsMs = 0; // Unix ms, local clock of the presenter
+    Kind kind = Kind::Other;
+    QString text;
+
+    friend bool operator==(const EventMarker &, const EventMarker &) = default;
+};
+
+// Short stable names ("phase", "scale", ...) for logs and tests.
+QString eventMarkerKindName(EventMarker::Kind kind);
+// The marker kind for a sample app feed event kind ("spike_started" -> SpikeStart), or nothing
+// for kinds that are not drawn.
+std::optional<EventMarker::Kind> eventMarkerKindForFeed(const QString &feedKind);
+
+Q_DECLARE_METATYPE(EventMarker)

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "event_marker.h"
+
+#include <QHash>
+#include <QList>
+#include <QMutex>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <deque>
+#include <limits>
+#include <optional>
+
+// A bounded time window of named numeric series plus event markers, shared by producers (feed,
+// Prometheus) and the chart frame loop.
+//
+// Points are (x = Unix ms, y = value). A gap is stored as a point whose y is NaN: it breaks the
+// line there and is never interpolated across. Points older than `windowMs` before a series'
+// newest point are dropped on append (and by trim()), so memory stays flat once the window fills.
+//
+// Threading: every method is thread-safe. Producers append under a short lock (no allocation
+// beyond the deque's own); readers copy the span they need under the same lock and reduce it
+// outside. revision() changes on every modification, so a frame loop can skip unchanged frames.
+class TimeSeriesStore
+{
+public:
+    static constexpr qint64 kDefaultWindowMs = 10 * 60 * 1000;
+
+    explicit TimeSeriesStore(qint64 windowMs = kDefaultWindowMs);
+    TimeSeriesStore(const TimeSeriesStore &) = delete;
+    TimeSeriesStore &operator=(const TimeSeriesStore &) = delete;
+
+    void setWindowMs(qint64 windowMs);
+    qint64 windowMs() const;
+
+    // Appends a value. A point older than the series' newest one is inserted in order.
+    void append(const QString &series, qint64 tsMs, double value);
+    // Marks "no data from tsMs on" in one series (until the next append).
+    void appendGap(const QString &series, qint64 tsMs);
+    // Marks a gap at tsMs in every existing series whose name starts with `prefix`.
+    void appendGapAll(const QString &prefix, qint64 tsMs);
+    void addMarker(const EventMarker &marker);
+
+    // Drops points and markers older than nowMs - windowMs.
+    void trim(qint64 nowMs);
+    void clear();
+
+    // Copies of the points with fromMs <= x <= toMs, gaps included, in time order.
+    QList<QPointF> points(const QString &series, qint64 fromMs = std::numeric_limits<qint64>::min(),
+        qint64 toMs = std::numeric_limits<qint64>::max()) const;
+    QList<EventMarker> markers(
+        qint64 fromMs = std::numeric_limits<qint64>::min(), qint64 toMs = std::numeric_limits<qint64>::max()) const;
+    // The newest real (non-gap) value, if the series' newest point is not a gap.
+    std::optional<double> last(const QString &series) const;
+    QStringList seriesNames(const QString &prefix = {}) const; // sorted
+    qsizetype pointCount() const; // all series, gaps included
+    quint64 revision() const { return m_revision.load(std::memory_order_acquire); }
+
+private:
+    struct Series
+    {
+        std::deque<QPointF> points;
+    };
+    void insertLocked(Series &s, QPointF p);
+    void trimSeriesLocked(Series &s, qint64 cutoffMs);
+    void bump() { m_revision.fetch_add(1, std::memory_order_acq_rel); }
+
+    mutable QMutex m_mutex;
+    qint64 m_windowMs;
+    QHash<QString, Series> m_series;
+    std::deque<EventMarker> m_markers;
+    std::atomic<quint64> m_revision {0};
+};
+
+// Reduces `points` (time ordered, NaN y = gap) within [t0, t1] to at most two points per pixel
+// column and per unbroken segment: the minimum and the maximum of the column, in time order, so
+// spikes survive any zoom level. Gaps survive as one NaN point between segments; leading and
+// trailing gaps are dropped. pixelColumns < 1 or t1 <= t0 gives an empty list.
+QList<QPointF> reduceMinMax(const QList<QPointF> &points, double t0, double t1, int pixelColumns);
+
+// Splits a point list at its NaN points into unbroken segments (empty segments dropped), one
+// QLineSeries each: Qt Charts has no notion of a break inside a series.
+QList<QList<QPointF>> splitAtGaps(const QList<QPointF> &points);
