@@ -141,9 +141,8 @@ QUrl PrometheusProcess::url(const QString &path) const
 QJsonDocument PrometheusProcess::query(const QString &promql, int *httpStatus) const
 {
     QUrl u = url(QStringLiteral("/api/v1/query"));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("query"), QString::fromUtf8(QUrl::toPercentEncoding(promql)));
-    u.setQuery(q);
+    // Encoded by hand: QUrlQuery leaves '+' alone, which Prometheus would read as a space.
+    u.setQuery(QStringLiteral("query=") + QString::fromLatin1(QUrl::toPercentEncoding(promql)));
     const auto reply = http("GET", u);
     if (httpStatus) {
         *httpStatus = reply.status;

@@ -59,6 +59,11 @@ QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
     return {};
 }
 
+void writeJson(QHttpServerResponder &responder, QHttpServerResponder::StatusCode status, const QJsonObject &body)
+{
+    responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), QByteArrayLiteral("application/json"), status);
+}
+
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 {
     if (a.size() != b.size()) {
@@ -389,13 +394,18 @@ void SampleApp::addOpsRoutes()
             QByteArray(text.data(), qsizetype(text.size())));
     });
 
-    m_server.route(QStringLiteral("/ws"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        // Reached only by requests that are not a WebSocket upgrade.
-        const auto t0 = Clock::now();
-        return reply("/ws", request, t0, 426,
-            QJsonObject {{u"error"_qs, u"upgrade_required"_qs},
-                {u"message"_qs, u"GET /ws is the WebSocket timeline feed: connect with a WebSocket client"_qs}});
-    });
+    // Qt 6.4 upgrades a WebSocket request only after a route accepted it, so /ws has a route that
+    // stays silent for upgrades and explains itself to plain HTTP clients.
+    m_server.route(QStringLiteral("/ws"), Method::AnyKnown,
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            if (header(request, "Upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+                return;
+            }
+            m_telemetry.httpRequest("/ws", methodName(request.method()).toStdString(), 426, 0);
+            writeJson(responder, QHttpServerResponder::StatusCode::UpgradeRequired,
+                QJsonObject {{u"error"_qs, u"upgrade_required"_qs},
+                    {u"message"_qs, u"GET /ws is the WebSocket timeline feed: connect with a WebSocket client"_qs}});
+        });
 
     m_server.route(QStringLiteral("/"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
         const auto t0 = Clock::now();
@@ -419,11 +429,11 @@ void SampleApp::addOpsRoutes()
 
     m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         m_telemetry.httpRequest("other", methodName(request.method()).toStdString(), 404, 0);
-        responder.write(QJsonDocument(QJsonObject {{u"error"_qs, u"not_found"_qs},
-                            {u"message"_qs,
-                                QStringLiteral("no route %1 %2")
-                                    .arg(QString::fromLatin1(methodName(request.method())), request.url().path())}}),
-            QHttpServerResponder::StatusCode::NotFound);
+        writeJson(responder, QHttpServerResponder::StatusCode::NotFound,
+            QJsonObject {{u"error"_qs, u"not_found"_qs},
+                {u"message"_qs,
+                    QStringLiteral("no route %1 %2")
+                        .arg(QString::fromLatin1(methodName(request.method())), request.url().path())}});
     });
 }
 

@@ -1,0 +1,74 @@
+#include "config.h"
+
+#include <QTest>
+
+class TestConfig : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaults();
+    void rejects_data();
+    void rejects();
+};
+
+namespace {
+QProcessEnvironment baseEnv()
+{
+    QProcessEnvironment env;
+    env.insert(u"APP_DB_WRITER_URL"_qs, u"postgresql://app_writer:pw1@db:26257/evolution?sslmode=verify-full"_qs);
+    env.insert(u"APP_DB_READER_URL"_qs, u"host=db port=26257 user=app_reader password=pw2 dbname=evolution"_qs);
+    return env;
+}
+} // namespace
+
+void TestConfig::defaults()
+{
+    QString error;
+    const auto c = AppConfig::fromEnvironment(baseEnv(), &error);
+    QVERIFY2(c, qPrintable(error));
+    QCOMPARE(c->httpPort, 8080);
+    QCOMPARE(c->maxRps, 1000.0);
+    QCOMPARE(c->maxSeconds, 300.0);
+    QCOMPARE(c->maxConcurrency, 64);
+    QVERIFY(c->controlToken.isEmpty());
+}
+
+void TestConfig::rejects_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value"); // null = remove
+    QTest::addRow("writer missing") << u"APP_DB_WRITER_URL"_qs << QString();
+    QTest::addRow("reader empty") << u"APP_DB_READER_URL"_qs << u""_qs;
+    QTest::addRow("reader malformed") << u"APP_DB_READER_URL"_qs << u"host=db port"_qs;
+    QTest::addRow("writer bad url") << u"APP_DB_WRITER_URL"_qs << u"postgresql://u:pw1@db:notaport/x?sslmode=nope=x"_qs;
+    QTest::addRow("port text") << u"APP_HTTP_PORT"_qs << u"eighty"_qs;
+    QTest::addRow("port range") << u"APP_HTTP_PORT"_qs << u"70000"_qs;
+    QTest::addRow("address") << u"APP_HTTP_ADDRESS"_qs << u"localhost:80"_qs;
+    QTest::addRow("pool zero") << u"APP_WRITER_POOL_SIZE"_qs << u"0"_qs;
+    QTest::addRow("max rps negative") << u"APP_MAX_RPS"_qs << u"-1"_qs;
+    QTest::addRow("max rps nan") << u"APP_MAX_RPS"_qs << u"nan"_qs;
+    QTest::addRow("max seconds inf") << u"APP_MAX_SECONDS"_qs << u"inf"_qs;
+    QTest::addRow("concurrency") << u"APP_MAX_CONCURRENCY"_qs << u"1e3"_qs;
+    QTest::addRow("token short") << u"APP_CONTROL_TOKEN"_qs << u"abc"_qs;
+    QTest::addRow("tick") << u"APP_TICK_MS"_qs << u"5"_qs;
+    QTest::addRow("log level") << u"APP_LOG_LEVEL"_qs << u"loud"_qs;
+}
+
+void TestConfig::rejects()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    QProcessEnvironment env = baseEnv();
+    if (value.isNull()) {
+        env.remove(name);
+    } else {
+        env.insert(name, value);
+    }
+    QString error;
+    QVERIFY(!AppConfig::fromEnvironment(env, &error));
+    QVERIFY2(error.contains(name), qPrintable(error)); // the message names the variable
+    QVERIFY2(!error.contains(u"pw1"_qs) && !error.contains(u"pw2"_qs), qPrintable(error)); // never a password
+}
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"
