@@ -1,10 +1,6 @@
 #include "data_source.h"
 
-DataSource::DataSource(QString name, QObject *parent)
-    : QObject(parent)
-    , m_name(std::move(name))
-{
-}
+DataSource::DataSource(QString name, QObject *parent) : QObject(parent), m_name(std::move(name)) { }
 
 DataSource::~DataSource() = default;
 

@@ -1,0 +1,153 @@
+#pragma once
+
+#include "data_source.h"
+#include "kubectl_process.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QMetaType>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <functional>
+
+// Drives the CockroachDB cluster through kubectl, run as an asynchronous QProcess with argument
+// lists (never a shell string, never waitForFinished). Two kinds of cluster:
+//  - StatefulSet: `kubectl scale statefulset crdb --replicas=N` (the 1 → 2 → 3 story);
+//  - Operator:    `kubectl patch crdbcluster crdb --type=merge -p {"spec":{"nodes":N}}` (N ≥ 3, the
+//                 CRD's minimum; the operator decommissions on the way down).
+// Status comes from `kubectl get statefulset|crdbcluster NAME -o json` and
+// `kubectl get pods -l app.kubernetes.io/name=cockroachdb -o json`.
+//
+// One operation (scale, stop a node) at a time. Refusals are synchronous (false + *whyNot, plus
+// failed() for the banner without marking the source down). An accepted operation reports
+// operationProgress() and ends with exactly one operationFinished():
+//  - scaleTo(N): refuses N below the configured replication factor (setMinimumNodes) and, for the
+//    operator, N < 3; after kubectl accepted the change, polls the status every pollIntervalMs
+//    and reports "k of N ready" until ready == desired == N, or fails at settleTimeoutMs.
+//  - stopNode(i): `kubectl exec crdb-i -c cockroachdb -- kill -TERM 1` (never kubectl delete):
+//    the container stops and the kubelet restarts it. Refused unless the replication factor is
+//    at least 3 and every node is ready (losing a node with RF < 3 makes ranges unavailable).
+//    After the signal, waits until the pod restarted and is ready again (settleTimeoutMs).
+// Health: failed() when kubectl cannot run or the API answers with an error (status refresh or
+// operation); recovered() on the next successful status refresh.
+// start() refreshes the status now and every statusIntervalMs; stop() ends that polling.
+//
+// Threading: GUI thread only; every signal is emitted there.
+class ClusterDriver : public DataSource
+{
+    Q_OBJECT
+public:
+    enum class Kind { StatefulSet, Operator };
+    struct PodStatus
+    {
+        QString name;
+        QString phase; // Pending, Running, ..., or Terminating while being deleted
+        bool ready = false;
+        int restarts = 0;
+    };
+    struct ClusterStatus
+    {
+        int desiredNodes = 0;
+        int readyNodes = 0;
+        QList<PodStatus> pods; // sorted by ordinal
+        bool valid = false; // false until a refresh succeeded
+    };
+
+    explicit ClusterDriver(QObject *parent = nullptr);
+    ~ClusterDriver() override;
+
+    void setKind(Kind kind);
+    Kind kind() const { return m_kind; }
+    // program: "kubectl" or a path; globalArgs go first on every call (e.g. --context X,
+    // --server=URL, --kubeconfig F).
+    void setKubectl(const QString &program, const QStringList &globalArgs = {});
+    void setProcessEnvironment(const QProcessEnvironment &env) { m_env = env; }
+    void setNamespace(const QString &ns) { m_namespace = ns; }
+    QString kubeNamespace() const { return m_namespace; }
+    void setName(const QString &name) { m_name = name; }
+    QString name() const { return m_name; }
+    void setMinimumNodes(int replicationFactor) { m_minimumNodes = replicationFactor; }
+    int minimumNodes() const { return m_minimumNodes; }
+
+    void setStatusIntervalMs(int ms);
+    void setPollIntervalMs(int ms) { m_pollIntervalMs = ms; }
+    void setSettleTimeoutMs(int ms) { m_settleTimeoutMs = ms; }
+    void setCommandTimeoutMs(int ms) { m_commandTimeoutMs = ms; }
+
+    bool scaleTo(int nodes, QString *whyNot = nullptr);
+    bool stopNode(int ordinal, QString *whyNot = nullptr);
+    void refreshStatus();
+
+    bool isBusy() const { return m_busy; }
+    ClusterStatus status() const { return m_status; }
+    QString podName(int ordinal) const;
+
+    void start() override;
+    void stop() override;
+
+    // The exact kubectl arguments (after the global ones) of each call, for display and tests.
+    QStringList scaleArguments(int nodes) const;
+    QStringList stopNodeArguments(int ordinal) const;
+    QStringList workloadStatusArguments() const;
+    QStringList podsStatusArguments() const;
+
+    // Parse `kubectl get ... -o json` answers; nothing (and *error) when the JSON is not the
+    // expected object.
+    static std::optional<int> parseDesiredNodes(Kind kind, const QByteArray &json, QString *error);
+    static std::optional<QList<PodStatus>> parsePods(const QByteArray &json, QString *error);
+
+    static constexpr int kOperatorMinimumNodes = 3;
+    static constexpr int kStopNodeMinimumReplicationFactor = 3;
+
+Q_SIGNALS:
+    void statusChanged(const ClusterStatus &status);
+    void operationProgress(const QString &text);
+    void operationFinished(bool ok, const QString &summary);
+    void busyChanged(bool busy);
+
+private:
+    using StatusCallback = std::function<void(bool ok, const QString &error)>;
+
+    QStringList withGlobals(const QStringList &args) const;
+    void refresh(StatusCallback then);
+    void finishRefresh(bool ok, const QString &error);
+    bool refuse(const QString &reason, QString *whyNot);
+    void beginOperation(const QString &text);
+    void finishOperation(bool ok, const QString &summary);
+    void settleStep();
+    QString readinessText() const;
+
+    Kind m_kind = Kind::StatefulSet;
+    QString m_program = QStringLiteral("kubectl");
+    QStringList m_globalArgs;
+    QProcessEnvironment m_env;
+    QString m_namespace = QStringLiteral("crdb-evolution");
+    QString m_name = QStringLiteral("crdb");
+    int m_minimumNodes = 1;
+    int m_pollIntervalMs = 2000;
+    int m_settleTimeoutMs = 300000;
+    int m_commandTimeoutMs = 30000;
+
+    ClusterStatus m_status;
+    KubectlProcess m_statusProcess;
+    QList<StatusCallback> m_statusWaiters;
+    bool m_refreshing = false;
+    int m_pendingDesired = 0;
+    QTimer m_statusTimer;
+
+    KubectlProcess m_operationProcess;
+    bool m_busy = false;
+    QTimer m_settleTimer;
+    QElapsedTimer m_operationClock;
+    // What the running operation waits for.
+    enum class Waiting { Nothing, Scale, Restart } m_waiting = Waiting::Nothing;
+    int m_targetNodes = 0;
+    QString m_targetPod;
+    int m_restartsBefore = 0;
+    bool m_sawNotReady = false;
+};
+
+Q_DECLARE_METATYPE(ClusterDriver::ClusterStatus)

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "cluster_driver.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+class QCommandLineParser;
+
+// Where the presenter's sources connect: a JSON profile file (demo/profiles/*.json) with
+// command-line flags on top. Every error names the JSON field or the flag it came from.
+//
+// JSON fields (all optional; unknown fields are refused so that typos do not pass silently):
+//   sampleapp_url  prometheus_url  sql_url  kube_context  namespace  cluster_kind
+//   replication_factor  control_token  port_forward  plan
+// Flags: --profile FILE, --sampleapp-url URL, --prometheus-url URL, --sql-url URL,
+//        --kube-context NAME, --namespace NS, --cluster-kind statefulset|operator,
+//        --replication-factor N, --control-token TOKEN, --port-forward, --plan FILE
+// Relative paths in a profile (plan) are taken relative to the current directory, like flags.
+struct ConnectionProfile
+{
+    QUrl sampleAppUrl {QStringLiteral("http://127.0.0.1:8080")};
+    QUrl prometheusUrl {QStringLiteral("http://127.0.0.1:9090")};
+    QByteArray sqlConninfo; // libpq URL or key=value conninfo (admin user: phase SQL creates roles)
+    QString kubeContext; // empty = kubectl's current context
+    QString kubeNamespace {QStringLiteral("crdb-evolution")};
+    ClusterDriver::Kind clusterKind = ClusterDriver::Kind::StatefulSet;
+    int replicationFactor = 1;
+    QString controlToken; // sample app APP_CONTROL_TOKEN; empty = open
+    bool portForward = false; // start `kubectl port-forward` for the sample app and Prometheus
+    QString planPath {QStringLiteral("demo/plan.json")};
+
+    // ws://host:port/ws derived from sampleAppUrl (wss for https).
+    QUrl feedUrl() const;
+    // The kubectl global arguments for this profile (--context when set).
+    QStringList kubectlGlobalArgs() const;
+    // Checks every field; false with a sentence naming the field.
+    bool validate(QString *error) const;
+
+    // Reads and validates a profile file; on error returns defaults and sets *error.
+    static ConnectionProfile fromJsonFile(const QString &path, QString *error);
+    static ConnectionProfile fromJson(const QByteArray &json, QString *error, const QString &origin = {});
+
+    static void addOptions(QCommandLineParser &parser);
+    // Loads --profile first (if given), then applies every other flag on top, then validates.
+    bool applyOptions(const QCommandLineParser &parser, QString *error);
+
+    static QString kindName(ClusterDriver::Kind kind);
+    static std::optional<ClusterDriver::Kind> kindFromName(const QString &name);
+};

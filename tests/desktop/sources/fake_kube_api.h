@@ -1,0 +1,88 @@
+#pragma once
+// FakeKubeApi: THE ONE FAKE of the presenter tests. Nothing real can run a Kubernetes API server
+// here, so this small HTTP server answers exactly the calls the real `kubectl` binary (v1.32)
+// makes for the cluster driver: legacy discovery, get/scale a StatefulSet, get/patch a CrdbCluster,
+// list/get pods, and (when it can) the `kubectl exec` WebSocket. It simulates pods becoming ready
+// one by one after a scale. Every request is logged so tests can assert what kubectl asked for.
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QMap>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTcpServer>
+
+class QTcpSocket;
+class QWebSocketServer;
+
+class FakeKubeApi : public QObject
+{
+    Q_OBJECT
+public:
+    explicit FakeKubeApi(QObject *parent = nullptr);
+    ~FakeKubeApi() override;
+
+    bool listen();
+    quint16 port() const { return m_server.serverPort(); }
+    QString serverArg() const; // --server=http://127.0.0.1:PORT
+
+    // Initial state: a StatefulSet/CrdbCluster named "crdb" in namespace `ns` with `nodes` ready pods.
+    void reset(const QString &ns, int nodes);
+    // A new pod becomes ready this long after the previous one (StatefulSet ordered start).
+    void setReadyDelayMs(int ms) { m_readyDelayMs = ms; }
+    // Every answer is held back this long (a slow API server).
+    void setResponseDelayMs(int ms) { m_responseDelayMs = ms; }
+    // A stopped container comes back ready this long after the SIGTERM.
+    void setRestartDelayMs(int ms) { m_restartDelayMs = ms; }
+
+    // "METHOD path?query" of every request, in order.
+    QStringList requests() const { return m_requests; }
+    // Requests the fake did not know how to answer (it answered 404).
+    QStringList unexpected() const { return m_unexpected; }
+    QList<QByteArray> patchBodies() const { return m_patchBodies; }
+    // Command lines received through the exec WebSocket ("crdb-2/cockroachdb: kill -TERM 1").
+    QStringList execs() const { return m_execs; }
+    int desired() const { return m_desired; }
+    int restarts(int ordinal) const;
+
+private:
+    struct Pod
+    {
+        qint64 readyAtMs = 0; // on m_clock; ready once elapsed >= readyAtMs
+        int restarts = 0;
+    };
+    struct Request
+    {
+        QByteArray method;
+        QByteArray target;
+        QMap<QByteArray, QByteArray> headers; // lower-case names
+        QByteArray body;
+    };
+
+    void onConnection();
+    void onReadable(QTcpSocket *socket);
+    void answer(QTcpSocket *socket, const Request &request);
+    void send(QTcpSocket *socket, int status, const QByteArray &json);
+    void onExecConnection();
+    QByteArray discovery(const QString &path) const;
+    QByteArray podJson(int ordinal) const;
+    QByteArray statefulSetJson() const;
+    QByteArray crdbClusterJson() const;
+    void scaleTo(int nodes);
+
+    QTcpServer m_server;
+    QWebSocketServer *m_webSockets;
+    QElapsedTimer m_clock;
+    QString m_namespace = QStringLiteral("crdb-evolution");
+    int m_desired = 1;
+    QMap<int, Pod> m_pods;
+    int m_readyDelayMs = 300;
+    int m_responseDelayMs = 0;
+    int m_restartDelayMs = 300;
+    QStringList m_requests;
+    QStringList m_unexpected;
+    QList<QByteArray> m_patchBodies;
+    QStringList m_execs;
+    QMap<QTcpSocket *, QByteArray> m_buffers;
+};

@@ -1,0 +1,315 @@
+#include "sources/cluster_driver.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "fake_kube_api.h"
+
+using namespace Qt::StringLiterals;
+
+// ClusterDriver running the real kubectl binary against FakeKubeApi (the one fake: see its header).
+class TestClusterDriver : public QObject
+{
+    Q_OBJECT
+
+    const QString m_ns = u"crdb-evolution"_s;
+    std::unique_ptr<FakeKubeApi> m_api;
+    std::unique_ptr<QTemporaryDir> m_cache;
+
+    void configure(ClusterDriver &driver)
+    {
+        // Its own discovery cache and no kubeconfig: nothing from the machine leaks in.
+        driver.setKubectl(u"kubectl"_s, {m_api->serverArg(), u"--cache-dir="_s + m_cache->path()});
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
+        driver.setProcessEnvironment(env);
+        driver.setNamespace(m_ns);
+        driver.setName(u"crdb"_s);
+        driver.setPollIntervalMs(100);
+        driver.setSettleTimeoutMs(30000);
+    }
+
+    static std::pair<bool, QString> waitFinished(QSignalSpy &finished, int timeoutMs = 30000)
+    {
+        if (finished.isEmpty() && !finished.wait(timeoutMs)) {
+            return {false, u"no operationFinished() within the time limit"_s};
+        }
+        return {finished.at(0).at(0).toBool(), finished.at(0).at(1).toString()};
+    }
+
+    int requestsMatching(const QString &prefix) const
+    {
+        int n = 0;
+        for (const QString &r : m_api->requests()) {
+            n += r.startsWith(prefix) ? 1 : 0;
+        }
+        return n;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_api = std::make_unique<FakeKubeApi>();
+        QVERIFY(m_api->listen());
+        m_cache = std::make_unique<QTemporaryDir>();
+    }
+
+    void cleanup()
+    {
+        // Every call kubectl made was one the fake knows; nothing was deleted, ever.
+        QVERIFY2(m_api->unexpected().isEmpty(), qPrintable(m_api->unexpected().join(u", "_s)));
+        for (const QString &r : m_api->requests()) {
+            QVERIFY2(!r.startsWith(u"DELETE"_s), qPrintable(r));
+        }
+        m_api.reset();
+    }
+
+    void status()
+    {
+        m_api->reset(m_ns, 3);
+        ClusterDriver driver;
+        configure(driver);
+        QSignalSpy changed(&driver, &ClusterDriver::statusChanged);
+        driver.setStatusIntervalMs(200);
+        driver.start();
+        QVERIFY(changed.wait(20000));
+        const auto s = changed.at(0).at(0).value<ClusterDriver::ClusterStatus>();
+        QVERIFY(s.valid);
+        QCOMPARE(s.desiredNodes, 3);
+        QCOMPARE(s.readyNodes, 3);
+        QCOMPARE(s.pods.size(), 3);
+        QCOMPARE(s.pods.at(2).name, u"crdb-2"_s);
+        QCOMPARE(s.pods.at(2).phase, u"Running"_s);
+        QVERIFY(s.pods.at(2).ready);
+        QTRY_VERIFY_WITH_TIMEOUT(changed.size() >= 2, 10000); // it keeps polling while running
+        driver.stop();
+        QVERIFY(requestsMatching(u"GET /apis/apps/v1/namespaces/crdb-evolution/statefulsets/crdb"_s) >= 2);
+        QVERIFY(
+            requestsMatching(
+                u"GET /api/v1/namespaces/crdb-evolution/pods?labelSelector=app.kubernetes.io%2Fname%3Dcockroachdb"_s)
+            >= 2);
+    }
+
+    // The story's 1 → 2 → 3 on a StatefulSet, with progress until every pod is ready.
+    void scaleUpOneTwoThree()
+    {
+        m_api->reset(m_ns, 1);
+        m_api->setReadyDelayMs(1500);
+        ClusterDriver driver;
+        configure(driver);
+        driver.setMinimumNodes(1);
+        for (int nodes : {2, 3}) {
+            QSignalSpy progress(&driver, &ClusterDriver::operationProgress);
+            QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+            QString whyNot;
+            QVERIFY2(driver.scaleTo(nodes, &whyNot), qPrintable(whyNot));
+            QVERIFY(driver.isBusy());
+            const auto [ok, summary] = waitFinished(finished);
+            QVERIFY2(ok, qPrintable(summary));
+            QVERIFY2(
+                summary.startsWith(u"scaled crdb to %1 node(s): all ready after"_s.arg(nodes)), qPrintable(summary));
+            QVERIFY(!driver.isBusy());
+            QCOMPARE(driver.status().desiredNodes, nodes);
+            QCOMPARE(driver.status().readyNodes, nodes);
+            QStringList texts;
+            for (const auto &args : std::as_const(progress)) {
+                texts << args.at(0).toString();
+            }
+            QVERIFY2(texts.first().contains(u"kubectl"_s)
+                    && texts.first().contains(u"scale statefulset crdb --replicas=%1"_s.arg(nodes)),
+                qPrintable(texts.first()));
+            QVERIFY2(texts.contains(u"statefulset.apps/crdb scaled"_s), qPrintable(texts.join(u" | "_s)));
+            // While the new pod starts, progress says who is not ready yet.
+            const QString waiting = u"%1 of %2 node(s) ready (not ready: crdb-%1: Pending)"_s.arg(nodes - 1).arg(nodes);
+            QVERIFY2(texts.contains(waiting), qPrintable(texts.join(u" | "_s)));
+            QCOMPARE(m_api->desired(), nodes);
+        }
+        QCOMPARE(
+            m_api->patchBodies(), (QList<QByteArray> {R"({"spec":{"replicas":2}})", R"({"spec":{"replicas":3}})"}));
+        QCOMPARE(requestsMatching(u"PATCH /apis/apps/v1/namespaces/crdb-evolution/statefulsets/crdb/scale"_s), 2);
+    }
+
+    void refusesBelowReplicationFactor()
+    {
+        m_api->reset(m_ns, 3);
+        ClusterDriver driver;
+        configure(driver);
+        driver.setMinimumNodes(3);
+        QSignalSpy failed(&driver, &ClusterDriver::failed);
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QString whyNot;
+        QVERIFY(!driver.scaleTo(2, &whyNot));
+        QCOMPARE(
+            whyNot, u"refusing to scale to 2 node(s): below the replication factor 3 (ranges would lose replicas)"_s);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(driver.isHealthy());
+        QVERIFY(!driver.isBusy());
+        QTest::qWait(100);
+        QCOMPARE(finished.size(), 0);
+        QVERIFY(m_api->requests().isEmpty()); // kubectl never ran
+    }
+
+    void refusesWhileBusy()
+    {
+        m_api->reset(m_ns, 1);
+        m_api->setReadyDelayMs(500);
+        ClusterDriver driver;
+        configure(driver);
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QVERIFY(driver.scaleTo(2));
+        QString whyNot;
+        QVERIFY(!driver.scaleTo(3, &whyNot));
+        QCOMPARE(whyNot, u"cluster operation already running; wait for it to finish"_s);
+        QVERIFY(!driver.stopNode(0, &whyNot));
+        QCOMPARE(whyNot, u"cluster operation already running; wait for it to finish"_s);
+        const auto [ok, summary] = waitFinished(finished);
+        QVERIFY2(ok, qPrintable(summary));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(m_api->desired(), 2);
+    }
+
+    void operatorPatchesNodes()
+    {
+        m_api->reset(m_ns, 3);
+        m_api->setReadyDelayMs(300);
+        ClusterDriver driver;
+        configure(driver);
+        driver.setKind(ClusterDriver::Kind::Operator);
+        driver.setMinimumNodes(1);
+        QString whyNot;
+        QVERIFY(!driver.scaleTo(2, &whyNot));
+        QCOMPARE(whyNot, u"refusing to scale the CrdbCluster to 2 node(s): the operator needs spec.nodes >= 3"_s);
+        QVERIFY(m_api->requests().isEmpty());
+
+        QCOMPARE(driver.scaleArguments(4),
+            (QStringList {
+                u"patch"_s, u"crdbcluster"_s, u"crdb"_s, u"--type=merge"_s, u"-p"_s, uR"({"spec":{"nodes":4}})"_s}));
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QVERIFY2(driver.scaleTo(4, &whyNot), qPrintable(whyNot));
+        const auto [ok, summary] = waitFinished(finished);
+        QVERIFY2(ok, qPrintable(summary));
+        QCOMPARE(m_api->patchBodies(), (QList<QByteArray> {R"({"spec":{"nodes":4}})"}));
+        QCOMPARE(requestsMatching(
+                     u"PATCH /apis/crdb.cockroachlabs.com/v1alpha1/namespaces/crdb-evolution/crdbclusters/crdb"_s),
+            1);
+        QVERIFY(
+            requestsMatching(u"GET /apis/crdb.cockroachlabs.com/v1alpha1/namespaces/crdb-evolution/crdbclusters/crdb"_s)
+            >= 1);
+        QCOMPARE(driver.status().readyNodes, 4);
+    }
+
+    void kubectlMissing()
+    {
+        ClusterDriver driver;
+        configure(driver);
+        driver.setKubectl(u"/nonexistent/bin/kubectl"_s, {});
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QSignalSpy failed(&driver, &ClusterDriver::failed);
+        QVERIFY(driver.scaleTo(2));
+        const auto [ok, summary] = waitFinished(finished);
+        QVERIFY(!ok);
+        QVERIFY2(summary.startsWith(u"cannot run /nonexistent/bin/kubectl: "_s), qPrintable(summary));
+        QVERIFY2(summary.contains(u"is kubectl installed and on PATH?"_s), qPrintable(summary));
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(!driver.isHealthy());
+        QVERIFY(!driver.isBusy());
+    }
+
+    // kubectl runs but the API says no: the exit code and kubectl's own message reach the user.
+    void kubectlErrorIsReadable()
+    {
+        ClusterDriver driver;
+        configure(driver);
+        driver.setName(u"nosuch"_s);
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QVERIFY(driver.scaleTo(2));
+        const auto [ok, summary] = waitFinished(finished);
+        QVERIFY(!ok);
+        QVERIFY2(summary.contains(
+                     u"scale statefulset nosuch --replicas=2 failed (exit code 1): Error from server (NotFound)"_s),
+            qPrintable(summary));
+        m_api.reset(new FakeKubeApi); // the 404 was the point; start clean for cleanup()
+        QVERIFY(m_api->listen());
+    }
+
+    void settleTimeLimit()
+    {
+        m_api->reset(m_ns, 1);
+        m_api->setReadyDelayMs(600000);
+        ClusterDriver driver;
+        configure(driver);
+        driver.setSettleTimeoutMs(1500);
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QVERIFY(driver.scaleTo(2));
+        const auto [ok, summary] = waitFinished(finished);
+        QVERIFY(!ok);
+        QVERIFY2(summary.startsWith(u"not settled after 1.5 s: 1 of 2 node(s) ready (not ready: crdb-1: Pending)"_s),
+            qPrintable(summary));
+        QVERIFY(!driver.isBusy());
+    }
+
+    void stopNodeRefusals()
+    {
+        m_api->reset(m_ns, 2);
+        ClusterDriver driver;
+        configure(driver);
+        driver.setMinimumNodes(2);
+        QString whyNot;
+        QVERIFY(!driver.stopNode(1, &whyNot));
+        QCOMPARE(whyNot,
+            u"refusing to stop a node with replication factor 2: ranges would become unavailable (needs RF >= 3)"_s);
+        QVERIFY(m_api->requests().isEmpty());
+
+        // RF 3 but a node is not ready (a 3-node cluster whose third pod is still starting): no
+        // second failure on top of it.
+        m_api->setReadyDelayMs(600000);
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QVERIFY(driver.scaleTo(3));
+        driver.setSettleTimeoutMs(200);
+        QVERIFY(finished.wait(20000)); // times out: crdb-2 stays Pending
+        finished.clear();
+        driver.setMinimumNodes(3);
+        QVERIFY(driver.stopNode(0, &whyNot));
+        const auto [ok, summary] = waitFinished(finished);
+        QVERIFY(!ok);
+        QCOMPARE(summary,
+            u"not stopping crdb-0: only 2 of 3 nodes are ready; a second failure would make ranges unavailable"_s);
+        finished.clear();
+        QVERIFY(driver.stopNode(7, &whyNot));
+        const auto [ok7, summary7] = waitFinished(finished);
+        QVERIFY(!ok7);
+        QCOMPARE(summary7, u"not stopping crdb-7: no such node (the cluster has 3)"_s);
+        QCOMPARE(m_api->execs(), QStringList());
+    }
+
+    void stopNodeSendsSigterm()
+    {
+        m_api->reset(m_ns, 3);
+        m_api->setRestartDelayMs(800);
+        ClusterDriver driver;
+        configure(driver);
+        driver.setMinimumNodes(3);
+        QCOMPARE(driver.stopNodeArguments(2),
+            (QStringList {u"exec"_s, u"crdb-2"_s, u"-c"_s, u"cockroachdb"_s, u"--"_s, u"kill"_s, u"-TERM"_s, u"1"_s}));
+        QSignalSpy progress(&driver, &ClusterDriver::operationProgress);
+        QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QString whyNot;
+        QVERIFY2(driver.stopNode(2, &whyNot), qPrintable(whyNot));
+        const auto [ok, summary] = waitFinished(finished);
+        QStringList texts;
+        for (const auto &args : std::as_const(progress)) {
+            texts << args.at(0).toString();
+        }
+        QVERIFY2(ok, qPrintable(summary + u" | "_s + texts.join(u" | "_s)));
+        QCOMPARE(m_api->execs(), QStringList {u"crdb-2/cockroachdb: kill -TERM 1"_s});
+        QCOMPARE(m_api->restarts(2), 1);
+        QVERIFY2(summary.startsWith(u"crdb-2 was stopped and is back (restarted, ready) after"_s), qPrintable(summary));
+        QVERIFY2(texts.contains(u"crdb-2: Running, not ready, restarts 1"_s), qPrintable(texts.join(u" | "_s)));
+        QCOMPARE(driver.status().readyNodes, 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClusterDriver)
+#include "tst_cluster_driver.moc"

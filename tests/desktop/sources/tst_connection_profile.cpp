@@ -1,0 +1,163 @@
+#include "sources/connection_profile.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "test_env.h"
+
+using namespace Qt::StringLiterals;
+
+class TestConnectionProfile : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    QString write(const QString &name, const QByteArray &json)
+    {
+        QFile f(m_dir.filePath(name));
+        if (!f.open(QIODevice::WriteOnly)) {
+            return {};
+        }
+        f.write(json);
+        return f.fileName();
+    }
+
+    bool parse(const QStringList &flags, ConnectionProfile *profile, QString *error)
+    {
+        QCommandLineParser parser;
+        ConnectionProfile::addOptions(parser);
+        if (!parser.parse(QStringList {u"presenter"_s} + flags)) {
+            *error = parser.errorText();
+            return false;
+        }
+        return profile->applyOptions(parser, error);
+    }
+
+private Q_SLOTS:
+    void defaults()
+    {
+        const ConnectionProfile p;
+        QString error;
+        QVERIFY2(p.validate(&error), qPrintable(error));
+        QCOMPARE(p.feedUrl(), QUrl(u"ws://127.0.0.1:8080/ws"_s));
+        QCOMPARE(p.kubeNamespace, u"crdb-evolution"_s);
+        QCOMPARE(p.clusterKind, ClusterDriver::Kind::StatefulSet);
+        QVERIFY(p.kubectlGlobalArgs().isEmpty());
+    }
+
+    // The profiles shipped in demo/profiles/ load and validate.
+    void shippedProfiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("portForward");
+        QTest::addRow("local") << u"local.json"_s << false;
+        QTest::addRow("kind") << u"kind.json"_s << true;
+    }
+    void shippedProfiles()
+    {
+        QFETCH(QString, file);
+        QFETCH(bool, portForward);
+        QString error;
+        const ConnectionProfile p
+            = ConnectionProfile::fromJsonFile(testenv::sourceDir() + u"/demo/profiles/"_s + file, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(p.portForward, portForward);
+        QVERIFY(!p.sqlConninfo.isEmpty());
+    }
+
+    void fileThenFlags()
+    {
+        const QString path = write(u"p.json"_s,
+            "{\"sampleapp_url\": \"http://10.0.0.5:18080\", \"prometheus_url\": \"http://10.0.0.5:19090\",\n"
+            "            \"sql_url\": \"postgresql://root@10.0.0.5:26257/evolution?sslmode=disable\", "
+            "\"kube_context\": \"kind-demo\",\n"
+            "            \"namespace\": \"demo\", \"cluster_kind\": \"operator\", \"replication_factor\": 3, "
+            "\"port_forward\": true,\n"
+            "            \"control_token\": \"s3cret\", \"plan\": \"plans/x.json\"}");
+        ConnectionProfile p;
+        QString error;
+        QVERIFY2(
+            parse({u"--profile"_s, path, u"--namespace"_s, u"other"_s, u"--replication-factor"_s, u"2"_s}, &p, &error),
+            qPrintable(error));
+        QCOMPARE(p.sampleAppUrl, QUrl(u"http://10.0.0.5:18080"_s));
+        QCOMPARE(p.feedUrl(), QUrl(u"ws://10.0.0.5:18080/ws"_s));
+        QCOMPARE(p.prometheusUrl, QUrl(u"http://10.0.0.5:19090"_s));
+        QCOMPARE(p.sqlConninfo, QByteArray("postgresql://root@10.0.0.5:26257/evolution?sslmode=disable"));
+        QCOMPARE(p.kubectlGlobalArgs(), (QStringList {u"--context"_s, u"kind-demo"_s}));
+        QCOMPARE(p.kubeNamespace, u"other"_s); // the flag wins
+        QCOMPARE(p.clusterKind, ClusterDriver::Kind::Operator);
+        QCOMPARE(p.replicationFactor, 2);
+        QVERIFY(p.portForward);
+        QCOMPARE(p.controlToken, u"s3cret"_s);
+        QCOMPARE(p.planPath, u"plans/x.json"_s);
+    }
+
+    void flagsOnly()
+    {
+        ConnectionProfile p;
+        QString error;
+        QVERIFY2(parse({u"--sampleapp-url"_s, u"https://demo.example:8443"_s, u"--cluster-kind"_s, u"operator"_s,
+                           u"--sql-url"_s, u"host=127.0.0.1 port=5432 user=postgres"_s, u"--port-forward"_s},
+                     &p, &error),
+            qPrintable(error));
+        QCOMPARE(p.feedUrl(), QUrl(u"wss://demo.example:8443/ws"_s));
+        QCOMPARE(p.clusterKind, ClusterDriver::Kind::Operator);
+        QVERIFY(p.portForward);
+    }
+
+    void badFlags_data()
+    {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("mentions");
+        QTest::addRow("url scheme") << QStringList {u"--sampleapp-url"_s, u"ftp://x"_s} << u"--sampleapp-url"_s;
+        QTest::addRow("url no host") << QStringList {u"--prometheus-url"_s, u"http://"_s} << u"--prometheus-url"_s;
+        QTest::addRow("kind") << QStringList {u"--cluster-kind"_s, u"helm"_s} << u"--cluster-kind"_s;
+        QTest::addRow("rf text") << QStringList {u"--replication-factor"_s, u"three"_s} << u"--replication-factor"_s;
+        QTest::addRow("rf zero") << QStringList {u"--replication-factor"_s, u"0"_s} << u"--replication-factor"_s;
+        QTest::addRow("sql url") << QStringList {u"--sql-url"_s, u"host=x port"_s} << u"--sql-url"_s;
+        QTest::addRow("empty namespace") << QStringList {u"--namespace"_s, QString()} << u"--namespace"_s;
+        QTest::addRow("missing profile") << QStringList {u"--profile"_s, u"/nonexistent/p.json"_s} << u"--profile"_s;
+    }
+    void badFlags()
+    {
+        QFETCH(QStringList, flags);
+        QFETCH(QString, mentions);
+        ConnectionProfile p;
+        QString error;
+        QVERIFY(!parse(flags, &p, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+    }
+
+    void badFiles_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("mentions");
+        QTest::addRow("not json") << QByteArray("{ nope") << u"not a JSON object"_s;
+        QTest::addRow("unknown field") << QByteArray("{\"prometheus\": \"http://x:9090\"}")
+                                       << u"unknown field 'prometheus'"_s;
+        QTest::addRow("url type") << QByteArray("{\"sampleapp_url\": 8080}")
+                                  << u"field sampleapp_url must be a string"_s;
+        QTest::addRow("kind") << QByteArray("{\"cluster_kind\": \"StatefulSet\"}") << u"field cluster_kind"_s;
+        QTest::addRow("rf type") << QByteArray("{\"replication_factor\": \"3\"}")
+                                 << u"field replication_factor must be an integer"_s;
+        QTest::addRow("rf range") << QByteArray("{\"replication_factor\": 12}") << u"replication_factor"_s;
+        QTest::addRow("port_forward type") << QByteArray("{\"port_forward\": \"yes\"}") << u"field port_forward"_s;
+        QTest::addRow("bad url") << QByteArray("{\"prometheus_url\": \"localhost:9090\"}") << u"prometheus_url"_s;
+    }
+    void badFiles()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, mentions);
+        QString error;
+        ConnectionProfile::fromJson(json, &error, u"t.json"_s);
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QVERIFY2(error.contains(u"t.json"_s), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectionProfile)
+#include "tst_connection_profile.moc"
