@@ -22,7 +22,8 @@ void collectPanels(const QJsonArray &panels, const QString &dashboard, QList<Das
             const QJsonObject target = tv.toObject();
             const QString expr = target.value("expr"_L1).toString();
             if (!expr.isEmpty()) {
-                out->append({dashboard, u"panel '%1' %2"_s.arg(title, target.value("refId"_L1).toString()), expr, false});
+                out->append(
+                    {dashboard, u"panel '%1' %2"_s.arg(title, target.value("refId"_L1).toString()), expr, false});
             }
         }
         // Collapsed rows keep their panels inside the row.
@@ -34,8 +35,9 @@ void collectPanels(const QJsonArray &panels, const QString &dashboard, QList<Das
 QString variableExpr(const QString &query)
 {
     static const QRegularExpression labelValues(u"^\\s*label_values\\((.*),\\s*[A-Za-z_][A-Za-z0-9_]*\\s*\\)\\s*$"_s,
-                                                QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression queryResult(u"^\\s*query_result\\((.*)\\)\\s*$"_s, QRegularExpression::DotMatchesEverythingOption);
+        QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression queryResult(
+        u"^\\s*query_result\\((.*)\\)\\s*$"_s, QRegularExpression::DotMatchesEverythingOption);
     if (const auto m = labelValues.match(query); m.hasMatch()) {
         return m.captured(1).trimmed();
     }
@@ -100,12 +102,12 @@ QStringList metricNames(const QString &expr)
     static const QRegularExpression comments(u"#[^\n]*"_s);
     s.replace(strings, " "_L1).replace(braces, " "_L1).replace(ranges, " "_L1).replace(comments, " "_L1);
 
-    static const QSet<QString> keywords{u"by"_s, u"without"_s, u"on"_s, u"ignoring"_s, u"group_left"_s,
-                                        u"group_right"_s, u"bool"_s, u"and"_s, u"or"_s, u"unless"_s,
-                                        u"offset"_s, u"inf"_s, u"nan"_s, u"atan2"_s};
-    static const QSet<QString> groupingKeywords{u"by"_s, u"without"_s, u"on"_s, u"ignoring"_s, u"group_left"_s, u"group_right"_s};
-    static const QRegularExpression token(u"[0-9][0-9A-Za-z_.]*|[A-Za-z_:][A-Za-z0-9_:]*|\\(|\\)|."_s,
-                                          QRegularExpression::DotMatchesEverythingOption);
+    static const QSet<QString> keywords {u"by"_s, u"without"_s, u"on"_s, u"ignoring"_s, u"group_left"_s,
+        u"group_right"_s, u"bool"_s, u"and"_s, u"or"_s, u"unless"_s, u"offset"_s, u"inf"_s, u"nan"_s, u"atan2"_s};
+    static const QSet<QString> groupingKeywords {
+        u"by"_s, u"without"_s, u"on"_s, u"ignoring"_s, u"group_left"_s, u"group_right"_s};
+    static const QRegularExpression token(
+        u"[0-9][0-9A-Za-z_.]*|[A-Za-z_:][A-Za-z0-9_:]*|\\(|\\)|."_s, QRegularExpression::DotMatchesEverythingOption);
     QStringList tokens;
     for (auto it = token.globalMatch(s); it.hasNext();) {
         const QString t = it.next().captured(0);
@@ -119,7 +121,10 @@ QStringList metricNames(const QString &expr)
         if (!(t[0].isLetter() || t[0] == u'_' || t[0] == u':')) {
             continue;
         }
-        const bool callFollows = i + 1 < tokens.size() && tokens[i + 1] == "("_L1;
+        // `sum by (le) (x)`: an aggregation whose grouping comes before its argument.
+        const bool callFollows = i + 1 < tokens.size()
+            && (tokens[i + 1] == "("_L1 || tokens[i + 1].toLower() == "by"_L1
+                || tokens[i + 1].toLower() == "without"_L1);
         if (groupingKeywords.contains(t.toLower())) {
             if (callFollows) { // skip the label list
                 int depth = 0;
@@ -184,7 +189,8 @@ MetricCatalogue MetricCatalogue::fromProtocolMd(const QString &path, QString *er
         *error = u"cannot read %1"_s.arg(path);
         return c;
     }
-    static const QRegularExpression row(u"^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(counter|gauge|histogram|summary)\\s*\\|"_s);
+    static const QRegularExpression row(
+        u"^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(counter|gauge|histogram|summary)\\s*\\|"_s);
     while (!f.atEnd()) {
         const auto m = row.match(QString::fromUtf8(f.readLine()));
         if (m.hasMatch()) {

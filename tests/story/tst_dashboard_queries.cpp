@@ -25,7 +25,7 @@ QString referenceDir()
     const QString env = qEnvironmentVariable("CRDB_EVO_REFERENCE_DIR");
     return env.isEmpty() ? testenv::sourceDir() + u"/../shared/reference"_s : env;
 }
-const QStringList kDashboards{u"cockroachdb-overview.json"_s, u"cockroachdb-evolution.json"_s, u"sample-app.json"_s};
+const QStringList kDashboards {u"cockroachdb-overview.json"_s, u"cockroachdb-evolution.json"_s, u"sample-app.json"_s};
 } // namespace
 
 class TestDashboardQueries : public QObject
@@ -53,7 +53,8 @@ private:
 void TestDashboardQueries::initTestCase()
 {
     const QStringList files = QDir(dashboardsDir()).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
-    QCOMPARE(files, (QStringList{u"cockroachdb-evolution.json"_s, u"cockroachdb-overview.json"_s, u"sample-app.json"_s}));
+    QCOMPARE(
+        files, (QStringList {u"cockroachdb-evolution.json"_s, u"cockroachdb-overview.json"_s, u"sample-app.json"_s}));
     for (const auto &f : kDashboards) {
         QString error;
         const auto queries = story::loadDashboardQueries(dashboardsDir() + u'/' + f, &error);
@@ -71,7 +72,7 @@ void TestDashboardQueries::initTestCase()
     QVERIFY(m_sampleapp.contains(u"app_db_query_duration_seconds_bucket"_s));
 
     // No targets: only the parser is needed here.
-    m_prometheus = std::make_unique<testenv::PrometheusProcess>(QStringList{});
+    m_prometheus = std::make_unique<testenv::PrometheusProcess>(QStringList {});
     QVERIFY2(m_prometheus->start(), m_prometheus->output().constData());
 }
 
@@ -79,14 +80,16 @@ void TestDashboardQueries::metricNameExtraction_data()
 {
     QTest::addColumn<QString>("expr");
     QTest::addColumn<QStringList>("names");
-    QTest::addRow("selector") << u"up{job=~\"a\", pod=~\"$pod\"}"_s << QStringList{u"up"_s};
-    QTest::addRow("quantile") << u"histogram_quantile(0.99, sum by (le, pod) (rate(sql_service_latency_bucket{a=\"b\"}[1m])))"_s
-                              << QStringList{u"sql_service_latency_bucket"_s};
-    QTest::addRow("ratio") << u"sum(replicas) / sum(ranges{x=\"y\"})"_s << QStringList{u"replicas"_s, u"ranges"_s};
-    QTest::addRow("or fallback") << u"sum by (op) (rate(a_total{o=\"error\"}[5m])) or sum by (op) (rate(b_total[5m])) * 0"_s
-                                 << QStringList{u"a_total"_s, u"b_total"_s};
-    QTest::addRow("on group_left") << u"x * on (pod) group_left (node) y"_s << QStringList{u"x"_s, u"y"_s};
-    QTest::addRow("string with braces") << u"z{l=\"}{by(\"}"_s << QStringList{u"z"_s};
+    QTest::addRow("selector") << u"up{job=~\"a\", pod=~\"$pod\"}"_s << QStringList {u"up"_s};
+    QTest::addRow("quantile")
+        << u"histogram_quantile(0.99, sum by (le, pod) (rate(sql_service_latency_bucket{a=\"b\"}[1m])))"_s
+        << QStringList {u"sql_service_latency_bucket"_s};
+    QTest::addRow("ratio") << u"sum(replicas) / sum(ranges{x=\"y\"})"_s << QStringList {u"replicas"_s, u"ranges"_s};
+    QTest::addRow("or fallback")
+        << u"sum by (op) (rate(a_total{o=\"error\"}[5m])) or sum by (op) (rate(b_total[5m])) * 0"_s
+        << QStringList {u"a_total"_s, u"b_total"_s};
+    QTest::addRow("on group_left") << u"x * on (pod) group_left (node) y"_s << QStringList {u"x"_s, u"y"_s};
+    QTest::addRow("string with braces") << u"z{l=\"}{by(\"}"_s << QStringList {u"z"_s};
 }
 
 void TestDashboardQueries::metricNameExtraction()
@@ -98,24 +101,27 @@ void TestDashboardQueries::metricNameExtraction()
 
 void TestDashboardQueries::variableSubstitution()
 {
-    QCOMPARE(story::substituteGrafanaVariables(u"rate(x{pod=~\"$pod\",ns=~\"${namespace}\"}[$__rate_interval])"_s, u"30s"_s),
-             u"rate(x{pod=~\".*\",ns=~\".*\"}[30s])"_s);
+    QCOMPARE(
+        story::substituteGrafanaVariables(u"rate(x{pod=~\"$pod\",ns=~\"${namespace}\"}[$__rate_interval])"_s, u"30s"_s),
+        u"rate(x{pod=~\".*\",ns=~\".*\"}[30s])"_s);
 }
 
 // The panels the seed contract asks for, found by the metrics they read.
 void TestDashboardQueries::dashboardsHaveTheSeedPanels()
 {
-    const QMap<QString, QStringList> required{
+    const QMap<QString, QStringList> required {
         {u"cockroachdb-overview.json"_s,
-         {u"liveness_livenodes"_s, u"up"_s, u"sql_select_count"_s, u"sql_txn_commit_count"_s, u"sql_service_latency_bucket"_s,
-          u"sys_cpu_combined_percent_normalized"_s, u"sys_rss"_s, u"capacity_used"_s}},
+            {u"liveness_livenodes"_s, u"up"_s, u"sql_select_count"_s, u"sql_txn_commit_count"_s,
+                u"sql_service_latency_bucket"_s, u"sys_cpu_combined_percent_normalized"_s, u"sys_rss"_s,
+                u"capacity_used"_s}},
         {u"cockroachdb-evolution.json"_s,
-         {u"replicas"_s, u"ranges"_s, u"ranges_underreplicated"_s, u"range_adds"_s, u"rebalancing_range_rebalances"_s,
-          u"replicas_leaders"_s, u"replicas_leaseholders"_s, u"capacity"_s, u"rebalancing_queriespersecond"_s}},
+            {u"replicas"_s, u"ranges"_s, u"ranges_underreplicated"_s, u"range_adds"_s,
+                u"rebalancing_range_rebalances"_s, u"replicas_leaders"_s, u"replicas_leaseholders"_s, u"capacity"_s,
+                u"rebalancing_queriespersecond"_s}},
         {u"sample-app.json"_s,
-         {u"app_operations_total"_s, u"app_http_requests_total"_s, u"app_operation_duration_seconds_bucket"_s,
-          u"app_db_query_duration_seconds_bucket"_s, u"app_db_errors_total"_s, u"app_load_target_rps"_s,
-          u"app_load_active_workers"_s}},
+            {u"app_operations_total"_s, u"app_http_requests_total"_s, u"app_operation_duration_seconds_bucket"_s,
+                u"app_db_query_duration_seconds_bucket"_s, u"app_db_errors_total"_s, u"app_load_target_rps"_s,
+                u"app_load_active_workers"_s}},
     };
     for (auto it = required.cbegin(); it != required.cend(); ++it) {
         QSet<QString> used;
@@ -140,14 +146,16 @@ void TestDashboardQueries::dashboardsHaveTheSeedPanels()
                 continue;
             }
             const QString title = p.value("title"_L1).toString();
-            QVERIFY2(!p.value("description"_L1).toString().isEmpty(), qPrintable(it.key() + u": panel without description: "_s + title));
+            QVERIFY2(!p.value("description"_L1).toString().isEmpty(),
+                qPrintable(it.key() + u": panel without description: "_s + title));
             QCOMPARE(p.value("datasource"_L1).toObject().value("uid"_L1).toString(), u"${datasource}"_s);
         }
         QStringList vars;
         for (const auto &v : dash.value("templating"_L1).toObject().value("list"_L1).toArray()) {
             vars << v.toObject().value("name"_L1).toString();
         }
-        QVERIFY2(vars.contains(u"namespace"_s) && vars.contains(u"pod"_s) && vars.contains(u"datasource"_s), qPrintable(it.key()));
+        QVERIFY2(vars.contains(u"namespace"_s) && vars.contains(u"pod"_s) && vars.contains(u"datasource"_s),
+            qPrintable(it.key()));
     }
 }
 
@@ -166,7 +174,8 @@ void TestDashboardQueries::everyExpressionParsesInPrometheus()
     QVERIFY2(!promql.contains(u'$'), qPrintable(u"unsubstituted variable: "_s + promql));
     int status = 0;
     const auto answer = m_prometheus->query(promql, &status);
-    QVERIFY2(status == 200, qPrintable(u"HTTP %1 for %2: %3"_s.arg(status).arg(promql, answer.object().value("error"_L1).toString())));
+    QVERIFY2(status == 200,
+        qPrintable(u"HTTP %1 for %2: %3"_s.arg(status).arg(promql, answer.object().value("error"_L1).toString())));
     QCOMPARE(answer.object().value("status"_L1).toString(), u"success"_s);
 }
 
@@ -207,8 +216,8 @@ void TestDashboardQueries::everyMetricExists()
     const bool sampleApp = dashboard == "sample-app.json"_L1;
     const auto &catalogue = sampleApp ? m_sampleapp : m_cockroach;
     QVERIFY2(catalogue.contains(metric),
-             qPrintable(u"%1 reads %2, which is not in %3"_s.arg(dashboard, metric,
-                                                                 sampleApp ? u"sampleapp/PROTOCOL.md"_s : u"cockroach-metrics.tsv"_s)));
+        qPrintable(u"%1 reads %2, which is not in %3"_s.arg(
+            dashboard, metric, sampleApp ? u"sampleapp/PROTOCOL.md"_s : u"cockroach-metrics.tsv"_s)));
 }
 
 QTEST_GUILESS_MAIN(TestDashboardQueries)

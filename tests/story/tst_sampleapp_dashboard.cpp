@@ -38,17 +38,17 @@ void TestSampleAppDashboard::initTestCase()
 
     m_app = std::make_unique<testenv::SampleAppProcess>();
     QVERIFY2(m_app->start(), m_app->output().constData());
-    m_prometheus = std::make_unique<testenv::PrometheusProcess>(QStringList{u"127.0.0.1:%1"_s.arg(m_app->port())});
+    m_prometheus = std::make_unique<testenv::PrometheusProcess>(QStringList {u"127.0.0.1:%1"_s.arg(m_app->port())});
     QVERIFY2(m_prometheus->start(), m_prometheus->output().constData());
 
     // Base load plus a spike (the demo's "viral" moment), and a few real HTTP requests so the
     // per-route HTTP panels have series too.
     const QByteArray json = "application/json";
     auto r = testenv::http("POST", m_app->url(u"/load/start"_s), R"({"rps": 40, "mix": {"login": 0.3, "search": 0.7}})",
-                           {{"Content-Type", json}});
+        {{"Content-Type", json}});
     QVERIFY2(r.status == 200, r.body.constData());
-    r = testenv::http("POST", m_app->url(u"/spike"_s), R"({"seconds": 60, "rps": 40, "mix": {"login": 0.2, "search": 0.8}})",
-                      {{"Content-Type", json}});
+    r = testenv::http("POST", m_app->url(u"/spike"_s),
+        R"({"seconds": 60, "rps": 40, "mix": {"login": 0.2, "search": 0.8}})", {{"Content-Type", json}});
     QVERIFY2(r.status == 202, r.body.constData());
     for (int i = 0; i < 5; ++i) {
         r = testenv::http("POST", m_app->url(u"/login"_s), R"({"user_id": "story-test"})", {{"Content-Type", json}});
@@ -66,7 +66,8 @@ void TestSampleAppDashboard::everyMetricIsExposed()
     QVERIFY(exposed.size() > 10);
     for (const auto &q : std::as_const(m_queries)) {
         for (const auto &n : story::metricNames(q.expr)) {
-            QVERIFY2(exposed.contains(n), qPrintable(u"%1 reads %2, which the sample app does not expose"_s.arg(q.where, n)));
+            QVERIFY2(exposed.contains(n),
+                qPrintable(u"%1 reads %2, which the sample app does not expose"_s.arg(q.where, n)));
         }
     }
 }
@@ -99,7 +100,8 @@ void TestSampleAppDashboard::everyPanelQueryReturnsData()
         }
         QTest::qWait(500);
     }
-    QFAIL(qPrintable(u"no data after 45 s for %1: %2"_s.arg(promql, QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact)))));
+    QFAIL(qPrintable(u"no data after 45 s for %1: %2"_s.arg(
+        promql, QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact)))));
 }
 
 void TestSampleAppDashboard::cleanupTestCase()

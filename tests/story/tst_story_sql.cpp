@@ -39,7 +39,8 @@ QStringList statements(const SqlScript &s)
     }
     return out;
 }
-const QStringList kCockroachOnly{u"01-phase0-rf1.sql"_s, u"15-phase1-rf2.sql"_s, u"20-phase2-rf3.sql"_s, u"90-backup.sql"_s};
+const QStringList kCockroachOnly {
+    u"01-phase0-rf1.sql"_s, u"15-phase1-rf2.sql"_s, u"20-phase2-rf3.sql"_s, u"90-backup.sql"_s};
 } // namespace
 
 // Each file says where it may run, and only the portable ones claim to be portable.
@@ -53,10 +54,12 @@ void TestStorySql::dialectsAreDeclared()
         const auto script = SqlScript::load(sqlPath(f));
         QVERIFY2(script.isValid(), qPrintable(f + u": "_s + script.error));
         const bool zoneOrBackup = std::any_of(script.steps.cbegin(), script.steps.cend(), [](const pgkit::SqlStep &s) {
-            return s.text.contains(u"CONFIGURE ZONE"_s, Qt::CaseInsensitive) || s.text.contains(u"BACKUP"_s, Qt::CaseInsensitive);
+            return s.text.contains(u"CONFIGURE ZONE"_s, Qt::CaseInsensitive)
+                || s.text.contains(u"BACKUP"_s, Qt::CaseInsensitive);
         });
         if (zoneOrBackup || kCockroachOnly.contains(f)) {
-            QVERIFY2(script.dialect == SqlScript::Dialect::CockroachDB, qPrintable(f + u" must be marked -- @dialect cockroachdb"_s));
+            QVERIFY2(script.dialect == SqlScript::Dialect::CockroachDB,
+                qPrintable(f + u" must be marked -- @dialect cockroachdb"_s));
         }
     }
 }
@@ -76,10 +79,13 @@ void TestStorySql::cockroachFilesParseAndAreNonDestructive()
     QVERIFY2(script.isValid(), qPrintable(script.error));
     QCOMPARE(script.dialect, SqlScript::Dialect::CockroachDB);
     QVERIFY(script.statementCount() > 0);
-    QVERIFY2(pgkit::findDestructiveStatements(script).isEmpty(), qPrintable(pgkit::findDestructiveStatements(script).join(u"; "_s)));
+    QVERIFY2(pgkit::findDestructiveStatements(script).isEmpty(),
+        qPrintable(pgkit::findDestructiveStatements(script).join(u"; "_s)));
     for (const auto &s : statements(script)) {
-        QVERIFY2(!s.contains(u"RESTORE"_s, Qt::CaseInsensitive), qPrintable(u"restore is documented, never run: "_s + s));
-        QVERIFY2(!s.contains(u"default_replication_factor"_s), "replication factor is a zone config, not a cluster setting");
+        QVERIFY2(
+            !s.contains(u"RESTORE"_s, Qt::CaseInsensitive), qPrintable(u"restore is documented, never run: "_s + s));
+        QVERIFY2(
+            !s.contains(u"default_replication_factor"_s), "replication factor is a zone config, not a cluster setting");
         QVERIFY2(!s.contains(u"crdb_internal"_s), "crdb_internal needs allow_unsafe_internals since v26.2");
     }
 }
@@ -99,7 +105,8 @@ void TestStorySql::replicationFactorFiles()
     QFETCH(QString, file);
     QFETCH(int, rf);
     const QStringList stmts = statements(SqlScript::load(sqlPath(file)));
-    const QStringList targets{u"RANGE default"_s, u"RANGE meta"_s, u"RANGE liveness"_s, u"RANGE system"_s, u"DATABASE system"_s};
+    const QStringList targets {
+        u"RANGE default"_s, u"RANGE meta"_s, u"RANGE liveness"_s, u"RANGE system"_s, u"DATABASE system"_s};
     for (const auto &target : targets) {
         const QString want = u"ALTER %1 CONFIGURE ZONE USING num_replicas = %2"_s.arg(target).arg(rf);
         QVERIFY2(stmts.contains(want, Qt::CaseInsensitive), qPrintable(file + u" lacks: "_s + want));
