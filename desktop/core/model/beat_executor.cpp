@@ -147,6 +147,9 @@ void BeatExecutor::actionDone(bool ok, const QString &text)
     }
     const PlanAction a = m_beat.actions[m_index];
     m_waiting = Waiting::Nothing;
+    if (ok && a.replicationFactor > 0 && m_cluster) {
+        m_cluster->setMinimumNodes(a.replicationFactor);
+    }
     if (ok && (a.type == PlanAction::Type::RunSql || a.type == PlanAction::Type::Backup)) {
         m_store->addMarker(
             EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Sql, u"applied "_s + a.file});

@@ -260,7 +260,12 @@ std::optional<PlanAction> readAction(Reader &r, const QJsonValue &value, const Q
     const bool wasOk = r.ok();
     if (*type == u"run_sql") {
         a.type = PlanAction::Type::RunSql;
-        r.rejectUnknown(o, where, {u"type"_s, u"file"_s});
+        r.rejectUnknown(o, where, {u"type"_s, u"file"_s, u"replication_factor"_s});
+        if (o.contains(u"replication_factor"_s)) {
+            if (auto n = r.number(o, where, u"replication_factor"_s, 1, 9, true)) {
+                a.replicationFactor = static_cast<int>(*n);
+            }
+        }
         if (auto f = r.string(o, where, u"file"_s)) {
             if (!f->startsWith(u"sql/") || !f->endsWith(u".sql") || f->contains(u".."_s)) {
                 r.error(where + u".file"_s, u"must be a .sql file under sql/ (got %1)"_s.arg(*f));

@@ -22,6 +22,9 @@ struct PlanAction
     QMap<QString, double> mix; // load_start, spike: "login", "search" (empty = the app's default)
     double seconds = 0; // spike
     int ordinal = -1; // stop_node
+    // run_sql: the replication factor the file sets (0 = unchanged); once it ran, the cluster
+    // driver's floor follows it, so scale-down and stop_node guards match the cluster.
+    int replicationFactor = 0;
 
     // True for actions that change the cluster or its data (not for load commands).
     bool changesCluster() const;

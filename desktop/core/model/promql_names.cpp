@@ -80,7 +80,8 @@ QStringList promqlMetricNames(const QString &promql)
             }
             const bool call = j < n && promql[j] == u'(';
             if (labelListKeywords.contains(word.toLower())) {
-                skipNextParenGroup = true;
+                // group_left/group_right may stand without a label list.
+                skipNextParenGroup = call;
             } else if (!call && !keywords.contains(word.toLower()) && !names.contains(word)) {
                 names.append(word);
             }

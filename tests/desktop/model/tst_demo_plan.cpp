@@ -1,0 +1,328 @@
+#include "model/cluster_metrics.h"
+#include "model/demo_plan.h"
+#include "model/promql_names.h"
+#include "test_env.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// The beat ids of the story, in order (the shared list both DEMO.md and plan.json follow).
+const QStringList kStoryBeats = {u"baseline"_s, u"fragility"_s, u"spike"_s, u"backup-0"_s, u"phase1-scale"_s,
+    u"phase1-reader"_s, u"backup-1"_s, u"phase2-scale"_s, u"boring"_s, u"failure"_s, u"heal"_s, u"phase3"_s};
+
+QString planPath()
+{
+    return testenv::sourceDir() + u"/demo/plan.json"_s;
+}
+
+// name -> type, from a file of "name<TAB>type" lines (# comments); the tsv adds more columns.
+QHash<QString, QString> readNames(const QString &path, bool skipHeader)
+{
+    QHash<QString, QString> names;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return names;
+    }
+    bool first = true;
+    while (!f.atEnd()) {
+        const QString line = QString::fromUtf8(f.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#') || (first && skipHeader)) {
+            first = false;
+            continue;
+        }
+        first = false;
+        const QStringList cols = line.split(u'\t');
+        names.insert(cols.value(0), cols.value(1));
+    }
+    return names;
+}
+
+QByteArray minimalPlan(const QString &beatsJson)
+{
+    return (u"{\"version\": 1, \"title\": \"t\", \"beats\": ["_s + beatsJson + u"]}"_s).toUtf8();
+}
+} // namespace
+
+class TstDemoPlan : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parsesEveryActionAndExpectation();
+    void validationErrors_data();
+    void validationErrors();
+    void expectationHolds_data();
+    void expectationHolds();
+    void promqlMetricNames_data();
+    void promqlMetricNames();
+    void realPlanValidates();
+    void realPlanSqlFilesExist();
+    void realPlanMetricsExist();
+    void metricListMatchesReference();
+    void demoMarkdownMatchesPlan();
+};
+
+void TstDemoPlan::parsesEveryActionAndExpectation()
+{
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "one", "title": "One", "narration": "Say it.",
+        "actions": [{"type": "run_sql", "file": "sql/20-phase2-rf3.sql", "replication_factor": 3},
+                    {"type": "scale", "nodes": 3},
+                    {"type": "load_start", "rps": 20, "mix": {"login": 0.2, "search": 0.8}},
+                    {"type": "load_stop"},
+                    {"type": "spike", "seconds": 30, "rps": 200},
+                    {"type": "backup"},
+                    {"type": "stop_node", "ordinal": 2}],
+        "expectations": [{"kind": "promql", "expr": "sum(ranges_underreplicated)", "op": "==", "value": 0, "within_s": 180
+},
+                         {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 15, "within_s": 30, "label": "load up"}]
+},
+        {"id": "two", "title": "Two", "narration": "Nothing."})j"_s),
+        &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QCOMPARE(plan->beatIds(), (QStringList {u"one"_s, u"two"_s}));
+    const Beat &b = plan->beats[0];
+    QCOMPARE(b.actions.size(), 7);
+    QCOMPARE(b.actions[0].type, PlanAction::Type::RunSql);
+    QCOMPARE(b.actions[0].replicationFactor, 3);
+    QCOMPARE(b.actions[1].nodes, 3);
+    QCOMPARE(b.actions[2].mix.value(u"search"_s), 0.8);
+    QCOMPARE(b.actions[4].seconds, 30.0);
+    QVERIFY(b.actions[4].mix.isEmpty());
+    QCOMPARE(b.actions[5].file, u"sql/90-backup.sql"_s);
+    QCOMPARE(b.actions[6].ordinal, 2);
+    QVERIFY(b.actions[0].changesCluster());
+    QVERIFY(!b.actions[2].changesCluster());
+    QCOMPARE(b.actions[1].describe(), u"Scale the cluster to 3 nodes"_s);
+    QCOMPARE(b.expectations[0].condition(), u"sum(ranges_underreplicated) == 0"_s);
+    QCOMPARE(b.expectations[0].describe(), u"sum(ranges_underreplicated) == 0 within 180 s"_s);
+    QCOMPARE(b.expectations[1].describe(), u"load up within 30 s"_s);
+    QCOMPARE(plan->sqlFiles(), (QStringList {u"sql/20-phase2-rf3.sql"_s, u"sql/90-backup.sql"_s}));
+    QCOMPARE(plan->promqlExpressions(), QStringList {u"sum(ranges_underreplicated)"_s});
+    QCOMPARE(plan->indexOf(u"two"_s), 1);
+    QCOMPARE(plan->indexOf(u"three"_s), -1);
+}
+
+void TstDemoPlan::validationErrors_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("expectedError"); // a substring of one of the errors
+
+    const QString beat = uR"j({"id": "b", "title": "T", "narration": "N", %1})j"_s;
+    auto withBeat = [&](const QString &rest) { return minimalPlan(beat.arg(rest)); };
+    QTest::addRow("not json") << QByteArray("{") << u"plan: not valid JSON"_s;
+    QTest::addRow("wrong version") << QByteArray(R"({"version": 2, "title": "t", "beats": []})") << u"plan.version"_s;
+    QTest::addRow("no beats") << QByteArray(R"({"version": 1, "title": "t", "beats": []})")
+                              << u"plan.beats: must be a non-empty array"_s;
+    QTest::addRow("unknown top-level") << QByteArray(R"({"version": 1, "title": "t", "beats": [], "x": 1})")
+                                       << u"plan.x: unknown field"_s;
+    QTest::addRow("missing title") << minimalPlan(uR"j({"id": "b", "narration": "N"})j"_s)
+                                   << u"beat 'b'.title: missing"_s;
+    QTest::addRow("bad id") << minimalPlan(uR"j({"id": "Phase 1", "title": "T", "narration": "N"})j"_s)
+                            << u"beats[0].id: must be lower-case"_s;
+    QTest::addRow("duplicate id") << minimalPlan(uR"j({"id": "b", "title": "T", "narration": "N"},
+                                                      {"id": "b", "title": "T", "narration": "N"})j"_s)
+                                  << u"duplicate beat id 'b'"_s;
+    QTest::addRow("unknown beat field") << withBeat(uR"j("actons": [])j"_s) << u"beat 'b'.actons: unknown field"_s;
+    QTest::addRow("unknown action") << withBeat(uR"j("actions": [{"type": "reboot"}])j"_s)
+                                    << u"beat 'b'.actions[0].type: unknown action 'reboot'"_s;
+    QTest::addRow("sql outside sql/") << withBeat(uR"j("actions": [{"type": "run_sql", "file": "../x.sql"}])j"_s)
+                                      << u"beat 'b'.actions[0].file: must be a .sql file under sql/"_s;
+    QTest::addRow("scale not integer") << withBeat(uR"j("actions": [{"type": "scale", "nodes": 2.5}])j"_s)
+                                       << u"beat 'b'.actions[0].nodes: must be an integer"_s;
+    QTest::addRow("scale missing nodes") << withBeat(uR"j("actions": [{"type": "scale"}])j"_s)
+                                         << u"beat 'b'.actions[0].nodes: missing"_s;
+    QTest::addRow("spike over the guardrail")
+        << withBeat(uR"j("actions": [{"type": "spike", "seconds": 30, "rps": 5000}])j"_s)
+        << u"beat 'b'.actions[0].rps: must be between"_s;
+    QTest::addRow("mix not summing to 1")
+        << withBeat(uR"j("actions": [{"type": "load_start", "rps": 5, "mix": {"login": 0.5, "search": 0.2}}])j"_s)
+        << u"beat 'b'.actions[0].mix: shares must sum to 1"_s;
+    QTest::addRow("mix unknown route") << withBeat(
+        uR"j("actions": [{"type": "load_start", "rps": 5, "mix": {"checkout": 1}}])j"_s)
+                                       << u"beat 'b'.actions[0].mix.checkout: unknown route"_s;
+    QTest::addRow("action extra field") << withBeat(uR"j("actions": [{"type": "load_stop", "rps": 3}])j"_s)
+                                        << u"beat 'b'.actions[0].rps: unknown field"_s;
+    QTest::addRow("expectation kind") << withBeat(
+        uR"j("expectations": [{"kind": "sql", "op": "==", "value": 0, "within_s": 5}])j"_s)
+                                      << u"beat 'b'.expectations[0].kind: must be \"promql\" or \"feed\""_s;
+    QTest::addRow("expectation op") << withBeat(
+        uR"j("expectations": [{"kind": "promql", "expr": "up", "op": "=", "value": 0, "within_s": 5}])j"_s)
+                                    << u"beat 'b'.expectations[0].op: must be one of"_s;
+    QTest::addRow("expectation within_s missing")
+        << withBeat(uR"j("expectations": [{"kind": "promql", "expr": "up", "op": "==", "value": 0}])j"_s)
+        << u"beat 'b'.expectations[0].within_s: missing"_s;
+    QTest::addRow("feed field unknown") << withBeat(
+        uR"j("expectations": [{"kind": "feed", "field": "load.rps", "op": "==", "value": 0, "within_s": 5}])j"_s)
+                                        << u"beat 'b'.expectations[0].field: unknown feed field 'load.rps'"_s;
+    QTest::addRow("value not a number") << withBeat(
+        uR"j("expectations": [{"kind": "promql", "expr": "up", "op": "==", "value": "0", "within_s": 5}])j"_s)
+                                        << u"beat 'b'.expectations[0].value: must be a number"_s;
+}
+
+void TstDemoPlan::validationErrors()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, expectedError);
+    QStringList errors;
+    QVERIFY(!DemoPlan::fromJson(json, &errors));
+    QVERIFY(!errors.isEmpty());
+    const bool found
+        = std::any_of(errors.begin(), errors.end(), [&](const QString &e) { return e.contains(expectedError); });
+    QVERIFY2(found, qPrintable(u"expected '%1' in:\n%2"_s.arg(expectedError, errors.join(u'\n'))));
+}
+
+void TstDemoPlan::expectationHolds_data()
+{
+    QTest::addColumn<QString>("op");
+    QTest::addColumn<double>("observed");
+    QTest::addColumn<bool>("holds");
+    QTest::addRow("< yes") << u"<"_s << 1.0 << true;
+    QTest::addRow("< equal") << u"<"_s << 2.0 << false;
+    QTest::addRow("<= equal") << u"<="_s << 2.0 << true;
+    QTest::addRow("== yes") << u"=="_s << 2.0 << true;
+    QTest::addRow("== no") << u"=="_s << 2.5 << false;
+    QTest::addRow(">= equal") << u">="_s << 2.0 << true;
+    QTest::addRow("> no") << u">"_s << 2.0 << false;
+    QTest::addRow("NaN never holds") << u"<"_s << std::numeric_limits<double>::quiet_NaN() << false;
+}
+
+void TstDemoPlan::expectationHolds()
+{
+    QFETCH(QString, op);
+    QFETCH(double, observed);
+    QFETCH(bool, holds);
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "b", "title": "T", "narration": "N", "expectations":
+            [{"kind": "promql", "expr": "up", "op": "%1", "value": 2, "within_s": 5}]})j"_s.arg(op)),
+        &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QCOMPARE(plan->beats[0].expectations[0].holds(observed), holds);
+}
+
+void TstDemoPlan::promqlMetricNames_data()
+{
+    QTest::addColumn<QString>("promql");
+    QTest::addColumn<QStringList>("names");
+    QTest::addRow("plain") << u"liveness_livenodes"_s << QStringList {u"liveness_livenodes"_s};
+    QTest::addRow("aggregated") << u"sum(ranges_underreplicated)"_s << QStringList {u"ranges_underreplicated"_s};
+    QTest::addRow("by clause first") << u"sum by (pod, instance) (replicas)"_s << QStringList {u"replicas"_s};
+    QTest::addRow("by clause last") << u"sum(replicas_leaseholders) by (instance)"_s
+                                    << QStringList {u"replicas_leaseholders"_s};
+    QTest::addRow("matchers and range") << uR"j(rate(sql_query_count{job="crdb", instance=~"a.*"}[1m]))j"_s
+                                        << QStringList {u"sql_query_count"_s};
+    QTest::addRow("histogram")
+        << u"histogram_quantile(0.99, sum by (le) (rate(sql_service_latency_bucket[5m]))) / 1e6"_s
+        << QStringList {u"sql_service_latency_bucket"_s};
+    QTest::addRow("binary op") << u"sum(a_metric) / on(instance) group_left sum(b_metric) > bool 3"_s
+                               << QStringList {u"a_metric"_s, u"b_metric"_s};
+}
+
+void TstDemoPlan::promqlMetricNames()
+{
+    QFETCH(QString, promql);
+    QFETCH(QStringList, names);
+    QCOMPARE(::promqlMetricNames(promql), names);
+}
+
+void TstDemoPlan::realPlanValidates()
+{
+    QStringList errors;
+    const auto plan = DemoPlan::load(planPath(), &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QCOMPARE(plan->beatIds(), kStoryBeats);
+    for (const Beat &b : plan->beats) {
+        QVERIFY2(!b.narration.isEmpty(), qPrintable(b.id));
+    }
+    // The two timed claims of the story are in the plan.
+    const Beat &heal = plan->beats[plan->indexOf(u"heal"_s)];
+    QVERIFY(std::any_of(heal.expectations.begin(), heal.expectations.end(), [](const PlanExpectation &e) {
+        return e.expr == u"sum(ranges_underreplicated)" && e.op == PlanExpectation::Op::Equal && e.value == 0;
+    }));
+    const Beat &failure = plan->beats[plan->indexOf(u"failure"_s)];
+    QCOMPARE(failure.actions.size(), 1);
+    QCOMPARE(failure.actions[0].type, PlanAction::Type::StopNode);
+}
+
+void TstDemoPlan::realPlanSqlFilesExist()
+{
+    QStringList errors;
+    const auto plan = DemoPlan::load(planPath(), &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QVERIFY(!plan->sqlFiles().isEmpty());
+    for (const QString &f : plan->sqlFiles()) {
+        QVERIFY2(QFile::exists(testenv::sourceDir() + u'/' + f), qPrintable(f + u" does not exist"_s));
+    }
+}
+
+void TstDemoPlan::realPlanMetricsExist()
+{
+    const auto known = readNames(testenv::sourceDir() + u"/tests/desktop/model/cockroach-metric-names.txt"_s, false);
+    QVERIFY(!known.isEmpty());
+    QStringList errors;
+    const auto plan = DemoPlan::load(planPath(), &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QStringList exprs = plan->promqlExpressions();
+    for (const auto &q : ClusterMetrics::queries()) {
+        exprs.append(q.promql);
+    }
+    QSet<QString> used;
+    for (const QString &expr : exprs) {
+        const QStringList names = ::promqlMetricNames(expr);
+        QVERIFY2(!names.isEmpty(), qPrintable(expr));
+        for (const QString &name : names) {
+            if (name.startsWith(u"app_")) {
+                continue; // the sample app's own metrics (sampleapp/PROTOCOL.md)
+            }
+            const QString base = promqlBaseMetricName(name);
+            const bool ok = (known.contains(name) && known.value(name) != u"HISTOGRAM")
+                || (base != name && known.value(base) == u"HISTOGRAM");
+            QVERIFY2(ok,
+                qPrintable(u"%1 (in %2) is not a CockroachDB metric of cockroach-metric-names.txt"_s.arg(name, expr)));
+            used.insert(known.contains(name) ? name : base);
+        }
+    }
+    // The list holds only what is used, so it stays a reviewable derivative of the reference.
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        QVERIFY2(used.contains(it.key()), qPrintable(it.key() + u" is listed but no query uses it"_s));
+    }
+}
+
+void TstDemoPlan::metricListMatchesReference()
+{
+    const QString dir = qEnvironmentVariable("TEST_REFERENCE_DIR", u"/work/shared/reference"_s);
+    const QString tsv = dir + u"/cockroach-metrics.tsv"_s;
+    if (!QFile::exists(tsv)) {
+        QSKIP(qPrintable(tsv + u" is not on this machine (a clean clone has only the derived list)"_s));
+    }
+    const auto reference = readNames(tsv, true);
+    QVERIFY(reference.size() > 1000);
+    const auto known = readNames(testenv::sourceDir() + u"/tests/desktop/model/cockroach-metric-names.txt"_s, false);
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        QVERIFY2(reference.contains(it.key()), qPrintable(it.key() + u" is not in "_s + tsv));
+        QCOMPARE(it.value(), reference.value(it.key()));
+    }
+}
+
+void TstDemoPlan::demoMarkdownMatchesPlan()
+{
+    QFile md(testenv::sourceDir() + u"/demo/DEMO.md"_s);
+    QVERIFY2(md.open(QIODevice::ReadOnly), "demo/DEMO.md is missing");
+    static const QRegularExpression marker(u"<!--\\s*beat:\\s*([a-z0-9-]+)\\s*-->"_s);
+    QStringList ids;
+    auto it = marker.globalMatch(QString::fromUtf8(md.readAll()));
+    while (it.hasNext()) {
+        ids.append(it.next().captured(1));
+    }
+    QStringList errors;
+    const auto plan = DemoPlan::load(planPath(), &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QCOMPARE(ids, plan->beatIds());
+}
+
+QTEST_GUILESS_MAIN(TstDemoPlan)
+#include "tst_demo_plan.moc"
