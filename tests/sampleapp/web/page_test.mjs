@@ -140,6 +140,7 @@ try {
     await page.getByRole("button", { name: "Start load" }).click();
     const log = page.getByRole("log", { name: "Event log" });
     await log.locator("li[data-kind=load_started]").waitFor();
+    assert.equal((await page.locator("#s-target").textContent()).trim(), "50.0 rps", "the rps field reached the server");
     await page.waitForFunction(() => parseFloat(document.querySelector("#s-achieved").textContent) > 0);
     const achieved = parseFloat(await page.getByLabel("Achieved rate").textContent());
     assert.ok(achieved > 0, `achieved rate ${achieved}`);
