@@ -243,6 +243,7 @@ void LoadEngine::finishSpikeLocked(std::unique_lock<std::mutex> &lock, bool stop
         {u"stopped_early"_qs, stoppedEarly},
     };
     m_telemetry.setSpikeActive(false);
+    m_lastSpike = detail;
     lock.unlock();
     emitEvent({QStringLiteral("spike_ended"),
         QStringLiteral("Spike ended: %1 of %2 rps achieved over %3 s (%4 dropped, %5 errors)")
@@ -316,6 +317,7 @@ QJsonObject LoadEngine::stateLocked() const
         {u"writers"_qs, m_writers},
         {u"base"_qs, base},
         {u"spike"_qs, spike},
+        {u"last_spike"_qs, m_lastSpike.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_lastSpike)},
         {u"target_rps"_qs, target},
         {u"achieved_rps"_qs, std::round(m_achievedRps * 10.0) / 10.0},
         {u"in_flight"_qs, m_inFlight.load()},

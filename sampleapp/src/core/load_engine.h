@@ -119,6 +119,7 @@ private:
     std::uint64_t m_lastCompleted = 0;
     double m_achievedRps = 0;
     LatencyHistogram::Snapshot m_lastIntended, m_lastActual;
+    QJsonObject m_lastSpike; // the summary of the last finished spike (spike_ended detail)
 
     std::thread m_thread;
 };

@@ -86,7 +86,10 @@ PgConnPtr openConnection(const QByteArray &conninfo, const QByteArray &databaseO
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    return PgConnPtr(PQconnectdbParams(keys.data(), values.data(), 1));
+    PgConnPtr conn(PQconnectdbParams(keys.data(), values.data(), 1));
+    // Server NOTICEs ("relation ... already exists, skipping") would go to stderr unasked.
+    PQsetNoticeProcessor(conn.get(), [](void *, const char *) {}, nullptr);
+    return conn;
 }
 
 QString sqlState(const pg_result *result)

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Sample app benchmark: prints measured figures side by side; asserts nothing.
+#   /search through HTTP (wrk) vs the same prepared query straight through libpq (pgbench -M prepared)
+#   at the same concurrency against the same PostgreSQL; /login through HTTP; a spike's achieved vs
+#   target rate (from the app's own summary); idle memory; start-to-ready time.
+# Usage: tests/bench/sampleapp_bench.sh [--quick]   (env: CONC=16 DURATION=10 SPIKE_RPS=1000 SPIKE_SECONDS=30)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+conc=${CONC:-16}
+duration=${DURATION:-10}
+spike_rps=${SPIKE_RPS:-1000}
+spike_seconds=${SPIKE_SECONDS:-30}
+if [ "$quick" = 1 ]; then duration=3; spike_seconds=5; fi
+
+build=$root/build/bench
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRDB_EVO_BUILD_DESKTOP=OFF -DCRDB_EVO_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target sampleapp sqlapply >/dev/null
+
+pgdir=/tmp/crdb-evo-bench-pg
+pgport=${PGPORT_BENCH:-45432}
+apport=${APPPORT_BENCH:-18181}
+tests/fixtures/postgres.sh start "$pgdir" "$pgport" >/dev/null
+app_pid=""
+cleanup() {
+    [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+    tests/fixtures/postgres.sh stop "$pgdir" >/dev/null || true
+}
+trap cleanup EXIT
+"$build/sampleapp/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
+    sql/00-bootstrap.sql sql/10-phase1-reader-user.sql >/dev/null
+
+export APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution"
+export APP_DB_READER_URL="host=127.0.0.1 port=$pgport user=app_reader dbname=evolution"
+export APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn
+export APP_READER_POOL_SIZE=$conc APP_WRITER_POOL_SIZE=$conc
+base=http://127.0.0.1:$apport
+
+# Start to ready: from exec to the first /readyz 200 (polled every 2 ms).
+start_ns=$(date +%s%N)
+"$build/sampleapp/sampleapp" 2>/tmp/crdb-evo-bench-app.log &
+app_pid=$!
+until curl -fs -o /dev/null "$base/readyz"; do sleep 0.002; done
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+sleep 2
+idle_rss_kb=$(awk '/VmRSS/{print $2}' /proc/$app_pid/status)
+
+query="SELECT term, popularity FROM search_terms WHERE term >= 'amber b' AND term < 'amber b' || chr(1114111) ORDER BY term LIMIT 10"
+echo "$query;" >/tmp/crdb-evo-bench-search.sql
+direct=$(pgbench -n -M prepared -c "$conc" -j 2 -T "$duration" -f /tmp/crdb-evo-bench-search.sql \
+    "host=127.0.0.1 port=$pgport user=app_reader dbname=evolution" 2>/dev/null |
+    awk '/^tps = /{printf "%.0f", $3}')
+
+wrk_rate() { awk '/^Requests\/sec:/{printf "%.0f", $2}'; }
+wrk_p99() { awk '/^ +99%/{print $2}'; }
+search_out=$(wrk -t 2 -c "$conc" -d "${duration}s" --latency "$base/search?q=amber%20b")
+http_search=$(echo "$search_out" | wrk_rate)
+search_p99=$(echo "$search_out" | wrk_p99)
+search_non2xx=$(echo "$search_out" | awk '/Non-2xx/{print $NF}')
+
+cat >/tmp/crdb-evo-bench-login.lua <<'LUA'
+counter = 0
+request = function()
+   counter = counter + 1
+   return wrk.format("POST", "/login", {["Content-Type"] = "application/json"}, '{"user_id":"bench-' .. counter .. '"}')
+end
+LUA
+login_out=$(wrk -t 2 -c "$conc" -d "${duration}s" --latency -s /tmp/crdb-evo-bench-login.lua "$base/login")
+http_login=$(echo "$login_out" | wrk_rate)
+login_p99=$(echo "$login_out" | wrk_p99)
+login_non2xx=$(echo "$login_out" | awk '/Non-2xx/{print $NF}')
+
+curl -fs -o /dev/null -X POST -d "{\"seconds\":$spike_seconds,\"rps\":$spike_rps}" "$base/spike"
+sleep "$spike_seconds"
+until curl -fs "$base/load" | grep -q '"last_spike":{'; do sleep 0.2; done
+spike=$(curl -fs "$base/load")
+busy_rss_kb=$(awk '/VmRSS/{print $2}' /proc/$app_pid/status)
+
+export B_DIRECT=$direct B_SEARCH=$http_search B_LOGIN=$http_login B_SPIKE=$spike B_CONC=$conc B_DURATION=$duration \
+    B_SEARCH_P99=$search_p99 B_SEARCH_NON2XX=${search_non2xx:-0} B_LOGIN_P99=$login_p99 B_LOGIN_NON2XX=${login_non2xx:-0} \
+    B_READY_MS=$ready_ms B_IDLE_KB=$idle_rss_kb B_BUSY_KB=$busy_rss_kb
+python3 - <<'PY'
+import json, os
+e = os.environ
+direct, search, login = float(e["B_DIRECT"] or 0), float(e["B_SEARCH"] or 0), float(e["B_LOGIN"] or 0)
+spike = json.loads(e["B_SPIKE"])["last_spike"]
+print("crdb-live-evolution sample app benchmark (2 cores shared by client, app and PostgreSQL)")
+print(f"  concurrency                     {e['B_CONC']} connections (pool size {e['B_CONC']}), {e['B_DURATION']} s per run")
+print(f"  /search direct libpq (pgbench)  {direct:10.0f} req/s")
+print(f"  /search through HTTP (wrk)      {search:10.0f} req/s   p99 {e['B_SEARCH_P99']}   non-2xx {e['B_SEARCH_NON2XX']}")
+print(f"  ratio HTTP / direct             {search / direct if direct else 0:10.2f}")
+print(f"  /login through HTTP (wrk)       {login:10.0f} req/s   p99 {e['B_LOGIN_P99']}   non-2xx {e['B_LOGIN_NON2XX']}")
+print(f"  spike target                    {spike['target_rps']:10.0f} rps for {spike['seconds']:.1f} s")
+print(f"  spike achieved (app's summary)  {spike['achieved_rps']:10.1f} rps  ratio {spike['achieved_ratio']:.4f}  "
+      f"dropped {spike['dropped']:.0f}  errors {spike['errors']:.0f}")
+print(f"  start to ready                  {int(e['B_READY_MS']):10d} ms")
+print(f"  idle RSS                        {int(e['B_IDLE_KB'])/1024:10.1f} MB   after the runs {int(e['B_BUSY_KB'])/1024:.1f} MB")
+PY
