@@ -11,6 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = process.env.TEST_SOURCE_DIR || path.resolve(here, "../..");
 const outDir = path.join(process.env.TEST_OUTPUT_DIR || path.join(root, "build/story-output"), "diagrams");
 const mmdc = path.join(root, "tests/node/node_modules/.bin/mmdc");
+fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
 const puppeteer = path.join(outDir, "puppeteer.json");
 fs.writeFileSync(puppeteer, JSON.stringify({
@@ -44,16 +45,33 @@ const files = fs.existsSync(diagramsDir) ? fs.readdirSync(diagramsDir).filter((f
 for (const r of required) if (!files.includes(`diagrams/${r}`)) failures.push(`diagrams/${r} missing`);
 for (const f of ["context.md", "demo/DEMO.md", "k8s/README.md"]) if (fs.existsSync(path.join(root, f))) files.push(f);
 
-let rendered = 0;
+// One Chromium session for all diagrams (mmdc renders every block of a Markdown input); only when
+// that fails, render them one by one to name the broken diagram.
+const all = [];
 for (const f of files) {
     const blocks = mermaidBlocks(fs.readFileSync(path.join(root, f), "utf8"));
     if (f.startsWith("diagrams/") && blocks.length === 0) failures.push(`${f}: no mermaid block`);
-    blocks.forEach((b, i) => {
-        const name = `${f.replace(/[/.]/g, "_")}_${i + 1}`;
-        const err = render(b, name);
-        if (err) failures.push(`${f} diagram ${i + 1}: ${err}`);
+    blocks.forEach((b, i) => all.push({ f, i, b, name: `${f.replace(/[/.]/g, "_")}_${i + 1}` }));
+}
+let rendered = 0;
+const combined = path.join(outDir, "all-diagrams.md");
+fs.writeFileSync(combined, all.map((d) => `## ${d.f} diagram ${d.i + 1}\n\n\`\`\`mermaid\n${d.b}\`\`\`\n`).join("\n"));
+let combinedOk = false;
+try {
+    execFileSync(mmdc, ["-p", puppeteer, "-i", combined, "-o", path.join(outDir, "all-diagrams.out.md"), "-q"], { stdio: "pipe", timeout: 180000 });
+    const svgs = fs.readdirSync(outDir).filter((x) => /^all-diagrams\.out-\d+\.svg$/.test(x));
+    combinedOk = svgs.length === all.length
+        && svgs.every((x) => { const t = fs.readFileSync(path.join(outDir, x), "utf8"); return t.includes("<svg") && t.length >= 1000; });
+    if (combinedOk) rendered = all.length;
+} catch {
+    combinedOk = false;
+}
+if (!combinedOk) {
+    for (const d of all) {
+        const err = render(d.b, d.name);
+        if (err) failures.push(`${d.f} diagram ${d.i + 1}: ${err}`);
         else rendered++;
-    });
+    }
 }
 
 // The renderer must reject a broken diagram (otherwise this test could never fail).

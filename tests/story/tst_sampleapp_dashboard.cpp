@@ -19,6 +19,7 @@ class TestSampleAppDashboard : public QObject
 private Q_SLOTS:
     void initTestCase();
     void everyMetricIsExposed();
+    void appIsReadyWithAReadOnlyReader();
     void everyPanelQueryReturnsData_data();
     void everyPanelQueryReturnsData();
     void cleanupTestCase();
@@ -70,6 +71,32 @@ void TestSampleAppDashboard::everyMetricIsExposed()
                 qPrintable(u"%1 reads %2, which the sample app does not expose"_s.arg(q.where, n)));
         }
     }
+}
+
+// The "Ready" stat must read 1 here: writer and reader reachable, and the reader user (created by
+// sql/10-phase1-reader-user.sql) refused an INSERT. The k8s flow relies on the same contract.
+void TestSampleAppDashboard::appIsReadyWithAReadOnlyReader()
+{
+    QElapsedTimer t;
+    t.start();
+    QString value;
+    while (t.elapsed() < 30000) {
+        const auto result = m_prometheus->query(u"min(app_ready)"_s)
+                                .object()
+                                .value("data"_L1)
+                                .toObject()
+                                .value("result"_L1)
+                                .toArray();
+        if (!result.isEmpty()) {
+            value = result.first().toObject().value("value"_L1).toArray().at(1).toString();
+            if (value == "1"_L1) {
+                return;
+            }
+        }
+        QTest::qWait(500);
+    }
+    QFAIL(qPrintable(u"app_ready is %1, expected 1; /readyz: %2"_s.arg(
+        value, QString::fromUtf8(testenv::http("GET", m_app->url(u"/readyz"_s)).body))));
 }
 
 void TestSampleAppDashboard::everyPanelQueryReturnsData_data()

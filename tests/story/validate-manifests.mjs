@@ -55,7 +55,12 @@ for (const file of yamlFiles) {
 }
 
 // ---- schemas
-const crd = YAML.parse(fs.readFileSync(path.join(referenceDir, "crdbclusters-crd.yaml"), "utf8"));
+const crdPath = path.join(referenceDir, "crdbclusters-crd.yaml");
+if (!fs.existsSync(crdPath)) {
+    console.error(`validate-manifests: ${crdPath} not found; set CRDB_EVO_REFERENCE_DIR (CMake cache variable of the same name)`);
+    process.exit(1);
+}
+const crd = YAML.parse(fs.readFileSync(crdPath, "utf8"));
 const crdVersion = crd.spec.versions.find((v) => v.served && v.storage);
 const ajv = new Ajv({ allErrors: true, strict: false, formats: { int32: true, int64: true, "date-time": true } });
 const validateCrdb = ajv.compile(crdVersion.schema.openAPIV3Schema);
