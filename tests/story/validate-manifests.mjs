@@ -74,6 +74,60 @@ function modelFor(apiVersion, kind) {
     }
 }
 
+// kubernetes-models' validators accept unknown fields, but `kubectl apply` (strict field
+// validation) rejects them: walk each object along the models' type declarations (.d.ts) and report
+// fields the Kubernetes API does not define (a typo such as readinesProbe would be silently dropped).
+const interfaceCache = new Map();
+function interfaceAt(dtsPath) {
+    if (interfaceCache.has(dtsPath)) return interfaceCache.get(dtsPath);
+    let result = null;
+    if (fs.existsSync(dtsPath)) {
+        const text = fs.readFileSync(dtsPath, "utf8");
+        const imports = new Map();
+        for (const m of text.matchAll(/^import \{ (\w+) \} from "([^"]+)";/gm)) imports.set(m[1], m[2]);
+        const head = text.match(/^export interface I\w+(?: extends ([\w, ]+))? \{\n/m);
+        if (head) {
+            const body = text.slice(head.index + head[0].length, text.indexOf("\n}", head.index));
+            const fields = new Map();
+            if (head[1]?.includes("TypeMeta")) {
+                fields.set("apiVersion", null);
+                fields.set("kind", null);
+            }
+            for (const m of body.matchAll(/^ {4}"([^"]+)"\??: (.*)$/gm)) {
+                const t = m[2].match(/^(?:Array<)?(I\w+)>?;$/);
+                let target = null;
+                if (t && imports.has(t[1])) {
+                    const spec = imports.get(t[1]);
+                    target = spec.startsWith(".") ? path.resolve(path.dirname(dtsPath), spec) + ".d.ts" : require.resolve(spec).replace(/\.js$/, ".d.ts");
+                }
+                fields.set(m[1], target);
+            }
+            result = fields;
+        }
+    }
+    interfaceCache.set(dtsPath, result);
+    return result;
+}
+function unknownFields(value, dtsPath, at, out) {
+    const fields = interfaceAt(dtsPath);
+    if (!fields || value === null || typeof value !== "object") return;
+    for (const item of Array.isArray(value) ? value : [value]) {
+        if (item === null || typeof item !== "object") continue;
+        for (const [k, v] of Object.entries(item)) {
+            if (!fields.has(k)) out.push(`${at}.${k}`);
+            else if (fields.get(k)) unknownFields(v, fields.get(k), `${at}.${k}`, out);
+        }
+    }
+}
+function modelDts(apiVersion, kind) {
+    const group = apiVersion.includes("/") ? apiVersion : "v1";
+    try {
+        return require.resolve(`kubernetes-models/${group}/${kind}`).replace(/\.js$/, ".d.ts");
+    } catch {
+        return null;
+    }
+}
+
 for (const { file, obj } of docs) {
     const where = `${file} ${obj.kind}/${obj.metadata?.name}`;
     checks++;
@@ -102,6 +156,9 @@ for (const { file, obj } of docs) {
     } catch (e) {
         fail(where, `schema: ${e.message}`);
     }
+    const unknown = [];
+    unknownFields(obj, modelDts(obj.apiVersion, obj.kind), obj.kind, unknown);
+    if (unknown.length) fail(where, `fields unknown to the Kubernetes API: ${unknown.join(", ")}`);
 }
 
 // ---- helpers over the main-flow objects (k8s/secure/ and optional/ are variants)
@@ -298,6 +355,12 @@ expect(crdbClusters.some((d) => d.obj.metadata.name === "crdb" && d.obj.spec.nod
         rejected = true;
     }
     expect(rejected, "self-check", "kubernetes-models accepted replicas: \"two\"");
+    const unknown = [];
+    unknownFields({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x", labelz: {} },
+        spec: { template: { spec: { containers: [{ name: "c", image: "i:1", readinesProbe: {} }] } } } },
+        modelDts("apps/v1", "Deployment"), "Deployment", unknown);
+    expect(JSON.stringify(unknown) === JSON.stringify(["Deployment.metadata.labelz", "Deployment.spec.template.spec.containers.readinesProbe"]),
+        "self-check", `unknown-field walk found ${JSON.stringify(unknown)}`);
     expect(!validateCrdb({ apiVersion: "crdb.cockroachlabs.com/v1alpha1", kind: "CrdbCluster", metadata: { name: "x" }, spec: { nodes: 1, dataStore: {} } }),
         "self-check", "the CRD schema accepted nodes: 1");
 }
