@@ -66,6 +66,7 @@ void TestSampleAppHttp::cleanupTestCase()
 {
     if (m_app) {
         QCOMPARE(m_app->stop(), 0);
+        QVERIFY2(m_app->errorLines().isEmpty(), m_app->errorLines().join('\n').constData());
     }
 }
 

@@ -89,6 +89,17 @@ QByteArray SampleAppProcess::output() const
     return m_process->peek(m_process->bytesAvailable());
 }
 
+QByteArrayList SampleAppProcess::errorLines() const
+{
+    QByteArrayList errors;
+    for (const QByteArray &line : output().split('\n')) {
+        if (line.contains("[error]") || line.contains("[critical]")) {
+            errors << line;
+        }
+    }
+    return errors;
+}
+
 PrometheusProcess::PrometheusProcess(QStringList targets, QString scrapeInterval, QString extraScrapeConfigs)
     : m_targets(std::move(targets)), m_interval(std::move(scrapeInterval)), m_extra(std::move(extraScrapeConfigs))
 { }

@@ -30,6 +30,8 @@ public:
     QUrl url(const QString &path = {}) const;
     quint16 port() const { return m_port; }
     QByteArray output() const; // everything it printed so far
+    // Lines logged at error level ("[error]"): tests expect none unless they provoke them.
+    QByteArrayList errorLines() const;
     QProcess &process() { return *m_process; }
 
 private:

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The main job: the presenter against a local stack, on one machine, no Kubernetes.
+#   PostgreSQL 15 (stands in for CockroachDB) on 127.0.0.1:55432, data in /tmp/crdb-evo-local-pg
+#   the phase SQL (portable files) applied with sqlapply
+#   the sample app on http://127.0.0.1:8080 (web page at /) with a 20 rps baseline load
+#   Prometheus on http://127.0.0.1:9090 scraping it
+#   the presenter (demo/profiles/local.json); under Xvfb when there is no display
+# Ctrl-C stops everything it started. Nothing is deleted: the database survives restarts.
+#   demo/local-stack.sh [--no-presenter] [presenter flags...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+run_presenter=1
+if [ "${1:-}" = "--no-presenter" ]; then run_presenter=0; shift; fi
+
+.ci/install-deps.sh
+build=$root/build/release
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" --target sampleapp sqlapply $([ "$run_presenter" = 1 ] && echo presenter)
+
+pgdir=/tmp/crdb-evo-local-pg
+pgport=55432
+pids=()
+cleanup() {
+    echo "local-stack: stopping"
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    tests/fixtures/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT INT TERM
+
+tests/fixtures/postgres.sh start "$pgdir" "$pgport"
+"$build/sampleapp/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
+    sql/00-bootstrap.sql sql/10-phase1-reader-user.sql
+
+export APP_DB_WRITER_URL="postgresql://app_writer@127.0.0.1:$pgport/evolution?sslmode=disable"
+export APP_DB_READER_URL="postgresql://app_reader@127.0.0.1:$pgport/evolution?sslmode=disable"
+export APP_HTTP_PORT=8080 APP_HTTP_ADDRESS=127.0.0.1
+"$build/sampleapp/sampleapp" &
+pids+=($!)
+until curl -fs -o /dev/null http://127.0.0.1:8080/readyz; do sleep 0.1; done
+curl -fs -o /dev/null -X POST -d '{"rps":20,"mix":{"login":0.2,"search":0.8}}' http://127.0.0.1:8080/load/start
+
+promdir=$(mktemp -d /tmp/crdb-evo-local-prom.XXXXXX)
+prometheus --config.file=demo/local/prometheus.yml --storage.tsdb.path="$promdir" \
+    --web.listen-address=127.0.0.1:9090 --log.level=warn &
+pids+=($!)
+
+echo "local-stack: sample app http://127.0.0.1:8080/  Prometheus http://127.0.0.1:9090/  PostgreSQL 127.0.0.1:$pgport"
+if [ "$run_presenter" = 0 ]; then
+    echo "local-stack: running without the presenter; Ctrl-C to stop"
+    wait
+    exit 0
+fi
+if [ -z "${DISPLAY:-}" ]; then
+    export DISPLAY=:77
+    Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+    pids+=($!)
+    echo "local-stack: no display; the presenter runs under Xvfb $DISPLAY (pass --screenshot FILE to see it)"
+    sleep 0.5
+fi
+"$build/desktop/app/presenter" --profile demo/profiles/local.json \
+    --sql-url "postgresql://postgres@127.0.0.1:$pgport/evolution?sslmode=disable" "$@"
