@@ -37,8 +37,9 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 class App {
-    constructor(port) {
+    constructor(port, extraEnv = {}) {
         this.port = port;
+        this.extraEnv = extraEnv;
         this.log = "";
     }
     start() {
@@ -51,6 +52,7 @@ class App {
             APP_TICK_MS: String(TICK_MS),
         };
         delete env.APP_CONTROL_TOKEN;
+        Object.assign(env, this.extraEnv);
         this.proc = spawn(bin, [], { env, stdio: ["ignore", "pipe", "pipe"] });
         this.exited = new Promise((resolve) => this.proc.once("exit", (code, signal) => resolve({ code, signal })));
         for (const s of [this.proc.stdout, this.proc.stderr]) s.on("data", (d) => (this.log += d));
@@ -120,6 +122,16 @@ try {
         }
     });
 
+    const result = page.getByRole("alert", { name: "Command result" });
+    // Clicks a command button and waits until the page has shown the server's answer.
+    const command = async (button, route) => {
+        await Promise.all([
+            page.waitForResponse((r) => new URL(r.url()).pathname === route),
+            page.getByRole("button", { name: button }).click(),
+        ]);
+        await page.waitForFunction(() => !document.querySelector("#command-result").textContent.endsWith("…"));
+    };
+
     const resp = await page.goto(`${origin}/`);
     assert.equal(resp.status(), 200);
     assert.match(resp.headers()["content-type"], /^text\/html/);
@@ -137,7 +149,7 @@ try {
 
     // Start load: the achieved rate becomes > 0 and a load_started event is logged.
     await page.getByLabel("Load rps").fill("50");
-    await page.getByRole("button", { name: "Start load" }).click();
+    await command("Start load", "/load/start");
     const log = page.getByRole("log", { name: "Event log" });
     await log.locator("li[data-kind=load_started]").waitFor();
     assert.equal((await page.locator("#s-target").textContent()).trim(), "50.0 rps", "the rps field reached the server");
@@ -159,14 +171,13 @@ try {
     });
     assert.ok(achievedPixels > 50, `achieved-rate line not drawn (${achievedPixels} pixels of its colour)`);
 
-    await page.getByRole("button", { name: "Stop load" }).click();
+    await command("Stop load", "/load/stop");
     await log.locator("li[data-kind=load_stopped]").waitFor();
     await page.locator("#s-running", { hasText: "no" }).waitFor();
 
     // A spike past the guardrail: the server's message is shown verbatim and names the limit.
     await page.getByLabel("Spike rps").fill("1e9");
-    await page.getByRole("button", { name: "Start spike" }).click();
-    const result = page.getByRole("alert", { name: "Command result" });
+    await command("Start spike", "/spike");
     await result.filter({ hasText: "max_rps" }).waitFor();
     const shown = (await result.textContent()).trim();
     const direct = await fetch(`${origin}/spike`, {
@@ -180,16 +191,28 @@ try {
     assert.match(await result.getAttribute("class"), /error/);
     assert.equal(await log.locator("li[data-kind=spike_started]").count(), 0, "a refused spike logged no event");
 
-    // Restart the sample app on the same port: the page shows the outage and reconnects by itself.
+    // Restart the sample app on the same port, now requiring a control token: the page shows the
+    // outage, reconnects by itself and learns that commands need the token.
     const exit = await app.stop();
     assert.equal(exit.code, 0, `sample app exit after SIGTERM: ${JSON.stringify(exit)}\n${app.log}`);
     await conn.filter({ hasText: /^disconnected/ }).waitFor();
     const ticksBefore = await ticks();
-    app = new App(port);
+    const TOKEN = "stage-token-7f3a";
+    app = new App(port, { APP_CONTROL_TOKEN: TOKEN });
     app.start();
     await app.waitHealthy();
     await conn.filter({ hasText: /^live/ }).waitFor({ timeout: 20000 });
     await page.waitForFunction((n) => Number(document.querySelector("#tick-count").dataset.ticks) >= n + 4, ticksBefore);
+    await page.locator("#l-auth", { hasText: "required" }).waitFor();
+
+    // Without the token the server refuses and the page says why; with it, the command goes through.
+    await command("Start load", "/load/start");
+    const refused = await fetch(`${origin}/load/start`, { method: "POST" });
+    assert.equal(refused.status, 401);
+    assert.equal((await result.textContent()).trim(), (await refused.json()).message, "the 401 message is shown verbatim");
+    const authHeaders = [];
+    page.on("request", (r) => { if (r.url().endsWith("/load/start")) authHeaders.push(r.headers()["authorization"]); });
+    await page.getByLabel("Control token").fill(TOKEN);
 
     // Big type is a toggle the projector operator can find.
     const big = page.getByRole("button", { name: "Big type" });
@@ -199,7 +222,9 @@ try {
     assert.equal(await big.getAttribute("aria-pressed"), "false");
 
     // Some load again so the screenshot shows lines, not only the axes.
-    await page.getByRole("button", { name: "Start load" }).click();
+    await command("Start load", "/load/start");
+    assert.equal((await result.textContent()).trim(), "Start load: ok (HTTP 200)");
+    assert.deepEqual(authHeaders, [`Bearer ${TOKEN}`]);
     await page.waitForFunction(() => parseFloat(document.querySelector("#s-achieved").textContent) > 0);
     await page.waitForTimeout(8 * TICK_MS);
     fs.mkdirSync(outDir, { recursive: true });
@@ -208,7 +233,13 @@ try {
     const size = pngSize(shot);
     assert.deepEqual([size.width, size.height], [1280, 800]);
     assert.ok(size.bytes > 20000, `screenshot suspiciously small: ${size.bytes} bytes`);
-    await page.getByRole("button", { name: "Stop load" }).click();
+    // The projector variant, for the README and for eyeballing.
+    await big.click();
+    await page.waitForTimeout(2 * TICK_MS);
+    const bigShot = path.join(outDir, "sampleapp-page-big.png");
+    await page.screenshot({ path: bigShot });
+    assert.deepEqual(Object.values(pngSize(bigShot)).slice(0, 2), [1280, 800]);
+    await command("Stop load", "/load/stop");
     await log.locator("li[data-kind=load_stopped]").nth(1).waitFor();
 
     assert.deepEqual(foreignRequests, [], "the page requested another host");
