@@ -85,7 +85,7 @@ void BeatExecutor::startAction()
     switch (a.type) {
     case PlanAction::Type::RunSql:
     case PlanAction::Type::Backup:
-        if (!m_sql) {
+        if (!m_sql || m_sql->conninfo().isEmpty()) {
             actionDone(false, u"no SQL connection configured (--sql-url)"_s);
             return;
         }

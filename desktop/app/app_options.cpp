@@ -1,0 +1,67 @@
+#include "app_options.h"
+
+#include <QCommandLineParser>
+
+using namespace Qt::StringLiterals;
+
+bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Presenter for the CockroachDB live evolution demo. Clicker keys: PageDown previews the next beat, "
+        u"PageDown again runs it, Escape cancels, PageUp goes back (display only), B blanks the kiosk."_s);
+    parser.addHelpOption();
+    ConnectionProfile::addOptions(parser);
+    parser.addOptions({
+        {u"kiosk-screen"_s, u"Open a second, read-only, full-screen window on screen N (0-based)."_s, u"n"_s},
+        {u"kiosk"_s, u"Run only the kiosk window (on --kiosk-screen, default the primary screen)."_s},
+        {u"screenshot"_s, u"Save a screenshot of the window(s) to FILE (kiosk: FILE with -kiosk) and quit."_s,
+            u"file"_s},
+        {u"quit-after-ms"_s, u"Quit after N ms (with --screenshot: take it then)."_s, u"n"_s},
+        {u"perf-log"_s, u"Append frame times and feed-to-store latencies to FILE (benchmark)."_s, u"file"_s},
+        {u"max-fps"_s, u"Chart frame rate cap (default 15)."_s, u"n"_s},
+        {u"window-minutes"_s, u"Time span of the charts in minutes (default 10)."_s, u"n"_s},
+    });
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return false;
+    }
+    if (parser.isSet(u"help"_s)) {
+        parser.showHelp(0); // exits
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = u"unexpected argument: %1"_s.arg(parser.positionalArguments().constFirst());
+        return false;
+    }
+    AppOptions o;
+    if (!o.profile.applyOptions(parser, error)) {
+        return false;
+    }
+    auto intOption = [&](const QString &name, int min, int max, int *target) {
+        if (!parser.isSet(name)) {
+            return true;
+        }
+        bool ok = false;
+        const int v = parser.value(name).toInt(&ok);
+        if (!ok || v < min || v > max) {
+            *error = u"--%1: expected an integer in [%2, %3], got '%4'"_s.arg(name).arg(min).arg(max).arg(
+                parser.value(name));
+            return false;
+        }
+        *target = v;
+        return true;
+    };
+    if (!intOption(u"kiosk-screen"_s, 0, 63, &o.kioskScreen)
+        || !intOption(u"quit-after-ms"_s, 1, 86'400'000, &o.quitAfterMs) || !intOption(u"max-fps"_s, 1, 60, &o.maxFps)
+        || !intOption(u"window-minutes"_s, 1, 120, &o.windowMinutes)) {
+        return false;
+    }
+    o.kioskOnly = parser.isSet(u"kiosk"_s);
+    o.screenshot = parser.value(u"screenshot"_s);
+    o.perfLog = parser.value(u"perf-log"_s);
+    if (!o.screenshot.isEmpty() && o.quitAfterMs == 0) {
+        o.quitAfterMs = 5000;
+    }
+    *out = o;
+    return true;
+}

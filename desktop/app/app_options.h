@@ -1,0 +1,23 @@
+#pragma once
+
+#include "sources/connection_profile.h"
+
+#include <QString>
+#include <QStringList>
+
+// The presenter's command line: the connection profile's flags plus the app's own.
+struct AppOptions
+{
+    ConnectionProfile profile;
+    int kioskScreen = -1; // --kiosk-screen N: a second, full-screen, read-only window on screen N
+    bool kioskOnly = false; // --kiosk: only the kiosk window
+    QString screenshot; // --screenshot FILE: save the window(s) and quit (with --quit-after-ms)
+    int quitAfterMs = 0; // --quit-after-ms N
+    QString perfLog; // --perf-log FILE: frame times and feed-to-store latencies (benchmark)
+    int maxFps = 15; // --max-fps N
+    int windowMinutes = 10; // --window-minutes N: time span of the charts
+
+    // Parses argv (QCoreApplication::arguments()); false with *error (or help/version printed
+    // by the parser itself).
+    static bool parse(const QStringList &arguments, AppOptions *out, QString *error);
+};

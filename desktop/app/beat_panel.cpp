@@ -1,0 +1,176 @@
+#include "beat_panel.h"
+
+#include "model/presenter_session.h"
+
+#include <QDateTime>
+#include <QLabel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+BeatPanel::BeatPanel(PresenterSession *session, Mode mode, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_mode(mode)
+    , m_title(new QLabel(this))
+    , m_stage(new QLabel(this))
+    , m_preview(new QLabel(this))
+    , m_progress(new QLabel(this))
+    , m_expectations(new QLabel(this))
+    , m_clock(new QTimer(this))
+{
+    const bool big = mode == Mode::Kiosk;
+    auto *layout = new QVBoxLayout(this);
+    QFont tf = font();
+    tf.setPointSizeF(big ? 34 : 16);
+    tf.setBold(true);
+    m_title->setFont(tf);
+    m_title->setWordWrap(true);
+    m_title->setObjectName(u"beatTitle"_s);
+    layout->addWidget(m_title);
+    QFont sf = font();
+    sf.setPointSizeF(big ? 20 : 10);
+    m_stage->setFont(sf);
+    m_stage->setObjectName(u"beatStage"_s);
+    layout->addWidget(m_stage);
+    if (mode == Mode::Presenter) {
+        m_narration = new QLabel(this);
+        m_narration->setWordWrap(true);
+        m_narration->setObjectName(u"beatNarration"_s);
+        QFont nf = font();
+        nf.setPointSizeF(12);
+        m_narration->setFont(nf);
+        m_narration->setStyleSheet(u"QLabel { background: #fff8dc; padding: 6px; }"_s);
+        layout->addWidget(m_narration);
+    }
+    m_preview->setWordWrap(true);
+    m_preview->setObjectName(u"beatPreview"_s);
+    m_preview->setStyleSheet(u"QLabel { background: #ffe4e1; border: 2px solid #cc0022; padding: 6px; }"_s);
+    m_preview->setFont(sf);
+    layout->addWidget(m_preview);
+    m_progress->setWordWrap(true);
+    m_progress->setFont(sf);
+    layout->addWidget(m_progress);
+    QFont ef = font();
+    ef.setPointSizeF(big ? 22 : 11);
+    m_expectations->setFont(ef);
+    m_expectations->setWordWrap(true);
+    m_expectations->setObjectName(u"beatExpectations"_s);
+    layout->addWidget(m_expectations);
+    layout->addStretch(1);
+
+    connect(session->story(), &StoryController::changed, this, &BeatPanel::refreshView);
+    connect(session->evaluator(), &ExpectationEvaluator::changed, this, &BeatPanel::refreshView);
+    connect(
+        session->executor(), &BeatExecutor::progress, this, [this](const QString &text) { m_progress->setText(text); });
+    // Pending verdicts show a running timer.
+    m_clock->setInterval(1000);
+    connect(m_clock, &QTimer::timeout, this, &BeatPanel::refreshView);
+    m_clock->start();
+    refreshView();
+}
+
+QString BeatPanel::titleText() const
+{
+    return m_title->text();
+}
+QString BeatPanel::stageText() const
+{
+    return m_stage->text();
+}
+QString BeatPanel::previewText() const
+{
+    return m_preview->isVisibleTo(this) ? m_preview->text() : QString();
+}
+QString BeatPanel::narrationText() const
+{
+    return m_narration ? m_narration->text() : QString();
+}
+QString BeatPanel::expectationsText() const
+{
+    return m_expectations->text();
+}
+
+void BeatPanel::refreshView()
+{
+    const StoryController *story = m_session->story();
+    const DemoPlan &plan = story->plan();
+    const Beat *shown = story->shownBeat();
+    const int total = static_cast<int>(plan.beats.size());
+    if (shown) {
+        m_title->setText(u"%1/%2  %3"_s.arg(story->shownIndex() + 1).arg(total).arg(shown->title));
+    } else {
+        m_title->setText(plan.title.isEmpty() ? u"Ready"_s : plan.title);
+    }
+    if (m_narration) {
+        m_narration->setText(shown ? shown->narration : u"PageDown shows the first beat; PageDown again runs it."_s);
+        m_narration->setVisible(!m_narration->text().isEmpty());
+    }
+
+    QString stage;
+    switch (story->stage()) {
+    case StoryController::Stage::Showing:
+        if (story->shownIndex() < story->lastRunIndex()) {
+            stage = u"Looking back (nothing is undone). PageDown: forward"_s;
+        } else if (story->nextIndex() < 0) {
+            stage = u"End of the story"_s;
+        } else {
+            stage = u"Next: %1. PageDown to preview"_s.arg(plan.beats[story->nextIndex()].title);
+        }
+        if (!story->lastRunSummary().isEmpty() && story->shownIndex() == story->lastRunIndex()) {
+            stage += u"\nLast run: "_s + story->lastRunSummary();
+        }
+        break;
+    case StoryController::Stage::Armed:
+        stage = u"ARMED: PageDown runs it, Escape cancels"_s;
+        break;
+    case StoryController::Stage::Running:
+        stage = u"Running…"_s;
+        break;
+    }
+    if (m_mode == Mode::Kiosk) {
+        // The audience sees the beat and the verdicts, not the presenter's controls.
+        stage = story->stage() == StoryController::Stage::Running ? u"in progress…"_s : QString();
+    }
+    m_stage->setText(stage);
+    m_stage->setVisible(!stage.isEmpty());
+
+    const Beat *armed = story->armedBeat();
+    if (armed && m_mode == Mode::Presenter) {
+        QStringList lines {u"<b>PageDown will run: %1</b>"_s.arg(armed->title.toHtmlEscaped())};
+        for (const PlanAction &a : armed->actions) {
+            lines.append((a.changesCluster() ? u"⚠ "_s : u"• "_s) + a.describe().toHtmlEscaped());
+        }
+        if (armed->actions.isEmpty()) {
+            lines.append(u"• no action (narration only)"_s);
+        }
+        for (const PlanExpectation &e : armed->expectations) {
+            lines.append(u"expect: "_s + e.describe().toHtmlEscaped());
+        }
+        m_preview->setText(lines.join(u"<br>"_s));
+        m_preview->setVisible(true);
+    } else {
+        m_preview->clear();
+        m_preview->setVisible(false);
+    }
+    if (story->stage() != StoryController::Stage::Running) {
+        m_progress->clear();
+    }
+    m_progress->setVisible(m_mode == Mode::Presenter && !m_progress->text().isEmpty());
+
+    // Verdicts belong to the beat that ran; show them while that beat is on screen.
+    const ExpectationEvaluator *ev = m_session->evaluator();
+    QStringList verdicts;
+    if (shown && ev->beatId() == shown->id) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (const auto &s : ev->states()) {
+            const QString color = s.verdict == ExpectationEvaluator::Verdict::Pass
+                ? u"#008844"_s
+                : (s.verdict == ExpectationEvaluator::Verdict::Fail ? u"#cc0022"_s : u"#555555"_s);
+            verdicts.append(u"<span style='color:%1'>%2</span>"_s.arg(color, s.text(now).toHtmlEscaped()));
+        }
+    }
+    m_expectations->setText(verdicts.join(u"<br>"_s));
+    m_expectations->setVisible(!verdicts.isEmpty());
+}

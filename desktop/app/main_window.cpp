@@ -1,0 +1,247 @@
+#include "main_window.h"
+
+#include "beat_panel.h"
+#include "chart_specs.h"
+#include "frame_clock.h"
+#include "node_grid.h"
+#include "source_banner.h"
+#include "spike_dialog.h"
+#include "time_chart.h"
+
+#include "model/presenter_session.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_beat(new BeatPanel(session, BeatPanel::Mode::Presenter))
+    , m_nodes(new NodeGrid(session))
+    , m_banner(new SourceBanner(session->sources()))
+{
+    const QString title = session->story()->plan().title;
+    setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
+
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->addWidget(m_beat);
+    leftLayout->addWidget(buildControls());
+    auto *nodesBox = new QGroupBox(u"Nodes"_s);
+    auto *nodesLayout = new QVBoxLayout(nodesBox);
+    nodesLayout->addWidget(m_nodes);
+    leftLayout->addWidget(nodesBox);
+    leftLayout->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(left);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumWidth(360);
+
+    auto *chartsWidget = new QWidget;
+    auto *grid = new QGridLayout(chartsWidget);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(2);
+    QList<ChartSpec> specs = chartspecs::appCharts();
+    specs.append(chartspecs::clusterCharts());
+    // 11 charts on a 4 x 3 grid: the latency chart (six lines) gets two cells.
+    int cell = 0;
+    for (qsizetype i = 0; i < specs.size(); ++i) {
+        auto *chart = new TimeChart(specs[i], &session->store());
+        const int span = specs[i].lines.size() >= 6 ? 2 : 1;
+        if (cell % 4 + span > 4) {
+            ++cell;
+        }
+        grid->addWidget(chart, cell / 4, cell % 4, 1, span);
+        cell += span;
+        m_charts.append(chart);
+        clock->addChart(chart);
+    }
+
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(scroll);
+    splitter->addWidget(chartsWidget);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+
+    auto *central = new QWidget;
+    auto *v = new QVBoxLayout(central);
+    v->setContentsMargins(2, 2, 2, 2);
+    v->addWidget(m_banner);
+    v->addWidget(splitter, 1);
+    setCentralWidget(central);
+    resize(1600, 900);
+
+    connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);
+    connect(session, &PresenterSession::tickArrived, this, &MainWindow::showLoadState);
+    connect(session->control(), &SampleAppControl::commandFinished, this,
+        [this](const QString &what, bool ok, const QString &message) {
+            if (what != u"load state") {
+                m_commandStatus->setText(ok ? QString(what + u": ok"_s) : QString(what + u": refused: "_s + message));
+            }
+        });
+}
+
+QWidget *MainWindow::buildControls()
+{
+    auto *box = new QGroupBox(u"Controls"_s);
+    auto *v = new QVBoxLayout(box);
+    SampleAppControl *control = m_session->control();
+
+    auto *loadRow = new QHBoxLayout;
+    m_rps = new QSpinBox;
+    m_rps->setRange(1, 1000);
+    m_rps->setValue(20);
+    m_rps->setSuffix(u" req/s"_s);
+    auto *start = new QPushButton(u"Start load"_s);
+    auto *stop = new QPushButton(u"Stop load"_s);
+    connect(start, &QPushButton::clicked, this, [this, control] { control->loadStart(m_rps->value()); });
+    connect(stop, &QPushButton::clicked, control, &SampleAppControl::loadStop);
+    loadRow->addWidget(m_rps);
+    loadRow->addWidget(start);
+    loadRow->addWidget(stop);
+    v->addLayout(loadRow);
+
+    auto *mixRow = new QHBoxLayout;
+    m_readers = new QCheckBox(u"Readers (search)"_s);
+    m_writers = new QCheckBox(u"Writers (login)"_s);
+    m_readers->setChecked(true);
+    m_writers->setChecked(true);
+    connect(m_readers, &QCheckBox::clicked, control, &SampleAppControl::setReaders);
+    connect(m_writers, &QCheckBox::clicked, control, &SampleAppControl::setWriters);
+    auto *spike = new QPushButton(u"Spike…"_s);
+    connect(spike, &QPushButton::clicked, this, &MainWindow::spike);
+    mixRow->addWidget(m_readers);
+    mixRow->addWidget(m_writers);
+    mixRow->addWidget(spike);
+    v->addLayout(mixRow);
+    m_loadStatus = new QLabel(u"Load: no state yet"_s);
+    m_loadStatus->setWordWrap(true);
+    v->addWidget(m_loadStatus);
+
+    auto *sqlRow = new QHBoxLayout;
+    m_sqlFile = new QComboBox;
+    const QDir sqlDir(m_session->sqlDir());
+    for (const QString &f : sqlDir.entryList({u"*.sql"_s}, QDir::Files, QDir::Name)) {
+        m_sqlFile->addItem(f, sqlDir.absoluteFilePath(f));
+    }
+    auto *runSql = new QPushButton(u"Run SQL…"_s);
+    connect(runSql, &QPushButton::clicked, this, &MainWindow::runSql);
+    sqlRow->addWidget(m_sqlFile, 1);
+    sqlRow->addWidget(runSql);
+    v->addLayout(sqlRow);
+    m_sqlStatus = new QLabel;
+    m_sqlStatus->setWordWrap(true);
+    v->addWidget(m_sqlStatus);
+    SqlRunner *sql = m_session->sql();
+    connect(sql, &SqlRunner::progress, this, [this](int index, int total, const QString &statement) {
+        m_sqlStatus->setText(u"SQL %1/%2: %3"_s.arg(index + 1).arg(total).arg(statement.simplified().left(100)));
+    });
+    connect(sql, &SqlRunner::finished, this, [this](bool ok, const QString &summary) {
+        m_sqlStatus->setText((ok ? u"SQL done: "_s : u"SQL FAILED: "_s) + summary);
+    });
+
+    auto *scaleRow = new QHBoxLayout;
+    m_nodesSpin = new QSpinBox;
+    m_nodesSpin->setRange(1, 9);
+    m_nodesSpin->setValue(3);
+    m_nodesSpin->setSuffix(u" nodes"_s);
+    auto *scale = new QPushButton(u"Scale…"_s);
+    connect(scale, &QPushButton::clicked, this, &MainWindow::scale);
+    scaleRow->addWidget(m_nodesSpin);
+    scaleRow->addWidget(scale);
+    v->addLayout(scaleRow);
+    m_commandStatus = new QLabel;
+    m_commandStatus->setWordWrap(true);
+    v->addWidget(m_commandStatus);
+    return box;
+}
+
+QString MainWindow::loadStatusText() const
+{
+    return m_loadStatus->text();
+}
+
+void MainWindow::showLoadState()
+{
+    const auto &tick = m_session->lastTick();
+    const LoadState s = tick ? tick->load : m_session->control()->lastState();
+    if (!tick && !m_session->control()->hasState()) {
+        return;
+    }
+    const QSignalBlocker b1(m_readers);
+    const QSignalBlocker b2(m_writers);
+    m_readers->setChecked(s.readers);
+    m_writers->setChecked(s.writers);
+    QString text = s.running ? u"Load: target %1 req/s, achieved %2, in flight %3, dropped %4"_s.arg(s.targetRps)
+                                   .arg(s.achievedRps, 0, 'f', 1)
+                                   .arg(s.inFlight)
+                                   .arg(s.droppedTotal)
+                             : u"Load: stopped"_s;
+    if (s.spikeActive) {
+        text += u"; spike %1 req/s, %2 s left"_s.arg(s.spikeRps).arg(s.spikeRemainingS, 0, 'f', 0);
+    }
+    m_loadStatus->setText(text);
+}
+
+bool MainWindow::confirm(const QString &title, const QString &text)
+{
+    return QMessageBox::question(this, title, text) == QMessageBox::Yes;
+}
+
+void MainWindow::runSql()
+{
+    const QString path = m_sqlFile->currentData().toString();
+    if (path.isEmpty() || !confirm(u"Run SQL"_s, u"Run %1 against the cluster?"_s.arg(m_sqlFile->currentText()))) {
+        return;
+    }
+    QString why;
+    if (!m_session->sql()->runFile(path, &why)) {
+        m_sqlStatus->setText(u"Refused: "_s + why);
+        return;
+    }
+    const QString file = m_sqlFile->currentText();
+    connect(
+        m_session->sql(), &SqlRunner::finished, this,
+        [this, file](bool ok) {
+            if (ok) {
+                m_session->mark(EventMarker::Kind::Sql, u"applied sql/"_s + file);
+            }
+        },
+        Qt::SingleShotConnection);
+}
+
+void MainWindow::scale()
+{
+    const int n = m_nodesSpin->value();
+    if (!confirm(u"Scale"_s, u"Scale the CockroachDB cluster to %1 node(s)?"_s.arg(n))) {
+        return;
+    }
+    QString why;
+    if (!m_session->cluster()->scaleTo(n, &why)) {
+        m_commandStatus->setText(u"Scale refused: "_s + why);
+        return;
+    }
+    m_session->mark(EventMarker::Kind::Scale, u"scale to %1"_s.arg(n));
+}
+
+void MainWindow::spike()
+{
+    SpikeDialog dialog(m_session->control()->lastState(), this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    m_session->control()->spike(dialog.seconds(), dialog.rps(), dialog.mix());
+}

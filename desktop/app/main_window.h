@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QMainWindow>
+
+class BeatPanel;
+class FrameClock;
+class NodeGrid;
+class PresenterSession;
+class SourceBanner;
+class TimeChart;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+// The presenter's screen: the story beat panel (narration, armed preview, verdicts), the controls
+// (load, readers/writers, spike, phase SQL, scale), the node grid and every chart. Anything that
+// changes the cluster asks for confirmation first; beats are confirmed by arming them.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(PresenterSession *session, FrameClock *clock, QWidget *parent = nullptr);
+
+    BeatPanel *beatPanel() const { return m_beat; }
+    NodeGrid *nodeGrid() const { return m_nodes; }
+    SourceBanner *banner() const { return m_banner; }
+    const QList<TimeChart *> &charts() const { return m_charts; }
+    QString loadStatusText() const;
+
+private:
+    QWidget *buildControls();
+    void showLoadState();
+    bool confirm(const QString &title, const QString &text);
+    void runSql();
+    void scale();
+    void spike();
+
+    PresenterSession *m_session;
+    BeatPanel *m_beat;
+    NodeGrid *m_nodes;
+    SourceBanner *m_banner;
+    QList<TimeChart *> m_charts;
+    QSpinBox *m_rps = nullptr;
+    QCheckBox *m_readers = nullptr;
+    QCheckBox *m_writers = nullptr;
+    QLabel *m_loadStatus = nullptr;
+    QComboBox *m_sqlFile = nullptr;
+    QLabel *m_sqlStatus = nullptr;
+    QSpinBox *m_nodesSpin = nullptr;
+    QLabel *m_commandStatus = nullptr;
+};

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "model/time_series_store.h"
+
+#include <QChartView>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+class QLineSeries;
+class QValueAxis;
+
+// One line of a chart: a store series, or every series under a prefix (one line per node).
+struct ChartLine
+{
+    QString key; // "app.p99.search", or a prefix ending in '.' when perSeries
+    QString label; // legend text; for perSeries the suffix of each series is appended
+    bool perSeries = false;
+};
+
+struct ChartSpec
+{
+    QString title;
+    QString unit; // y axis title
+    QList<ChartLine> lines;
+};
+
+// A Qt Charts view of store series over the last window, x in seconds before now.
+//
+// refresh() pulls each line's points from the store, reduces them to min/max per pixel column
+// (reduceMinMax), splits them at gaps (one QLineSeries per unbroken segment: Qt Charts cannot
+// break a line) and hands each QLineSeries its points with one replace(). Event markers are
+// painted as labelled vertical lines over the plot. No QLineSeries is touched outside refresh().
+//
+// Threading: GUI thread; the store is read under its own lock.
+class TimeChart : public QChartView
+{
+    Q_OBJECT
+public:
+    TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidget *parent = nullptr);
+
+    void setBigType(bool big); // kiosk: larger fonts and thicker lines
+    // Redraws for time nowMs; returns the number of points handed to Qt Charts.
+    qsizetype refresh(qint64 nowMs);
+    const ChartSpec &spec() const { return m_spec; }
+    // Points currently shown per store series (gaps split into segments), for tests.
+    QList<QList<QPointF>> shownSegments(const QString &seriesKey) const;
+
+protected:
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    struct Line
+    {
+        QString label;
+        QList<QLineSeries *> segments; // first one carries the legend entry
+        QColor color;
+    };
+    Line &lineFor(const QString &seriesKey, const QString &label);
+
+    ChartSpec m_spec;
+    const TimeSeriesStore *m_store;
+    QValueAxis *m_x;
+    QValueAxis *m_y;
+    QHash<QString, Line> m_lines;
+    QList<EventMarker> m_markers;
+    qint64 m_nowMs = 0;
+    double m_yMax = -1;
+    bool m_big = false;
+};

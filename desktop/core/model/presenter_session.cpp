@@ -1,0 +1,124 @@
+#include "presenter_session.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_rootDir(QDir::currentPath())
+    , m_feed(new FeedClient(this))
+    , m_prometheus(new PrometheusClient(this))
+    , m_sql(new SqlRunner(this))
+    , m_cluster(new ClusterDriver(this))
+    , m_control(new SampleAppControl(this))
+    , m_ingest(new FeedIngest(&m_store, this))
+    , m_clusterMetrics(new ClusterMetrics(&m_store, this))
+    , m_evaluator(new ExpectationEvaluator(this))
+    , m_story(new StoryController(this))
+    , m_executor(new BeatExecutor(&m_store, m_sql, m_cluster, m_control, this))
+{
+    m_feed->setUrl(profile.feedUrl());
+    m_prometheus->setBaseUrl(profile.prometheusUrl);
+    m_sql->setConninfo(profile.sqlConninfo);
+    m_cluster->setKind(profile.clusterKind);
+    m_cluster->setKubectl(u"kubectl"_s, profile.kubectlGlobalArgs());
+    m_cluster->setNamespace(profile.kubeNamespace);
+    m_cluster->setMinimumNodes(profile.replicationFactor);
+    m_control->setBaseUrl(profile.sampleAppUrl);
+    m_control->setControlToken(profile.controlToken);
+    if (profile.portForward) {
+        m_portForward = new PortForwardSupervisor(this);
+        m_portForward->setKubectl(u"kubectl"_s, profile.kubectlGlobalArgs());
+        for (const auto &f : PortForwardSupervisor::standardForwards(profile.kubeNamespace,
+                 static_cast<quint16>(profile.sampleAppUrl.port(8080)),
+                 static_cast<quint16>(profile.prometheusUrl.port(9090)))) {
+            m_portForward->addForward(f);
+        }
+    }
+
+    m_ingest->attach(m_feed);
+    m_clusterMetrics->attach(m_prometheus);
+    m_evaluator->attachPrometheus(m_prometheus);
+    connect(m_feed, &FeedClient::tickReceived, this, [this](const FeedTick &tick) {
+        m_lastTick = tick;
+        m_evaluator->onFeedTick(tick, QDateTime::currentMSecsSinceEpoch());
+        Q_EMIT tickArrived();
+    });
+    // The hello carries the load state (and guardrails) before the first tick.
+    connect(m_feed, &FeedClient::helloReceived, m_control, &SampleAppControl::refresh);
+    connect(m_story, &StoryController::runRequested, this, [this](int, const Beat &beat) {
+        m_evaluator->start(beat.id, beat.expectations, QDateTime::currentMSecsSinceEpoch());
+        if (!m_executor->run(beat)) {
+            m_story->setRunFinished(false, u"a beat is still running"_s);
+        }
+    });
+    connect(m_executor, &BeatExecutor::finished, m_story, &StoryController::setRunFinished);
+}
+
+PresenterSession::~PresenterSession()
+{
+    stop();
+}
+
+bool PresenterSession::loadPlan(QStringList *errors)
+{
+    const auto plan = DemoPlan::load(m_profile.planPath, errors);
+    if (!plan) {
+        return false;
+    }
+    // demo/plan.json names sql/... relative to the repository root, the plan's parent folder.
+    setPlan(*plan, QFileInfo(m_profile.planPath).absoluteDir().absoluteFilePath(u".."_s));
+    return true;
+}
+
+void PresenterSession::setPlan(const DemoPlan &plan, const QString &rootDir)
+{
+    m_rootDir = QDir::cleanPath(rootDir);
+    m_executor->setRootDir(m_rootDir);
+    m_story->setPlan(plan);
+}
+
+QString PresenterSession::sqlDir() const
+{
+    return m_rootDir + u"/sql"_s;
+}
+
+void PresenterSession::start()
+{
+    if (m_portForward) {
+        m_portForward->start();
+    }
+    m_feed->start();
+    m_prometheus->start();
+    m_sql->start();
+    m_cluster->start();
+}
+
+void PresenterSession::stop()
+{
+    m_feed->stop();
+    m_prometheus->stop();
+    m_sql->stop();
+    m_cluster->stop();
+    if (m_portForward) {
+        m_portForward->stop();
+    }
+}
+
+QList<DataSource *> PresenterSession::sources() const
+{
+    QList<DataSource *> list {m_feed, m_prometheus, m_sql, m_cluster};
+    if (m_portForward) {
+        list.append(m_portForward);
+    }
+    return list;
+}
+
+void PresenterSession::mark(EventMarker::Kind kind, const QString &text)
+{
+    m_store.addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), kind, text});
+}

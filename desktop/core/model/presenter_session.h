@@ -1,0 +1,84 @@
+#pragma once
+
+#include "beat_executor.h"
+#include "cluster_metrics.h"
+#include "demo_plan.h"
+#include "expectation.h"
+#include "feed_ingest.h"
+#include "sample_app_control.h"
+#include "story_controller.h"
+#include "time_series_store.h"
+
+#include "sources/cluster_driver.h"
+#include "sources/connection_profile.h"
+#include "sources/feed_client.h"
+#include "sources/port_forward_supervisor.h"
+#include "sources/prometheus_client.h"
+#include "sources/sql_runner.h"
+
+#include <QObject>
+
+// Everything the presenter runs, wired once, without widgets: the sources a connection profile
+// describes, the store they fill, the plan, the story controller, the beat executor and the
+// expectation evaluator. The main window and the kiosk window only read it and forward intent.
+//
+// Wiring: feed ticks -> store (FeedIngest) and expectations; Prometheus polls -> store
+// (ClusterMetrics); StoryController::runRequested -> BeatExecutor + ExpectationEvaluator;
+// BeatExecutor::finished -> StoryController::setRunFinished.
+//
+// Threading: GUI thread only (the store may be read from anywhere).
+class PresenterSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit PresenterSession(const ConnectionProfile &profile, QObject *parent = nullptr);
+    ~PresenterSession() override;
+
+    // Loads profile().planPath; false with one line per problem.
+    bool loadPlan(QStringList *errors);
+    void setPlan(const DemoPlan &plan, const QString &rootDir);
+
+    // Starts every source (port-forwards first when the profile asks for them).
+    void start();
+    void stop();
+
+    const ConnectionProfile &profile() const { return m_profile; }
+    TimeSeriesStore &store() { return m_store; }
+    FeedClient *feed() const { return m_feed; }
+    PrometheusClient *prometheus() const { return m_prometheus; }
+    SqlRunner *sql() const { return m_sql; }
+    ClusterDriver *cluster() const { return m_cluster; }
+    PortForwardSupervisor *portForward() const { return m_portForward; }
+    SampleAppControl *control() const { return m_control; }
+    FeedIngest *ingest() const { return m_ingest; }
+    ExpectationEvaluator *evaluator() const { return m_evaluator; }
+    StoryController *story() const { return m_story; }
+    BeatExecutor *executor() const { return m_executor; }
+    QList<DataSource *> sources() const;
+    // The latest feed tick (for the load panel), if any arrived.
+    const std::optional<FeedTick> &lastTick() const { return m_lastTick; }
+    QString sqlDir() const; // the repository's sql/ folder (for the "run SQL" control)
+
+    // Adds a marker now (manual controls: SQL, scale, node stop).
+    void mark(EventMarker::Kind kind, const QString &text);
+
+Q_SIGNALS:
+    void tickArrived();
+
+private:
+    ConnectionProfile m_profile;
+    TimeSeriesStore m_store;
+    QString m_rootDir;
+    FeedClient *m_feed;
+    PrometheusClient *m_prometheus;
+    SqlRunner *m_sql;
+    ClusterDriver *m_cluster;
+    PortForwardSupervisor *m_portForward = nullptr;
+    SampleAppControl *m_control;
+    FeedIngest *m_ingest;
+    ClusterMetrics *m_clusterMetrics;
+    ExpectationEvaluator *m_evaluator;
+    StoryController *m_story;
+    BeatExecutor *m_executor;
+    std::optional<FeedTick> m_lastTick;
+};
