@@ -41,7 +41,7 @@ public:
     bool contains(const QString &name) const { return m_names.contains(name); }
     int size() const { return int(m_names.size()); }
 
-    // ../shared/reference/cockroach-metrics.tsv (prometheus_name<TAB>type<TAB>...).
+    // tests/reference/cockroach-metrics.tsv (prometheus_name<TAB>type<TAB>...).
     static MetricCatalogue fromCockroachTsv(const QString &path, QString *error);
     // The metrics table of sampleapp/PROTOCOL.md ("| `name` | type | labels |").
     static MetricCatalogue fromProtocolMd(const QString &path, QString *error);

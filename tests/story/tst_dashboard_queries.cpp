@@ -23,7 +23,7 @@ QString dashboardsDir()
 QString referenceDir()
 {
     const QString env = qEnvironmentVariable("CRDB_EVO_REFERENCE_DIR");
-    return env.isEmpty() ? testenv::sourceDir() + u"/../shared/reference"_s : env;
+    return env.isEmpty() ? testenv::sourceDir() + u"/tests/reference"_s : env;
 }
 const QStringList kDashboards {u"cockroachdb-overview.json"_s, u"cockroachdb-evolution.json"_s, u"sample-app.json"_s};
 } // namespace

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = process.env.TEST_SOURCE_DIR || path.resolve(here, "../..");
-const referenceDir = process.env.CRDB_EVO_REFERENCE_DIR || path.resolve(root, "../shared/reference");
+const referenceDir = process.env.CRDB_EVO_REFERENCE_DIR || path.resolve(root, "tests/reference");
 const require = createRequire(path.join(root, "tests/node/package.json"));
 const YAML = require("yaml");
 const Ajv = require("ajv");
