@@ -274,6 +274,19 @@ void FakeKubeApi::answer(QTcpSocket *socket, const Request &request)
         if (path == sts) {
             return send(socket, 200, statefulSetJson());
         }
+        const QString stsPrefix = u"/apis/apps/v1"_s + ns + u"statefulsets/"_s;
+        if (path.startsWith(stsPrefix)) {
+            // Any other name: what the real API server says about a missing object.
+            return send(socket, 404,
+                status(404, u"NotFound"_s, u"statefulsets.apps \"%1\" not found"_s.arg(path.mid(stsPrefix.size()))));
+        }
+        if (path == u"/api/v1/namespaces/"_s + m_namespace) {
+            // kubectl looks the namespace up to explain a NotFound.
+            return send(socket, 200,
+                toJson({{u"kind"_s, u"Namespace"_s}, {u"apiVersion"_s, u"v1"_s},
+                    {u"metadata"_s, QJsonObject {{u"name"_s, m_namespace}}},
+                    {u"status"_s, QJsonObject {{u"phase"_s, u"Active"_s}}}}));
+        }
         if (path == crdb) {
             return send(socket, 200, crdbClusterJson());
         }

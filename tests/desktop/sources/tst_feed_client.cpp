@@ -49,7 +49,8 @@ private Q_SLOTS:
         qint64 previousSeq = -1;
         for (const auto &args : std::as_const(ticks)) {
             const auto tick = args.at(0).value<FeedTick>();
-            QCOMPARE(tick.intervalMs, 200);
+            // interval_ms is the measured length of the interval, around tick_ms.
+            QVERIFY2(tick.intervalMs >= 150 && tick.intervalMs <= 1000, qPrintable(QString::number(tick.intervalMs)));
             QVERIFY(tick.routes.contains(u"login"_s) && tick.routes.contains(u"search"_s));
             if (previousSeq >= 0) {
                 QCOMPARE(tick.seq, previousSeq + 1);
@@ -138,6 +139,33 @@ private Q_SLOTS:
             QVERIFY(ticks.at(i).at(0).value<FeedTick>().tsMs >= to);
         }
         QCOMPARE(gaps.size(), 1);
+    }
+
+    // Another viewer (the kiosk, the live web page) connecting must not look like lost data.
+    void secondClientIsNotAGap()
+    {
+        testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s}});
+        QVERIFY2(app.start(), app.output().constData());
+        FeedClient first;
+        QSignalSpy ticks(&first, &FeedClient::tickReceived);
+        QSignalSpy gaps(&first, &FeedClient::gap);
+        first.setUrl(wsUrl(app));
+        first.start();
+        QTRY_VERIFY_WITH_TIMEOUT(ticks.size() >= 2, 10000);
+
+        FeedClient second;
+        QSignalSpy secondHello(&second, &FeedClient::helloReceived);
+        second.setUrl(wsUrl(app));
+        second.start();
+        QTRY_COMPARE_WITH_TIMEOUT(secondHello.size(), 1, 10000);
+        const qsizetype ticksAtHello = ticks.size();
+        QTRY_VERIFY_WITH_TIMEOUT(ticks.size() >= ticksAtHello + 2, 5000);
+        // The sample app stamps each hello with the shared counter (FeedHub::addClient), so the
+        // first client sees seq jump by one although it missed nothing. Fix on the server side:
+        // a hello must not consume a seq number (PROTOCOL.md: "a jump means the client missed
+        // messages"). When that lands this expected failure turns into an XPASS: remove it.
+        QEXPECT_FAIL("", "sample app: hello consumes a shared seq number (FeedHub::addClient)", Continue);
+        QCOMPARE(gaps.size(), 0);
     }
 
     void unreachableAtStart()
