@@ -206,12 +206,13 @@ void TimeChart::drawForeground(QPainter *painter, const QRectF &rect)
     f.setPointSizeF(m_big ? 13 : 7.5);
     painter->setFont(f);
     const QFontMetricsF fm(f);
-    double lastLabelRight = -1e9;
+    double lastLabelLeft = -1e9;
     int row = 0;
     for (const EventMarker &m : m_markers) {
+        // Mapped by hand: QChart::mapToPosition needs a series, and per-node charts may have none yet.
         const double xs = double(m.tsMs - m_nowMs) / 1000.0;
-        const QPointF pos = chart()->mapToPosition(QPointF(xs, m_y->min()));
-        const double x = chart()->mapToScene(pos).x();
+        const double span = m_x->max() - m_x->min();
+        const double x = plot.left() + (xs - m_x->min()) / (span > 0 ? span : 1) * plot.width();
         if (x < plot.left() || x > plot.right()) {
             continue;
         }
@@ -221,12 +222,14 @@ void TimeChart::drawForeground(QPainter *painter, const QRectF &rect)
         // Labels that would overlap the previous one move down a row.
         const QString text = m.text.left(40);
         const double w = fm.horizontalAdvance(text);
-        row = x < lastLabelRight ? (row + 1) % 3 : 0;
-        const QRectF box(x + 2, plot.top() + 2 + row * (fm.height() + 1), w + 4, fm.height());
+        // Near the right edge (now), the label goes to the left of its line.
+        const double left = x + w + 6 > plot.right() ? x - w - 6 : x + 2;
+        row = std::abs(left - lastLabelLeft) < w + 6 ? (row + 1) % 3 : 0;
+        const QRectF box(left, plot.top() + 2 + row * (fm.height() + 1), w + 4, fm.height());
         painter->fillRect(box, QColor(255, 255, 255, 200));
         painter->setPen(c);
         painter->drawText(box.adjusted(2, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
-        lastLabelRight = box.right();
+        lastLabelLeft = box.left();
     }
     painter->restore();
 }

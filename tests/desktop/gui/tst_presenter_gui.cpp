@@ -1,0 +1,246 @@
+#include "app_options.h"
+#include "beat_panel.h"
+#include "clicker_keys.h"
+#include "frame_clock.h"
+#include "kiosk_window.h"
+#include "main_window.h"
+#include "source_banner.h"
+#include "time_chart.h"
+
+#include "model/presenter_session.h"
+#include "processes.h"
+#include "test_env.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// A saved screenshot must be a real picture of the window: the window's size, not one flat colour.
+void verifyScreenshot(QWidget *w, const QString &name, bool blank = false)
+{
+    const QString path = testenv::outputDir() + u'/' + name;
+    QVERIFY(w->grab().save(path));
+    const QImage img(path);
+    QVERIFY2(!img.isNull(), qPrintable(path));
+    const qreal dpr = w->devicePixelRatioF();
+    QCOMPARE(img.size(), (QSizeF(w->size()) * dpr).toSize());
+    QSet<QRgb> colours;
+    for (int y = 0; y < img.height(); y += 7) {
+        for (int x = 0; x < img.width(); x += 7) {
+            colours.insert(img.pixel(x, y));
+        }
+    }
+    if (blank) {
+        QCOMPARE(colours, QSet<QRgb>{qRgb(0, 0, 0)});
+        return;
+    }
+    QVERIFY2(colours.size() > 20, qPrintable(u"%1 has only %2 colours"_s.arg(path).arg(colours.size())));
+}
+} // namespace
+
+class TstPresenterGui : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void options();
+    void clickerKeysDriveTheStory();
+    void chartsShowLiveData();
+    void kioskBlanksAndShowsNoNarration();
+    void screenshots();
+
+private:
+    std::unique_ptr<testenv::SampleAppProcess> m_app;
+    std::unique_ptr<PresenterSession> m_session;
+    std::unique_ptr<FrameClock> m_clock;
+    std::unique_ptr<ClickerKeys> m_keys;
+    std::unique_ptr<MainWindow> m_main;
+    std::unique_ptr<KioskWindow> m_kiosk;
+};
+
+void TstPresenterGui::initTestCase()
+{
+    QVERIFY2(!testenv::sampleappBinary().isEmpty(), "the sampleapp target is not part of this build");
+    m_app = std::make_unique<testenv::SampleAppProcess>(QMap<QString, QString> {{u"APP_TICK_MS"_s, u"200"_s}});
+    QVERIFY2(m_app->start(), m_app->output().constData());
+
+    ConnectionProfile profile;
+    profile.sampleAppUrl = m_app->url();
+    // Nothing listens there: the banner must say Prometheus is down.
+    profile.prometheusUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(testenv::freePort()));
+    profile.sqlConninfo = testenv::pgConninfo(u"postgres"_s, u"postgres"_s);
+    // A context that does not exist: kubectl fails at once instead of trying a default server.
+    profile.kubeContext = u"presenter-gui-test-no-such-context"_s;
+    profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
+    m_session = std::make_unique<PresenterSession>(profile);
+    QStringList errors;
+    QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
+    m_clock = std::make_unique<FrameClock>(&m_session->store());
+    m_keys = std::make_unique<ClickerKeys>(m_session->story());
+    qApp->installEventFilter(m_keys.get());
+    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get());
+    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get());
+    m_main->show();
+    m_kiosk->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    m_session->start();
+    m_clock->start();
+}
+
+void TstPresenterGui::cleanupTestCase()
+{
+    if (m_session) {
+        // Leave the sample app idle for whoever uses it next.
+        m_session->control()->loadStop();
+        QTest::qWait(200);
+        m_session->stop();
+    }
+    m_main.reset();
+    m_kiosk.reset();
+    if (m_app) {
+        m_app->stop();
+    }
+}
+
+void TstPresenterGui::options()
+{
+    AppOptions o;
+    QString error;
+    QVERIFY2(AppOptions::parse({u"presenter"_s, u"--sampleapp-url"_s, u"http://127.0.0.1:9999"_s, u"--kiosk-screen"_s,
+                                   u"1"_s, u"--screenshot"_s, u"/tmp/x.png"_s, u"--max-fps"_s, u"10"_s},
+                 &o, &error),
+        qPrintable(error));
+    QCOMPARE(o.kioskScreen, 1);
+    QVERIFY(!o.kioskOnly);
+    QCOMPARE(o.maxFps, 10);
+    QCOMPARE(o.quitAfterMs, 5000); // a screenshot without --quit-after-ms still quits
+    QCOMPARE(o.profile.sampleAppUrl.port(), 9999);
+    QVERIFY(!AppOptions::parse({u"presenter"_s, u"--kiosk-screen"_s, u"x"_s}, &o, &error));
+    QVERIFY2(error.contains(u"--kiosk-screen"_s), qPrintable(error));
+    QVERIFY(!AppOptions::parse({u"presenter"_s, u"--no-such-flag"_s}, &o, &error));
+}
+
+void TstPresenterGui::clickerKeysDriveTheStory()
+{
+    BeatPanel *panel = m_main->beatPanel();
+    StoryController *story = m_session->story();
+    QVERIFY(panel->previewText().isEmpty());
+    QVERIFY(panel->stageText().contains(u"Phase 0"_s));
+
+    // PageDown: armed, the preview says what will happen; nothing runs yet.
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QCOMPARE(story->stage(), StoryController::Stage::Armed);
+    QVERIFY2(panel->previewText().contains(u"Start load at 20 req/s"_s), qPrintable(panel->previewText()));
+    QVERIFY(panel->previewText().contains(u"Run sql/01-phase0-rf1.sql"_s));
+    QVERIFY(panel->previewText().contains(u"load reaches 20 req/s within 30 s"_s));
+    QVERIFY(panel->stageText().contains(u"ARMED"_s));
+    // The kiosk never shows the presenter's preview or narration.
+    QVERIFY(m_kiosk->beatPanel()->previewText().isEmpty());
+
+    // Escape disarms.
+    QTest::keyClick(m_main.get(), Qt::Key_Escape);
+    QCOMPARE(story->stage(), StoryController::Stage::Showing);
+    QVERIFY(panel->previewText().isEmpty());
+
+    // PageDown twice runs the beat: the real sample app starts its load, the portable bootstrap
+    // runs on real PostgreSQL, and the CockroachDB-only RF=1 file is refused with its reason.
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QCOMPARE(story->shownIndex(), 0);
+    QVERIFY(panel->titleText().startsWith(u"1/12"_s));
+    QVERIFY(panel->narrationText().contains(u"replication factor 1"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 60000);
+    QVERIFY2(story->lastRunSummary().startsWith(u"FAILED: Run sql/01-phase0-rf1.sql"_s),
+        qPrintable(story->lastRunSummary()));
+    QVERIFY2(
+        story->lastRunSummary().contains(u"cockroachdb"_s, Qt::CaseInsensitive), qPrintable(story->lastRunSummary()));
+    QVERIFY(panel->stageText().contains(u"Last run: FAILED"_s));
+
+    // The feed expectation passes against the real load and says how long it took.
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->expectationsText().contains(u"PASS load reaches 20 req/s in"_s),
+        qPrintable(panel->expectationsText()), 30000);
+    // Prometheus is down: that expectation stays pending, and the banner says why.
+    QVERIFY(panel->expectationsText().contains(u"one live node"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(m_main->banner()->isVisible(), 10000);
+    QVERIFY2(m_main->banner()->text().contains(u"Prometheus down since"_s), qPrintable(m_main->banner()->text()));
+    QVERIFY(m_kiosk->beatPanel()->expectationsText().contains(u"PASS load reaches 20 req/s"_s));
+
+    // Run the narration-only beat, then look back with PageUp: display only.
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 5000);
+    QCOMPARE(story->lastRunIndex(), 1);
+    QVERIFY(panel->titleText().startsWith(u"2/12"_s));
+    QSignalSpy runs(story, &StoryController::runRequested);
+    QTest::keyClick(m_main.get(), Qt::Key_PageUp);
+    QVERIFY(panel->titleText().startsWith(u"1/12"_s));
+    QVERIFY(panel->stageText().contains(u"nothing is undone"_s));
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown); // forward through a beat already run
+    QVERIFY(panel->titleText().startsWith(u"2/12"_s));
+    QCOMPARE(story->stage(), StoryController::Stage::Showing);
+    QCOMPARE(runs.size(), 0);
+    // Arm the spike beat for the screenshot: the preview is what the presenter sees on stage.
+    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QVERIFY(panel->previewText().contains(u"Spike: 200 req/s for 60 s"_s));
+}
+
+void TstPresenterGui::chartsShowLiveData()
+{
+    // Wait for a few seconds of ticks and the load markers, then draw a frame.
+    TimeSeriesStore &store = m_session->store();
+    QTRY_VERIFY_WITH_TIMEOUT(store.points(u"app.rps.search"_s).size() >= 10, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!store.markers().isEmpty(), 10000);
+    m_clock->frame();
+    TimeChart *requests = nullptr;
+    for (TimeChart *c : m_main->charts()) {
+        if (c->spec().title == u"App requests/s by route") {
+            requests = c;
+        }
+    }
+    QVERIFY(requests);
+    const auto segments = requests->shownSegments(u"app.rps.search"_s);
+    QVERIFY(!segments.isEmpty());
+    // x is seconds before now, within the window; at most two points per pixel column.
+    for (const QPointF &p : segments.constLast()) {
+        QVERIFY(p.x() <= 0.5 && p.x() >= -600);
+    }
+    QVERIFY(segments.constLast().size() <= 2 * requests->chart()->plotArea().width() + 2);
+    QVERIFY(m_clock->frames() > 0);
+    // A beat marker and the sample app's load event are in the store the charts draw from.
+    const auto markers = store.markers();
+    QVERIFY(std::any_of(
+        markers.begin(), markers.end(), [](const EventMarker &m) { return m.kind == EventMarker::Kind::Phase; }));
+    QVERIFY(std::any_of(
+        markers.begin(), markers.end(), [](const EventMarker &m) { return m.kind == EventMarker::Kind::Load; }));
+    QVERIFY(m_main->loadStatusText().contains(u"target 20 req/s"_s));
+}
+
+void TstPresenterGui::kioskBlanksAndShowsNoNarration()
+{
+    QVERIFY(!m_kiosk->isBlanked());
+    QTest::keyClick(m_kiosk.get(), Qt::Key_B);
+    QVERIFY(m_kiosk->isBlanked());
+    verifyScreenshot(m_kiosk.get(), u"presenter-kiosk-blank.png"_s, true);
+    QTest::keyClick(m_main.get(), Qt::Key_B);
+    QVERIFY(!m_kiosk->isBlanked());
+    QVERIFY(m_kiosk->beatPanel()->narrationText().isEmpty());
+    QVERIFY(m_kiosk->beatPanel()->titleText().startsWith(u"2/12"_s));
+}
+
+void TstPresenterGui::screenshots()
+{
+    m_clock->frame();
+    verifyScreenshot(m_main.get(), u"presenter-main.png"_s);
+    verifyScreenshot(m_kiosk.get(), u"presenter-kiosk.png"_s);
+}
+
+QTEST_MAIN(TstPresenterGui)
+#include "tst_presenter_gui.moc"
