@@ -345,6 +345,12 @@ bool ClusterDriver::stopNode(int ordinal, QString *whyNot)
         return refuse(u"no node %1"_s.arg(ordinal), whyNot);
     }
     const QString pod = podName(ordinal);
+    // Refuse at once on the last known status; the fresh check below catches what changed since.
+    if (m_status.valid) {
+        if (const QString why = stopNodeObstacle(ordinal); !why.isEmpty()) {
+            return refuse(why, whyNot);
+        }
+    }
     beginOperation(u"stopping node %1: checking that every node is ready first"_s.arg(pod));
     // Decide on a fresh status: the last one may be seconds old.
     refresh([this, ordinal, pod](bool ok, const QString &error) {
@@ -352,32 +358,24 @@ bool ClusterDriver::stopNode(int ordinal, QString *whyNot)
             finishOperation(false, u"not stopping %1: %2"_s.arg(pod, error));
             return;
         }
+        if (const QString why = stopNodeObstacle(ordinal); !why.isEmpty()) {
+            finishOperation(false, why);
+            return;
+        }
         const auto it = std::find_if(
             m_status.pods.cbegin(), m_status.pods.cend(), [&pod](const PodStatus &p) { return p.name == pod; });
-        if (it == m_status.pods.cend() || ordinal >= m_status.desiredNodes) {
-            finishOperation(
-                false, u"not stopping %1: no such node (the cluster has %2)"_s.arg(pod).arg(m_status.desiredNodes));
-            return;
-        }
-        if (m_status.readyNodes < m_status.desiredNodes) {
-            finishOperation(false,
-                u"not stopping %1: only %2 of %3 nodes are ready; a second failure would make ranges unavailable"_s
-                    .arg(pod)
-                    .arg(m_status.readyNodes)
-                    .arg(m_status.desiredNodes));
-            return;
-        }
         m_targetPod = pod;
         m_restartsBefore = it->restarts;
         const QStringList args = withGlobals(stopNodeArguments(ordinal));
         Q_EMIT operationProgress(u"sending SIGTERM to %1: %2"_s.arg(pod, KubectlProcess::describe(m_program, args)));
         m_operationProcess.run(
             m_program, args,
-            [this, pod](const CommandResult &r) {
+            [this, ordinal, pod](const CommandResult &r) {
                 if (!r.ok) {
                     finishOperation(false, r.error);
                     return;
                 }
+                Q_EMIT nodeStopped(ordinal, pod);
                 Q_EMIT operationProgress(u"%1 stopped; waiting for the kubelet to restart it"_s.arg(pod));
                 m_waiting = Waiting::Restart;
                 m_settleTimer.start(m_pollIntervalMs);
@@ -385,6 +383,23 @@ bool ClusterDriver::stopNode(int ordinal, QString *whyNot)
             m_commandTimeoutMs, m_env);
     });
     return true;
+}
+
+QString ClusterDriver::stopNodeObstacle(int ordinal) const
+{
+    const QString pod = podName(ordinal);
+    const bool listed = std::any_of(
+        m_status.pods.cbegin(), m_status.pods.cend(), [&pod](const PodStatus &p) { return p.name == pod; });
+    if (!listed || ordinal >= m_status.desiredNodes) {
+        return u"not stopping %1: no such node (the cluster has %2)"_s.arg(pod).arg(m_status.desiredNodes);
+    }
+    if (m_status.readyNodes < m_status.desiredNodes) {
+        return u"not stopping %1: only %2 of %3 nodes are ready; a second failure would make ranges unavailable"_s
+            .arg(pod)
+            .arg(m_status.readyNodes)
+            .arg(m_status.desiredNodes);
+    }
+    return {};
 }
 
 QString ClusterDriver::readinessText() const

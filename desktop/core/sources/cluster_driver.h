@@ -29,8 +29,11 @@
 //    and reports "k of N ready" until ready == desired == N, or fails at settleTimeoutMs.
 //  - stopNode(i): `kubectl exec crdb-i -c cockroachdb -- kill -TERM 1` (never kubectl delete):
 //    the container stops and the kubelet restarts it. Refused unless the replication factor is
-//    at least 3 and every node is ready (losing a node with RF < 3 makes ranges unavailable).
-//    After the signal, waits until the pod restarted and is ready again (settleTimeoutMs).
+//    at least 3 and every node is ready (losing a node with RF < 3 makes ranges unavailable):
+//    synchronously on the last known status, then again on a fresh status before the signal
+//    (that late refusal comes as operationFinished(false, ...)). nodeStopped() marks the moment
+//    the signal was delivered; the operation then stays busy until the pod restarted and is
+//    ready again (operationFinished(true, ...)) or settleTimeoutMs passed.
 // Health: failed() when kubectl cannot run or the API answers with an error (status refresh or
 // operation); recovered() on the next successful status refresh.
 // start() refreshes the status now and every statusIntervalMs; stop() ends that polling.
@@ -107,6 +110,8 @@ Q_SIGNALS:
     void operationProgress(const QString &text);
     void operationFinished(bool ok, const QString &summary);
     void busyChanged(bool busy);
+    // stopNode(): kubectl exec delivered SIGTERM to the pod's cockroachdb container just now.
+    void nodeStopped(int ordinal, const QString &pod);
 
 private:
     using StatusCallback = std::function<void(bool ok, const QString &error)>;
@@ -119,6 +124,7 @@ private:
     void finishOperation(bool ok, const QString &summary);
     void settleStep();
     QString readinessText() const;
+    QString stopNodeObstacle(int ordinal) const; // why stopping it now is unsafe, or empty
 
     Kind m_kind = Kind::StatefulSet;
     QString m_program = QStringLiteral("kubectl");

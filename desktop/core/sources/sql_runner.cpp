@@ -162,7 +162,8 @@ void SqlRunner::onDone(quint64 jobId, const pgkit::ApplyResult &result)
                                                      : u"%1 (SQLSTATE %2)"_s.arg(result.message, result.sqlState),
                           oneLine(result.failedStatement));
     } else {
-        summary = u"%1 not applied: %2"_s.arg(file, result.message);
+        // pgkit's refusals already start with the file name ("x.sql is CockroachDB-only ...").
+        summary = result.message.startsWith(file) ? result.message : u"%1 not applied: %2"_s.arg(file, result.message);
     }
     Q_EMIT busyChanged(false);
     if (result.ok) {

@@ -269,16 +269,25 @@ private Q_SLOTS:
         QVERIFY(finished.wait(20000)); // times out: crdb-2 stays Pending
         finished.clear();
         driver.setMinimumNodes(3);
-        QVERIFY(driver.stopNode(0, &whyNot));
-        const auto [ok, summary] = waitFinished(finished);
+        // Known status: refused at once.
+        QVERIFY(!driver.stopNode(0, &whyNot));
+        QCOMPARE(whyNot,
+            u"not stopping crdb-0: only 2 of 3 nodes are ready; a second failure would make ranges unavailable"_s);
+        QVERIFY(!driver.stopNode(7, &whyNot));
+        QCOMPARE(whyNot, u"not stopping crdb-7: no such node (the cluster has 3)"_s);
+
+        // No status yet: the fresh check refuses before any signal.
+        ClusterDriver fresh;
+        configure(fresh);
+        fresh.setMinimumNodes(3);
+        QSignalSpy freshFinished(&fresh, &ClusterDriver::operationFinished);
+        QSignalSpy stopped(&fresh, &ClusterDriver::nodeStopped);
+        QVERIFY(fresh.stopNode(1, &whyNot));
+        const auto [ok, summary] = waitFinished(freshFinished);
         QVERIFY(!ok);
         QCOMPARE(summary,
-            u"not stopping crdb-0: only 2 of 3 nodes are ready; a second failure would make ranges unavailable"_s);
-        finished.clear();
-        QVERIFY(driver.stopNode(7, &whyNot));
-        const auto [ok7, summary7] = waitFinished(finished);
-        QVERIFY(!ok7);
-        QCOMPARE(summary7, u"not stopping crdb-7: no such node (the cluster has 3)"_s);
+            u"not stopping crdb-1: only 2 of 3 nodes are ready; a second failure would make ranges unavailable"_s);
+        QCOMPARE(stopped.size(), 0);
         QCOMPARE(m_api->execs(), QStringList());
     }
 
@@ -293,8 +302,14 @@ private Q_SLOTS:
             (QStringList {u"exec"_s, u"crdb-2"_s, u"-c"_s, u"cockroachdb"_s, u"--"_s, u"kill"_s, u"-TERM"_s, u"1"_s}));
         QSignalSpy progress(&driver, &ClusterDriver::operationProgress);
         QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
+        QSignalSpy stopped(&driver, &ClusterDriver::nodeStopped);
         QString whyNot;
         QVERIFY2(driver.stopNode(2, &whyNot), qPrintable(whyNot));
+        QVERIFY(stopped.wait(20000));
+        QCOMPARE(stopped.at(0).at(0).toInt(), 2);
+        QCOMPARE(stopped.at(0).at(1).toString(), u"crdb-2"_s);
+        QVERIFY(driver.isBusy()); // still waiting for the restart
+        QCOMPARE(finished.size(), 0);
         const auto [ok, summary] = waitFinished(finished);
         QStringList texts;
         for (const auto &args : std::as_const(progress)) {
