@@ -60,7 +60,7 @@ void FrameClock::tick()
     frame();
 }
 
-void FrameClock::frame()
+void FrameClock::frame(bool force)
 {
     QElapsedTimer t;
     t.start();
@@ -68,8 +68,11 @@ void FrameClock::frame()
     qsizetype points = 0;
     for (const auto &c : std::as_const(m_charts)) {
         if (c && c->isVisible()) {
-            points += c->refresh(now);
-            c->viewport()->repaint();
+            const qsizetype shown = c->refresh(now, force);
+            if (shown >= 0) {
+                points += shown;
+                c->viewport()->repaint();
+            }
         }
     }
     m_lastFrameMs = double(t.nsecsElapsed()) / 1e6;

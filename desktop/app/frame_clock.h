@@ -34,8 +34,8 @@ public:
     void setClock(std::function<qint64()> nowMs) { m_now = std::move(nowMs); }
     void start();
     void stop();
-    // Runs one frame now (tests, screenshots).
-    void frame();
+    // Runs one frame now; force redraws every chart even if unchanged (tests, screenshots).
+    void frame(bool force = false);
     qint64 frames() const { return m_frames; }
     double lastFrameMs() const { return m_lastFrameMs; }
     void logLine(const QByteArray &line);

@@ -70,7 +70,7 @@ int main(int argc, char *argv[])
     if (options.quitAfterMs > 0) {
         QTimer::singleShot(options.quitAfterMs, &app, [&] {
             if (!options.screenshot.isEmpty()) {
-                clock.frame();
+                clock.frame(true);
                 if (main) {
                     main->grab().save(options.screenshot);
                 }

@@ -60,7 +60,7 @@ TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidge
     m_x->setLabelFormat(u"%d"_s);
     m_x->setTitleText(u"seconds ago"_s);
     m_x->setTickCount(7);
-    m_y->setLabelFormat(u"%.3g"_s);
+    m_y->setLabelFormat(u"%.4g"_s);
     m_y->setTitleText(spec.unit);
     m_y->setRange(0, 1);
     c->addAxis(m_x, Qt::AlignBottom);
@@ -120,8 +120,17 @@ TimeChart::Line &TimeChart::lineFor(const QString &seriesKey, const QString &lab
     return *m_lines.insert(seriesKey, line);
 }
 
-qsizetype TimeChart::refresh(qint64 nowMs)
+qsizetype TimeChart::refresh(qint64 nowMs, bool force)
 {
+    quint64 revision = m_store->markersRevision();
+    for (const ChartLine &l : m_spec.lines) {
+        revision = std::max(revision, m_store->seriesRevision(l.key));
+    }
+    if (!force && revision == m_drawnRevision && nowMs - m_drawnAtMs < 1000) {
+        return -1;
+    }
+    m_drawnRevision = revision;
+    m_drawnAtMs = nowMs;
     m_nowMs = nowMs;
     const qint64 window = m_store->windowMs();
     const qint64 t0 = nowMs - window;

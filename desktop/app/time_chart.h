@@ -40,8 +40,9 @@ public:
     TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidget *parent = nullptr);
 
     void setBigType(bool big); // kiosk: larger fonts and thicker lines
-    // Redraws for time nowMs; returns the number of points handed to Qt Charts.
-    qsizetype refresh(qint64 nowMs);
+    // Redraws for time nowMs; returns the number of points handed to Qt Charts, or -1 when it
+    // skipped the frame: nothing it shows changed and it scrolled less than a second ago.
+    qsizetype refresh(qint64 nowMs, bool force = false);
     const ChartSpec &spec() const { return m_spec; }
     // Points currently shown per store series (gaps split into segments), for tests.
     QList<QList<QPointF>> shownSegments(const QString &seriesKey) const;
@@ -66,5 +67,7 @@ private:
     QList<EventMarker> m_markers;
     qint64 m_nowMs = 0;
     double m_yMax = -1;
+    quint64 m_drawnRevision = 0;
+    qint64 m_drawnAtMs = 0;
     bool m_big = false;
 };

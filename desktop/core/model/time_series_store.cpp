@@ -21,6 +21,7 @@ qint64 TimeSeriesStore::windowMs() const
 
 void TimeSeriesStore::insertLocked(Series &s, QPointF p)
 {
+    s.revision = nextRevisionLocked();
     if (s.points.empty() || s.points.back().x() <= p.x()) {
         s.points.push_back(p);
     } else {
@@ -85,6 +86,7 @@ void TimeSeriesStore::addMarker(const EventMarker &marker)
         auto it = std::upper_bound(
             m_markers.begin(), m_markers.end(), marker.tsMs, [](qint64 t, const EventMarker &m) { return t < m.tsMs; });
         m_markers.insert(it, marker);
+        m_markersRevision = nextRevisionLocked();
         const qint64 cutoff = m_markers.back().tsMs - m_windowMs;
         while (!m_markers.empty() && m_markers.front().tsMs < cutoff) {
             m_markers.pop_front();
@@ -170,6 +172,24 @@ QStringList TimeSeriesStore::seriesNames(const QString &prefix) const
     lock.unlock();
     names.sort();
     return names;
+}
+
+quint64 TimeSeriesStore::seriesRevision(const QString &prefix) const
+{
+    QMutexLocker lock(&m_mutex);
+    quint64 rev = 0;
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
+        if (it.key().startsWith(prefix)) {
+            rev = std::max(rev, it->revision);
+        }
+    }
+    return rev;
+}
+
+quint64 TimeSeriesStore::markersRevision() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_markersRevision;
 }
 
 qsizetype TimeSeriesStore::pointCount() const

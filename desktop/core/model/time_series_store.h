@@ -58,20 +58,27 @@ public:
     QStringList seriesNames(const QString &prefix = {}) const; // sorted
     qsizetype pointCount() const; // all series, gaps included
     quint64 revision() const { return m_revision.load(std::memory_order_acquire); }
+    // The store revision of the latest change to any series whose name starts with `prefix`
+    // (0 = none), and of the markers: a chart redraws only what changed.
+    quint64 seriesRevision(const QString &prefix) const;
+    quint64 markersRevision() const;
 
 private:
     struct Series
     {
         std::deque<QPointF> points;
+        quint64 revision = 0;
     };
     void insertLocked(Series &s, QPointF p);
     void trimSeriesLocked(Series &s, qint64 cutoffMs);
     void bump() { m_revision.fetch_add(1, std::memory_order_acq_rel); }
+    quint64 nextRevisionLocked() { return m_revision.load(std::memory_order_relaxed) + 1; }
 
     mutable QMutex m_mutex;
     qint64 m_windowMs;
     QHash<QString, Series> m_series;
     std::deque<EventMarker> m_markers;
+    quint64 m_markersRevision = 0;
     std::atomic<quint64> m_revision {0};
 };
 

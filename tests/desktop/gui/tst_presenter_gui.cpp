@@ -198,7 +198,7 @@ void TstPresenterGui::chartsShowLiveData()
     TimeSeriesStore &store = m_session->store();
     QTRY_VERIFY_WITH_TIMEOUT(store.points(u"app.rps.search"_s).size() >= 10, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(!store.markers().isEmpty(), 10000);
-    m_clock->frame();
+    m_clock->frame(true);
     TimeChart *requests = nullptr;
     for (TimeChart *c : m_main->charts()) {
         if (c->spec().title == u"App requests/s by route") {
@@ -237,7 +237,7 @@ void TstPresenterGui::kioskBlanksAndShowsNoNarration()
 
 void TstPresenterGui::screenshots()
 {
-    m_clock->frame();
+    m_clock->frame(true);
     verifyScreenshot(m_main.get(), u"presenter-main.png"_s);
     verifyScreenshot(m_kiosk.get(), u"presenter-kiosk.png"_s);
 }

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void splitAtGaps();
     void concurrentAppend();
     void feedIngest();
+    void revisionsPerSeries();
 };
 
 void TstTimeSeriesStore::windowTrimming_data()
@@ -299,6 +300,22 @@ void TstTimeSeriesStore::feedIngest()
     e.kind = u"something_else"_s;
     ingest.ingestEvent(e);
     QCOMPARE(store.markers(), (QList<EventMarker> {{2500, EventMarker::Kind::SpikeStart, u"spike 200 rps"_s}}));
+}
+
+void TstTimeSeriesStore::revisionsPerSeries()
+{
+    TimeSeriesStore store;
+    QCOMPARE(store.seriesRevision(u"app."_s), quint64(0));
+    store.append(u"app.rps.login"_s, 1, 1);
+    const quint64 app = store.seriesRevision(u"app."_s);
+    QVERIFY(app > 0);
+    store.append(u"crdb.live_nodes"_s, 1, 1);
+    QCOMPARE(store.seriesRevision(u"app."_s), app); // other series do not touch it
+    QVERIFY(store.seriesRevision(u"crdb."_s) > app);
+    const quint64 markers = store.markersRevision();
+    store.addMarker({1, EventMarker::Kind::Sql, u"x"_s});
+    QVERIFY(store.markersRevision() > markers);
+    QCOMPARE(store.seriesRevision(u"app."_s), app);
 }
 
 QTEST_GUILESS_MAIN(TstTimeSeriesStore)
