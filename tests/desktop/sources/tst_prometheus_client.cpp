@@ -88,12 +88,21 @@ private Q_SLOTS:
         QVERIFY(std::abs(series.at(0).points.at(0).x() - nowMs) < 5000); // x is Unix ms
         QVERIFY(client.isHealthy());
 
-        // A sample app metric with its labels, the way the charts will read it.
+        // A sample app metric with its labels, the way the charts will read it. (The app reports
+        // dialect "unknown" until its first query has seen the server, so wait for the scrape.)
         QString error;
-        series = waitResult(client, client.instantQuery(u"app_build_info"_s), &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        t.restart();
+        while (t.elapsed() < 15000) {
+            series = waitResult(client, client.instantQuery(u"app_build_info{dialect=\"postgresql\"}"_s), &error);
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            if (!series.isEmpty()) {
+                break;
+            }
+            QTest::qWait(250);
+        }
         QCOMPARE(series.size(), 1);
-        QCOMPARE(series.at(0).labels.value(u"dialect"_s), u"postgresql"_s);
+        QCOMPARE(series.at(0).labels.value(u"__name__"_s), u"app_build_info"_s);
+        QCOMPARE(series.at(0).labels.value(u"job"_s), u"sampleapp"_s);
     }
 
     void rangeQuery()
