@@ -93,7 +93,7 @@ void TimeChart::setBigType(bool big)
     for (auto &line : m_lines) {
         for (QLineSeries *s : line.segments) {
             QPen p = s->pen();
-            p.setWidthF(big ? 3 : 1.5);
+            p.setWidthF(big ? 3 : 1);
             s->setPen(p);
         }
     }
@@ -113,7 +113,8 @@ TimeChart::Line &TimeChart::lineFor(const QString &seriesKey, const QString &lab
     s->attachAxis(m_x);
     s->attachAxis(m_y);
     QPen p = s->pen();
-    p.setWidthF(m_big ? 3 : 1.5);
+    // 1 px lines take the raster engine's fast path; wider pens are stroked (kiosk only).
+    p.setWidthF(m_big ? 3 : 1);
     s->setPen(p);
     line.color = p.color();
     line.segments.append(s);

@@ -10,7 +10,8 @@
 # Usage: tests/bench/presenter_bench.sh [--quick] [--duration S]
 #   default 600 s; --quick 60 s. The chart window is half the run (at least 1 min, env
 #   BENCH_WINDOW_MIN), so memory after the window filled is visible. Env: BENCH_BUILD_DIR (default
-#   build/bench-presenter, Release), BENCH_RPS (default 200), BENCH_KIOSK=1 adds the kiosk window,
+#   build/bench-presenter, Release), BENCH_RPS (default 200), BENCH_TICK_MS (feed tick, default 100 =
+#   the fastest the sample app allows), BENCH_FPS (--max-fps, default the app's 15), BENCH_KIOSK=1 adds the kiosk window,
 #   BENCH_OUT (default build/bench-presenter/out: perf log, screenshot at the end).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
 done
 window_min=${BENCH_WINDOW_MIN:-$(( duration / 120 > 1 ? duration / 120 : 1 ))}
 rps=${BENCH_RPS:-200}
+tick_ms=${BENCH_TICK_MS:-100}
 build=${BENCH_BUILD_DIR:-$root/build/bench-presenter}
 out=${BENCH_OUT:-$build/out}
 mkdir -p "$out"
@@ -55,7 +57,7 @@ tests/fixtures/postgres.sh start "$pgdir" "$pgport" >/dev/null
 
 APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution" \
 APP_DB_READER_URL="host=127.0.0.1 port=$pgport user=app_reader dbname=evolution" \
-APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn APP_TICK_MS=100 \
+APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn APP_TICK_MS=$tick_ms \
     "$build/sampleapp/sampleapp" >"$out/sampleapp.log" 2>&1 &
 pids+=($!)
 base=http://127.0.0.1:$apport
@@ -97,7 +99,7 @@ kiosk_args=()
 "$presenter" --sampleapp-url "$base" --prometheus-url "http://127.0.0.1:$promport" \
     --sql-url "postgresql://postgres@127.0.0.1:$pgport/evolution?sslmode=disable" \
     --kube-context presenter-bench-no-cluster --plan demo/plan.json \
-    --window-minutes "$window_min" --perf-log "$perf" \
+    --window-minutes "$window_min" --perf-log "$perf" --max-fps "${BENCH_FPS:-15}" \
     --screenshot "$out/presenter.png" --quit-after-ms $(( (duration + 15) * 1000 )) "${kiosk_args[@]}" \
     >"$out/presenter.log" 2>&1 &
 ppid_=$!
@@ -140,7 +142,7 @@ frames=$(grep '^frame ' "$perf" | tail -n +"$(( frames0 + 1 ))" | wc -l)
 achieved=$(curl -fs "$base/load" | sed -n 's/.*"achieved_rps":\([0-9.]*\).*/\1/p')
 
 echo "presenter benchmark: ${duration} s measured after 5 s warm-up, platform $platform, Qt build $(basename "$build")"
-echo "  feed: sample app ticks every 100 ms (full rate), load target $rps req/s (achieved ${achieved:-?} at the end)"
+echo "  feed: sample app ticks every $tick_ms ms (100 = full rate), load target $rps req/s (achieved ${achieved:-?} at the end)"
 echo "  Prometheus: $prom_note; chart window $window_min min; kiosk window: ${BENCH_KIOSK:-0}"
 printf "  CPU: %.2f %% of one core (utime+stime over %.0f s)\n" "$cpu_pct" "$elapsed"
 printf "  frames: %d drawn (%.1f / s)\n" "$frames" "$(echo "$frames / $elapsed" | bc -l)"

@@ -294,10 +294,10 @@ void TstDemoPlan::realPlanMetricsExist()
 
 void TstDemoPlan::metricListMatchesReference()
 {
-    const QString dir = qEnvironmentVariable("TEST_REFERENCE_DIR", u"/work/shared/reference"_s);
+    const QString dir = qEnvironmentVariable("TEST_REFERENCE_DIR", testenv::sourceDir() + u"/tests/reference"_s);
     const QString tsv = dir + u"/cockroach-metrics.tsv"_s;
     if (!QFile::exists(tsv)) {
-        QSKIP(qPrintable(tsv + u" is not on this machine (a clean clone has only the derived list)"_s));
+        QSKIP(qPrintable(tsv + u" is missing (tests/reference holds a copy of ../shared/reference)"_s));
     }
     const auto reference = readNames(tsv, true);
     QVERIFY(reference.size() > 1000);
