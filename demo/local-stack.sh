@@ -59,5 +59,4 @@ if [ -z "${DISPLAY:-}" ]; then
     echo "local-stack: no display; the presenter runs under Xvfb $DISPLAY (pass --screenshot FILE to see it)"
     sleep 0.5
 fi
-"$build/desktop/app/presenter" --profile demo/profiles/local.json \
-    --sql-url "postgresql://postgres@127.0.0.1:$pgport/evolution?sslmode=disable" "$@"
+"$build/desktop/app/presenter" --profile demo/profiles/local.json "$@"

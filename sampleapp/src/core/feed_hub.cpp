@@ -18,9 +18,12 @@ FeedHub::~FeedHub()
 
 QByteArray FeedHub::stamp(const QString &type, QJsonObject message)
 {
+    // A hello carries the last sequence number without using one: a new client must not make the
+    // others see a jump (a gap) in the numbers.
+    const bool hello = type == u"hello";
     message.insert(u"v"_qs, kVersion);
     message.insert(u"type"_qs, type);
-    message.insert(u"seq"_qs, double(++m_seq));
+    message.insert(u"seq"_qs, double(hello ? m_seq : ++m_seq));
     message.insert(u"ts_ms"_qs, double(QDateTime::currentMSecsSinceEpoch()));
     return QJsonDocument(message).toJson(QJsonDocument::Compact);
 }
