@@ -1,3 +1,4 @@
+#include "model/cluster_metrics.h"
 #include "model/feed_ingest.h"
 #include "model/time_series_store.h"
 
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void concurrentAppend();
     void feedIngest();
     void revisionsPerSeries();
+    void clusterMetricsIngest();
 };
 
 void TstTimeSeriesStore::windowTrimming_data()
@@ -316,6 +318,32 @@ void TstTimeSeriesStore::revisionsPerSeries()
     store.addMarker({1, EventMarker::Kind::Sql, u"x"_s});
     QVERIFY(store.markersRevision() > markers);
     QCOMPARE(store.seriesRevision(u"app."_s), app);
+}
+
+void TstTimeSeriesStore::clusterMetricsIngest()
+{
+    TimeSeriesStore store;
+    ClusterMetrics metrics(&store);
+    auto series = [](QMap<QString, QString> labels, double x, double y) {
+        PromSeries s;
+        s.labels = std::move(labels);
+        s.points.append(QPointF(x, y));
+        return s;
+    };
+    metrics.ingest(u"crdb.replicas"_s,
+        {series({{u"pod"_s, u"crdb-0"_s}, {u"instance"_s, u"10.0.0.1:8080"_s}}, 1000, 40),
+            series({{u"instance"_s, u"10.0.0.2:8080"_s}}, 1000, 38)});
+    QCOMPARE(store.seriesNames(u"crdb.replicas."_s),
+        (QStringList {u"crdb.replicas.10.0.0.2:8080"_s, u"crdb.replicas.crdb-0"_s}));
+    // histogram_quantile over no traffic answers NaN: no value, not a break and not zero.
+    metrics.ingest(u"crdb.sql_p99_ms"_s, {series({}, 1000, kNaN)});
+    QCOMPARE(store.points(u"crdb.sql_p99_ms"_s).size(), 0);
+    metrics.ingest(u"crdb.live_nodes"_s, {series({}, 1000, 3)});
+    metrics.ingestFailure(u"crdb.live_nodes"_s, 2000);
+    QVERIFY(!store.last(u"crdb.live_nodes"_s));
+    metrics.ingest(u"not.a.query"_s, {series({}, 1000, 1)});
+    QCOMPARE(store.seriesNames(u"not."_s).size(), 0);
+    QCOMPARE(ClusterMetrics::queries().size(), 7);
 }
 
 QTEST_GUILESS_MAIN(TstTimeSeriesStore)
