@@ -136,8 +136,8 @@ stats() { # median p99 max count of a column of numbers on stdin
         m=v[int((NR+1)/2)]; p=v[int(NR*0.99) > 0 ? int(NR*0.99) : 1];
         printf "median %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)", m, p, v[NR], NR}'
 }
-elapsed=$(echo "$t1 - $t0" | bc -l)
-cpu_pct=$(echo "($c1 - $c0) / $clk / $elapsed * 100" | bc -l)
+elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
+cpu_pct=$(awk -v c0="$c0" -v c1="$c1" -v hz="$clk" -v e="$elapsed" 'BEGIN {print (c1 - c0) / hz / e * 100}')
 frames=$(grep '^frame ' "$perf" | tail -n +"$(( frames0 + 1 ))" | wc -l)
 achieved=$(curl -fs "$base/load" | sed -n 's/.*"achieved_rps":\([0-9.]*\).*/\1/p')
 
@@ -145,7 +145,7 @@ echo "presenter benchmark: ${duration} s measured after 5 s warm-up, platform $p
 echo "  feed: sample app ticks every $tick_ms ms (100 = full rate), load target $rps req/s (achieved ${achieved:-?} at the end)"
 echo "  Prometheus: $prom_note; chart window $window_min min; kiosk window: ${BENCH_KIOSK:-0}"
 printf "  CPU: %.2f %% of one core (utime+stime over %.0f s)\n" "$cpu_pct" "$elapsed"
-printf "  frames: %d drawn (%.1f / s)\n" "$frames" "$(echo "$frames / $elapsed" | bc -l)"
+printf "  frames: %d drawn (%.1f / s)\n" "$frames" "$(awk -v f="$frames" -v e="$elapsed" 'BEGIN {print f / e}')"
 echo "  frame time: $(grep '^frame ' "$perf" | tail -n +"$(( frames0 + 1 ))" | awk '{print $2}' | stats)"
 echo "  RSS: start $rss_start MB, window filled $rss_fill MB, end $rss_end MB"
 echo "  feed message -> store: $(grep '^store_latency ' "$perf" | awk '{print $2}' | stats)"
