@@ -202,13 +202,36 @@ QByteArray AppDatabase::prefixUpperBound(const QByteArray &prefixUtf8)
     return prefixUtf8 + QByteArrayLiteral("\xF4\x8F\xBF\xBF");
 }
 
+const char *const AppDatabase::kSearchStatement = kSearch;
+
+bool AppDatabase::prepareReaderConnection(pg_conn *conn, QString *error)
+{
+    return prepareReader(conn, error);
+}
+
+QList<QByteArray> AppDatabase::searchParams(const QString &prefix, int limit)
+{
+    const QByteArray low = prefix.toUtf8();
+    return {low, prefixUpperBound(low), QByteArray::number(limit)};
+}
+
+QList<AppDatabase::SearchRow> AppDatabase::searchRows(const pg_result *result)
+{
+    QList<SearchRow> rows;
+    const int n = PQntuples(result);
+    rows.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        rows.append(SearchRow {QString::fromUtf8(PQgetvalue(result, i, 0), PQgetlength(result, i, 0)),
+            QByteArray(PQgetvalue(result, i, 1)).toLongLong()});
+    }
+    return rows;
+}
+
 AppDatabase::SearchResult AppDatabase::search(const QString &prefix, int limit)
 {
     SearchResult result;
-    const QByteArray low = prefix.toUtf8();
-    const QByteArray high = prefixUpperBound(low);
-    const QByteArray lim = QByteArray::number(limit);
-    const char *values[3] = {low.constData(), high.constData(), lim.constData()};
+    const QList<QByteArray> params = searchParams(prefix, limit);
+    const char *values[3] = {params[0].constData(), params[1].constData(), params[2].constData()};
     result.ok = runWithRetry(
         PoolId::Reader,
         [&](ConnectionPool::Lease &lease, Error *error) {
@@ -216,13 +239,7 @@ AppDatabase::SearchResult AppDatabase::search(const QString &prefix, int limit)
             if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
                 return classify(lease, r.get(), error);
             }
-            result.rows.clear();
-            const int n = PQntuples(r.get());
-            result.rows.reserve(n);
-            for (int i = 0; i < n; ++i) {
-                result.rows.append(SearchRow {QString::fromUtf8(PQgetvalue(r.get(), i, 0), PQgetlength(r.get(), i, 0)),
-                    QByteArray(PQgetvalue(r.get(), i, 1)).toLongLong()});
-            }
+            result.rows = searchRows(r.get());
             return Attempt::Ok;
         },
         &result.error);

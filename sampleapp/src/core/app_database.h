@@ -76,6 +76,13 @@ public:
     // Exclusive upper bound for "starts with prefix" in byte order: prefix + U+10FFFF.
     static QByteArray prefixUpperBound(const QByteArray &prefixUtf8);
 
+    // For the non-blocking HTTP read path (AsyncQueryPool): the same prepared search statement,
+    // its parameters and the parsing of its rows.
+    static const char *const kSearchStatement;
+    static bool prepareReaderConnection(pg_conn *conn, QString *error);
+    static QList<QByteArray> searchParams(const QString &prefix, int limit);
+    static QList<SearchRow> searchRows(const pg_result *result);
+
 private:
     template<typename Fn> bool runWithRetry(PoolId poolId, Fn &&attempt, Error *error);
 

@@ -1,6 +1,9 @@
 #include "sample_app.h"
 
+#include "json_text.h"
 #include "log.h"
+
+#include <libpq-fe.h>
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -42,6 +45,25 @@ QByteArray methodName(Method m)
 double secondsSince(std::chrono::steady_clock::time_point t0)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// {"q": ..., "count": n, "results": [{"term": ..., "popularity": n}, ...]} straight from the rows.
+QByteArray searchJson(const QString &q, const pg_result *result)
+{
+    const int n = PQntuples(result);
+    QByteArray out;
+    out.reserve(64 + n * 48);
+    out.append("{\"q\":");
+    jsontext::appendString(out, q.toUtf8());
+    out.append(",\"count\":").append(QByteArray::number(n)).append(",\"results\":[");
+    for (int i = 0; i < n; ++i) {
+        out.append(i ? ",{\"term\":" : "{\"term\":");
+        jsontext::appendString(out, PQgetvalue(result, i, 0), PQgetlength(result, i, 0));
+        // popularity is an INT8 rendered by the server as digits: valid JSON as it is.
+        out.append(",\"popularity\":").append(PQgetvalue(result, i, 1), PQgetlength(result, i, 1)).append('}');
+    }
+    out.append("]}");
+    return out;
 }
 
 QByteArray hashHex(const QByteArray &value)
@@ -108,6 +130,10 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     , m_config(config)
     , m_limits {config.maxRps, config.maxSeconds, config.maxConcurrency, config.maxBodyBytes}
     , m_db(config, m_telemetry)
+    , m_readerAsync(AsyncQueryPool::Options {QStringLiteral("reader"), PoolId::Reader, config.readerConninfo,
+                        config.readerPoolSize, 1024, std::chrono::milliseconds(config.acquireTimeoutMs),
+                        std::chrono::milliseconds(4000), 3, AppDatabase::prepareReaderConnection},
+          m_telemetry)
     , m_load(
           m_limits, [this](Op op) { return runOperation(op); }, m_telemetry)
 {
@@ -181,6 +207,47 @@ QHttpServerResponse SampleApp::replyError(
     return r;
 }
 
+void SampleApp::respond(QHttpServerResponder &responder, const char *route, const QByteArray &method,
+    Clock::time_point t0, int status, const QJsonObject &body)
+{
+    m_telemetry.httpRequest(route, method.toStdString(), status, secondsSince(t0));
+    responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), QByteArrayLiteral("application/json"),
+        QHttpServerResponder::StatusCode(status));
+}
+
+SampleApp::PendingReply::PendingReply(QHttpServerResponder &&r) : socket(r.socket()), responder(std::move(r)) { }
+
+void SampleApp::finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0,
+    int status, const QJsonObject &body)
+{
+    if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState) {
+        // The client hung up while its request ran: nobody to answer (nginx calls this 499).
+        m_telemetry.httpRequest(route, method.toStdString(), 499, secondsSince(t0));
+        return;
+    }
+    respond(pending.responder, route, method, t0, status, body);
+}
+
+void SampleApp::respondRaw(
+    PendingReply &pending, const char *route, Clock::time_point t0, int status, const QByteArray &json)
+{
+    if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState) {
+        m_telemetry.httpRequest(route, "GET", 499, secondsSince(t0));
+        return;
+    }
+    m_telemetry.httpRequest(route, "GET", status, secondsSince(t0));
+    pending.responder.write(json, QByteArrayLiteral("application/json"), QHttpServerResponder::StatusCode(status));
+}
+
+void SampleApp::answerFromWorker(QHttpServerResponder &&responder, const char *route, const QByteArray &method,
+    Clock::time_point t0, std::function<Reply()> work)
+{
+    auto pending = std::make_shared<PendingReply>(std::move(responder));
+    QtConcurrent::run(&m_dbThreads, std::move(work)).then(this, [this, pending, route, method, t0](const Reply &r) {
+        finish(*pending, route, method, t0, r.status, r.body);
+    });
+}
+
 std::optional<ApiError> SampleApp::precheck(const QHttpServerRequest &request, Method allowed, bool command) const
 {
     if (request.method() != allowed) {
@@ -202,67 +269,70 @@ std::optional<ApiError> SampleApp::precheck(const QHttpServerRequest &request, M
 
 void SampleApp::addDataRoutes()
 {
-    m_server.route(QStringLiteral("/login"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Post, false)) {
-            return QtFuture::makeReadyFuture(replyError("/login", request, t0, *e));
-        }
-        auto parsed = parseLogin(request.body());
-        if (auto *e = std::get_if<ApiError>(&parsed)) {
-            return QtFuture::makeReadyFuture(replyError("/login", request, t0, *e));
-        }
-        // Copy what the worker needs: the request object belongs to the server thread.
-        QByteArray ip = header(request, "X-Forwarded-For").split(',').first().trimmed();
-        if (ip.isEmpty()) {
-            ip = request.remoteAddress().toString().toUtf8();
-        }
-        const QByteArray ipHash = hashHex(ip);
-        const QByteArray uaHash = hashHex(header(request, "User-Agent"));
-        const QString user = std::get<QString>(parsed);
-        return QtConcurrent::run(&m_dbThreads, [this, t0, user, ipHash, uaHash] {
-            const auto opStart = Clock::now();
-            const auto r = m_db.login(user, ipHash, uaHash);
-            m_telemetry.operation(Op::Login, Origin::Http, r.ok, secondsSince(opStart));
-            if (r.ok) {
-                return reply("/login", "POST", t0, 201,
-                    QJsonObject {{u"id"_qs, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_qs, user}});
+    m_server.route(QStringLiteral("/login"), Method::AnyKnown,
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const auto t0 = Clock::now();
+            if (auto e = precheck(request, Method::Post, false)) {
+                respond(responder, "/login", methodName(request.method()), t0, e->status, e->toJson());
+                return;
             }
-            const bool unavailable = r.error.kind != DbErrorKind::Permanent;
-            return reply("/login", "POST", t0, unavailable ? 503 : 500,
-                QJsonObject {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
-                    {u"message"_qs, r.error.message}, {u"sqlstate"_qs, r.error.sqlState},
-                    {u"attempts"_qs, r.error.attempts}});
-        });
-    });
-
-    m_server.route(QStringLiteral("/search"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Get, false)) {
-            return QtFuture::makeReadyFuture(replyError("/search", request, t0, *e));
-        }
-        auto parsed = parseSearch(request.query());
-        if (auto *e = std::get_if<ApiError>(&parsed)) {
-            return QtFuture::makeReadyFuture(replyError("/search", request, t0, *e));
-        }
-        const SearchRequest search = std::get<SearchRequest>(parsed);
-        return QtConcurrent::run(&m_dbThreads, [this, t0, search] {
-            const auto opStart = Clock::now();
-            const auto r = m_db.search(search.q, search.limit);
-            m_telemetry.operation(Op::Search, Origin::Http, r.ok, secondsSince(opStart));
-            if (!r.ok) {
+            auto parsed = parseLogin(request.body());
+            if (auto *e = std::get_if<ApiError>(&parsed)) {
+                respond(responder, "/login", "POST", t0, e->status, e->toJson());
+                return;
+            }
+            // Copy what the worker needs: the request object belongs to the server thread.
+            QByteArray ip = header(request, "X-Forwarded-For").split(',').first().trimmed();
+            if (ip.isEmpty()) {
+                ip = request.remoteAddress().toString().toUtf8();
+            }
+            const QByteArray ipHash = hashHex(ip);
+            const QByteArray uaHash = hashHex(header(request, "User-Agent"));
+            const QString user = std::get<QString>(parsed);
+            answerFromWorker(std::move(responder), "/login", "POST", t0, [this, user, ipHash, uaHash]() -> Reply {
+                const auto opStart = Clock::now();
+                const auto r = m_db.login(user, ipHash, uaHash);
+                m_telemetry.operation(Op::Login, Origin::Http, r.ok, secondsSince(opStart));
+                if (r.ok) {
+                    return {201, QJsonObject {{u"id"_qs, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_qs, user}}};
+                }
                 const bool unavailable = r.error.kind != DbErrorKind::Permanent;
-                return reply("/search", "GET", t0, unavailable ? 503 : 500,
+                return {unavailable ? 503 : 500,
                     QJsonObject {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
-                        {u"message"_qs, r.error.message}, {u"sqlstate"_qs, r.error.sqlState}});
-            }
-            QJsonArray rows;
-            for (const auto &row : r.rows) {
-                rows.append(QJsonObject {{u"term"_qs, row.term}, {u"popularity"_qs, double(row.popularity)}});
-            }
-            return reply("/search", "GET", t0, 200,
-                QJsonObject {{u"q"_qs, search.q}, {u"count"_qs, int(rows.size())}, {u"results"_qs, rows}});
+                        {u"message"_qs, r.error.message}, {u"sqlstate"_qs, r.error.sqlState},
+                        {u"attempts"_qs, r.error.attempts}}};
+            });
         });
-    });
+
+    // The hot read path: no thread hand-off. The query goes out on a non-blocking connection and
+    // the answer is written when its result arrives, all on the HTTP thread.
+    m_server.route(QStringLiteral("/search"), Method::AnyKnown,
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const auto t0 = Clock::now();
+            if (auto e = precheck(request, Method::Get, false)) {
+                respond(responder, "/search", methodName(request.method()), t0, e->status, e->toJson());
+                return;
+            }
+            auto parsed = parseSearch(request.query());
+            if (auto *e = std::get_if<ApiError>(&parsed)) {
+                respond(responder, "/search", "GET", t0, e->status, e->toJson());
+                return;
+            }
+            const SearchRequest search = std::get<SearchRequest>(parsed);
+            auto holder = std::make_shared<PendingReply>(std::move(responder));
+            m_readerAsync.execPrepared(AppDatabase::kSearchStatement, AppDatabase::searchParams(search.q, search.limit),
+                [this, t0, holder, q = search.q](pgkit::PgResultPtr result, const AsyncQueryPool::Failure &failure) {
+                    m_telemetry.operation(Op::Search, Origin::Http, result != nullptr, secondsSince(t0));
+                    if (!result) {
+                        const bool unavailable = failure.kind != DbErrorKind::Permanent;
+                        finish(*holder, "/search", "GET", t0, unavailable ? 503 : 500,
+                            QJsonObject {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
+                                {u"message"_qs, failure.message}, {u"sqlstate"_qs, failure.sqlState}});
+                        return;
+                    }
+                    respondRaw(*holder, "/search", t0, 200, searchJson(q, result.get()));
+                });
+        });
 }
 
 bool SampleApp::runOperation(Op op)
@@ -366,22 +436,24 @@ void SampleApp::addOpsRoutes()
         return reply("/healthz", request, t0, 200, QJsonObject {{u"status"_qs, u"ok"_qs}, {u"version"_qs, version()}});
     });
 
-    m_server.route(QStringLiteral("/readyz"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Get, false)) {
-            return QtFuture::makeReadyFuture(replyError("/readyz", request, t0, *e));
-        }
-        return QtConcurrent::run(&m_dbThreads, [this, t0] {
-            const auto r = m_db.checkReadiness();
-            QMetaObject::invokeMethod(
-                this, [this, r] { updateReadiness(r); }, Qt::QueuedConnection);
-            QJsonObject body {{u"ready"_qs, r.ready()}, {u"checks"_qs, r.toJson()}};
-            if (!r.ready()) {
-                body.insert(u"reason"_qs, r.reason());
+    m_server.route(QStringLiteral("/readyz"), Method::AnyKnown,
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const auto t0 = Clock::now();
+            if (auto e = precheck(request, Method::Get, false)) {
+                respond(responder, "/readyz", methodName(request.method()), t0, e->status, e->toJson());
+                return;
             }
-            return reply("/readyz", "GET", t0, r.ready() ? 200 : 503, body);
+            answerFromWorker(std::move(responder), "/readyz", "GET", t0, [this]() -> Reply {
+                const auto r = m_db.checkReadiness();
+                QMetaObject::invokeMethod(
+                    this, [this, r] { updateReadiness(r); }, Qt::QueuedConnection);
+                QJsonObject body {{u"ready"_qs, r.ready()}, {u"checks"_qs, r.toJson()}};
+                if (!r.ready()) {
+                    body.insert(u"reason"_qs, r.reason());
+                }
+                return {r.ready() ? 200 : 503, body};
+            });
         });
-    });
 
     m_server.route(QStringLiteral("/metrics"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
         const auto t0 = Clock::now();
@@ -467,9 +539,13 @@ void SampleApp::tick()
     const auto reader = m_telemetry.dbWindow(PoolId::Reader).takeSnapshot();
     QJsonObject load = m_load.sampleInterval(interval);
     load.insert(u"auth_required"_qs, !m_config.controlToken.isEmpty());
-    for (PoolId p : {PoolId::Writer, PoolId::Reader}) {
-        m_telemetry.setPoolConnections(p, m_db.pool(p).idleCount(), m_db.pool(p).busyCount());
-    }
+    m_telemetry.setPoolConnections(
+        PoolId::Writer, m_db.pool(PoolId::Writer).idleCount(), m_db.pool(PoolId::Writer).busyCount());
+    // The reader has two sets: blocking (load generator, readiness) and non-blocking (HTTP /search).
+    const int asyncBusy = m_readerAsync.busyCount();
+    m_telemetry.setPoolConnections(PoolId::Reader,
+        m_db.pool(PoolId::Reader).idleCount() + m_readerAsync.openCount() - asyncBusy,
+        m_db.pool(PoolId::Reader).busyCount() + asyncBusy);
     m_feed.broadcast(QStringLiteral("tick"),
         QJsonObject {{u"interval_ms"_qs, std::round(interval * 1000.0)},
             {u"routes"_qs,
@@ -551,12 +627,14 @@ void SampleApp::shutdown()
         s->close(); // no new connections; open ones finish their requests
     }
     m_dbThreads.waitForDone(15000);
-    // Let the finished futures write their responses and the queued events reach the feed.
+    // Let the finished futures and the non-blocking searches write their responses, and the
+    // queued events reach the feed.
     QElapsedTimer flush;
     flush.start();
-    while (flush.elapsed() < 300) {
+    while (flush.elapsed() < 300 || (m_readerAsync.busyCount() > 0 && flush.elapsed() < 10000)) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     }
+    m_readerAsync.close();
     m_feed.closeAll();
     QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     m_db.close();

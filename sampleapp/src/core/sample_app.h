@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app_database.h"
+#include "async_query_pool.h"
 #include "config.h"
 #include "feed_hub.h"
 #include "load_engine.h"
@@ -8,7 +9,10 @@
 
 #include <QElapsedTimer>
 #include <QHttpServer>
+#include <QHttpServerResponder>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -61,6 +65,29 @@ private:
         const char *route, const QByteArray &method, Clock::time_point t0, int status, const QJsonObject &body);
     QHttpServerResponse replyError(
         const char *route, const QHttpServerRequest &request, Clock::time_point t0, const ApiError &error);
+    // The same for handlers that answer through a responder.
+    void respond(QHttpServerResponder &responder, const char *route, const QByteArray &method, Clock::time_point t0,
+        int status, const QJsonObject &body);
+    // A responder kept for a later answer, with a guard on its socket: Qt 6.4's responder keeps a
+    // plain pointer, and a client may hang up before its answer is ready.
+    struct PendingReply
+    {
+        explicit PendingReply(QHttpServerResponder &&r);
+        QPointer<QTcpSocket> socket;
+        QHttpServerResponder responder;
+    };
+    void finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0, int status,
+        const QJsonObject &body);
+    // A GET answer whose JSON text is already built (the /search hot path).
+    void respondRaw(PendingReply &pending, const char *route, Clock::time_point t0, int status, const QByteArray &json);
+    struct Reply
+    {
+        int status = 200;
+        QJsonObject body;
+    };
+    // Runs blocking database work on the database threads; answers on the HTTP thread.
+    void answerFromWorker(QHttpServerResponder &&responder, const char *route, const QByteArray &method,
+        Clock::time_point t0, std::function<Reply()> work);
     // Method check, auth check for commands, body size: an error response or nothing.
     std::optional<ApiError> precheck(
         const QHttpServerRequest &request, QHttpServerRequest::Method allowed, bool command) const;
@@ -70,6 +97,7 @@ private:
     Telemetry m_telemetry;
     AppDatabase m_db;
     QThreadPool m_dbThreads;
+    AsyncQueryPool m_readerAsync; // GET /search: non-blocking libpq on the HTTP thread
     LoadEngine m_load;
     FeedHub m_feed;
     QHttpServer m_server;

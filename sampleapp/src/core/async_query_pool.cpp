@@ -1,0 +1,324 @@
+#include "async_query_pool.h"
+
+#include "log.h"
+
+#include <libpq-fe.h>
+
+#include <QPointer>
+#include <QtConcurrent>
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+} // namespace
+
+AsyncQueryPool::AsyncQueryPool(Options options, Telemetry &telemetry, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_telemetry(telemetry)
+{
+    m_connectThreads.setMaxThreadCount(2);
+    m_expiry.setInterval(100);
+    connect(&m_expiry, &QTimer::timeout, this, &AsyncQueryPool::expireQueued);
+}
+
+AsyncQueryPool::~AsyncQueryPool()
+{
+    close();
+    m_connectThreads.waitForDone();
+}
+
+int AsyncQueryPool::busyCount() const
+{
+    return int(std::count_if(m_conns.begin(), m_conns.end(), [](const auto &c) { return c->busy; }));
+}
+
+void AsyncQueryPool::execPrepared(const char *statement, QList<QByteArray> params, Callback callback)
+{
+    Job job {statement, std::move(params), std::move(callback), Clock::now(), 0, {}};
+    if (m_closed) {
+        fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, 0});
+        return;
+    }
+    if (int(m_queue.size()) >= m_options.maxQueued) {
+        fail(job,
+            Failure {DbErrorKind::AcquireTimeout, {},
+                QStringLiteral("%1: %2 requests already wait for a connection").arg(m_options.name).arg(m_queue.size()),
+                0});
+        return;
+    }
+    m_queue.push_back(std::move(job));
+    dispatch();
+}
+
+void AsyncQueryPool::dispatch()
+{
+    for (auto &c : m_conns) {
+        if (m_queue.empty()) {
+            break;
+        }
+        if (!c->busy) {
+            Job job = std::move(m_queue.front());
+            m_queue.pop_front();
+            send(*c, std::move(job));
+        }
+    }
+    if (!m_queue.empty()) {
+        // Open more connections while there is demand and room (each one serves many requests).
+        const int wanted = std::min<int>(int(m_queue.size()), m_options.size - int(m_conns.size()) - m_connecting);
+        for (int i = 0; i < wanted; ++i) {
+            openConnection();
+        }
+        if (!m_expiry.isActive()) {
+            m_expiry.start();
+        }
+    } else {
+        m_expiry.stop();
+    }
+}
+
+void AsyncQueryPool::send(Conn &c, Job job)
+{
+    ++job.attempts;
+    std::vector<const char *> values;
+    values.reserve(size_t(job.params.size()));
+    for (const QByteArray &p : std::as_const(job.params)) {
+        values.push_back(p.constData());
+    }
+    c.busy = true;
+    c.job = std::move(job);
+    c.result.reset();
+    if (!PQsendQueryPrepared(c.conn.get(), c.job.statement, int(values.size()), values.data(), nullptr, nullptr, 0)) {
+        dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
+        return;
+    }
+    const int flushed = PQflush(c.conn.get());
+    if (flushed < 0) {
+        dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
+    } else if (flushed == 1) {
+        c.writable->setEnabled(true); // the rest goes out when the socket can take it
+    }
+}
+
+void AsyncQueryPool::onWritable(Conn *c)
+{
+    const int flushed = PQflush(c->conn.get());
+    if (flushed < 0) {
+        dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
+    } else if (flushed == 0) {
+        c->writable->setEnabled(false);
+    }
+}
+
+void AsyncQueryPool::onReadable(Conn *c)
+{
+    if (!PQconsumeInput(c->conn.get())) {
+        dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
+        return;
+    }
+    while (c->busy && !PQisBusy(c->conn.get())) {
+        PGresult *r = PQgetResult(c->conn.get());
+        if (!r) {
+            finishQuery(c); // may delete c
+            return;
+        }
+        if (!c->result) {
+            c->result.reset(r);
+        } else {
+            PQclear(r);
+        }
+    }
+    if (!c->busy) {
+        // An idle connection became readable: the server closed it (restart, admin shutdown).
+        if (PQstatus(c->conn.get()) != CONNECTION_OK) {
+            dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
+        } else {
+            while (PGresult *r = PQgetResult(c->conn.get())) {
+                PQclear(r);
+            }
+        }
+    }
+}
+
+void AsyncQueryPool::finishQuery(Conn *c)
+{
+    c->busy = false;
+    Job job = std::move(c->job);
+    pgkit::PgResultPtr result = std::move(c->result);
+    const auto status = PQresultStatus(result.get());
+    if (result && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
+        succeed(job, std::move(result));
+        dispatch();
+        return;
+    }
+    const QString state = pgkit::sqlState(result.get());
+    Failure failure {DbErrorKind::Permanent, state, pgkit::errorMessage(c->conn.get(), result.get()), job.attempts};
+    const bool lost = PQstatus(c->conn.get()) != CONNECTION_OK || state.isEmpty();
+    if (lost || pgkit::isTransientSqlState(state)) {
+        failure.kind = DbErrorKind::Transient;
+        if (lost) {
+            dropConnection(c, failure.message); // also replaces it
+        }
+        retryOrFail(std::move(job), failure);
+    } else {
+        fail(job, failure);
+    }
+    dispatch();
+}
+
+void AsyncQueryPool::dropConnection(Conn *c, const QString &why)
+{
+    auto it = std::find_if(m_conns.begin(), m_conns.end(), [c](const auto &p) { return p.get() == c; });
+    if (it == m_conns.end()) {
+        return;
+    }
+    std::unique_ptr<Conn> dead = std::move(*it);
+    m_conns.erase(it);
+    dead->readable->setEnabled(false);
+    dead->writable->setEnabled(false);
+    applog::logger()->warn("{} pool: connection lost: {}", m_options.name, why);
+    if (dead->busy) {
+        dead->busy = false;
+        const Failure lost {DbErrorKind::Transient, QStringLiteral("08006"), why, dead->job.attempts};
+        retryOrFail(std::move(dead->job), lost);
+    }
+    // Notifiers must not be deleted inside their own activation: defer.
+    dead->readable.release()->deleteLater();
+    dead->writable.release()->deleteLater();
+    dead.reset();
+    dispatch();
+}
+
+void AsyncQueryPool::retryOrFail(Job job, const Failure &failure)
+{
+    m_telemetry.dbError(m_options.pool, failure.kind);
+    const bool timeLeft = Clock::now() - job.started < m_options.retryBudget;
+    if (m_closed || !timeLeft || job.attempts >= 12) {
+        fail(job, failure);
+        return;
+    }
+    m_telemetry.dbRetry(m_options.pool);
+    job.lastFailure = failure;
+    // Back off a little so a restarting server is not hammered; the job keeps its place.
+    const int delayMs = std::min(500, 20 << std::min(job.attempts, 5));
+    auto holder = std::make_shared<Job>(std::move(job));
+    QTimer::singleShot(delayMs, this, [this, holder] {
+        m_queue.push_front(std::move(*holder));
+        dispatch();
+    });
+}
+
+void AsyncQueryPool::openConnection()
+{
+    ++m_connecting;
+    const Options opts = m_options;
+    QPointer<AsyncQueryPool> self(this);
+    QtConcurrent::run(&m_connectThreads, [opts]() -> std::pair<pg_conn *, QString> {
+        pgkit::PgConnPtr conn = pgkit::openConnection(opts.conninfo, {}, opts.connectTimeoutSeconds);
+        QString why;
+        if (PQstatus(conn.get()) != CONNECTION_OK) {
+            return {nullptr, pgkit::errorMessage(conn.get(), nullptr)};
+        }
+        if (opts.prepare && !opts.prepare(conn.get(), &why)) {
+            return {nullptr, why};
+        }
+        return {conn.release(), QString()};
+    }).then(this, [this](std::pair<pg_conn *, QString> opened) {
+        --m_connecting;
+        pgkit::PgConnPtr conn(opened.first);
+        if (!conn || m_closed) {
+            if (!conn) {
+                m_lastConnectError = opened.second;
+                m_telemetry.dbError(m_options.pool, DbErrorKind::Connect);
+                // Without any connection, waiting requests cannot be served: answer them now.
+                if (m_conns.empty() && m_connecting == 0) {
+                    const Failure f {DbErrorKind::Connect, {},
+                        QStringLiteral("%1: cannot connect: %2").arg(m_options.name, opened.second), 0};
+                    std::deque<Job> waiting;
+                    waiting.swap(m_queue);
+                    for (Job &job : waiting) {
+                        fail(job, f);
+                    }
+                }
+            }
+            return;
+        }
+        PQsetnonblocking(conn.get(), 1);
+        auto c = std::make_unique<Conn>();
+        const auto fd = qintptr(PQsocket(conn.get()));
+        c->conn = std::move(conn);
+        c->readable = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+        c->writable = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write);
+        c->writable->setEnabled(false);
+        Conn *raw = c.get();
+        connect(c->readable.get(), &QSocketNotifier::activated, this, [this, raw] { onReadable(raw); });
+        connect(c->writable.get(), &QSocketNotifier::activated, this, [this, raw] { onWritable(raw); });
+        m_conns.push_back(std::move(c));
+        dispatch();
+    });
+}
+
+void AsyncQueryPool::expireQueued()
+{
+    const auto now = Clock::now();
+    while (!m_queue.empty() && now - m_queue.front().started > m_options.acquireTimeout) {
+        Job job = std::move(m_queue.front());
+        m_queue.pop_front();
+        Failure f = job.lastFailure;
+        if (f.message.isEmpty()) {
+            f = Failure {m_conns.empty() ? DbErrorKind::Connect : DbErrorKind::AcquireTimeout, {},
+                m_conns.empty() ? QStringLiteral("%1: cannot connect: %2").arg(m_options.name, m_lastConnectError)
+                                : QStringLiteral("%1: no free connection within %2 ms (pool size %3)")
+                                      .arg(m_options.name)
+                                      .arg(m_options.acquireTimeout.count())
+                                      .arg(m_options.size),
+                job.attempts};
+        }
+        fail(job, f);
+    }
+    if (m_queue.empty()) {
+        m_expiry.stop();
+    }
+}
+
+void AsyncQueryPool::fail(Job &job, const Failure &failure)
+{
+    if (failure.kind != DbErrorKind::Transient) {
+        m_telemetry.dbError(m_options.pool, failure.kind);
+    }
+    m_telemetry.dbQuery(m_options.pool, secondsSince(job.started), false);
+    Failure f = failure;
+    f.attempts = std::max(f.attempts, job.attempts);
+    job.callback(nullptr, f);
+}
+
+void AsyncQueryPool::succeed(Job &job, pgkit::PgResultPtr result)
+{
+    m_telemetry.dbQuery(m_options.pool, secondsSince(job.started), true);
+    job.callback(std::move(result), Failure {});
+}
+
+void AsyncQueryPool::close()
+{
+    if (m_closed) {
+        return;
+    }
+    m_closed = true;
+    m_expiry.stop();
+    std::deque<Job> waiting;
+    waiting.swap(m_queue);
+    for (Job &job : waiting) {
+        fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, job.attempts});
+    }
+    for (auto &c : m_conns) {
+        c->readable->setEnabled(false);
+        c->writable->setEnabled(false);
+        if (c->busy) {
+            c->busy = false;
+            fail(c->job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, c->job.attempts});
+        }
+    }
+    m_conns.clear();
+}

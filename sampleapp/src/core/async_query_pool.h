@@ -1,0 +1,103 @@
+#pragma once
+
+#include "pgkit/pg_connection.h"
+#include "telemetry.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QSocketNotifier>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+// Non-blocking libpq on the thread that owns the pool (the HTTP server thread): queries are sent
+// with PQsendQueryPrepared and their results read when the socket is readable, so a request
+// costs no thread hand-off at all. Only opening a connection (blocking in libpq, with TLS) runs
+// on a helper thread. Broken connections are replaced; transient errors (40001, 40003, class 08,
+// 57P01, a lost connection) are retried on another connection within the retry budget.
+//
+// Threading: owner thread only; callbacks run on it.
+class AsyncQueryPool : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString name;
+        PoolId pool = PoolId::Reader;
+        QByteArray conninfo;
+        int size = 8;
+        int maxQueued = 1024; // requests waiting for a connection; past it: refused at once
+        std::chrono::milliseconds acquireTimeout {2000};
+        std::chrono::milliseconds retryBudget {4000};
+        int connectTimeoutSeconds = 3;
+        std::function<bool(pg_conn *, QString *error)> prepare; // runs on the helper thread
+    };
+    struct Failure
+    {
+        DbErrorKind kind = DbErrorKind::Permanent;
+        QString sqlState;
+        QString message;
+        int attempts = 0;
+    };
+    // Exactly one of result / failure is set.
+    using Callback = std::function<void(pgkit::PgResultPtr result, const Failure &failure)>;
+
+    AsyncQueryPool(Options options, Telemetry &telemetry, QObject *parent = nullptr);
+    ~AsyncQueryPool() override;
+
+    void execPrepared(const char *statement, QList<QByteArray> params, Callback callback);
+    // Fails queued requests, closes every connection; later requests fail at once.
+    void close();
+
+    int openCount() const { return int(m_conns.size()); }
+    int busyCount() const;
+
+private:
+    struct Job
+    {
+        const char *statement = nullptr;
+        QList<QByteArray> params;
+        Callback callback;
+        std::chrono::steady_clock::time_point started;
+        int attempts = 0;
+        Failure lastFailure;
+    };
+    struct Conn
+    {
+        pgkit::PgConnPtr conn;
+        std::unique_ptr<QSocketNotifier> readable;
+        std::unique_ptr<QSocketNotifier> writable;
+        bool busy = false;
+        Job job;
+        pgkit::PgResultPtr result; // first result of the running query
+    };
+
+    void dispatch();
+    void send(Conn &c, Job job);
+    void onReadable(Conn *c);
+    void onWritable(Conn *c);
+    void finishQuery(Conn *c);
+    void dropConnection(Conn *c, const QString &why);
+    void retryOrFail(Job job, const Failure &failure);
+    void openConnection();
+    void expireQueued();
+    void fail(Job &job, const Failure &failure);
+    void succeed(Job &job, pgkit::PgResultPtr result);
+
+    Options m_options;
+    Telemetry &m_telemetry;
+    std::vector<std::unique_ptr<Conn>> m_conns;
+    std::deque<Job> m_queue;
+    int m_connecting = 0;
+    bool m_closed = false;
+    QString m_lastConnectError;
+    QThreadPool m_connectThreads;
+    QTimer m_expiry;
+};
