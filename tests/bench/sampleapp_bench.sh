@@ -3,7 +3,8 @@
 #   /search through HTTP (wrk) vs the same prepared query straight through libpq (pgbench -M prepared)
 #   at the same concurrency against the same PostgreSQL; /login through HTTP; a spike's achieved vs
 #   target rate (from the app's own summary); idle memory; start-to-ready time.
-# Usage: tests/bench/sampleapp_bench.sh [--quick]   (env: CONC=16 DURATION=10 SPIKE_RPS=1000 SPIKE_SECONDS=30)
+# Usage: tests/bench/sampleapp_bench.sh [--quick]
+#   env: CONC=16 (client connections, both sides) POOL=CONC (the app's pool sizes) DURATION=10 SPIKE_RPS=1000 SPIKE_SECONDS=30
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -35,7 +36,7 @@ trap cleanup EXIT
 export APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution"
 export APP_DB_READER_URL="host=127.0.0.1 port=$pgport user=app_reader dbname=evolution"
 export APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn
-export APP_READER_POOL_SIZE=$conc APP_WRITER_POOL_SIZE=$conc
+export APP_READER_POOL_SIZE=${POOL:-$conc} APP_WRITER_POOL_SIZE=${POOL:-$conc}
 base=http://127.0.0.1:$apport
 
 # Start to ready: from exec to the first /readyz 200 (polled every 2 ms).
@@ -78,7 +79,7 @@ until curl -fs "$base/load" | grep -q '"last_spike":{'; do sleep 0.2; done
 spike=$(curl -fs "$base/load")
 busy_rss_kb=$(awk '/VmRSS/{print $2}' /proc/$app_pid/status)
 
-export B_DIRECT=$direct B_SEARCH=$http_search B_LOGIN=$http_login B_SPIKE=$spike B_CONC=$conc B_DURATION=$duration \
+export B_DIRECT=$direct B_SEARCH=$http_search B_LOGIN=$http_login B_SPIKE=$spike B_CONC=$conc B_POOL=$APP_READER_POOL_SIZE B_DURATION=$duration \
     B_SEARCH_P99=$search_p99 B_SEARCH_NON2XX=${search_non2xx:-0} B_LOGIN_P99=$login_p99 B_LOGIN_NON2XX=${login_non2xx:-0} \
     B_READY_MS=$ready_ms B_IDLE_KB=$idle_rss_kb B_BUSY_KB=$busy_rss_kb
 python3 - <<'PY'
@@ -87,7 +88,7 @@ e = os.environ
 direct, search, login = float(e["B_DIRECT"] or 0), float(e["B_SEARCH"] or 0), float(e["B_LOGIN"] or 0)
 spike = json.loads(e["B_SPIKE"])["last_spike"]
 print("crdb-live-evolution sample app benchmark (2 cores shared by client, app and PostgreSQL)")
-print(f"  concurrency                     {e['B_CONC']} connections (pool size {e['B_CONC']}), {e['B_DURATION']} s per run")
+print(f"  concurrency                     {e['B_CONC']} client connections (app pool size {e['B_POOL']}), {e['B_DURATION']} s per run")
 print(f"  /search direct libpq (pgbench)  {direct:10.0f} req/s")
 print(f"  /search through HTTP (wrk)      {search:10.0f} req/s   p99 {e['B_SEARCH_P99']}   non-2xx {e['B_SEARCH_NON2XX']}")
 print(f"  ratio HTTP / direct             {search / direct if direct else 0:10.2f}")

@@ -32,7 +32,7 @@ AsyncQueryPool::~AsyncQueryPool()
 
 int AsyncQueryPool::busyCount() const
 {
-    return int(std::count_if(m_conns.begin(), m_conns.end(), [](const auto &c) { return c->busy; }));
+    return int(std::count_if(m_conns.begin(), m_conns.end(), [](const auto &c) { return !c->inflight.empty(); }));
 }
 
 void AsyncQueryPool::execPrepared(const char *statement, QList<QByteArray> params, Callback callback)
@@ -55,15 +55,30 @@ void AsyncQueryPool::execPrepared(const char *statement, QList<QByteArray> param
 
 void AsyncQueryPool::dispatch()
 {
-    for (auto &c : m_conns) {
-        if (m_queue.empty()) {
+    // Fill the least loaded connections first, one query at a time, then flush each once.
+    std::vector<Conn *> touched;
+    while (!m_queue.empty()) {
+        Conn *best = nullptr;
+        for (auto &c : m_conns) {
+            if (int(c->inflight.size()) < m_options.pipelineDepth
+                && (!best || c->inflight.size() < best->inflight.size())) {
+                best = c.get();
+            }
+        }
+        if (!best) {
             break;
         }
-        if (!c->busy) {
-            Job job = std::move(m_queue.front());
-            m_queue.pop_front();
-            send(*c, std::move(job));
+        Job job = std::move(m_queue.front());
+        m_queue.pop_front();
+        if (!send(*best, std::move(job))) {
+            continue; // the connection was dropped and its jobs requeued
         }
+        if (std::find(touched.begin(), touched.end(), best) == touched.end()) {
+            touched.push_back(best);
+        }
+    }
+    for (Conn *c : touched) {
+        flush(*c); // may drop c; touched is not used afterwards
     }
     if (!m_queue.empty()) {
         // Open more connections while there is demand and room (each one serves many requests).
@@ -79,7 +94,7 @@ void AsyncQueryPool::dispatch()
     }
 }
 
-void AsyncQueryPool::send(Conn &c, Job job)
+bool AsyncQueryPool::send(Conn &c, Job job)
 {
     ++job.attempts;
     std::vector<const char *> values;
@@ -87,19 +102,42 @@ void AsyncQueryPool::send(Conn &c, Job job)
     for (const QByteArray &p : std::as_const(job.params)) {
         values.push_back(p.constData());
     }
-    c.busy = true;
-    c.job = std::move(job);
-    c.result.reset();
-    if (!PQsendQueryPrepared(c.conn.get(), c.job.statement, int(values.size()), values.data(), nullptr, nullptr, 0)) {
+    c.inflight.push_back(std::move(job));
+    if (!PQsendQueryPrepared(
+            c.conn.get(), c.inflight.back().statement, int(values.size()), values.data(), nullptr, nullptr, 0)
+        || !PQpipelineSync(c.conn.get())) {
         dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
-        return;
+        return false;
     }
+    return true;
+}
+
+void AsyncQueryPool::flush(Conn &c)
+{
     const int flushed = PQflush(c.conn.get());
     if (flushed < 0) {
         dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
-    } else if (flushed == 1) {
+        return;
+    }
+    if (flushed == 1) {
         c.writable->setEnabled(true); // the rest goes out when the socket can take it
     }
+    drainLater(&c);
+}
+
+void AsyncQueryPool::drainLater(Conn *c)
+{
+    // PQflush may read the server's answers into libpq's buffer: the socket then has nothing left
+    // to signal, so look at the buffer once the current call chain is done.
+    QMetaObject::invokeMethod(
+        this,
+        [this, c] {
+            const bool alive = std::any_of(m_conns.begin(), m_conns.end(), [c](const auto &p) { return p.get() == c; });
+            if (alive && !c->inflight.empty() && !PQisBusy(c->conn.get())) {
+                onReadable(c);
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void AsyncQueryPool::onWritable(Conn *c)
@@ -107,9 +145,12 @@ void AsyncQueryPool::onWritable(Conn *c)
     const int flushed = PQflush(c->conn.get());
     if (flushed < 0) {
         dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
-    } else if (flushed == 0) {
+        return;
+    }
+    if (flushed == 0) {
         c->writable->setEnabled(false);
     }
+    drainLater(c);
 }
 
 void AsyncQueryPool::onReadable(Conn *c)
@@ -118,54 +159,55 @@ void AsyncQueryPool::onReadable(Conn *c)
         dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
         return;
     }
-    while (c->busy && !PQisBusy(c->conn.get())) {
+    if (c->inflight.empty()) {
+        // An idle connection became readable: the server closed it (restart, admin shutdown).
+        if (PQstatus(c->conn.get()) != CONNECTION_OK) {
+            dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
+        }
+        return;
+    }
+    // Results arrive per query: its result(s), a NULL, then the sync point that completes it.
+    while (!c->inflight.empty() && !PQisBusy(c->conn.get())) {
         PGresult *r = PQgetResult(c->conn.get());
         if (!r) {
-            finishQuery(c); // may delete c
-            return;
+            continue;
         }
-        if (!c->result) {
-            c->result.reset(r);
+        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            completeFront(c);
+            continue;
+        }
+        if (!c->frontResult) {
+            c->frontResult.reset(r);
         } else {
             PQclear(r);
         }
     }
-    if (!c->busy) {
-        // An idle connection became readable: the server closed it (restart, admin shutdown).
-        if (PQstatus(c->conn.get()) != CONNECTION_OK) {
-            dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
-        } else {
-            while (PGresult *r = PQgetResult(c->conn.get())) {
-                PQclear(r);
-            }
-        }
+    if (PQstatus(c->conn.get()) != CONNECTION_OK) {
+        dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
+        return;
     }
+    dispatch();
 }
 
-void AsyncQueryPool::finishQuery(Conn *c)
+void AsyncQueryPool::completeFront(Conn *c)
 {
-    c->busy = false;
-    Job job = std::move(c->job);
-    pgkit::PgResultPtr result = std::move(c->result);
+    Job job = std::move(c->inflight.front());
+    c->inflight.pop_front();
+    pgkit::PgResultPtr result = std::move(c->frontResult);
     const auto status = PQresultStatus(result.get());
     if (result && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
         succeed(job, std::move(result));
-        dispatch();
         return;
     }
     const QString state = pgkit::sqlState(result.get());
     Failure failure {DbErrorKind::Permanent, state, pgkit::errorMessage(c->conn.get(), result.get()), job.attempts};
-    const bool lost = PQstatus(c->conn.get()) != CONNECTION_OK || state.isEmpty();
-    if (lost || pgkit::isTransientSqlState(state)) {
+    if (!result || status == PGRES_PIPELINE_ABORTED || pgkit::isTransientSqlState(state)) {
         failure.kind = DbErrorKind::Transient;
-        if (lost) {
-            dropConnection(c, failure.message); // also replaces it
-        }
         retryOrFail(std::move(job), failure);
     } else {
         fail(job, failure);
     }
-    dispatch();
 }
 
 void AsyncQueryPool::dropConnection(Conn *c, const QString &why)
@@ -179,11 +221,11 @@ void AsyncQueryPool::dropConnection(Conn *c, const QString &why)
     dead->readable->setEnabled(false);
     dead->writable->setEnabled(false);
     applog::logger()->warn("{} pool: connection lost: {}", m_options.name, why);
-    if (dead->busy) {
-        dead->busy = false;
-        const Failure lost {DbErrorKind::Transient, QStringLiteral("08006"), why, dead->job.attempts};
-        retryOrFail(std::move(dead->job), lost);
+    for (Job &job : dead->inflight) {
+        const Failure lost {DbErrorKind::Transient, QStringLiteral("08006"), why, job.attempts};
+        retryOrFail(std::move(job), lost);
     }
+    dead->inflight.clear();
     // Notifiers must not be deleted inside their own activation: defer.
     dead->readable.release()->deleteLater();
     dead->writable.release()->deleteLater();
@@ -246,6 +288,11 @@ void AsyncQueryPool::openConnection()
             return;
         }
         PQsetnonblocking(conn.get(), 1);
+        if (!PQenterPipelineMode(conn.get())) {
+            m_lastConnectError = pgkit::errorMessage(conn.get(), nullptr);
+            applog::logger()->warn("{} pool: cannot enter pipeline mode: {}", m_options.name, m_lastConnectError);
+            return;
+        }
         auto c = std::make_unique<Conn>();
         const auto fd = qintptr(PQsocket(conn.get()));
         c->conn = std::move(conn);
@@ -315,10 +362,10 @@ void AsyncQueryPool::close()
     for (auto &c : m_conns) {
         c->readable->setEnabled(false);
         c->writable->setEnabled(false);
-        if (c->busy) {
-            c->busy = false;
-            fail(c->job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, c->job.attempts});
+        for (Job &job : c->inflight) {
+            fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, job.attempts});
         }
+        c->inflight.clear();
     }
     m_conns.clear();
 }

@@ -17,7 +17,8 @@
 #include <vector>
 
 // Non-blocking libpq on the thread that owns the pool (the HTTP server thread): queries are sent
-// with PQsendQueryPrepared and their results read when the socket is readable, so a request
+// with PQsendQueryPrepared in pipeline mode (each followed by a sync point, so one failing query
+// does not abort the others) and their results read when the socket is readable, so a request
 // costs no thread hand-off at all. Only opening a connection (blocking in libpq, with TLS) runs
 // on a helper thread. Broken connections are replaced; transient errors (40001, 40003, class 08,
 // 57P01, a lost connection) are retried on another connection within the retry budget.
@@ -37,6 +38,9 @@ public:
         std::chrono::milliseconds acquireTimeout {2000};
         std::chrono::milliseconds retryBudget {4000};
         int connectTimeoutSeconds = 3;
+        // Queries in flight per connection (libpq pipeline mode): queued requests go out together
+        // and their results come back together, which saves wake-ups on both sides.
+        int pipelineDepth = 8;
         std::function<bool(pg_conn *, QString *error)> prepare; // runs on the helper thread
     };
     struct Failure
@@ -74,16 +78,17 @@ private:
         pgkit::PgConnPtr conn;
         std::unique_ptr<QSocketNotifier> readable;
         std::unique_ptr<QSocketNotifier> writable;
-        bool busy = false;
-        Job job;
-        pgkit::PgResultPtr result; // first result of the running query
+        std::deque<Job> inflight; // in the order sent; the front one's results come first
+        pgkit::PgResultPtr frontResult; // first result of the front query
     };
 
     void dispatch();
-    void send(Conn &c, Job job);
+    bool send(Conn &c, Job job);
+    void flush(Conn &c);
+    void drainLater(Conn *c);
     void onReadable(Conn *c);
     void onWritable(Conn *c);
-    void finishQuery(Conn *c);
+    void completeFront(Conn *c); // the front query's sync point arrived
     void dropConnection(Conn *c, const QString &why);
     void retryOrFail(Job job, const Failure &failure);
     void openConnection();

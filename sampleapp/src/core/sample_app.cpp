@@ -130,9 +130,16 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     , m_config(config)
     , m_limits {config.maxRps, config.maxSeconds, config.maxConcurrency, config.maxBodyBytes}
     , m_db(config, m_telemetry)
-    , m_readerAsync(AsyncQueryPool::Options {QStringLiteral("reader"), PoolId::Reader, config.readerConninfo,
-                        config.readerPoolSize, 1024, std::chrono::milliseconds(config.acquireTimeoutMs),
-                        std::chrono::milliseconds(4000), 3, AppDatabase::prepareReaderConnection},
+    , m_readerAsync(AsyncQueryPool::Options {.name = QStringLiteral("reader"),
+                        .pool = PoolId::Reader,
+                        .conninfo = config.readerConninfo,
+                        .size = config.readerPoolSize,
+                        .maxQueued = 1024,
+                        .acquireTimeout = std::chrono::milliseconds(config.acquireTimeoutMs),
+                        .retryBudget = std::chrono::milliseconds(4000),
+                        .connectTimeoutSeconds = 3,
+                        .pipelineDepth = 8,
+                        .prepare = AppDatabase::prepareReaderConnection},
           m_telemetry)
     , m_load(
           m_limits, [this](Op op) { return runOperation(op); }, m_telemetry)
