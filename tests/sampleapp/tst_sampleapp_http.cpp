@@ -7,6 +7,8 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QTest>
 
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void loginRejectsBadInput_data();
     void loginRejectsBadInput();
     void searchUsesTheIndexAndIsSafe();
+    void concurrentSearchesGetTheirOwnAnswers();
     void searchRejectsBadInput_data();
     void searchRejectsBadInput();
     void oversizedBody();
@@ -127,8 +130,9 @@ void TestSampleAppHttp::loginRejectsBadInput()
     const QJsonObject o = r.json().object();
     QVERIFY2(!o.value(u"error").toString().isEmpty() && !o.value(u"message").toString().isEmpty(), r.body.constData());
     // Nothing written (other tests write logins in parallel: look for this test's values only).
-    QCOMPARE(scalar("SELECT count(*) FROM login_events WHERE user_id IN ('770077', 'reject-array', 'reject-unknown-key')"),
-             u"0"_qs);
+    QCOMPARE(
+        scalar("SELECT count(*) FROM login_events WHERE user_id IN ('770077', 'reject-array', 'reject-unknown-key')"),
+        u"0"_qs);
 }
 
 void TestSampleAppHttp::searchUsesTheIndexAndIsSafe()
@@ -147,6 +151,45 @@ void TestSampleAppHttp::searchUsesTheIndexAndIsSafe()
         QCOMPARE(r.json().object().value(u"count").toInt(), 0);
     }
     QCOMPARE(scalar("SELECT count(*) >= 50000 FROM search_terms"), u"t"_qs);
+}
+
+void TestSampleAppHttp::concurrentSearchesGetTheirOwnAnswers()
+{
+    // Many searches at once share pipelined connections: each answer must be its own query's.
+    const QStringList words {u"amber"_qs, u"basil"_qs, u"cedar"_qs, u"delta"_qs, u"ember"_qs, u"fjord"_qs};
+    const QString letters = u"abcdefghijklmnopqrstuvwyz"_qs;
+    std::vector<std::unique_ptr<QNetworkAccessManager>> clients;
+    for (int i = 0; i < 4; ++i) { // 4 clients x 6 connections each: 24 requests in flight
+        clients.push_back(std::make_unique<QNetworkAccessManager>());
+    }
+    int pending = 0;
+    int checked = 0;
+    QStringList mismatches;
+    for (int i = 0; i < 300; ++i) {
+        const QString q = words[i % words.size()] + u' ' + letters[(i / words.size()) % letters.size()];
+        QUrl url = m_app->url(u"/search"_qs);
+        url.setQuery(u"q="_qs + QString::fromLatin1(QUrl::toPercentEncoding(q)));
+        QNetworkReply *reply = clients[size_t(i) % clients.size()]->get(QNetworkRequest(url));
+        ++pending;
+        connect(reply, &QNetworkReply::finished, this, [&, reply, q] {
+            --pending;
+            const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200
+                || o.value(u"q").toString() != q) {
+                mismatches << q;
+            }
+            for (const auto v : o.value(u"results").toArray()) {
+                if (!v.toObject().value(u"term").toString().startsWith(q)) {
+                    mismatches << q + u" got "_qs + v.toObject().value(u"term").toString();
+                }
+            }
+            ++checked;
+            reply->deleteLater();
+        });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(pending, 0, 30000);
+    QCOMPARE(checked, 300);
+    QVERIFY2(mismatches.isEmpty(), qPrintable(mismatches.mid(0, 5).join(u"; "_qs)));
 }
 
 void TestSampleAppHttp::searchRejectsBadInput_data()
