@@ -112,6 +112,7 @@ void TestSqlApply::refusesCockroachOnlyOnPostgres()
     const auto r = applyScript(script, testenv::pgConninfo());
     QVERIFY(!r.ok);
     QCOMPARE(r.applied, 0);
+    QVERIFY(r.refused);
     QVERIFY2(r.message.contains(u"CockroachDB-only"_qs) && r.message.contains(u"postgresql"_qs), qPrintable(r.message));
 }
 

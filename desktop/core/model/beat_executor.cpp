@@ -33,8 +33,16 @@ BeatExecutor::BeatExecutor(
             }
         });
         connect(cluster, &ClusterDriver::operationFinished, this, [this](bool ok, const QString &summary) {
-            if (m_waiting == Waiting::Cluster) {
+            // A stop that failed late (refused on fresh status, exec failed) ends the action too.
+            if (m_waiting == Waiting::Cluster || (m_waiting == Waiting::NodeStop && !ok)) {
                 actionDone(ok, summary);
+            }
+        });
+        connect(cluster, &ClusterDriver::nodeStopped, this, [this](int, const QString &pod) {
+            if (m_waiting == Waiting::NodeStop) {
+                m_store->addMarker(EventMarker {
+                    QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Failure, u"stop %1"_s.arg(pod)});
+                actionDone(true, u"SIGTERM sent to %1"_s.arg(pod));
             }
         });
     }
@@ -111,15 +119,11 @@ void BeatExecutor::startAction()
             actionDone(false, u"no cluster driver configured"_s);
             return;
         }
-        // Not waited for: see the class comment.
-        m_waiting = Waiting::Nothing;
+        // Done when the signal reached the node (nodeStopped), not when the pod is back.
+        m_waiting = Waiting::NodeStop;
         if (!m_cluster->stopNode(a.ordinal, &whyNot)) {
             actionDone(false, whyNot);
-            return;
         }
-        m_store->addMarker(
-            EventMarker {now, EventMarker::Kind::Failure, u"stop %1"_s.arg(m_cluster->podName(a.ordinal))});
-        actionDone(true, u"SIGTERM sent to %1"_s.arg(m_cluster->podName(a.ordinal)));
         return;
     case PlanAction::Type::LoadStart:
     case PlanAction::Type::LoadStop:

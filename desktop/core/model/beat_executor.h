@@ -17,8 +17,8 @@ class SampleAppControl;
 // When an action counts as done:
 //  - run_sql / backup: the SqlRunner finished the file;
 //  - scale: the ClusterDriver reports the nodes ready;
-//  - stop_node: the signal was sent (the restart and the healing are what the next beat's
-//    expectations time, so the story must not wait for them here);
+//  - stop_node: the signal reached the node (ClusterDriver::nodeStopped; the restart and the
+//    healing are what the next beat's expectations time, so the story does not wait for them);
 //  - load_start / load_stop / spike: the sample app accepted the command.
 // A missing source (null) fails the action that needs it with a sentence saying so.
 //
@@ -53,6 +53,6 @@ private:
     QString m_rootDir;
     Beat m_beat;
     int m_index = -1; // action running, -1 = idle
-    enum class Waiting { Nothing, Sql, Cluster, App } m_waiting = Waiting::Nothing;
+    enum class Waiting { Nothing, Sql, Cluster, NodeStop, App } m_waiting = Waiting::Nothing;
     QStringList m_done;
 };

@@ -168,6 +168,8 @@ void SqlRunner::onDone(quint64 jobId, const pgkit::ApplyResult &result)
     Q_EMIT busyChanged(false);
     if (result.ok) {
         reportRecovered();
+    } else if (result.refused) {
+        Q_EMIT failed(summary); // a file for another server: say why, but the server is not down
     } else {
         reportFailure(summary);
     }

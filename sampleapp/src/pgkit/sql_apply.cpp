@@ -28,6 +28,7 @@ ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
     }
     r.dialect = detectDialect(conn.get());
     if (script.dialect == SqlScript::Dialect::CockroachDB && r.dialect != Dialect::CockroachDB) {
+        r.refused = true;
         r.message
             = QStringLiteral("%1 is CockroachDB-only (zone configs, BACKUP) and the server is %2; nothing was run")
                   .arg(script.name, dialectName(r.dialect));

@@ -31,6 +31,9 @@ struct ApplyResult
     QString sqlState;
     QString message;
     Dialect dialect = Dialect::Unknown;
+    // The file was refused before anything ran (CockroachDB-only on another server): the server
+    // itself is fine.
+    bool refused = false;
 };
 
 // Runs a parsed script statement by statement in autocommit mode and stops at the first error.

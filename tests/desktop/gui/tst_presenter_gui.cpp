@@ -37,7 +37,7 @@ void verifyScreenshot(QWidget *w, const QString &name, bool blank = false)
         }
     }
     if (blank) {
-        QCOMPARE(colours, QSet<QRgb>{qRgb(0, 0, 0)});
+        QCOMPARE(colours, QSet<QRgb> {qRgb(0, 0, 0)});
         return;
     }
     QVERIFY2(colours.size() > 20, qPrintable(u"%1 has only %2 colours"_s.arg(path).arg(colours.size())));
@@ -197,7 +197,13 @@ void TstPresenterGui::chartsShowLiveData()
     // Wait for a few seconds of ticks and the load markers, then draw a frame.
     TimeSeriesStore &store = m_session->store();
     QTRY_VERIFY_WITH_TIMEOUT(store.points(u"app.rps.search"_s).size() >= 10, 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(!store.markers().isEmpty(), 10000);
+    // The load marker comes from the sample app's load_started event over the feed: wait for it.
+    auto hasLoadMarker = [&store] {
+        const auto all = store.markers();
+        return std::any_of(
+            all.begin(), all.end(), [](const EventMarker &m) { return m.kind == EventMarker::Kind::Load; });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(hasLoadMarker(), 10000);
     m_clock->frame(true);
     TimeChart *requests = nullptr;
     for (TimeChart *c : m_main->charts()) {

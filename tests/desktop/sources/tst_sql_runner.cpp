@@ -141,6 +141,8 @@ private Q_SLOTS:
             QVERIFY(run.progress.isEmpty());
             QCOMPARE(run.result.applied, 0);
             QVERIFY2(run.summary.contains(u"CockroachDB-only"_s), qPrintable(run.summary));
+            QVERIFY(run.result.refused);
+            QVERIFY(runner.isHealthy()); // the server is fine: no "SQL down" banner
             QVERIFY2(run.summary.contains(u"the server is postgresql"_s), qPrintable(run.summary));
             QVERIFY2(run.summary.contains(u"nothing was run"_s), qPrintable(run.summary));
         }
