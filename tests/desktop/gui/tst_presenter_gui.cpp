@@ -93,6 +93,8 @@ void TstPresenterGui::initTestCase()
     QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
     m_session->start();
     m_clock->start();
+    // Events sent before the feed connects are not replayed: be connected before any beat runs.
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->feed()->isConnected(), 10000);
 }
 
 void TstPresenterGui::cleanupTestCase()
