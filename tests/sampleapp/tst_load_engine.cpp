@@ -85,7 +85,8 @@ void TestLoadEngine::openLoopDropsInsteadOfWaiting()
     const double dropped = state.value(u"dropped_total").toDouble();
     const double sent = state.value(u"sent_total").toDouble();
     QVERIFY2(dropped > 30, qPrintable(QString::number(dropped)));
-    QVERIFY2(sent >= 20 && sent <= 40, qPrintable(QString::number(sent)));
+    // At most 2 x 1.5 s / 100 ms = 30 can have started (fewer on a busy machine, never more).
+    QVERIFY2(sent >= 8 && sent <= 32, qPrintable(QString::number(sent)));
     QCOMPARE(state.value(u"target_rps").toDouble(), 50.0);
     const auto intended = state.value(u"latency_ms").toObject().value(u"intended").toObject();
     const auto actual = state.value(u"latency_ms").toObject().value(u"actual").toObject();

@@ -217,33 +217,33 @@ QHttpServerResponse SampleApp::replyError(
 void SampleApp::respond(QHttpServerResponder &responder, const char *route, const QByteArray &method,
     Clock::time_point t0, int status, const QJsonObject &body)
 {
+    respondBytes(responder, route, method, t0, status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void SampleApp::respondBytes(QHttpServerResponder &responder, const char *route, const QByteArray &method,
+    Clock::time_point t0, int status, const QByteArray &json)
+{
     m_telemetry.httpRequest(route, method.toStdString(), status, secondsSince(t0));
-    responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), QByteArrayLiteral("application/json"),
-        QHttpServerResponder::StatusCode(status));
+    responder.write(json, QByteArrayLiteral("application/json"), QHttpServerResponder::StatusCode(status));
 }
 
 SampleApp::PendingReply::PendingReply(QHttpServerResponder &&r) : socket(r.socket()), responder(std::move(r)) { }
 
 void SampleApp::finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0,
-    int status, const QJsonObject &body)
+    int status, const QByteArray &json)
 {
     if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState) {
         // The client hung up while its request ran: nobody to answer (nginx calls this 499).
         m_telemetry.httpRequest(route, method.toStdString(), 499, secondsSince(t0));
         return;
     }
-    respond(pending.responder, route, method, t0, status, body);
+    respondBytes(pending.responder, route, method, t0, status, json);
 }
 
-void SampleApp::respondRaw(
-    PendingReply &pending, const char *route, Clock::time_point t0, int status, const QByteArray &json)
+void SampleApp::finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0,
+    int status, const QJsonObject &body)
 {
-    if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState) {
-        m_telemetry.httpRequest(route, "GET", 499, secondsSince(t0));
-        return;
-    }
-    m_telemetry.httpRequest(route, "GET", status, secondsSince(t0));
-    pending.responder.write(json, QByteArrayLiteral("application/json"), QHttpServerResponder::StatusCode(status));
+    finish(pending, route, method, t0, status, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
 void SampleApp::answerFromWorker(QHttpServerResponder &&responder, const char *route, const QByteArray &method,
@@ -337,7 +337,7 @@ void SampleApp::addDataRoutes()
                                 {u"message"_qs, failure.message}, {u"sqlstate"_qs, failure.sqlState}});
                         return;
                     }
-                    respondRaw(*holder, "/search", t0, 200, searchJson(q, result.get()));
+                    finish(*holder, "/search", "GET", t0, 200, searchJson(q, result.get()));
                 });
         });
 }

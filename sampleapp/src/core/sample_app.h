@@ -68,6 +68,8 @@ private:
     // The same for handlers that answer through a responder.
     void respond(QHttpServerResponder &responder, const char *route, const QByteArray &method, Clock::time_point t0,
         int status, const QJsonObject &body);
+    void respondBytes(QHttpServerResponder &responder, const char *route, const QByteArray &method,
+        Clock::time_point t0, int status, const QByteArray &json);
     // A responder kept for a later answer, with a guard on its socket: Qt 6.4's responder keeps a
     // plain pointer, and a client may hang up before its answer is ready.
     struct PendingReply
@@ -78,8 +80,9 @@ private:
     };
     void finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0, int status,
         const QJsonObject &body);
-    // A GET answer whose JSON text is already built (the /search hot path).
-    void respondRaw(PendingReply &pending, const char *route, Clock::time_point t0, int status, const QByteArray &json);
+    // The same with the JSON text already built (the /search hot path).
+    void finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0, int status,
+        const QByteArray &json);
     struct Reply
     {
         int status = 200;

@@ -31,6 +31,9 @@ const BASE_ALLOW = new Map([
     ["libc6", "libc, libm, ld-linux: pre-dependency of Essential packages (coreutils, dpkg, ...)"],
     ["libgcc-s1", "libgcc_s: dependency of libc6"],
 ]);
+// Sanitizer runtimes appear only in sanitizer builds of this tree (CRDB_EVO_PRESET=dev-asan/tsan);
+// the image builds Release without them, so they are not runtime dependencies of the image.
+const SANITIZER_RUNTIMES = /^lib(asan|ubsan|tsan|lsan)\.so/;
 // Not allowed on purpose: libstdc++6. bookworm-slim has it only because apt depends on it; it is not
 // Essential, so the runtime stage names it.
 
@@ -201,6 +204,7 @@ for (const bin of binaries) {
     const direct = new Set(neededOf(bin));
     const owners = packagesOfFiles(libs.map((l) => l.file));
     for (const lib of libs) {
+        if (SANITIZER_RUNTIMES.test(lib.soname)) continue;
         const pkgs = owners.get(lib.file);
         if (!pkgs) {
             fail(`${path.basename(bin)}: ${lib.file} belongs to no Debian package (built locally? the image cannot have it)`);
