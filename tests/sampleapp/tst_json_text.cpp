@@ -19,7 +19,9 @@ void TestJsonText::roundTrips_data()
     QTest::addRow("empty") << QString();
     QTest::addRow("quotes and backslashes") << u"say \"hi\" \\ bye"_qs;
     QTest::addRow("sql metacharacters") << u"'; DROP TABLE search_terms; --"_qs;
-    QTest::addRow("controls") << QString::fromUtf8("a\nb\rc\td\x01" "e\x1f" "f\x7f");
+    QTest::addRow("controls") << QString::fromUtf8("a\nb\rc\td\x01"
+                                                   "e\x1f"
+                                                   "f\x7f");
     QTest::addRow("unicode") << u"zoë 🚀 日本"_qs;
     QTest::addRow("html") << u"</script><b>"_qs;
 }

@@ -38,21 +38,30 @@ struct Recorder
         return std::nullopt;
     }
 };
+// An engine whose operations only count themselves, with its events recorded.
+struct CountingEngine
+{
+    Telemetry telemetry;
+    std::atomic<int> logins {0};
+    std::atomic<int> searches {0};
+    Recorder rec;
+    LoadEngine engine {Guardrails {1000, 300, 64, 65536},
+        [this](Op op) {
+            (op == Op::Login ? logins : searches).fetch_add(1);
+            return true;
+        },
+        telemetry};
+    CountingEngine() { engine.setEventCallback(std::ref(rec)); }
+};
 } // namespace
 
 void TestLoadEngine::spikeHitsItsRate()
 {
-    Telemetry telemetry;
-    std::atomic<int> logins {0}, searches {0};
-    LoadEngine engine(
-        Guardrails {1000, 300, 64, 65536},
-        [&](Op op) {
-            (op == Op::Login ? logins : searches).fetch_add(1);
-            return true;
-        },
-        telemetry);
-    Recorder rec;
-    engine.setEventCallback(std::ref(rec));
+    CountingEngine counting;
+    LoadEngine &engine = counting.engine;
+    std::atomic<int> &logins = counting.logins;
+    std::atomic<int> &searches = counting.searches;
+    Recorder &rec = counting.rec;
     QVERIFY(!engine.startSpike(SpikeRequest {2.0, 500, LoadMix {0.2, 0.8}}));
     QTRY_VERIFY_WITH_TIMEOUT(rec.find(u"spike_ended"_qs).has_value(), 5000);
     const auto ended = *rec.find(u"spike_ended"_qs);
@@ -96,17 +105,11 @@ void TestLoadEngine::openLoopDropsInsteadOfWaiting()
 
 void TestLoadEngine::mixAndSwitches()
 {
-    Telemetry telemetry;
-    std::atomic<int> logins {0}, searches {0};
-    LoadEngine engine(
-        Guardrails {1000, 300, 64, 65536},
-        [&](Op op) {
-            (op == Op::Login ? logins : searches).fetch_add(1);
-            return true;
-        },
-        telemetry);
-    Recorder rec;
-    engine.setEventCallback(std::ref(rec));
+    CountingEngine counting;
+    LoadEngine &engine = counting.engine;
+    std::atomic<int> &logins = counting.logins;
+    std::atomic<int> &searches = counting.searches;
+    Recorder &rec = counting.rec;
     engine.startLoad(LoadRequest {200, LoadMix {0.5, 0.5}});
     engine.setReaders(false);
     QCOMPARE(engine.state().value(u"target_rps").toDouble(), 100.0);

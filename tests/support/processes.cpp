@@ -39,8 +39,9 @@ SampleAppProcess::~SampleAppProcess()
 bool SampleAppProcess::start(int timeoutMs)
 {
     // An explicit APP_HTTP_PORT (e.g. to restart on the same port) wins over a fresh free port.
-    m_port = m_env.contains(QStringLiteral("APP_HTTP_PORT")) ? quint16(m_env.value(QStringLiteral("APP_HTTP_PORT")).toUInt())
-                                                             : freePort();
+    m_port = m_env.contains(QStringLiteral("APP_HTTP_PORT"))
+        ? quint16(m_env.value(QStringLiteral("APP_HTTP_PORT")).toUInt())
+        : freePort();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -88,7 +88,8 @@ PgConnPtr openConnection(const QByteArray &conninfo, const QByteArray &databaseO
     values.push_back(nullptr);
     PgConnPtr conn(PQconnectdbParams(keys.data(), values.data(), 1));
     // Server NOTICEs ("relation ... already exists, skipping") would go to stderr unasked.
-    PQsetNoticeProcessor(conn.get(), [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn.get(), [](void *, const char *) {}, nullptr);
     return conn;
 }
 
