@@ -75,6 +75,9 @@ void ClusterDriver::start()
         return;
     }
     setRunning(true);
+    if (m_kind == Kind::None) {
+        return; // nothing to watch
+    }
     m_statusTimer.start();
     refreshStatus();
 }
@@ -292,6 +295,9 @@ void ClusterDriver::finishOperation(bool ok, const QString &summary)
 
 bool ClusterDriver::scaleTo(int nodes, QString *whyNot)
 {
+    if (m_kind == Kind::None) {
+        return refuse(u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s, whyNot);
+    }
     if (m_busy) {
         return refuse(u"cluster operation already running; wait for it to finish"_s, whyNot);
     }
@@ -331,6 +337,9 @@ bool ClusterDriver::scaleTo(int nodes, QString *whyNot)
 
 bool ClusterDriver::stopNode(int ordinal, QString *whyNot)
 {
+    if (m_kind == Kind::None) {
+        return refuse(u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s, whyNot);
+    }
     if (m_busy) {
         return refuse(u"cluster operation already running; wait for it to finish"_s, whyNot);
     }

@@ -43,7 +43,9 @@ class ClusterDriver : public DataSource
 {
     Q_OBJECT
 public:
-    enum class Kind { StatefulSet, Operator };
+    // None: no Kubernetes (the local stack). The driver then never runs kubectl, reports no
+    // outage, and refuses scale / stop-node with that reason.
+    enum class Kind { StatefulSet, Operator, None };
     struct PodStatus
     {
         QString name;

@@ -31,7 +31,15 @@ void setError(QString *error, const QString &text)
 
 QString ConnectionProfile::kindName(ClusterDriver::Kind kind)
 {
-    return kind == ClusterDriver::Kind::Operator ? u"operator"_s : u"statefulset"_s;
+    switch (kind) {
+    case ClusterDriver::Kind::Operator:
+        return u"operator"_s;
+    case ClusterDriver::Kind::None:
+        return u"none"_s;
+    case ClusterDriver::Kind::StatefulSet:
+        break;
+    }
+    return u"statefulset"_s;
 }
 
 std::optional<ClusterDriver::Kind> ConnectionProfile::kindFromName(const QString &name)
@@ -41,6 +49,9 @@ std::optional<ClusterDriver::Kind> ConnectionProfile::kindFromName(const QString
     }
     if (name == "operator"_L1) {
         return ClusterDriver::Kind::Operator;
+    }
+    if (name == "none"_L1) {
+        return ClusterDriver::Kind::None;
     }
     return std::nullopt;
 }
@@ -158,8 +169,8 @@ ConnectionProfile ConnectionProfile::fromJson(const QByteArray &json, QString *e
     p.sqlConninfo = sql.toUtf8();
     const auto k = kindFromName(kind);
     if (!k) {
-        setError(
-            error, u"%1: field cluster_kind must be \"statefulset\" or \"operator\", got \"%2\""_s.arg(where, kind));
+        setError(error,
+            u"%1: field cluster_kind must be \"statefulset\", \"operator\" or \"none\", got \"%2\""_s.arg(where, kind));
         return {};
     }
     p.clusterKind = *k;
@@ -196,7 +207,9 @@ void ConnectionProfile::addOptions(QCommandLineParser &parser)
         {u"kube-context"_s, u"kubectl context (default: kubectl's current context)."_s, u"name"_s},
         {u"namespace"_s, u"Kubernetes namespace of CockroachDB and the sample app (default crdb-evolution)."_s,
             u"ns"_s},
-        {u"cluster-kind"_s, u"statefulset (scale 1..N) or operator (CrdbCluster, 3 nodes and more)."_s, u"kind"_s},
+        {u"cluster-kind"_s,
+            u"statefulset (scale 1..N), operator (CrdbCluster, 3 nodes and more) or none (no Kubernetes: the local stack)."_s,
+            u"kind"_s},
         {u"replication-factor"_s, u"Current replication factor: the cluster is never scaled below it (default 1)."_s,
             u"n"_s},
         {u"control-token"_s, u"Bearer token for the sample app's load and spike commands (APP_CONTROL_TOKEN)."_s,
@@ -249,7 +262,8 @@ bool ConnectionProfile::applyOptions(const QCommandLineParser &parser, QString *
         const auto k = kindFromName(parser.value(u"cluster-kind"_s));
         if (!k) {
             setError(error,
-                u"--cluster-kind: expected statefulset or operator, got '%1'"_s.arg(parser.value(u"cluster-kind"_s)));
+                u"--cluster-kind: expected statefulset, operator or none, got '%1'"_s.arg(
+                    parser.value(u"cluster-kind"_s)));
             return false;
         }
         clusterKind = *k;

@@ -200,6 +200,26 @@ private Q_SLOTS:
         QCOMPARE(driver.status().readyNodes, 4);
     }
 
+    // The local stack: no Kubernetes. Nothing runs, nothing is down, cluster actions say why not.
+    void kindNoneRunsNothing()
+    {
+        ClusterDriver driver;
+        configure(driver);
+        driver.setKind(ClusterDriver::Kind::None);
+        driver.setMinimumNodes(3);
+        QSignalSpy failed(&driver, &ClusterDriver::failed);
+        driver.start();
+        QTest::qWait(300);
+        QString why;
+        QVERIFY(!driver.scaleTo(3, &why));
+        QVERIFY2(why.contains(u"no Kubernetes cluster"_s), qPrintable(why));
+        QVERIFY(!driver.stopNode(2, &why));
+        QVERIFY2(why.contains(u"no Kubernetes cluster"_s), qPrintable(why));
+        QVERIFY(driver.isHealthy());
+        QCOMPARE(m_api->requests().size(), 0); // kubectl never ran
+        driver.stop();
+    }
+
     void kubectlMissing()
     {
         ClusterDriver driver;

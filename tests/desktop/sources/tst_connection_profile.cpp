@@ -67,6 +67,8 @@ private Q_SLOTS:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(p.portForward, portForward);
         QVERIFY(!p.sqlConninfo.isEmpty());
+        // The local stack has no Kubernetes; the kind cluster runs the StatefulSet story.
+        QCOMPARE(p.clusterKind, portForward ? ClusterDriver::Kind::StatefulSet : ClusterDriver::Kind::None);
     }
 
     void fileThenFlags()
