@@ -19,13 +19,7 @@ struct AppConfig;
 class AppDatabase
 {
 public:
-    struct Error
-    {
-        DbErrorKind kind = DbErrorKind::Permanent;
-        QString sqlState;
-        QString message;
-        int attempts = 0;
-    };
+    using Error = DbFailure;
 
     struct LoginResult
     {

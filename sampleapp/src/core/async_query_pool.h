@@ -43,13 +43,7 @@ public:
         int pipelineDepth = 8;
         std::function<bool(pg_conn *, QString *error)> prepare; // runs on the helper thread
     };
-    struct Failure
-    {
-        DbErrorKind kind = DbErrorKind::Permanent;
-        QString sqlState;
-        QString message;
-        int attempts = 0;
-    };
+    using Failure = DbFailure;
     // Exactly one of result / failure is set.
     using Callback = std::function<void(pgkit::PgResultPtr result, const Failure &failure)>;
 

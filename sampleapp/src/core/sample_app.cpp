@@ -598,7 +598,6 @@ void SampleApp::updateReadiness(const AppDatabase::Readiness &r)
     }
     m_readyKnown = true;
     m_ready = ready;
-    m_readyReason = reason;
     if (ready) {
         applog::logger()->info("ready: writer ok, reader ok, reader cannot write");
     } else {

@@ -21,8 +21,8 @@
 class QHttpServerRequest;
 
 // The composition root of the sample app: HTTP routes, database, load generator, feed, metrics.
-// Lives on the main thread; database work runs on a bounded thread pool and answers through
-// QFuture<QHttpServerResponse> so the HTTP thread never blocks.
+// Lives on the main thread, which never blocks: /search runs on non-blocking libpq connections
+// (AsyncQueryPool); /login and /readyz run on a bounded thread pool and answer through a responder.
 class SampleApp : public QObject
 {
     Q_OBJECT
@@ -111,7 +111,6 @@ private:
     bool m_ready = false;
     bool m_readyKnown = false;
     bool m_readinessPending = false;
-    QString m_readyReason;
     bool m_shuttingDown = false;
     std::atomic<std::uint64_t> m_loadCounter {0};
 };

@@ -19,6 +19,15 @@ enum class Origin { Http = 0, Load = 1 };
 enum class PoolId { Writer = 0, Reader = 1 };
 enum class DbErrorKind { Transient, Permanent, Connect, AcquireTimeout };
 
+// A database operation that did not succeed, after its retries.
+struct DbFailure
+{
+    DbErrorKind kind = DbErrorKind::Permanent;
+    QString sqlState;
+    QString message;
+    int attempts = 0;
+};
+
 const char *opName(Op op);
 const char *poolName(PoolId pool);
 
