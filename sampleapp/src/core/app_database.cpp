@@ -48,6 +48,16 @@ bool prepareWriter(pg_conn *conn, QString *error)
 
 bool prepareReader(pg_conn *conn, QString *error)
 {
+    // PostgreSQL plans a parameterised range predicate anew on every execution (its custom plan
+    // looks cheaper than the generic one), which costs more than running it. The generic plan is
+    // the same index scan for any prefix, so keep it. CockroachDB caches its plans by itself.
+    if (pgkit::detectDialect(conn) == pgkit::Dialect::PostgreSQL) {
+        pgkit::PgResultPtr r(PQexec(conn, "SET plan_cache_mode = force_generic_plan"));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+            *error = QStringLiteral("set plan_cache_mode: %1").arg(pgkit::errorMessage(conn, r.get()));
+            return false;
+        }
+    }
     return prepare(conn, kSearch,
                "SELECT term, popularity FROM search_terms WHERE term >= $1 AND term < $2 "
                "ORDER BY term LIMIT $3::INT8",

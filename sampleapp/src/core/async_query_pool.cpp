@@ -50,13 +50,30 @@ void AsyncQueryPool::execPrepared(const char *statement, QList<QByteArray> param
         return;
     }
     m_queue.push_back(std::move(job));
-    dispatch();
+    scheduleDispatch();
+}
+
+void AsyncQueryPool::scheduleDispatch()
+{
+    // Requests read in one pass of the event loop go out together: dispatch once that pass ends.
+    if (m_dispatchPosted) {
+        return;
+    }
+    m_dispatchPosted = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_dispatchPosted = false;
+            dispatch();
+        },
+        Qt::QueuedConnection);
 }
 
 void AsyncQueryPool::dispatch()
 {
-    // Fill the least loaded connections first, one query at a time, then flush each once.
-    std::vector<Conn *> touched;
+    // Each round fills the least loaded connection up to the pipeline depth and closes the batch
+    // with one sync point and one flush: the server wakes once for the batch and answers it in one
+    // write. A query failing inside a batch aborts the ones after it; those are sent again.
     while (!m_queue.empty()) {
         Conn *best = nullptr;
         for (auto &c : m_conns) {
@@ -68,17 +85,15 @@ void AsyncQueryPool::dispatch()
         if (!best) {
             break;
         }
-        Job job = std::move(m_queue.front());
-        m_queue.pop_front();
-        if (!send(*best, std::move(job))) {
-            continue; // the connection was dropped and its jobs requeued
+        bool sent = true;
+        while (sent && !m_queue.empty() && int(best->inflight.size()) < m_options.pipelineDepth) {
+            Job job = std::move(m_queue.front());
+            m_queue.pop_front();
+            sent = send(*best, std::move(job));
         }
-        if (std::find(touched.begin(), touched.end(), best) == touched.end()) {
-            touched.push_back(best);
+        if (sent) {
+            endBatch(*best); // may drop the connection; best is not used afterwards
         }
-    }
-    for (Conn *c : touched) {
-        flush(*c); // may drop c; touched is not used afterwards
     }
     if (!m_queue.empty()) {
         // Open more connections while there is demand and room (each one serves many requests).
@@ -104,12 +119,22 @@ bool AsyncQueryPool::send(Conn &c, Job job)
     }
     c.inflight.push_back(std::move(job));
     if (!PQsendQueryPrepared(
-            c.conn.get(), c.inflight.back().statement, int(values.size()), values.data(), nullptr, nullptr, 0)
-        || !PQpipelineSync(c.conn.get())) {
+            c.conn.get(), c.inflight.back().statement, int(values.size()), values.data(), nullptr, nullptr, 0)) {
         dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
         return false;
     }
     return true;
+}
+
+void AsyncQueryPool::endBatch(Conn &c)
+{
+    // PQpipelineSync also flushes (libpq 14-16); a partial write leaves the rest to PQflush.
+    if (!PQpipelineSync(c.conn.get())) {
+        dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
+        return;
+    }
+    ++c.syncsPending;
+    flush(c);
 }
 
 void AsyncQueryPool::flush(Conn &c)
@@ -119,21 +144,23 @@ void AsyncQueryPool::flush(Conn &c)
         dropConnection(&c, pgkit::errorMessage(c.conn.get(), nullptr));
         return;
     }
-    if (flushed == 1) {
-        c.writable->setEnabled(true); // the rest goes out when the socket can take it
-    }
-    drainLater(&c);
+    c.writable->setEnabled(flushed == 1); // the rest goes out when the socket can take it
+    drainIfBuffered(&c);
 }
 
-void AsyncQueryPool::drainLater(Conn *c)
+void AsyncQueryPool::drainIfBuffered(Conn *c)
 {
-    // PQflush may read the server's answers into libpq's buffer: the socket then has nothing left
-    // to signal, so look at the buffer once the current call chain is done.
+    // A write that could not go out at once makes libpq read the server's answers into its buffer:
+    // the socket then has nothing left to signal, so look at the buffer once this call chain is
+    // done. Nothing buffered (the usual case): the socket notifier will fire.
+    if (PQisBusy(c->conn.get())) {
+        return;
+    }
     QMetaObject::invokeMethod(
         this,
         [this, c] {
             const bool alive = std::any_of(m_conns.begin(), m_conns.end(), [c](const auto &p) { return p.get() == c; });
-            if (alive && !c->inflight.empty() && !PQisBusy(c->conn.get())) {
+            if (alive && !PQisBusy(c->conn.get())) {
                 onReadable(c);
             }
         },
@@ -142,15 +169,7 @@ void AsyncQueryPool::drainLater(Conn *c)
 
 void AsyncQueryPool::onWritable(Conn *c)
 {
-    const int flushed = PQflush(c->conn.get());
-    if (flushed < 0) {
-        dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
-        return;
-    }
-    if (flushed == 0) {
-        c->writable->setEnabled(false);
-    }
-    drainLater(c);
+    flush(*c);
 }
 
 void AsyncQueryPool::onReadable(Conn *c)
@@ -159,42 +178,74 @@ void AsyncQueryPool::onReadable(Conn *c)
         dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
         return;
     }
-    if (c->inflight.empty()) {
+    if (c->inflight.empty() && c->syncsPending == 0) {
         // An idle connection became readable: the server closed it (restart, admin shutdown).
         if (PQstatus(c->conn.get()) != CONNECTION_OK) {
             dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
         }
         return;
     }
-    // Results arrive per query: its result(s), a NULL, then the sync point that completes it.
-    while (!c->inflight.empty() && !PQisBusy(c->conn.get())) {
+    // Per query: its result, then a NULL; per batch, after its queries: the sync point.
+    std::vector<Job> aborted;
+    while ((!c->inflight.empty() || c->syncsPending > 0) && !PQisBusy(c->conn.get())) {
         PGresult *r = PQgetResult(c->conn.get());
         if (!r) {
+            if (c->frontResult) {
+                if (PQresultStatus(c->frontResult.get()) == PGRES_PIPELINE_ABORTED) {
+                    aborted.push_back(takeFront(c));
+                } else {
+                    completeFront(c);
+                }
+            }
             continue;
         }
         if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
             PQclear(r);
-            completeFront(c);
+            c->syncsPending = std::max(0, c->syncsPending - 1);
             continue;
         }
-        if (!c->frontResult) {
+        if (!c->frontResult && !c->inflight.empty()) {
             c->frontResult.reset(r);
         } else {
             PQclear(r);
         }
     }
     if (PQstatus(c->conn.get()) != CONNECTION_OK) {
+        requeueFront(std::move(aborted));
         dropConnection(c, pgkit::errorMessage(c->conn.get(), nullptr));
         return;
     }
-    dispatch();
+    requeueFront(std::move(aborted));
+    scheduleDispatch();
+}
+
+AsyncQueryPool::Job AsyncQueryPool::takeFront(Conn *c)
+{
+    Job job = std::move(c->inflight.front());
+    c->inflight.pop_front();
+    c->frontResult.reset();
+    return job;
+}
+
+void AsyncQueryPool::requeueFront(std::vector<Job> jobs)
+{
+    // Aborted only because an earlier query of their batch failed: sent again first, in order,
+    // without counting as a database error. The attempt cap still bounds a repeating abort.
+    for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
+        if (it->attempts >= 12) {
+            fail(*it,
+                Failure {DbErrorKind::Transient, {},
+                    m_options.name + u": aborted by failing queries sent with it, 12 times"_qs, it->attempts});
+            continue;
+        }
+        m_queue.push_front(std::move(*it));
+    }
 }
 
 void AsyncQueryPool::completeFront(Conn *c)
 {
-    Job job = std::move(c->inflight.front());
-    c->inflight.pop_front();
     pgkit::PgResultPtr result = std::move(c->frontResult);
+    Job job = takeFront(c);
     const auto status = PQresultStatus(result.get());
     if (result && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
         succeed(job, std::move(result));
@@ -202,7 +253,7 @@ void AsyncQueryPool::completeFront(Conn *c)
     }
     const QString state = pgkit::sqlState(result.get());
     Failure failure {DbErrorKind::Permanent, state, pgkit::errorMessage(c->conn.get(), result.get()), job.attempts};
-    if (!result || status == PGRES_PIPELINE_ABORTED || pgkit::isTransientSqlState(state)) {
+    if (!result || pgkit::isTransientSqlState(state)) {
         failure.kind = DbErrorKind::Transient;
         retryOrFail(std::move(job), failure);
     } else {
@@ -230,7 +281,7 @@ void AsyncQueryPool::dropConnection(Conn *c, const QString &why)
     dead->readable.release()->deleteLater();
     dead->writable.release()->deleteLater();
     dead.reset();
-    dispatch();
+    scheduleDispatch();
 }
 
 void AsyncQueryPool::retryOrFail(Job job, const Failure &failure)

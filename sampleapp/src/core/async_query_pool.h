@@ -16,12 +16,13 @@
 #include <memory>
 #include <vector>
 
-// Non-blocking libpq on the thread that owns the pool (the HTTP server thread): queries are sent
-// with PQsendQueryPrepared in pipeline mode (each followed by a sync point, so one failing query
-// does not abort the others) and their results read when the socket is readable, so a request
-// costs no thread hand-off at all. Only opening a connection (blocking in libpq, with TLS) runs
-// on a helper thread. Broken connections are replaced; transient errors (40001, 40003, class 08,
-// 57P01, a lost connection) are retried on another connection within the retry budget.
+// Non-blocking libpq on the thread that owns the pool (the HTTP server thread): the requests that
+// arrive in one pass of the event loop are sent together with PQsendQueryPrepared in pipeline mode,
+// one sync point and one write per batch, and their results read when the socket is readable, so
+// a request costs no thread hand-off and a batch costs the server one wake-up. A query aborted
+// only because an earlier one in its batch failed is sent again. Only opening a connection (blocking in libpq, with
+// TLS) runs on a helper thread. Broken connections are replaced; transient errors (40001, 40003, class 08, 57P01, a
+// lost connection) are retried on another connection within the retry budget.
 //
 // Threading: owner thread only; callbacks run on it.
 class AsyncQueryPool : public QObject
@@ -74,15 +75,20 @@ private:
         std::unique_ptr<QSocketNotifier> writable;
         std::deque<Job> inflight; // in the order sent; the front one's results come first
         pgkit::PgResultPtr frontResult; // first result of the front query
+        int syncsPending = 0; // batches whose sync point has not come back yet
     };
 
+    void scheduleDispatch();
     void dispatch();
     bool send(Conn &c, Job job);
+    void endBatch(Conn &c);
     void flush(Conn &c);
-    void drainLater(Conn *c);
+    void drainIfBuffered(Conn *c);
     void onReadable(Conn *c);
     void onWritable(Conn *c);
-    void completeFront(Conn *c); // the front query's sync point arrived
+    Job takeFront(Conn *c);
+    void completeFront(Conn *c); // the front query's results are complete
+    void requeueFront(std::vector<Job> jobs);
     void dropConnection(Conn *c, const QString &why);
     void retryOrFail(Job job, const Failure &failure);
     void openConnection();
@@ -96,6 +102,7 @@ private:
     std::deque<Job> m_queue;
     int m_connecting = 0;
     bool m_closed = false;
+    bool m_dispatchPosted = false;
     QString m_lastConnectError;
     QThreadPool m_connectThreads;
     QTimer m_expiry;

@@ -1,0 +1,152 @@
+// AsyncQueryPool against the real PostgreSQL fixture: requests issued together go out as one
+// pipelined batch; a query that fails inside a batch fails alone (the ones it aborted are sent
+// again and succeed); the reader sessions keep PostgreSQL's generic plan.
+#include "core/app_database.h"
+#include "core/async_query_pool.h"
+#include "core/telemetry.h"
+#include "test_env.h"
+
+#include <libpq-fe.h>
+
+#include <QTest>
+
+namespace {
+bool prepareForTest(pg_conn *conn, QString *error)
+{
+    if (!AppDatabase::prepareReaderConnection(conn, error)) {
+        return false;
+    }
+    for (const auto &[name, sql] : {std::pair {"divide", "SELECT 100 / $1::INT4"},
+             std::pair {"plan_mode", "SELECT current_setting('plan_cache_mode')"}}) {
+        pgkit::PgResultPtr r(PQprepare(conn, name, sql, 0, nullptr));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+            *error = pgkit::errorMessage(conn, r.get());
+            return false;
+        }
+    }
+    return true;
+}
+
+struct Outcome
+{
+    bool done = false;
+    QByteArray value; // first column of the first row
+    int rows = -1;
+    AsyncQueryPool::Failure failure;
+};
+} // namespace
+
+class TestAsyncQueryPool : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void requestsIssuedTogetherAllComplete();
+    void failingQueryFailsAloneInItsBatch();
+    void readerSessionsKeepTheGenericPlan();
+
+private:
+    std::unique_ptr<AsyncQueryPool> makePool(int size, int depth);
+    void run(AsyncQueryPool &pool, const char *statement, QList<QByteArray> params, Outcome *out);
+    std::unique_ptr<Telemetry> m_telemetry;
+};
+
+void TestAsyncQueryPool::init()
+{
+    m_telemetry = std::make_unique<Telemetry>();
+}
+
+void TestAsyncQueryPool::cleanup()
+{
+    m_telemetry.reset();
+}
+
+std::unique_ptr<AsyncQueryPool> TestAsyncQueryPool::makePool(int size, int depth)
+{
+    return std::make_unique<AsyncQueryPool>(AsyncQueryPool::Options {.name = QStringLiteral("test"),
+                                                .pool = PoolId::Reader,
+                                                .conninfo = testenv::pgConninfo(u"app_reader"_qs),
+                                                .size = size,
+                                                .pipelineDepth = depth,
+                                                .prepare = prepareForTest},
+        *m_telemetry);
+}
+
+void TestAsyncQueryPool::run(AsyncQueryPool &pool, const char *statement, QList<QByteArray> params, Outcome *out)
+{
+    pool.execPrepared(statement, std::move(params), [out](pgkit::PgResultPtr r, const AsyncQueryPool::Failure &f) {
+        out->done = true;
+        out->failure = f;
+        if (r) {
+            out->rows = PQntuples(r.get());
+            if (out->rows > 0) {
+                out->value = QByteArray(PQgetvalue(r.get(), 0, 0));
+            }
+        }
+    });
+}
+
+void TestAsyncQueryPool::requestsIssuedTogetherAllComplete()
+{
+    // One connection, batches of at most 8: 50 requests issued in one go need at least 7 batches,
+    // and every one of them gets its own rows back, in the order of its own query.
+    auto pool = makePool(1, 8);
+    const QList<QByteArray> prefixes {"amber b", "basil", "cedar", "delta", "ember"};
+    std::vector<Outcome> out(50);
+    for (int i = 0; i < 50; ++i) {
+        const QString prefix = QString::fromUtf8(prefixes[i % prefixes.size()]);
+        run(*pool, AppDatabase::kSearchStatement, AppDatabase::searchParams(prefix, 1 + i % 10), &out[size_t(i)]);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(out.begin(), out.end(), [](const Outcome &o) { return o.done; }), 10000);
+    QCOMPARE(pool->openCount(), 1);
+    for (int i = 0; i < 50; ++i) {
+        const Outcome &o = out[size_t(i)];
+        QVERIFY2(o.failure.message.isEmpty(), qPrintable(o.failure.message));
+        QCOMPARE(o.rows, 1 + i % 10);
+        QVERIFY2(o.value.startsWith(prefixes[i % prefixes.size()]), o.value.constData());
+    }
+}
+
+void TestAsyncQueryPool::failingQueryFailsAloneInItsBatch()
+{
+    // 100 / 0 fails with 22012 and aborts the queries sent after it in the same batch: those must
+    // be sent again and answered, and only the division by zero reports a failure.
+    auto pool = makePool(1, 8);
+    const QList<int> divisors {1, 2, 0, 4, 5, 10, 20, 25};
+    std::vector<Outcome> out(size_t(divisors.size()));
+    for (int i = 0; i < divisors.size(); ++i) {
+        run(*pool, "divide", {QByteArray::number(divisors[i])}, &out[size_t(i)]);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(out.begin(), out.end(), [](const Outcome &o) { return o.done; }), 10000);
+    for (int i = 0; i < divisors.size(); ++i) {
+        const Outcome &o = out[size_t(i)];
+        if (divisors[i] == 0) {
+            QCOMPARE(o.failure.sqlState, u"22012"_qs);
+            QCOMPARE(o.failure.kind, DbErrorKind::Permanent);
+            QCOMPARE(o.failure.attempts, 1); // a permanent error is not retried
+            continue;
+        }
+        QVERIFY2(o.failure.message.isEmpty(), qPrintable(o.failure.message));
+        QCOMPARE(o.value.toInt(), 100 / divisors[i]);
+    }
+    // The pool is still usable, on the same connection.
+    Outcome after;
+    run(*pool, "divide", {"50"}, &after);
+    QTRY_VERIFY(after.done);
+    QCOMPARE(after.value, QByteArray("2"));
+    QCOMPARE(pool->openCount(), 1);
+}
+
+void TestAsyncQueryPool::readerSessionsKeepTheGenericPlan()
+{
+    auto pool = makePool(2, 8);
+    Outcome mode;
+    run(*pool, "plan_mode", {}, &mode);
+    QTRY_VERIFY_WITH_TIMEOUT(mode.done, 10000);
+    QVERIFY2(mode.failure.message.isEmpty(), qPrintable(mode.failure.message));
+    QCOMPARE(mode.value, QByteArray("force_generic_plan"));
+}
+
+QTEST_GUILESS_MAIN(TestAsyncQueryPool)
+#include "tst_async_query_pool.moc"
