@@ -2,7 +2,11 @@
 
 #include "time_chart.h"
 
+#include "model/frame_pacer.h"
+
 #include <QDateTime>
+#include <QHash>
+#include <QRegion>
 
 FrameClock::FrameClock(const TimeSeriesStore *store, QObject *parent)
     : QObject(parent), m_store(store), m_now([] { return QDateTime::currentMSecsSinceEpoch(); })
@@ -50,13 +54,6 @@ void FrameClock::stop()
 
 void FrameClock::tick()
 {
-    const qint64 now = m_now();
-    const quint64 revision = m_store->revision();
-    if (revision == m_lastRevision && now - m_lastFrameAtMs < 1000) {
-        return;
-    }
-    m_lastRevision = revision;
-    m_lastFrameAtMs = now;
     frame();
 }
 
@@ -65,19 +62,44 @@ void FrameClock::frame(bool force)
     QElapsedTimer t;
     t.start();
     const qint64 now = m_now();
-    qsizetype points = 0;
+    QList<TimeChart *> visible;
+    QList<framepacer::ChartState> states;
     for (const auto &c : std::as_const(m_charts)) {
         if (c && c->isVisible()) {
-            const qsizetype shown = c->refresh(now, force);
-            if (shown >= 0) {
-                points += shown;
-                c->viewport()->repaint();
-            }
+            visible.append(c);
+            states.append({c->drawnAtMs(),
+                framepacer::pixelPeriodMs(m_store->windowMs(), c->plotWidthPx(), m_timer.interval(), 1000),
+                c->changedSinceDrawn(), c->showsMovingContent()});
         }
     }
+    QList<int> order;
+    if (force) {
+        for (int i = 0; i < visible.size(); ++i) {
+            order.append(i);
+        }
+    } else {
+        order = framepacer::dueCharts(states, now);
+        order = order.mid(0, framepacer::chartsPerFrame(m_budgetMs, m_averageChartMs));
+    }
+    if (order.isEmpty()) {
+        return;
+    }
+    qsizetype points = 0;
+    QHash<QWidget *, QRegion> dirty;
+    for (int i : std::as_const(order)) {
+        TimeChart *c = visible[i];
+        points += c->refresh(now);
+        QWidget *vp = c->viewport();
+        dirty[vp->window()] += QRect(vp->mapTo(vp->window(), QPoint(0, 0)), vp->size());
+    }
+    for (auto it = dirty.cbegin(); it != dirty.cend(); ++it) {
+        it.key()->repaint(it.value());
+    }
     m_lastFrameMs = double(t.nsecsElapsed()) / 1e6;
+    m_averageChartMs = 0.8 * m_averageChartMs + 0.2 * (m_lastFrameMs / double(order.size()));
     ++m_frames;
     if (m_log.isOpen()) {
-        logLine("frame " + QByteArray::number(m_lastFrameMs, 'f', 3) + ' ' + QByteArray::number(points));
+        logLine("frame " + QByteArray::number(m_lastFrameMs, 'f', 3) + ' ' + QByteArray::number(points) + ' '
+            + QByteArray::number(order.size()));
     }
 }

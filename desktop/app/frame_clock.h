@@ -13,13 +13,15 @@
 
 class TimeChart;
 
-// The charts' frame loop: at most maxFps frames a second, and only when the store changed or a
-// second passed (so the time axis still scrolls). A frame refreshes every visible chart (one
-// replace() per line segment) and repaints it at once, so the measured frame time includes the
-// rendering.
+// The charts' frame loop, at most maxFps frames a second. Each frame asks the pacer
+// (model/frame_pacer.h) which charts are due: a chart redraws once per pixel column's worth of its
+// window (between one frame and one second), the most overdue first, as many as fit in the frame
+// budget. The frame hands the chosen charts their points (one replace() per line segment) and
+// repaints them with one repaint per window, so the measured frame time includes the rendering
+// and the window system gets one update per frame.
 //
-// With a perf log (--perf-log FILE) it appends one line per frame, "frame <ms> <points>", for
-// the benchmark.
+// With a perf log (--perf-log FILE) it appends one line per frame, "frame <ms> <points> <charts>",
+// for the benchmark.
 //
 // Threading: GUI thread.
 class FrameClock : public QObject
@@ -30,11 +32,12 @@ public:
 
     void addChart(TimeChart *chart);
     void setMaxFps(int fps);
+    void setFrameBudgetMs(double ms) { m_budgetMs = ms; }
     void setPerfLog(const QString &path);
     void setClock(std::function<qint64()> nowMs) { m_now = std::move(nowMs); }
     void start();
     void stop();
-    // Runs one frame now; force redraws every chart even if unchanged (tests, screenshots).
+    // Runs one frame now; force redraws every visible chart, due or not (tests, screenshots).
     void frame(bool force = false);
     qint64 frames() const { return m_frames; }
     double lastFrameMs() const { return m_lastFrameMs; }
@@ -47,8 +50,8 @@ private:
     QList<QPointer<TimeChart>> m_charts;
     QTimer m_timer;
     std::function<qint64()> m_now;
-    quint64 m_lastRevision = ~quint64(0);
-    qint64 m_lastFrameAtMs = 0;
+    double m_budgetMs = 5.0;
+    double m_averageChartMs = 1.0; // measured: moving average of a frame's time per chart
     qint64 m_frames = 0;
     double m_lastFrameMs = 0;
     QFile m_log;

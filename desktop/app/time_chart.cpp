@@ -124,21 +124,28 @@ TimeChart::Line &TimeChart::lineFor(const QString &seriesKey, const QString &lab
     return *m_lines.insert(seriesKey, line);
 }
 
-qsizetype TimeChart::refresh(qint64 nowMs, bool force)
+quint64 TimeChart::contentRevision() const
 {
     quint64 revision = m_store->markersRevision();
     for (const ChartLine &l : m_spec.lines) {
         revision = std::max(revision, m_store->seriesRevision(l.key));
     }
-    if (!force && revision == m_drawnRevision && nowMs - m_drawnAtMs < 1000) {
-        return -1;
-    }
-    m_drawnRevision = revision;
+    return revision;
+}
+
+int TimeChart::plotWidthPx() const
+{
+    return static_cast<int>(chart()->plotArea().width());
+}
+
+qsizetype TimeChart::refresh(qint64 nowMs)
+{
+    m_drawnRevision = contentRevision();
     m_drawnAtMs = nowMs;
     m_nowMs = nowMs;
     const qint64 window = m_store->windowMs();
     const qint64 t0 = nowMs - window;
-    const int columns = std::max(1, static_cast<int>(chart()->plotArea().width()));
+    const int columns = std::max(1, plotWidthPx());
     qsizetype shown = 0;
     double yMax = 0;
 
@@ -188,7 +195,7 @@ qsizetype TimeChart::refresh(qint64 nowMs, bool force)
         m_y->setRange(0, top);
     }
     m_markers = m_store->markers(t0, nowMs);
-    viewport()->update();
+    m_shownPoints = shown;
     return shown;
 }
 

@@ -40,9 +40,13 @@ public:
     TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidget *parent = nullptr);
 
     void setBigType(bool big); // kiosk: larger fonts and thicker lines
-    // Redraws for time nowMs; returns the number of points handed to Qt Charts, or -1 when it
-    // skipped the frame: nothing it shows changed and it scrolled less than a second ago.
-    qsizetype refresh(qint64 nowMs, bool force = false);
+    // Hands Qt Charts the points for time nowMs (the caller repaints); returns how many.
+    qsizetype refresh(qint64 nowMs);
+    // For the frame pacer (frame_pacer.h): what it drew last, and what there is to draw now.
+    qint64 drawnAtMs() const { return m_drawnAtMs; } // -1 before the first refresh
+    bool changedSinceDrawn() const { return contentRevision() != m_drawnRevision; }
+    bool showsMovingContent() const { return m_shownPoints > 0 || !m_markers.isEmpty(); }
+    int plotWidthPx() const;
     const ChartSpec &spec() const { return m_spec; }
     // Points currently shown per store series (gaps split into segments), for tests.
     QList<QList<QPointF>> shownSegments(const QString &seriesKey) const;
@@ -58,6 +62,7 @@ private:
         QColor color;
     };
     Line &lineFor(const QString &seriesKey, const QString &label);
+    quint64 contentRevision() const;
 
     ChartSpec m_spec;
     const TimeSeriesStore *m_store;
@@ -68,6 +73,7 @@ private:
     qint64 m_nowMs = 0;
     double m_yMax = -1;
     quint64 m_drawnRevision = 0;
-    qint64 m_drawnAtMs = 0;
+    qint64 m_drawnAtMs = -1;
+    qsizetype m_shownPoints = 0;
     bool m_big = false;
 };

@@ -2,7 +2,8 @@
 # Presenter benchmark: prints measured figures; asserts nothing.
 # Runs the real presenter (every chart live) against the local stack: PostgreSQL, the real sample
 # app at its feed's full rate (APP_TICK_MS=100) with load running, Prometheus when installed (it
-# scrapes the sample app; without CockroachDB the cluster charts stay empty). Measures:
+# scrapes the sample app and tests/bench/fake_crdb_exporter.py, three stand-in CockroachDB nodes
+# serving the metrics the cluster charts query, so every chart is live). Measures:
 #   - presenter CPU, % of one core (utime+stime from /proc/<pid>/stat over the run, after warm-up)
 #   - frame time, median / p99 / max (the presenter's --perf-log: chart refresh + repaint per frame)
 #   - RSS at start, when the chart window has filled, and at the end (/proc/<pid>/status VmRSS)
@@ -67,16 +68,24 @@ curl -fs -o /dev/null -X POST -d "{\"rps\":$rps,\"mix\":{\"login\":0.2,\"search\
 prom_note="not installed: cluster charts empty"
 if command -v prometheus >/dev/null 2>&1; then
     promdir=$(mktemp -d /tmp/crdb-evo-bench-prom.XXXXXX)
+    # No CockroachDB can run here: three stand-in nodes serve the metrics the cluster charts query
+    # (tests/bench/fake_crdb_exporter.py, benchmark only), so every chart is live.
+    crdbport=${CRDBPORT_BENCH:-19301}
+    python3 tests/bench/fake_crdb_exporter.py "$crdbport" 3 &
+    pids+=($!)
     cat >"$promdir/prometheus.yml" <<YML
 global: {scrape_interval: 5s}
 scrape_configs:
   - job_name: sampleapp
     static_configs: [{targets: ["127.0.0.1:$apport"]}]
+  - job_name: cockroachdb-stand-in
+    metrics_path: /_status/vars
+    static_configs: [{targets: ["127.0.0.1:$crdbport", "127.0.0.1:$((crdbport + 1))", "127.0.0.1:$((crdbport + 2))"]}]
 YML
     prometheus --config.file="$promdir/prometheus.yml" --storage.tsdb.path="$promdir/data" \
         --web.listen-address=127.0.0.1:$promport --log.level=warn >"$out/prometheus.log" 2>&1 &
     pids+=($!)
-    prom_note="running (scrapes the sample app; no CockroachDB here, so the cluster queries answer empty)"
+    prom_note="running (scrapes the sample app and 3 stand-in CockroachDB nodes: every chart live)"
 fi
 
 if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null 2>&1; then
@@ -147,6 +156,8 @@ echo "  Prometheus: $prom_note; chart window $window_min min; kiosk window: ${BE
 printf "  CPU: %.2f %% of one core (utime+stime over %.0f s)\n" "$cpu_pct" "$elapsed"
 printf "  frames: %d drawn (%.1f / s)\n" "$frames" "$(awk -v f="$frames" -v e="$elapsed" 'BEGIN {print f / e}')"
 echo "  frame time: $(grep '^frame ' "$perf" | tail -n +"$(( frames0 + 1 ))" | awk '{print $2}' | stats)"
+echo "  charts redrawn: $(grep '^frame ' "$perf" | tail -n +"$(( frames0 + 1 ))" | awk -v e="$elapsed" '{n++; c += $4; p += $3}
+    END {if (n) printf "%.1f per frame, %.1f per second, %.0f points per frame", c / n, c / e, p / n}')"
 echo "  RSS: start $rss_start MB, window filled $rss_fill MB, end $rss_end MB"
 echo "  feed message -> store: $(grep '^store_latency ' "$perf" | awk '{print $2}' | stats)"
 echo "  files: $perf, $out/presenter.log, $out/presenter.png"
