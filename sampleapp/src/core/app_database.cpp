@@ -76,15 +76,13 @@ enum class Attempt { Ok, Retry, Fail };
 // Classifies a failed result: broken connection / transient SQLSTATE → retry.
 Attempt classify(ConnectionPool::Lease &lease, const pg_result *res, AppDatabase::Error *error)
 {
-    const QString state = pgkit::sqlState(res);
-    error->sqlState = state;
+    error->sqlState = pgkit::sqlState(res);
     error->message = pgkit::errorMessage(lease.get(), res);
-    const bool connectionLost
-        = PQstatus(lease.get()) != CONNECTION_OK || state.isEmpty() || state.startsWith(u"08") || state == u"57P01";
-    if (connectionLost) {
+    const auto failure = pgkit::classifyFailure(lease.get(), res);
+    if (failure == pgkit::FailureClass::ConnectionLost) {
         lease.markBroken();
     }
-    if (connectionLost || pgkit::isTransientSqlState(state)) {
+    if (failure != pgkit::FailureClass::Permanent) {
         error->kind = DbErrorKind::Transient;
         return Attempt::Retry;
     }

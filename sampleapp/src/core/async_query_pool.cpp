@@ -253,7 +253,7 @@ void AsyncQueryPool::completeFront(Conn *c)
     }
     const QString state = pgkit::sqlState(result.get());
     Failure failure {DbErrorKind::Permanent, state, pgkit::errorMessage(c->conn.get(), result.get()), job.attempts};
-    if (!result || pgkit::isTransientSqlState(state)) {
+    if (pgkit::classifyFailure(c->conn.get(), result.get()) != pgkit::FailureClass::Permanent) {
         failure.kind = DbErrorKind::Transient;
         retryOrFail(std::move(job), failure);
     } else {

@@ -49,4 +49,10 @@ QString dialectName(Dialect d);
 // connection exceptions (class 08) and admin shutdown 57P01.
 bool isTransientSqlState(const QString &state);
 
+// What a failed query means for the caller, one rule for every pool: the connection is gone (no
+// result, a broken connection, no SQLSTATE, class 08, 57P01: replace it and retry elsewhere), the
+// server asked for a retry (40001, 40003), or the error is the answer (anything else).
+enum class FailureClass { ConnectionLost, Retry, Permanent };
+FailureClass classifyFailure(const pg_conn *conn, const pg_result *result);
+
 } // namespace pgkit
