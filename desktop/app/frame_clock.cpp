@@ -69,7 +69,7 @@ void FrameClock::frame(bool force)
             visible.append(c);
             states.append({c->drawnAtMs(),
                 framepacer::pixelPeriodMs(m_store->windowMs(), c->plotWidthPx(), m_timer.interval(), 1000),
-                c->changedSinceDrawn(), c->showsMovingContent()});
+                c->changedSinceDrawn(), c->showsMovingContent(), c->markersChangedSinceDrawn()});
         }
     }
     QList<int> order;

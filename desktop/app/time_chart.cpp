@@ -141,6 +141,7 @@ int TimeChart::plotWidthPx() const
 qsizetype TimeChart::refresh(qint64 nowMs)
 {
     m_drawnRevision = contentRevision();
+    m_drawnMarkersRevision = m_store->markersRevision();
     m_drawnAtMs = nowMs;
     m_nowMs = nowMs;
     const qint64 window = m_store->windowMs();

@@ -45,6 +45,7 @@ public:
     // For the frame pacer (frame_pacer.h): what it drew last, and what there is to draw now.
     qint64 drawnAtMs() const { return m_drawnAtMs; } // -1 before the first refresh
     bool changedSinceDrawn() const { return contentRevision() != m_drawnRevision; }
+    bool markersChangedSinceDrawn() const { return m_store->markersRevision() != m_drawnMarkersRevision; }
     bool showsMovingContent() const { return m_shownPoints > 0 || !m_markers.isEmpty(); }
     int plotWidthPx() const;
     const ChartSpec &spec() const { return m_spec; }
@@ -73,6 +74,7 @@ private:
     qint64 m_nowMs = 0;
     double m_yMax = -1;
     quint64 m_drawnRevision = 0;
+    quint64 m_drawnMarkersRevision = 0;
     qint64 m_drawnAtMs = -1;
     qsizetype m_shownPoints = 0;
     bool m_big = false;

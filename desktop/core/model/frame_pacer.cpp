@@ -28,6 +28,10 @@ QList<int> dueCharts(const QList<ChartState> &charts, qint64 nowMs)
             due.append({i, std::numeric_limits<qint64>::max()});
             continue;
         }
+        if (c.urgent) {
+            due.append({i, std::numeric_limits<qint64>::max() - 1});
+            continue;
+        }
         const qint64 overdue = nowMs - c.lastDrawnMs - c.periodMs;
         if (overdue >= 0 && (c.changed || c.moving)) {
             due.append({i, overdue});

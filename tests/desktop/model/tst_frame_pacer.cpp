@@ -1,5 +1,6 @@
 // The frame pacer: a chart's period follows its pixel columns, due charts come most overdue
-// first, still charts are left alone, and a frame's budget spreads redraws over frames.
+// first, a new event marker is shown at once, still charts are left alone, and a frame's budget
+// spreads redraws over frames.
 #include "model/frame_pacer.h"
 
 #include <QTest>
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void dueChartsMostOverdueFirst();
     void stillChartsAreNotRedrawn();
     void neverDrawnChartsComeFirst();
+    void newMarkerIsDueAtOnce();
     void budgetSpreadsRedraws_data();
     void budgetSpreadsRedraws();
     void elevenChartsSpreadOverFrames();
@@ -69,6 +71,13 @@ void TestFramePacer::neverDrawnChartsComeFirst()
 {
     const QList<ChartState> charts {{0, 100, true, true}, {-1, 100, false, false}};
     QCOMPARE(framepacer::dueCharts(charts, 100000), (QList<int> {1, 0}));
+}
+
+void TestFramePacer::newMarkerIsDueAtOnce()
+{
+    // Drawn 10 ms ago with a 1 s period, but a marker arrived: it goes first among drawn charts.
+    const QList<ChartState> charts {{0, 100, true, true}, {990, 1000, true, true, true}, {-1, 100, false, false}};
+    QCOMPARE(framepacer::dueCharts(charts, 1000), (QList<int> {2, 1, 0}));
 }
 
 void TestFramePacer::budgetSpreadsRedraws_data()
