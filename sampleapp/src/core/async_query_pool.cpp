@@ -187,9 +187,14 @@ void AsyncQueryPool::onReadable(Conn *c)
     }
     // Per query: its result, then a NULL; per batch, after its queries: the sync point.
     std::vector<Job> aborted;
+    bool previousWasNull = false;
     while ((!c->inflight.empty() || c->syncsPending > 0) && !PQisBusy(c->conn.get())) {
         PGresult *r = PQgetResult(c->conn.get());
         if (!r) {
+            if (previousWasNull) {
+                break; // libpq has nothing more to give (two NULLs in a row): never spin on it
+            }
+            previousWasNull = true;
             if (c->frontResult) {
                 if (PQresultStatus(c->frontResult.get()) == PGRES_PIPELINE_ABORTED) {
                     aborted.push_back(takeFront(c));
@@ -199,6 +204,7 @@ void AsyncQueryPool::onReadable(Conn *c)
             }
             continue;
         }
+        previousWasNull = false;
         if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
             PQclear(r);
             c->syncsPending = std::max(0, c->syncsPending - 1);
