@@ -152,18 +152,14 @@ QString dialectName(Dialect d)
     return QStringLiteral("unknown");
 }
 
-bool isTransientSqlState(const QString &state)
-{
-    return state == u"40001" || state == u"40003" || state == u"57P01" || state.startsWith(u"08");
-}
-
 FailureClass classifyFailure(const pg_conn *conn, const pg_result *result)
 {
     const QString state = sqlState(result);
     if (!result || PQstatus(conn) != CONNECTION_OK || state.isEmpty() || state.startsWith(u"08") || state == u"57P01") {
         return FailureClass::ConnectionLost;
     }
-    return isTransientSqlState(state) ? FailureClass::Retry : FailureClass::Permanent;
+    // Serialization failure, statement completion unknown: the server asks for the retry.
+    return state == u"40001" || state == u"40003" ? FailureClass::Retry : FailureClass::Permanent;
 }
 
 } // namespace pgkit

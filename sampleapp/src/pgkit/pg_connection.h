@@ -45,10 +45,6 @@ enum class Dialect { Unknown, PostgreSQL, CockroachDB };
 Dialect detectDialect(pg_conn *conn, QString *versionText = nullptr);
 QString dialectName(Dialect d);
 
-// SQLSTATEs worth retrying: serialization failure 40001, statement completion unknown 40003,
-// connection exceptions (class 08) and admin shutdown 57P01.
-bool isTransientSqlState(const QString &state);
-
 // What a failed query means for the caller, one rule for every pool: the connection is gone (no
 // result, a broken connection, no SQLSTATE, class 08, 57P01: replace it and retry elsewhere), the
 // server asked for a retry (40001, 40003), or the error is the answer (anything else).
