@@ -17,6 +17,9 @@ private Q_SLOTS:
     void noAppUserCanCreateInPublic();
     void readerIsReadOnly();
     void stopsAtFirstError();
+    void expectedErrorIsTheSuccess();
+    void unexpectedSuccessFails();
+    void otherErrorThanExpectedFails();
     void refusesCockroachOnlyOnPostgres();
     void reportsConnectionFailureWithoutPassword();
     void setsPassword();
@@ -177,6 +180,63 @@ void TestSqlApply::stopsAtFirstError()
     QCOMPARE(r.sqlState, u"42703"_qs);
     QVERIFY2(r.message.contains(u"no_such_column"_qs), qPrintable(r.message));
     QVERIFY(r.failedStatement.startsWith(u"SELECT no_such_column"_qs));
+}
+
+// A statement that really fails on PostgreSQL with a given SQLSTATE, non-destructively: a CHECK
+// constraint (23514 check_violation, the code CockroachDB uses for "could not validate zone config")
+// on a temporary table of this session.
+void TestSqlApply::expectedErrorIsTheSuccess()
+{
+    const auto script = SqlScript::parse(QStringLiteral("CREATE TEMP TABLE expect_t (n INT8 CHECK (n <> 2));\n"
+                                                        "-- @expect-error 23514\n"
+                                                        "INSERT INTO expect_t VALUES (2);\n"
+                                                        "INSERT INTO expect_t VALUES (1);\n"),
+        QStringLiteral("refused.sql"));
+    QList<ApplyProgress> seen;
+    const auto r = applyScript(script, testenv::pgConninfo(), [&](const ApplyProgress &p) { seen << p; });
+    QVERIFY2(r.ok, qPrintable(r.message));
+    QCOMPARE(r.applied, 3);
+    QCOMPARE(seen.size(), 3);
+    QVERIFY(seen[1].refusedAsExpected);
+    QCOMPARE(seen[1].sqlState, u"23514"_qs);
+    QVERIFY2(seen[1].message.contains(u"violates check constraint"_qs), qPrintable(seen[1].message));
+    QVERIFY(!seen[2].refusedAsExpected);
+    QCOMPARE(r.expectedRefusals.size(), 1);
+    QCOMPARE(r.expectedRefusals[0].line, 3);
+    const QString text = describeExpectedRefusal(r.expectedRefusals[0].sqlState, r.expectedRefusals[0].message);
+    QVERIFY2(text.startsWith(u"refused as expected (23514): new row for relation \"expect_t\" violates check"_qs),
+        qPrintable(text));
+}
+
+void TestSqlApply::unexpectedSuccessFails()
+{
+    const auto script = SqlScript::parse(QStringLiteral("CREATE TEMP TABLE expect_t (n INT8 CHECK (n <> 2));\n"
+                                                        "-- @expect-error 23514\n"
+                                                        "INSERT INTO expect_t VALUES (3);\n"
+                                                        "SELECT 4;\n"),
+        QStringLiteral("not-refused.sql"));
+    const auto r = applyScript(script, testenv::pgConninfo());
+    QVERIFY(!r.ok);
+    QCOMPARE(r.applied, 1);
+    QCOMPARE(r.failedLine, 3);
+    QVERIFY(r.sqlState.isEmpty());
+    QCOMPARE(r.expectedSqlState, u"23514"_qs);
+    QVERIFY2(r.message.contains(u"succeeded"_qs) && r.message.contains(u"23514"_qs), qPrintable(r.message));
+    QVERIFY(r.expectedRefusals.isEmpty());
+}
+
+void TestSqlApply::otherErrorThanExpectedFails()
+{
+    const auto script = SqlScript::parse(QStringLiteral("-- @expect-error 23514\n"
+                                                        "SELECT no_such_column FROM search_terms;\n"),
+        QStringLiteral("wrong-refusal.sql"));
+    const auto r = applyScript(script, testenv::pgConninfo());
+    QVERIFY(!r.ok);
+    QCOMPARE(r.applied, 0);
+    QCOMPARE(r.sqlState, u"42703"_qs);
+    QCOMPARE(r.expectedSqlState, u"23514"_qs);
+    QVERIFY2(r.message.contains(u"no_such_column"_qs) && r.message.contains(u"wanted SQLSTATE 23514"_qs),
+        qPrintable(r.message));
 }
 
 void TestSqlApply::refusesCockroachOnlyOnPostgres()
