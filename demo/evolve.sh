@@ -36,8 +36,8 @@ phase0)
     ;;
 phase1)
     scale_to 2
-    run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase1-rf2-job.yaml
-    wait_job sql-phase1-rf2
+    run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase1-rf2-refused-job.yaml
+    wait_job sql-phase1-rf2-refused
     ;;
 phase2)
     scale_to 3

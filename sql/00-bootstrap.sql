@@ -43,6 +43,11 @@ CREATE INDEX IF NOT EXISTS search_terms_term_idx ON search_terms (term);
 
 -- 60,000 deterministic terms ("amber harbor 00042"): 20 x 25 word pairs, 120 rows per pair, so a
 -- table scan would be visible in latency while the index answers in microseconds.
+-- The second word is picked by i div 20, written CAST(floor(g.i * 0.05) AS INT8): exact decimal
+-- arithmetic on both databases, INT8 on both. Not `g.i / 20`: INT / INT is DECIMAL on CockroachDB
+-- (pkg/sql/sem/tree/eval.go, treebin.Div on Int, Int returns Decimal) and an array subscript must be
+-- INT there, so the INSERT failed; PostgreSQL truncated. tests/story/tst_portable_sql.cpp forbids `/`
+-- in portable files; tests/pgkit/tst_sql_apply.cpp checks the rows are the same as before.
 INSERT INTO search_terms (id, term, popularity)
 SELECT g.i,
        (ARRAY['amber', 'basil', 'cedar', 'delta', 'ember', 'fjord', 'garnet', 'harbor', 'indigo', 'juniper',
@@ -50,11 +55,19 @@ SELECT g.i,
            || ' ' ||
        (ARRAY['anchor', 'beacon', 'canyon', 'dune', 'echo', 'forest', 'glacier', 'harbor', 'island', 'jetty',
               'keystone', 'lagoon', 'meadow', 'nebula', 'orchard', 'prairie', 'quarry', 'reef', 'summit', 'thicket',
-              'upland', 'valley', 'willow', 'yonder', 'zenith'])[1 + (g.i / 20) % 25]
+              'upland', 'valley', 'willow', 'yonder', 'zenith'])[1 + CAST(floor(g.i * 0.05) AS INT8) % 25]
            || ' ' || lpad(g.i::TEXT, 5, '0'),
        (g.i * 7919) % 1000
 FROM generate_series(1, 60000) AS g (i)
 ON CONFLICT (id) DO NOTHING;
+
+-- Nobody but the admin creates objects in schema public. CockroachDB grants CREATE (and USAGE) on it
+-- to the role public in every new database (cluster setting
+-- sql.auth.public_schema_create_privilege.enabled, default true: pkg/sql/sqlclustersettings/
+-- clustersettings.go, PublicSchemaCreatePrivilegeEnabled), so app_reader could CREATE TABLE;
+-- PostgreSQL 15 no longer grants it. Revoking a privilege nobody holds is a no-op on both, so this
+-- runs any number of times. USAGE stays: the app users need it to read the tables.
+REVOKE CREATE ON SCHEMA public FROM public;
 
 GRANT CONNECT ON DATABASE evolution TO app_writer;
 GRANT USAGE ON SCHEMA public TO app_writer;

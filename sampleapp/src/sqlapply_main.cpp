@@ -53,6 +53,10 @@ int main(int argc, char *argv[])
                 out << "  [" << p.index << "/" << p.total << "] line " << p.line << ": "
                     << p.statement.simplified().left(70) << (p.tolerated ? "  (already applied)" : "") << Qt::endl;
             }
+            // An expected refusal is the point of its statement: printed even with --quiet.
+            if (p.refusedAsExpected) {
+                out << "  line " << p.line << ": " << pgkit::describeExpectedRefusal(p.sqlState, p.message) << Qt::endl;
+            }
         });
         if (!result.ok) {
             err << "sqlapply: " << file << " failed";
@@ -61,6 +65,8 @@ int main(int argc, char *argv[])
             }
             if (!result.sqlState.isEmpty()) {
                 err << " (SQLSTATE " << result.sqlState << ")";
+            } else if (!result.expectedSqlState.isEmpty()) {
+                err << " (no error; expected SQLSTATE " << result.expectedSqlState << ")";
             }
             err << ": " << result.message << Qt::endl;
             if (!result.failedStatement.isEmpty()) {
@@ -69,7 +75,11 @@ int main(int argc, char *argv[])
             return 1;
         }
         out << "sqlapply: " << file << ": " << result.applied << " statements applied on "
-            << pgkit::dialectName(result.dialect) << Qt::endl;
+            << pgkit::dialectName(result.dialect);
+        if (!result.expectedRefusals.isEmpty()) {
+            out << " (" << result.expectedRefusals.size() << " of them refused as expected)";
+        }
+        out << Qt::endl;
     }
 
     for (const QString &spec : parser.values(passwordOpt)) {

@@ -13,8 +13,13 @@ class TestSqlApply : public QObject
 private Q_SLOTS:
     void portableFilesAreIdempotent();
     void seedIsLargeAndIndexed();
+    void seedIsUnchanged();
+    void noAppUserCanCreateInPublic();
     void readerIsReadOnly();
     void stopsAtFirstError();
+    void expectedErrorIsTheSuccess();
+    void unexpectedSuccessFails();
+    void otherErrorThanExpectedFails();
     void refusesCockroachOnlyOnPostgres();
     void reportsConnectionFailureWithoutPassword();
     void setsPassword();
@@ -68,6 +73,79 @@ void TestSqlApply::seedIsLargeAndIndexed()
     QVERIFY2(!plan.contains(u"Seq Scan"_qs), qPrintable(plan));
 }
 
+// The seed must stay what it was before 00-bootstrap.sql became portable (the sample app and its
+// tests rely on the same term for the same id). The checksum is of the rows produced by the
+// earlier `(g.i / 20) % 25` form on PostgreSQL 15, taken before the change.
+void TestSqlApply::seedIsUnchanged()
+{
+    // The table may predate the file (the fixture's data directory is kept between runs and the
+    // INSERT is ON CONFLICT DO NOTHING), so evaluate the file's own SELECT afresh.
+    const auto script = SqlScript::load(testenv::sourceDir() + u"/sql/00-bootstrap.sql"_qs);
+    QString select;
+    for (const auto &step : script.steps) {
+        if (step.text.startsWith(u"INSERT INTO search_terms"_qs)) {
+            select = step.text;
+        }
+    }
+    const qsizetype from = select.indexOf(u"SELECT"_qs);
+    const qsizetype to = select.lastIndexOf(u"ON CONFLICT"_qs);
+    QVERIFY2(
+        from > 0 && to > from, qPrintable(u"no INSERT INTO search_terms ... SELECT ... ON CONFLICT in: "_qs + select));
+    select = select.mid(from, to - from);
+    const QByteArray sql
+        = "CREATE TEMP TABLE seed AS SELECT * FROM (" + select.toUtf8() + ") AS s (id, term, popularity)";
+    PgConnPtr conn = openConnection(testenv::pgConninfo());
+    PgResultPtr t(PQexec(conn.get(), sql.constData()));
+    QVERIFY2(PQresultStatus(t.get()) == PGRES_COMMAND_OK, PQresultErrorMessage(t.get()));
+    for (const char *table : {"seed", "search_terms"}) {
+        const QByteArray q = QByteArray("SELECT md5(string_agg(id::text || '|' || term || '|' || popularity::text, "
+                                        "E'\\n' ORDER BY id)) FROM ")
+            + table;
+        PgResultPtr m(PQexec(conn.get(), q.constData()));
+        QCOMPARE(PQresultStatus(m.get()), PGRES_TUPLES_OK);
+        QCOMPARE(QString::fromUtf8(PQgetvalue(m.get(), 0, 0)), u"89d41c5478402d8488a56933bb0ec186"_qs);
+    }
+    PgResultPtr r(PQexec(conn.get(),
+        "SELECT id, term, popularity FROM seed WHERE id IN (1, 19, 20, 42, 499, 500, 59999, 60000) "
+        "ORDER BY id"));
+    QCOMPARE(PQresultStatus(r.get()), PGRES_TUPLES_OK);
+    QStringList rows;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        rows << QStringLiteral("%1|%2|%3")
+                    .arg(QString::fromUtf8(PQgetvalue(r.get(), i, 0)), QString::fromUtf8(PQgetvalue(r.get(), i, 1)),
+                        QString::fromUtf8(PQgetvalue(r.get(), i, 2)));
+    }
+    const QStringList want {u"1|basil anchor 00001|919"_qs, u"19|tundra anchor 00019|461"_qs,
+        u"20|amber beacon 00020|380"_qs, u"42|cedar canyon 00042|598"_qs, u"499|tundra zenith 00499|581"_qs,
+        u"500|amber anchor 00500|500"_qs, u"59999|tundra zenith 59999|81"_qs, u"60000|amber anchor 60000|0"_qs};
+    QCOMPARE(rows, want);
+}
+
+// CockroachDB grants CREATE on schema public to the public role in every new database
+// (sql.auth.public_schema_create_privilege.enabled, default true); PostgreSQL 15 does not. The
+// fixture first puts PostgreSQL in CockroachDB's state, then the bootstrap must take it away.
+void TestSqlApply::noAppUserCanCreateInPublic()
+{
+    const QByteArray admin = testenv::pgConninfo();
+    {
+        PgConnPtr conn = openConnection(admin);
+        PgResultPtr g(PQexec(conn.get(), "GRANT CREATE ON SCHEMA public TO PUBLIC"));
+        QCOMPARE(PQresultStatus(g.get()), PGRES_COMMAND_OK);
+    }
+    const QByteArray server = testenv::pgConninfo(QStringLiteral("postgres"), QStringLiteral("postgres"));
+    for (const char *f : {"/sql/00-bootstrap.sql", "/sql/10-phase1-reader-user.sql"}) {
+        const auto r = applyScript(SqlScript::load(testenv::sourceDir() + QLatin1String(f)), server);
+        QVERIFY2(r.ok, qPrintable(r.message));
+    }
+    for (const QString &user : {QStringLiteral("app_reader"), QStringLiteral("app_writer")}) {
+        PgConnPtr conn = openConnection(testenv::pgConninfo(user));
+        QCOMPARE(PQstatus(conn.get()), CONNECTION_OK);
+        PgResultPtr r(PQexec(conn.get(), "CREATE TABLE app_user_was_here (id INT8)"));
+        QVERIFY2(PQresultStatus(r.get()) == PGRES_FATAL_ERROR, qPrintable(user + u" could CREATE TABLE in public"_qs));
+        QCOMPARE(sqlState(r.get()), u"42501"_qs); // insufficient_privilege
+    }
+}
+
 void TestSqlApply::readerIsReadOnly()
 {
     PgConnPtr conn = openConnection(testenv::pgConninfo(QStringLiteral("app_reader")));
@@ -102,6 +180,63 @@ void TestSqlApply::stopsAtFirstError()
     QCOMPARE(r.sqlState, u"42703"_qs);
     QVERIFY2(r.message.contains(u"no_such_column"_qs), qPrintable(r.message));
     QVERIFY(r.failedStatement.startsWith(u"SELECT no_such_column"_qs));
+}
+
+// A statement that really fails on PostgreSQL with a given SQLSTATE, non-destructively: a CHECK
+// constraint (23514 check_violation, the code CockroachDB uses for "could not validate zone config")
+// on a temporary table of this session.
+void TestSqlApply::expectedErrorIsTheSuccess()
+{
+    const auto script = SqlScript::parse(QStringLiteral("CREATE TEMP TABLE expect_t (n INT8 CHECK (n <> 2));\n"
+                                                        "-- @expect-error 23514\n"
+                                                        "INSERT INTO expect_t VALUES (2);\n"
+                                                        "INSERT INTO expect_t VALUES (1);\n"),
+        QStringLiteral("refused.sql"));
+    QList<ApplyProgress> seen;
+    const auto r = applyScript(script, testenv::pgConninfo(), [&](const ApplyProgress &p) { seen << p; });
+    QVERIFY2(r.ok, qPrintable(r.message));
+    QCOMPARE(r.applied, 3);
+    QCOMPARE(seen.size(), 3);
+    QVERIFY(seen[1].refusedAsExpected);
+    QCOMPARE(seen[1].sqlState, u"23514"_qs);
+    QVERIFY2(seen[1].message.contains(u"violates check constraint"_qs), qPrintable(seen[1].message));
+    QVERIFY(!seen[2].refusedAsExpected);
+    QCOMPARE(r.expectedRefusals.size(), 1);
+    QCOMPARE(r.expectedRefusals[0].line, 3);
+    const QString text = describeExpectedRefusal(r.expectedRefusals[0].sqlState, r.expectedRefusals[0].message);
+    QVERIFY2(text.startsWith(u"refused as expected (23514): new row for relation \"expect_t\" violates check"_qs),
+        qPrintable(text));
+}
+
+void TestSqlApply::unexpectedSuccessFails()
+{
+    const auto script = SqlScript::parse(QStringLiteral("CREATE TEMP TABLE expect_t (n INT8 CHECK (n <> 2));\n"
+                                                        "-- @expect-error 23514\n"
+                                                        "INSERT INTO expect_t VALUES (3);\n"
+                                                        "SELECT 4;\n"),
+        QStringLiteral("not-refused.sql"));
+    const auto r = applyScript(script, testenv::pgConninfo());
+    QVERIFY(!r.ok);
+    QCOMPARE(r.applied, 1);
+    QCOMPARE(r.failedLine, 3);
+    QVERIFY(r.sqlState.isEmpty());
+    QCOMPARE(r.expectedSqlState, u"23514"_qs);
+    QVERIFY2(r.message.contains(u"succeeded"_qs) && r.message.contains(u"23514"_qs), qPrintable(r.message));
+    QVERIFY(r.expectedRefusals.isEmpty());
+}
+
+void TestSqlApply::otherErrorThanExpectedFails()
+{
+    const auto script = SqlScript::parse(QStringLiteral("-- @expect-error 23514\n"
+                                                        "SELECT no_such_column FROM search_terms;\n"),
+        QStringLiteral("wrong-refusal.sql"));
+    const auto r = applyScript(script, testenv::pgConninfo());
+    QVERIFY(!r.ok);
+    QCOMPARE(r.applied, 0);
+    QCOMPARE(r.sqlState, u"42703"_qs);
+    QCOMPARE(r.expectedSqlState, u"23514"_qs);
+    QVERIFY2(r.message.contains(u"no_such_column"_qs) && r.message.contains(u"wanted SQLSTATE 23514"_qs),
+        qPrintable(r.message));
 }
 
 void TestSqlApply::refusesCockroachOnlyOnPostgres()

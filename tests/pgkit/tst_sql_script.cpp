@@ -18,6 +18,8 @@ private Q_SLOTS:
     void rejectsBadInput();
     void repositoryFilesParseAndAreNonDestructive();
     void findsDestructiveStatements();
+    void expectError();
+    void masksCommentsAndLiterals();
 };
 
 void TestSqlScript::splitsStatements_data()
@@ -89,6 +91,21 @@ void TestSqlScript::rejectsBadInput_data()
     QTest::addRow("directive in statement")
         << QStringLiteral("SELECT\n-- @database x\n1;") << QStringLiteral("inside a statement");
     QTest::addRow("bad database name") << QStringLiteral("-- @database x;y\n") << QStringLiteral("plain database name");
+    QTest::addRow("expect-error without code")
+        << QStringLiteral("-- @expect-error\nSELECT 1;") << QStringLiteral("@expect-error takes exactly one SQLSTATE");
+    QTest::addRow("expect-error two codes") << QStringLiteral("-- @expect-error 23514 22023\nSELECT 1;")
+                                            << QStringLiteral("@expect-error takes exactly one SQLSTATE");
+    QTest::addRow("expect-error bad code")
+        << QStringLiteral("-- @expect-error 2351\nSELECT 1;") << QStringLiteral("'2351' is not a SQLSTATE");
+    QTest::addRow("dangling expect-error")
+        << QStringLiteral("SELECT 1;\n-- @expect-error 23514\n")
+        << QStringLiteral("line 2: @expect-error at the end of the file has no statement");
+    QTest::addRow("expect-error twice") << QStringLiteral("-- @expect-error 23514\n-- @expect-error 23514\nSELECT 1;")
+                                        << QStringLiteral("a second @expect-error");
+    QTest::addRow("expect-error and tolerate")
+        << QStringLiteral("-- @tolerate 42710\n-- @expect-error 23514\nSELECT 1;") << QStringLiteral("contradict");
+    QTest::addRow("expect-error before database")
+        << QStringLiteral("-- @expect-error 23514\n-- @database x\nSELECT 1;") << QStringLiteral("not @database");
 }
 
 void TestSqlScript::rejectsBadInput()
@@ -123,6 +140,34 @@ void TestSqlScript::findsDestructiveStatements()
     const auto found = pgkit::findDestructiveStatements(script);
     QCOMPARE(found.size(), 3);
     QVERIFY(found[0].startsWith(u"line 2"_qs));
+}
+
+void TestSqlScript::expectError()
+{
+    const auto script = SqlScript::parse(QStringLiteral("SELECT 1;\n"
+                                                        "-- why it must fail\n"
+                                                        "-- @expect-error 23514\n"
+                                                        "ALTER RANGE default CONFIGURE ZONE USING num_replicas = 2;\n"
+                                                        "SELECT 3;\n"));
+    QVERIFY2(script.isValid(), qPrintable(script.error));
+    QCOMPARE(script.statementCount(), 3);
+    QVERIFY(script.steps[0].expectedError.isEmpty());
+    QCOMPARE(script.steps[1].expectedError, u"23514"_qs);
+    QCOMPARE(script.steps[1].line, 4);
+    QVERIFY(script.steps[1].tolerated.isEmpty());
+    QVERIFY(script.steps[2].expectedError.isEmpty()); // the next statement only
+}
+
+void TestSqlScript::masksCommentsAndLiterals()
+{
+    const QString sql = QStringLiteral("SELECT 'a/b', E'x\\'y', \"q/r\", $t$ 1/2 $t$, 3 / 4 -- 5/6\n/* 7/8 */ FROM t");
+    const QString masked = pgkit::maskCommentsAndLiterals(sql);
+    QCOMPARE(masked.size(), sql.size());
+    QCOMPARE(masked.count(u'/'), 1); // only 3 / 4 is SQL
+    QVERIFY(masked.contains(u"3 / 4"_qs));
+    QVERIFY(masked.contains(u'\n'));
+    QVERIFY(masked.startsWith(u"SELECT "_qs));
+    QVERIFY(masked.endsWith(u" FROM t"_qs));
 }
 
 QTEST_GUILESS_MAIN(TestSqlScript)

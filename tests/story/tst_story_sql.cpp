@@ -6,6 +6,7 @@
 #include "test_env.h"
 
 #include <QDir>
+#include <QFile>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void cockroachFilesParseAndAreNonDestructive();
     void replicationFactorFiles_data();
     void replicationFactorFiles();
+    void phase1ShowsTheRefusal();
     void backupOnlyAddsBackups();
 };
 
@@ -40,7 +42,7 @@ QStringList statements(const SqlScript &s)
     return out;
 }
 const QStringList kCockroachOnly {
-    u"01-phase0-rf1.sql"_s, u"15-phase1-rf2.sql"_s, u"20-phase2-rf3.sql"_s, u"90-backup.sql"_s};
+    u"01-phase0-rf1.sql"_s, u"15-phase1-rf2-refused.sql"_s, u"20-phase2-rf3.sql"_s, u"90-backup.sql"_s};
 } // namespace
 
 // Each file says where it may run, and only the portable ones claim to be portable.
@@ -94,8 +96,8 @@ void TestStorySql::replicationFactorFiles_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("rf");
+    // Phase 1 keeps RF=1 (15-phase1-rf2-refused.sql only shows CockroachDB refusing 2).
     QTest::addRow("phase 0") << u"01-phase0-rf1.sql"_s << 1;
-    QTest::addRow("phase 1") << u"15-phase1-rf2.sql"_s << 2;
     QTest::addRow("phase 2") << u"20-phase2-rf3.sql"_s << 3;
 }
 
@@ -117,6 +119,18 @@ void TestStorySql::replicationFactorFiles()
             QCOMPARE(it.next().captured(1).toInt(), rf);
         }
     }
+}
+
+// Phase 1 is two nodes and one copy: its file asks for two copies only to show the refusal, and
+// the runner fails unless CockroachDB refuses (tst_zone_configs checks the refusal is real).
+void TestStorySql::phase1ShowsTheRefusal()
+{
+    QVERIFY2(!QFile::exists(sqlPath(u"15-phase1-rf2.sql"_s)), "15-phase1-rf2.sql asked for a refused RF=2");
+    const auto script = SqlScript::load(sqlPath(u"15-phase1-rf2-refused.sql"_s));
+    QVERIFY2(script.isValid(), qPrintable(script.error));
+    QCOMPARE(script.statementCount(), 1);
+    QCOMPARE(script.steps[0].text.simplified(), u"ALTER RANGE default CONFIGURE ZONE USING num_replicas = 2"_s);
+    QCOMPARE(script.steps[0].expectedError, u"23514"_s);
 }
 
 void TestStorySql::backupOnlyAddsBackups()

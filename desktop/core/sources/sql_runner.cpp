@@ -153,6 +153,15 @@ void SqlRunner::onDone(quint64 jobId, const pgkit::ApplyResult &result)
     QString summary;
     if (result.ok) {
         summary = u"%1: %2 of %3 statements applied"_s.arg(file).arg(result.applied).arg(result.total);
+        // A refusal the file asked for (@expect-error) is the point of its statement: say it was
+        // refused, and what the server said, so nobody reads "applied" as "accepted".
+        if (!result.expectedRefusals.isEmpty()) {
+            summary += u", %1 of them refused as expected"_s.arg(result.expectedRefusals.size());
+        }
+        for (const auto &refusal : result.expectedRefusals) {
+            summary += u"\nline %1: %2"_s.arg(refusal.line)
+                           .arg(pgkit::describeExpectedRefusal(refusal.sqlState, refusal.message));
+        }
     } else if (!result.failedStatement.isEmpty()) {
         summary = u"%1 stopped at line %2 (statement %3 of %4): %5\nstatement: %6"_s.arg(file)
                       .arg(result.failedLine)

@@ -18,7 +18,9 @@
 // run. The run stops at the first error: finished(false, ...) then names the statement, its line
 // and the server's message (ApplyResult::failedStatement / message / sqlState). A CockroachDB-only
 // file (-- @dialect cockroachdb) is refused on any other server before anything runs, with the
-// reason in the summary.
+// reason in the summary. A statement refused as its @expect-error said counts as done; the
+// summary then says "refused as expected (SQLSTATE): <server message>" for it; one that succeeds
+// instead fails the run.
 // cancel() stops before the next statement; the statement already sent to the server finishes.
 // Health: failed() on a failed run (connection or statement), recovered() on the next good run.
 // A refused call (busy, unreadable file) emits failed() without marking the source down.

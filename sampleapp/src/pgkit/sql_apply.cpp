@@ -13,6 +13,11 @@ ApplyResult connectionFailure(const PgConnPtr &conn, ApplyResult r, const QStrin
 }
 } // namespace
 
+QString describeExpectedRefusal(const QString &sqlState, const QString &message)
+{
+    return QStringLiteral("refused as expected (%1): %2").arg(sqlState, message);
+}
+
 ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
     const std::function<void(const ApplyProgress &)> &progress, const std::atomic_bool *cancel)
 {
@@ -53,21 +58,47 @@ ApplyResult applyScript(const SqlScript &script, const QByteArray &conninfo,
         ++index;
         PgResultPtr res(PQexec(conn.get(), step.text.toUtf8().constData()));
         const auto status = PQresultStatus(res.get());
-        bool tolerated = false;
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        const bool succeeded = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        ApplyProgress p;
+        p.index = index;
+        p.total = r.total;
+        p.line = step.line;
+        p.statement = step.text;
+        const auto fail = [&](const QString &state, const QString &message) {
+            r.failedLine = step.line;
+            r.failedStatement = step.text;
+            r.sqlState = state;
+            r.message = message;
+            r.expectedSqlState = step.expectedError;
+            return r;
+        };
+        if (!step.expectedError.isEmpty()) {
+            if (succeeded) {
+                return fail({},
+                    QStringLiteral("the statement succeeded, but @expect-error said it must fail with SQLSTATE %1")
+                        .arg(step.expectedError));
+            }
+            const QString state = sqlState(res.get());
+            const QString message = errorMessage(conn.get(), res.get());
+            if (state != step.expectedError) {
+                return fail(
+                    state, QStringLiteral("%1 (@expect-error wanted SQLSTATE %2)").arg(message, step.expectedError));
+            }
+            p.refusedAsExpected = true;
+            p.sqlState = state;
+            p.message = message;
+            r.expectedRefusals.append(ExpectedRefusal {step.line, step.text, state, message});
+        } else if (!succeeded) {
             const QString state = sqlState(res.get());
             if (!step.tolerated.contains(state)) {
-                r.failedLine = step.line;
-                r.failedStatement = step.text;
-                r.sqlState = state;
-                r.message = errorMessage(conn.get(), res.get());
-                return r;
+                return fail(state, errorMessage(conn.get(), res.get()));
             }
-            tolerated = true;
+            p.tolerated = true;
+            p.sqlState = state;
         }
         ++r.applied;
         if (progress) {
-            progress(ApplyProgress {index, r.total, step.line, step.text, tolerated});
+            progress(p);
         }
     }
     r.ok = true;

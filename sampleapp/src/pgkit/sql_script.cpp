@@ -11,8 +11,18 @@ namespace pgkit {
 namespace {
 
 // Handles one "-- @..." directive line. Returns an error text or empty.
-QString applyDirective(const QString &body, int line, SqlScript &script, QStringList &pendingTolerate)
+// What the directives before a statement asked for; applied to the next statement only.
+struct Pending
 {
+    QStringList tolerate;
+    QString expectError;
+    int expectErrorLine = 0;
+    bool isEmpty() const { return tolerate.isEmpty() && expectError.isEmpty(); }
+};
+
+QString applyDirective(const QString &body, int line, SqlScript &script, Pending &pending)
+{
+    static const QRegularExpression sqlstate(QStringLiteral("^[0-9A-Z]{5}$"));
     const QStringList words = body.split(u' ', Qt::SkipEmptyParts);
     if (words.isEmpty()) {
         return QStringLiteral("line %1: empty directive").arg(line);
@@ -26,7 +36,6 @@ QString applyDirective(const QString &body, int line, SqlScript &script, QString
         return {};
     }
     if (name == u"tolerate") {
-        static const QRegularExpression sqlstate(QStringLiteral("^[0-9A-Z]{5}$"));
         if (words.size() < 2) {
             return QStringLiteral("line %1: @tolerate needs at least one SQLSTATE").arg(line);
         }
@@ -34,8 +43,22 @@ QString applyDirective(const QString &body, int line, SqlScript &script, QString
             if (!sqlstate.match(words[i]).hasMatch()) {
                 return QStringLiteral("line %1: '%2' is not a SQLSTATE").arg(line).arg(words[i]);
             }
-            pendingTolerate << words[i];
+            pending.tolerate << words[i];
         }
+        return {};
+    }
+    if (name == u"expect-error") {
+        if (words.size() != 2) {
+            return QStringLiteral("line %1: @expect-error takes exactly one SQLSTATE").arg(line);
+        }
+        if (!sqlstate.match(words[1]).hasMatch()) {
+            return QStringLiteral("line %1: '%2' is not a SQLSTATE").arg(line).arg(words[1]);
+        }
+        if (!pending.expectError.isEmpty()) {
+            return QStringLiteral("line %1: a second @expect-error before the same statement").arg(line);
+        }
+        pending.expectError = words[1];
+        pending.expectErrorLine = line;
         return {};
     }
     if (name == u"database") {
@@ -43,7 +66,11 @@ QString applyDirective(const QString &body, int line, SqlScript &script, QString
         if (words.size() != 2 || !ident.match(words[1]).hasMatch()) {
             return QStringLiteral("line %1: @database takes one plain database name").arg(line);
         }
-        script.steps.append(SqlStep {SqlStep::Kind::UseDatabase, words[1], line, {}});
+        if (!pending.expectError.isEmpty()) {
+            // The refusal must belong to one statement: a reconnect in between would hide which.
+            return QStringLiteral("line %1: @expect-error must be followed by its statement, not @database").arg(line);
+        }
+        script.steps.append(SqlStep {SqlStep::Kind::UseDatabase, words[1], line, {}, {}});
         return {};
     }
     return QStringLiteral("line %1: unknown directive @%2").arg(line).arg(name);
@@ -61,7 +88,7 @@ SqlScript SqlScript::parse(const QString &text, const QString &name)
 {
     SqlScript script;
     script.name = name;
-    QStringList pendingTolerate;
+    Pending pending;
     QString current;
     int currentLine = 0;
     int line = 1;
@@ -70,10 +97,19 @@ SqlScript SqlScript::parse(const QString &text, const QString &name)
     auto flush = [&](bool atEnd) -> QString {
         const QString stmt = current.trimmed();
         if (!stmt.isEmpty()) {
-            script.steps.append(SqlStep {SqlStep::Kind::Statement, stmt, currentLine, pendingTolerate});
-            pendingTolerate.clear();
-        } else if (atEnd && !pendingTolerate.isEmpty()) {
+            if (!pending.tolerate.isEmpty() && !pending.expectError.isEmpty()) {
+                return QStringLiteral(
+                    "line %1: @tolerate and @expect-error on the same statement contradict each other")
+                    .arg(currentLine);
+            }
+            script.steps.append(
+                SqlStep {SqlStep::Kind::Statement, stmt, currentLine, pending.tolerate, pending.expectError});
+            pending = {};
+        } else if (atEnd && !pending.tolerate.isEmpty()) {
             return QStringLiteral("@tolerate at the end of the file has no statement to apply to");
+        } else if (atEnd && !pending.expectError.isEmpty()) {
+            return QStringLiteral("line %1: @expect-error at the end of the file has no statement to apply to")
+                .arg(pending.expectErrorLine);
         }
         current.clear();
         currentLine = 0;
@@ -96,7 +132,7 @@ SqlScript SqlScript::parse(const QString &text, const QString &name)
                     script.error = QStringLiteral("line %1: directive inside a statement").arg(line);
                     return script;
                 }
-                const QString err = applyDirective(comment.mid(1), line, script, pendingTolerate);
+                const QString err = applyDirective(comment.mid(1), line, script, pending);
                 if (!err.isEmpty()) {
                     script.steps.clear();
                     script.error = err;
@@ -176,7 +212,12 @@ SqlScript SqlScript::parse(const QString &text, const QString &name)
             }
         }
         if (c == u';') {
-            flush(false);
+            const QString err = flush(false);
+            if (!err.isEmpty()) {
+                script.steps.clear();
+                script.error = err;
+                return script;
+            }
             ++i;
             continue;
         }
@@ -214,6 +255,66 @@ QStringList findDestructiveStatements(const SqlScript &script)
         }
     }
     return found;
+}
+
+QString maskCommentsAndLiterals(const QString &sql)
+{
+    QString out = sql;
+    const qsizetype n = sql.size();
+    const auto blank = [&out](qsizetype from, qsizetype to) {
+        for (qsizetype k = from; k < to; ++k) {
+            if (out[k] != u'\n') {
+                out[k] = u' ';
+            }
+        }
+    };
+    static const QRegularExpression tagRe(QStringLiteral("\\$([A-Za-z_][A-Za-z0-9_]*)?\\$"));
+    qsizetype i = 0;
+    while (i < n) {
+        const QChar c = sql[i];
+        qsizetype end = -1;
+        if (c == u'-' && i + 1 < n && sql[i + 1] == u'-') {
+            end = sql.indexOf(u'\n', i);
+            end = end < 0 ? n : end;
+        } else if (c == u'/' && i + 1 < n && sql[i + 1] == u'*') {
+            end = sql.indexOf(QStringLiteral("*/"), i + 2);
+            end = end < 0 ? n : end + 2;
+        } else if (c == u'\'' || c == u'"') {
+            // E'...' strings: the E stays (it is SQL), the body goes. '' and "" escape the quote;
+            // in an E string a backslash escapes the next character too.
+            const bool escapes = c == u'\'' && i > 0 && (sql[i - 1] == u'E' || sql[i - 1] == u'e');
+            qsizetype j = i + 1;
+            while (j < n) {
+                if (escapes && sql[j] == u'\\') {
+                    j += 2;
+                    continue;
+                }
+                if (sql[j] == c) {
+                    if (j + 1 < n && sql[j + 1] == c) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++j;
+            }
+            end = std::min(j + 1, n);
+        } else if (c == u'$') {
+            const auto m
+                = tagRe.match(sql, i, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
+            if (m.hasMatch()) {
+                const qsizetype close = sql.indexOf(m.captured(0), i + m.capturedLength(0));
+                end = close < 0 ? n : close + m.capturedLength(0);
+            }
+        }
+        if (end < 0) {
+            ++i;
+            continue;
+        }
+        blank(i, end);
+        i = end;
+    }
+    return out;
 }
 
 } // namespace pgkit

@@ -82,6 +82,33 @@ private Q_SLOTS:
         QVERIFY(runner.isHealthy());
     }
 
+    // An @expect-error refusal is shown as such, with the server's message; success fails.
+    void expectedRefusal()
+    {
+        SqlRunner runner;
+        runner.setConninfo(testenv::pgConninfo());
+        const QString path = write(u"refused.sql"_s,
+            "CREATE TEMP TABLE runner_refusal (n int8 CHECK (n <> 2));\n"
+            "-- @expect-error 23514\n"
+            "INSERT INTO runner_refusal VALUES (2);\n");
+        const Run run = runToEnd(runner, path);
+        QVERIFY2(run.ok, qPrintable(run.summary));
+        QVERIFY2(run.summary.startsWith(u"refused.sql: 2 of 2 statements applied, 1 of them refused as expected\n"
+                                        "line 3: refused as expected (23514): new row for relation"_s),
+            qPrintable(run.summary));
+        QVERIFY(runner.isHealthy());
+
+        const QString accepted = write(u"accepted.sql"_s,
+            "CREATE TEMP TABLE runner_refusal (n int8 CHECK (n <> 2));\n"
+            "-- @expect-error 23514\n"
+            "INSERT INTO runner_refusal VALUES (3);\n");
+        const Run bad = runToEnd(runner, accepted);
+        QVERIFY(!bad.ok);
+        QVERIFY2(bad.summary.contains(u"stopped at line 3"_s)
+                && bad.summary.contains(u"succeeded, but @expect-error said it must fail with SQLSTATE 23514"_s),
+            qPrintable(bad.summary));
+    }
+
     // The repository's own portable files run (they are idempotent).
     void repositoryPortableFile()
     {
