@@ -2,7 +2,7 @@
 # Runs the documented evolution commands of demo/DEMO.md, one phase at a time, and waits for each to
 # settle. Nothing hidden: every command is echoed before it runs. Never scales down, never deletes.
 #   demo/evolve.sh phase0   # cluster (1 node), Services, init, schema + RF=1, reader user
-#   demo/evolve.sh phase1   # scale to 2 nodes, wait until both are Ready, then RF=2
+#   demo/evolve.sh phase1   # scale to 2 nodes, wait until both are Ready, then show RF=2 refused (RF stays 1)
 #   demo/evolve.sh phase2   # scale to 3 nodes, wait until all are Ready, then RF=3
 # Secure mode: CRDB_SECURE=1 (after k8s/secure/make-certs.sh; uses k8s/secure/crdb-cluster.yaml).
 set -euo pipefail
@@ -38,6 +38,7 @@ phase1)
     scale_to 2
     run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase1-rf2-refused-job.yaml
     wait_job sql-phase1-rf2-refused
+    run kubectl -n crdb-evolution logs job/sql-phase1-rf2-refused   # "refused as expected (23514): ..."
     ;;
 phase2)
     scale_to 3

@@ -379,6 +379,57 @@ std::optional<PlanExpectation> readExpectation(Reader &r, const QJsonValue &valu
     return e;
 }
 
+// The plan's cluster steps, replayed from the set-up position, must each be safe on a real
+// CockroachDB: never scale below the replication factor, raise
+// the replication factor only to a value CockroachDB accepts and the live nodes can hold, and
+// stop a node only where every range keeps a majority (RF >= 3) on a node that exists.
+void checkClusterSteps(Reader &r, const DemoPlan &plan)
+{
+    DemoPlan::Position at = DemoPlan::kSetUpPosition;
+    for (const Beat &beat : plan.beats) {
+        for (qsizetype j = 0; j < beat.actions.size(); ++j) {
+            const PlanAction &a = beat.actions[j];
+            const QString where = u"beat '%1'.actions[%2]"_s.arg(beat.id).arg(j);
+            switch (a.type) {
+            case PlanAction::Type::Scale:
+                if (a.nodes < at.replicationFactor) {
+                    r.error(where + u".nodes"_s,
+                        u"scales to %1 node(s), below the replication factor %2"_s.arg(a.nodes).arg(
+                            at.replicationFactor));
+                }
+                at.nodes = a.nodes;
+                break;
+            case PlanAction::Type::RunSql:
+                if (a.replicationFactor == 0) {
+                    break;
+                }
+                if (const QString why = DemoPlan::replicationFactorRefusal(a.replicationFactor); !why.isEmpty()) {
+                    r.error(where + u".replication_factor"_s, why);
+                } else if (a.replicationFactor > at.nodes) {
+                    r.error(where + u".replication_factor"_s,
+                        u"asks for %1 replicas with %2 node(s): scale first, never more replicas than live nodes"_s
+                            .arg(a.replicationFactor)
+                            .arg(at.nodes));
+                }
+                at.replicationFactor = a.replicationFactor;
+                break;
+            case PlanAction::Type::StopNode:
+                if (at.replicationFactor < 3) {
+                    r.error(where,
+                        u"stops a node at replication factor %1: ranges on it lose their majority (needs 3)"_s.arg(
+                            at.replicationFactor));
+                } else if (a.ordinal >= at.nodes) {
+                    r.error(where + u".ordinal"_s,
+                        u"node %1 does not exist with %2 node(s)"_s.arg(a.ordinal).arg(at.nodes));
+                }
+                break;
+            default:
+                break;
+            }
+        }
+    }
+}
+
 } // namespace
 
 std::optional<DemoPlan> DemoPlan::fromJson(const QByteArray &json, QStringList *errors)
@@ -463,10 +514,40 @@ std::optional<DemoPlan> DemoPlan::fromJson(const QByteArray &json, QStringList *
         }
         plan.beats.append(beat);
     }
+    if (r.ok()) {
+        checkClusterSteps(r, plan);
+    }
     if (!r.ok()) {
         return std::nullopt;
     }
     return plan;
+}
+
+DemoPlan::Position DemoPlan::positionBefore(int beatIndex) const
+{
+    Position at = kSetUpPosition;
+    for (qsizetype i = 0; i < std::min<qsizetype>(beatIndex, beats.size()); ++i) {
+        for (const PlanAction &a : beats[i].actions) {
+            if (a.type == PlanAction::Type::Scale) {
+                at.nodes = a.nodes;
+            } else if (a.type == PlanAction::Type::RunSql && a.replicationFactor > 0) {
+                at.replicationFactor = a.replicationFactor;
+            }
+        }
+    }
+    return at;
+}
+
+QString DemoPlan::replicationFactorRefusal(int replicationFactor)
+{
+    if (replicationFactor == 2) {
+        return u"CockroachDB refuses two voting copies (\"at least 3 replicas are required for multi-replica "
+               "configurations\", zonepb.ZoneConfig.Validate): use 1 or 3 or more"_s;
+    }
+    if (replicationFactor < 1) {
+        return u"at least one replica is required"_s;
+    }
+    return {};
 }
 
 std::optional<DemoPlan> DemoPlan::load(const QString &path, QStringList *errors)

@@ -72,6 +72,23 @@ public:
     static std::optional<DemoPlan> fromJson(const QByteArray &json, QStringList *errors);
     static std::optional<DemoPlan> load(const QString &path, QStringList *errors);
 
+    // Where the cluster stands between beats: live nodes and replication factor. Before the first
+    // beat it is the set-up's (demo/DEMO.md "Before the talk": one node, sql/01-phase0-rf1.sql).
+    struct Position
+    {
+        int nodes = 1;
+        int replicationFactor = 1;
+        friend bool operator==(const Position &, const Position &) = default;
+    };
+    static constexpr Position kSetUpPosition {1, 1};
+    // The position once every beat before `beatIndex` ran (beatIndex = beats.size(): the end).
+    Position positionBefore(int beatIndex) const;
+
+    // Why CockroachDB refuses this replication factor, or empty when it accepts it. Two voting
+    // copies are refused: cockroachdb/cockroach pkg/config/zonepb/zone.go, ZoneConfig.Validate
+    // ("at least 3 replicas are required for multi-replica configurations", SQLSTATE 23514).
+    static QString replicationFactorRefusal(int replicationFactor);
+
     int indexOf(const QString &beatId) const;
     QStringList beatIds() const;
     QStringList sqlFiles() const; // every file an action runs, in order, without duplicates

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void expectationHolds();
     void promqlMetricNames_data();
     void promqlMetricNames();
+    void positionBetweenBeats();
     void realPlanValidates();
     void realPlanSqlFilesExist();
     void realPlanMetricsExist();
@@ -70,8 +71,8 @@ void TstDemoPlan::parsesEveryActionAndExpectation()
 {
     QStringList errors;
     const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "one", "title": "One", "narration": "Say it.",
-        "actions": [{"type": "run_sql", "file": "sql/20-phase2-rf3.sql", "replication_factor": 3},
-                    {"type": "scale", "nodes": 3},
+        "actions": [{"type": "scale", "nodes": 3},
+                    {"type": "run_sql", "file": "sql/20-phase2-rf3.sql", "replication_factor": 3},
                     {"type": "load_start", "rps": 20, "mix": {"login": 0.2, "search": 0.8}},
                     {"type": "load_stop"},
                     {"type": "spike", "seconds": 30, "rps": 200},
@@ -87,17 +88,17 @@ void TstDemoPlan::parsesEveryActionAndExpectation()
     QCOMPARE(plan->beatIds(), (QStringList {u"one"_s, u"two"_s}));
     const Beat &b = plan->beats[0];
     QCOMPARE(b.actions.size(), 7);
-    QCOMPARE(b.actions[0].type, PlanAction::Type::RunSql);
-    QCOMPARE(b.actions[0].replicationFactor, 3);
-    QCOMPARE(b.actions[1].nodes, 3);
+    QCOMPARE(b.actions[1].type, PlanAction::Type::RunSql);
+    QCOMPARE(b.actions[1].replicationFactor, 3);
+    QCOMPARE(b.actions[0].nodes, 3);
     QCOMPARE(b.actions[2].mix.value(u"search"_s), 0.8);
     QCOMPARE(b.actions[4].seconds, 30.0);
     QVERIFY(b.actions[4].mix.isEmpty());
     QCOMPARE(b.actions[5].file, u"sql/90-backup.sql"_s);
     QCOMPARE(b.actions[6].ordinal, 2);
-    QVERIFY(b.actions[0].changesCluster());
+    QVERIFY(b.actions[1].changesCluster());
     QVERIFY(!b.actions[2].changesCluster());
-    QCOMPARE(b.actions[1].describe(), u"Scale the cluster to 3 nodes"_s);
+    QCOMPARE(b.actions[0].describe(), u"Scale the cluster to 3 nodes"_s);
     QCOMPARE(b.expectations[0].condition(), u"sum(ranges_underreplicated) == 0"_s);
     QCOMPARE(b.expectations[0].describe(), u"sum(ranges_underreplicated) == 0 within 180 s"_s);
     QCOMPARE(b.expectations[1].describe(), u"load up within 30 s"_s);
@@ -159,6 +160,25 @@ void TstDemoPlan::validationErrors_data()
     QTest::addRow("feed field unknown") << withBeat(
         uR"j("expectations": [{"kind": "feed", "field": "load.rps", "op": "==", "value": 0, "within_s": 5}])j"_s)
                                         << u"beat 'b'.expectations[0].field: unknown feed field 'load.rps'"_s;
+    // Cluster steps replayed from the set-up position (1 node, RF 1) on CockroachDB's rules.
+    QTest::addRow("two voting copies") << withBeat(
+        uR"j("actions": [{"type": "scale", "nodes": 2}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 2}])j"_s)
+                                       << u"actions[1].replication_factor: CockroachDB refuses two voting copies"_s;
+    QTest::addRow("more replicas than nodes") << withBeat(
+        uR"j("actions": [{"type": "scale", "nodes": 2}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3}])j"_s)
+                                              << u"asks for 3 replicas with 2 node(s)"_s;
+    QTest::addRow("scale below the replication factor")
+        << withBeat(
+               uR"j("actions": [{"type": "scale", "nodes": 3}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3},
+                         {"type": "scale", "nodes": 2}])j"_s)
+        << u"actions[2].nodes: scales to 2 node(s), below the replication factor 3"_s;
+    QTest::addRow("stop a node at RF 1") << withBeat(
+        uR"j("actions": [{"type": "scale", "nodes": 3}, {"type": "stop_node", "ordinal": 1}])j"_s)
+                                         << u"stops a node at replication factor 1"_s;
+    QTest::addRow("stop a node that does not exist") << withBeat(
+        uR"j("actions": [{"type": "scale", "nodes": 3}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3},
+                         {"type": "stop_node", "ordinal": 3}])j"_s)
+                                                     << u"node 3 does not exist with 3 node(s)"_s;
     QTest::addRow("value not a number") << withBeat(
         uR"j("expectations": [{"kind": "promql", "expr": "up", "op": "==", "value": "0", "within_s": 5}])j"_s)
                                         << u"beat 'b'.expectations[0].value: must be a number"_s;
@@ -227,6 +247,27 @@ void TstDemoPlan::promqlMetricNames()
     QFETCH(QString, promql);
     QFETCH(QStringList, names);
     QCOMPARE(::promqlMetricNames(promql), names);
+}
+
+void TstDemoPlan::positionBetweenBeats()
+{
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "a", "title": "A", "narration": "N",
+          "actions": [{"type": "scale", "nodes": 2}]},
+        {"id": "b", "title": "B", "narration": "N",
+          "actions": [{"type": "scale", "nodes": 3}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3}]},
+        {"id": "c", "title": "C", "narration": "N"})j"_s),
+        &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    using P = DemoPlan::Position;
+    QCOMPARE(plan->positionBefore(0), (P {1, 1}));
+    QCOMPARE(plan->positionBefore(1), (P {2, 1}));
+    QCOMPARE(plan->positionBefore(2), (P {3, 3}));
+    QCOMPARE(plan->positionBefore(3), (P {3, 3}));
+    QVERIFY(DemoPlan::replicationFactorRefusal(1).isEmpty());
+    QVERIFY(DemoPlan::replicationFactorRefusal(3).isEmpty());
+    QVERIFY(!DemoPlan::replicationFactorRefusal(2).isEmpty());
+    QVERIFY(!DemoPlan::replicationFactorRefusal(0).isEmpty());
 }
 
 void TstDemoPlan::realPlanValidates()
