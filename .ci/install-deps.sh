@@ -28,9 +28,13 @@ else
 fi
 
 # npm tools (mermaid-cli, kubernetes-models, playwright-core ...) pinned by tests/node/package-lock.json.
+# Keyed on the lock file's content, not on modification times: a fresh checkout (or a git worktree
+# sharing node_modules) has new files but needs no reinstall, and npm ci empties node_modules first.
 if [ -f "$root/tests/node/package.json" ]; then
-    if [ ! -d "$root/tests/node/node_modules" ] || [ "$root/tests/node/package.json" -nt "$root/tests/node/node_modules" ]; then
+    want=$(sha256sum "$root/tests/node/package-lock.json" | cut -d' ' -f1)
+    stamp="$root/tests/node/node_modules/.package-lock.sha256"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         (cd "$root/tests/node" && PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
-        touch "$root/tests/node/node_modules"
+        echo "$want" >"$stamp"
     fi
 fi
