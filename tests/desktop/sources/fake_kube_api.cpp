@@ -201,7 +201,8 @@ QByteArray FakeKubeApi::discovery(const QString &path) const
     };
     if (path == "/api/v1"_L1) {
         return list(u"v1"_s,
-            {resource(u"pods"_s, u"Pod"_s, true, kAllVerbs, {u"po"_s}),
+            {resource(u"namespaces"_s, u"Namespace"_s, false, kAllVerbs, {u"ns"_s}),
+                resource(u"pods"_s, u"Pod"_s, true, kAllVerbs, {u"po"_s}),
                 resource(u"pods/exec"_s, u"PodExecOptions"_s, true, {u"create"_s, u"get"_s})});
     }
     if (path == "/apis/apps/v1"_L1) {
@@ -287,6 +288,10 @@ void FakeKubeApi::answer(QTcpSocket *socket, const Request &request)
                     {u"metadata"_s, QJsonObject {{u"name"_s, m_namespace}}},
                     {u"status"_s, QJsonObject {{u"phase"_s, u"Active"_s}}}}));
         }
+        if (path.startsWith(u"/api/v1/namespaces/"_s) && path.count(u'/') == 4) {
+            const QString name = path.mid(19);
+            return send(socket, 404, status(404, u"NotFound"_s, u"namespaces \"%1\" not found"_s.arg(name)));
+        }
         if (path == crdb) {
             return send(socket, 200, crdbClusterJson());
         }
@@ -297,6 +302,10 @@ void FakeKubeApi::answer(QTcpSocket *socket, const Request &request)
                 for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
                     items.append(QJsonDocument::fromJson(podJson(it.key())).object());
                 }
+            } else if (selector == "app.kubernetes.io/name=crdb-loadgen"_L1 && !m_loadgenPhase.isEmpty()) {
+                items.append(QJsonObject {{u"kind"_s, u"Pod"_s}, {u"apiVersion"_s, u"v1"_s},
+                    {u"metadata"_s, QJsonObject {{u"name"_s, u"crdb-loadgen-x7k2p"_s}, {u"namespace"_s, m_namespace}}},
+                    {u"status"_s, QJsonObject {{u"phase"_s, m_loadgenPhase}}}});
             }
             return send(socket, 200,
                 toJson({{u"kind"_s, u"PodList"_s}, {u"apiVersion"_s, u"v1"_s},

@@ -43,6 +43,9 @@ public:
     // (build/deploy/Dockerfile: ubi-minimal, whose bash runs the /bin/bash entrypoint
     // cockroach.sh, plus tzdata hostname tar, and cockroach itself): no `kill` binary.
     void setExecutables(const QStringList &programs) { m_executables = programs; }
+    // The TPC-C workload's pod (k8s/loadgen-job.yaml, label app.kubernetes.io/name=crdb-loadgen)
+    // in this phase ("Running", "Failed", ...); empty = no such pod (the default).
+    void setLoadgenPhase(const QString &phase) { m_loadgenPhase = phase; }
 
     // "METHOD path?query" of every request, in order.
     QStringList requests() const { return m_requests; }
@@ -90,6 +93,7 @@ private:
     int m_responseDelayMs = 0;
     int m_restartDelayMs = 300;
     QString m_containerName = QStringLiteral("cockroachdb");
+    QString m_loadgenPhase;
     QStringList m_executables {QStringLiteral("bash"), QStringLiteral("sh"), QStringLiteral("cockroach"),
         QStringLiteral("hostname"), QStringLiteral("tar")};
     QStringList m_requests;
