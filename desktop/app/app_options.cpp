@@ -21,6 +21,13 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
         {u"perf-log"_s, u"Append frame times and feed-to-store latencies to FILE (benchmark)."_s, u"file"_s},
         {u"max-fps"_s, u"Chart frame rate cap (default 15)."_s, u"n"_s},
         {u"window-minutes"_s, u"Time span of the charts in minutes (default 10)."_s, u"n"_s},
+        {u"preflight"_s,
+            u"Run the pre-flight checklist against the profile's cluster, print one line per check and exit "
+            u"(0 only when none fails)."_s},
+        {u"preflight-at"_s,
+            u"Check the cluster against the plan's position before this beat (a rehearsal resumed mid-talk); "
+            u"default: the first beat (the set-up state)."_s,
+            u"beat"_s},
     });
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -57,6 +64,8 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
         return false;
     }
     o.kioskOnly = parser.isSet(u"kiosk"_s);
+    o.preflight = parser.isSet(u"preflight"_s);
+    o.preflightAt = parser.value(u"preflight-at"_s);
     o.screenshot = parser.value(u"screenshot"_s);
     o.perfLog = parser.value(u"perf-log"_s);
     if (!o.screenshot.isEmpty() && o.quitAfterMs == 0) {

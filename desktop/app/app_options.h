@@ -16,6 +16,8 @@ struct AppOptions
     QString perfLog; // --perf-log FILE: frame times and feed-to-store latencies (benchmark)
     int maxFps = 15; // --max-fps N
     int windowMinutes = 10; // --window-minutes N: time span of the charts
+    bool preflight = false; // --preflight: run the checklist, print it, exit 0 only if all pass
+    QString preflightAt; // --preflight-at BEAT_ID: check the position before that beat (default: the first)
 
     // Parses argv (QCoreApplication::arguments()); false with *error (or help/version printed
     // by the parser itself).

@@ -4,6 +4,8 @@
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
+#include "preflight_cli.h"
+#include "preflight_panel.h"
 
 #include "model/presenter_session.h"
 
@@ -19,6 +21,20 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    // --preflight needs no window (it runs where no display is): a QCoreApplication then.
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--preflight") == 0) {
+            QCoreApplication app(argc, argv);
+            QCoreApplication::setApplicationName(u"presenter"_s);
+            AppOptions options;
+            QString error;
+            if (!AppOptions::parse(QCoreApplication::arguments(), &options, &error)) {
+                std::fprintf(stderr, "presenter: %s\n", qPrintable(error));
+                return 2;
+            }
+            return runPreflightCli(options);
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"presenter"_s);
     qRegisterMetaType<FeedTick>();
@@ -54,6 +70,13 @@ int main(int argc, char *argv[])
     std::unique_ptr<KioskWindow> kiosk;
     if (!options.kioskOnly) {
         main = std::make_unique<MainWindow>(&session, &clock);
+        PreflightConfig preflight;
+        if (preflightConfigFor(options, &preflight, &error)) {
+            main->preflightPanel()->setConfig(preflight);
+            main->preflightPanel()->run();
+        } else {
+            std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
+        }
         main->show();
     }
     if (options.kioskOnly || options.kioskScreen >= 0) {

@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "preflight_panel.h"
 
 #include "beat_panel.h"
 #include "chart_specs.h"
@@ -32,12 +33,14 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, QWidget *pa
     , m_beat(new BeatPanel(session, BeatPanel::Mode::Presenter))
     , m_nodes(new NodeGrid(session))
     , m_banner(new SourceBanner(session->sources()))
+    , m_preflight(new PreflightPanel(session->story()))
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
 
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->addWidget(m_preflight);
     leftLayout->addWidget(m_beat);
     leftLayout->addWidget(buildControls());
     auto *nodesBox = new QGroupBox(u"Nodes"_s);

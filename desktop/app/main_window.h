@@ -17,6 +17,8 @@ class QSpinBox;
 // The presenter's screen: the story beat panel (narration, armed preview, verdicts), the controls
 // (load, readers/writers, spike, phase SQL, scale), the node grid and every chart. Anything that
 // changes the cluster asks for confirmation first; beats are confirmed by arming them.
+class PreflightPanel;
+
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -26,6 +28,8 @@ public:
     BeatPanel *beatPanel() const { return m_beat; }
     NodeGrid *nodeGrid() const { return m_nodes; }
     SourceBanner *banner() const { return m_banner; }
+    // The pre-flight checklist (presenter screen only); set its config and run() it.
+    PreflightPanel *preflightPanel() const { return m_preflight; }
     const QList<TimeChart *> &charts() const { return m_charts; }
     QString loadStatusText() const;
 
@@ -41,6 +45,7 @@ private:
     BeatPanel *m_beat;
     NodeGrid *m_nodes;
     SourceBanner *m_banner;
+    PreflightPanel *m_preflight;
     QList<TimeChart *> m_charts;
     QSpinBox *m_rps = nullptr;
     QCheckBox *m_readers = nullptr;

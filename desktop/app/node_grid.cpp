@@ -54,7 +54,8 @@ void NodeGrid::setStatus(const ClusterDriver::ClusterStatus &status)
         const int ordinal = pod.name.section(u'-', -1).toInt();
         auto *stop = new QPushButton(u"Stop node"_s, tile);
         stop->setEnabled(!busy && pod.ready);
-        stop->setToolTip(u"SIGTERM to the cockroachdb container (kubectl exec); the kubelet restarts it"_s);
+        stop->setToolTip(
+            u"SIGTERM to the CockroachDB container (kubectl exec, the shell builtin kill); the kubelet restarts it"_s);
         connect(stop, &QPushButton::clicked, this, [this, ordinal] { stopNode(ordinal); });
         v->addWidget(stop);
         m_grid->addWidget(tile, 0, static_cast<int>(i));
@@ -67,7 +68,7 @@ void NodeGrid::stopNode(int ordinal)
     ClusterDriver *driver = m_session->cluster();
     const QString pod = driver->podName(ordinal);
     if (QMessageBox::question(this, u"Stop a node"_s,
-            u"Send SIGTERM to the cockroachdb container of %1?\nThe kubelet restarts it; with "
+            u"Send SIGTERM to the CockroachDB container of %1?\nThe kubelet restarts it; with "
             u"RF < 3 ranges become unavailable."_s.arg(pod))
         != QMessageBox::Yes) {
         return;

@@ -11,7 +11,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kPodSelector = u"app.kubernetes.io/name=cockroachdb"_s;
-const QString kContainer = u"cockroachdb"_s;
 
 std::optional<QJsonObject> jsonObject(const QByteArray &json, QString *error)
 {
@@ -110,11 +109,33 @@ QStringList ClusterDriver::scaleArguments(int nodes) const
     return {u"scale"_s, u"statefulset"_s, m_name, u"--replicas=%1"_s.arg(nodes)};
 }
 
+QString ClusterDriver::containerName(Kind kind)
+{
+    // k8s/crdb-cluster.yaml names it cockroachdb; the operator names it db
+    // (cockroachdb/cockroach-operator pkg/resource/statefulset.go, DbContainerName).
+    return kind == Kind::Operator ? u"db"_s : u"cockroachdb"_s;
+}
+
+QStringList ClusterDriver::execInCockroachArguments(int ordinal, const QString &shellCommand) const
+{
+    // The image has no kill binary (cockroachdb/cockroach build/deploy/Dockerfile: ubi-minimal
+    // plus tzdata hostname tar), so the shell's builtin does the work. bash is there: the image's
+    // entrypoint build/deploy/cockroach.sh is #!/bin/bash, and the operator starts the container
+    // with /bin/bash -ecx (pkg/resource/statefulset.go, commandArgs).
+    return {u"exec"_s, podName(ordinal), u"-c"_s, containerName(), u"--"_s, u"bash"_s, u"-c"_s, shellCommand};
+}
+
 QStringList ClusterDriver::stopNodeArguments(int ordinal) const
 {
     // SIGTERM to PID 1 (cockroach) stops the container gracefully; the kubelet restarts it. This
     // is a node failure the cluster must survive, not a deletion.
-    return {u"exec"_s, podName(ordinal), u"-c"_s, kContainer, u"--"_s, u"kill"_s, u"-TERM"_s, u"1"_s};
+    return execInCockroachArguments(ordinal, u"kill -TERM 1"_s);
+}
+
+QStringList ClusterDriver::shellProbeArguments(int ordinal) const
+{
+    // Signal 0 only checks that PID 1 exists and may be signalled: nothing is delivered.
+    return execInCockroachArguments(ordinal, u"kill -0 1"_s);
 }
 
 QStringList ClusterDriver::workloadStatusArguments() const
@@ -145,7 +166,8 @@ std::optional<int> ClusterDriver::parseDesiredNodes(Kind kind, const QByteArray 
     return v.toInt();
 }
 
-std::optional<QList<ClusterDriver::PodStatus>> ClusterDriver::parsePods(const QByteArray &json, QString *error)
+std::optional<QList<ClusterDriver::PodStatus>> ClusterDriver::parsePods(
+    const QByteArray &json, QString *error, const QString &containerName)
 {
     const auto o = jsonObject(json, error);
     if (!o) {
@@ -176,7 +198,7 @@ std::optional<QList<ClusterDriver::PodStatus>> ClusterDriver::parsePods(const QB
         const QJsonArray containers = status.value("containerStatuses"_L1).toArray();
         for (const QJsonValue &c : containers) {
             const QJsonObject container = c.toObject();
-            if (container.value("name"_L1).toString() == kContainer || containers.size() == 1) {
+            if (container.value("name"_L1).toString() == containerName || containers.size() == 1) {
                 p.restarts = container.value("restartCount"_L1).toInt();
             }
         }
@@ -227,7 +249,7 @@ void ClusterDriver::refresh(StatusCallback then)
                     QString podsError = podsResult.error;
                     std::optional<QList<PodStatus>> pods;
                     if (podsResult.ok) {
-                        pods = parsePods(podsResult.out, &podsError);
+                        pods = parsePods(podsResult.out, &podsError, containerName());
                     }
                     if (!pods) {
                         finishRefresh(false, podsError);

@@ -27,7 +27,8 @@
 //  - scaleTo(N): refuses N below the configured replication factor (setMinimumNodes) and, for the
 //    operator, N < 3; after kubectl accepted the change, polls the status every pollIntervalMs
 //    and reports "k of N ready" until ready == desired == N, or fails at settleTimeoutMs.
-//  - stopNode(i): `kubectl exec crdb-i -c cockroachdb -- kill -TERM 1` (never kubectl delete):
+//  - stopNode(i): `kubectl exec crdb-i -c cockroachdb -- bash -c "kill -TERM 1"` (container db
+//    for the operator; the shell's builtin kill, the image has none; never kubectl delete):
 //    the container stops and the kubelet restarts it. Refused unless the replication factor is
 //    at least 3 and every node is ready (losing a node with RF < 3 makes ranges unavailable):
 //    synchronously on the last known status, then again on a fresh status before the signal
@@ -96,13 +97,20 @@ public:
     // The exact kubectl arguments (after the global ones) of each call, for display and tests.
     QStringList scaleArguments(int nodes) const;
     QStringList stopNodeArguments(int ordinal) const;
+    // `exec POD -c CONTAINER -- bash -c "kill -0 1"`: proves the stop-node shell is there, harmless.
+    QStringList shellProbeArguments(int ordinal) const;
+    // The CockroachDB container of a pod: "cockroachdb" (StatefulSet) or "db" (operator).
+    static QString containerName(Kind kind);
+    QString containerName() const { return containerName(m_kind); }
     QStringList workloadStatusArguments() const;
     QStringList podsStatusArguments() const;
 
     // Parse `kubectl get ... -o json` answers; nothing (and *error) when the JSON is not the
     // expected object.
     static std::optional<int> parseDesiredNodes(Kind kind, const QByteArray &json, QString *error);
-    static std::optional<QList<PodStatus>> parsePods(const QByteArray &json, QString *error);
+    // `container`: whose restart count to read when a pod has several containers.
+    static std::optional<QList<PodStatus>> parsePods(
+        const QByteArray &json, QString *error, const QString &container = QStringLiteral("cockroachdb"));
 
     static constexpr int kOperatorMinimumNodes = 3;
     static constexpr int kStopNodeMinimumReplicationFactor = 3;
@@ -112,13 +120,14 @@ Q_SIGNALS:
     void operationProgress(const QString &text);
     void operationFinished(bool ok, const QString &summary);
     void busyChanged(bool busy);
-    // stopNode(): kubectl exec delivered SIGTERM to the pod's cockroachdb container just now.
+    // stopNode(): kubectl exec delivered SIGTERM to the pod's CockroachDB container just now.
     void nodeStopped(int ordinal, const QString &pod);
 
 private:
     using StatusCallback = std::function<void(bool ok, const QString &error)>;
 
     QStringList withGlobals(const QStringList &args) const;
+    QStringList execInCockroachArguments(int ordinal, const QString &shellCommand) const;
     void refresh(StatusCallback then);
     void finishRefresh(bool ok, const QString &error);
     bool refuse(const QString &reason, QString *whyNot);

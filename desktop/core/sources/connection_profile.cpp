@@ -82,7 +82,8 @@ bool ConnectionProfile::validate(QString *error) const
 {
     QString e;
     if (!checkHttpUrl(sampleAppUrl, u"sample app URL (sampleapp_url, --sampleapp-url)"_s, &e)
-        || !checkHttpUrl(prometheusUrl, u"Prometheus URL (prometheus_url, --prometheus-url)"_s, &e)) {
+        || !checkHttpUrl(prometheusUrl, u"Prometheus URL (prometheus_url, --prometheus-url)"_s, &e)
+        || (!grafanaUrl.isEmpty() && !checkHttpUrl(grafanaUrl, u"Grafana URL (grafana_url, --grafana-url)"_s, &e))) {
         setError(error, e);
         return false;
     }
@@ -128,9 +129,9 @@ ConnectionProfile ConnectionProfile::fromJson(const QByteArray &json, QString *e
         return {};
     }
     const QJsonObject o = doc.object();
-    static const QStringList known
-        = {u"sampleapp_url"_s, u"prometheus_url"_s, u"sql_url"_s, u"kube_context"_s, u"namespace"_s, u"cluster_kind"_s,
-            u"replication_factor"_s, u"control_token"_s, u"port_forward"_s, u"plan"_s, u"description"_s};
+    static const QStringList known = {u"sampleapp_url"_s, u"prometheus_url"_s, u"grafana_url"_s, u"sql_url"_s,
+        u"kube_context"_s, u"namespace"_s, u"cluster_kind"_s, u"replication_factor"_s, u"control_token"_s,
+        u"port_forward"_s, u"plan"_s, u"description"_s};
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!known.contains(it.key())) {
             setError(error, u"%1: unknown field '%2' (known: %3)"_s.arg(where, it.key(), known.join(u", "_s)));
@@ -154,18 +155,20 @@ ConnectionProfile ConnectionProfile::fromJson(const QByteArray &json, QString *e
     QString sampleApp = p.sampleAppUrl.toString();
     QString prometheus = p.prometheusUrl.toString();
     QString sql;
+    QString grafana;
     QString kind = kindName(p.clusterKind);
     QString description;
     if (!string(u"sampleapp_url"_s, &sampleApp) || !string(u"prometheus_url"_s, &prometheus)
-        || !string(u"sql_url"_s, &sql) || !string(u"kube_context"_s, &p.kubeContext)
-        || !string(u"namespace"_s, &p.kubeNamespace) || !string(u"cluster_kind"_s, &kind)
-        || !string(u"control_token"_s, &p.controlToken) || !string(u"plan"_s, &p.planPath)
-        || !string(u"description"_s, &description)) {
+        || !string(u"grafana_url"_s, &grafana) || !string(u"sql_url"_s, &sql)
+        || !string(u"kube_context"_s, &p.kubeContext) || !string(u"namespace"_s, &p.kubeNamespace)
+        || !string(u"cluster_kind"_s, &kind) || !string(u"control_token"_s, &p.controlToken)
+        || !string(u"plan"_s, &p.planPath) || !string(u"description"_s, &description)) {
         setError(error, e);
         return {};
     }
     p.sampleAppUrl = QUrl(sampleApp, QUrl::StrictMode);
     p.prometheusUrl = QUrl(prometheus, QUrl::StrictMode);
+    p.grafanaUrl = grafana.isEmpty() ? QUrl() : QUrl(grafana, QUrl::StrictMode);
     p.sqlConninfo = sql.toUtf8();
     const auto k = kindFromName(kind);
     if (!k) {
@@ -203,6 +206,8 @@ void ConnectionProfile::addOptions(QCommandLineParser &parser)
         {u"profile"_s, u"Connection profile (JSON, e.g. demo/profiles/kind.json); flags override it."_s, u"file"_s},
         {u"sampleapp-url"_s, u"Sample app base URL (default http://127.0.0.1:8080); the feed is <url>/ws."_s, u"url"_s},
         {u"prometheus-url"_s, u"Prometheus base URL (default http://127.0.0.1:9090)."_s, u"url"_s},
+        {u"grafana-url"_s, u"Grafana base URL for the pre-flight (none by default); may carry user:password."_s,
+            u"url"_s},
         {u"sql-url"_s, u"libpq URL used to run the phase SQL files (an admin user)."_s, u"url"_s},
         {u"kube-context"_s, u"kubectl context (default: kubectl's current context)."_s, u"name"_s},
         {u"namespace"_s, u"Kubernetes namespace of CockroachDB and the sample app (default crdb-evolution)."_s,
@@ -241,7 +246,8 @@ bool ConnectionProfile::applyOptions(const QCommandLineParser &parser, QString *
         }
         return true;
     };
-    if (!url(u"sampleapp-url"_s, &sampleAppUrl) || !url(u"prometheus-url"_s, &prometheusUrl)) {
+    if (!url(u"sampleapp-url"_s, &sampleAppUrl) || !url(u"prometheus-url"_s, &prometheusUrl)
+        || !url(u"grafana-url"_s, &grafanaUrl)) {
         return false;
     }
     if (parser.isSet(u"sql-url"_s)) {

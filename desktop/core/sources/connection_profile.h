@@ -12,9 +12,9 @@ class QCommandLineParser;
 // command-line flags on top. Every error names the JSON field or the flag it came from.
 //
 // JSON fields (all optional; unknown fields are refused so that typos do not pass silently):
-//   sampleapp_url  prometheus_url  sql_url  kube_context  namespace  cluster_kind
+//   sampleapp_url  prometheus_url  grafana_url  sql_url  kube_context  namespace  cluster_kind
 //   replication_factor  control_token  port_forward  plan
-// Flags: --profile FILE, --sampleapp-url URL, --prometheus-url URL, --sql-url URL,
+// Flags: --profile FILE, --sampleapp-url URL, --prometheus-url URL, --grafana-url URL, --sql-url URL,
 //        --kube-context NAME, --namespace NS, --cluster-kind statefulset|operator,
 //        --replication-factor N, --control-token TOKEN, --port-forward, --plan FILE
 // Relative paths in a profile (plan) are taken relative to the current directory, like flags.
@@ -22,6 +22,7 @@ struct ConnectionProfile
 {
     QUrl sampleAppUrl {QStringLiteral("http://127.0.0.1:8080")};
     QUrl prometheusUrl {QStringLiteral("http://127.0.0.1:9090")};
+    QUrl grafanaUrl; // empty = none (the pre-flight skips Grafana); may carry user:password
     QByteArray sqlConninfo; // libpq URL or key=value conninfo (admin user: phase SQL creates roles)
     QString kubeContext; // empty = kubectl's current context
     QString kubeNamespace {QStringLiteral("crdb-evolution")};

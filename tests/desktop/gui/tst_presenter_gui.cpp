@@ -4,6 +4,8 @@
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
+#include "preflight/plan_position.h"
+#include "preflight_panel.h"
 #include "source_banner.h"
 #include "time_chart.h"
 
@@ -15,6 +17,7 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <memory>
 
@@ -51,10 +54,12 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void options();
+    void preflightChecklistBeforeFirstBeat();
     void clickerKeysDriveTheStory();
     void chartsShowLiveData();
     void kioskBlanksAndShowsNoNarration();
     void screenshots();
+    void preflightHiddenOnceABeatRan();
 
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
@@ -128,6 +133,33 @@ void TstPresenterGui::options()
     QVERIFY(!AppOptions::parse({u"presenter"_s, u"--kiosk-screen"_s, u"x"_s}, &o, &error));
     QVERIFY2(error.contains(u"--kiosk-screen"_s), qPrintable(error));
     QVERIFY(!AppOptions::parse({u"presenter"_s, u"--no-such-flag"_s}, &o, &error));
+}
+
+// The checklist is on the presenter's screen before the first beat (never on the kiosk), one row
+// per check with its verdict; this profile has no reachable cluster or Prometheus, so it shows
+// failures with their fixes next to the sample app's port answering.
+void TstPresenterGui::preflightChecklistBeforeFirstBeat()
+{
+    PreflightPanel *panel = m_main->preflightPanel();
+    QVERIFY(panel->isVisible());
+    QVERIFY(m_kiosk->findChildren<PreflightPanel *>().isEmpty());
+    PreflightConfig config;
+    config.profile = m_session->profile();
+    config.position = PlanPosition::before(m_session->story()->plan(), 0);
+    config.dashboardUids = PreflightConfig::dashboardUidsIn(testenv::sourceDir(), nullptr);
+    config.timeoutMs = 5000;
+    panel->setConfig(config);
+    QSignalSpy finished(panel->runner(), &PreflightRunner::finished);
+    panel->run();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(panel->tree()->topLevelItemCount(), PreflightRunner::checkIds().size());
+    QCOMPARE(panel->tree()->topLevelItem(0)->text(0), u"FAIL"_s);
+    QCOMPARE(panel->tree()->topLevelItem(0)->text(1), u"kubectl context and namespace"_s);
+    QVERIFY2(panel->tree()->topLevelItem(0)->text(2).contains(u"Fix: "_s),
+        qPrintable(panel->tree()->topLevelItem(0)->text(2)));
+    QVERIFY2(panel->summaryText().contains(u"FAILED before beat 'baseline'"_s), qPrintable(panel->summaryText()));
+    QTest::qWait(100);
+    verifyScreenshot(m_main.get(), u"presenter-preflight.png"_s);
 }
 
 void TstPresenterGui::clickerKeysDriveTheStory()
@@ -248,6 +280,12 @@ void TstPresenterGui::screenshots()
     m_clock->frame(true);
     verifyScreenshot(m_main.get(), u"presenter-main.png"_s);
     verifyScreenshot(m_kiosk.get(), u"presenter-kiosk.png"_s);
+}
+
+void TstPresenterGui::preflightHiddenOnceABeatRan()
+{
+    QVERIFY(m_session->story()->lastRunIndex() >= 0);
+    QVERIFY(!m_main->preflightPanel()->isVisible());
 }
 
 QTEST_MAIN(TstPresenterGui)

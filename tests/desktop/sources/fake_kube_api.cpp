@@ -201,7 +201,8 @@ QByteArray FakeKubeApi::discovery(const QString &path) const
     };
     if (path == "/api/v1"_L1) {
         return list(u"v1"_s,
-            {resource(u"pods"_s, u"Pod"_s, true, kAllVerbs, {u"po"_s}),
+            {resource(u"namespaces"_s, u"Namespace"_s, false, kAllVerbs, {u"ns"_s}),
+                resource(u"pods"_s, u"Pod"_s, true, kAllVerbs, {u"po"_s}),
                 resource(u"pods/exec"_s, u"PodExecOptions"_s, true, {u"create"_s, u"get"_s})});
     }
     if (path == "/apis/apps/v1"_L1) {
@@ -229,13 +230,13 @@ QByteArray FakeKubeApi::podJson(int ordinal) const
                 {u"labels"_s, QJsonObject {{u"app.kubernetes.io/name"_s, u"cockroachdb"_s}}}}},
         {u"spec"_s,
             QJsonObject {{u"containers"_s,
-                QJsonArray {QJsonObject {{u"name"_s, u"cockroachdb"_s}, {u"image"_s, u"cockroachdb/cockroach"_s}}}}}},
+                QJsonArray {QJsonObject {{u"name"_s, m_containerName}, {u"image"_s, u"cockroachdb/cockroach"_s}}}}}},
         {u"status"_s,
             QJsonObject {{u"phase"_s, ready || pod.restarts > 0 ? u"Running"_s : u"Pending"_s},
                 {u"conditions"_s, QJsonArray {QJsonObject {{u"type"_s, u"Ready"_s}, {u"status"_s, readyText}}}},
                 {u"containerStatuses"_s,
                     QJsonArray {QJsonObject {
-                        {u"name"_s, u"cockroachdb"_s}, {u"ready"_s, ready}, {u"restartCount"_s, pod.restarts}}}}}}});
+                        {u"name"_s, m_containerName}, {u"ready"_s, ready}, {u"restartCount"_s, pod.restarts}}}}}}});
 }
 
 QByteArray FakeKubeApi::statefulSetJson() const
@@ -287,6 +288,10 @@ void FakeKubeApi::answer(QTcpSocket *socket, const Request &request)
                     {u"metadata"_s, QJsonObject {{u"name"_s, m_namespace}}},
                     {u"status"_s, QJsonObject {{u"phase"_s, u"Active"_s}}}}));
         }
+        if (path.startsWith(u"/api/v1/namespaces/"_s) && path.count(u'/') == 4) {
+            const QString name = path.mid(19);
+            return send(socket, 404, status(404, u"NotFound"_s, u"namespaces \"%1\" not found"_s.arg(name)));
+        }
         if (path == crdb) {
             return send(socket, 200, crdbClusterJson());
         }
@@ -297,6 +302,10 @@ void FakeKubeApi::answer(QTcpSocket *socket, const Request &request)
                 for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
                     items.append(QJsonDocument::fromJson(podJson(it.key())).object());
                 }
+            } else if (selector == "app.kubernetes.io/name=crdb-loadgen"_L1 && !m_loadgenPhase.isEmpty()) {
+                items.append(QJsonObject {{u"kind"_s, u"Pod"_s}, {u"apiVersion"_s, u"v1"_s},
+                    {u"metadata"_s, QJsonObject {{u"name"_s, u"crdb-loadgen-x7k2p"_s}, {u"namespace"_s, m_namespace}}},
+                    {u"status"_s, QJsonObject {{u"phase"_s, m_loadgenPhase}}}});
             }
             return send(socket, 200,
                 toJson({{u"kind"_s, u"PodList"_s}, {u"apiVersion"_s, u"v1"_s},
@@ -337,22 +346,43 @@ void FakeKubeApi::onExecConnection()
         const QUrl url = ws->requestUrl();
         const QString prefix = u"/api/v1/namespaces/%1/pods/"_s.arg(m_namespace);
         const QString pod = url.path().mid(prefix.size()).chopped(5); // strip "/exec"
-        const QUrlQuery query(url);
+        // kubectl form-encodes the query (Go url.Values.Encode): '+' is a space there.
+        const QUrlQuery query(url.query(QUrl::FullyEncoded).replace(u'+', u"%20"_s));
         const QStringList command = query.allQueryItemValues(u"command"_s, QUrl::FullyDecoded);
         const QString container = query.queryItemValue(u"container"_s, QUrl::FullyDecoded);
-        m_execs << u"%1/%2: %3"_s.arg(pod, container, command.join(u' '));
+        m_execs << u"%1/%2: %3"_s.arg(pod, container, command.join(u'|'));
         bool ok = false;
         const int ordinal = QString(pod).remove(u"crdb-"_s).toInt(&ok);
-        if (ok && m_pods.contains(ordinal) && container == "cockroachdb"_L1
-            && command == QStringList {u"kill"_s, u"-TERM"_s, u"1"_s}) {
+        // What a real cluster answers on the status channel (3). Simplified: the API server
+        // refuses an unknown container before the upgrade (pkg/registry/core/pod/strategy.go,
+        // "container %s is not valid for pod %s"); here it comes as the exec's failure status.
+        QString failure;
+        if (!ok || !m_pods.contains(ordinal)) {
+            failure = u"pods \"%1\" not found"_s.arg(pod);
+        } else if (container != m_containerName) {
+            failure = u"container %1 is not valid for pod %2"_s.arg(container, pod);
+        } else if (!m_executables.contains(command.value(0))) {
+            // The container runtime's words when argv[0] is not on the image's PATH.
+            failure = u"Internal error occurred: error executing command in container: failed to exec in container: "
+                      u"OCI runtime exec failed: exec failed: unable to start container process: exec: \"%1\": "
+                      u"executable file not found in $PATH: unknown"_s.arg(command.value(0));
+        } else if (command == QStringList {u"bash"_s, u"-c"_s, u"kill -TERM 1"_s}) {
             // The container stops now and the kubelet brings it back after the restart delay.
             Pod &p = m_pods[ordinal];
             p.restarts += 1;
             p.readyAtMs = m_clock.elapsed() + m_restartDelayMs;
         }
-        // Channel 3 carries the exit status; then the stream ends.
+        // Anything else that is on the PATH (e.g. the probe `bash -c "kill -0 1"`) succeeds.
         QByteArray statusFrame(1, '\x03');
-        statusFrame += R"({"metadata":{},"status":"Success"})";
+        if (failure.isEmpty()) {
+            statusFrame += R"({"metadata":{},"status":"Success"})";
+        } else {
+            statusFrame += QJsonDocument(
+                QJsonObject {{u"metadata"_s, QJsonObject()}, {u"status"_s, u"Failure"_s}, {u"message"_s, failure},
+                    {u"reason"_s, u"InternalError"_s},
+                    {u"code"_s,
+                        500}}).toJson(QJsonDocument::Compact);
+        }
         ws->sendBinaryMessage(statusFrame);
         connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
         QTimer::singleShot(50, ws, [ws] { ws->close(); });

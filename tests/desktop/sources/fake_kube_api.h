@@ -35,13 +35,25 @@ public:
     void setResponseDelayMs(int ms) { m_responseDelayMs = ms; }
     // A stopped container comes back ready this long after the SIGTERM.
     void setRestartDelayMs(int ms) { m_restartDelayMs = ms; }
+    // The CockroachDB container's name: "cockroachdb" in k8s/crdb-cluster.yaml, "db" for the
+    // operator (cockroach-operator pkg/resource/statefulset.go, DbContainerName). An exec naming
+    // another container fails the way the API server refuses it.
+    void setContainerName(const QString &name) { m_containerName = name; }
+    // The programs on the container's PATH. Default: what cockroachdb/cockroach ships
+    // (build/deploy/Dockerfile: ubi-minimal, whose bash runs the /bin/bash entrypoint
+    // cockroach.sh, plus tzdata hostname tar, and cockroach itself): no `kill` binary.
+    void setExecutables(const QStringList &programs) { m_executables = programs; }
+    // The TPC-C workload's pod (k8s/loadgen-job.yaml, label app.kubernetes.io/name=crdb-loadgen)
+    // in this phase ("Running", "Failed", ...); empty = no such pod (the default).
+    void setLoadgenPhase(const QString &phase) { m_loadgenPhase = phase; }
 
     // "METHOD path?query" of every request, in order.
     QStringList requests() const { return m_requests; }
     // Requests the fake did not know how to answer (it answered 404).
     QStringList unexpected() const { return m_unexpected; }
     QList<QByteArray> patchBodies() const { return m_patchBodies; }
-    // Command lines received through the exec WebSocket ("crdb-2/cockroachdb: kill -TERM 1").
+    // Command lines received through the exec WebSocket, argv joined by '|' so that a shell
+    // string stays one word ("crdb-2/cockroachdb: bash|-c|kill -TERM 1").
     QStringList execs() const { return m_execs; }
     int desired() const { return m_desired; }
     int restarts(int ordinal) const;
@@ -80,6 +92,10 @@ private:
     int m_readyDelayMs = 300;
     int m_responseDelayMs = 0;
     int m_restartDelayMs = 300;
+    QString m_containerName = QStringLiteral("cockroachdb");
+    QString m_loadgenPhase;
+    QStringList m_executables {QStringLiteral("bash"), QStringLiteral("sh"), QStringLiteral("cockroach"),
+        QStringLiteral("hostname"), QStringLiteral("tar")};
     QStringList m_requests;
     QStringList m_unexpected;
     QList<QByteArray> m_patchBodies;

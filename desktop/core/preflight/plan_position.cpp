@@ -1,0 +1,54 @@
+#include "plan_position.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+PlanPosition PlanPosition::before(const DemoPlan &plan, int beatIndex)
+{
+    PlanPosition p;
+    p.nodes = kSetupNodes;
+    p.replicationFactor = kSetupReplicationFactor;
+    p.beatIndex = std::clamp(beatIndex, 0, int(plan.beats.size()));
+    for (int i = 0; i < p.beatIndex; ++i) {
+        for (const PlanAction &a : plan.beats.at(i).actions) {
+            if (a.type == PlanAction::Type::Scale) {
+                p.nodes = a.nodes;
+            } else if (a.type == PlanAction::Type::RunSql && a.replicationFactor > 0) {
+                p.replicationFactor = a.replicationFactor;
+            }
+        }
+    }
+    p.beatId = p.beatIndex < plan.beats.size() ? plan.beats.at(p.beatIndex).id : QString();
+    return p;
+}
+
+std::optional<PlanPosition> PlanPosition::beforeBeat(const DemoPlan &plan, const QString &beatId, QString *error)
+{
+    const int index = plan.indexOf(beatId);
+    if (index < 0) {
+        if (error) {
+            *error = u"no beat '%1' in the plan (beats: %2)"_s.arg(beatId, plan.beatIds().join(u", "_s));
+        }
+        return std::nullopt;
+    }
+    return before(plan, index);
+}
+
+int PlanPosition::expectedNodes(ClusterDriver::Kind kind) const
+{
+    return kind == ClusterDriver::Kind::Operator ? std::max(nodes, ClusterDriver::kOperatorMinimumNodes) : nodes;
+}
+
+int PlanPosition::expectedReplicationFactor(ClusterDriver::Kind kind) const
+{
+    return kind == ClusterDriver::Kind::Operator ? std::max(replicationFactor, 3) : replicationFactor;
+}
+
+QString PlanPosition::describe() const
+{
+    if (beatId.isEmpty()) {
+        return u"after the last beat"_s;
+    }
+    return beatIndex == 0 ? u"before beat '%1' (the set-up state)"_s.arg(beatId) : u"before beat '%1'"_s.arg(beatId);
+}

@@ -1,0 +1,33 @@
+#include "preflight_result.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+QString PreflightResult::statusName(Status status)
+{
+    switch (status) {
+    case Status::Pass:
+        return u"PASS"_s;
+    case Status::Skip:
+        return u"SKIP"_s;
+    case Status::Fail:
+        break;
+    }
+    return u"FAIL"_s;
+}
+
+QString PreflightResult::line() const
+{
+    QString text = u"%1  %2: %3"_s.arg(statusName(status), name, detail);
+    if (status == Status::Fail && !fix.isEmpty()) {
+        text += u" Fix: "_s + fix;
+    }
+    return text;
+}
+
+bool preflightPassed(const QList<PreflightResult> &results)
+{
+    return std::none_of(results.cbegin(), results.cend(),
+        [](const PreflightResult &r) { return r.status == PreflightResult::Status::Fail; });
+}
