@@ -263,6 +263,73 @@ for (const { file, obj } of docs) {
     }
 }
 
+// `cockroach workload` refuses a URL whose path names another database than --db, and when --db
+// is absent it expects the generator's name (cockroachdb/cockroach pkg/workload/connection.go,
+// SanitizeUrls: "%s specifies database %q, but database %q is expected"; tpcc's Meta.Name is
+// `tpcc`, pkg/workload/tpcc/tpcc.go). For every container running `cockroach workload`, every
+// postgres URL it names (literally or through an env var from a Secret, including the Secrets
+// k8s/secure/make-certs.sh creates) must name --db's database or none.
+const secretsByCertScript = (() => {
+    // kubectl -n "$ns" create secret generic NAME --from-literal=KEY="VALUE" ... (secure mode)
+    const out = new Map();
+    const script = path.join(root, "k8s/secure/make-certs.sh");
+    if (!fs.existsSync(script)) return out;
+    const text = fs.readFileSync(script, "utf8").replace(/\\\n\s*/g, " ");
+    for (const m of text.matchAll(/create secret generic ([\w-]+)([^\n]*)/g)) {
+        const data = {};
+        for (const lit of m[2].matchAll(/--from-literal=([\w.-]+)="([^"]*)"/g)) data[lit[1]] = lit[2];
+        out.set(m[1], data);
+    }
+    return out;
+})();
+export function workloadUrlProblems(container, secretValues) {
+    // secretValues(name, key) -> [string]: every value the Secret key may hold (one per variant).
+    const cmd = [...(container.command ?? []), ...(container.args ?? [])].join(" ");
+    const problems = [];
+    for (const m of cmd.matchAll(/cockroach workload (?:init|run) (\w+)([^;&|]*)/g)) {
+        const [, generator, rest] = m;
+        const want = rest.match(/--db[= ]([\w-]+)/)?.[1] ?? generator;
+        const urls = [...rest.matchAll(/postgres(?:ql)?:\/\/[^\s"']+/g)].map((u) => ({ url: u[0], from: "command" }));
+        for (const v of rest.matchAll(/\$\{?(\w+)\}?/g)) {
+            const env = (container.env ?? []).find((e) => e.name === v[1]);
+            if (!env) continue;
+            if (env.value) urls.push({ url: env.value, from: `env ${v[1]}` });
+            const ref = env.valueFrom?.secretKeyRef;
+            if (ref) for (const value of secretValues(ref.name, ref.key)) urls.push({ url: value, from: `env ${v[1]} (Secret ${ref.name} key ${ref.key})` });
+        }
+        if (!urls.length) problems.push(`workload ${generator}: no postgres URL found`);
+        for (const { url, from } of urls) {
+            const db = url.match(/^postgres(?:ql)?:\/\/[^/?]*\/([^?]*)/)?.[1] ?? "";
+            if (db !== "" && db !== want) problems.push(`workload ${generator} --db=${want}, but the URL from ${from} names database "${db}" (${url}): cockroach workload exits`);
+        }
+    }
+    return problems;
+}
+for (const { file, obj } of docs) {
+    const spec = podSpecOf(obj);
+    if (!spec) continue;
+    const ns = obj.metadata.namespace;
+    const secretValues = (name, key) => {
+        const values = docs.filter((d) => d.obj.kind === "Secret" && d.obj.metadata.name === name && d.obj.metadata.namespace === ns)
+            .map((d) => d.obj.stringData?.[key] ?? (d.obj.data?.[key] ? Buffer.from(d.obj.data[key], "base64").toString() : undefined));
+        const generated = secretsByCertScript.get(name)?.[key];
+        return [...values, ...(generated !== undefined ? [generated] : [])].filter((v) => v !== undefined);
+    };
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const cmd = [...(c.command ?? []), ...(c.args ?? [])].join(" ");
+        if (!/cockroach workload/.test(cmd)) continue;
+        for (const p of workloadUrlProblems(c, secretValues)) expect(false, `${file} ${obj.kind}/${obj.metadata.name} container ${c.name}`, p);
+        checks++;
+    }
+}
+{
+    // Self-check: the rule rejects the URL that made the load generator exit.
+    const bad = workloadUrlProblems({ command: ["sh", "-c", "cockroach workload run tpcc --db=evolution \"$U\""], env: [{ name: "U", value: "postgresql://root@h:26257/defaultdb" }] }, () => []);
+    const implicit = workloadUrlProblems({ args: ["cockroach workload init tpcc postgresql://root@h:26257/evolution"] }, () => []);
+    const good = workloadUrlProblems({ args: ["cockroach workload init tpcc --db=evolution postgresql://root@h:26257?sslmode=disable"] }, () => []);
+    expect(bad.length === 1 && implicit.length === 1 && good.length === 0, "self-check", `workload URL rule: ${JSON.stringify([bad, implicit, good])}`);
+}
+
 // Embedded copies equal their sources byte for byte, and cover every source file.
 function checkEmbedded(cmName, ns, dir, ext) {
     const [cm] = find("ConfigMap", cmName, ns);
