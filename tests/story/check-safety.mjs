@@ -287,6 +287,20 @@ function main() {
         if (parsed.length !== 2 || parsed[1].line !== 1 || parsed[1].argv.join(" ") !== "kubectl apply -f k8s/app/") failures.push(`self-check: kubectl command parser ${JSON.stringify(parsed)}`);
     }
 
+    // A CrdbCluster must set spec.nodes (the operator has no default), and the presenter patches it:
+    // `kubectl apply` of that file sends nodes whenever the live value differs (a custom resource gets
+    // a three-way JSON merge patch: kubernetes/kubectl pkg/cmd/apply/patcher.go, patchSimple) and
+    // would undo a scale. So such a file is only ever created (`kubectl create -f`), never applied.
+    {
+        const appliesNodes = (c) => c.argv.includes("apply") && c.argv[c.argv.indexOf("apply") + 1] !== "set-last-applied"
+            && applyFiles(c.argv).some((f) => !f.missing && yamlObjects(f.file).some((o) => o?.kind === "CrdbCluster" && o.spec?.nodes !== undefined));
+        for (const c of documentedKubectl().filter(appliesNodes)) {
+            failures.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\` applies a CrdbCluster with spec.nodes: re-applied after a scale it `
+                + "resets the node count; create it once with `kubectl create -f` and scale with `kubectl patch`");
+        }
+        if (!appliesNodes({ argv: ["kubectl", "apply", "-f", "k8s/operator/crdb-cluster.yaml"] })) failures.push("self-check: CrdbCluster apply rule");
+    }
+
     // Beat markers in DEMO.md: exactly the shared ids, in order, each on a heading.
     const demoPath = path.join(root, "demo/DEMO.md");
     if (fs.existsSync(demoPath)) {
@@ -305,4 +319,15 @@ function main() {
     console.log(`check-safety: ${scanned} scripts, code blocks and container commands clean; ${BEATS.length} beats in order`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
+// --print-applies: the `kubectl apply` commands of demo/DEMO.md (outside "Optional teardown") and of
+// the scripts, as JSON [{source, line, argv}], for the test that runs them with the real kubectl
+// against the fake Kubernetes API (tests/desktop/sources/tst_setup_reapply.cpp).
+export function documentedApplies() {
+    return documentedKubectl().filter((c) => (c.source === "demo/DEMO.md" || c.source.endsWith(".sh")) && c.argv[1] === "apply"
+        && c.argv[2] !== "set-last-applied");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+    if (process.argv.includes("--print-applies")) console.log(JSON.stringify(documentedApplies(), null, 1));
+    else main();
+}

@@ -13,6 +13,7 @@
 #include <QStringList>
 #include <QTcpServer>
 
+class FakeKubeObjects;
 class QTcpSocket;
 class QWebSocketServer;
 
@@ -35,6 +36,9 @@ public:
     void setResponseDelayMs(int ms) { m_responseDelayMs = ms; }
     // A stopped container comes back ready this long after the SIGTERM.
     void setRestartDelayMs(int ms) { m_restartDelayMs = ms; }
+
+    // Generic object storage (fake_kube_objects.h) answers first when set, for `kubectl apply -f k8s/...`.
+    void setObjects(FakeKubeObjects *objects) { m_objects = objects; }
 
     // "METHOD path?query" of every request, in order.
     QStringList requests() const { return m_requests; }
@@ -85,4 +89,5 @@ private:
     QList<QByteArray> m_patchBodies;
     QStringList m_execs;
     QMap<QTcpSocket *, QByteArray> m_buffers;
+    FakeKubeObjects *m_objects = nullptr;
 };
