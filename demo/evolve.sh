@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the documented evolution commands of demo/DEMO.md, one phase at a time, and waits for each to
 # settle. Nothing hidden: every command is echoed before it runs. Never scales down, never deletes.
-#   demo/evolve.sh phase0   # cluster (1 node), Services, init, schema + RF=1, reader user
+#   demo/evolve.sh phase0   # cluster (1 node when new; never rescaled), Services, init, schema + RF=1, reader user
 #   demo/evolve.sh phase1   # scale to 2 nodes, wait until both are Ready, then show RF=2 refused (RF stays 1)
 #   demo/evolve.sh phase2   # scale to 3 nodes, wait until all are Ready, then RF=3
 # Secure mode: CRDB_SECURE=1 (after k8s/secure/make-certs.sh; uses k8s/secure/crdb-cluster.yaml).
@@ -26,7 +26,8 @@ scale_to() {
 
 case "${1:-}" in
 phase0)
-    if [ "${CRDB_SECURE:-0}" = 1 ]; then run kubectl apply -f k8s/secure/crdb-cluster.yaml; else run kubectl apply -f k8s/crdb-cluster.yaml; fi
+    # Safe at any phase: never changes the node count (see the script).
+    run demo/apply-cluster.sh
     run kubectl apply -f k8s/services.yaml
     wait_job crdb-init
     run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase0-job.yaml

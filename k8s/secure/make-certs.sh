@@ -5,7 +5,8 @@
 #   crdb-client-root    ca.crt client.root.crt client.root.key (SQL Jobs, load generator, init Job)
 #   crdb-ca             ca.crt (the sample app, for sslmode=verify-full)
 #   crdb-app-passwords  APP_WRITER_PASSWORD APP_READER_PASSWORD (set by the SQL Jobs via sqlapply)
-#   crdb-admin          url: root over verify-full with the client certificate
+#   crdb-admin          url (SQL Jobs), workload-url (TPC-C, database evolution): root over
+#                       verify-full with the client certificate
 #   sampleapp-db        APP_DB_WRITER_URL / APP_DB_READER_URL: passwords over verify-full
 # Needs `cockroach` on PATH (or COCKROACH="docker run --rm -v ...") and kubectl. Idempotent: it never
 # replaces existing certificates or passwords (that would lock the running cluster out); to rotate,
@@ -54,6 +55,7 @@ fi
 tls="sslmode=verify-full&sslrootcert=/certs/ca.crt"
 kubectl -n "$ns" create secret generic crdb-admin \
     --from-literal=url="postgresql://root@crdb-writer:26257/defaultdb?$tls&sslcert=/certs/client.root.crt&sslkey=/certs/client.root.key" \
+    --from-literal=workload-url="postgresql://root@crdb-writer:26257/evolution?$tls&sslcert=/certs/client.root.crt&sslkey=/certs/client.root.key" \
     --dry-run=client -o yaml | kubectl apply -f -
 kubectl -n "$ns" create secret generic sampleapp-db \
     --from-literal=APP_DB_WRITER_URL="postgresql://app_writer:$writer_pw@crdb-writer:26257/evolution?$tls&application_name=sampleapp-writer" \

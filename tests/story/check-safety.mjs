@@ -87,6 +87,125 @@ function walk(dir, pred) {
     return out.sort();
 }
 
+// ---- Documented `kubectl apply` commands (shared with validate-manifests.mjs and the fake-API test)
+// The places a reader is told to run commands, in the order they say them.
+export const COMMAND_DOCS = ["demo/DEMO.md", "README.md", "k8s/README.md", "k8s/secure/README.md", "k8s/operator/README.md",
+    "grafana/README.md", "context.md"];
+export function commandScripts() {
+    return [...walk(path.join(root, "demo"), (p) => p.endsWith(".sh")), ...walk(path.join(root, "k8s"), (p) => p.endsWith(".sh"))]
+        .map((p) => path.relative(root, p));
+}
+
+// One shell text -> [{line, argv}] of its kubectl commands (continuations joined, comments and the
+// scripts' `run` echo helper stripped, split at ; && || | and shell keywords).
+export function kubectlCommands(text) {
+    const out = [];
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        const start = i;
+        let line = lines[i];
+        while (/\\\s*$/.test(line) && i + 1 < lines.length) line = line.replace(/\\\s*$/, " ") + lines[++i];
+        const code = line.replace(/(^|\s)#.*$/, "");
+        for (const part of code.split(/;|&&|\|\||\||&(?!\d)/)) {
+            const words = part.trim().split(/\s+/).filter(Boolean);
+            while (words.length && ["then", "else", "do", "if", "run", "time", "!", "{", "("].includes(words[0])) words.shift();
+            if (words[0] === "kubectl") out.push({ line: start + 1, argv: words.map((w) => w.replace(/^["']|["']$/g, "")) });
+        }
+    }
+    return out;
+}
+
+// [{source, line, argv, section}] of every documented kubectl command, in document order.
+export function documentedKubectl() {
+    const out = [];
+    for (const f of COMMAND_DOCS) {
+        const p = path.join(root, f);
+        if (!fs.existsSync(p)) continue;
+        for (const b of shellBlocks(fs.readFileSync(p, "utf8"))) {
+            if (isTeardown(b)) continue;
+            for (const c of kubectlCommands(b.text)) out.push({ source: f, line: b.line + c.line - 1, argv: c.argv, section: b.headings.filter(Boolean).join(" > ") });
+        }
+    }
+    for (const f of commandScripts()) {
+        for (const c of kubectlCommands(fs.readFileSync(path.join(root, f), "utf8"))) out.push({ source: f, line: c.line, argv: c.argv, section: "" });
+    }
+    return out;
+}
+
+// The files `kubectl apply` reads for its -f arguments, in the order it applies them: each -f in
+// order; a directory expands to its *.json, *.yaml, *.yml files in lexical order, subdirectories
+// only with -R (kubernetes/cli-runtime pkg/resource/visitor.go, ExpandPathsToFileVisitors:
+// filepath.Walk, which walks in lexical order, SkipDir unless recursive; FileExtensions).
+export function applyFiles(argv) {
+    const files = [];
+    const recursive = argv.some((a) => a === "-R" || a === "--recursive" || a === "--recursive=true");
+    for (let i = 0; i < argv.length; i++) {
+        let arg = null;
+        if (argv[i] === "-f" || argv[i] === "--filename") arg = argv[++i];
+        else if (/^(-f|--filename)=/.test(argv[i])) arg = argv[i].replace(/^[^=]*=/, "");
+        if (!arg || arg === "-" || /\$/.test(arg)) continue;
+        const p = path.join(root, arg);
+        if (!fs.existsSync(p)) {
+            files.push({ file: arg.replace(/\/$/, ""), missing: true, fromDir: false });
+        } else if (fs.statSync(p).isDirectory()) {
+            const expand = (dir) => fs.readdirSync(dir).sort().flatMap((n) => {
+                const q = path.join(dir, n);
+                if (fs.statSync(q).isDirectory()) return recursive ? expand(q) : [];
+                return /\.(json|ya?ml)$/.test(n) ? [q] : [];
+            });
+            files.push(...expand(p).map((q) => ({ file: path.relative(root, q), fromDir: true })));
+        } else {
+            files.push({ file: path.relative(root, p), fromDir: false });
+        }
+    }
+    return files;
+}
+
+const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
+    "StorageClass", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService"]);
+
+// A namespaced object applied before its Namespace fails on a fresh cluster ("namespaces ... not
+// found"); kubectl goes on with the rest, so the Namespace is created and a second run would pass.
+// For every command that applies a directory, each namespaced object's Namespace must exist
+// before it: created by an earlier documented command of the same document, or earlier in this
+// command's apply order. `objectsOf(file)` returns the file's objects in document order.
+export function namespaceOrderProblems(commands, objectsOf) {
+    const problems = [];
+    const known = new Map(); // source -> Set of namespaces created so far
+    for (const c of commands) {
+        const seen = known.get(c.source) ?? new Set();
+        known.set(c.source, seen);
+        const createNs = c.argv.indexOf("namespace");
+        if (c.argv[1] === "create" && createNs === 2) seen.add(c.argv[3]);
+        if (!c.argv.includes("apply") || c.argv[c.argv.indexOf("apply") + 1] === "set-last-applied") continue;
+        const files = applyFiles(c.argv);
+        const appliesDir = files.some((f) => f.fromDir);
+        const created = new Set(seen);
+        for (const { file, missing } of files) {
+            if (missing) continue;
+            for (const o of objectsOf(file)) {
+                if (o?.kind === "Namespace") {
+                    created.add(o.metadata?.name);
+                    continue;
+                }
+                const ns = o?.metadata?.namespace;
+                if (!appliesDir || !o || CLUSTER_SCOPED.has(o.kind) || !ns || created.has(ns)) continue;
+                problems.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\` applies ${o.kind}/${o.metadata.name} (${file}) in namespace ${ns} `
+                    + `before any Namespace ${ns} exists (files apply in name order; name the Namespace file 00-namespace.yaml)`);
+            }
+        }
+        for (const ns of created) seen.add(ns);
+    }
+    return problems;
+}
+
+function yamlObjects(file) {
+    const p = path.join(root, file);
+    if (!fs.existsSync(p)) return [];
+    if (file.endsWith(".json")) return [JSON.parse(fs.readFileSync(p, "utf8"))];
+    return YAML.parseAllDocuments(fs.readFileSync(p, "utf8")).map((d) => d.toJS()).filter(Boolean);
+}
+
 function main() {
     const failures = [];
     const rel = (p) => path.relative(root, p);
@@ -148,6 +267,40 @@ function main() {
         }
     }
 
+    // Directories applied as a whole create their Namespace first.
+    {
+        const commands = documentedKubectl();
+        scanned += commands.length;
+        if (!commands.some((c) => c.argv.includes("apply") && applyFiles(c.argv).some((f) => f.fromDir))) {
+            failures.push("no documented `kubectl apply -f <dir>/` found: the command scanner is broken");
+        }
+        for (const p of namespaceOrderProblems(commands, yamlObjects)) failures.push(p);
+        // Self-check on crafted objects in a real directory's apply order: a Namespace in the last
+        // file is caught, in the first file it is not.
+        const order = applyFiles(["kubectl", "apply", "-f", "k8s/observability/"]).map((f) => f.file);
+        const cm = { kind: "ConfigMap", metadata: { name: "c", namespace: "probe" } };
+        const nsObj = { kind: "Namespace", metadata: { name: "probe" } };
+        const probe = (firstObj, lastObj) => namespaceOrderProblems([{ source: "x", line: 1, argv: ["kubectl", "apply", "-f", "k8s/observability/"] }],
+            (f) => (f === order[0] ? [firstObj] : f === order.at(-1) ? [lastObj] : [])).length;
+        if (order.length < 2 || probe(cm, nsObj) !== 1 || probe(nsObj, cm) !== 0) failures.push("self-check: namespace order rule");
+        const parsed = kubectlCommands("if x; then run kubectl apply -f a.yaml; else run kubectl apply \\\n  -f k8s/app/  # c\nfi");
+        if (parsed.length !== 2 || parsed[1].line !== 1 || parsed[1].argv.join(" ") !== "kubectl apply -f k8s/app/") failures.push(`self-check: kubectl command parser ${JSON.stringify(parsed)}`);
+    }
+
+    // A CrdbCluster must set spec.nodes (the operator has no default), and the presenter patches it:
+    // `kubectl apply` of that file sends nodes whenever the live value differs (a custom resource gets
+    // a three-way JSON merge patch: kubernetes/kubectl pkg/cmd/apply/patcher.go, patchSimple) and
+    // would undo a scale. So such a file is only ever created (`kubectl create -f`), never applied.
+    {
+        const appliesNodes = (c) => c.argv.includes("apply") && c.argv[c.argv.indexOf("apply") + 1] !== "set-last-applied"
+            && applyFiles(c.argv).some((f) => !f.missing && yamlObjects(f.file).some((o) => o?.kind === "CrdbCluster" && o.spec?.nodes !== undefined));
+        for (const c of documentedKubectl().filter(appliesNodes)) {
+            failures.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\` applies a CrdbCluster with spec.nodes: re-applied after a scale it `
+                + "resets the node count; create it once with `kubectl create -f` and scale with `kubectl patch`");
+        }
+        if (!appliesNodes({ argv: ["kubectl", "apply", "-f", "k8s/operator/crdb-cluster.yaml"] })) failures.push("self-check: CrdbCluster apply rule");
+    }
+
     // Beat markers in DEMO.md: exactly the shared ids, in order, each on a heading.
     const demoPath = path.join(root, "demo/DEMO.md");
     if (fs.existsSync(demoPath)) {
@@ -166,4 +319,15 @@ function main() {
     console.log(`check-safety: ${scanned} scripts, code blocks and container commands clean; ${BEATS.length} beats in order`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
+// --print-applies: the `kubectl apply` commands of demo/DEMO.md (outside "Optional teardown") and of
+// the scripts, as JSON [{source, line, argv}], for the test that runs them with the real kubectl
+// against the fake Kubernetes API (tests/desktop/sources/tst_setup_reapply.cpp).
+export function documentedApplies() {
+    return documentedKubectl().filter((c) => (c.source === "demo/DEMO.md" || c.source.endsWith(".sh")) && c.argv[1] === "apply"
+        && c.argv[2] !== "set-last-applied");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+    if (process.argv.includes("--print-applies")) console.log(JSON.stringify(documentedApplies(), null, 1));
+    else main();
+}

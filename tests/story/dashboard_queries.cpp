@@ -176,9 +176,56 @@ MetricCatalogue MetricCatalogue::fromCockroachTsv(const QString &path, QString *
         }
         if (cols.size() >= 2 && !cols[0].isEmpty()) {
             c.add(cols[0], cols[1]);
+            c.m_descriptions.insert(cols[0], cols.value(4));
         }
     }
     return c;
+}
+
+QList<QJsonObject> loadPanels(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    QList<QJsonObject> out;
+    QJsonArray pending = QJsonDocument::fromJson(f.readAll()).object().value("panels"_L1).toArray();
+    for (qsizetype i = 0; i < pending.size(); ++i) {
+        const QJsonObject panel = pending.at(i).toObject();
+        out.append(panel);
+        for (const auto &inner : panel.value("panels"_L1).toArray()) {
+            pending.append(inner);
+        }
+    }
+    return out;
+}
+
+QStringList rebalancingMisreads(const QJsonObject &panel, const MetricCatalogue &cockroach)
+{
+    const QString text = panel.value("title"_L1).toString() + u' ' + panel.value("description"_L1).toString();
+    const QString title = panel.value("title"_L1).toString();
+    QSet<QString> metrics;
+    for (const auto &tv : panel.value("targets"_L1).toArray()) {
+        for (const auto &m : metricNames(tv.toObject().value("expr"_L1).toString())) {
+            metrics.insert(m);
+        }
+    }
+    QStringList reasons;
+    for (const QString &m : std::as_const(metrics)) {
+        const QString description = cockroach.description(m);
+        if (description.contains("motivated by store-level load imbalances"_L1, Qt::CaseInsensitive)
+            && !text.contains("load-based"_L1, Qt::CaseInsensitive)) {
+            reasons << u"panel '%1' reads %2 (\"%3\"): it counts only load-based moves, not the replicate queue's "
+                       "up-replication and rebalancing; say \"load-based\" or read queue_replicate_* and "
+                       "leases_transfers_success"_s.arg(title, m, description);
+        }
+    }
+    if (metrics.contains(u"rebalancing_queriespersecond"_s) && text.contains("rebalanc"_L1, Qt::CaseInsensitive)) {
+        reasons << u"panel '%1' shows rebalancing_queriespersecond as the rebalancer's signal, but the load-based "
+                   "objective is CPU by default (kv.allocator.load_based_rebalancing.objective = cpu): read "
+                   "rebalancing_cpunanospersecond"_s.arg(title);
+    }
+    return reasons;
 }
 
 MetricCatalogue MetricCatalogue::fromProtocolMd(const QString &path, QString *error)

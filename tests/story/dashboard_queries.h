@@ -3,6 +3,8 @@
 // every PromQL expression a dashboard runs, made runnable outside Grafana, and the metric names it
 // reads. Pure functions over files; no servers.
 
+#include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -39,6 +41,8 @@ class MetricCatalogue
 public:
     void add(const QString &name, const QString &type); // type: counter/gauge/histogram (any case)
     bool contains(const QString &name) const { return m_names.contains(name); }
+    // The metric's one-line description (cockroach-metrics.tsv only; empty otherwise).
+    QString description(const QString &name) const { return m_descriptions.value(name); }
     int size() const { return int(m_names.size()); }
 
     // tests/reference/cockroach-metrics.tsv (prometheus_name<TAB>type<TAB>...).
@@ -50,6 +54,23 @@ public:
 
 private:
     QSet<QString> m_names;
+    QHash<QString, QString> m_descriptions;
 };
+
+// Every panel of a dashboard file, rows flattened (empty on error).
+QList<QJsonObject> loadPanels(const QString &path);
+
+// Why a panel's CockroachDB metrics do not measure what its title and description say about
+// rebalancing (empty when they do):
+//  - a metric CockroachDB describes as "motivated by store-level load imbalances"
+//    (rebalancing_range_rebalances, rebalancing_lease_transfers: the store rebalancer,
+//    cockroachdb/cockroach pkg/kv/kvserver/store_rebalancer.go) counts only load-based moves, not the
+//    replicate queue's up-replication and rebalancing after a scale or RF change
+//    (queue_replicate_*); such a panel must say "load-based";
+//  - rebalancing_queriespersecond shown as the rebalancer's signal: the load-based objective is CPU
+//    by default (kv.allocator.load_based_rebalancing.objective = cpu,
+//    cockroachdb/cockroach pkg/kv/kvserver/rebalance_objective.go, LoadBasedRebalancingObjective;
+//    older releases defaulted to "qps"), so the signal is rebalancing_cpunanospersecond.
+QStringList rebalancingMisreads(const QJsonObject &panel, const MetricCatalogue &cockroach);
 
 } // namespace story

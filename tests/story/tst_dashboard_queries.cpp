@@ -42,6 +42,9 @@ private Q_SLOTS:
     void prometheusRejectsBrokenPromql();
     void everyMetricExists_data();
     void everyMetricExists();
+    void rebalancingPanelsMeasureWhatTheySay_data();
+    void rebalancingPanelsMeasureWhatTheySay();
+    void rebalancingRuleRejectsMisreads();
 
 private:
     std::unique_ptr<testenv::PrometheusProcess> m_prometheus;
@@ -115,9 +118,10 @@ void TestDashboardQueries::dashboardsHaveTheSeedPanels()
                 u"sql_service_latency_bucket"_s, u"sys_cpu_combined_percent_normalized"_s, u"sys_rss"_s,
                 u"capacity_used"_s}},
         {u"cockroachdb-evolution.json"_s,
-            {u"replicas"_s, u"ranges"_s, u"ranges_underreplicated"_s, u"range_adds"_s,
-                u"rebalancing_range_rebalances"_s, u"replicas_leaders"_s, u"replicas_leaseholders"_s, u"capacity"_s,
-                u"rebalancing_queriespersecond"_s}},
+            {u"replicas"_s, u"ranges"_s, u"ranges_underreplicated"_s, u"queue_replicate_addvoterreplica"_s,
+                u"queue_replicate_rebalancereplica"_s, u"queue_replicate_transferlease"_s,
+                u"leases_transfers_success"_s, u"replicas_leaders"_s, u"replicas_leaseholders"_s, u"capacity"_s,
+                u"rebalancing_cpunanospersecond"_s}},
         {u"sample-app.json"_s,
             {u"app_operations_total"_s, u"app_http_requests_total"_s, u"app_operation_duration_seconds_bucket"_s,
                 u"app_db_query_duration_seconds_bucket"_s, u"app_db_errors_total"_s, u"app_load_target_rps"_s,
@@ -218,6 +222,54 @@ void TestDashboardQueries::everyMetricExists()
     QVERIFY2(catalogue.contains(metric),
         qPrintable(u"%1 reads %2, which is not in %3"_s.arg(
             dashboard, metric, sampleApp ? u"sampleapp/PROTOCOL.md"_s : u"cockroach-metrics.tsv"_s)));
+}
+
+void TestDashboardQueries::rebalancingPanelsMeasureWhatTheySay_data()
+{
+    QTest::addColumn<QJsonObject>("panel");
+    for (const QString &d : {u"cockroachdb-overview.json"_s, u"cockroachdb-evolution.json"_s}) {
+        for (const QJsonObject &p : story::loadPanels(dashboardsDir() + u'/' + d)) {
+            QTest::addRow("%s %s", qPrintable(d), qPrintable(p.value("title"_L1).toString())) << p;
+        }
+    }
+}
+
+// Panels about replication or rebalancing progress read the metrics that count it (see
+// story::rebalancingMisreads for the rules and their sources).
+void TestDashboardQueries::rebalancingPanelsMeasureWhatTheySay()
+{
+    QFETCH(QJsonObject, panel);
+    const QStringList reasons = story::rebalancingMisreads(panel, m_cockroach);
+    QVERIFY2(reasons.isEmpty(), qPrintable(reasons.join(u'\n')));
+}
+
+// The rule itself catches the panels this repository used to have, and lets honest ones through.
+void TestDashboardQueries::rebalancingRuleRejectsMisreads()
+{
+    auto panel = [](const QString &title, const QString &expr) {
+        return QJsonObject {{u"title"_s, title}, {u"description"_s, u"per second"_s},
+            {u"targets"_s, QJsonArray {QJsonObject {{u"expr"_s, expr}}}}};
+    };
+    QCOMPARE(story::rebalancingMisreads(
+                 panel(u"Rebalancing activity"_s, u"sum(rate(rebalancing_range_rebalances[1m]))"_s), m_cockroach)
+                 .size(),
+        1);
+    QCOMPARE(story::rebalancingMisreads(
+                 panel(u"Rebalancing activity"_s, u"sum(rate(rebalancing_lease_transfers[1m]))"_s), m_cockroach)
+                 .size(),
+        1);
+    QCOMPARE(story::rebalancingMisreads(
+                 panel(u"Load-based moves"_s, u"sum(rate(rebalancing_range_rebalances[1m]))"_s), m_cockroach)
+                 .size(),
+        0);
+    QCOMPARE(story::rebalancingMisreads(
+                 panel(u"Rebalance signal: QPS per store"_s, u"rebalancing_queriespersecond"_s), m_cockroach)
+                 .size(),
+        1);
+    QCOMPARE(story::rebalancingMisreads(
+                 panel(u"Replicate queue"_s, u"sum(rate(queue_replicate_addvoterreplica[1m]))"_s), m_cockroach)
+                 .size(),
+        0);
 }
 
 QTEST_GUILESS_MAIN(TestDashboardQueries)

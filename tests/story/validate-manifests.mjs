@@ -179,13 +179,53 @@ for (const { file, obj } of docs) {
     expect(allowed.includes(ns), `${file} ${obj.kind}/${obj.metadata.name}`, `namespace must be one of ${allowed} (got ${ns})`);
 }
 
+// The node count belongs to `kubectl scale` (and the presenter): a StatefulSet manifest that sets
+// spec.replicas takes it back on every re-apply (client-side apply's three-way patch sends each field
+// of the file that differs from the live object: kubernetes/kubectl pkg/cmd/apply/patcher.go), and
+// re-applying the set-up in Phase 2 would stop two nodes at once. Without the field a new
+// StatefulSet defaults to 1 (apps/v1 SetDefaults_StatefulSet): Phase 0. Main flow and secure variant.
+for (const { file, obj } of docs) {
+    if (obj.kind !== "StatefulSet" || obj.metadata.labels?.["app.kubernetes.io/name"] !== "cockroachdb") continue;
+    expect(obj.spec?.replicas === undefined, `${file} StatefulSet/${obj.metadata.name}`,
+        `sets spec.replicas: ${obj.spec?.replicas}; re-applying it would reset the scaled cluster (leave the node count to kubectl scale)`);
+}
+// Shutdown, as CockroachDB's Kubernetes guidance says (cockroachdb/docs src/current/v25.4/node-shutdown.md,
+// "Termination grace period": "no shorter than 300 seconds"; cockroachdb/helm-charts
+// cockroachdb/values.yaml statefulset.terminationGracePeriodSeconds: 300; the official manifest
+// cockroachdb/cockroach cloud/kubernetes/cockroachdb-statefulset.yaml: "We recommend that you do not
+// configure a liveness probe on a production environment"): every CockroachDB StatefulSet (main and
+// secure) and CrdbCluster (the operator's default is 300: keep it or raise it).
+export function shutdownProblems(obj) {
+    const problems = [];
+    if (obj.kind === "CrdbCluster") {
+        const g = obj.spec?.terminationGracePeriodSecs;
+        if (g !== undefined && g < 300) problems.push(`terminationGracePeriodSecs ${g} < 300`);
+        return problems;
+    }
+    const pod = obj.spec?.template?.spec ?? {};
+    const g = pod.terminationGracePeriodSeconds ?? 30;
+    if (g < 300) problems.push(`terminationGracePeriodSeconds ${g} < 300: Kubernetes would SIGKILL a node still draining`);
+    for (const c of pod.containers ?? []) {
+        if (!/cockroachdb\/cockroach/.test(c.image ?? "")) continue;
+        if (c.livenessProbe) problems.push(`container ${c.name} has a livenessProbe: a slow node would be restarted mid-drain or under load (the official manifest recommends none)`);
+        if (c.readinessProbe?.httpGet?.path !== "/health?ready=1") problems.push(`container ${c.name}: readiness must be /health?ready=1 (drops a draining node out of the Services)`);
+    }
+    return problems;
+}
+for (const { file, obj } of docs) {
+    if (!(obj.kind === "CrdbCluster" || (obj.kind === "StatefulSet" && obj.metadata.labels?.["app.kubernetes.io/name"] === "cockroachdb"))) continue;
+    for (const p of shutdownProblems(obj)) expect(false, `${file} ${obj.kind}/${obj.metadata.name}`, p);
+    checks++;
+}
+expect(shutdownProblems({ kind: "StatefulSet", spec: { template: { spec: { containers: [{ name: "c", image: "cockroachdb/cockroach:v1", livenessProbe: {},
+    readinessProbe: { httpGet: { path: "/health?ready=1" } } }] } } } }).length === 2, "self-check", "shutdown rule");
+
 // Phase 0 StatefulSet.
 const [sts] = find("StatefulSet", "crdb", "crdb-evolution");
 expect(sts, "k8s/crdb-cluster.yaml", "StatefulSet crdb missing");
 if (sts) {
     const s = sts.obj.spec;
     const podLabels = s.template.metadata.labels;
-    expect(s.replicas === 1, "StatefulSet crdb", "Phase 0 starts with replicas: 1");
     expect(s.serviceName === "crdb", "StatefulSet crdb", "serviceName must be the headless Service crdb");
     expect(podLabels["app.kubernetes.io/name"] === "cockroachdb", "StatefulSet crdb", "pods labelled app.kubernetes.io/name: cockroachdb");
     const c = s.template.spec.containers.find((x) => x.name === "cockroachdb");
@@ -263,6 +303,73 @@ for (const { file, obj } of docs) {
     }
 }
 
+// `cockroach workload` refuses a URL whose path names another database than --db, and when --db
+// is absent it expects the generator's name (cockroachdb/cockroach pkg/workload/connection.go,
+// SanitizeUrls: "%s specifies database %q, but database %q is expected"; tpcc's Meta.Name is
+// `tpcc`, pkg/workload/tpcc/tpcc.go). For every container running `cockroach workload`, every
+// postgres URL it names (literally or through an env var from a Secret, including the Secrets
+// k8s/secure/make-certs.sh creates) must name --db's database or none.
+const secretsByCertScript = (() => {
+    // kubectl -n "$ns" create secret generic NAME --from-literal=KEY="VALUE" ... (secure mode)
+    const out = new Map();
+    const script = path.join(root, "k8s/secure/make-certs.sh");
+    if (!fs.existsSync(script)) return out;
+    const text = fs.readFileSync(script, "utf8").replace(/\\\n\s*/g, " ");
+    for (const m of text.matchAll(/create secret generic ([\w-]+)([^\n]*)/g)) {
+        const data = {};
+        for (const lit of m[2].matchAll(/--from-literal=([\w.-]+)="([^"]*)"/g)) data[lit[1]] = lit[2];
+        out.set(m[1], data);
+    }
+    return out;
+})();
+export function workloadUrlProblems(container, secretValues) {
+    // secretValues(name, key) -> [string]: every value the Secret key may hold (one per variant).
+    const cmd = [...(container.command ?? []), ...(container.args ?? [])].join(" ");
+    const problems = [];
+    for (const m of cmd.matchAll(/cockroach workload (?:init|run) (\w+)([^;&|]*)/g)) {
+        const [, generator, rest] = m;
+        const want = rest.match(/--db[= ]([\w-]+)/)?.[1] ?? generator;
+        const urls = [...rest.matchAll(/postgres(?:ql)?:\/\/[^\s"']+/g)].map((u) => ({ url: u[0], from: "command" }));
+        for (const v of rest.matchAll(/\$\{?(\w+)\}?/g)) {
+            const env = (container.env ?? []).find((e) => e.name === v[1]);
+            if (!env) continue;
+            if (env.value) urls.push({ url: env.value, from: `env ${v[1]}` });
+            const ref = env.valueFrom?.secretKeyRef;
+            if (ref) for (const value of secretValues(ref.name, ref.key)) urls.push({ url: value, from: `env ${v[1]} (Secret ${ref.name} key ${ref.key})` });
+        }
+        if (!urls.length) problems.push(`workload ${generator}: no postgres URL found`);
+        for (const { url, from } of urls) {
+            const db = url.match(/^postgres(?:ql)?:\/\/[^/?]*\/([^?]*)/)?.[1] ?? "";
+            if (db !== "" && db !== want) problems.push(`workload ${generator} --db=${want}, but the URL from ${from} names database "${db}" (${url}): cockroach workload exits`);
+        }
+    }
+    return problems;
+}
+for (const { file, obj } of docs) {
+    const spec = podSpecOf(obj);
+    if (!spec) continue;
+    const ns = obj.metadata.namespace;
+    const secretValues = (name, key) => {
+        const values = docs.filter((d) => d.obj.kind === "Secret" && d.obj.metadata.name === name && d.obj.metadata.namespace === ns)
+            .map((d) => d.obj.stringData?.[key] ?? (d.obj.data?.[key] ? Buffer.from(d.obj.data[key], "base64").toString() : undefined));
+        const generated = secretsByCertScript.get(name)?.[key];
+        return [...values, ...(generated !== undefined ? [generated] : [])].filter((v) => v !== undefined);
+    };
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const cmd = [...(c.command ?? []), ...(c.args ?? [])].join(" ");
+        if (!/cockroach workload/.test(cmd)) continue;
+        for (const p of workloadUrlProblems(c, secretValues)) expect(false, `${file} ${obj.kind}/${obj.metadata.name} container ${c.name}`, p);
+        checks++;
+    }
+}
+{
+    // Self-check: the rule rejects the URL that made the load generator exit.
+    const bad = workloadUrlProblems({ command: ["sh", "-c", "cockroach workload run tpcc --db=evolution \"$U\""], env: [{ name: "U", value: "postgresql://root@h:26257/defaultdb" }] }, () => []);
+    const implicit = workloadUrlProblems({ args: ["cockroach workload init tpcc postgresql://root@h:26257/evolution"] }, () => []);
+    const good = workloadUrlProblems({ args: ["cockroach workload init tpcc --db=evolution postgresql://root@h:26257?sslmode=disable"] }, () => []);
+    expect(bad.length === 1 && implicit.length === 1 && good.length === 0, "self-check", `workload URL rule: ${JSON.stringify([bad, implicit, good])}`);
+}
+
 // Embedded copies equal their sources byte for byte, and cover every source file.
 function checkEmbedded(cmName, ns, dir, ext) {
     const [cm] = find("ConfigMap", cmName, ns);
@@ -335,6 +442,147 @@ if (promCm) {
     }
     fs.rmSync(tmp, { recursive: true, force: true });
 }
+// Prometheus' relabelling, enough to follow a simulated discovered target through each job
+// (actions replace, keep, drop; anchored regex; `;` separator; $N replacements).
+export function relabel(labels, rules) {
+    const l = { ...labels };
+    for (const r of rules ?? []) {
+        const action = r.action ?? "replace";
+        const value = (r.source_labels ?? []).map((n) => l[n] ?? "").join(r.separator ?? ";");
+        const m = value.match(new RegExp(`^(?:${r.regex ?? "(.*)"})$`));
+        if (action === "keep" && !m) return null;
+        if (action === "drop" && m) return null;
+        if (action === "replace" && m) {
+            const v = (r.replacement ?? "$1").replace(/\$\{?(\d+)\}?/g, (_, i) => m[+i] ?? "");
+            if (v === "") delete l[r.target_label];
+            else l[r.target_label] = v;
+        }
+    }
+    return l;
+}
+// The scrape URLs a config makes of discovered targets: [{job, url, pod}].
+export function scrapeTargets(cfg, discovered) {
+    const out = [];
+    for (const job of cfg.scrape_configs ?? []) {
+        const roles = (job.kubernetes_sd_configs ?? []).map((s) => s.role);
+        for (const t of discovered.filter((d) => roles.includes(d.role))) {
+            const l = relabel(t.labels, job.relabel_configs);
+            if (!l) continue;
+            const scheme = l.__scheme__ ?? job.scheme ?? "http";
+            const pathPart = l.__metrics_path__ ?? job.metrics_path ?? "/metrics";
+            const url = `${scheme}://${l.__address__}${pathPart}`;
+            // Identical targets of one job are one (Prometheus' scrape pool de-duplicates them).
+            if (!out.some((o) => o.job === job.job_name && o.url === url)) out.push({ job: job.job_name, url, pod: t.pod, tls: job.tls_config });
+        }
+    }
+    return out;
+}
+// What Kubernetes discovery shows Prometheus for the operator's pods (cockroachdb/cockroach-operator
+// pkg/resource/discovery_service.go: the discovery Service, named like the cluster, carries
+// prometheus.io/scrape "true", prometheus.io/path "_status/vars" (no leading slash) and
+// prometheus.io/port = the HTTP port, with ports grpc and http; the pods carry no prometheus.io
+// annotations), as role pod, endpoints and endpointslice targets.
+export function operatorDiscovery(cluster, podIp = "10.0.0.7") {
+    const name = cluster.metadata.name;
+    const http = cluster.spec.httpPort ?? 8080;
+    const grpc = cluster.spec.grpcPort ?? 26257;
+    const pod = `${name}-0`;
+    const podLabels = { __meta_kubernetes_pod_name: pod, __meta_kubernetes_namespace: cluster.metadata.namespace,
+        __meta_kubernetes_pod_ip: podIp, __meta_kubernetes_pod_phase: "Running", __meta_kubernetes_pod_label_app_kubernetes_io_name: "cockroachdb" };
+    const out = [];
+    for (const [port, portName] of [[grpc, "grpc"], [http, "http"]]) {
+        out.push({ role: "pod", pod, labels: { ...podLabels, __address__: `${podIp}:${port}`, __meta_kubernetes_pod_container_port_name: portName } });
+        const svc = { ...podLabels, __address__: `${podIp}:${port}`, __meta_kubernetes_service_name: name,
+            __meta_kubernetes_service_annotation_prometheus_io_scrape: "true", __meta_kubernetes_service_annotation_prometheus_io_path: "_status/vars",
+            __meta_kubernetes_service_annotation_prometheus_io_port: String(http),
+            __meta_kubernetes_service_annotationpresent_prometheus_io_scrape: "true" };
+        out.push({ role: "endpoints", pod, labels: { ...svc, __meta_kubernetes_endpoint_port_name: portName, __meta_kubernetes_endpoint_ready: "true" } });
+        out.push({ role: "endpointslice", pod, labels: { ...svc, __meta_kubernetes_endpointslice_port_name: portName, __meta_kubernetes_endpointslice_endpoint_conditions_ready: "true" } });
+        // The operator's public Service (crdb-public) has no prometheus.io annotations.
+        for (const role of ["endpoints", "endpointslice"]) {
+            out.push({ role, pod, labels: { ...podLabels, __address__: `${podIp}:${port}`, __meta_kubernetes_service_name: `${name}-public`,
+                __meta_kubernetes_endpoint_port_name: portName, __meta_kubernetes_endpointslice_port_name: portName } });
+        }
+    }
+    return out;
+}
+// The operator's node serves /_status/vars on the HTTP port, over HTTPS when tlsEnabled: exactly one
+// scrape of that URL per pod, with a TLS config, and job = cockroachdb like the StatefulSet's pods
+// (the dashboards filter on it).
+export function operatorScrapeProblems(cfg, cluster) {
+    const problems = [];
+    const scheme = cluster.spec.tlsEnabled ? "https" : "http";
+    const want = `${scheme}://10.0.0.7:${cluster.spec.httpPort ?? 8080}/_status/vars`;
+    const targets = scrapeTargets(cfg, operatorDiscovery(cluster));
+    const hits = targets.filter((t) => t.url === want);
+    if (hits.length !== 1) problems.push(`the operator's pod is scraped ${hits.length} time(s) at ${want}; targets made: ${JSON.stringify(targets.map((t) => t.url))}`);
+    for (const t of targets.filter((x) => x.url !== want)) problems.push(`a broken scrape of the operator's pod: ${t.url} (job ${t.job})`);
+    if (cluster.spec.tlsEnabled && hits.length && !hits[0].tls) problems.push(`job ${hits[0].job} scrapes HTTPS without a tls_config (the cluster's own CA)`);
+    if (hits.length) {
+        const job = cfg.scrape_configs.find((j) => j.job_name === hits[0].job);
+        const l = relabel(operatorDiscovery(cluster).find((d) => d.role === job.kubernetes_sd_configs[0].role && d.labels.__address__.endsWith(`:${cluster.spec.httpPort ?? 8080}`)
+            && d.labels.__meta_kubernetes_service_annotation_prometheus_io_scrape)?.labels ?? {}, job.relabel_configs) ?? {};
+        if (l.job !== "cockroachdb" || !l.pod) problems.push(`job ${job.job_name} must label job="cockroachdb" and pod (got job=${l.job}, pod=${l.pod})`);
+    }
+    return problems;
+}
+if (promCm) {
+    const cfg = YAML.parse(promCm.obj.data["prometheus.yml"]);
+    for (const { file, obj } of docs.filter((d) => d.obj.kind === "CrdbCluster")) {
+        for (const p of operatorScrapeProblems(cfg, obj)) expect(false, `prometheus.yml vs ${file}`, p);
+    }
+    // Self-check: a config with only the pod-annotation job finds nothing of the operator's pods.
+    const podOnly = { scrape_configs: cfg.scrape_configs.filter((j) => j.kubernetes_sd_configs?.[0]?.role === "pod") };
+    expect(operatorScrapeProblems(podOnly, { metadata: { name: "crdb", namespace: "crdb-evolution" }, spec: { tlsEnabled: true } }).length > 0,
+        "self-check", "a pod-annotation-only config must not reach the operator's pods");
+    // The StatefulSet's pods are still scraped exactly once each.
+    if (sts) {
+        const ann = sts.obj.spec.template.metadata.annotations ?? {};
+        const lbl = { __meta_kubernetes_pod_name: "crdb-0", __meta_kubernetes_namespace: "crdb-evolution", __meta_kubernetes_pod_ip: "10.0.0.9",
+            __meta_kubernetes_pod_phase: "Running", __meta_kubernetes_pod_label_app_kubernetes_io_name: "cockroachdb" };
+        for (const [k, v] of Object.entries(ann)) lbl[`__meta_kubernetes_pod_annotation_${k.replace(/[^a-zA-Z0-9_]/g, "_")}`] = v;
+        const discovered = [26257, 8080].flatMap((port) => [{ role: "pod", pod: "crdb-0", labels: { ...lbl, __address__: `10.0.0.9:${port}` } },
+            ...["endpoints", "endpointslice"].map((role) => ({ role, pod: "crdb-0", labels: { ...lbl, __address__: `10.0.0.9:${port}`, __meta_kubernetes_service_name: "crdb" } }))]);
+        const urls = scrapeTargets(cfg, discovered).map((t) => t.url);
+        expect(JSON.stringify(urls) === JSON.stringify(["http://10.0.0.9:8080/_status/vars"]), "prometheus.yml", `StatefulSet pod crdb-0 scraped as ${JSON.stringify(urls)}`);
+    }
+}
+
+// Everything that mounts the root client certificate reads the key names cockroach expects
+// (ca.crt, client.root.crt, client.root.key: the URLs in Secret crdb-admin name them), from the
+// secure variant's Secret crdb-client-root (k8s/secure/make-certs.sh) or, with the operator, from
+// its Secret <cluster>-root, whose keys are ca.crt, tls.crt, tls.key (cockroachdb/cockroach-operator
+// pkg/resource: Cluster.ClientTLSSecretName, tls_secret.go), mapped to those names.
+const OPERATOR_ROOT_KEYS = ["ca.crt", "tls.crt", "tls.key"];
+export function clientCertProblems(volume, operatorSecretName) {
+    const problems = [];
+    const sources = volume.projected?.sources?.map((s) => s.secret).filter(Boolean) ?? (volume.secret ? [{ name: volume.secret.secretName, ...volume.secret }] : []);
+    const op = sources.find((s) => s.name === operatorSecretName);
+    if (!op) problems.push(`volume ${volume.name} does not read the operator's root client Secret ${operatorSecretName}`);
+    else {
+        if (!op.optional) problems.push(`volume ${volume.name}: Secret ${operatorSecretName} must be optional (it exists only with the operator)`);
+        const mapped = Object.fromEntries((op.items ?? []).map((i) => [i.key, i.path]));
+        const want = { "ca.crt": "ca.crt", "tls.crt": "client.root.crt", "tls.key": "client.root.key" };
+        for (const k of OPERATOR_ROOT_KEYS) if (mapped[k] !== want[k]) problems.push(`volume ${volume.name}: key ${k} of ${operatorSecretName} must be mounted as ${want[k]} (got ${mapped[k] ?? "the key name"})`);
+    }
+    const own = sources.find((s) => s.name === "crdb-client-root");
+    if (!own || !own.optional) problems.push(`volume ${volume.name}: Secret crdb-client-root (secure variant) must stay, optional`);
+    return problems;
+}
+{
+    const operatorCluster = docs.find((d) => d.obj.kind === "CrdbCluster");
+    const rootSecret = `${operatorCluster?.obj.metadata.name ?? "crdb"}-root`;
+    for (const { file, obj } of docs.filter((d) => !d.file.startsWith("k8s/secure/") && !d.file.startsWith("k8s/sql/"))) {
+        const spec = podSpecOf(obj);
+        for (const v of spec?.volumes ?? []) {
+            const names = [v.secret?.secretName, ...(v.projected?.sources ?? []).map((s) => s.secret?.name)];
+            if (!names.includes("crdb-client-root") && !names.includes(rootSecret)) continue;
+            for (const p of clientCertProblems(v, rootSecret)) expect(false, `${file} ${obj.kind}/${obj.metadata.name}`, p);
+        }
+    }
+    expect(clientCertProblems({ name: "v", secret: { secretName: "crdb-client-root", optional: true } }, "crdb-root").length > 0, "self-check", "client cert rule");
+}
+
 for (const [cmName, key] of [["grafana-datasources", "prometheus.yaml"], ["grafana-dashboard-provider", "dashboards.yaml"]]) {
     const [cm] = find("ConfigMap", cmName, "crdb-observability");
     expect(cm && YAML.parse(cm.obj.data[key]).apiVersion === 1, cmName, `${key} is Grafana provisioning (apiVersion: 1)`);

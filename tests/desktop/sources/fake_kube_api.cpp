@@ -1,4 +1,5 @@
 #include "fake_kube_api.h"
+#include "fake_kube_objects.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -261,6 +262,13 @@ QByteArray FakeKubeApi::crdbClusterJson() const
 
 void FakeKubeApi::answer(QTcpSocket *socket, const Request &request)
 {
+    if (m_objects != nullptr) {
+        const auto reply
+            = m_objects->handle(request.method, request.target, request.headers.value("content-type"), request.body);
+        if (reply.status != 0) {
+            return send(socket, reply.status, reply.json);
+        }
+    }
     const QUrl url(QString::fromLatin1(request.target));
     const QString path = url.path();
     const QString ns = u"/namespaces/%1/"_s.arg(m_namespace);

@@ -13,6 +13,7 @@
 #include <QStringList>
 #include <QTcpServer>
 
+class FakeKubeObjects;
 class QTcpSocket;
 class QWebSocketServer;
 
@@ -46,6 +47,9 @@ public:
     // The TPC-C workload's pod (k8s/loadgen-job.yaml, label app.kubernetes.io/name=crdb-loadgen)
     // in this phase ("Running", "Failed", ...); empty = no such pod (the default).
     void setLoadgenPhase(const QString &phase) { m_loadgenPhase = phase; }
+
+    // Generic object storage (fake_kube_objects.h) answers first when set, for `kubectl apply -f k8s/...`.
+    void setObjects(FakeKubeObjects *objects) { m_objects = objects; }
 
     // "METHOD path?query" of every request, in order.
     QStringList requests() const { return m_requests; }
@@ -101,4 +105,5 @@ private:
     QList<QByteArray> m_patchBodies;
     QStringList m_execs;
     QMap<QTcpSocket *, QByteArray> m_buffers;
+    FakeKubeObjects *m_objects = nullptr;
 };
