@@ -1,4 +1,5 @@
 // /readyz and start-up failures of the real binary: unreachable reader, a reader that can write,
+// a reader that can create tables (granted to it, or to PUBLIC as CockroachDB does by default),
 // and configuration errors that must stop the process with a message naming the variable.
 #include "pgkit/pg_connection.h"
 #include "processes.h"
@@ -12,12 +13,43 @@
 
 using testenv::http;
 
+namespace {
+// Runs admin statements on the fixture; false (with the failing statement) on the first error.
+bool adminExec(const QByteArray &conninfo, std::initializer_list<const char *> statements, QByteArray *failed)
+{
+    pgkit::PgConnPtr admin = pgkit::openConnection(conninfo);
+    for (const char *sql : statements) {
+        pgkit::PgResultPtr r(PQexec(admin.get(), sql));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+            *failed = QByteArray(sql) + ": " + PQerrorMessage(admin.get());
+            return false;
+        }
+    }
+    return true;
+}
+
+QByteArray publicTables(const QByteArray &conninfo)
+{
+    pgkit::PgConnPtr admin = pgkit::openConnection(conninfo);
+    pgkit::PgResultPtr r(PQexec(admin.get(),
+        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"));
+    return QByteArray(PQgetvalue(r.get(), 0, 0));
+}
+
+QJsonObject check(const testenv::HttpReply &r, const char *name)
+{
+    return r.json().object().value(u"checks").toObject().value(QLatin1String(name)).toObject();
+}
+} // namespace
+
 class TestSampleAppReadiness : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void unreachableReaderIs503WithReason();
     void readerThatCanWriteIsNotReady();
+    void readerThatCanCreateIsNotReady();
+    void createGrantedToPublicIsNotReady();
     void badConfigurationStopsAtStart_data();
     void badConfigurationStopsAtStart();
 };
@@ -64,6 +96,78 @@ void TestSampleAppReadiness::readerThatCanWriteIsNotReady()
     pgkit::PgResultPtr after(PQexec(admin.get(), "SELECT count(*) FROM login_events WHERE user_id = 'readyz'"));
     QCOMPARE(QByteArray(PQgetvalue(after.get(), 0, 0)), QByteArray("0"));
     QCOMPARE(app.stop(), 0);
+}
+
+void TestSampleAppReadiness::readerThatCanCreateIsNotReady()
+{
+    // A reader that cannot write rows but can create tables in schema public is not read-only:
+    // /readyz names the check; once CREATE is revoked, the same process is ready again.
+    QByteArray failed;
+    QVERIFY2(adminExec(testenv::pgConninfo(),
+                 {"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tst_creating_reader') THEN "
+                  "CREATE ROLE tst_creating_reader LOGIN; END IF; END $$",
+                     "GRANT USAGE, CREATE ON SCHEMA public TO tst_creating_reader",
+                     "GRANT SELECT ON login_events, search_terms TO tst_creating_reader"},
+                 &failed),
+        failed.constData());
+    const QByteArray tablesBefore = publicTables(testenv::pgConninfo());
+    testenv::SampleAppProcess app(
+        {{u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"tst_creating_reader"_qs))}});
+    QVERIFY2(app.start(), app.output().constData());
+    const auto r = http("GET", app.url(u"/readyz"_qs));
+    QCOMPARE(r.status, 503);
+    QVERIFY2(
+        r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_qs), r.body.constData());
+    QVERIFY2(check(r, "reader_read_only").value(u"ok").toBool(), r.body.constData()); // it still cannot INSERT
+    QCOMPARE(check(r, "reader_cannot_create").value(u"ok").toBool(), false);
+
+    QVERIFY2(adminExec(testenv::pgConninfo(), {"REVOKE CREATE ON SCHEMA public FROM tst_creating_reader"}, &failed),
+        failed.constData());
+    const auto ok = http("GET", app.url(u"/readyz"_qs));
+    QCOMPARE(ok.status, 200);
+    QVERIFY2(check(ok, "reader_cannot_create").value(u"detail").toString().contains(u"42501"_qs), ok.body.constData());
+    QCOMPARE(app.stop(), 0);
+    QCOMPARE(publicTables(testenv::pgConninfo()), tablesBefore); // the probe never creates anything
+}
+
+void TestSampleAppReadiness::createGrantedToPublicIsNotReady()
+{
+    // CockroachDB's default: the role PUBLIC (every user) has CREATE on schema public. Its own
+    // database here, so the grant never reaches the other tests' app_reader in "evolution".
+    QByteArray failed;
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo(u"postgres"_qs, u"postgres"_qs));
+    pgkit::PgResultPtr created(PQexec(admin.get(), "CREATE DATABASE tst_public_create"));
+    QVERIFY2(PQresultStatus(created.get()) == PGRES_COMMAND_OK || pgkit::sqlState(created.get()) == u"42P04",
+        PQerrorMessage(admin.get()));
+    const QByteArray db = testenv::pgConninfo(u"postgres"_qs, u"tst_public_create"_qs);
+    QVERIFY2(
+        adminExec(db,
+            {"CREATE TABLE IF NOT EXISTS login_events (id UUID PRIMARY KEY, user_id TEXT NOT NULL, "
+             "ts TIMESTAMPTZ NOT NULL DEFAULT now(), ip_hash TEXT NOT NULL, user_agent_hash TEXT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS search_terms (id INT8 PRIMARY KEY, term TEXT NOT NULL, "
+                "popularity INT8 NOT NULL)",
+                "GRANT USAGE ON SCHEMA public TO app_writer, app_reader",
+                "GRANT SELECT, INSERT ON login_events TO app_writer",
+                "GRANT SELECT ON login_events, search_terms TO app_reader", "GRANT CREATE ON SCHEMA public TO PUBLIC"},
+            &failed),
+        failed.constData());
+    const QByteArray tablesBefore = publicTables(db);
+    testenv::SampleAppProcess app(
+        {{u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs, u"tst_public_create"_qs))},
+            {u"APP_DB_READER_URL"_qs,
+                QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs, u"tst_public_create"_qs))}});
+    QVERIFY2(app.start(), app.output().constData());
+    const auto r = http("GET", app.url(u"/readyz"_qs));
+    QCOMPARE(r.status, 503);
+    QVERIFY2(
+        r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_qs), r.body.constData());
+
+    QVERIFY2(adminExec(db, {"REVOKE CREATE ON SCHEMA public FROM PUBLIC"}, &failed), failed.constData());
+    const auto ok = http("GET", app.url(u"/readyz"_qs));
+    QVERIFY2(ok.status == 200, ok.body.constData());
+    QVERIFY(check(ok, "reader_cannot_create").value(u"ok").toBool());
+    QCOMPARE(app.stop(), 0);
+    QCOMPARE(publicTables(db), tablesBefore);
 }
 
 void TestSampleAppReadiness::badConfigurationStopsAtStart_data()

@@ -599,7 +599,7 @@ void SampleApp::updateReadiness(const AppDatabase::Readiness &r)
     m_readyKnown = true;
     m_ready = ready;
     if (ready) {
-        applog::logger()->info("ready: writer ok, reader ok, reader cannot write");
+        applog::logger()->info("ready: writer ok, reader ok, reader cannot write or create");
     } else {
         applog::logger()->warn("not ready: {}", reason);
     }

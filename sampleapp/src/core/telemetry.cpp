@@ -132,7 +132,7 @@ Telemetry::Telemetry()
     m_achievedRps = gauge("app_load_achieved_rps", "Load generator completed operations per second, last interval");
     m_inFlight = gauge("app_load_in_flight", "Load generator operations in flight");
     m_spikeActive = gauge("app_spike_active", "1 while a spike runs");
-    m_ready = gauge("app_ready", "1 when /readyz passes (writer ok, reader ok, reader cannot write)");
+    m_ready = gauge("app_ready", "1 when /readyz passes (writer ok, reader ok, reader cannot write or create)");
     m_dropped = &prometheus::BuildCounter()
                      .Name("app_load_dropped_total")
                      .Help("Scheduled load operations not started because the concurrency limit was reached")
