@@ -7,8 +7,10 @@
 
 #include <libpq-fe.h>
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTest>
 
 using testenv::http;
@@ -50,6 +52,7 @@ private Q_SLOTS:
     void readerThatCanWriteIsNotReady();
     void readerThatCanCreateIsNotReady();
     void createGrantedToPublicIsNotReady();
+    void connectionsAreReplacedUnderContinuousRequests();
     void badConfigurationStopsAtStart_data();
     void badConfigurationStopsAtStart();
 };
@@ -170,6 +173,58 @@ void TestSampleAppReadiness::createGrantedToPublicIsNotReady()
     QCOMPARE(publicTables(db), tablesBefore);
 }
 
+void TestSampleAppReadiness::connectionsAreReplacedUnderContinuousRequests()
+{
+    // APP_DB_MAX_CONN_LIFETIME_S=1 through the real binary: under continuous /search and /login
+    // for 3.5 s, every request succeeds, both pools count replaced connections, and the backends
+    // serving the app at the end are not the ones of the start.
+    const QString suffix = u" application_name=tst_recycle"_qs;
+    testenv::SampleAppProcess app({{u"APP_DB_MAX_CONN_LIFETIME_S"_qs, u"1"_qs},
+        {u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs)) + suffix},
+        {u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs)) + suffix}});
+    QVERIFY2(app.start(), app.output().constData());
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
+    auto backends = [&] {
+        pgkit::PgResultPtr r(
+            PQexec(admin.get(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'tst_recycle'"));
+        QSet<QByteArray> pids;
+        for (int i = 0; i < PQntuples(r.get()); ++i) {
+            pids.insert(QByteArray(PQgetvalue(r.get(), i, 0)));
+        }
+        return pids;
+    };
+    QElapsedTimer clock;
+    clock.start();
+    QSet<QByteArray> first;
+    int requests = 0;
+    while (clock.elapsed() < 3500) {
+        const auto s = http("GET", app.url(u"/search?q=amber"_qs));
+        QVERIFY2(s.status == 200, s.body.constData());
+        const auto l = http("POST", app.url(u"/login"_qs), R"({"user_id":"recycle"})");
+        QVERIFY2(l.status == 201, l.body.constData());
+        requests += 2;
+        if (first.isEmpty() && clock.elapsed() > 300) {
+            first = backends();
+        }
+    }
+    const QSet<QByteArray> last = backends();
+    QVERIFY2(!first.isEmpty() && !last.isEmpty(), "no backend of the app seen in pg_stat_activity");
+    QVERIFY2(!first.intersects(last), "a connection of the start was still open at the end");
+    const QByteArray metrics = http("GET", app.url(u"/metrics"_qs)).body;
+    for (const char *pool : {"writer", "reader"}) {
+        const QByteArray line = QByteArray("app_db_connections_recycled_total{pool=\"") + pool + "\"} ";
+        const qsizetype at = metrics.indexOf(line);
+        QVERIFY2(at >= 0, metrics.constData());
+        const double n = metrics.mid(at + line.size(), metrics.indexOf('\n', at) - at - line.size()).toDouble();
+        QVERIFY2(n >= 1,
+            qPrintable(QStringLiteral("%1 pool: %2 recycled after %3 requests")
+                           .arg(QLatin1String(pool))
+                           .arg(n)
+                           .arg(requests)));
+    }
+    QCOMPARE(app.stop(), 0);
+}
+
 void TestSampleAppReadiness::badConfigurationStopsAtStart_data()
 {
     QTest::addColumn<QString>("name");
@@ -178,6 +233,8 @@ void TestSampleAppReadiness::badConfigurationStopsAtStart_data()
     QTest::addRow("malformed reader") << u"APP_DB_READER_URL"_qs << u"host=x port password=topsecret"_qs;
     QTest::addRow("bad port") << u"APP_HTTP_PORT"_qs << u"-3"_qs;
     QTest::addRow("bad rps limit") << u"APP_MAX_RPS"_qs << u"lots"_qs;
+    QTest::addRow("negative connection lifetime") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"-5"_qs;
+    QTest::addRow("connection lifetime with unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"5m"_qs;
 }
 
 void TestSampleAppReadiness::badConfigurationStopsAtStart()

@@ -135,10 +135,23 @@ QJsonObject AppDatabase::Readiness::toJson() const
 AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry) : m_telemetry(telemetry)
 {
     const auto timeout = std::chrono::milliseconds(config.acquireTimeoutMs);
-    m_writer = std::make_unique<ConnectionPool>(ConnectionPool::Options {
-        QStringLiteral("writer"), config.writerConninfo, config.writerPoolSize, timeout, 3, prepareWriter});
-    m_reader = std::make_unique<ConnectionPool>(ConnectionPool::Options {
-        QStringLiteral("reader"), config.readerConninfo, config.readerPoolSize, timeout, 3, prepareReader});
+    const auto lifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000);
+    m_writer = std::make_unique<ConnectionPool>(ConnectionPool::Options {.name = QStringLiteral("writer"),
+        .conninfo = config.writerConninfo,
+        .size = config.writerPoolSize,
+        .acquireTimeout = timeout,
+        .connectTimeoutSeconds = 3,
+        .prepare = prepareWriter,
+        .maxLifetime = lifetime,
+        .recycled = [&telemetry] { telemetry.dbConnectionRecycled(PoolId::Writer); }});
+    m_reader = std::make_unique<ConnectionPool>(ConnectionPool::Options {.name = QStringLiteral("reader"),
+        .conninfo = config.readerConninfo,
+        .size = config.readerPoolSize,
+        .acquireTimeout = timeout,
+        .connectTimeoutSeconds = 3,
+        .prepare = prepareReader,
+        .maxLifetime = lifetime,
+        .recycled = [&telemetry] { telemetry.dbConnectionRecycled(PoolId::Reader); }});
 }
 
 AppDatabase::~AppDatabase()

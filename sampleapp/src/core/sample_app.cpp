@@ -139,6 +139,7 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
                         .retryBudget = std::chrono::milliseconds(4000),
                         .connectTimeoutSeconds = 3,
                         .pipelineDepth = 8,
+                        .maxLifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000),
                         .prepare = AppDatabase::prepareReaderConnection},
           m_telemetry)
     , m_load(
