@@ -1,6 +1,7 @@
 // AsyncQueryPool against the real PostgreSQL fixture: requests issued together go out as one
 // pipelined batch; a query that fails inside a batch fails alone (the ones it aborted are sent
-// again and succeed); the reader sessions keep PostgreSQL's generic plan.
+// again and succeed); the reader sessions keep PostgreSQL's generic plan; connections past their
+// maximum lifetime are replaced between batches, without failing or retrying a request.
 #include "core/app_database.h"
 #include "core/async_query_pool.h"
 #include "core/telemetry.h"
@@ -8,7 +9,10 @@
 
 #include <libpq-fe.h>
 
+#include <QElapsedTimer>
 #include <QTest>
+
+#include <set>
 
 namespace {
 bool prepareForTest(pg_conn *conn, QString *error)
@@ -17,7 +21,8 @@ bool prepareForTest(pg_conn *conn, QString *error)
         return false;
     }
     for (const auto &[name, sql] : {std::pair {"divide", "SELECT 100 / $1::INT4"},
-             std::pair {"plan_mode", "SELECT current_setting('plan_cache_mode')"}}) {
+             std::pair {"plan_mode", "SELECT current_setting('plan_cache_mode')"},
+             std::pair {"pid", "SELECT pg_backend_pid()"}}) {
         pgkit::PgResultPtr r(PQprepare(conn, name, sql, 0, nullptr));
         if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
             *error = pgkit::errorMessage(conn, r.get());
@@ -45,9 +50,12 @@ private Q_SLOTS:
     void requestsIssuedTogetherAllComplete();
     void failingQueryFailsAloneInItsBatch();
     void readerSessionsKeepTheGenericPlan();
+    void connectionsPastTheirLifetimeAreReplaced_data();
+    void connectionsPastTheirLifetimeAreReplaced();
 
 private:
-    std::unique_ptr<AsyncQueryPool> makePool(int size, int depth);
+    std::unique_ptr<AsyncQueryPool> makePool(int size, int depth, std::chrono::milliseconds lifetime = {},
+        const QByteArray &applicationName = "tst_async_query_pool");
     void run(AsyncQueryPool &pool, const char *statement, QList<QByteArray> params, Outcome *out);
     std::unique_ptr<Telemetry> m_telemetry;
 };
@@ -62,14 +70,17 @@ void TestAsyncQueryPool::cleanup()
     m_telemetry.reset();
 }
 
-std::unique_ptr<AsyncQueryPool> TestAsyncQueryPool::makePool(int size, int depth)
+std::unique_ptr<AsyncQueryPool> TestAsyncQueryPool::makePool(
+    int size, int depth, std::chrono::milliseconds lifetime, const QByteArray &applicationName)
 {
-    return std::make_unique<AsyncQueryPool>(AsyncQueryPool::Options {.name = QStringLiteral("test"),
-                                                .pool = PoolId::Reader,
-                                                .conninfo = testenv::pgConninfo(u"app_reader"_qs),
-                                                .size = size,
-                                                .pipelineDepth = depth,
-                                                .prepare = prepareForTest},
+    return std::make_unique<AsyncQueryPool>(
+        AsyncQueryPool::Options {.name = QStringLiteral("test"),
+            .pool = PoolId::Reader,
+            .conninfo = testenv::pgConninfo(u"app_reader"_qs) + " application_name=" + applicationName,
+            .size = size,
+            .pipelineDepth = depth,
+            .maxLifetime = lifetime,
+            .prepare = prepareForTest},
         *m_telemetry);
 }
 
@@ -146,6 +157,67 @@ void TestAsyncQueryPool::readerSessionsKeepTheGenericPlan()
     QTRY_VERIFY_WITH_TIMEOUT(mode.done, 10000);
     QVERIFY2(mode.failure.message.isEmpty(), qPrintable(mode.failure.message));
     QCOMPARE(mode.value, QByteArray("force_generic_plan"));
+}
+
+void TestAsyncQueryPool::connectionsPastTheirLifetimeAreReplaced_data()
+{
+    QTest::addColumn<int>("lifetimeMs");
+    QTest::addRow("250 ms") << 250;
+    QTest::addRow("0 = never") << 0;
+}
+
+void TestAsyncQueryPool::connectionsPastTheirLifetimeAreReplaced()
+{
+    // Continuous requests for 2 s on two connections, each request reporting the backend that
+    // answered it. With a 250 ms lifetime every slot is replaced several times; with 0 never.
+    QFETCH(int, lifetimeMs);
+    const QByteArray appName = "tst_lifetime_" + QByteArray::number(lifetimeMs);
+    auto pool = makePool(2, 8, std::chrono::milliseconds(lifetimeMs), appName);
+    std::set<QByteArray> pids;
+    int inFlight = 0;
+    int completed = 0;
+    QStringList failures;
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 2000 || inFlight > 0) {
+        while (clock.elapsed() < 2000 && inFlight < 16) {
+            ++inFlight;
+            pool->execPrepared("pid", {}, [&](pgkit::PgResultPtr r, const AsyncQueryPool::Failure &f) {
+                --inFlight;
+                ++completed;
+                if (!r) {
+                    failures.append(f.message);
+                    return;
+                }
+                pids.insert(QByteArray(PQgetvalue(r.get(), 0, 0)));
+            });
+        }
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        QVERIFY2(clock.elapsed() < 15000, "requests did not complete");
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"; "_qs)));
+    QVERIFY2(completed > 100, qPrintable(QString::number(completed)));
+    const std::string metrics = m_telemetry->exposition();
+    // Nothing was cut while in flight: a cut query would have been retried (and counted).
+    QVERIFY2(metrics.find("app_db_retries_total{pool=\"reader\"} 0") != std::string::npos, metrics.c_str());
+    // The old connections are closed, not leaked: at most the pool size is open at the end.
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
+    const QByteArray countSql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + appName + "'";
+    auto openBackends = [&] {
+        pgkit::PgResultPtr r(PQexec(admin.get(), countSql.constData()));
+        return QByteArray(PQgetvalue(r.get(), 0, 0)).toInt();
+    };
+    if (lifetimeMs > 0) {
+        QVERIFY2(pids.size() >= 5, qPrintable(QStringLiteral("only %1 backends answered").arg(pids.size())));
+        QVERIFY2(
+            metrics.find("app_db_connections_recycled_total{pool=\"reader\"} 0") == std::string::npos, metrics.c_str());
+        QTRY_VERIFY_WITH_TIMEOUT(openBackends() <= 2, 5000);
+    } else {
+        QVERIFY2(pids.size() <= 2, qPrintable(QStringLiteral("%1 backends answered").arg(pids.size())));
+        QCOMPARE(openBackends(), int(pids.size()));
+        QVERIFY2(
+            metrics.find("app_db_connections_recycled_total{pool=\"reader\"} 0") != std::string::npos, metrics.c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAsyncQueryPool)

@@ -9,6 +9,8 @@ private Q_SLOTS:
     void defaults();
     void rejects_data();
     void rejects();
+    void connectionLifetime_data();
+    void connectionLifetime();
 };
 
 namespace {
@@ -31,6 +33,7 @@ void TestConfig::defaults()
     QCOMPARE(c->maxSeconds, 300.0);
     QCOMPARE(c->maxConcurrency, 64);
     QVERIFY(c->controlToken.isEmpty());
+    QCOMPARE(c->dbMaxConnLifetimeS, 300);
 }
 
 void TestConfig::rejects_data()
@@ -52,6 +55,12 @@ void TestConfig::rejects_data()
     QTest::addRow("token short") << u"APP_CONTROL_TOKEN"_qs << u"abc"_qs;
     QTest::addRow("tick") << u"APP_TICK_MS"_qs << u"5"_qs;
     QTest::addRow("log level") << u"APP_LOG_LEVEL"_qs << u"loud"_qs;
+    QTest::addRow("lifetime negative") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"-1"_qs;
+    QTest::addRow("lifetime text") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"five minutes"_qs;
+    QTest::addRow("lifetime fraction") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"1.5"_qs;
+    QTest::addRow("lifetime unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"300s"_qs;
+    QTest::addRow("lifetime over a day") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"86401"_qs;
+    QTest::addRow("lifetime empty") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u""_qs;
 }
 
 void TestConfig::rejects()
@@ -68,6 +77,28 @@ void TestConfig::rejects()
     QVERIFY(!AppConfig::fromEnvironment(env, &error));
     QVERIFY2(error.contains(name), qPrintable(error)); // the message names the variable
     QVERIFY2(!error.contains(u"pw1"_qs) && !error.contains(u"pw2"_qs), qPrintable(error)); // never a password
+}
+
+void TestConfig::connectionLifetime_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("seconds");
+    QTest::addRow("never") << u"0"_qs << 0;
+    QTest::addRow("one second") << u"1"_qs << 1;
+    QTest::addRow("ten minutes, spaces") << u" 600 "_qs << 600;
+    QTest::addRow("a day") << u"86400"_qs << 86400;
+}
+
+void TestConfig::connectionLifetime()
+{
+    QFETCH(QString, value);
+    QFETCH(int, seconds);
+    QProcessEnvironment env = baseEnv();
+    env.insert(u"APP_DB_MAX_CONN_LIFETIME_S"_qs, value);
+    QString error;
+    const auto c = AppConfig::fromEnvironment(env, &error);
+    QVERIFY2(c, qPrintable(error));
+    QCOMPARE(c->dbMaxConnLifetimeS, seconds);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -88,10 +88,11 @@ void TestSampleAppHttp::readyz()
     const QJsonObject o = r.json().object();
     QVERIFY(o.value(u"ready").toBool());
     const QJsonObject checks = o.value(u"checks").toObject();
-    for (const char *c : {"writer", "reader", "reader_read_only"}) {
+    for (const char *c : {"writer", "reader", "reader_read_only", "reader_cannot_create"}) {
         QVERIFY2(checks.value(QLatin1String(c)).toObject().value(u"ok").toBool(), c);
     }
     QVERIFY(checks.value(u"reader_read_only").toObject().value(u"detail").toString().contains(u"42501"_qs));
+    QVERIFY(checks.value(u"reader_cannot_create").toObject().value(u"detail").toString().contains(u"42501"_qs));
 }
 
 void TestSampleAppHttp::loginWritesARow()

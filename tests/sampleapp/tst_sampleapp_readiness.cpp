@@ -1,4 +1,5 @@
 // /readyz and start-up failures of the real binary: unreachable reader, a reader that can write,
+// a reader that can create tables (granted to it, or to PUBLIC as CockroachDB does by default),
 // and configuration errors that must stop the process with a message naming the variable.
 #include "pgkit/pg_connection.h"
 #include "processes.h"
@@ -6,11 +7,42 @@
 
 #include <libpq-fe.h>
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTest>
 
 using testenv::http;
+
+namespace {
+// Runs admin statements on the fixture; false (with the failing statement) on the first error.
+bool adminExec(const QByteArray &conninfo, std::initializer_list<const char *> statements, QByteArray *failed)
+{
+    pgkit::PgConnPtr admin = pgkit::openConnection(conninfo);
+    for (const char *sql : statements) {
+        pgkit::PgResultPtr r(PQexec(admin.get(), sql));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+            *failed = QByteArray(sql) + ": " + PQerrorMessage(admin.get());
+            return false;
+        }
+    }
+    return true;
+}
+
+QByteArray publicTables(const QByteArray &conninfo)
+{
+    pgkit::PgConnPtr admin = pgkit::openConnection(conninfo);
+    pgkit::PgResultPtr r(PQexec(admin.get(),
+        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"));
+    return QByteArray(PQgetvalue(r.get(), 0, 0));
+}
+
+QJsonObject check(const testenv::HttpReply &r, const char *name)
+{
+    return r.json().object().value(u"checks").toObject().value(QLatin1String(name)).toObject();
+}
+} // namespace
 
 class TestSampleAppReadiness : public QObject
 {
@@ -18,6 +50,9 @@ class TestSampleAppReadiness : public QObject
 private Q_SLOTS:
     void unreachableReaderIs503WithReason();
     void readerThatCanWriteIsNotReady();
+    void readerThatCanCreateIsNotReady();
+    void createGrantedToPublicIsNotReady();
+    void connectionsAreReplacedUnderContinuousRequests();
     void badConfigurationStopsAtStart_data();
     void badConfigurationStopsAtStart();
 };
@@ -66,6 +101,130 @@ void TestSampleAppReadiness::readerThatCanWriteIsNotReady()
     QCOMPARE(app.stop(), 0);
 }
 
+void TestSampleAppReadiness::readerThatCanCreateIsNotReady()
+{
+    // A reader that cannot write rows but can create tables in schema public is not read-only:
+    // /readyz names the check; once CREATE is revoked, the same process is ready again.
+    QByteArray failed;
+    QVERIFY2(adminExec(testenv::pgConninfo(),
+                 {"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tst_creating_reader') THEN "
+                  "CREATE ROLE tst_creating_reader LOGIN; END IF; END $$",
+                     "GRANT USAGE, CREATE ON SCHEMA public TO tst_creating_reader",
+                     "GRANT SELECT ON login_events, search_terms TO tst_creating_reader"},
+                 &failed),
+        failed.constData());
+    const QByteArray tablesBefore = publicTables(testenv::pgConninfo());
+    testenv::SampleAppProcess app(
+        {{u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"tst_creating_reader"_qs))}});
+    QVERIFY2(app.start(), app.output().constData());
+    const auto r = http("GET", app.url(u"/readyz"_qs));
+    QCOMPARE(r.status, 503);
+    QVERIFY2(
+        r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_qs), r.body.constData());
+    QVERIFY2(check(r, "reader_read_only").value(u"ok").toBool(), r.body.constData()); // it still cannot INSERT
+    QCOMPARE(check(r, "reader_cannot_create").value(u"ok").toBool(), false);
+
+    QVERIFY2(adminExec(testenv::pgConninfo(), {"REVOKE CREATE ON SCHEMA public FROM tst_creating_reader"}, &failed),
+        failed.constData());
+    const auto ok = http("GET", app.url(u"/readyz"_qs));
+    QCOMPARE(ok.status, 200);
+    QVERIFY2(check(ok, "reader_cannot_create").value(u"detail").toString().contains(u"42501"_qs), ok.body.constData());
+    QCOMPARE(app.stop(), 0);
+    QCOMPARE(publicTables(testenv::pgConninfo()), tablesBefore); // the probe never creates anything
+}
+
+void TestSampleAppReadiness::createGrantedToPublicIsNotReady()
+{
+    // CockroachDB's default: the role PUBLIC (every user) has CREATE on schema public. Its own
+    // database here, so the grant never reaches the other tests' app_reader in "evolution".
+    QByteArray failed;
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo(u"postgres"_qs, u"postgres"_qs));
+    pgkit::PgResultPtr created(PQexec(admin.get(), "CREATE DATABASE tst_public_create"));
+    QVERIFY2(PQresultStatus(created.get()) == PGRES_COMMAND_OK || pgkit::sqlState(created.get()) == u"42P04",
+        PQerrorMessage(admin.get()));
+    const QByteArray db = testenv::pgConninfo(u"postgres"_qs, u"tst_public_create"_qs);
+    QVERIFY2(
+        adminExec(db,
+            {"CREATE TABLE IF NOT EXISTS login_events (id UUID PRIMARY KEY, user_id TEXT NOT NULL, "
+             "ts TIMESTAMPTZ NOT NULL DEFAULT now(), ip_hash TEXT NOT NULL, user_agent_hash TEXT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS search_terms (id INT8 PRIMARY KEY, term TEXT NOT NULL, "
+                "popularity INT8 NOT NULL)",
+                "GRANT USAGE ON SCHEMA public TO app_writer, app_reader",
+                "GRANT SELECT, INSERT ON login_events TO app_writer",
+                "GRANT SELECT ON login_events, search_terms TO app_reader", "GRANT CREATE ON SCHEMA public TO PUBLIC"},
+            &failed),
+        failed.constData());
+    const QByteArray tablesBefore = publicTables(db);
+    testenv::SampleAppProcess app(
+        {{u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs, u"tst_public_create"_qs))},
+            {u"APP_DB_READER_URL"_qs,
+                QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs, u"tst_public_create"_qs))}});
+    QVERIFY2(app.start(), app.output().constData());
+    const auto r = http("GET", app.url(u"/readyz"_qs));
+    QCOMPARE(r.status, 503);
+    QVERIFY2(
+        r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_qs), r.body.constData());
+
+    QVERIFY2(adminExec(db, {"REVOKE CREATE ON SCHEMA public FROM PUBLIC"}, &failed), failed.constData());
+    const auto ok = http("GET", app.url(u"/readyz"_qs));
+    QVERIFY2(ok.status == 200, ok.body.constData());
+    QVERIFY(check(ok, "reader_cannot_create").value(u"ok").toBool());
+    QCOMPARE(app.stop(), 0);
+    QCOMPARE(publicTables(db), tablesBefore);
+}
+
+void TestSampleAppReadiness::connectionsAreReplacedUnderContinuousRequests()
+{
+    // APP_DB_MAX_CONN_LIFETIME_S=1 through the real binary: under continuous /search and /login
+    // for 3.5 s, every request succeeds, both pools count replaced connections, and the backends
+    // serving the app at the end are not the ones of the start.
+    const QString suffix = u" application_name=tst_recycle"_qs;
+    testenv::SampleAppProcess app({{u"APP_DB_MAX_CONN_LIFETIME_S"_qs, u"1"_qs},
+        {u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs)) + suffix},
+        {u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs)) + suffix}});
+    QVERIFY2(app.start(), app.output().constData());
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
+    auto backends = [&] {
+        pgkit::PgResultPtr r(
+            PQexec(admin.get(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'tst_recycle'"));
+        QSet<QByteArray> pids;
+        for (int i = 0; i < PQntuples(r.get()); ++i) {
+            pids.insert(QByteArray(PQgetvalue(r.get(), i, 0)));
+        }
+        return pids;
+    };
+    QElapsedTimer clock;
+    clock.start();
+    QSet<QByteArray> first;
+    int requests = 0;
+    while (clock.elapsed() < 3500) {
+        const auto s = http("GET", app.url(u"/search?q=amber"_qs));
+        QVERIFY2(s.status == 200, s.body.constData());
+        const auto l = http("POST", app.url(u"/login"_qs), R"({"user_id":"recycle"})");
+        QVERIFY2(l.status == 201, l.body.constData());
+        requests += 2;
+        if (first.isEmpty() && clock.elapsed() > 300) {
+            first = backends();
+        }
+    }
+    const QSet<QByteArray> last = backends();
+    QVERIFY2(!first.isEmpty() && !last.isEmpty(), "no backend of the app seen in pg_stat_activity");
+    QVERIFY2(!first.intersects(last), "a connection of the start was still open at the end");
+    const QByteArray metrics = http("GET", app.url(u"/metrics"_qs)).body;
+    for (const char *pool : {"writer", "reader"}) {
+        const QByteArray line = QByteArray("app_db_connections_recycled_total{pool=\"") + pool + "\"} ";
+        const qsizetype at = metrics.indexOf(line);
+        QVERIFY2(at >= 0, metrics.constData());
+        const double n = metrics.mid(at + line.size(), metrics.indexOf('\n', at) - at - line.size()).toDouble();
+        QVERIFY2(n >= 1,
+            qPrintable(QStringLiteral("%1 pool: %2 recycled after %3 requests")
+                           .arg(QLatin1String(pool))
+                           .arg(n)
+                           .arg(requests)));
+    }
+    QCOMPARE(app.stop(), 0);
+}
+
 void TestSampleAppReadiness::badConfigurationStopsAtStart_data()
 {
     QTest::addColumn<QString>("name");
@@ -74,6 +233,8 @@ void TestSampleAppReadiness::badConfigurationStopsAtStart_data()
     QTest::addRow("malformed reader") << u"APP_DB_READER_URL"_qs << u"host=x port password=topsecret"_qs;
     QTest::addRow("bad port") << u"APP_HTTP_PORT"_qs << u"-3"_qs;
     QTest::addRow("bad rps limit") << u"APP_MAX_RPS"_qs << u"lots"_qs;
+    QTest::addRow("negative connection lifetime") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"-5"_qs;
+    QTest::addRow("connection lifetime with unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"5m"_qs;
 }
 
 void TestSampleAppReadiness::badConfigurationStopsAtStart()

@@ -21,6 +21,22 @@ constexpr const char *kPing = "ping";
 constexpr const char *kReadOnlyProbe = "INSERT INTO login_events (id, user_id, ip_hash, user_agent_hash) "
                                        "SELECT '00000000-0000-0000-0000-000000000000'::UUID, 'readyz', '', '' "
                                        "WHERE false";
+// "Cannot create": CREATE TABLE in schema public must be refused with 42501. The name is an existing
+// table, so even a reader that is allowed to create gets 42P07 (duplicate_table) and nothing is
+// ever created: both databases check the CREATE privilege before the name.
+//   PostgreSQL: RangeVarGetAndCheckCreationNamespace (namespace.c) checks CREATE on the schema
+//   before transformCreateStmt looks at an existing relation.
+//   CockroachDB: pkg/sql/create_table.go getSchemaForCreateTable calls canCreateOnSchema before
+//   GetDescriptorCollidingWithObject (a descriptor-backed public schema is SchemaUserDefined, so its
+//   CREATE privilege is checked, schemadesc immutable.SchemaKind); the declarative builder
+//   (scbuildstmt/create_table.go CreateTable) resolves the target with privilege.CREATE before its
+//   existence check.
+// The colliding name, not the transaction, is what makes it harmless: since v25.1 CockroachDB's
+// autocommit_before_ddl session variable is on by default ("any schema change statement that is
+// sent during an explicit transaction will cause the transaction to commit before executing the
+// schema change", docs: session-variables), so BEGIN ... ROLLBACK does not contain DDL there.
+// The transaction still keeps PostgreSQL (transactional DDL) and older CockroachDB tidy.
+constexpr const char *kCreateProbe = "CREATE TABLE public.search_terms (readyz_probe INT8)";
 
 // How long a request keeps retrying transient errors (a node restart, a lost connection) before
 // it answers 503. Long enough to ride out a PostgreSQL restart or a CockroachDB lease transfer.
@@ -103,23 +119,39 @@ QString AppDatabase::Readiness::reason() const
     if (!readerReadOnly.ok) {
         return QStringLiteral("reader_read_only: ") + readerReadOnly.detail;
     }
+    if (!readerCannotCreate.ok) {
+        return QStringLiteral("reader_cannot_create: ") + readerCannotCreate.detail;
+    }
     return {};
 }
 
 QJsonObject AppDatabase::Readiness::toJson() const
 {
     auto check = [](const Check &c) { return QJsonObject {{u"ok"_qs, c.ok}, {u"detail"_qs, c.detail}}; };
-    return QJsonObject {
-        {u"writer"_qs, check(writer)}, {u"reader"_qs, check(reader)}, {u"reader_read_only"_qs, check(readerReadOnly)}};
+    return QJsonObject {{u"writer"_qs, check(writer)}, {u"reader"_qs, check(reader)},
+        {u"reader_read_only"_qs, check(readerReadOnly)}, {u"reader_cannot_create"_qs, check(readerCannotCreate)}};
 }
 
 AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry) : m_telemetry(telemetry)
 {
     const auto timeout = std::chrono::milliseconds(config.acquireTimeoutMs);
-    m_writer = std::make_unique<ConnectionPool>(ConnectionPool::Options {
-        QStringLiteral("writer"), config.writerConninfo, config.writerPoolSize, timeout, 3, prepareWriter});
-    m_reader = std::make_unique<ConnectionPool>(ConnectionPool::Options {
-        QStringLiteral("reader"), config.readerConninfo, config.readerPoolSize, timeout, 3, prepareReader});
+    const auto lifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000);
+    m_writer = std::make_unique<ConnectionPool>(ConnectionPool::Options {.name = QStringLiteral("writer"),
+        .conninfo = config.writerConninfo,
+        .size = config.writerPoolSize,
+        .acquireTimeout = timeout,
+        .connectTimeoutSeconds = 3,
+        .prepare = prepareWriter,
+        .maxLifetime = lifetime,
+        .recycled = [&telemetry] { telemetry.dbConnectionRecycled(PoolId::Writer); }});
+    m_reader = std::make_unique<ConnectionPool>(ConnectionPool::Options {.name = QStringLiteral("reader"),
+        .conninfo = config.readerConninfo,
+        .size = config.readerPoolSize,
+        .acquireTimeout = timeout,
+        .connectTimeoutSeconds = 3,
+        .prepare = prepareReader,
+        .maxLifetime = lifetime,
+        .recycled = [&telemetry] { telemetry.dbConnectionRecycled(PoolId::Reader); }});
 }
 
 AppDatabase::~AppDatabase()
@@ -254,6 +286,39 @@ AppDatabase::SearchResult AppDatabase::search(const QString &prefix, int limit)
     return result;
 }
 
+AppDatabase::Check AppDatabase::checkCannotCreate(ConnectionPool::Lease &lease)
+{
+    Check check;
+    pgkit::PgResultPtr begin(PQexec(lease.get(), "BEGIN"));
+    if (PQresultStatus(begin.get()) != PGRES_COMMAND_OK) {
+        lease.markBroken();
+        check.detail
+            = QStringLiteral("cannot start the create probe: %1").arg(pgkit::errorMessage(lease.get(), begin.get()));
+        return check;
+    }
+    pgkit::PgResultPtr res(PQexec(lease.get(), kCreateProbe));
+    const QString state = pgkit::sqlState(res.get());
+    const QString message = pgkit::errorMessage(lease.get(), res.get());
+    // A warning only when autocommit_before_ddl already ended the transaction (CockroachDB).
+    pgkit::PgResultPtr rollback(PQexec(lease.get(), "ROLLBACK"));
+    if (PQtransactionStatus(lease.get()) != PQTRANS_IDLE) {
+        lease.markBroken();
+    }
+    if (state == u"42501") {
+        check.ok = true;
+        check.detail = QStringLiteral("CREATE TABLE in schema public refused (42501 insufficient_privilege)");
+    } else if (PQresultStatus(res.get()) == PGRES_COMMAND_OK || state == u"42P07") {
+        check.detail = QStringLiteral("the reader user can CREATE tables in schema public: it must have SELECT only "
+                                      "(REVOKE CREATE ON SCHEMA public FROM public)");
+    } else {
+        if (PQstatus(lease.get()) != CONNECTION_OK) {
+            lease.markBroken();
+        }
+        check.detail = QStringLiteral("unexpected answer to the create probe (%1): %2").arg(state, message);
+    }
+    return check;
+}
+
 AppDatabase::Readiness AppDatabase::checkReadiness()
 {
     Readiness r;
@@ -284,6 +349,7 @@ AppDatabase::Readiness AppDatabase::checkReadiness()
     ping(PoolId::Reader, &r.reader);
     if (!r.reader.ok) {
         r.readerReadOnly.detail = QStringLiteral("not checked: reader unreachable");
+        r.readerCannotCreate.detail = r.readerReadOnly.detail;
         return r;
     }
     ConnectionPool::FailureKind kind = ConnectionPool::FailureKind::None;
@@ -291,6 +357,7 @@ AppDatabase::Readiness AppDatabase::checkReadiness()
     ConnectionPool::Lease lease = pool(PoolId::Reader).acquire(&kind, &error);
     if (!lease) {
         r.readerReadOnly.detail = error;
+        r.readerCannotCreate.detail = error;
         return r;
     }
     pgkit::PgResultPtr res(PQexec(lease.get(), kReadOnlyProbe));
@@ -308,5 +375,6 @@ AppDatabase::Readiness AppDatabase::checkReadiness()
         r.readerReadOnly.detail = QStringLiteral("unexpected answer to the write probe (%1): %2")
                                       .arg(state, pgkit::errorMessage(lease.get(), res.get()));
     }
+    r.readerCannotCreate = checkCannotCreate(lease);
     return r;
 }

@@ -47,8 +47,8 @@ public:
     };
     struct Readiness
     {
-        Check writer, reader, readerReadOnly;
-        bool ready() const { return writer.ok && reader.ok && readerReadOnly.ok; }
+        Check writer, reader, readerReadOnly, readerCannotCreate;
+        bool ready() const { return writer.ok && reader.ok && readerReadOnly.ok && readerCannotCreate.ok; }
         QString reason() const; // first failing check, as a sentence
         QJsonObject toJson() const;
     };
@@ -78,6 +78,8 @@ public:
     static QList<SearchRow> searchRows(const pg_result *result);
 
 private:
+    // "Cannot create" readiness probe on a reader connection (see kCreateProbe).
+    static Check checkCannotCreate(ConnectionPool::Lease &lease);
     template<typename Fn> bool runWithRetry(PoolId poolId, Fn &&attempt, Error *error);
 
     Telemetry &m_telemetry;

@@ -1,5 +1,6 @@
 #include "async_query_pool.h"
 
+#include "db_pool.h"
 #include "log.h"
 
 #include <libpq-fe.h>
@@ -74,10 +75,13 @@ void AsyncQueryPool::dispatch()
     // Each round fills the least loaded connection up to the pipeline depth and closes the batch
     // with one sync point and one flush: the server wakes once for the batch and answers it in one
     // write. A query failing inside a batch aborts the ones after it; those are sent again.
+    if (m_options.maxLifetime.count() > 0 && Clock::now() >= m_nextExpiry) {
+        retireExpired();
+    }
     while (!m_queue.empty()) {
         Conn *best = nullptr;
         for (auto &c : m_conns) {
-            if (int(c->inflight.size()) < m_options.pipelineDepth
+            if (!c->retiring && int(c->inflight.size()) < m_options.pipelineDepth
                 && (!best || c->inflight.size() < best->inflight.size())) {
                 best = c.get();
             }
@@ -222,6 +226,9 @@ void AsyncQueryPool::onReadable(Conn *c)
         return;
     }
     requeueFront(std::move(aborted));
+    if (c->retiring && c->inflight.empty() && c->syncsPending == 0) {
+        retire(c); // its last batch is back: nothing of it is in flight any more
+    }
     scheduleDispatch();
 }
 
@@ -290,6 +297,48 @@ void AsyncQueryPool::dropConnection(Conn *c, const QString &why)
     scheduleDispatch();
 }
 
+void AsyncQueryPool::retireExpired()
+{
+    const auto now = Clock::now();
+    m_nextExpiry = Clock::time_point::max();
+    std::vector<Conn *> idle;
+    for (auto &c : m_conns) {
+        if (c->retiring) {
+            continue;
+        }
+        if (c->expires <= now) {
+            c->retiring = true;
+            if (c->inflight.empty() && c->syncsPending == 0) {
+                idle.push_back(c.get());
+            }
+        } else {
+            m_nextExpiry = std::min(m_nextExpiry, c->expires);
+        }
+    }
+    for (Conn *c : idle) {
+        retire(c);
+    }
+}
+
+void AsyncQueryPool::retire(Conn *c)
+{
+    auto it = std::find_if(m_conns.begin(), m_conns.end(), [c](const auto &p) { return p.get() == c; });
+    if (it == m_conns.end()) {
+        return;
+    }
+    std::unique_ptr<Conn> old = std::move(*it);
+    m_conns.erase(it);
+    old->readable->setEnabled(false);
+    old->writable->setEnabled(false);
+    // Notifiers must not be deleted inside their own activation: defer.
+    old->readable.release()->deleteLater();
+    old->writable.release()->deleteLater();
+    old.reset(); // PQfinish: a clean Terminate, the server ends the session
+    m_telemetry.dbConnectionRecycled(m_options.pool);
+    applog::logger()->debug("{} pool: connection replaced after its maximum lifetime", m_options.name);
+    scheduleDispatch(); // waiting requests get a new connection
+}
+
 void AsyncQueryPool::retryOrFail(Job job, const Failure &failure)
 {
     m_telemetry.dbError(m_options.pool, failure.kind);
@@ -356,6 +405,10 @@ void AsyncQueryPool::openConnection()
         c->readable = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
         c->writable = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Write);
         c->writable->setEnabled(false);
+        if (const auto lifetime = ConnectionPool::jitteredLifetime(m_options.maxLifetime); lifetime.count() > 0) {
+            c->expires = Clock::now() + lifetime;
+            m_nextExpiry = std::min(m_nextExpiry, c->expires);
+        }
         Conn *raw = c.get();
         connect(c->readable.get(), &QSocketNotifier::activated, this, [this, raw] { onReadable(raw); });
         connect(c->writable.get(), &QSocketNotifier::activated, this, [this, raw] { onWritable(raw); });

@@ -24,6 +24,11 @@
 // TLS) runs on a helper thread. Broken connections are replaced; transient errors (40001, 40003, class 08, 57P01, a
 // lost connection) are retried on another connection within the retry budget.
 //
+// Lifetime: each connection gets `maxLifetime` ±10 % when it opens (0 = never replaced for age).
+// Past it, the connection takes no new batch; it is closed once its last batch has come back, and
+// a new one opens for the requests that wait. No request fails or is retried for it. The check is
+// one clock read per dispatch, and only when a lifetime is set.
+//
 // Threading: owner thread only; callbacks run on it.
 class AsyncQueryPool : public QObject
 {
@@ -42,6 +47,7 @@ public:
         // Queries in flight per connection (libpq pipeline mode): queued requests go out together
         // and their results come back together, which saves wake-ups on both sides.
         int pipelineDepth = 8;
+        std::chrono::milliseconds maxLifetime {0}; // 0 = never replaced for age
         std::function<bool(pg_conn *, QString *error)> prepare; // runs on the helper thread
     };
     using Failure = DbFailure;
@@ -76,6 +82,8 @@ private:
         std::deque<Job> inflight; // in the order sent; the front one's results come first
         pgkit::PgResultPtr frontResult; // first result of the front query
         int syncsPending = 0; // batches whose sync point has not come back yet
+        std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max();
+        bool retiring = false; // past its lifetime: no new batch, closed once idle
     };
 
     void scheduleDispatch();
@@ -90,6 +98,8 @@ private:
     void completeFront(Conn *c); // the front query's results are complete
     void requeueFront(std::vector<Job> jobs);
     void dropConnection(Conn *c, const QString &why);
+    void retireExpired(); // marks connections past their lifetime; closes the idle ones
+    void retire(Conn *c); // closes an idle connection past its lifetime
     void retryOrFail(Job job, const Failure &failure);
     void openConnection();
     void expireQueued();
@@ -104,6 +114,7 @@ private:
     bool m_closed = false;
     bool m_dispatchPosted = false;
     QString m_lastConnectError;
+    std::chrono::steady_clock::time_point m_nextExpiry = std::chrono::steady_clock::time_point::max();
     QThreadPool m_connectThreads;
     QTimer m_expiry;
 };

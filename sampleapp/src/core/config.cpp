@@ -82,6 +82,7 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
     qint64 writerPool = c.writerPoolSize;
     qint64 readerPool = c.readerPoolSize;
     qint64 acquire = c.acquireTimeoutMs;
+    qint64 lifetime = c.dbMaxConnLifetimeS;
     qint64 concurrency = c.maxConcurrency;
     qint64 body = c.maxBodyBytes;
     qint64 tick = c.tickMs;
@@ -89,6 +90,7 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
         || !readInt(env, "APP_WRITER_POOL_SIZE", 1, 256, &writerPool, error)
         || !readInt(env, "APP_READER_POOL_SIZE", 1, 256, &readerPool, error)
         || !readInt(env, "APP_DB_ACQUIRE_TIMEOUT_MS", 1, 60000, &acquire, error)
+        || !readInt(env, "APP_DB_MAX_CONN_LIFETIME_S", 0, 86400, &lifetime, error)
         || !readInt(env, "APP_MAX_CONCURRENCY", 1, 1024, &concurrency, error)
         || !readInt(env, "APP_MAX_BODY_BYTES", 256, 16 * 1024 * 1024, &body, error)
         || !readInt(env, "APP_TICK_MS", 100, 10000, &tick, error)
@@ -100,6 +102,7 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
     c.writerPoolSize = int(writerPool);
     c.readerPoolSize = int(readerPool);
     c.acquireTimeoutMs = int(acquire);
+    c.dbMaxConnLifetimeS = int(lifetime);
     c.maxConcurrency = int(concurrency);
     c.maxBodyBytes = body;
     c.tickMs = int(tick);

@@ -18,6 +18,10 @@ struct AppConfig
     int writerPoolSize = 8;
     int readerPoolSize = 8;
     int acquireTimeoutMs = 2000;
+    // Pooled connections are replaced after this long (±10 % jitter), between requests; 0 = never.
+    // Kubernetes Services balance per connection: without it the app stays on the nodes it first
+    // reached.
+    int dbMaxConnLifetimeS = 300;
     double maxRps = 1000;
     double maxSeconds = 300;
     int maxConcurrency = 64;

@@ -139,6 +139,7 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
                         .retryBudget = std::chrono::milliseconds(4000),
                         .connectTimeoutSeconds = 3,
                         .pipelineDepth = 8,
+                        .maxLifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000),
                         .prepare = AppDatabase::prepareReaderConnection},
           m_telemetry)
     , m_load(
@@ -599,7 +600,7 @@ void SampleApp::updateReadiness(const AppDatabase::Readiness &r)
     m_readyKnown = true;
     m_ready = ready;
     if (ready) {
-        applog::logger()->info("ready: writer ok, reader ok, reader cannot write");
+        applog::logger()->info("ready: writer ok, reader ok, reader cannot write or create");
     } else {
         applog::logger()->warn("not ready: {}", reason);
     }

@@ -79,6 +79,11 @@ Telemetry::Telemetry()
                       .Name("app_db_retries_total")
                       .Help("Retried database attempts after a transient error")
                       .Register(*m_registry))
+    , m_dbRecycled(prometheus::BuildCounter()
+                       .Name("app_db_connections_recycled_total")
+                       .Help("Pooled connections closed past their maximum lifetime (APP_DB_MAX_CONN_LIFETIME_S) "
+                             "and replaced between requests")
+                       .Register(*m_registry))
     , m_poolConnections(prometheus::BuildGauge()
                             .Name("app_db_pool_connections")
                             .Help("Open pooled connections by pool and state")
@@ -121,6 +126,7 @@ Telemetry::Telemetry()
                 = &m_dbErrors.Add({{"pool", poolName(pool)}, {"kind", errorKindName(kind)}});
         }
         m_dbRetryCounters[p] = &m_dbRetries.Add({{"pool", poolName(pool)}});
+        m_dbRecycledCounters[p] = &m_dbRecycled.Add({{"pool", poolName(pool)}});
         m_poolGauges[p][0] = &m_poolConnections.Add({{"pool", poolName(pool)}, {"state", "idle"}});
         m_poolGauges[p][1] = &m_poolConnections.Add({{"pool", poolName(pool)}, {"state", "busy"}});
     }
@@ -132,7 +138,7 @@ Telemetry::Telemetry()
     m_achievedRps = gauge("app_load_achieved_rps", "Load generator completed operations per second, last interval");
     m_inFlight = gauge("app_load_in_flight", "Load generator operations in flight");
     m_spikeActive = gauge("app_spike_active", "1 while a spike runs");
-    m_ready = gauge("app_ready", "1 when /readyz passes (writer ok, reader ok, reader cannot write)");
+    m_ready = gauge("app_ready", "1 when /readyz passes (writer ok, reader ok, reader cannot write or create)");
     m_dropped = &prometheus::BuildCounter()
                      .Name("app_load_dropped_total")
                      .Help("Scheduled load operations not started because the concurrency limit was reached")
@@ -207,6 +213,11 @@ void Telemetry::dbError(PoolId pool, DbErrorKind kind)
 void Telemetry::dbRetry(PoolId pool)
 {
     m_dbRetryCounters[size_t(pool)]->Increment();
+}
+
+void Telemetry::dbConnectionRecycled(PoolId pool)
+{
+    m_dbRecycledCounters[size_t(pool)]->Increment();
 }
 
 void Telemetry::setPoolConnections(PoolId pool, int idle, int busy)

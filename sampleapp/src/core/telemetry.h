@@ -49,6 +49,7 @@ public:
     void dbQuery(PoolId pool, double seconds, bool ok);
     void dbError(PoolId pool, DbErrorKind kind);
     void dbRetry(PoolId pool);
+    void dbConnectionRecycled(PoolId pool); // closed for age (APP_DB_MAX_CONN_LIFETIME_S), replaced
     void setPoolConnections(PoolId pool, int idle, int busy);
 
     // Load generator.
@@ -80,6 +81,7 @@ private:
     prometheus::Family<prometheus::Histogram> &m_dbDuration;
     prometheus::Family<prometheus::Counter> &m_dbErrors;
     prometheus::Family<prometheus::Counter> &m_dbRetries;
+    prometheus::Family<prometheus::Counter> &m_dbRecycled;
     prometheus::Family<prometheus::Gauge> &m_poolConnections;
     prometheus::Family<prometheus::Counter> &m_loadSent;
     prometheus::Family<prometheus::Histogram> &m_loadLatency;
@@ -91,6 +93,7 @@ private:
     std::array<prometheus::Histogram *, 2> m_dbHistogram {};
     std::array<std::array<prometheus::Counter *, 4>, 2> m_dbErrorCounters {};
     std::array<prometheus::Counter *, 2> m_dbRetryCounters {};
+    std::array<prometheus::Counter *, 2> m_dbRecycledCounters {};
     std::array<std::array<prometheus::Gauge *, 2>, 2> m_poolGauges {}; // [pool][idle,busy]
     std::array<prometheus::Counter *, 2> m_loadSentCounters {};
     std::array<std::array<prometheus::Histogram *, 2>, 2> m_loadLatencyHistograms {}; // [op][intended,actual]
