@@ -410,7 +410,7 @@ for (const { file, obj } of sqlJobs) {
         expect(f in sqlData, file, `/sql/${f} is not in ConfigMap crdb-sql`);
     }
 }
-for (const f of ["00-bootstrap.sql", "01-phase0-rf1.sql", "10-phase1-reader-user.sql", "15-phase1-rf2-refused.sql", "20-phase2-rf3.sql", "90-backup.sql"]) {
+for (const f of ["00-bootstrap.sql", "01-phase0-rf1.sql", "02-phase0-shutdown.sql", "10-phase1-reader-user.sql", "15-phase1-rf2-refused.sql", "20-phase2-rf3.sql", "90-backup.sql"]) {
     expect(jobFiles.has(f), "k8s/sql/", `no Job applies sql/${f}`);
 }
 

@@ -55,7 +55,7 @@ QString PlanAction::describe() const
     case Type::Backup:
         return u"Back up the database (%1)"_s.arg(file);
     case Type::StopNode:
-        return u"Stop node crdb-%1 (SIGTERM to its cockroachdb container; kubelet restarts it)"_s.arg(ordinal);
+        return u"Stop node crdb-%1 (SIGTERM to its CockroachDB process; the kubelet restarts it)"_s.arg(ordinal);
     }
     return {};
 }

@@ -7,18 +7,10 @@ using namespace Qt::StringLiterals;
 PlanPosition PlanPosition::before(const DemoPlan &plan, int beatIndex)
 {
     PlanPosition p;
-    p.nodes = kSetupNodes;
-    p.replicationFactor = kSetupReplicationFactor;
     p.beatIndex = std::clamp(beatIndex, 0, int(plan.beats.size()));
-    for (int i = 0; i < p.beatIndex; ++i) {
-        for (const PlanAction &a : plan.beats.at(i).actions) {
-            if (a.type == PlanAction::Type::Scale) {
-                p.nodes = a.nodes;
-            } else if (a.type == PlanAction::Type::RunSql && a.replicationFactor > 0) {
-                p.replicationFactor = a.replicationFactor;
-            }
-        }
-    }
+    const DemoPlan::Position at = plan.positionBefore(p.beatIndex);
+    p.nodes = at.nodes;
+    p.replicationFactor = at.replicationFactor;
     p.beatId = p.beatIndex < plan.beats.size() ? plan.beats.at(p.beatIndex).id : QString();
     return p;
 }

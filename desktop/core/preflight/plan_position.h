@@ -6,18 +6,14 @@
 #include <QString>
 
 // Where the story stands before a beat: the nodes and the replication factor the cluster should
-// have once every beat before it ran. Uses DemoPlan's public API only (scale actions set the
-// nodes, run_sql actions with a replication_factor set the RF).
+// have once every beat before it ran (DemoPlan::positionBefore, which also validates the plan's
+// cluster steps), plus what each cluster kind implies.
 struct PlanPosition
 {
     int beatIndex = 0; // the beat about to run (0 = before the first beat: the set-up state)
     QString beatId; // its id ("baseline"), empty past the end
     int nodes = 1;
     int replicationFactor = 1;
-
-    // The set-up state (k8s/crdb-cluster.yaml + the phase 0 SQL Job): 1 node, RF 1.
-    static constexpr int kSetupNodes = 1;
-    static constexpr int kSetupReplicationFactor = 1;
 
     // After beats [0, beatIndex). beatIndex is clamped to [0, beats.size()].
     static PlanPosition before(const DemoPlan &plan, int beatIndex);

@@ -1,5 +1,7 @@
 #include "connection_profile.h"
 
+#include "model/demo_plan.h"
+
 #include <pgkit/pg_connection.h>
 
 #include <QCommandLineParser>
@@ -99,6 +101,11 @@ bool ConnectionProfile::validate(QString *error) const
         setError(error,
             u"replication factor (replication_factor, --replication-factor) must be 1..9, got %1"_s.arg(
                 replicationFactor));
+        return false;
+    }
+    if (const QString why = DemoPlan::replicationFactorRefusal(replicationFactor); !why.isEmpty()) {
+        setError(error,
+            u"replication factor (replication_factor, --replication-factor) %1: %2"_s.arg(replicationFactor).arg(why));
         return false;
     }
     if (planPath.isEmpty()) {

@@ -83,7 +83,7 @@ private Q_SLOTS:
         ConnectionProfile p;
         QString error;
         QVERIFY2(
-            parse({u"--profile"_s, path, u"--namespace"_s, u"other"_s, u"--replication-factor"_s, u"2"_s}, &p, &error),
+            parse({u"--profile"_s, path, u"--namespace"_s, u"other"_s, u"--replication-factor"_s, u"5"_s}, &p, &error),
             qPrintable(error));
         QCOMPARE(p.sampleAppUrl, QUrl(u"http://10.0.0.5:18080"_s));
         QCOMPARE(p.feedUrl(), QUrl(u"ws://10.0.0.5:18080/ws"_s));
@@ -92,7 +92,7 @@ private Q_SLOTS:
         QCOMPARE(p.kubectlGlobalArgs(), (QStringList {u"--context"_s, u"kind-demo"_s}));
         QCOMPARE(p.kubeNamespace, u"other"_s); // the flag wins
         QCOMPARE(p.clusterKind, ClusterDriver::Kind::Operator);
-        QCOMPARE(p.replicationFactor, 2);
+        QCOMPARE(p.replicationFactor, 5);
         QVERIFY(p.portForward);
         QCOMPARE(p.controlToken, u"s3cret"_s);
         QCOMPARE(p.planPath, u"plans/x.json"_s);
@@ -147,6 +147,8 @@ private Q_SLOTS:
         QTest::addRow("rf type") << QByteArray("{\"replication_factor\": \"3\"}")
                                  << u"field replication_factor must be an integer"_s;
         QTest::addRow("rf range") << QByteArray("{\"replication_factor\": 12}") << u"replication_factor"_s;
+        QTest::addRow("rf 2, which CockroachDB refuses")
+            << QByteArray("{\"replication_factor\": 2}") << u"refuses two voting copies"_s;
         QTest::addRow("port_forward type") << QByteArray("{\"port_forward\": \"yes\"}") << u"field port_forward"_s;
         QTest::addRow("bad url") << QByteArray("{\"prometheus_url\": \"localhost:9090\"}") << u"prometheus_url"_s;
     }
