@@ -40,6 +40,9 @@ public:
 
 Q_SIGNALS:
     void progress(const QString &text);
+    // Action `index` of the running beat completed (ok) at atMs (QDateTime::currentMSecsSinceEpoch):
+    // the moment its expectations start being judged (issue 9).
+    void actionCompleted(int index, const PlanAction &action, qint64 atMs);
     void finished(bool ok, const QString &summary);
 
 private:

@@ -18,6 +18,12 @@ bool PlanAction::changesCluster() const
     case Type::Scale:
     case Type::Backup:
     case Type::StopNode:
+    case Type::KeepDown:
+    case Type::StartNode:
+    case Type::KillNode:
+    case Type::PauseNode:
+    case Type::ResumeNode:
+    case Type::HealAll:
         return true;
     case Type::LoadStart:
     case Type::LoadStop:
@@ -56,8 +62,39 @@ QString PlanAction::describe() const
         return u"Back up the database (%1)"_s.arg(file);
     case Type::StopNode:
         return u"Stop node crdb-%1 (SIGTERM to its CockroachDB process; the kubelet restarts it)"_s.arg(ordinal);
+    case Type::KeepDown:
+        return u"Keep node crdb-%1 down (SIGTERM; it stays down until started)"_s.arg(ordinal) + majorityLossText();
+    case Type::StartNode:
+        return u"Start node crdb-%1 again"_s.arg(ordinal);
+    case Type::KillNode:
+        return u"Kill node crdb-%1 (SIGKILL: a crash, no drain; the kubelet restarts it)"_s.arg(ordinal)
+            + majorityLossText();
+    case Type::PauseNode:
+        return u"Pause node crdb-%1 (SIGSTOP: a hung node, until resumed)"_s.arg(ordinal) + majorityLossText();
+    case Type::ResumeNode:
+        return u"Resume node crdb-%1 (SIGCONT)"_s.arg(ordinal);
+    case Type::HealAll:
+        return u"Heal all: undo every fault, wait until every node is ready"_s;
     }
     return {};
+}
+
+QString PlanAction::majorityLossText() const
+{
+    return allowMajorityLoss ? u" [MAJORITY LOSS: ranges become unavailable]"_s : QString();
+}
+
+bool PlanAction::isFault() const
+{
+    switch (type) {
+    case Type::StopNode:
+    case Type::KeepDown:
+    case Type::KillNode:
+    case Type::PauseNode:
+        return true;
+    default:
+        return false;
+    }
 }
 
 QString PlanAction::typeName(Type type)
@@ -77,6 +114,18 @@ QString PlanAction::typeName(Type type)
         return u"backup"_s;
     case Type::StopNode:
         return u"stop_node"_s;
+    case Type::KeepDown:
+        return u"keep_down"_s;
+    case Type::StartNode:
+        return u"start_node"_s;
+    case Type::KillNode:
+        return u"kill_node"_s;
+    case Type::PauseNode:
+        return u"pause_node"_s;
+    case Type::ResumeNode:
+        return u"resume_node"_s;
+    case Type::HealAll:
+        return u"heal_all"_s;
     }
     return {};
 }
@@ -245,6 +294,17 @@ private:
 constexpr double kMaxRps = 1000;
 constexpr double kMaxSeconds = 300;
 
+// The actions on one node, by their plan name.
+std::optional<PlanAction::Type> nodeActionType(const QString &name)
+{
+    using T = PlanAction::Type;
+    static const QMap<QString, T> types {{u"stop_node"_s, T::StopNode}, {u"keep_down"_s, T::KeepDown},
+        {u"start_node"_s, T::StartNode}, {u"kill_node"_s, T::KillNode}, {u"pause_node"_s, T::PauseNode},
+        {u"resume_node"_s, T::ResumeNode}};
+    const auto it = types.constFind(name);
+    return it == types.cend() ? std::nullopt : std::optional<T>(*it);
+}
+
 std::optional<PlanAction> readAction(Reader &r, const QJsonValue &value, const QString &where)
 {
     if (!value.isObject()) {
@@ -306,15 +366,32 @@ std::optional<PlanAction> readAction(Reader &r, const QJsonValue &value, const Q
         a.type = PlanAction::Type::Backup;
         r.rejectUnknown(o, where, {u"type"_s});
         a.file = QString::fromLatin1(DemoPlan::kBackupFile);
-    } else if (*type == u"stop_node") {
-        a.type = PlanAction::Type::StopNode;
-        r.rejectUnknown(o, where, {u"type"_s, u"ordinal"_s});
+    } else if (const auto node = nodeActionType(*type)) {
+        a.type = *node;
+        const bool canLoseMajority = a.type == PlanAction::Type::KeepDown || a.type == PlanAction::Type::KillNode
+            || a.type == PlanAction::Type::PauseNode;
+        QStringList known {u"type"_s, u"ordinal"_s};
+        if (canLoseMajority) {
+            known << u"allow_majority_loss"_s;
+        }
+        r.rejectUnknown(o, where, known);
         if (auto n = r.number(o, where, u"ordinal"_s, 0, 98, true)) {
             a.ordinal = static_cast<int>(*n);
         }
+        if (canLoseMajority && o.contains(u"allow_majority_loss"_s)) {
+            if (!o.value(u"allow_majority_loss"_s).isBool()) {
+                r.error(where + u".allow_majority_loss"_s, u"must be true or false"_s);
+            } else {
+                a.allowMajorityLoss = o.value(u"allow_majority_loss"_s).toBool();
+            }
+        }
+    } else if (*type == u"heal_all") {
+        a.type = PlanAction::Type::HealAll;
+        r.rejectUnknown(o, where, {u"type"_s});
     } else {
         r.error(where + u".type"_s,
-            u"unknown action '%1' (run_sql, scale, load_start, load_stop, spike, backup, stop_node)"_s.arg(*type));
+            u"unknown action '%1' (run_sql, scale, load_start, load_stop, spike, backup, stop_node, keep_down, "
+            "start_node, kill_node, pause_node, resume_node, heal_all)"_s.arg(*type));
         return std::nullopt;
     }
     if (wasOk && !r.ok()) {
@@ -337,13 +414,15 @@ std::optional<PlanExpectation> readExpectation(Reader &r, const QJsonValue &valu
     }
     if (*kind == u"promql") {
         e.kind = PlanExpectation::Kind::PromQL;
-        r.rejectUnknown(o, where, {u"kind"_s, u"expr"_s, u"op"_s, u"value"_s, u"within_s"_s, u"label"_s});
+        r.rejectUnknown(
+            o, where, {u"kind"_s, u"expr"_s, u"op"_s, u"value"_s, u"within_s"_s, u"label"_s, u"mode"_s, u"from"_s});
         if (auto x = r.string(o, where, u"expr"_s)) {
             e.expr = *x;
         }
     } else if (*kind == u"feed") {
         e.kind = PlanExpectation::Kind::Feed;
-        r.rejectUnknown(o, where, {u"kind"_s, u"field"_s, u"op"_s, u"value"_s, u"within_s"_s, u"label"_s});
+        r.rejectUnknown(
+            o, where, {u"kind"_s, u"field"_s, u"op"_s, u"value"_s, u"within_s"_s, u"label"_s, u"mode"_s, u"from"_s});
         if (auto f = r.string(o, where, u"field"_s)) {
             if (!DemoPlan::feedFields().contains(*f)) {
                 r.error(where + u".field"_s,
@@ -376,16 +455,39 @@ std::optional<PlanExpectation> readExpectation(Reader &r, const QJsonValue &valu
             e.label = *l;
         }
     }
+    if (o.contains(u"mode"_s)) {
+        static const QMap<QString, PlanExpectation::Mode> modes = {{u"eventually"_s, PlanExpectation::Mode::Eventually},
+            {u"holds"_s, PlanExpectation::Mode::Holds}, {u"recovers"_s, PlanExpectation::Mode::Recovers}};
+        const QString m = o.value(u"mode"_s).toString();
+        if (!modes.contains(m)) {
+            r.error(where + u".mode"_s, u"must be \"eventually\", \"holds\" or \"recovers\""_s);
+        } else {
+            e.mode = modes.value(m);
+        }
+    }
+    if (o.contains(u"from"_s)) {
+        if (auto f = r.string(o, where, u"from"_s)) {
+            if (*f != u"fault") {
+                r.error(where + u".from"_s, u"must be \"fault\" (the latest fault action's completion)"_s);
+            } else if (e.mode != PlanExpectation::Mode::Recovers) {
+                r.error(where + u".from"_s, u"only a \"recovers\" expectation is timed from a marker"_s);
+            }
+            e.from = *f;
+        }
+    }
     return e;
 }
 
 // The plan's cluster steps, replayed from the set-up position, must each be safe on a real
-// CockroachDB: never scale below the replication factor, raise
-// the replication factor only to a value CockroachDB accepts and the live nodes can hold, and
-// stop a node only where every range keeps a majority (RF >= 3) on a node that exists.
+// CockroachDB: never scale below the replication factor, raise the replication factor only to a
+// value CockroachDB accepts and the live nodes can hold, and take a node down only where every
+// range keeps a majority (RF >= 3, at most (RF - 1) / 2 nodes down at once) on a node that
+// exists, unless the action says allow_majority_loss (a labelled beat). A node kept down or paused
+// stays down until start_node / resume_node / heal_all, and the plan may not end with one down.
 void checkClusterSteps(Reader &r, const DemoPlan &plan)
 {
     DemoPlan::Position at = DemoPlan::kSetUpPosition;
+    QMap<int, PlanAction::Type> held; // nodes kept down or paused, by ordinal
     for (const Beat &beat : plan.beats) {
         for (qsizetype j = 0; j < beat.actions.size(); ++j) {
             const PlanAction &a = beat.actions[j];
@@ -414,19 +516,56 @@ void checkClusterSteps(Reader &r, const DemoPlan &plan)
                 at.replicationFactor = a.replicationFactor;
                 break;
             case PlanAction::Type::StopNode:
-                if (at.replicationFactor < 3) {
-                    r.error(where,
-                        u"stops a node at replication factor %1: ranges on it lose their majority (needs 3)"_s.arg(
-                            at.replicationFactor));
-                } else if (a.ordinal >= at.nodes) {
+            case PlanAction::Type::KeepDown:
+            case PlanAction::Type::KillNode:
+            case PlanAction::Type::PauseNode: {
+                const int tolerated = (at.replicationFactor - 1) / 2;
+                if (a.ordinal >= at.nodes) {
                     r.error(where + u".ordinal"_s,
                         u"node %1 does not exist with %2 node(s)"_s.arg(a.ordinal).arg(at.nodes));
+                } else if (held.contains(a.ordinal)) {
+                    r.error(where + u".ordinal"_s, u"crdb-%1 is already down"_s.arg(a.ordinal));
+                } else if (!a.allowMajorityLoss && at.replicationFactor < 3) {
+                    r.error(where,
+                        u"takes a node down at replication factor %1: ranges on it lose their majority (needs 3)"_s.arg(
+                            at.replicationFactor));
+                } else if (!a.allowMajorityLoss && held.size() >= tolerated) {
+                    r.error(where,
+                        u"takes a second node down while crdb-%1 is down: a majority of RF %2 is lost and ranges "
+                        "become unavailable; only an explicit beat with \"allow_majority_loss\": true may"_s
+                            .arg(held.firstKey())
+                            .arg(at.replicationFactor));
                 }
+                if (a.type == PlanAction::Type::KeepDown || a.type == PlanAction::Type::PauseNode) {
+                    held.insert(a.ordinal, a.type);
+                }
+                break;
+            }
+            case PlanAction::Type::StartNode:
+            case PlanAction::Type::ResumeNode: {
+                const auto needs
+                    = a.type == PlanAction::Type::StartNode ? PlanAction::Type::KeepDown : PlanAction::Type::PauseNode;
+                if (held.value(a.ordinal, PlanAction::Type::HealAll) != needs) {
+                    r.error(where + u".ordinal"_s,
+                        u"crdb-%1 was not %2 by an earlier action"_s.arg(a.ordinal).arg(
+                            a.type == PlanAction::Type::StartNode ? u"kept down"_s : u"paused"_s));
+                }
+                held.remove(a.ordinal);
+                break;
+            }
+            case PlanAction::Type::HealAll:
+                held.clear();
                 break;
             default:
                 break;
             }
         }
+    }
+    if (!held.isEmpty()) {
+        r.error(u"plan"_s,
+            u"ends with crdb-%1 still down (%2): start_node, resume_node or heal_all before the end"_s
+                .arg(held.firstKey())
+                .arg(PlanAction::typeName(held.first())));
     }
 }
 

@@ -13,7 +13,23 @@
 
 struct PlanAction
 {
-    enum class Type { RunSql, Scale, LoadStart, LoadStop, Spike, Backup, StopNode };
+    enum class Type {
+        RunSql,
+        Scale,
+        LoadStart,
+        LoadStop,
+        Spike,
+        Backup,
+        StopNode,
+        // Faults (ClusterDriver, issue 9): ordinal; keep_down/kill_node/pause_node may set
+        // allow_majority_loss (a labelled beat, typed confirmation).
+        KeepDown,
+        StartNode,
+        KillNode,
+        PauseNode,
+        ResumeNode,
+        HealAll,
+    };
 
     Type type = Type::LoadStop;
     QString file; // run_sql (backup: sql/90-backup.sql)
@@ -21,7 +37,8 @@ struct PlanAction
     double rps = 0; // load_start, spike
     QMap<QString, double> mix; // load_start, spike: "login", "search" (empty = the app's default)
     double seconds = 0; // spike
-    int ordinal = -1; // stop_node
+    int ordinal = -1; // stop_node, keep_down, start_node, kill_node, pause_node, resume_node
+    bool allowMajorityLoss = false; // keep_down, kill_node, pause_node
     // run_sql: the replication factor the file sets (0 = unchanged); once it ran, the cluster
     // driver's floor follows it, so scale-down and stop_node guards match the cluster.
     int replicationFactor = 0;
@@ -31,12 +48,25 @@ struct PlanAction
     // One line for the armed preview: "Run sql/20-phase2-rf3.sql", "Scale to 3 nodes".
     QString describe() const;
     static QString typeName(Type type);
+    // stop_node, keep_down, kill_node, pause_node: the node goes down.
+    bool isFault() const;
+    QString majorityLossText() const; // the label of an allowed majority loss, or empty
 };
 
 struct PlanExpectation
 {
     enum class Kind { PromQL, Feed };
     enum class Op { Less, LessEqual, Equal, GreaterEqual, Greater };
+    // How the condition is judged (issue 9, demo/PLAN.md):
+    //  - Eventually: passes at the first true sample within within_s; already true when evaluation
+    //    starts is shown as "already true", never as a pass in 0 s;
+    //  - Holds: an invariant over its window of within_s: fails at the first false sample, passes
+    //    ("held for N s") when the window ends with every sample true;
+    //  - Recovers: must first be seen false, then true; timed from the first false sample, or from
+    //    the marker named in `from` (e.g. "fault": the latest fault action's completion).
+    enum class Mode { Eventually, Holds, Recovers };
+    Mode mode = Mode::Eventually;
+    QString from; // recovers: the marker its time counts from ("fault"); empty = first false sample
 
     Kind kind = Kind::PromQL;
     QString expr; // promql

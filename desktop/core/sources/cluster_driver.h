@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QList>
+#include <QMap>
 #include <QMetaType>
 #include <QProcessEnvironment>
 #include <QString>
@@ -85,6 +86,31 @@ public:
 
     bool scaleTo(int nodes, QString *whyNot = nullptr);
     bool stopNode(int ordinal, QString *whyNot = nullptr);
+
+    // Faults the presenter controls (issue 9; contract, implemented in cluster_driver.cpp and
+    // documented in desktop/README.md "Faults"). Each is one operation (busy until it settled) and
+    // is refused synchronously (false + *whyNot) when unsafe or impossible for this cluster kind.
+    // A fault that would leave a second node down (a majority of RF=3 lost: ranges unavailable) is
+    // refused unless allowMajorityLoss is true (an explicit, labelled beat with a typed
+    // confirmation). faultStarted() marks the moment the node went down (signal delivered), and
+    // faultEnded() the moment its pod is Ready again.
+    enum class Fault {
+        Stop, // SIGTERM: graceful drain; the kubelet restarts the container at once
+        KeepDown, // SIGTERM, and the node stays down until startNode() (a controlled outage)
+        Kill, // SIGKILL: a crash, no drain; the kubelet restarts the container
+        Pause, // SIGSTOP: a hung node (process alive, answering nothing) until resumeNode()
+    };
+    bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
+    bool startNode(int ordinal, QString *whyNot = nullptr); // ends KeepDown
+    bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
+    bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
+    bool resumeNode(int ordinal, QString *whyNot = nullptr); // ends Pause
+    // Undoes every fault the presenter may have injected, in any state (also ones it does not know
+    // about, e.g. after a restart of the presenter); safe to repeat. Done when every pod is Ready.
+    bool healAll(QString *whyNot = nullptr);
+    // Faults injected and not yet ended, by ordinal.
+    QMap<int, Fault> activeFaults() const { return m_activeFaults; }
+    static QString faultName(Fault fault); // "stop", "keep down", "kill", "pause"
     void refreshStatus();
 
     bool isBusy() const { return m_busy; }
@@ -122,6 +148,9 @@ Q_SIGNALS:
     void busyChanged(bool busy);
     // stopNode(): kubectl exec delivered SIGTERM to the pod's CockroachDB container just now.
     void nodeStopped(int ordinal, const QString &pod);
+    // Any fault (stopNode included): the node went down just now / its pod is Ready again.
+    void faultStarted(int ordinal, const QString &pod, ClusterDriver::Fault fault);
+    void faultEnded(int ordinal, const QString &pod, ClusterDriver::Fault fault);
 
 private:
     using StatusCallback = std::function<void(bool ok, const QString &error)>;
@@ -149,6 +178,7 @@ private:
     int m_commandTimeoutMs = 30000;
 
     ClusterStatus m_status;
+    QMap<int, Fault> m_activeFaults;
     KubectlProcess m_statusProcess;
     QList<StatusCallback> m_statusWaiters;
     bool m_refreshing = false;

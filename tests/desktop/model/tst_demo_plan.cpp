@@ -60,6 +60,7 @@ private Q_SLOTS:
     void promqlMetricNames_data();
     void promqlMetricNames();
     void positionBetweenBeats();
+    void faultsAndModes();
     void realPlanValidates();
     void realPlanSqlFilesExist();
     void realPlanMetricsExist();
@@ -174,11 +175,34 @@ void TstDemoPlan::validationErrors_data()
         << u"actions[2].nodes: scales to 2 node(s), below the replication factor 3"_s;
     QTest::addRow("stop a node at RF 1") << withBeat(
         uR"j("actions": [{"type": "scale", "nodes": 3}, {"type": "stop_node", "ordinal": 1}])j"_s)
-                                         << u"stops a node at replication factor 1"_s;
+                                         << u"takes a node down at replication factor 1"_s;
     QTest::addRow("stop a node that does not exist") << withBeat(
         uR"j("actions": [{"type": "scale", "nodes": 3}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3},
                          {"type": "stop_node", "ordinal": 3}])j"_s)
                                                      << u"node 3 does not exist with 3 node(s)"_s;
+    const QString rf3
+        = uR"j({"type": "scale", "nodes": 3}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3}, )j"_s;
+    QTest::addRow("second node down without allow_majority_loss") << withBeat(u"\"actions\": ["_s + rf3
+        + uR"j({"type": "keep_down", "ordinal": 2}, {"type": "kill_node", "ordinal": 1}, {"type": "heal_all"}])j"_s)
+                                                                  << u"takes a second node down while crdb-2 is down"_s;
+    QTest::addRow("start a node that was not kept down") << withBeat(u"\"actions\": ["_s + rf3
+        + uR"j({"type": "pause_node", "ordinal": 2}, {"type": "start_node", "ordinal": 2}])j"_s)
+                                                         << u"crdb-2 was not kept down by an earlier action"_s;
+    QTest::addRow("plan ends with a node down")
+        << withBeat(u"\"actions\": ["_s + rf3 + uR"j({"type": "keep_down", "ordinal": 1}])j"_s)
+        << u"ends with crdb-1 still down (keep_down)"_s;
+    QTest::addRow("fault at RF 1") << withBeat(
+        uR"j("actions": [{"type": "scale", "nodes": 2}, {"type": "kill_node", "ordinal": 1}])j"_s)
+                                   << u"takes a node down at replication factor 1"_s;
+    QTest::addRow("allow_majority_loss on start_node")
+        << withBeat(uR"j("actions": [{"type": "start_node", "ordinal": 1, "allow_majority_loss": true}])j"_s)
+        << u"allow_majority_loss: unknown field"_s;
+    QTest::addRow("unknown mode") << withBeat(
+        uR"j("expectations": [{"kind": "feed", "field": "ready", "op": "==", "value": 1, "within_s": 5, "mode": "always"}])j"_s)
+                                  << u"mode: must be"_s;
+    QTest::addRow("from without recovers") << withBeat(
+        uR"j("expectations": [{"kind": "feed", "field": "ready", "op": "==", "value": 1, "within_s": 5, "mode": "holds", "from": "fault"}])j"_s)
+                                           << u"only a \"recovers\" expectation is timed from a marker"_s;
     QTest::addRow("value not a number") << withBeat(
         uR"j("expectations": [{"kind": "promql", "expr": "up", "op": "==", "value": "0", "within_s": 5}])j"_s)
                                         << u"beat 'b'.expectations[0].value: must be a number"_s;
@@ -268,6 +292,41 @@ void TstDemoPlan::positionBetweenBeats()
     QVERIFY(DemoPlan::replicationFactorRefusal(3).isEmpty());
     QVERIFY(!DemoPlan::replicationFactorRefusal(2).isEmpty());
     QVERIFY(!DemoPlan::replicationFactorRefusal(0).isEmpty());
+}
+
+void TstDemoPlan::faultsAndModes()
+{
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "f", "title": "F", "narration": "N",
+        "actions": [{"type": "scale", "nodes": 3}, {"type": "run_sql", "file": "sql/x.sql", "replication_factor": 3},
+                    {"type": "keep_down", "ordinal": 2}, {"type": "pause_node", "ordinal": 1, "allow_majority_loss": true},
+                    {"type": "resume_node", "ordinal": 1}, {"type": "start_node", "ordinal": 2},
+                    {"type": "kill_node", "ordinal": 0}, {"type": "stop_node", "ordinal": 1}, {"type": "heal_all"}],
+        "expectations": [{"kind": "promql", "expr": "sum(ranges_unavailable)", "op": "==", "value": 0, "within_s": 60, "mode": "holds"},
+                         {"kind": "promql", "expr": "sum(ranges_underreplicated)", "op": "==", "value": 0, "within_s": 300,
+                          "mode": "recovers", "from": "fault"},
+                         {"kind": "feed", "field": "ready", "op": "==", "value": 1, "within_s": 30}]})j"_s),
+        &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    const Beat &b = plan->beats[0];
+    using T = PlanAction::Type;
+    QCOMPARE(b.actions[2].type, T::KeepDown);
+    QVERIFY(b.actions[2].isFault());
+    QVERIFY(!b.actions[2].allowMajorityLoss);
+    QCOMPARE(b.actions[3].type, T::PauseNode);
+    QVERIFY(b.actions[3].allowMajorityLoss);
+    QVERIFY(b.actions[3].describe().contains(u"MAJORITY LOSS"_s));
+    QCOMPARE(b.actions[4].type, T::ResumeNode);
+    QVERIFY(!b.actions[4].isFault());
+    QCOMPARE(b.actions[5].type, T::StartNode);
+    QCOMPARE(b.actions[6].type, T::KillNode);
+    QCOMPARE(b.actions[8].type, T::HealAll);
+    QCOMPARE(PlanAction::typeName(T::HealAll), u"heal_all"_s);
+    QVERIFY(b.actions[8].changesCluster());
+    QCOMPARE(b.expectations[0].mode, PlanExpectation::Mode::Holds);
+    QCOMPARE(b.expectations[1].mode, PlanExpectation::Mode::Recovers);
+    QCOMPARE(b.expectations[1].from, u"fault"_s);
+    QCOMPARE(b.expectations[2].mode, PlanExpectation::Mode::Eventually);
 }
 
 void TstDemoPlan::realPlanValidates()
