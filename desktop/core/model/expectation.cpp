@@ -159,7 +159,9 @@ QString ExpectationEvaluator::State::text(qint64 nowMs) const
     const QString running = secs(nowMs - startedMs);
     switch (expectation.mode) {
     case PlanExpectation::Mode::Holds:
-        return u"… %1: holding, %2 s of %3 s"_s.arg(what).arg(running).arg(w) + observed;
+        // "holding" only once a sample said so.
+        return u"… %1: %2, %3 s of %4 s"_s.arg(what, samples > 0 ? u"holding"_s : u"no data yet"_s).arg(running).arg(w)
+            + observed;
     case PlanExpectation::Mode::Recovers:
         if (faultMs && firstFalseMs) {
             return u"… %1: %2 s since the fault"_s.arg(what).arg(s) + observed;

@@ -315,6 +315,9 @@ void TstExpectation::modes_data()
     QTest::addRow("holds: kept, window not over")
         << M::Holds << none << false << u"no range unavailable"_s << qint64(-1) << every(101'000, 130'000, 2'000, 0)
         << qint64(130'000) << u"pending"_s << u"… no range unavailable: holding, 30 s of 60 s (now 0)"_s;
+    QTest::addRow("holds: no data yet is not \"holding\"")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1) << Samples {noData(110'000)}
+        << qint64(110'000) << u"pending"_s << u"… no range unavailable: no data yet, 10 s of 60 s"_s;
     QTest::addRow("holds: kept for the whole window")
         << M::Holds << none << false << u"no range unavailable"_s << qint64(-1) << every(101'000, 160'000, 2'000, 0)
         << qint64(160'001) << u"pass"_s << u"PASS no range unavailable: held for 60 s"_s;
