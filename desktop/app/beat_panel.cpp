@@ -165,10 +165,30 @@ void BeatPanel::refreshView()
     if (shown && ev->beatId() == shown->id) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (const auto &s : ev->states()) {
-            const QString color = s.verdict == ExpectationEvaluator::Verdict::Pass
-                ? u"#008844"_s
-                : (s.verdict == ExpectationEvaluator::Verdict::Fail ? u"#cc0022"_s : u"#555555"_s);
-            verdicts.append(u"<span style='color:%1'>%2</span>"_s.arg(color, s.text(now).toHtmlEscaped()));
+            // Green only for a pass and red only for a fail: "already true" and "never broke" are
+            // neither, so they keep a neutral blue, bold like any settled verdict.
+            QString color = u"#555555"_s;
+            bool settled = true;
+            switch (s.verdict) {
+            case ExpectationEvaluator::Verdict::Pass:
+                color = u"#008844"_s;
+                break;
+            case ExpectationEvaluator::Verdict::Fail:
+                color = u"#cc0022"_s;
+                break;
+            case ExpectationEvaluator::Verdict::AlreadyTrue:
+            case ExpectationEvaluator::Verdict::NeverBroke:
+                color = u"#225588"_s;
+                break;
+            case ExpectationEvaluator::Verdict::Pending:
+                settled = false;
+                break;
+            }
+            verdicts.append(u"<span style='color:%1%2'>%3</span>"_s.arg(
+                color, settled ? u";font-weight:bold"_s : QString(), s.text(now).toHtmlEscaped()));
+        }
+        if (!ev->states().isEmpty()) {
+            verdicts.append(u"<span style='color:#555555'>%1</span>"_s.arg(ev->summary().toHtmlEscaped()));
         }
     }
     m_expectations->setText(verdicts.join(u"<br>"_s));

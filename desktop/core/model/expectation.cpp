@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -83,25 +84,96 @@ std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field)
     return std::nullopt;
 }
 
+qint64 ExpectationEvaluator::State::originMs() const
+{
+    if (expectation.mode == PlanExpectation::Mode::Recovers) {
+        if (faultMs) {
+            return *faultMs;
+        }
+        if (firstFalseMs) {
+            return *firstFalseMs;
+        }
+    }
+    return startedMs;
+}
+
+qint64 ExpectationEvaluator::State::elapsedMs(qint64 nowMs) const
+{
+    return (verdict == Verdict::Pending ? nowMs : settledMs) - originMs();
+}
+
 QString ExpectationEvaluator::State::text(qint64 nowMs) const
 {
-    const qint64 s = (elapsedMs(nowMs) + 500) / 1000;
+    // Whole seconds, but tenths below one: a pass after a false sample is never shown "in 0 s".
+    const auto secs = [](qint64 ms) {
+        const qint64 tenths = (ms + 99) / 100; // rounded up: 30 ms is "0.1 s"
+        return ms > 0 && tenths < 10 ? u"0.%1"_s.arg(tenths) : QString::number((ms + 500) / 1000);
+    };
+    const QString s = secs(elapsedMs(nowMs));
     const QString what = expectation.label.isEmpty() ? expectation.condition() : expectation.label;
+    const int w = expectation.withinS;
     QString observed;
     if (!lastError.isEmpty()) {
         observed = u" (query error: %1)"_s.arg(lastError);
     } else if (lastValue) {
         observed = u" (now %1)"_s.arg(*lastValue, 0, 'g', 4);
     }
+    const bool fromFault = expectation.from == u"fault";
+    QString since;
+    if (expectation.mode == PlanExpectation::Mode::Recovers) {
+        since = faultMs ? u" from the fault"_s
+                        : (fromFault ? u" from the first failure (no fault ran)"_s : u" from the first failure"_s);
+    }
     switch (verdict) {
     case Verdict::Pass:
-        return u"PASS %1 in %2 s"_s.arg(what).arg(s);
+        if (expectation.mode == PlanExpectation::Mode::Holds) {
+            return u"PASS %1: held for %2 s"_s.arg(what).arg(s);
+        }
+        return u"PASS %1 in %2 s"_s.arg(what).arg(s) + since;
+    case Verdict::AlreadyTrue:
+        return u"ALREADY TRUE %1: true at the first sample, nothing to time"_s.arg(what);
+    case Verdict::NeverBroke:
+        return u"NEVER BROKE %1: true for the whole %2 s window, nothing to recover"_s.arg(what).arg(w);
     case Verdict::Fail:
-        return u"FAIL %1 not within %2 s"_s.arg(what).arg(expectation.withinS) + observed;
+        switch (reason) {
+        case Reason::Broke:
+            return u"FAIL %1: broke after %2 s"_s.arg(what).arg(s)
+                + (lastValue ? u" (was %1)"_s.arg(*lastValue, 0, 'g', 4) : QString());
+        case Reason::NoData:
+            return u"FAIL %1: no data for the whole %2 s window"_s.arg(what).arg(w) + observed;
+        case Reason::Gap:
+            return u"FAIL %1: no data for %2 s of the %3 s window"_s.arg(what).arg(secs(longestGapMs)).arg(w);
+        case Reason::NotRecovered:
+            return u"FAIL %1: not recovered within %2 s"_s.arg(what).arg(w) + observed;
+        case Reason::NotWithin:
+        case Reason::None:
+            break;
+        }
+        return u"FAIL %1 not within %2 s"_s.arg(what).arg(w) + observed;
     case Verdict::Pending:
         break;
     }
-    return u"… %1: %2 s of %3 s"_s.arg(what).arg(s).arg(expectation.withinS) + observed;
+    if (!judging) {
+        return u"… %1: waiting for the beat's actions"_s.arg(what);
+    }
+    const QString running = secs(nowMs - startedMs);
+    switch (expectation.mode) {
+    case PlanExpectation::Mode::Holds:
+        // "holding" only once a sample said so.
+        return u"… %1: %2, %3 s of %4 s"_s.arg(what, samples > 0 ? u"holding"_s : u"no data yet"_s).arg(running).arg(w)
+            + observed;
+    case PlanExpectation::Mode::Recovers:
+        if (faultMs && firstFalseMs) {
+            return u"… %1: %2 s since the fault"_s.arg(what).arg(s) + observed;
+        }
+        if (firstFalseMs) {
+            return u"… %1: broken for %2 s"_s.arg(what).arg(s) + observed;
+        }
+        return u"… %1: not broken yet, %2 s of %3 s"_s.arg(what).arg(running).arg(w) + observed;
+    case PlanExpectation::Mode::Eventually:
+        break;
+    }
+    return u"… %1: %2 s of %3 s"_s.arg(what).arg(running).arg(w) + observed;
 }
 
 ExpectationEvaluator::ExpectationEvaluator(QObject *parent) : QObject(parent)
@@ -141,19 +213,39 @@ void ExpectationEvaluator::attachPrometheus(PrometheusClient *client)
     });
 }
 
-void ExpectationEvaluator::start(const QString &beatId, const QList<PlanExpectation> &expectations, qint64 nowMs)
+void ExpectationEvaluator::prepare(const QString &beatId, const QList<PlanExpectation> &expectations)
 {
     m_beatId = beatId;
     m_states.clear();
+    m_judging = false;
     // Answers to the previous beat's queries must not judge this beat's expectations.
     m_requestToIndex.clear();
-    bool anyPromql = false;
+    m_pollTimer.stop();
+    m_deadlineTimer.stop();
     for (const PlanExpectation &e : expectations) {
         State s;
         s.expectation = e;
-        s.startedMs = nowMs;
         m_states.append(s);
-        anyPromql = anyPromql || e.kind == PlanExpectation::Kind::PromQL;
+    }
+    Q_EMIT changed();
+}
+
+void ExpectationEvaluator::begin(qint64 nowMs)
+{
+    if (m_judging) {
+        return;
+    }
+    m_judging = true;
+    // A query sent before now would answer with the state before the change: drop its answer.
+    m_requestToIndex.clear();
+    bool anyPromql = false;
+    for (State &s : m_states) {
+        s.judging = true;
+        s.startedMs = nowMs;
+        if (s.expectation.mode == PlanExpectation::Mode::Recovers && s.expectation.from == u"fault") {
+            s.faultMs = m_lastFaultMs;
+        }
+        anyPromql = anyPromql || s.expectation.kind == PlanExpectation::Kind::PromQL;
     }
     if (!m_states.isEmpty()) {
         m_deadlineTimer.start();
@@ -165,10 +257,17 @@ void ExpectationEvaluator::start(const QString &beatId, const QList<PlanExpectat
     Q_EMIT changed();
 }
 
+void ExpectationEvaluator::start(const QString &beatId, const QList<PlanExpectation> &expectations, qint64 nowMs)
+{
+    prepare(beatId, expectations);
+    begin(nowMs);
+}
+
 void ExpectationEvaluator::clear()
 {
     m_beatId.clear();
     m_states.clear();
+    m_judging = false;
     m_requestToIndex.clear();
     m_pollTimer.stop();
     m_deadlineTimer.stop();
@@ -185,11 +284,34 @@ bool ExpectationEvaluator::allSettled() const
     return true;
 }
 
+QString ExpectationEvaluator::summary() const
+{
+    int counts[5] = {};
+    for (const State &s : m_states) {
+        ++counts[static_cast<int>(s.verdict)];
+    }
+    QStringList parts;
+    const auto add = [&](Verdict v, const QString &name) {
+        if (const int n = counts[static_cast<int>(v)]) {
+            parts.append(u"%1 %2"_s.arg(n).arg(name));
+        }
+    };
+    add(Verdict::Pass, u"passed"_s);
+    add(Verdict::AlreadyTrue, u"already true"_s);
+    add(Verdict::NeverBroke, u"never broke"_s);
+    add(Verdict::Fail, u"failed"_s);
+    add(Verdict::Pending, u"pending"_s);
+    return parts.join(u" · "_s);
+}
+
 void ExpectationEvaluator::onFeedTick(const FeedTick &tick, qint64 nowMs)
 {
     for (qsizetype i = 0; i < m_states.size(); ++i) {
-        if (m_states[i].verdict == Verdict::Pending && m_states[i].expectation.kind == PlanExpectation::Kind::Feed) {
-            observe(static_cast<int>(i), feedFieldValue(tick, m_states[i].expectation.field), nowMs);
+        const State &s = m_states[i];
+        if (s.verdict == Verdict::Pending && s.expectation.kind == PlanExpectation::Kind::Feed) {
+            const auto value = feedFieldValue(tick, s.expectation.field);
+            sample(static_cast<int>(i), value ? std::optional<bool>(s.expectation.holds(*value)) : std::nullopt, value,
+                nowMs);
         }
     }
     checkDeadlines(nowMs);
@@ -202,36 +324,26 @@ void ExpectationEvaluator::onPromResult(int index, const QList<PromSeries> &seri
     }
     State &s = m_states[index];
     s.lastError.clear();
-    if (s.verdict != Verdict::Pending) {
-        return;
-    }
     // The worst series decides: all must hold. Report the first that does not, else the first.
+    // A series without a point is no data; an answer without any point is no sample.
     std::optional<double> decisive;
-    bool all = !series.isEmpty();
+    std::optional<bool> truth;
     for (const PromSeries &ps : series) {
         if (ps.points.isEmpty()) {
-            all = false;
             continue;
         }
         const double v = ps.points.constLast().y();
         if (!decisive) {
             decisive = v;
+            truth = true;
         }
         if (!s.expectation.holds(v)) {
-            all = false;
             decisive = v;
+            truth = false;
             break;
         }
     }
-    if (!all) {
-        if (decisive) {
-            s.lastValue = decisive;
-        }
-        Q_EMIT changed();
-        checkDeadlines(nowMs);
-        return;
-    }
-    observe(index, decisive, nowMs);
+    sample(index, truth, decisive, nowMs);
     checkDeadlines(nowMs);
 }
 
@@ -240,57 +352,112 @@ void ExpectationEvaluator::onPromError(int index, const QString &error, qint64 n
     if (index < 0 || index >= m_states.size()) {
         return;
     }
-    m_states[index].lastError = error;
+    if (m_states[index].verdict == Verdict::Pending) {
+        m_states[index].lastError = error;
+    }
     Q_EMIT changed();
     checkDeadlines(nowMs);
 }
 
-void ExpectationEvaluator::observe(int index, std::optional<double> value, qint64 nowMs)
+void ExpectationEvaluator::sample(int index, std::optional<bool> truth, std::optional<double> value, qint64 nowMs)
 {
     State &s = m_states[index];
-    if (s.verdict != Verdict::Pending) {
+    // Before judging began the beat's change had not been made yet: such samples say nothing.
+    if (s.verdict != Verdict::Pending || !s.judging || nowMs < s.startedMs) {
         return;
     }
-    if (value) {
-        s.lastValue = value;
-    }
-    // An observation after the deadline is too late even if it holds.
-    if (nowMs - s.startedMs > qint64(s.expectation.withinS) * 1000) {
+    // A sample after the window is too late even if it holds.
+    if (nowMs > s.windowEndMs()) {
         checkDeadlines(nowMs);
         return;
     }
-    if (value && s.expectation.holds(*value)) {
-        s.verdict = Verdict::Pass;
-        s.settledMs = nowMs;
-        Q_EMIT settled(index, s.verdict, s.text(nowMs));
+    if (!truth) {
+        Q_EMIT changed();
+        return;
     }
+    s.longestGapMs = std::max(s.longestGapMs, nowMs - (s.lastSampleMs >= 0 ? s.lastSampleMs : s.startedMs));
+    s.lastSampleMs = nowMs;
+    s.lastValue = value;
+    ++s.samples;
+    switch (s.expectation.mode) {
+    case PlanExpectation::Mode::Eventually:
+        if (*truth) {
+            settle(index, s.samples == 1 ? Verdict::AlreadyTrue : Verdict::Pass, Reason::None, nowMs, nowMs);
+            return;
+        }
+        break;
+    case PlanExpectation::Mode::Holds:
+        if (!*truth) {
+            settle(index, Verdict::Fail, Reason::Broke, nowMs, nowMs);
+            return;
+        }
+        break;
+    case PlanExpectation::Mode::Recovers:
+        if (!*truth && !s.firstFalseMs) {
+            s.firstFalseMs = nowMs;
+        } else if (*truth && s.firstFalseMs) {
+            settle(index, Verdict::Pass, Reason::None, nowMs, nowMs);
+            return;
+        }
+        break;
+    }
+    Q_EMIT changed();
+}
+
+void ExpectationEvaluator::settle(int index, Verdict verdict, Reason reason, qint64 atMs, qint64 nowMs)
+{
+    State &s = m_states[index];
+    s.verdict = verdict;
+    s.reason = reason;
+    s.settledMs = atMs;
+    Q_EMIT settled(index, verdict, s.text(nowMs));
     Q_EMIT changed();
 }
 
 void ExpectationEvaluator::checkDeadlines(qint64 nowMs)
 {
-    bool any = false;
     for (qsizetype i = 0; i < m_states.size(); ++i) {
         State &s = m_states[i];
-        if (s.verdict == Verdict::Pending && nowMs - s.startedMs > qint64(s.expectation.withinS) * 1000) {
-            s.verdict = Verdict::Fail;
-            s.settledMs = s.startedMs + qint64(s.expectation.withinS) * 1000;
-            any = true;
-            Q_EMIT settled(static_cast<int>(i), s.verdict, s.text(nowMs));
+        if (s.verdict != Verdict::Pending || !s.judging || nowMs <= s.windowEndMs()) {
+            continue;
+        }
+        const qint64 end = s.windowEndMs();
+        const int index = static_cast<int>(i);
+        switch (s.expectation.mode) {
+        case PlanExpectation::Mode::Eventually:
+            settle(index, Verdict::Fail, Reason::NotWithin, end, nowMs);
+            break;
+        case PlanExpectation::Mode::Holds:
+            // The stretch from the last sample to the window's end went unobserved too.
+            s.longestGapMs = std::max(s.longestGapMs, end - (s.lastSampleMs >= 0 ? s.lastSampleMs : s.startedMs));
+            if (s.samples == 0) {
+                settle(index, Verdict::Fail, Reason::NoData, end, nowMs);
+            } else if (s.longestGapMs > kMaxGapMs) {
+                settle(index, Verdict::Fail, Reason::Gap, end, nowMs);
+            } else {
+                settle(index, Verdict::Pass, Reason::None, end, nowMs);
+            }
+            break;
+        case PlanExpectation::Mode::Recovers:
+            if (s.samples == 0) {
+                settle(index, Verdict::Fail, Reason::NoData, end, nowMs);
+            } else if (s.firstFalseMs) {
+                settle(index, Verdict::Fail, Reason::NotRecovered, end, nowMs);
+            } else {
+                settle(index, Verdict::NeverBroke, Reason::None, end, nowMs);
+            }
+            break;
         }
     }
-    if (allSettled()) {
+    if (m_judging && allSettled()) {
         m_pollTimer.stop();
         m_deadlineTimer.stop();
-    }
-    if (any) {
-        Q_EMIT changed();
     }
 }
 
 void ExpectationEvaluator::pollPrometheus()
 {
-    if (!m_prom) {
+    if (!m_prom || !m_judging) {
         return;
     }
     for (qsizetype i = 0; i < m_states.size(); ++i) {

@@ -16,15 +16,33 @@
 // for it (a percentile of an interval without samples).
 std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field);
 
-// Evaluates a beat's expectations live and times them: "under-replicated ranges reached 0 in
-// 41 s". Each expectation is Pending from start() until its condition is observed true (Pass,
-// with the elapsed time) or its time limit passes first (Fail).
+// Evaluates a beat's expectations live and times them, each by its mode (PlanExpectation::Mode,
+// demo/PLAN.md "Expectations"):
+//  - Eventually: Pass at the first true sample after the first ("reached 0 in 41 s"); true at the
+//    very first sample is AlreadyTrue ("already true", never "a pass in 0 s": the beat did not
+//    make it true while we watched); Fail when within_s ends first.
+//  - Holds: an invariant over the window of within_s: Fail at the first false sample ("broke after
+//    23 s"); Pass ("held for 60 s") only when the window ended with every sample true and no
+//    stretch without data longer than kMaxGapMs; no data at all, or a longer gap, is a Fail.
+//  - Recovers: must be seen false, then true. Pass at the first true sample after a false one,
+//    timed from the first false sample, or, with from == "fault", from the latest fault marker
+//    (noteFault()). Never seen false within the window is NeverBroke: neither a pass (no healing
+//    was shown) nor a fail (nothing broke). Seen false and never true again is a Fail.
+// Nothing passes for good before its mode allows it: a holds can turn red until its window ends.
+//
+// When judging starts: prepare() shows a beat's expectations as waiting; begin() starts judging
+// them (PresenterSession calls it when the beat's last action completed: the moment the change
+// was made, not when the beat started). start() is both at once. Samples before begin() are
+// ignored, and so are answers to queries sent before it. within_s counts from begin().
 //
 // Inputs: onFeedTick() for feed fields; for PromQL, the evaluator sends instant queries through
-// the attached PrometheusClient every pollIntervalMs while something is pending, and takes the
-// answers in onPromResult(). A PromQL condition holds when the answer has at least one series and
-// every series' value satisfies it (so "sum(...) == 0" and per-node "replicas > 0" both read
-// naturally); an empty answer is "no data yet", not a pass.
+// the attached PrometheusClient every pollIntervalMs while something is being judged, and takes
+// the answers in onPromResult(). A PromQL sample is true when the answer has at least one series
+// and every series' value satisfies the condition (so "sum(...) == 0" and per-node
+// "replicas > 0" both read naturally), false when one does not; an empty answer or a query error
+// is no sample ("no data"). A sample's time is when its answer arrived; a PromQL value can be up
+// to one metric sample (10 s in CockroachDB) plus one scrape (15 s) older than that
+// (shared/reference/cockroach-facts.md), so windows must be longer than that lag.
 // Time: every input carries the local time it is judged at, so tests drive it with synthetic
 // times through the same code path the app uses (the app passes the current time).
 //
@@ -33,19 +51,38 @@ class ExpectationEvaluator : public QObject
 {
     Q_OBJECT
 public:
-    enum class Verdict { Pending, Pass, Fail };
+    // AlreadyTrue and NeverBroke are settled but neither a pass nor a fail (see above).
+    enum class Verdict { Pending, Pass, Fail, AlreadyTrue, NeverBroke };
+    // Why a Fail failed (the text says it).
+    enum class Reason { None, NotWithin, Broke, NoData, Gap, NotRecovered };
+
+    // A holds passes only if no stretch of its window went without data longer than this: one
+    // Prometheus scrape interval (15 s here); a longer gap could hide a whole broken scrape.
+    static constexpr qint64 kMaxGapMs = 15'000;
 
     struct State
     {
         PlanExpectation expectation;
         Verdict verdict = Verdict::Pending;
-        qint64 startedMs = 0;
-        qint64 settledMs = 0; // when it passed or failed
+        Reason reason = Reason::None;
+        bool judging = false; // false until begin(): the beat's actions are still running
+        qint64 startedMs = 0; // when judging began
+        qint64 settledMs = 0; // when it passed or failed (a window's end for holds and deadlines)
+        std::optional<qint64> faultMs; // recovers from "fault": the latest fault marker at begin()
+        std::optional<qint64> firstFalseMs; // recovers: the first false sample
+        qint64 lastSampleMs = -1; // the latest sample with data
+        qint64 longestGapMs = 0; // the longest stretch of the window without data so far
+        int samples = 0; // samples with data
         std::optional<double> lastValue; // latest observation (the worst series for PromQL)
         QString lastError; // a PromQL error answer, shown instead of a value
 
-        qint64 elapsedMs(qint64 nowMs) const { return (verdict == Verdict::Pending ? nowMs : settledMs) - startedMs; }
-        // "healed in 41 s" style line: "✓ under-replicated ranges == 0 in 41 s".
+        qint64 windowEndMs() const { return startedMs + qint64(expectation.withinS) * 1000; }
+        // What the shown time counts from: the start, or for recovers the fault or first failure.
+        qint64 originMs() const;
+        // The time shown: "in 41 s", "broke after 23 s", "held for 60 s".
+        qint64 elapsedMs(qint64 nowMs) const;
+        // The line on screen: "PASS healed in 41 s from the fault", "FAIL no range unavailable:
+        // broke after 23 s (was 4)", "ALREADY TRUE ...", "NEVER BROKE ...".
         QString text(qint64 nowMs) const;
     };
 
@@ -54,30 +91,48 @@ public:
     void attachPrometheus(PrometheusClient *client); // may be null (PromQL stays pending)
     void setPollIntervalMs(int ms) { m_pollTimer.setInterval(ms); }
 
-    // Starts judging these expectations from nowMs (replaces the previous beat's).
+    // Shows these expectations as waiting for the beat's actions (replaces the previous beat's).
+    void prepare(const QString &beatId, const QList<PlanExpectation> &expectations);
+    // Starts judging the prepared expectations from nowMs (once; later calls do nothing).
+    void begin(qint64 nowMs);
+    // prepare() and begin() at once.
     void start(const QString &beatId, const QList<PlanExpectation> &expectations, qint64 nowMs);
     void clear();
+    bool isJudging() const { return m_judging; }
+
+    // A fault action (PlanAction::isFault()) completed at atMs: what "from": "fault" counts from.
+    // Kept across beats (the heal beat times from the failure beat's fault) and by clear().
+    void noteFault(qint64 atMs) { m_lastFaultMs = atMs; }
+    std::optional<qint64> lastFaultMs() const { return m_lastFaultMs; }
 
     void onFeedTick(const FeedTick &tick, qint64 nowMs);
     void onPromResult(int index, const QList<PromSeries> &series, qint64 nowMs);
     void onPromError(int index, const QString &error, qint64 nowMs);
-    // Fails what has run out of time; called by the app once a second and after every input.
+    // Settles what has reached its window's end; called by the app once a second and after every
+    // input.
     void checkDeadlines(qint64 nowMs);
 
     QString beatId() const { return m_beatId; }
     const QList<State> &states() const { return m_states; }
     bool allSettled() const;
+    // The beat's tally: "2 passed · 1 already true · 1 failed". Already true and never broke are
+    // counted apart, never as passes: the beat's action did not cause them.
+    QString summary() const;
 
 Q_SIGNALS:
     void changed();
     void settled(int index, ExpectationEvaluator::Verdict verdict, const QString &text);
 
 private:
-    void observe(int index, std::optional<double> value, qint64 nowMs);
+    // One sample for expectation `index`: truth is empty for "no data".
+    void sample(int index, std::optional<bool> truth, std::optional<double> value, qint64 nowMs);
+    void settle(int index, Verdict verdict, Reason reason, qint64 atMs, qint64 nowMs);
     void pollPrometheus();
 
     QString m_beatId;
     QList<State> m_states;
+    bool m_judging = false;
+    std::optional<qint64> m_lastFaultMs;
     QPointer<PrometheusClient> m_prom;
     QHash<int, int> m_requestToIndex;
     QTimer m_pollTimer;

@@ -50,12 +50,27 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     });
     // The hello carries the load state (and guardrails) before the first tick.
     connect(m_feed, &FeedClient::helloReceived, m_control, &SampleAppControl::refresh);
+    // A beat's expectations are judged from the moment its change was made: the completion of its
+    // last action, not the key press (a beat without actions, or one whose action failed: when it
+    // finished). Fault actions leave the marker "from": "fault" counts from.
     connect(m_story, &StoryController::runRequested, this, [this](int, const Beat &beat) {
-        m_evaluator->start(beat.id, beat.expectations, QDateTime::currentMSecsSinceEpoch());
         if (!m_executor->run(beat)) {
             m_story->setRunFinished(false, u"a beat is still running"_s);
+            return;
+        }
+        m_evaluator->prepare(beat.id, beat.expectations);
+        m_actionsInRun = beat.actions.size();
+    });
+    connect(m_executor, &BeatExecutor::actionCompleted, this, [this](int index, const PlanAction &action, qint64 atMs) {
+        if (action.isFault()) {
+            m_evaluator->noteFault(atMs);
+        }
+        if (index == m_actionsInRun - 1) {
+            m_evaluator->begin(atMs);
         }
     });
+    connect(m_executor, &BeatExecutor::finished, this,
+        [this](bool, const QString &) { m_evaluator->begin(QDateTime::currentMSecsSinceEpoch()); });
     connect(m_executor, &BeatExecutor::finished, m_story, &StoryController::setRunFinished);
 }
 

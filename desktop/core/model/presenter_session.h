@@ -23,7 +23,9 @@
 // expectation evaluator. The main window and the kiosk window only read it and forward intent.
 //
 // Wiring: feed ticks -> store (FeedIngest) and expectations; Prometheus polls -> store
-// (ClusterMetrics); StoryController::runRequested -> BeatExecutor + ExpectationEvaluator;
+// (ClusterMetrics); StoryController::runRequested -> BeatExecutor + ExpectationEvaluator::prepare;
+// BeatExecutor::actionCompleted (the last action) or finished -> ExpectationEvaluator::begin;
+// a completed fault action -> ExpectationEvaluator::noteFault;
 // BeatExecutor::finished -> StoryController::setRunFinished.
 //
 // Threading: GUI thread only (the store may be read from anywhere).
@@ -81,4 +83,5 @@ private:
     StoryController *m_story;
     BeatExecutor *m_executor;
     std::optional<FeedTick> m_lastTick;
+    qsizetype m_actionsInRun = 0; // the running beat's actions: the last one starts the judging
 };

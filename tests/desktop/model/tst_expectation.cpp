@@ -1,5 +1,8 @@
 #include "model/expectation.h"
+#include "model/presenter_session.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -36,7 +39,49 @@ PromSeries series(double value, const QString &pod = {})
     return s;
 }
 using V = ExpectationEvaluator::Verdict;
+
+// One input to the evaluator at a synthetic time: a value, or an answer without data.
+struct Sample
+{
+    qint64 atMs = 0;
+    std::optional<double> value;
+};
+using Samples = QList<Sample>;
+Sample at(qint64 ms, double v)
+{
+    return Sample {ms, v};
+}
+Sample noData(qint64 ms)
+{
+    return Sample {ms, std::nullopt};
+}
+Samples every(qint64 fromMs, qint64 toMs, qint64 stepMs, double v)
+{
+    Samples list;
+    for (qint64 t = fromMs; t <= toMs; t += stepMs) {
+        list.append(at(t, v));
+    }
+    return list;
+}
+QString verdictName(V v)
+{
+    switch (v) {
+    case V::Pending:
+        return u"pending"_s;
+    case V::Pass:
+        return u"pass"_s;
+    case V::Fail:
+        return u"fail"_s;
+    case V::AlreadyTrue:
+        return u"already true"_s;
+    case V::NeverBroke:
+        return u"never broke"_s;
+    }
+    return u"?"_s;
+}
 } // namespace
+Q_DECLARE_METATYPE(Samples)
+Q_DECLARE_METATYPE(PlanExpectation::Mode)
 
 class TstExpectation : public QObject
 {
@@ -53,6 +98,12 @@ private Q_SLOTS:
     void feedConditionPasses();
     void missingPercentileStaysPending();
     void restartDropsOldAnswers();
+    void modes_data();
+    void modes();
+    void summaryNeverCountsAlreadyTrueAsAPass();
+    void judgingStartsAtTheLastActionsCompletion();
+    void beatWithoutActionsStartsWhenItRuns();
+    void failedBeatStartsWhenItStopped();
 };
 
 void TstExpectation::feedFieldValues_data()
@@ -216,6 +267,254 @@ void TstExpectation::restartDropsOldAnswers()
     QCOMPARE(ev.states()[0].verdict, V::Pending);
     ev.clear();
     QVERIFY(ev.states().isEmpty());
+}
+
+// Every mode through the same code path the app uses (onPromResult / onFeedTick, then the
+// deadline check the app runs once a second), with synthetic times. The evaluator starts judging
+// at 100 s; "fault" is the completion time of the latest fault action (-1: none ran).
+void TstExpectation::modes_data()
+{
+    using M = PlanExpectation::Mode;
+    QTest::addColumn<M>("mode");
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<bool>("isFeed"); // the sample app's `ready` instead of a PromQL answer
+    QTest::addColumn<QString>("label");
+    QTest::addColumn<qint64>("faultAtMs");
+    QTest::addColumn<Samples>("samples");
+    QTest::addColumn<qint64>("nowMs");
+    QTest::addColumn<QString>("verdict");
+    QTest::addColumn<QString>("text");
+    const QString none;
+
+    // eventually
+    QTest::addRow("eventually: already true")
+        << M::Eventually << none << false << u"x at 0"_s << qint64(-1) << Samples {at(101'000, 0)} << qint64(101'000)
+        << u"already true"_s << u"ALREADY TRUE x at 0: true at the first sample, nothing to time"_s;
+    QTest::addRow("eventually: true later")
+        << M::Eventually << none << false << u"x at 0"_s << qint64(-1) << Samples {at(102'000, 3), at(109'000, 0)}
+        << qint64(110'000) << u"pass"_s << u"PASS x at 0 in 9 s"_s;
+    QTest::addRow("eventually: samples before the start ignored")
+        << M::Eventually << none << false << u"x at 0"_s << qint64(-1) << Samples {at(95'000, 0), at(104'000, 5)}
+        << qint64(104'000) << u"pending"_s << u"… x at 0: 4 s of 60 s (now 5)"_s;
+    QTest::addRow("eventually: true 0.3 s after a false sample is not \"in 0 s\"")
+        << M::Eventually << none << false << u"x at 0"_s << qint64(-1) << Samples {at(100'000, 3), at(100'230, 0)}
+        << qint64(101'000) << u"pass"_s << u"PASS x at 0 in 0.3 s"_s;
+    QTest::addRow("eventually: never true")
+        << M::Eventually << none << false << u"x at 0"_s << qint64(-1) << every(101'000, 160'000, 10'000, 2)
+        << qint64(160'001) << u"fail"_s << u"FAIL x at 0 not within 60 s (now 2)"_s;
+
+    // holds
+    QTest::addRow("holds: no range unavailable turns red after a pass would have latched")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1)
+        << Samples {at(101'000, 0), at(103'000, 0), at(105'000, 2), at(107'000, 0)} << qint64(107'000) << u"fail"_s
+        << u"FAIL no range unavailable: broke after 5 s (was 2)"_s;
+    QTest::addRow("holds: the app stays ready, broken at 17 s")
+        << M::Holds << none << true << u"the app stays ready"_s << qint64(-1)
+        << Samples {at(101'000, 1), at(110'000, 1), at(117'000, 0), at(118'000, 1)} << qint64(120'000) << u"fail"_s
+        << u"FAIL the app stays ready: broke after 17 s (was 0)"_s;
+    QTest::addRow("holds: kept, window not over")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1) << every(101'000, 130'000, 2'000, 0)
+        << qint64(130'000) << u"pending"_s << u"… no range unavailable: holding, 30 s of 60 s (now 0)"_s;
+    QTest::addRow("holds: no data yet is not \"holding\"")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1) << Samples {noData(110'000)}
+        << qint64(110'000) << u"pending"_s << u"… no range unavailable: no data yet, 10 s of 60 s"_s;
+    QTest::addRow("holds: kept for the whole window")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1) << every(101'000, 160'000, 2'000, 0)
+        << qint64(160'001) << u"pass"_s << u"PASS no range unavailable: held for 60 s"_s;
+    QTest::addRow("holds: no data for the whole window")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1)
+        << Samples {noData(110'000), noData(130'000), noData(150'000)} << qint64(160'001) << u"fail"_s
+        << u"FAIL no range unavailable: no data for the whole 60 s window"_s;
+    QTest::addRow("holds: a gap in the data is not a pass")
+        << M::Holds << none << false << u"no range unavailable"_s << qint64(-1)
+        << Samples {at(101'000, 0), at(105'000, 0), noData(120'000), at(150'000, 0), at(158'000, 0)} << qint64(160'001)
+        << u"fail"_s << u"FAIL no range unavailable: no data for 45 s of the 60 s window"_s;
+
+    // recovers (sum(ranges_underreplicated) == 0)
+    QTest::addRow("recovers: from the first false sample")
+        << M::Recovers << none << false << u"healed"_s << qint64(-1)
+        << Samples {at(102'000, 0), at(110'000, 12), at(130'000, 4), at(151'000, 0)} << qint64(151'000) << u"pass"_s
+        << u"PASS healed in 41 s from the first failure"_s;
+    QTest::addRow("recovers: broken, still healing")
+        << M::Recovers << none << false << u"healed"_s << qint64(-1) << Samples {at(102'000, 0), at(110'000, 12)}
+        << qint64(131'000) << u"pending"_s << u"… healed: broken for 21 s (now 12)"_s;
+    QTest::addRow("recovers: from the fault marker")
+        << M::Recovers << u"fault"_s << false << u"healed"_s << qint64(90'000)
+        << Samples {at(102'000, 5), at(120'000, 3), at(131'000, 0)} << qint64(131'000) << u"pass"_s
+        << u"PASS healed in 41 s from the fault"_s;
+    QTest::addRow("recovers: fault marker missing, timed from the first false sample")
+        << M::Recovers << u"fault"_s << false << u"healed"_s << qint64(-1) << Samples {at(102'000, 5), at(131'000, 0)}
+        << qint64(131'000) << u"pass"_s << u"PASS healed in 29 s from the first failure (no fault ran)"_s;
+    QTest::addRow("recovers: never broken")
+        << M::Recovers << u"fault"_s << false << u"healed"_s << qint64(90'000) << every(102'000, 160'000, 2'000, 0)
+        << qint64(160'001) << u"never broke"_s
+        << u"NEVER BROKE healed: true for the whole 60 s window, nothing to recover"_s;
+    QTest::addRow("recovers: broken, not back in time")
+        << M::Recovers << none << false << u"healed"_s << qint64(-1) << Samples {at(102'000, 5), at(150'000, 3)}
+        << qint64(160'001) << u"fail"_s << u"FAIL healed: not recovered within 60 s (now 3)"_s;
+    QTest::addRow("recovers: samples before the start ignored")
+        << M::Recovers << none << false << u"healed"_s << qint64(-1) << Samples {at(95'000, 5), at(101'000, 0)}
+        << qint64(101'000) << u"pending"_s << u"… healed: not broken yet, 1 s of 60 s (now 0)"_s;
+    QTest::addRow("recovers: no data") << M::Recovers << none << false << u"healed"_s << qint64(-1)
+                                       << Samples {noData(110'000), noData(150'000)} << qint64(160'001) << u"fail"_s
+                                       << u"FAIL healed: no data for the whole 60 s window"_s;
+}
+
+void TstExpectation::modes()
+{
+    QFETCH(PlanExpectation::Mode, mode);
+    QFETCH(QString, from);
+    QFETCH(bool, isFeed);
+    QFETCH(QString, label);
+    QFETCH(qint64, faultAtMs);
+    QFETCH(Samples, samples);
+    QFETCH(qint64, nowMs);
+    QFETCH(QString, verdict);
+    QFETCH(QString, text);
+
+    PlanExpectation e = isFeed ? feed(u"ready"_s, PlanExpectation::Op::Equal, 1, 60)
+                               : promql(u"sum(ranges_unavailable)"_s, PlanExpectation::Op::Equal, 0, 60);
+    e.mode = mode;
+    e.from = from;
+    e.label = label;
+    ExpectationEvaluator ev;
+    if (faultAtMs >= 0) {
+        ev.noteFault(faultAtMs);
+    }
+    ev.start(u"b"_s, {e}, 100'000);
+    for (const Sample &s : samples) {
+        if (isFeed) {
+            FeedTick t;
+            t.ready = s.value.value_or(0) != 0;
+            ev.onFeedTick(t, s.atMs);
+        } else {
+            ev.onPromResult(0, s.value ? QList<PromSeries> {series(*s.value)} : QList<PromSeries> {}, s.atMs);
+        }
+    }
+    ev.checkDeadlines(nowMs);
+    const auto &st = ev.states()[0];
+    QCOMPARE(st.text(nowMs), text);
+    QCOMPARE(verdictName(st.verdict), verdict);
+}
+
+void TstExpectation::summaryNeverCountsAlreadyTrueAsAPass()
+{
+    ExpectationEvaluator ev;
+    auto eventually = promql(u"x"_s, PlanExpectation::Op::Equal, 0, 60);
+    auto holds = eventually;
+    holds.mode = PlanExpectation::Mode::Holds;
+    auto recovers = eventually;
+    recovers.mode = PlanExpectation::Mode::Recovers;
+    ev.start(u"b"_s, {eventually, eventually, holds, recovers}, 0);
+    ev.onPromResult(0, {series(0)}, 1000); // already true
+    ev.onPromResult(1, {series(1)}, 1000);
+    ev.onPromResult(1, {series(0)}, 5000); // pass
+    ev.onPromResult(3, {series(0)}, 1000);
+    QCOMPARE(ev.summary(), u"1 passed · 1 already true · 2 pending"_s);
+    ev.onPromResult(2, {series(3)}, 6000); // broke
+    for (qint64 t = 11'000; t <= 60'000; t += 10'000) {
+        ev.onPromResult(3, {series(0)}, t);
+    }
+    ev.checkDeadlines(60'001);
+    QCOMPARE(ev.summary(), u"1 passed · 1 already true · 1 never broke · 1 failed"_s);
+    QVERIFY(ev.allSettled());
+}
+
+namespace {
+// A session that never starts its sources: only the story -> executor -> evaluator wiring runs.
+ConnectionProfile noClusterProfile()
+{
+    ConnectionProfile profile;
+    profile.clusterKind = ClusterDriver::Kind::None;
+    return profile;
+}
+PlanExpectation healedFromFault()
+{
+    auto e = promql(u"sum(ranges_underreplicated)"_s, PlanExpectation::Op::Equal, 0, 300);
+    e.mode = PlanExpectation::Mode::Recovers;
+    e.from = u"fault"_s;
+    e.label = u"healed"_s;
+    return e;
+}
+} // namespace
+
+void TstExpectation::judgingStartsAtTheLastActionsCompletion()
+{
+    PresenterSession session(noClusterProfile());
+    PlanAction stop;
+    stop.type = PlanAction::Type::StopNode;
+    stop.ordinal = 2;
+    PlanAction loadStop;
+    loadStop.type = PlanAction::Type::LoadStop;
+    DemoPlan plan;
+    plan.beats.append(Beat {u"failure"_s, u"Stop a node"_s, {}, {stop, loadStop}, {healedFromFault()}});
+    session.setPlan(plan, QDir::currentPath());
+    ExpectationEvaluator *ev = session.evaluator();
+    session.story()->next();
+    session.story()->next();
+    // The beat runs, its actions have not completed: shown, not judged; samples say nothing.
+    QCOMPARE(ev->beatId(), u"failure"_s);
+    QVERIFY(!ev->isJudging());
+    QCOMPARE(ev->states()[0].text(50'000), u"… healed: waiting for the beat's actions"_s);
+    ev->onPromResult(0, {series(0)}, 99'000);
+    QCOMPARE(ev->states()[0].samples, 0);
+    // The executor reports its actions' completions (emitted here with synthetic times; the events
+    // the executor would process are never run by this test): the fault leaves its marker, the
+    // last action starts the judging.
+    Q_EMIT session.executor()->actionCompleted(0, stop, 100'000);
+    QCOMPARE(ev->lastFaultMs(), std::optional<qint64>(100'000));
+    QVERIFY(!ev->isJudging());
+    Q_EMIT session.executor()->actionCompleted(1, loadStop, 103'000);
+    QVERIFY(ev->isJudging());
+    QCOMPARE(ev->states()[0].startedMs, 103'000);
+    QCOMPARE(ev->states()[0].faultMs, std::optional<qint64>(100'000));
+    ev->onPromResult(0, {series(5)}, 104'000);
+    QCOMPARE(ev->states()[0].text(131'000), u"… healed: 31 s since the fault (now 5)"_s);
+    ev->onPromResult(0, {series(0)}, 141'000);
+    QCOMPARE(ev->states()[0].text(141'000), u"PASS healed in 41 s from the fault"_s);
+}
+
+void TstExpectation::beatWithoutActionsStartsWhenItRuns()
+{
+    PresenterSession session(noClusterProfile());
+    DemoPlan plan;
+    plan.beats.append(Beat {u"heal"_s, u"Heal"_s, {}, {}, {healedFromFault()}});
+    session.setPlan(plan, QDir::currentPath());
+    ExpectationEvaluator *ev = session.evaluator();
+    ev->noteFault(1000); // an earlier beat's fault
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    session.story()->next();
+    session.story()->next();
+    QTRY_VERIFY(ev->isJudging());
+    QVERIFY(ev->states()[0].startedMs >= before);
+    QVERIFY(ev->states()[0].startedMs <= QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(ev->states()[0].faultMs, std::optional<qint64>(1000));
+    QCOMPARE(session.story()->stage(), StoryController::Stage::Showing);
+}
+
+void TstExpectation::failedBeatStartsWhenItStopped()
+{
+    // Stop node refuses without Kubernetes: the fault never happened, so there is no marker and
+    // the recovery would be timed from its first failure, saying so.
+    PresenterSession session(noClusterProfile());
+    PlanAction stop;
+    stop.type = PlanAction::Type::StopNode;
+    stop.ordinal = 2;
+    DemoPlan plan;
+    plan.beats.append(Beat {u"failure"_s, u"Stop a node"_s, {}, {stop}, {healedFromFault()}});
+    session.setPlan(plan, QDir::currentPath());
+    ExpectationEvaluator *ev = session.evaluator();
+    session.story()->next();
+    session.story()->next();
+    QTRY_COMPARE(session.story()->stage(), StoryController::Stage::Showing);
+    QVERIFY2(session.story()->lastRunSummary().contains(u"no Kubernetes cluster"_s),
+        qPrintable(session.story()->lastRunSummary()));
+    QVERIFY(ev->isJudging());
+    QVERIFY(!ev->lastFaultMs());
+    const qint64 t0 = ev->states()[0].startedMs;
+    ev->onPromResult(0, {series(4)}, t0 + 2000);
+    ev->onPromResult(0, {series(0)}, t0 + 12'000);
+    QCOMPARE(ev->states()[0].text(t0 + 12'000), u"PASS healed in 10 s from the first failure (no fault ran)"_s);
 }
 
 QTEST_GUILESS_MAIN(TstExpectation)
