@@ -174,7 +174,17 @@ QString PlanExpectation::condition() const
 
 QString PlanExpectation::describe() const
 {
-    return (label.isEmpty() ? condition() : label) + u" within %1 s"_s.arg(withinS);
+    const QString what = label.isEmpty() ? condition() : label;
+    switch (mode) {
+    case Mode::Holds:
+        return what + u" holds for %1 s"_s.arg(withinS);
+    case Mode::Recovers:
+        return what + u" recovers within %1 s"_s.arg(withinS)
+            + (from.isEmpty() ? QString() : u" (timed from the "_s + from + u")"_s);
+    case Mode::Eventually:
+        break;
+    }
+    return what + u" within %1 s"_s.arg(withinS);
 }
 
 QStringList DemoPlan::feedFields()

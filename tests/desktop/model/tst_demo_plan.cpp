@@ -327,6 +327,9 @@ void TstDemoPlan::faultsAndModes()
     QCOMPARE(b.expectations[1].mode, PlanExpectation::Mode::Recovers);
     QCOMPARE(b.expectations[1].from, u"fault"_s);
     QCOMPARE(b.expectations[2].mode, PlanExpectation::Mode::Eventually);
+    QCOMPARE(b.expectations[0].describe(), u"sum(ranges_unavailable) == 0 holds for 60 s"_s);
+    QCOMPARE(b.expectations[1].describe(),
+        u"sum(ranges_underreplicated) == 0 recovers within 300 s (timed from the fault)"_s);
 }
 
 void TstDemoPlan::realPlanValidates()
@@ -338,14 +341,22 @@ void TstDemoPlan::realPlanValidates()
     for (const Beat &b : plan->beats) {
         QVERIFY2(!b.narration.isEmpty(), qPrintable(b.id));
     }
-    // The two timed claims of the story are in the plan.
-    const Beat &heal = plan->beats[plan->indexOf(u"heal"_s)];
-    QVERIFY(std::any_of(heal.expectations.begin(), heal.expectations.end(), [](const PlanExpectation &e) {
-        return e.expr == u"sum(ranges_underreplicated)" && e.op == PlanExpectation::Op::Equal && e.value == 0;
-    }));
+    // The climax: a controlled outage whose invariants hold, then a heal timed from the fault.
     const Beat &failure = plan->beats[plan->indexOf(u"failure"_s)];
     QCOMPARE(failure.actions.size(), 1);
-    QCOMPARE(failure.actions[0].type, PlanAction::Type::StopNode);
+    QCOMPARE(failure.actions[0].type, PlanAction::Type::KeepDown);
+    QVERIFY(!failure.actions[0].allowMajorityLoss);
+    QVERIFY(std::any_of(failure.expectations.begin(), failure.expectations.end(), [](const PlanExpectation &e) {
+        return e.expr == u"sum(ranges_unavailable)" && e.mode == PlanExpectation::Mode::Holds;
+    }));
+    const Beat &heal = plan->beats[plan->indexOf(u"heal"_s)];
+    QCOMPARE(heal.actions.size(), 1);
+    QCOMPARE(heal.actions[0].type, PlanAction::Type::StartNode);
+    QCOMPARE(heal.actions[0].ordinal, failure.actions[0].ordinal);
+    QVERIFY(std::any_of(heal.expectations.begin(), heal.expectations.end(), [](const PlanExpectation &e) {
+        return e.expr == u"sum(ranges_underreplicated)" && e.op == PlanExpectation::Op::Equal && e.value == 0
+            && e.mode == PlanExpectation::Mode::Recovers && e.from == u"fault";
+    }));
 }
 
 void TstDemoPlan::realPlanSqlFilesExist()
