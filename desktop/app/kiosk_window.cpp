@@ -43,14 +43,14 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
         m_stopwatch = new QLabel;
         m_stopwatch->setObjectName(u"healStopwatch"_s);
         QFont f = m_stopwatch->font();
-        f.setPointSizeF(26);
+        f.setPointSizeF(20);
         f.setBold(true);
         m_stopwatch->setFont(f);
         m_stopwatch->setWordWrap(true);
         v->addWidget(m_stopwatch, 0);
         m_appExperience = new QLabel;
         QFont af = m_appExperience->font();
-        af.setPointSizeF(18);
+        af.setPointSizeF(16);
         m_appExperience->setFont(af);
         m_appExperience->setWordWrap(true);
         v->addWidget(m_appExperience, 0);
@@ -60,11 +60,19 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
         showClusterView();
     }
     auto *grid = new QGridLayout;
-    const auto specs = chartspecs::kioskCharts();
+    auto specs = chartspecs::kioskCharts();
+    if (view) {
+        // Live nodes and ranges are the big numbers and the node grid now: keep the app's charts,
+        // one row, so everything fits a 1280x720 projector.
+        specs = specs.mid(0, 2);
+    }
     for (qsizetype i = 0; i < specs.size(); ++i) {
         auto *chart = new TimeChart(specs[i], &session->store());
         chart->setBigType(true);
         grid->addWidget(chart, static_cast<int>(i / 2), static_cast<int>(i % 2));
+        if (view) {
+            chart->setMinimumHeight(120);
+        }
         m_charts.append(chart);
         clock->addChart(chart);
     }

@@ -119,9 +119,7 @@ NodeGrid::NodeGrid(PresenterSession *session, ClusterView *view, Mode mode, QWid
         layout->addWidget(m_progress);
     } else {
         m_progress->hide();
-        QFont f = m_summary->font();
-        f.setPointSizeF(16);
-        m_summary->setFont(f);
+        m_summary->hide(); // the kiosk's "Live nodes" number says it bigger
     }
     m_summary->setText(u"Cluster: no status yet"_s);
     ClusterDriver *driver = session->cluster();
@@ -210,14 +208,14 @@ void NodeGrid::syncTiles(const QStringList &keys)
         tile.details->setWordWrap(true);
         QFont hf = tile.head->font();
         hf.setBold(true);
-        hf.setPointSizeF(big ? 24 : 11);
+        hf.setPointSizeF(big ? 22 : 11);
         tile.head->setFont(hf);
         QFont sf = tile.state->font();
         sf.setBold(true);
-        sf.setPointSizeF(big ? 20 : 10);
+        sf.setPointSizeF(big ? 19 : 10);
         tile.state->setFont(sf);
         QFont df = tile.details->font();
-        df.setPointSizeF(big ? 15 : 9);
+        df.setPointSizeF(big ? 13 : 9);
         tile.details->setFont(df);
         v->addWidget(tile.head);
         v->addWidget(tile.state);
@@ -242,8 +240,14 @@ void NodeGrid::syncTiles(const QStringList &keys)
         v->addStretch(1);
         m_tiles.insert(key, tile);
     }
+    // The kiosk puts the nodes side by side across the room's screen; the presenter's narrow side
+    // panel stacks them.
     for (qsizetype i = 0; i < keys.size(); ++i) {
-        m_grid->addWidget(m_tiles[keys[i]].frame, 0, static_cast<int>(i));
+        if (m_mode == Mode::Kiosk) {
+            m_grid->addWidget(m_tiles[keys[i]].frame, 0, static_cast<int>(i));
+        } else {
+            m_grid->addWidget(m_tiles[keys[i]].frame, static_cast<int>(i), 0);
+        }
     }
     m_order = keys;
 }
@@ -256,8 +260,38 @@ void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
         head += u"  ·  "_s + id;
     }
     tile.head->setText(head);
-    tile.state->setText(row.stateText);
     QStringList lines;
+    if (m_mode == Mode::Kiosk) {
+        // Four short lines that fit a third of a 1280 px screen in big type.
+        tile.state->setText(row.shortState);
+        QString crdb = row.hasLiveness ? livenessName(row.liveness) : u"no view yet"_s;
+        if (row.state == NodeRow::State::Down && row.liveness == CrdbLiveness::Live) {
+            crdb = u"still live (not expired yet)"_s;
+        }
+        if (row.state != NodeRow::State::Up) {
+            lines << u"CockroachDB: "_s + crdb; // when up, the state line already says "live"
+        }
+        lines << u"ranges %1 · replicas %2 · leases %3"_s.arg(
+            number(row.ranges), number(row.replicas), number(row.leaseholders));
+        lines << u"under-replicated %1 · unavailable %2"_s.arg(number(row.underReplicated), number(row.unavailable));
+        QString where = row.address.section(u'.', 0, 0);
+        if (!row.address.isEmpty() && where != row.address) {
+            where += u".…:"_s + row.address.section(u':', -1);
+        }
+        lines << (row.hasPod ? u"pod %1%2 · "_s.arg(row.podPhase, row.podReady ? u" ready"_s : u" not ready"_s)
+                             : QString())
+                + u"up %1"_s.arg(row.uptimeS ? nodeview::formatDuration(*row.uptimeS * 1000) : u"–"_s)
+                + (where.isEmpty() ? QString() : u" · "_s + where);
+        if (!row.mismatch.isEmpty()) {
+            lines << u"MISMATCH: "_s + row.mismatch;
+        }
+        tile.details->setText(lines.join(u'\n'));
+        tile.frame->setStyleSheet(
+            u"QFrame#nodeTile { background: %1; border: 3px solid %2; border-radius: 6px; }"
+            u" QLabel { background: transparent; color: #111; }"_s.arg(colourOf(row.state), borderOf(row.state)));
+        return;
+    }
+    tile.state->setText(row.stateText);
     if (row.hasPod) {
         lines << u"pod: %1%2, restarts %3"_s.arg(row.podPhase, row.podReady ? u", ready"_s : u", not ready"_s)
                      .arg(row.restarts);

@@ -1,5 +1,7 @@
 #include "node_view.h"
 
+#include <QScopeGuard>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -56,6 +58,12 @@ void decideState(NodeRow &row, qint64 nowMs)
     case NodeEndpoint::Health::Unreachable:
         row.state = NodeRow::State::Down;
         row.stateText = u"DOWN: "_s + row.endpointError + since;
+        row.shortState = row.endpointError.startsWith(u"connection refused"_s) ? u"DOWN: refused"_s
+            : row.endpointError.startsWith(u"no answer"_s)                     ? u"DOWN: no answer"_s
+                                                                               : u"DOWN"_s;
+        if (row.endpointSinceMs > 0) {
+            row.shortState += u" · "_s + formatDuration(nowMs - row.endpointSinceMs);
+        }
         // CockroachDB keeps a stopped node "live" until its liveness record expires: say so.
         if (row.hasLiveness && row.liveness == CrdbLiveness::Live) {
             row.stateText += u"; CockroachDB still says live (liveness not expired yet)"_s;
@@ -66,11 +74,17 @@ void decideState(NodeRow &row, qint64 nowMs)
     case NodeEndpoint::Health::NotReady:
         row.state = NodeRow::State::NotReady;
         row.stateText = u"not ready"_s + since + (crdb.isEmpty() ? QString() : u"; CockroachDB says "_s + crdb);
+        row.shortState = u"not ready"_s;
         return;
     case NodeEndpoint::Health::Ready:
     case NodeEndpoint::Health::Unknown:
         break;
     }
+    const auto finish = qScopeGuard([&row] {
+        if (row.shortState.isEmpty()) {
+            row.shortState = row.stateText;
+        }
+    });
     if (!row.hasLiveness) {
         row.state = row.endpoint == NodeEndpoint::Health::Ready ? NodeRow::State::Up : NodeRow::State::Unknown;
         row.stateText

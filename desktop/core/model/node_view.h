@@ -41,7 +41,8 @@ struct NodeRow
     std::optional<double> ranges, replicas, leaseholders, underReplicated, unavailable;
     std::optional<qint64> uptimeS;
     State state = State::Unknown;
-    QString stateText; // "live", "DOWN: connection refused (3 s)", ...
+    QString stateText; // "live", "DOWN: connection refused (...) (3 s); CockroachDB still says live ..."
+    QString shortState; // the same in a few words, for the kiosk: "DOWN: refused · 3 s", "live"
 };
 
 struct ClusterSummary
