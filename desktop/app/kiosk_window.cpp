@@ -1,36 +1,78 @@
 #include "kiosk_window.h"
 
 #include "beat_panel.h"
+#include "big_number_tile.h"
 #include "chart_specs.h"
 #include "frame_clock.h"
+#include "node_grid.h"
 #include "time_chart.h"
 
+#include "model/cluster_view.h"
 #include "model/presenter_session.h"
 
 #include <QGridLayout>
 #include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QScreen>
 #include <QStackedLayout>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
-KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, QWidget *parent)
+KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterView *view, QWidget *parent)
     : QWidget(parent)
     , m_beat(new BeatPanel(session, BeatPanel::Mode::Kiosk))
     , m_content(new QWidget)
     , m_blank(new QWidget)
+    , m_view(view)
 {
     setWindowTitle(u"presenter kiosk"_s);
     setObjectName(u"kiosk"_s);
     auto *v = new QVBoxLayout(m_content);
     v->addWidget(m_beat, 0);
+    if (view) {
+        auto *numbers = new QHBoxLayout;
+        for (const QString &title : {u"Live nodes"_s, u"Unavailable ranges"_s, u"Under-replicated ranges"_s,
+                 u"App requests OK (this beat)"_s}) {
+            auto *tile = new BigNumberTile(title);
+            numbers->addWidget(tile, 1);
+            m_tiles.append(tile);
+        }
+        v->addLayout(numbers, 0);
+        m_stopwatch = new QLabel;
+        m_stopwatch->setObjectName(u"healStopwatch"_s);
+        QFont f = m_stopwatch->font();
+        f.setPointSizeF(20);
+        f.setBold(true);
+        m_stopwatch->setFont(f);
+        m_stopwatch->setWordWrap(true);
+        v->addWidget(m_stopwatch, 0);
+        m_appExperience = new QLabel;
+        QFont af = m_appExperience->font();
+        af.setPointSizeF(16);
+        m_appExperience->setFont(af);
+        m_appExperience->setWordWrap(true);
+        v->addWidget(m_appExperience, 0);
+        m_nodes = new NodeGrid(session, view, NodeGrid::Mode::Kiosk);
+        v->addWidget(m_nodes, 0);
+        connect(view, &ClusterView::changed, this, &KioskWindow::showClusterView);
+        showClusterView();
+    }
     auto *grid = new QGridLayout;
-    const auto specs = chartspecs::kioskCharts();
+    auto specs = chartspecs::kioskCharts();
+    if (view) {
+        // Live nodes and ranges are the big numbers and the node grid now: keep the app's charts,
+        // one row, so everything fits a 1280x720 projector.
+        specs = specs.mid(0, 2);
+    }
     for (qsizetype i = 0; i < specs.size(); ++i) {
         auto *chart = new TimeChart(specs[i], &session->store());
         chart->setBigType(true);
         grid->addWidget(chart, static_cast<int>(i / 2), static_cast<int>(i % 2));
+        if (view) {
+            chart->setMinimumHeight(120);
+        }
         m_charts.append(chart);
         clock->addChart(chart);
     }
@@ -58,6 +100,49 @@ bool KioskWindow::showOnScreen(int index)
     setGeometry(screen->geometry());
     showFullScreen();
     return true;
+}
+
+QString KioskWindow::stopwatchText() const
+{
+    return m_stopwatch ? m_stopwatch->text() : QString();
+}
+
+QString KioskWindow::appExperienceText() const
+{
+    return m_appExperience ? m_appExperience->text() : QString();
+}
+
+void KioskWindow::showClusterView()
+{
+    using Tone = BigNumberTile::Tone;
+    const ClusterSummary &s = m_view->summary();
+    if (s.nodes == 0) {
+        m_tiles[0]->setValue(u"–"_s, u"no status yet"_s, Tone::Neutral);
+    } else {
+        m_tiles[0]->setValue(u"%1 / %2"_s.arg(s.liveNodes).arg(s.nodes),
+            s.clusterViewKnown ? u"answering and live in CockroachDB"_s : u"answering (no cluster view yet)"_s,
+            s.liveNodes == s.nodes ? Tone::Good : Tone::Bad);
+    }
+    const QString from = u"from %1 of %2 nodes"_s.arg(s.reporting).arg(s.nodes);
+    auto count = [&](BigNumberTile *tile, const std::optional<double> &v, Tone whenAbove) {
+        if (!v) {
+            tile->setValue(u"–"_s, u"no node reports it yet"_s, Tone::Neutral);
+        } else {
+            tile->setValue(QString::number(*v, 'f', 0), from, *v > 0 ? whenAbove : Tone::Good);
+        }
+    };
+    count(m_tiles[1], s.unavailableRanges, Tone::Bad);
+    count(m_tiles[2], s.underReplicatedRanges, Tone::Warning);
+    const RequestTally &beat = m_view->beatTally();
+    const auto pct = beat.successPercent();
+    m_tiles[3]->setValue(beat.percentText(),
+        beat.hasWindow() ? (pct ? u"%1 of %2 requests"_s.arg(beat.succeeded()).arg(beat.total()) : u"no request yet"_s)
+                         : u"no beat run yet"_s,
+        !pct ? Tone::Neutral : (beat.failed() == 0 ? Tone::Good : (*pct >= 99.0 ? Tone::Warning : Tone::Bad)));
+    m_stopwatch->setText(u"Heal: "_s + m_view->stopwatchText());
+    const RequestTally &fault = m_view->faultTally();
+    m_appExperience->setText(fault.hasWindow() ? u"App: "_s + fault.text() : QString());
+    m_appExperience->setVisible(fault.hasWindow());
 }
 
 bool KioskWindow::isBlanked() const

@@ -3,30 +3,47 @@
 #include <QWidget>
 
 class BeatPanel;
+class BigNumberTile;
+class ClusterView;
+class NodeGrid;
+class QLabel;
 class FrameClock;
 class PresenterSession;
 class TimeChart;
 
 // The audience's screen: read-only, big type, the current beat and its verdicts (never the
-// narration), the key charts with their event markers. B (through the story controller) blanks
-// it to black.
+// narration), the key charts with their event markers. With a ClusterView, also the node grid
+// (CockroachDB's view, no controls), four big numbers (live nodes, unavailable ranges,
+// under-replicated ranges, share of app requests that succeeded during the current beat), the
+// heal stopwatch and the app's experience during the fault. B (through the story controller)
+// blanks it to black.
 class KioskWindow : public QWidget
 {
     Q_OBJECT
 public:
-    KioskWindow(PresenterSession *session, FrameClock *clock, QWidget *parent = nullptr);
+    KioskWindow(PresenterSession *session, FrameClock *clock, ClusterView *view = nullptr, QWidget *parent = nullptr);
 
     // Full screen on screen `index` (QGuiApplication::screens()); false if there is no such screen.
     bool showOnScreen(int index);
     BeatPanel *beatPanel() const { return m_beat; }
     const QList<TimeChart *> &charts() const { return m_charts; }
     bool isBlanked() const;
+    NodeGrid *nodeGrid() const { return m_nodes; }
+    const QList<BigNumberTile *> &tiles() const { return m_tiles; }
+    QString stopwatchText() const;
+    QString appExperienceText() const;
 
 private:
     void setBlanked(bool blanked);
+    void showClusterView();
 
     BeatPanel *m_beat;
     QList<TimeChart *> m_charts;
     QWidget *m_content;
     QWidget *m_blank;
+    ClusterView *m_view = nullptr;
+    NodeGrid *m_nodes = nullptr;
+    QList<BigNumberTile *> m_tiles;
+    QLabel *m_stopwatch = nullptr;
+    QLabel *m_appExperience = nullptr;
 };

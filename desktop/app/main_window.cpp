@@ -9,6 +9,7 @@
 #include "spike_dialog.h"
 #include "time_chart.h"
 
+#include "model/cluster_view.h"
 #include "model/presenter_session.h"
 
 #include <QCheckBox>
@@ -27,13 +28,14 @@
 
 using namespace Qt::StringLiterals;
 
-MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, QWidget *parent)
+MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView *view, QWidget *parent)
     : QMainWindow(parent)
     , m_session(session)
     , m_beat(new BeatPanel(session, BeatPanel::Mode::Presenter))
-    , m_nodes(new NodeGrid(session))
+    , m_nodes(new NodeGrid(session, view, NodeGrid::Mode::Presenter))
     , m_banner(new SourceBanner(session->sources()))
     , m_preflight(new PreflightPanel(session->story()))
+    , m_view(view)
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
@@ -45,7 +47,35 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, QWidget *pa
     leftLayout->addWidget(buildControls());
     auto *nodesBox = new QGroupBox(u"Nodes"_s);
     auto *nodesLayout = new QVBoxLayout(nodesBox);
+    if (view) {
+        m_stopwatch = new QLabel;
+        m_stopwatch->setObjectName(u"healStopwatch"_s);
+        QFont f = m_stopwatch->font();
+        f.setBold(true);
+        f.setPointSizeF(f.pointSizeF() * 1.3);
+        m_stopwatch->setFont(f);
+        m_stopwatch->setWordWrap(true);
+        m_appExperience = new QLabel;
+        m_appExperience->setWordWrap(true);
+        nodesLayout->addWidget(m_stopwatch);
+        nodesLayout->addWidget(m_appExperience);
+        connect(view, &ClusterView::changed, this, &MainWindow::showClusterView);
+        showClusterView();
+    }
     nodesLayout->addWidget(m_nodes);
+    // Stop is the one fault this build's ClusterDriver implements; the other requests (keep down,
+    // start, kill, pause, resume, heal all) are connected by the session once the driver has them.
+    connect(m_nodes, &NodeGrid::faultRequested, this, [this](int ordinal, ClusterDriver::Fault fault, bool) {
+        if (fault != ClusterDriver::Fault::Stop) {
+            return;
+        }
+        QString why;
+        if (!m_session->cluster()->stopNode(ordinal, &why)) {
+            m_nodes->showRefusal(why);
+            return;
+        }
+        m_session->mark(EventMarker::Kind::Failure, u"stop "_s + m_session->cluster()->podName(ordinal));
+    });
     leftLayout->addWidget(nodesBox);
     leftLayout->addStretch(1);
     auto *scroll = new QScrollArea;
@@ -170,6 +200,29 @@ QWidget *MainWindow::buildControls()
     m_commandStatus->setWordWrap(true);
     v->addWidget(m_commandStatus);
     return box;
+}
+
+QString MainWindow::stopwatchText() const
+{
+    return m_stopwatch ? m_stopwatch->text() : QString();
+}
+
+QString MainWindow::appExperienceText() const
+{
+    return m_appExperience ? m_appExperience->text() : QString();
+}
+
+void MainWindow::showClusterView()
+{
+    m_stopwatch->setText(u"Heal: "_s + m_view->stopwatchText());
+    QStringList lines;
+    if (m_view->faultTally().hasWindow()) {
+        lines << u"App: "_s + m_view->faultTally().text();
+    }
+    if (m_view->beatTally().hasWindow()) {
+        lines << u"App: "_s + m_view->beatTally().text();
+    }
+    m_appExperience->setText(lines.join(u'\n'));
 }
 
 QString MainWindow::loadStatusText() const

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class BeatPanel;
+class ClusterView;
 class FrameClock;
 class NodeGrid;
 class PresenterSession;
@@ -23,7 +24,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(PresenterSession *session, FrameClock *clock, QWidget *parent = nullptr);
+    // view: CockroachDB's view of the nodes, the heal stopwatch and the app's experience (the node
+    // grid shows pods only without it).
+    MainWindow(PresenterSession *session, FrameClock *clock, ClusterView *view = nullptr, QWidget *parent = nullptr);
 
     BeatPanel *beatPanel() const { return m_beat; }
     NodeGrid *nodeGrid() const { return m_nodes; }
@@ -32,6 +35,8 @@ public:
     PreflightPanel *preflightPanel() const { return m_preflight; }
     const QList<TimeChart *> &charts() const { return m_charts; }
     QString loadStatusText() const;
+    QString stopwatchText() const;
+    QString appExperienceText() const;
 
 private:
     QWidget *buildControls();
@@ -40,6 +45,7 @@ private:
     void runSql();
     void scale();
     void spike();
+    void showClusterView();
 
     PresenterSession *m_session;
     BeatPanel *m_beat;
@@ -55,4 +61,7 @@ private:
     QLabel *m_sqlStatus = nullptr;
     QSpinBox *m_nodesSpin = nullptr;
     QLabel *m_commandStatus = nullptr;
+    ClusterView *m_view = nullptr;
+    QLabel *m_stopwatch = nullptr;
+    QLabel *m_appExperience = nullptr;
 };

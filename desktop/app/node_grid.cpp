@@ -1,7 +1,11 @@
 #include "node_grid.h"
 
+#include "typed_confirm_dialog.h"
+
+#include "model/cluster_view.h"
 #include "model/presenter_session.h"
 
+#include <QFrame>
 #include <QGridLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -10,9 +14,87 @@
 
 using namespace Qt::StringLiterals;
 
-NodeGrid::NodeGrid(PresenterSession *session, QWidget *parent)
+namespace {
+
+QString number(const std::optional<double> &v)
+{
+    return v ? QString::number(*v, 'f', 0) : u"–"_s;
+}
+
+QString colourOf(NodeRow::State state)
+{
+    switch (state) {
+    case NodeRow::State::Down:
+        return u"#fde2e2"_s;
+    case NodeRow::State::NotReady:
+    case NodeRow::State::Suspect:
+        return u"#fff4d6"_s;
+    case NodeRow::State::Up:
+        return u"#e3f4e6"_s;
+    case NodeRow::State::Unknown:
+        break;
+    }
+    return u"#eeeeee"_s;
+}
+
+QString borderOf(NodeRow::State state)
+{
+    switch (state) {
+    case NodeRow::State::Down:
+        return u"#c62828"_s;
+    case NodeRow::State::NotReady:
+    case NodeRow::State::Suspect:
+        return u"#b26a00"_s;
+    case NodeRow::State::Up:
+        return u"#2e7d32"_s;
+    case NodeRow::State::Unknown:
+        break;
+    }
+    return u"#9e9e9e"_s;
+}
+
+// The actions of a tile, in display order: label, key, tooltip.
+struct Action
+{
+    QString key, label, tip;
+};
+const QList<Action> &faultActions()
+{
+    static const QList<Action> list = {
+        {u"stop"_s, u"Stop"_s, u"SIGTERM: graceful drain; the kubelet restarts the container at once"_s},
+        {u"keep down"_s, u"Keep down"_s, u"SIGTERM, and the node stays down until Start (a controlled outage)"_s},
+        {u"start"_s, u"Start"_s, u"Ends Keep down: the node starts again"_s},
+        {u"kill"_s, u"Kill"_s, u"SIGKILL: a crash, no drain; the kubelet restarts the container"_s},
+        {u"pause"_s, u"Pause"_s, u"SIGSTOP: a hung node (alive, answering nothing) until Resume"_s},
+        {u"resume"_s, u"Resume"_s, u"Ends Pause: SIGCONT"_s},
+    };
+    return list;
+}
+
+// ClusterDriver::faultName() is declared on main but defined by the faults helper's branch; this
+// grid must link without it.
+QString faultLabel(ClusterDriver::Fault fault)
+{
+    switch (fault) {
+    case ClusterDriver::Fault::Stop:
+        return u"Stop"_s;
+    case ClusterDriver::Fault::KeepDown:
+        return u"Keep down"_s;
+    case ClusterDriver::Fault::Kill:
+        return u"Kill"_s;
+    case ClusterDriver::Fault::Pause:
+        return u"Pause"_s;
+    }
+    return {};
+}
+
+} // namespace
+
+NodeGrid::NodeGrid(PresenterSession *session, ClusterView *view, Mode mode, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
+    , m_view(view)
+    , m_mode(mode)
     , m_grid(new QGridLayout)
     , m_summary(new QLabel(this))
     , m_progress(new QLabel(this))
@@ -22,61 +104,336 @@ NodeGrid::NodeGrid(PresenterSession *session, QWidget *parent)
     layout->addWidget(m_summary);
     layout->addLayout(m_grid);
     m_progress->setWordWrap(true);
-    layout->addWidget(m_progress);
+    m_progress->setObjectName(u"nodeGridMessage"_s);
+    if (mode == Mode::Presenter) {
+        m_healAll = new QPushButton(u"Heal all…"_s, this);
+        m_healAll->setToolTip(u"Undo every fault the presenter injected, in any state; safe to repeat"_s);
+        connect(m_healAll, &QPushButton::clicked, this, [this] {
+            if (confirm(u"Heal all"_s,
+                    u"Undo every injected fault: start nodes kept down, resume paused ones, and wait until every "
+                    u"pod is Ready?"_s)) {
+                Q_EMIT healAllRequested();
+            }
+        });
+        layout->addWidget(m_healAll, 0, Qt::AlignLeft);
+        layout->addWidget(m_progress);
+    } else {
+        m_progress->hide();
+        m_summary->hide(); // the kiosk's "Live nodes" number says it bigger
+    }
     m_summary->setText(u"Cluster: no status yet"_s);
     ClusterDriver *driver = session->cluster();
-    connect(driver, &ClusterDriver::statusChanged, this, &NodeGrid::setStatus);
-    connect(driver, &ClusterDriver::operationProgress, m_progress, &QLabel::setText);
-    connect(driver, &ClusterDriver::operationFinished, this,
-        [this](bool ok, const QString &summary) { m_progress->setText((ok ? u"Done: "_s : u"FAILED: "_s) + summary); });
-    connect(driver, &ClusterDriver::busyChanged, this, [this] { setStatus(m_session->cluster()->status()); });
+    if (m_view) {
+        connect(m_view, &ClusterView::changed, this, &NodeGrid::refreshFromView);
+    } else {
+        connect(driver, &ClusterDriver::statusChanged, this, &NodeGrid::setStatus);
+    }
+    if (mode == Mode::Presenter) {
+        connect(driver, &ClusterDriver::operationProgress, this, &NodeGrid::showMessage);
+        connect(driver, &ClusterDriver::operationFinished, this,
+            [this](bool ok, const QString &summary) { showMessage((ok ? u"Done: "_s : u"FAILED: "_s) + summary); });
+        connect(driver, &ClusterDriver::busyChanged, this, [this] {
+            if (m_view) {
+                refreshFromView();
+            } else {
+                setStatus(m_session->cluster()->status());
+            }
+        });
+    }
+    if (m_view) {
+        refreshFromView();
+    }
+}
+
+void NodeGrid::showRefusal(const QString &whyNot)
+{
+    showMessage(u"Refused: "_s + whyNot);
+}
+
+void NodeGrid::showMessage(const QString &text)
+{
+    m_progress->setText(text);
+}
+
+QString NodeGrid::messageText() const
+{
+    return m_progress->text();
+}
+
+QString NodeGrid::tileText(const QString &pod) const
+{
+    const auto it = m_tiles.find(pod);
+    if (it == m_tiles.end()) {
+        return {};
+    }
+    return it->head->text() + u'\n' + it->state->text() + u'\n' + it->details->text();
+}
+
+QPushButton *NodeGrid::button(const QString &pod, const QString &action) const
+{
+    const auto it = m_tiles.find(pod);
+    return it == m_tiles.end() ? nullptr : it->buttons.value(action);
+}
+
+void NodeGrid::syncTiles(const QStringList &keys)
+{
+    if (keys == m_order) {
+        return;
+    }
+    // Tiles are kept while their pod stays, so a confirmation open on a tile's button survives
+    // the once-a-second refresh; gone tiles are deleted later, never inside their own click.
+    for (auto it = m_tiles.begin(); it != m_tiles.end();) {
+        if (!keys.contains(it.key())) {
+            it->frame->hide();
+            it->frame->deleteLater();
+            it = m_tiles.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    const bool big = m_mode == Mode::Kiosk;
+    for (const QString &key : keys) {
+        if (m_tiles.contains(key)) {
+            continue;
+        }
+        Tile tile;
+        tile.frame = new QFrame(this);
+        tile.frame->setObjectName(u"nodeTile"_s);
+        auto *v = new QVBoxLayout(tile.frame);
+        v->setContentsMargins(8, 6, 8, 6);
+        tile.head = new QLabel(tile.frame);
+        tile.state = new QLabel(tile.frame);
+        tile.details = new QLabel(tile.frame);
+        tile.state->setWordWrap(true);
+        tile.details->setWordWrap(true);
+        QFont hf = tile.head->font();
+        hf.setBold(true);
+        hf.setPointSizeF(big ? 22 : 11);
+        tile.head->setFont(hf);
+        QFont sf = tile.state->font();
+        sf.setBold(true);
+        sf.setPointSizeF(big ? 19 : 10);
+        tile.state->setFont(sf);
+        QFont df = tile.details->font();
+        df.setPointSizeF(big ? 13 : 9);
+        tile.details->setFont(df);
+        v->addWidget(tile.head);
+        v->addWidget(tile.state);
+        v->addWidget(tile.details);
+        if (m_mode == Mode::Presenter && !key.startsWith(u"node "_s)) {
+            auto *buttons = new QGridLayout;
+            buttons->setSpacing(2);
+            const int ordinal = key.section(u'-', -1).toInt();
+            int i = 0;
+            for (const Action &a : faultActions()) {
+                auto *b = new QPushButton(a.label + u"…"_s, tile.frame);
+                b->setToolTip(a.tip);
+                const QString actionKey = a.key;
+                connect(b, &QPushButton::clicked, this,
+                    [this, key, ordinal, actionKey] { requestPlain(key, ordinal, actionKey); });
+                buttons->addWidget(b, i / 3, i % 3);
+                tile.buttons.insert(a.key, b);
+                ++i;
+            }
+            v->addLayout(buttons);
+        }
+        v->addStretch(1);
+        m_tiles.insert(key, tile);
+    }
+    // The kiosk puts the nodes side by side across the room's screen; the presenter's narrow side
+    // panel stacks them.
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        if (m_mode == Mode::Kiosk) {
+            m_grid->addWidget(m_tiles[keys[i]].frame, 0, static_cast<int>(i));
+        } else {
+            m_grid->addWidget(m_tiles[keys[i]].frame, static_cast<int>(i), 0);
+        }
+    }
+    m_order = keys;
+}
+
+void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
+{
+    const QString id = row.nodeId ? u"n%1"_s.arg(*row.nodeId) : QString();
+    QString head = row.pod.isEmpty() ? u"node %1 (no pod)"_s.arg(id.mid(1)) : row.pod;
+    if (!row.pod.isEmpty() && !id.isEmpty()) {
+        head += u"  ·  "_s + id;
+    }
+    tile.head->setText(head);
+    QStringList lines;
+    if (m_mode == Mode::Kiosk) {
+        // Four short lines that fit a third of a 1280 px screen in big type.
+        tile.state->setText(row.shortState);
+        QString crdb = row.hasLiveness ? livenessName(row.liveness) : u"no view yet"_s;
+        if (row.state == NodeRow::State::Down && row.liveness == CrdbLiveness::Live) {
+            crdb = u"still live (not expired yet)"_s;
+        }
+        if (row.state != NodeRow::State::Up) {
+            lines << u"CockroachDB: "_s + crdb; // when up, the state line already says "live"
+        }
+        lines << u"ranges %1 · replicas %2 · leases %3"_s.arg(
+            number(row.ranges), number(row.replicas), number(row.leaseholders));
+        lines << u"under-replicated %1 · unavailable %2"_s.arg(number(row.underReplicated), number(row.unavailable));
+        QString where = row.address.section(u'.', 0, 0);
+        if (!row.address.isEmpty() && where != row.address) {
+            where += u".…:"_s + row.address.section(u':', -1);
+        }
+        lines << (row.hasPod ? u"pod %1%2 · "_s.arg(row.podPhase, row.podReady ? u" ready"_s : u" not ready"_s)
+                             : QString())
+                + u"up %1"_s.arg(row.uptimeS ? nodeview::formatDuration(*row.uptimeS * 1000) : u"–"_s)
+                + (where.isEmpty() ? QString() : u" · "_s + where);
+        if (!row.mismatch.isEmpty()) {
+            lines << u"MISMATCH: "_s + row.mismatch;
+        }
+        tile.details->setText(lines.join(u'\n'));
+        tile.frame->setStyleSheet(
+            u"QFrame#nodeTile { background: %1; border: 3px solid %2; border-radius: 6px; }"
+            u" QLabel { background: transparent; color: #111; }"_s.arg(colourOf(row.state), borderOf(row.state)));
+        return;
+    }
+    tile.state->setText(row.stateText);
+    if (row.hasPod) {
+        lines << u"pod: %1%2, restarts %3"_s.arg(row.podPhase, row.podReady ? u", ready"_s : u", not ready"_s)
+                     .arg(row.restarts);
+    }
+    lines << u"CockroachDB: %1"_s.arg(row.hasLiveness ? livenessName(row.liveness) : u"no view yet"_s);
+    lines << u"ranges %1 · replicas %2 · leaseholders %3"_s.arg(
+        number(row.ranges), number(row.replicas), number(row.leaseholders));
+    lines << u"under-replicated %1 · unavailable %2"_s.arg(number(row.underReplicated), number(row.unavailable));
+    lines << u"uptime %1"_s.arg(row.uptimeS ? nodeview::formatDuration(*row.uptimeS * 1000) : u"–"_s);
+    if (!row.address.isEmpty()) {
+        lines << row.address;
+    }
+    if (!row.mismatch.isEmpty()) {
+        lines << u"MISMATCH: "_s + row.mismatch;
+    }
+    tile.details->setText(lines.join(u'\n'));
+    tile.frame->setStyleSheet(
+        u"QFrame#nodeTile { background: %1; border: 2px solid %2; border-radius: 6px; }"
+        u" QLabel { background: transparent; color: #111; }"_s.arg(colourOf(row.state), borderOf(row.state)));
+    if (!tile.buttons.isEmpty()) {
+        ClusterDriver *driver = m_session->cluster();
+        const bool busy = driver->isBusy();
+        const auto faults = driver->activeFaults();
+        const bool keptDown = faults.value(row.ordinal, ClusterDriver::Fault::Stop) == ClusterDriver::Fault::KeepDown
+            && faults.contains(row.ordinal);
+        const bool paused = faults.value(row.ordinal, ClusterDriver::Fault::Stop) == ClusterDriver::Fault::Pause
+            && faults.contains(row.ordinal);
+        const bool up = row.state == NodeRow::State::Up;
+        tile.buttons[u"stop"_s]->setEnabled(!busy && up);
+        tile.buttons[u"keep down"_s]->setEnabled(!busy && up);
+        tile.buttons[u"kill"_s]->setEnabled(!busy && up);
+        tile.buttons[u"pause"_s]->setEnabled(!busy && up);
+        tile.buttons[u"start"_s]->setEnabled(!busy && keptDown);
+        tile.buttons[u"resume"_s]->setEnabled(!busy && paused);
+    }
+}
+
+void NodeGrid::refreshFromView()
+{
+    const QList<NodeRow> &rows = m_view->rows();
+    QStringList keys;
+    for (const NodeRow &row : rows) {
+        keys << (row.pod.isEmpty() ? u"node %1"_s.arg(row.nodeId.value_or(0)) : row.pod);
+    }
+    syncTiles(keys);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        fillTile(m_tiles[keys[i]], rows[i]);
+    }
+    const ClusterSummary &s = m_view->summary();
+    m_summary->setText(rows.isEmpty() ? u"Cluster: no status yet"_s
+                                      : u"CockroachDB: %1 of %2 nodes live%3"_s.arg(s.liveNodes)
+                                            .arg(s.nodes)
+                                            .arg(s.clusterViewKnown ? QString() : u" (no cluster view yet)"_s));
 }
 
 void NodeGrid::setStatus(const ClusterDriver::ClusterStatus &status)
 {
-    qDeleteAll(m_tiles);
-    m_tiles.clear();
+    if (m_view) {
+        return;
+    }
+    QStringList keys;
+    for (const auto &pod : status.pods) {
+        keys << pod.name;
+    }
+    syncTiles(keys);
+    for (const auto &pod : status.pods) {
+        NodeRow row;
+        row.pod = pod.name;
+        row.ordinal = pod.name.section(u'-', -1).toInt();
+        row.hasPod = true;
+        row.podPhase = pod.phase;
+        row.podReady = pod.ready;
+        row.restarts = pod.restarts;
+        row.state = pod.ready ? NodeRow::State::Up : NodeRow::State::NotReady;
+        row.stateText = pod.ready ? u"pod ready"_s : u"pod not ready"_s;
+        fillTile(m_tiles[pod.name], row);
+    }
     m_summary->setText(status.valid ? u"Cluster: %1 of %2 nodes ready"_s.arg(status.readyNodes).arg(status.desiredNodes)
                                     : u"Cluster: no status yet"_s);
-    const bool busy = m_session->cluster()->isBusy();
-    for (qsizetype i = 0; i < status.pods.size(); ++i) {
-        const auto &pod = status.pods[i];
-        auto *tile = new QWidget(this);
-        auto *v = new QVBoxLayout(tile);
-        v->setContentsMargins(4, 4, 4, 4);
-        auto *label = new QLabel(
-            u"<b>%1</b><br>%2%3<br>restarts %4"_s.arg(pod.name, pod.phase, pod.ready ? u", ready"_s : u", not ready"_s)
-                .arg(pod.restarts),
-            tile);
-        v->addWidget(label);
-        tile->setStyleSheet(pod.ready ? u"QWidget { background: #e6f5ea; }"_s : u"QWidget { background: #fde8e8; }"_s);
-        // Pods are crdb-<ordinal>; the ordinal is the driver's unit.
-        const int ordinal = pod.name.section(u'-', -1).toInt();
-        auto *stop = new QPushButton(u"Stop node"_s, tile);
-        stop->setEnabled(!busy && pod.ready);
-        stop->setToolTip(
-            u"SIGTERM to the CockroachDB container (kubectl exec, the shell builtin kill); the kubelet restarts it"_s);
-        connect(stop, &QPushButton::clicked, this, [this, ordinal] { stopNode(ordinal); });
-        v->addWidget(stop);
-        m_grid->addWidget(tile, 0, static_cast<int>(i));
-        m_tiles.append(tile);
+}
+
+bool NodeGrid::confirm(const QString &title, const QString &text)
+{
+    return QMessageBox::question(this, title, text) == QMessageBox::Yes;
+}
+
+void NodeGrid::requestPlain(const QString &pod, int ordinal, const QString &action)
+{
+    if (action == u"stop"_s) {
+        requestFault(pod, ordinal, ClusterDriver::Fault::Stop);
+    } else if (action == u"keep down"_s) {
+        requestFault(pod, ordinal, ClusterDriver::Fault::KeepDown);
+    } else if (action == u"kill"_s) {
+        requestFault(pod, ordinal, ClusterDriver::Fault::Kill);
+    } else if (action == u"pause"_s) {
+        requestFault(pod, ordinal, ClusterDriver::Fault::Pause);
+    } else if (action == u"start"_s) {
+        if (confirm(u"Start a node"_s, u"Start %1 again (end its controlled outage)?"_s.arg(pod))) {
+            Q_EMIT startRequested(ordinal);
+        }
+    } else if (action == u"resume"_s) {
+        if (confirm(u"Resume a node"_s, u"Resume the paused CockroachDB process of %1 (SIGCONT)?"_s.arg(pod))) {
+            Q_EMIT resumeRequested(ordinal);
+        }
     }
 }
 
-void NodeGrid::stopNode(int ordinal)
+void NodeGrid::requestFault(const QString &pod, int ordinal, ClusterDriver::Fault fault)
 {
-    ClusterDriver *driver = m_session->cluster();
-    const QString pod = driver->podName(ordinal);
-    if (QMessageBox::question(this, u"Stop a node"_s,
-            u"Send SIGTERM to the CockroachDB container of %1?\nThe kubelet restarts it; with "
-            u"RF < 3 ranges become unavailable."_s.arg(pod))
-        != QMessageBox::Yes) {
+    const QString name = faultLabel(fault);
+    const bool majority = m_view && m_view->wouldLoseMajority();
+    if (majority) {
+        // Stop has no majority override in the driver (it refuses); the others take one.
+        const QString text
+            = u"%1 %2 with %3 node(s) already down loses the majority of replicas (RF %4): ranges become "
+              u"unavailable and the app fails until Heal all. This is the consistency-over-availability beat."_s
+                  .arg(name, pod)
+                  .arg(m_view->nodesDown())
+                  .arg(m_view->replicationFactor());
+        TypedConfirmDialog dialog(u"Lose the majority"_s, text, pod, this);
+        if (dialog.exec() != QDialog::Accepted) {
+            return;
+        }
+        Q_EMIT faultRequested(ordinal, fault, true);
         return;
     }
-    QString why;
-    if (!driver->stopNode(ordinal, &why)) {
-        m_progress->setText(u"Refused: "_s + why);
-        return;
+    QString what;
+    switch (fault) {
+    case ClusterDriver::Fault::Stop:
+        what = u"Send SIGTERM to %1? It drains and the kubelet restarts it."_s;
+        break;
+    case ClusterDriver::Fault::KeepDown:
+        what = u"Stop %1 and keep it down until Start?"_s;
+        break;
+    case ClusterDriver::Fault::Kill:
+        what = u"Kill %1 (SIGKILL, no drain)? The kubelet restarts it."_s;
+        break;
+    case ClusterDriver::Fault::Pause:
+        what = u"Pause %1 (SIGSTOP: a hung node) until Resume?"_s;
+        break;
     }
-    m_session->mark(EventMarker::Kind::Failure, u"stop "_s + pod);
+    if (confirm(u"Fault: "_s + name, what.arg(pod))) {
+        Q_EMIT faultRequested(ordinal, fault, false);
+    }
 }

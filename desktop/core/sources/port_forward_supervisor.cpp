@@ -25,6 +25,10 @@ void PortForwardSupervisor::addForward(const Forward &forward)
     Running r;
     r.forward = forward;
     m_forwards.append(r);
+    // Forwards added while running (one per CockroachDB pod as pods appear) start at once.
+    if (isRunning()) {
+        launch(static_cast<int>(m_forwards.size() - 1));
+    }
 }
 
 QList<PortForwardSupervisor::Forward> PortForwardSupervisor::standardForwards(

@@ -33,7 +33,7 @@ public:
 
     void setKubectl(const QString &program, const QStringList &globalArgs = {});
     void setProcessEnvironment(const QProcessEnvironment &env) { m_env = env; }
-    void addForward(const Forward &forward); // before start()
+    void addForward(const Forward &forward); // before start(), or while running (starts it at once)
     // The forwards a kind profile needs: svc/sampleapp 8080, svc/prometheus 9090 (namespace
     // crdb-observability) and svc/crdb-writer 26257 for the phase SQL.
     static QList<Forward> standardForwards(const QString &appNamespace, quint16 sampleAppPort = 8080,

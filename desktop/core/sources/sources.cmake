@@ -7,4 +7,5 @@ set(PRESENTER_SOURCES_FILES
     sources/kubectl_process.h sources/kubectl_process.cpp
     sources/cluster_driver.h sources/cluster_driver.cpp
     sources/port_forward_supervisor.h sources/port_forward_supervisor.cpp
-    sources/connection_profile.h sources/connection_profile.cpp)
+    sources/connection_profile.h sources/connection_profile.cpp
+    sources/node_status_client.h sources/node_status_client.cpp)

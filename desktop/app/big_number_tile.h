@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+
+// A big number for the back of the room: a title, the number, a one-line caption. The tone colours
+// the frame (good, warning, bad, neutral when nothing is known).
+class BigNumberTile : public QFrame
+{
+    Q_OBJECT
+public:
+    enum class Tone { Neutral, Good, Warning, Bad };
+    explicit BigNumberTile(const QString &title, QWidget *parent = nullptr);
+    void setValue(const QString &number, const QString &caption, Tone tone);
+    QString number() const;
+    QString caption() const;
+    Tone tone() const { return m_tone; }
+
+private:
+    QLabel *m_title;
+    QLabel *m_number;
+    QLabel *m_caption;
+    Tone m_tone = Tone::Neutral;
+};

@@ -1,0 +1,162 @@
+#pragma once
+
+#include "data_source.h"
+
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QMetaType>
+#include <QSslConfiguration>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTimer;
+
+// CockroachDB's own view of each node, read by the presenter itself every 1-2 s (the fast path;
+// Prometheus scrapes every 15 s). Three HTTP endpoints of CockroachDB's HTTP port (8080), each
+// asked of every pod through its own port-forward:
+//  - GET /health?ready=1 (Cluster API v2 "health"; pkg/server/api_v2.go, apiV2Server.health):
+//    200 when the node accepts SQL, an error status when it is not ready (draining, not live).
+//    A killed node refuses the connection at once and a paused one never answers (timeout): the
+//    fast path sees both long before CockroachDB's liveness record expires.
+//  - GET /api/v2/nodes/ (Cluster API v2 "listNodes", supported; pkg/server/api_v2_ranges.go,
+//    nodesResponse / nodeStatus): every node's id, address, liveness_status, started_at, asked of
+//    one pod that answers. Requires a session on a secure cluster (see setCredentials()).
+//  - GET /_status/vars (the Prometheus endpoint the project's Prometheus scrapes): the pod's own
+//    node id (gauge node_id, labelled with its advertise address) and its store gauges ranges,
+//    replicas, replicas_leaseholders, ranges_underreplicated, ranges_unavailable, sys_uptime.
+//    /api/v2/nodes/ cannot give these: its metrics map is the node-level registry only; the range
+//    gauges live in each store's registry (pkg/server/status/recorder.go, GenerateNodeStatus
+//    fills NodeStatus.Metrics from the node registry and StoreStatuses from the stores').
+//
+// Requests never pile up: an endpoint's request is not sent again while the previous one is out.
+// Health: failed() when no pod answers and the nodes list cannot be read; recovered() when one
+// answers again. A node being down is data (updated()), not the source failing.
+//
+// Threading: GUI thread only; every signal is emitted there. Nothing blocks.
+
+// livenesspb.NodeLivenessStatus (pkg/kv/kvserver/liveness/livenesspb/liveness.proto); the JSON
+// carries the enum's number. DB Console shows UNAVAILABLE as "suspect".
+enum class CrdbLiveness {
+    Unknown = 0,
+    Dead = 1,
+    Suspect = 2, // NODE_STATUS_UNAVAILABLE
+    Live = 3,
+    Decommissioning = 4,
+    Decommissioned = 5,
+    Draining = 6,
+    Starting = 7,
+};
+QString livenessName(CrdbLiveness liveness); // "live", "suspect", "dead", ...
+
+// One element of nodesResponse.nodes.
+struct CrdbNode
+{
+    int nodeId = 0;
+    QString address; // address.address_field, e.g. crdb-2.crdb.crdb-evolution.svc.cluster.local:26257
+    QString sqlAddress;
+    CrdbLiveness liveness = CrdbLiveness::Unknown;
+    bool livenessKnown = false; // liveness_status present in the answer
+    qint64 startedAtNs = 0; // 0 = not given
+    qint64 updatedAtNs = 0;
+};
+
+// Parses /api/v2/nodes/. Nothing (and *error naming the problem) unless the answer is an object
+// with a "nodes" array whose every element has a positive node_id and an address.address_field.
+// An empty or missing liveness_status is kept as Unknown (livenessKnown false).
+std::optional<QList<CrdbNode>> parseNodesResponse(const QByteArray &json, QString *error = nullptr);
+
+// What a pod's /_status/vars says about itself (each value absent when the gauge is missing).
+struct NodeVars
+{
+    std::optional<int> nodeId;
+    QString advertiseAddress; // node_id's advertise_addr label
+    std::optional<double> ranges, replicas, leaseholders, underReplicated, unavailable, uptimeS;
+};
+// Store gauges are summed over the node's stores (label store="N").
+NodeVars parseStatusVars(const QByteArray &text);
+
+struct NodeEndpoint
+{
+    enum class Health { Unknown, Ready, NotReady, Unreachable };
+    QString pod;
+    QUrl baseUrl; // http://127.0.0.1:18082 (the pod's port-forward)
+    Health health = Health::Unknown;
+    QString error; // why NotReady / Unreachable, one sentence
+    qint64 sinceMs = 0; // when health last changed (local clock, ms since epoch)
+    qint64 lastAnswerMs = 0;
+    NodeVars vars;
+    qint64 varsAtMs = 0; // 0 = never read
+};
+QString endpointHealthName(NodeEndpoint::Health health);
+
+struct NodeStatusSnapshot
+{
+    QList<NodeEndpoint> endpoints;
+    QList<CrdbNode> nodes;
+    qint64 nodesAtMs = 0; // when the nodes list was read; 0 = never
+    QString nodesError; // the last failure reading it, empty after a success
+};
+
+class NodeStatusClient : public DataSource
+{
+    Q_OBJECT
+public:
+    explicit NodeStatusClient(QObject *parent = nullptr);
+    ~NodeStatusClient() override;
+
+    // The pods to ask and where each answers; replaces the list (kept state for pods still there).
+    void setEndpoints(const QList<std::pair<QString, QUrl>> &podUrls);
+    void setIntervalMs(int ms); // health + nodes list, default 1500
+    void setVarsIntervalMs(int ms) { m_varsIntervalMs = ms; } // default 5000 (stores sample every 10 s)
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; } // per request, default 1000
+    // Secure clusters: POST /api/v2/login/ (form username, password; pkg/server/authserver/
+    // api_v2_auth.go, login) gives {"session": ...}, sent as header X-Cockroach-API-Session on
+    // /api/v2/nodes/ (the user needs admin or VIEWCLUSTERMETADATA). Insecure clusters need none.
+    void setCredentials(const QString &user, const QString &password);
+    // For https base URLs: the CA that signed the nodes' certificates (the secure variant's ca.crt).
+    bool setCaCertificateFile(const QString &path, QString *error = nullptr);
+
+    NodeStatusSnapshot snapshot() const;
+
+    void start() override; // first round now, then every interval
+    void stop() override;
+
+Q_SIGNALS:
+    void updated(const NodeStatusSnapshot &snapshot);
+    void endpointHealthChanged(const QString &pod, NodeEndpoint::Health health, const QString &error);
+
+private:
+    enum class Kind { Health, Vars, Nodes, Login };
+    void poll();
+    QNetworkReply *get(const QUrl &base, const QString &pathAndQuery, bool withSession);
+    void onHealth(QNetworkReply *reply, const QString &pod, const QUrl &base);
+    void onVars(QNetworkReply *reply, const QString &pod, const QUrl &base);
+    void onNodes(QNetworkReply *reply);
+    void onLogin(QNetworkReply *reply);
+    void setHealth(NodeEndpoint &e, NodeEndpoint::Health health, const QString &error);
+    void updateSourceHealth();
+    NodeEndpoint *endpoint(const QString &pod, const QUrl &base);
+
+    QNetworkAccessManager *m_nam;
+    QTimer *m_timer;
+    QList<NodeEndpoint> m_endpoints;
+    QHash<QString, QNetworkReply *> m_healthInFlight, m_varsInFlight; // by pod
+    QNetworkReply *m_nodesInFlight = nullptr;
+    QNetworkReply *m_loginInFlight = nullptr;
+    QList<CrdbNode> m_nodes;
+    qint64 m_nodesAtMs = 0;
+    QString m_nodesError;
+    int m_nodesFrom = 0; // round-robin start among ready pods
+    int m_timeoutMs = 1000;
+    int m_varsIntervalMs = 5000;
+    QString m_user, m_password;
+    QByteArray m_session;
+    std::optional<QSslConfiguration> m_ssl;
+};
+
+Q_DECLARE_METATYPE(NodeStatusSnapshot)

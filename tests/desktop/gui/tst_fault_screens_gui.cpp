@@ -1,0 +1,285 @@
+// What the audience sees of a fault, on the real main and kiosk windows: the node grid with
+// CockroachDB's view (from stand-ins of three nodes' HTTP ports, real sockets), the big numbers,
+// the heal stopwatch and the app's experience, before, during and after a fault; the manual fault
+// controls (presenter only) and the typed confirmation for losing the majority. Screenshots of
+// both windows at 1920x1080 and 1280x720 go to TEST_OUTPUT_DIR.
+#include "big_number_tile.h"
+#include "crdb_status_standin.h"
+#include "frame_clock.h"
+#include "kiosk_window.h"
+#include "main_window.h"
+#include "node_grid.h"
+#include "typed_confirm_dialog.h"
+
+#include "model/cluster_view.h"
+#include "model/presenter_session.h"
+#include "test_env.h"
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString kDomain = u".crdb.crdb-evolution.svc.cluster.local:26257"_s;
+
+FeedTick tick(qint64 tsMs, int count, int errors)
+{
+    FeedTick t;
+    t.tsMs = tsMs;
+    t.intervalMs = 200;
+    LatencyStats s;
+    s.count = count;
+    s.errors = errors;
+    t.routes.insert(u"search"_s, s);
+    t.routes.insert(u"login"_s, s);
+    return t;
+}
+} // namespace
+
+class TstFaultScreensGui : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void beforeTheFault();
+    void kioskHasNoControls();
+    void duringTheFault();
+    void losingTheMajorityNeedsTheNameTyped();
+    void afterTheHeal();
+
+private:
+    void feed(int count, int errors);
+    void screenshots(const QString &phase);
+
+    CrdbStatusStandIn m_nodes[3];
+    QList<CrdbStatusStandIn::Node> m_cluster;
+    std::unique_ptr<PresenterSession> m_session;
+    std::unique_ptr<NodeStatusClient> m_status;
+    std::unique_ptr<ClusterView> m_view;
+    std::unique_ptr<FrameClock> m_clock;
+    std::unique_ptr<MainWindow> m_main;
+    std::unique_ptr<KioskWindow> m_kiosk;
+};
+
+void TstFaultScreensGui::initTestCase()
+{
+    const qint64 started = (QDateTime::currentMSecsSinceEpoch() - 3'725'000) * 1'000'000;
+    for (int i = 0; i < 3; ++i) {
+        m_cluster.append({i + 1, u"crdb-%1"_s.arg(i) + kDomain, 3, started});
+    }
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(m_nodes[i].listen());
+        m_nodes[i].setNodes(m_cluster);
+        m_nodes[i].setVars(i + 1, m_cluster[i].address, 24, 71, 24, 0, 0, 3725);
+    }
+    ConnectionProfile profile;
+    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.replicationFactor = 3;
+    profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
+    m_session = std::make_unique<PresenterSession>(profile);
+    QStringList errors;
+    QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
+    m_status = std::make_unique<NodeStatusClient>();
+    m_status->setIntervalMs(200);
+    m_status->setVarsIntervalMs(200);
+    m_status->setTimeoutMs(500);
+    m_status->setEndpoints(
+        {{u"crdb-0"_s, m_nodes[0].url()}, {u"crdb-1"_s, m_nodes[1].url()}, {u"crdb-2"_s, m_nodes[2].url()}});
+    m_view = std::make_unique<ClusterView>(m_session->cluster(), m_status.get());
+    m_view->setReplicationFactor(3);
+    m_view->stopwatch().setSettleMs(1000);
+    m_clock = std::make_unique<FrameClock>(&m_session->store());
+    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_view.get());
+    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_view.get());
+    m_main->show();
+    m_kiosk->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    // The pods as the cluster driver reports them (kubectl runs nowhere here: this profile has no
+    // Kubernetes; tst_cluster_driver covers the pod status against the fake API).
+    ClusterDriver::ClusterStatus pods;
+    pods.valid = true;
+    pods.desiredNodes = pods.readyNodes = 3;
+    for (int i = 0; i < 3; ++i) {
+        pods.pods.append({u"crdb-%1"_s.arg(i), u"Running"_s, true, 0});
+    }
+    Q_EMIT m_session->cluster()->statusChanged(pods);
+    m_status->start();
+}
+
+void TstFaultScreensGui::cleanupTestCase()
+{
+    if (m_status) {
+        m_status->stop();
+    }
+    m_main.reset();
+    m_kiosk.reset();
+}
+
+void TstFaultScreensGui::feed(int count, int errors)
+{
+    // A tick covers the 200 ms before its timestamp: stamp it after now, as a tick arriving next would be.
+    m_view->addTick(tick(QDateTime::currentMSecsSinceEpoch() + 200, count, errors));
+}
+
+void TstFaultScreensGui::screenshots(const QString &phase)
+{
+    for (const QSize size : {QSize(1920, 1080), QSize(1280, 720)}) {
+        for (QWidget *w : {static_cast<QWidget *>(m_main.get()), static_cast<QWidget *>(m_kiosk.get())}) {
+            w->resize(size);
+        }
+        QTest::qWait(150);
+        m_clock->frame(true);
+        const QString suffix = u"%1-%2x%3.png"_s.arg(phase).arg(size.width()).arg(size.height());
+        QVERIFY(m_main->grab().save(testenv::outputDir() + u"/fault-main-"_s + suffix));
+        QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/fault-kiosk-"_s + suffix));
+    }
+}
+
+void TstFaultScreensGui::beforeTheFault()
+{
+    NodeGrid *grid = m_kiosk->nodeGrid();
+    QVERIFY(grid);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->summary().reporting == 3, 5000);
+    QCOMPARE(grid->tileCount(), 3);
+    const QString tile = m_main->nodeGrid()->tileText(u"crdb-2"_s);
+    QVERIFY2(tile.contains(u"crdb-2  ·  n3"_s) && tile.contains(u"\nlive\n"_s) && tile.contains(u"ranges 24"_s)
+            && tile.contains(u"crdb-2.crdb.crdb-evolution.svc.cluster.local:26257"_s)
+            && tile.contains(u"uptime 1 h 02 min"_s) && tile.contains(u"pod: Running, ready, restarts 0"_s),
+        qPrintable(tile));
+    const QString big = grid->tileText(u"crdb-2"_s);
+    QVERIFY2(big.contains(u"crdb-2  ·  n3\nlive\nranges 24"_s) && big.contains(u"leases 24"_s)
+            && big.contains(u"up 1 h 02 min · crdb-2.…:26257"_s),
+        qPrintable(big));
+    m_view->beatStarted(QDateTime::currentMSecsSinceEpoch() - 1);
+    feed(500, 0);
+    QCOMPARE(m_kiosk->tiles().at(0)->number(), u"3 / 3"_s);
+    QCOMPARE(m_kiosk->tiles().at(1)->number(), u"0"_s);
+    QCOMPARE(m_kiosk->tiles().at(2)->number(), u"0"_s);
+    QCOMPARE(m_kiosk->tiles().at(3)->number(), u"100 %"_s);
+    QCOMPARE(m_kiosk->stopwatchText(), u"Heal: Heal stopwatch: no fault yet"_s);
+    screenshots(u"1-before"_s);
+}
+
+void TstFaultScreensGui::kioskHasNoControls()
+{
+    QVERIFY(m_kiosk->findChildren<QPushButton *>().isEmpty());
+    QVERIFY(m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s));
+    QVERIFY(m_main->nodeGrid()->healAllButton());
+}
+
+void TstFaultScreensGui::duringTheFault()
+{
+    // keep_down on crdb-2: the driver says the node went down, its port refuses connections, and
+    // the two others soon count the ranges that lost a replica.
+    Q_EMIT m_session->cluster()->faultStarted(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
+    m_nodes[2].setMode(CrdbStatusStandIn::Mode::Closed);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: refused"_s), 3000);
+    QVERIFY2(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: still live (not expired yet)"_s),
+        qPrintable(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s)));
+    QVERIFY2(
+        m_main->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: connection refused (the process is not running)"_s),
+        qPrintable(m_main->nodeGrid()->tileText(u"crdb-2"_s)));
+    QVERIFY(m_main->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB still says live"_s));
+    QCOMPARE(m_kiosk->tiles().at(0)->number(), u"2 / 3"_s);
+    QVERIFY2(m_kiosk->stopwatchText().startsWith(u"Heal: crdb-2 down: "_s), qPrintable(m_kiosk->stopwatchText()));
+    QCOMPARE(m_main->stopwatchText(), m_kiosk->stopwatchText());
+    // Liveness expires: CockroachDB calls it suspect, and its ranges are under-replicated.
+    for (int i = 0; i < 3; ++i) {
+        m_cluster[2].liveness = 2;
+        m_nodes[i].setNodes(m_cluster);
+        if (i < 2) {
+            m_nodes[i].setVars(i + 1, m_cluster[i].address, 36, 71, 36, 12 + i, 0, 3740);
+        }
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->tiles().at(2)->number(), u"25"_s, 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: suspect"_s), 3000);
+    QVERIFY(m_main->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB says suspect"_s));
+    feed(4998, 1);
+    feed(5000, 0);
+    QVERIFY2(m_kiosk->appExperienceText().contains(u"while crdb-2 was down (19994 of 19996; 2 failed)"_s),
+        qPrintable(m_kiosk->appExperienceText()));
+    QCOMPARE(m_kiosk->tiles().at(3)->number(), u"99.99 %"_s);
+    screenshots(u"2-during"_s);
+}
+
+void TstFaultScreensGui::losingTheMajorityNeedsTheNameTyped()
+{
+    NodeGrid *grid = m_main->nodeGrid();
+    QSignalSpy faults(grid, &NodeGrid::faultRequested);
+    QVERIFY(m_view->wouldLoseMajority());
+    QPushButton *pause = grid->button(u"crdb-1"_s, u"pause"_s);
+    QVERIFY(pause && pause->isEnabled());
+    bool sawDialog = false;
+    bool enabledBeforeTyping = true;
+    QTimer::singleShot(200, this, [&] {
+        auto *dialog = qobject_cast<TypedConfirmDialog *>(QApplication::activeModalWidget());
+        if (!dialog) {
+            return;
+        }
+        sawDialog = true;
+        dialog->input()->setText(u"crdb-"_s);
+        enabledBeforeTyping = dialog->confirmButton()->isEnabled();
+        dialog->input()->setText(u"crdb-1"_s);
+        QVERIFY(!dialog->grab().isNull());
+        dialog->grab().save(testenv::outputDir() + u"/fault-typed-confirmation.png"_s);
+        dialog->confirmButton()->click();
+    });
+    pause->click();
+    QVERIFY(sawDialog);
+    QVERIFY(!enabledBeforeTyping);
+    QCOMPARE(faults.size(), 1);
+    QCOMPARE(faults.at(0).at(0).toInt(), 1);
+    QCOMPARE(faults.at(0).at(1).value<ClusterDriver::Fault>(), ClusterDriver::Fault::Pause);
+    QCOMPARE(faults.at(0).at(2).toBool(), true);
+    // A refusal from the driver is shown where the presenter looks.
+    grid->showRefusal(u"one operation at a time: keep down crdb-2 is running"_s);
+    QCOMPARE(grid->messageText(), u"Refused: one operation at a time: keep down crdb-2 is running"_s);
+
+    // Heal all: a plain confirmation.
+    QSignalSpy heals(grid, &NodeGrid::healAllRequested);
+    QTimer::singleShot(200, this, [] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            box->button(QMessageBox::Yes)->click();
+        }
+    });
+    grid->healAllButton()->click();
+    QCOMPARE(heals.size(), 1);
+}
+
+void TstFaultScreensGui::afterTheHeal()
+{
+    m_nodes[2].setMode(CrdbStatusStandIn::Mode::Serving);
+    m_cluster[2].liveness = 3;
+    for (int i = 0; i < 3; ++i) {
+        m_nodes[i].setNodes(m_cluster);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
+    Q_EMIT m_session->cluster()->faultEnded(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
+    QVERIFY2(m_kiosk->stopwatchText().contains(u"crdb-2 back after"_s), qPrintable(m_kiosk->stopwatchText()));
+    QVERIFY(m_view->stopwatch().isRunning()); // under-replicated still above 0: not healed yet
+    for (int i = 0; i < 3; ++i) {
+        m_nodes[i].setVars(i + 1, m_cluster[i].address, 24, 71, 24, 0, 0, 3760);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->stopwatchText().startsWith(u"Heal: healed in "_s), 5000);
+    QVERIFY2(m_kiosk->stopwatchText().contains(u"up to 25 ranges were under-replicated"_s),
+        qPrintable(m_kiosk->stopwatchText()));
+    QCOMPARE(m_kiosk->tiles().at(2)->number(), u"0"_s);
+    feed(5000, 0); // after the fault window: not counted in it
+    QVERIFY2(m_main->appExperienceText().contains(u"while crdb-2 was down (19994 of 19996; 2 failed)"_s),
+        qPrintable(m_main->appExperienceText()));
+    screenshots(u"3-after"_s);
+}
+
+QTEST_MAIN(TstFaultScreensGui)
+#include "tst_fault_screens_gui.moc"

@@ -1,0 +1,238 @@
+// The node grid's rows: pods joined with CockroachDB's view by node id and address, never by name
+// alone; what the audience reads when a node stops answering; the summary numbers; the majority rule.
+#include "model/node_view.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 kNow = 1'700'000'100'000;
+
+ClusterDriver::PodStatus pod(const QString &name, bool ready = true)
+{
+    return {name, u"Running"_s, ready, 0};
+}
+
+CrdbNode node(int id, const QString &host, CrdbLiveness liveness = CrdbLiveness::Live)
+{
+    CrdbNode n;
+    n.nodeId = id;
+    n.address = host + u":26257"_s;
+    n.liveness = liveness;
+    n.livenessKnown = true;
+    n.startedAtNs = (kNow - 90'000) * 1'000'000;
+    return n;
+}
+
+NodeEndpoint endpoint(const QString &pod, NodeEndpoint::Health health, std::optional<int> selfId = std::nullopt,
+    double under = 0, double unavailable = 0)
+{
+    NodeEndpoint e;
+    e.pod = pod;
+    e.health = health;
+    e.sinceMs = kNow - 3000;
+    e.error = health == NodeEndpoint::Health::Unreachable ? u"connection refused (the process is not running)"_s
+                                                          : QString();
+    e.vars.nodeId = selfId;
+    e.vars.ranges = 20;
+    e.vars.replicas = 60;
+    e.vars.leaseholders = 20;
+    e.vars.underReplicated = under;
+    e.vars.unavailable = unavailable;
+    e.varsAtMs = kNow - 1000;
+    return e;
+}
+
+const QString kNs = u".crdb.crdb-evolution.svc.cluster.local"_s;
+} // namespace
+
+class TstNodeView : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void addressNamesPod_data();
+    void addressNamesPod();
+    void matchesByNodeIdAndAddress();
+    void matchesByAddressWhenThePodSaysNothing();
+    void aNodeIdWhoseAddressNamesAnotherPodIsAMismatch();
+    void nodesWithoutPodsGetTheirOwnRow();
+    void aNodeThatStopsAnsweringIsDownBeforeLivenessExpires();
+    void livenessDecidesForAnAnsweringNode_data();
+    void livenessDecidesForAnAnsweringNode();
+    void summarySumsFreshGaugesOnly();
+    void losesMajority_data();
+    void losesMajority();
+};
+
+void TstNodeView::addressNamesPod_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("pod");
+    QTest::addColumn<bool>("names");
+    QTest::addRow("StatefulSet FQDN") << u"crdb-2.crdb.crdb-evolution.svc.cluster.local:26257"_s << u"crdb-2"_s << true;
+    QTest::addRow("short name") << u"crdb-2:26257"_s << u"crdb-2"_s << true;
+    QTest::addRow("another pod") << u"crdb-1.crdb.crdb-evolution.svc.cluster.local:26257"_s << u"crdb-2"_s << false;
+    QTest::addRow("a prefix is not a name") << u"crdb-20.crdb:26257"_s << u"crdb-2"_s << false;
+    QTest::addRow("name inside the domain") << u"x.crdb-2.svc:26257"_s << u"crdb-2"_s << false;
+    QTest::addRow("an IP") << u"10.244.0.7:26257"_s << u"crdb-2"_s << false;
+    QTest::addRow("IPv6") << u"[fd00::7]:26257"_s << u"crdb-2"_s << false;
+}
+
+void TstNodeView::addressNamesPod()
+{
+    QFETCH(QString, address);
+    QFETCH(QString, pod);
+    QFETCH(bool, names);
+    QCOMPARE(nodeview::addressNamesPod(address, pod), names);
+}
+
+void TstNodeView::matchesByNodeIdAndAddress()
+{
+    // Node ids are not ordinals: crdb-0 may well be node 3 after a re-init.
+    NodeStatusSnapshot s;
+    s.nodes = {node(3, u"crdb-0"_s + kNs), node(1, u"crdb-1"_s + kNs), node(2, u"crdb-2"_s + kNs)};
+    s.nodesAtMs = kNow;
+    s.endpoints = {endpoint(u"crdb-0"_s, NodeEndpoint::Health::Ready, 3),
+        endpoint(u"crdb-1"_s, NodeEndpoint::Health::Ready, 1), endpoint(u"crdb-2"_s, NodeEndpoint::Health::Ready, 2)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-0"_s), pod(u"crdb-1"_s), pod(u"crdb-2"_s)}, s, kNow);
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0].nodeId, 3);
+    QCOMPARE(rows[0].matchedBy, u"node id and address"_s);
+    QCOMPARE(rows[2].nodeId, 2);
+    QCOMPARE(rows[2].address, u"crdb-2"_s + kNs + u":26257"_s);
+    QCOMPARE(rows[2].state, NodeRow::State::Up);
+    QCOMPARE(rows[2].stateText, u"live"_s);
+    QCOMPARE(rows[2].ranges, 20.0);
+    QCOMPARE(rows[2].uptimeS, 90);
+}
+
+void TstNodeView::matchesByAddressWhenThePodSaysNothing()
+{
+    NodeStatusSnapshot s;
+    s.nodes = {node(7, u"crdb-1"_s + kNs)};
+    s.nodesAtMs = kNow;
+    s.endpoints = {endpoint(u"crdb-1"_s, NodeEndpoint::Health::Ready)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-1"_s)}, s, kNow);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].nodeId, 7);
+    QCOMPARE(rows[0].matchedBy, u"address"_s);
+}
+
+void TstNodeView::aNodeIdWhoseAddressNamesAnotherPodIsAMismatch()
+{
+    NodeStatusSnapshot s;
+    s.nodes = {node(1, u"crdb-0"_s + kNs), node(2, u"crdb-1"_s + kNs)};
+    s.nodesAtMs = kNow;
+    // crdb-1's port answers as node 1: a port-forward pointing at the wrong pod, say.
+    s.endpoints = {endpoint(u"crdb-1"_s, NodeEndpoint::Health::Ready, 1)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-1"_s)}, s, kNow);
+    QCOMPARE(rows[0].nodeId, std::nullopt);
+    QVERIFY2(rows[0].mismatch.contains(u"crdb-1 says it is node 1, but CockroachDB lists node 1 at crdb-0"_s),
+        qPrintable(rows[0].mismatch));
+    QCOMPARE(rows.size(), 3); // both CockroachDB nodes stay visible
+}
+
+void TstNodeView::nodesWithoutPodsGetTheirOwnRow()
+{
+    NodeStatusSnapshot s;
+    s.nodes = {node(4, u"crdb-3"_s + kNs, CrdbLiveness::Dead), node(1, u"crdb-0"_s + kNs)};
+    s.nodesAtMs = kNow;
+    s.endpoints = {endpoint(u"crdb-0"_s, NodeEndpoint::Health::Ready, 1)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-0"_s)}, s, kNow);
+    QCOMPARE(rows.size(), 2);
+    QVERIFY(!rows[1].hasPod);
+    QCOMPARE(rows[1].nodeId, 4);
+    QCOMPARE(rows[1].state, NodeRow::State::Down);
+    QCOMPARE(rows[1].stateText, u"dead"_s);
+}
+
+void TstNodeView::aNodeThatStopsAnsweringIsDownBeforeLivenessExpires()
+{
+    NodeStatusSnapshot s;
+    s.nodes = {node(3, u"crdb-2"_s + kNs, CrdbLiveness::Live)};
+    s.nodesAtMs = kNow;
+    s.endpoints = {endpoint(u"crdb-2"_s, NodeEndpoint::Health::Unreachable, 3, 0)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-2"_s, true)}, s, kNow);
+    QCOMPARE(rows[0].state, NodeRow::State::Down);
+    QCOMPARE(rows[0].stateText,
+        u"DOWN: connection refused (the process is not running) (3 s); CockroachDB still says live (liveness not "
+        u"expired yet)"_s);
+    // Its last gauges are stale: not shown, not summed.
+    QCOMPARE(rows[0].ranges, std::nullopt);
+    QCOMPARE(rows[0].uptimeS, std::nullopt);
+    QCOMPARE(rows[0].nodeId, 3); // still matched by its last word and the address
+}
+
+void TstNodeView::livenessDecidesForAnAnsweringNode_data()
+{
+    QTest::addColumn<int>("liveness");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QString>("text");
+    QTest::addRow("live") << 3 << int(NodeRow::State::Up) << u"live"_s;
+    QTest::addRow("suspect") << 2 << int(NodeRow::State::Suspect) << u"suspect"_s;
+    QTest::addRow("draining") << 6 << int(NodeRow::State::Suspect) << u"draining"_s;
+    QTest::addRow("decommissioning") << 4 << int(NodeRow::State::Suspect) << u"decommissioning"_s;
+    QTest::addRow("dead") << 1 << int(NodeRow::State::Down) << u"dead"_s;
+    QTest::addRow("decommissioned") << 5 << int(NodeRow::State::Down) << u"decommissioned"_s;
+    QTest::addRow("starting") << 7 << int(NodeRow::State::NotReady) << u"starting"_s;
+    QTest::addRow("unknown") << 0 << int(NodeRow::State::NotReady) << u"unknown"_s;
+}
+
+void TstNodeView::livenessDecidesForAnAnsweringNode()
+{
+    QFETCH(int, liveness);
+    QFETCH(int, state);
+    QFETCH(QString, text);
+    NodeStatusSnapshot s;
+    s.nodes = {node(1, u"crdb-0"_s + kNs, static_cast<CrdbLiveness>(liveness))};
+    s.nodesAtMs = kNow;
+    s.endpoints = {endpoint(u"crdb-0"_s, NodeEndpoint::Health::Ready, 1)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-0"_s)}, s, kNow);
+    QCOMPARE(int(rows[0].state), state);
+    QCOMPARE(rows[0].stateText, text);
+}
+
+void TstNodeView::summarySumsFreshGaugesOnly()
+{
+    NodeStatusSnapshot s;
+    s.nodes = {node(1, u"crdb-0"_s + kNs), node(2, u"crdb-1"_s + kNs), node(3, u"crdb-2"_s + kNs)};
+    s.nodesAtMs = kNow;
+    NodeEndpoint stale = endpoint(u"crdb-1"_s, NodeEndpoint::Health::Ready, 2, 100, 100);
+    stale.varsAtMs = kNow - nodeview::kVarsStaleMs - 1;
+    s.endpoints = {endpoint(u"crdb-0"_s, NodeEndpoint::Health::Ready, 1, 12, 1), stale,
+        endpoint(u"crdb-2"_s, NodeEndpoint::Health::Unreachable, 3, 50, 50)};
+    const auto rows = nodeview::buildRows({pod(u"crdb-0"_s), pod(u"crdb-1"_s), pod(u"crdb-2"_s)}, s, kNow);
+    const ClusterSummary sum = nodeview::summarize(rows, s);
+    QCOMPARE(sum.nodes, 3);
+    QCOMPARE(sum.liveNodes, 2);
+    QCOMPARE(sum.reporting, 1);
+    QCOMPARE(sum.underReplicatedRanges, 12.0);
+    QCOMPARE(sum.unavailableRanges, 1.0);
+    QVERIFY(sum.clusterViewKnown);
+    const ClusterSummary none = nodeview::summarize({}, {});
+    QCOMPARE(none.underReplicatedRanges, std::nullopt); // unknown, never a reassuring 0
+}
+
+void TstNodeView::losesMajority_data()
+{
+    QTest::addColumn<int>("rf");
+    QTest::addColumn<int>("down");
+    QTest::addColumn<bool>("loses");
+    QTest::addRow("RF 3, first node") << 3 << 0 << false;
+    QTest::addRow("RF 3, second node") << 3 << 1 << true;
+    QTest::addRow("RF 5, second node") << 5 << 1 << false;
+    QTest::addRow("RF 5, third node") << 5 << 2 << true;
+    QTest::addRow("RF 1, any node") << 1 << 0 << true;
+}
+
+void TstNodeView::losesMajority()
+{
+    QFETCH(int, rf);
+    QFETCH(int, down);
+    QFETCH(bool, loses);
+    QCOMPARE(nodeview::losesMajority(rf, down), loses);
+}
+
+QTEST_GUILESS_MAIN(TstNodeView)
+#include "tst_node_view.moc"

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QTcpServer>
+#include <QUrl>
+
+class QTcpSocket;
+
+// A STAND-IN for one CockroachDB node's HTTP port (8080): no CockroachDB runs on these machines.
+// A real TCP server on loopback answering the three endpoints the presenter's fast path reads,
+// with the shapes CockroachDB defines:
+//  - GET /health?ready=1: 200 "{}" (serverpb.HealthResponse is empty), 503 when not ready
+//    (pkg/server/api_v2.go, apiV2Server.health: apiV2InternalError when checkReadinessForHealthCheck
+//    fails);
+//  - GET /api/v2/nodes/: nodesResponse {"nodes": [nodeStatus...]} (pkg/server/api_v2_ranges.go:
+//    node_id, address {network_field, address_field} (util.UnresolvedAddr), sql_address,
+//    started_at / updated_at in ns, liveness_status as livenesspb.NodeLivenessStatus's number);
+//  - POST /api/v2/login/ (form username, password) -> {"session": "..."}, and 401 on
+//    /api/v2/nodes/ without header X-Cockroach-API-Session when a session is required
+//    (pkg/server/authserver/api_v2_auth.go);
+//  - GET /_status/vars: Prometheus text (node_id{advertise_addr=...} and the store gauges).
+// Modes make it behave like a node under a fault: Closed stops listening (connection refused, as
+// a killed process), Hung accepts and never answers (as a SIGSTOPped process).
+class CrdbStatusStandIn : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode { Serving, NotReady, Hung, Closed };
+    struct Node
+    {
+        int id = 0;
+        QString address; // host:port
+        int liveness = 3; // NODE_STATUS_LIVE
+        qint64 startedAtNs = 0;
+    };
+
+    explicit CrdbStatusStandIn(QObject *parent = nullptr);
+    ~CrdbStatusStandIn() override;
+    bool listen(); // on 127.0.0.1, a free port (kept across Closed -> Serving)
+    QUrl url() const;
+    void setMode(Mode mode);
+    void setNodes(const QList<Node> &nodes) { m_nodes = nodes; }
+    void setVars(int nodeId, const QString &advertiseAddress, double ranges, double replicas, double leaseholders,
+        double underReplicated, double unavailable, double uptimeS);
+    void requireLogin(const QString &user, const QString &password);
+    int requestCount(const QString &path) const;
+
+    static QByteArray nodesJson(const QList<Node> &nodes);
+
+private:
+    void onConnection();
+    void onReadyRead(QTcpSocket *socket);
+    void answer(QTcpSocket *socket, int status, const QByteArray &contentType, const QByteArray &body);
+
+    QTcpServer m_server;
+    quint16 m_port = 0;
+    Mode m_mode = Mode::Serving;
+    QList<Node> m_nodes;
+    QByteArray m_vars;
+    QString m_user, m_password;
+    QList<QTcpSocket *> m_hung;
+    QMap<QString, int> m_requests;
+};
