@@ -40,6 +40,8 @@ QColor markerColor(EventMarker::Kind kind)
         return QColor(0xdd7700);
     case EventMarker::Kind::Failure:
         return QColor(0xcc0022);
+    case EventMarker::Kind::Recovery:
+        return QColor(0x00a35c);
     case EventMarker::Kind::Load:
     case EventMarker::Kind::Other:
         break;

@@ -220,6 +220,51 @@ for (const { file, obj } of docs) {
 expect(shutdownProblems({ kind: "StatefulSet", spec: { template: { spec: { containers: [{ name: "c", image: "cockroachdb/cockroach:v1", livenessProbe: {},
     readinessProbe: { httpGet: { path: "/health?ready=1" } } }] } } } }).length === 2, "self-check", "shutdown rule");
 
+// Faults the presenter controls (desktop/README.md "Faults", k8s/README.md "Faults"): every
+// CockroachDB StatefulSet (main and secure) must let the presenter signal cockroach itself and hold a
+// node down:
+//  - shareProcessNamespace: true, so cockroach is not PID 1 of its PID namespace: Linux delivers to a
+//    namespace's init, from inside it, only signals it handles (pid_namespaces(7)), so SIGKILL and
+//    SIGSTOP sent from `kubectl exec` would be ignored. With it, PID 1 is the pod's pause process
+//    (kubernetes.io docs "Share Process Namespace between Containers in a Pod"), so the faults must
+//    signal cockroach's own PID, never 1;
+//  - an emptyDir volume mounted at FAULT_DIR (an emptyDir survives container restarts and goes with
+//    the pod: kubernetes.io docs "Volumes", emptyDir);
+//  - the container command writes its PID to FAULT_DIR/cockroach.pid before `exec`ing cockroach
+//    (exec keeps the PID), waits while FAULT_DIR/hold exists, saying why on its log, and uses no
+//    `$$` (Kubernetes turns `$$` into `$` in a command: kubernetes third_party/forked/golang/
+//    expansion/expand.go), and the presenter's cluster driver names the same directory.
+export const FAULT_DIR = "/cockroach/faults";
+export function faultProblems(obj) {
+    const problems = [];
+    const pod = obj.spec?.template?.spec ?? {};
+    if (pod.shareProcessNamespace !== true) problems.push("shareProcessNamespace is not true: cockroach is PID 1 and ignores SIGKILL/SIGSTOP sent from kubectl exec (kill_node, pause_node)");
+    const c = (pod.containers ?? []).find((x) => /cockroachdb\/cockroach/.test(x.image ?? ""));
+    if (!c) return [...problems, "no cockroachdb/cockroach container"];
+    const mount = (c.volumeMounts ?? []).find((m) => m.mountPath === FAULT_DIR);
+    const volume = mount && (pod.volumes ?? []).find((v) => v.name === mount.name);
+    if (!mount || !volume?.emptyDir) problems.push(`no emptyDir volume mounted at ${FAULT_DIR} (the PID file and the hold file of keep_down)`);
+    const script = (c.command ?? []).join(" ");
+    const pidAt = script.indexOf(`echo $BASHPID > ${FAULT_DIR}/cockroach.pid`);
+    const holdAt = script.search(new RegExp(`while \\[ -e ${FAULT_DIR}/hold \\]; do sleep 1; done`));
+    const execAt = script.indexOf("exec /cockroach/cockroach start");
+    if (pidAt < 0) problems.push(`the command does not write its PID to ${FAULT_DIR}/cockroach.pid (echo $BASHPID > ...)`);
+    if (holdAt < 0) problems.push(`the command does not wait while ${FAULT_DIR}/hold exists (keep_down)`);
+    else if (!/echo [^;]*held down[^;]*;/.test(script.slice(0, holdAt))) problems.push("the hold wait does not say on the log why the node waits");
+    if (execAt < 0 || execAt < pidAt || execAt < holdAt) problems.push("cockroach must be exec'd last, after the PID file and the hold wait (exec keeps the PID)");
+    if (/\$\$/.test(script)) problems.push("the command uses $$, which Kubernetes turns into $ (use $BASHPID)");
+    return problems;
+}
+for (const { file, obj } of docs) {
+    if (obj.kind !== "StatefulSet" || obj.metadata.labels?.["app.kubernetes.io/name"] !== "cockroachdb") continue;
+    for (const p of faultProblems(obj)) expect(false, `${file} StatefulSet/${obj.metadata.name}`, p);
+    checks++;
+}
+expect(fs.readFileSync(path.join(root, "desktop/core/sources/cluster_driver.h"), "utf8").includes(`kFaultDir = "${FAULT_DIR}"`),
+    "desktop/core/sources/cluster_driver.h", `the cluster driver must use the manifests' fault directory ${FAULT_DIR}`);
+expect(faultProblems({ kind: "StatefulSet", spec: { template: { spec: { containers: [{ name: "c", image: "cockroachdb/cockroach:v1",
+    command: ["/bin/bash", "-ec", "exec /cockroach/cockroach start --insecure"] }] } } } }).length === 4, "self-check", "fault rule");
+
 // Phase 0 StatefulSet.
 const [sts] = find("StatefulSet", "crdb", "crdb-evolution");
 expect(sts, "k8s/crdb-cluster.yaml", "StatefulSet crdb missing");

@@ -33,18 +33,36 @@ BeatExecutor::BeatExecutor(
             }
         });
         connect(cluster, &ClusterDriver::operationFinished, this, [this](bool ok, const QString &summary) {
-            // A stop that failed late (refused on fresh status, exec failed) ends the action too.
+            if (ok && m_waiting == Waiting::Cluster && m_index >= 0
+                && m_beat.actions[m_index].type == PlanAction::Type::HealAll) {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                m_store->addMarker(EventMarker {now, EventMarker::Kind::Recovery,
+                    u"healed: every node ready after %1 s"_s.arg((now - m_healStartMs + 500) / 1000)});
+            }
+            // A fault that failed late (refused on fresh status, exec failed) ends the action too.
             if (m_waiting == Waiting::Cluster || (m_waiting == Waiting::NodeStop && !ok)) {
                 actionDone(ok, summary);
             }
         });
-        connect(cluster, &ClusterDriver::nodeStopped, this, [this](int, const QString &pod) {
-            if (m_waiting == Waiting::NodeStop) {
+        // Markers for every fault, from the moment the signal was delivered to the pod Ready again.
+        connect(cluster, &ClusterDriver::faultStarted, this,
+            [this](int ordinal, const QString &pod, ClusterDriver::Fault fault) {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                m_faultStartMs.insert(ordinal, now);
                 m_store->addMarker(EventMarker {
-                    QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Failure, u"stop %1"_s.arg(pod)});
-                actionDone(true, u"SIGTERM sent to %1"_s.arg(pod));
-            }
-        });
+                    now, EventMarker::Kind::Failure, u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault))});
+                if (m_waiting == Waiting::NodeStop) {
+                    actionDone(true, u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault)));
+                }
+            });
+        connect(
+            cluster, &ClusterDriver::faultEnded, this, [this](int ordinal, const QString &pod, ClusterDriver::Fault) {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                const qint64 since = m_faultStartMs.take(ordinal);
+                m_store->addMarker(EventMarker {now, EventMarker::Kind::Recovery,
+                    since > 0 ? u"%1 back after %2 s"_s.arg(pod).arg((now - since + 500) / 1000)
+                              : u"%1 back"_s.arg(pod)});
+            });
     }
     if (app) {
         connect(
@@ -115,16 +133,48 @@ void BeatExecutor::startAction()
         }
         return;
     case PlanAction::Type::StopNode:
+    case PlanAction::Type::KeepDown:
+    case PlanAction::Type::KillNode:
+    case PlanAction::Type::PauseNode: {
         if (!m_cluster) {
             actionDone(false, u"no cluster driver configured"_s);
             return;
         }
-        // Done when the signal reached the node (nodeStopped), not when the pod is back.
+        // Done when the signal reached the node (faultStarted), not when the pod is back.
         m_waiting = Waiting::NodeStop;
-        if (!m_cluster->stopNode(a.ordinal, &whyNot)) {
+        bool accepted = false;
+        if (a.type == PlanAction::Type::StopNode) {
+            accepted = m_cluster->stopNode(a.ordinal, &whyNot);
+        } else if (a.type == PlanAction::Type::KeepDown) {
+            accepted = m_cluster->keepDown(a.ordinal, a.allowMajorityLoss, &whyNot);
+        } else if (a.type == PlanAction::Type::KillNode) {
+            accepted = m_cluster->killNode(a.ordinal, a.allowMajorityLoss, &whyNot);
+        } else {
+            accepted = m_cluster->pauseNode(a.ordinal, a.allowMajorityLoss, &whyNot);
+        }
+        if (!accepted) {
             actionDone(false, whyNot);
         }
         return;
+    }
+    case PlanAction::Type::StartNode:
+    case PlanAction::Type::ResumeNode:
+    case PlanAction::Type::HealAll: {
+        if (!m_cluster) {
+            actionDone(false, u"no cluster driver configured"_s);
+            return;
+        }
+        // Done when the node (heal_all: every node) is Ready again: ClusterDriver::operationFinished.
+        m_waiting = Waiting::Cluster;
+        m_healStartMs = now;
+        const bool accepted = a.type == PlanAction::Type::StartNode ? m_cluster->startNode(a.ordinal, &whyNot)
+            : a.type == PlanAction::Type::ResumeNode                ? m_cluster->resumeNode(a.ordinal, &whyNot)
+                                                                    : m_cluster->healAll(&whyNot);
+        if (!accepted) {
+            actionDone(false, whyNot);
+        }
+        return;
+    }
     case PlanAction::Type::LoadStart:
     case PlanAction::Type::LoadStop:
     case PlanAction::Type::Spike:
@@ -140,15 +190,6 @@ void BeatExecutor::startAction()
         } else {
             m_app->spike(a.seconds, a.rps, a.mix);
         }
-        return;
-    case PlanAction::Type::KeepDown:
-    case PlanAction::Type::StartNode:
-    case PlanAction::Type::KillNode:
-    case PlanAction::Type::PauseNode:
-    case PlanAction::Type::ResumeNode:
-    case PlanAction::Type::HealAll:
-        // Issue 9 in progress: the ClusterDriver's fault operations are not wired here yet.
-        actionDone(false, u"%1 is not supported by this build yet"_s.arg(PlanAction::typeName(a.type)));
         return;
     }
 }

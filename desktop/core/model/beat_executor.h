@@ -3,6 +3,7 @@
 #include "demo_plan.h"
 #include "time_series_store.h"
 
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 
@@ -17,10 +18,15 @@ class SampleAppControl;
 // When an action counts as done:
 //  - run_sql / backup: the SqlRunner finished the file;
 //  - scale: the ClusterDriver reports the nodes ready;
-//  - stop_node: the signal reached the node (ClusterDriver::nodeStopped; the restart and the
-//    healing are what the next beat's expectations time, so the story does not wait for them);
+//  - stop_node, keep_down, kill_node, pause_node: the signal reached the node
+//    (ClusterDriver::faultStarted; the restart and the healing are what the expectations time, so
+//    the story does not wait for them);
+//  - start_node / resume_node: that node is Ready again; heal_all: every node is Ready;
 //  - load_start / load_stop / spike: the sample app accepted the command.
 // A missing source (null) fails the action that needs it with a sentence saying so.
+// Fault markers: every ClusterDriver::faultStarted / faultEnded, whoever caused it (a plan action or
+// a manual control), becomes a marker ("crdb-2 down (keep down)", Failure; "crdb-2 back after 14 s",
+// Recovery), and a completed heal_all one more ("healed: every node ready after 41 s", Recovery).
 //
 // Threading: GUI thread only.
 class BeatExecutor : public QObject
@@ -57,5 +63,7 @@ private:
     Beat m_beat;
     int m_index = -1; // action running, -1 = idle
     enum class Waiting { Nothing, Sql, Cluster, NodeStop, App } m_waiting = Waiting::Nothing;
+    QMap<int, qint64> m_faultStartMs; // by ordinal: when faultStarted came
+    qint64 m_healStartMs = 0;
     QStringList m_done;
 };

@@ -21,6 +21,8 @@ QString eventMarkerKindName(EventMarker::Kind kind)
         return u"load"_s;
     case EventMarker::Kind::Failure:
         return u"failure"_s;
+    case EventMarker::Kind::Recovery:
+        return u"recovery"_s;
     case EventMarker::Kind::Other:
         break;
     }

@@ -10,7 +10,8 @@
 // spike started or ended. Plain value, copied freely across threads.
 struct EventMarker
 {
-    enum class Kind { Phase, Scale, Sql, SpikeStart, SpikeEnd, Load, Failure, Other };
+    // Recovery: a fault ended (the node is Ready again) or heal_all completed.
+    enum class Kind { Phase, Scale, Sql, SpikeStart, SpikeEnd, Load, Failure, Recovery, Other };
 
     qint64 tsMs = 0; // Unix ms, local clock of the presenter
     Kind kind = Kind::Other;

@@ -116,7 +116,7 @@ QString PreflightRunner::checkName(const QString &id)
     static const QMap<QString, QString> names {
         {u"kube-access"_s, u"kubectl context and namespace"_s},
         {u"pods"_s, u"CockroachDB pods Ready"_s},
-        {u"stop-shell"_s, u"stop-node shell in the CockroachDB container"_s},
+        {u"stop-shell"_s, u"fault shell and PID in the CockroachDB container"_s},
         {u"replication-factor"_s, u"replication factor (zone config)"_s},
         {u"licence"_s, u"licence and throttle"_s},
         {u"workload"_s, u"TPC-C workload running"_s},
@@ -320,12 +320,18 @@ void PreflightRunner::checkStopShell()
     const QString shown = KubectlProcess::describe(m_config.kubectl, args);
     runKubectl(args, [this, id, shown, kind](bool ok, const QByteArray &, const QString &error) {
         if (ok) {
-            report(make(id, Status::Pass, u"%1 works (Stop node runs bash -c 'kill -TERM 1' there)"_s.arg(shown)));
+            report(make(id, Status::Pass,
+                u"%1 works (the faults signal that process: ClusterDriver, desktop/README.md \"Faults\")"_s.arg(
+                    shown)));
         } else {
+            // StatefulSet: exit 2 = no PID file, 3 = cockroach is PID 1 (ClusterDriver::signalCommand).
             report(make(id, Status::Fail, error,
-                u"Stop node needs bash in container %1 of crdb-0: use the cockroachdb/cockroach image and the "
-                u"profile's cluster_kind (statefulset: cockroachdb, operator: db)."_s.arg(
-                    ClusterDriver::containerName(kind))));
+                kind == ClusterDriver::Kind::StatefulSet
+                    ? u"The faults need bash in container cockroachdb of crdb-0 and today's k8s/crdb-cluster.yaml "
+                      u"(shareProcessNamespace, /cockroach/faults/cockroach.pid): apply it (demo/apply-cluster.sh) "
+                      u"and let the pods restart one at a time; check the profile's cluster_kind."_s
+                    : u"Stop node needs bash in container db of crdb-0: use the cockroachdb/cockroach image and the "
+                      u"profile's cluster_kind (statefulset: cockroachdb, operator: db)."_s));
         }
     });
 }

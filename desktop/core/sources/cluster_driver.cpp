@@ -43,6 +43,10 @@ ClusterDriver::ClusterDriver(QObject *parent) : DataSource(u"cluster (kubectl)"_
     connect(&m_statusTimer, &QTimer::timeout, this, &ClusterDriver::refreshStatus);
     m_settleTimer.setSingleShot(true);
     connect(&m_settleTimer, &QTimer::timeout, this, &ClusterDriver::settleStep);
+    // While a fault is active, watch its pod at the operation's pace (not the slower status
+    // interval), so faultEnded() comes within a poll of the pod being Ready again.
+    m_faultWatchTimer.setSingleShot(true);
+    connect(&m_faultWatchTimer, &QTimer::timeout, this, &ClusterDriver::refreshStatus);
 }
 
 ClusterDriver::~ClusterDriver() = default;
@@ -125,17 +129,101 @@ QStringList ClusterDriver::execInCockroachArguments(int ordinal, const QString &
     return {u"exec"_s, podName(ordinal), u"-c"_s, containerName(), u"--"_s, u"bash"_s, u"-c"_s, shellCommand};
 }
 
+// The shell line that sends `signal` to cockroach. StatefulSet: to the PID the container command
+// wrote (k8s/crdb-cluster.yaml: `echo $BASHPID > /cockroach/faults/cockroach.pid` then `exec`, which
+// keeps the PID). With shareProcessNamespace PID 1 is the pod's pause process (kubernetes.io docs
+// "Share Process Namespace between Containers in a Pod": `kill -HUP 1` signals the sandbox), so
+// `kill 1` would miss cockroach. Exit 2: no PID file (an older manifest); exit 3: cockroach is PID 1
+// (no shared PID namespace: Linux then ignores SIGKILL / SIGSTOP from inside, pid_namespaces(7)).
+// Operator: cockroach is PID 1 (cockroach-operator pkg/resource/statefulset.go commandArgs runs
+// `exec /cockroach/cockroach.sh start`, which execs cockroach: cockroachdb/cockroach
+// build/deploy/cockroach.sh _main), and it handles SIGTERM.
+QString ClusterDriver::signalCommand(const QString &signal) const
+{
+    if (m_kind == Kind::Operator) {
+        return u"kill -%1 1"_s.arg(signal);
+    }
+    return u"pid=$(cat %1) || exit 2; test \"$pid\" != 1 || exit 3; kill -%2 \"$pid\""_s.arg(
+        QLatin1StringView(kPidFile), signal);
+}
+
 QStringList ClusterDriver::stopNodeArguments(int ordinal) const
 {
-    // SIGTERM to PID 1 (cockroach) stops the container gracefully; the kubelet restarts it. This
-    // is a node failure the cluster must survive, not a deletion.
-    return execInCockroachArguments(ordinal, u"kill -TERM 1"_s);
+    // SIGTERM: cockroach drains and exits; the kubelet restarts the container. This is a node
+    // failure the cluster must survive, not a deletion.
+    return execInCockroachArguments(ordinal, signalCommand(u"TERM"_s));
+}
+
+QStringList ClusterDriver::faultArguments(int ordinal, Fault fault) const
+{
+    switch (fault) {
+    case Fault::Stop:
+        return stopNodeArguments(ordinal);
+    case Fault::KeepDown:
+        // The hold file first, so the restarted container finds it and waits (not Ready).
+        return execInCockroachArguments(
+            ordinal, u"touch %1 || exit 4; "_s.arg(QLatin1StringView(kHoldFile)) + signalCommand(u"TERM"_s));
+    case Fault::Kill:
+        return execInCockroachArguments(ordinal, signalCommand(u"KILL"_s));
+    case Fault::Pause:
+        return execInCockroachArguments(ordinal, signalCommand(u"STOP"_s));
+    }
+    return {};
+}
+
+QStringList ClusterDriver::startNodeArguments(int ordinal) const
+{
+    // The waiting container is running, so exec works; it starts cockroach within a second.
+    return execInCockroachArguments(ordinal, u"rm -f %1"_s.arg(QLatin1StringView(kHoldFile)));
+}
+
+QStringList ClusterDriver::resumeNodeArguments(int ordinal) const
+{
+    return execInCockroachArguments(ordinal, signalCommand(u"CONT"_s));
+}
+
+QStringList ClusterDriver::healArguments(int ordinal) const
+{
+    // Whatever the state: no hold file, and a stopped cockroach continues (SIGCONT to a running
+    // process does nothing). Succeeds on a pod of an older manifest too (nothing to undo there).
+    return execInCockroachArguments(ordinal,
+        u"rm -f %1; pid=$(cat %2) && test \"$pid\" != 1 && kill -CONT \"$pid\"; exit 0"_s.arg(
+            QLatin1StringView(kHoldFile), QLatin1StringView(kPidFile)));
 }
 
 QStringList ClusterDriver::shellProbeArguments(int ordinal) const
 {
-    // Signal 0 only checks that PID 1 exists and may be signalled: nothing is delivered.
-    return execInCockroachArguments(ordinal, u"kill -0 1"_s);
+    // Signal 0 only checks that the process exists and may be signalled: nothing is delivered.
+    return execInCockroachArguments(ordinal, signalCommand(u"0"_s));
+}
+
+QString ClusterDriver::faultRefusal(Kind kind, Fault fault, int ordinal)
+{
+    if (kind == Kind::None) {
+        return u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s;
+    }
+    if (kind != Kind::Operator || fault == Fault::Stop) {
+        return {};
+    }
+    const QString pod = u"crdb-%1"_s.arg(ordinal);
+    switch (fault) {
+    case Fault::KeepDown:
+        return u"not keeping %1 down: on the operator's cluster the operator owns the pod spec and the container "
+               u"command, so nothing can hold the restarted container (keep_down needs the StatefulSet of "
+               u"k8s/crdb-cluster.yaml); stop_node works here"_s.arg(pod);
+    case Fault::Pause:
+        return u"not pausing %1: on the operator's pods cockroach is PID 1 of its PID namespace, and Linux ignores "
+               u"SIGSTOP sent to it from kubectl exec (pid_namespaces(7)); the operator owns the pod spec, so it "
+               u"cannot share the process namespace"_s.arg(pod);
+    case Fault::Kill:
+        return u"not killing %1: on the operator's pods cockroach is PID 1 and Linux ignores SIGKILL sent to it from "
+               u"kubectl exec (pid_namespaces(7)); the other way, kubectl delete pod --force, is no crash (the "
+               u"kubelet still sends SIGTERM first) and may run two pods with the same identity (Kubernetes docs, "
+               u"\"Force Delete StatefulSet Pods\"); stop_node works here"_s.arg(pod);
+    case Fault::Stop:
+        break;
+    }
+    return {};
 }
 
 QStringList ClusterDriver::workloadStatusArguments() const
@@ -263,6 +351,7 @@ void ClusterDriver::refresh(StatusCallback then)
                         std::count_if(s.pods.cbegin(), s.pods.cend(), [](const PodStatus &p) { return p.ready; }));
                     m_status = s;
                     Q_EMIT statusChanged(m_status);
+                    judgeFaults();
                     finishRefresh(true, {});
                 },
                 m_commandTimeoutMs, m_env);
@@ -399,14 +488,22 @@ bool ClusterDriver::stopNode(int ordinal, QString *whyNot)
         m_restartsBefore = it->restarts;
         const QStringList args = withGlobals(stopNodeArguments(ordinal));
         Q_EMIT operationProgress(u"sending SIGTERM to %1: %2"_s.arg(pod, KubectlProcess::describe(m_program, args)));
+        if (m_activeFaults.contains(ordinal)) {
+            finishOperation(false,
+                u"not stopping %1: it has an active fault (%2); heal it first"_s.arg(
+                    pod, faultName(m_activeFaults.value(ordinal))));
+            return;
+        }
         m_operationProcess.run(
             m_program, args,
             [this, ordinal, pod](const CommandResult &r) {
                 if (!r.ok) {
-                    finishOperation(false, r.error);
+                    finishOperation(false, explainExecFailure(pod, r));
                     return;
                 }
+                startFaultTracking(ordinal, Fault::Stop);
                 Q_EMIT nodeStopped(ordinal, pod);
+                Q_EMIT faultStarted(ordinal, pod, Fault::Stop);
                 Q_EMIT operationProgress(u"%1 stopped; waiting for the kubelet to restart it"_s.arg(pod));
                 m_waiting = Waiting::Restart;
                 m_settleTimer.start(m_pollIntervalMs);
@@ -478,6 +575,38 @@ void ClusterDriver::settleStep()
                     u"scaled %1 to %2 node(s): all ready after %3 s"_s.arg(m_name).arg(m_targetNodes).arg(seconds));
                 return;
             }
+        } else if (m_waiting == Waiting::Ready) {
+            const auto it = std::find_if(m_status.pods.cbegin(), m_status.pods.cend(),
+                [this](const PodStatus &p) { return p.name == m_targetPod; });
+            const bool ready = it != m_status.pods.cend() && it->ready;
+            done = ready && !m_activeFaults.contains(m_targetOrdinal);
+            text = it == m_status.pods.cend()
+                ? u"%1: not listed"_s.arg(m_targetPod)
+                : u"%1: %2, %3"_s.arg(m_targetPod, it->phase, ready ? u"ready"_s : u"not ready"_s);
+            if (done) {
+                finishOperation(true, u"%1 is back: ready after %2 s"_s.arg(m_targetPod, seconds));
+                return;
+            }
+        } else if (m_waiting == Waiting::AllReady) {
+            done = m_status.readyNodes == m_status.desiredNodes && m_status.pods.size() == m_status.desiredNodes
+                && m_activeFaults.isEmpty();
+            text = readinessText();
+            if (done) {
+                finishOperation(true, u"healed: every node ready after %1 s"_s.arg(seconds));
+                return;
+            }
+            if (m_kind == Kind::StatefulSet && elapsed < m_settleTimeoutMs) {
+                // A container that was restarting during the last round runs now: heal it too.
+                QList<int> notReady;
+                for (const PodStatus &p : std::as_const(m_status.pods)) {
+                    if (!p.ready && ordinalOf(p.name) >= 0) {
+                        notReady << ordinalOf(p.name);
+                    }
+                }
+                Q_EMIT operationProgress(text);
+                healRound(notReady);
+                return;
+            }
         } else {
             const auto it = std::find_if(m_status.pods.cbegin(), m_status.pods.cend(),
                 [this](const PodStatus &p) { return p.name == m_targetPod; });
@@ -504,4 +633,365 @@ void ClusterDriver::settleStep()
         }
         m_settleTimer.start(m_pollIntervalMs);
     });
+}
+
+QString ClusterDriver::faultName(Fault fault)
+{
+    switch (fault) {
+    case Fault::Stop:
+        return u"stop"_s;
+    case Fault::KeepDown:
+        return u"keep down"_s;
+    case Fault::Kill:
+        return u"kill"_s;
+    case Fault::Pause:
+        return u"pause"_s;
+    }
+    return {};
+}
+
+namespace {
+
+QString faultVerb(ClusterDriver::Fault fault, const QString &pod)
+{
+    switch (fault) {
+    case ClusterDriver::Fault::Stop:
+        return u"stopping "_s + pod;
+    case ClusterDriver::Fault::KeepDown:
+        return u"keeping %1 down"_s.arg(pod);
+    case ClusterDriver::Fault::Kill:
+        return u"killing "_s + pod;
+    case ClusterDriver::Fault::Pause:
+        return u"pausing "_s + pod;
+    }
+    return pod;
+}
+
+QString faultSignal(ClusterDriver::Fault fault)
+{
+    switch (fault) {
+    case ClusterDriver::Fault::Stop:
+    case ClusterDriver::Fault::KeepDown:
+        return u"SIGTERM"_s;
+    case ClusterDriver::Fault::Kill:
+        return u"SIGKILL"_s;
+    case ClusterDriver::Fault::Pause:
+        return u"SIGSTOP"_s;
+    }
+    return {};
+}
+
+} // namespace
+
+QString ClusterDriver::explainExecFailure(const QString &pod, const CommandResult &r) const
+{
+    if (m_kind != Kind::StatefulSet) {
+        return r.error;
+    }
+    // The exit codes of signalCommand() (kubectl exec exits with the remote command's code).
+    switch (r.exitCode) {
+    case 2:
+        return u"%1 has no %2: it runs a CockroachDB pod spec from before the faults; apply k8s/crdb-cluster.yaml "
+               u"(demo/apply-cluster.sh) and let the pods restart one at a time (%3)"_s.arg(
+                   pod, QLatin1StringView(kPidFile), r.error);
+    case 3:
+        return u"cockroach is PID 1 in %1 (no shared process namespace): Linux ignores SIGKILL and SIGSTOP sent to it "
+               u"from kubectl exec; apply k8s/crdb-cluster.yaml, which sets shareProcessNamespace (%2)"_s.arg(
+                   pod, r.error);
+    case 4:
+        return u"cannot create %1 in %2 (%3)"_s.arg(QLatin1StringView(kHoldFile), pod, r.error);
+    default:
+        return r.error;
+    }
+}
+
+QString ClusterDriver::faultObstacle(int ordinal, Fault fault, bool allowMajorityLoss) const
+{
+    const QString pod = podName(ordinal);
+    const QString what = faultVerb(fault, pod);
+    const auto it = std::find_if(
+        m_status.pods.cbegin(), m_status.pods.cend(), [&pod](const PodStatus &p) { return p.name == pod; });
+    if (it == m_status.pods.cend() || ordinal >= m_status.desiredNodes) {
+        return u"not %1: no such node (the cluster has %2)"_s.arg(what).arg(m_status.desiredNodes);
+    }
+    if (!it->ready) {
+        return u"not %1: it is not ready (already down)"_s.arg(what);
+    }
+    // Nodes already down: pods not ready, and pods the StatefulSet wants but that do not exist.
+    QStringList down;
+    for (const PodStatus &p : m_status.pods) {
+        if (p.name != pod && !p.ready && ordinalOf(p.name) < m_status.desiredNodes) {
+            down << p.name;
+        }
+    }
+    const int missing = m_status.desiredNodes - int(m_status.pods.size());
+    for (int i = 0; i < missing; ++i) {
+        down << u"a missing pod"_s;
+    }
+    // At RF = 3 a range keeps its majority with one replica down, not two (the plan's rule:
+    // demo_plan.cpp checkClusterSteps).
+    const int tolerated = (m_minimumNodes - 1) / 2;
+    if (down.size() + 1 > tolerated && !allowMajorityLoss) {
+        return u"not %1: %2 already down; a second node down at replication factor %3 loses the majority of ranges: "
+               u"they become unavailable and the app fails (only an explicit beat with allow_majority_loss and a "
+               u"typed confirmation may do that)"_s
+                   .arg(what, down.join(u", "_s) + (down.size() == 1 ? u" is"_s : u" are"_s))
+                   .arg(m_minimumNodes);
+    }
+    return {};
+}
+
+bool ClusterDriver::keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot)
+{
+    return injectFault(ordinal, Fault::KeepDown, allowMajorityLoss, whyNot);
+}
+
+bool ClusterDriver::killNode(int ordinal, bool allowMajorityLoss, QString *whyNot)
+{
+    return injectFault(ordinal, Fault::Kill, allowMajorityLoss, whyNot);
+}
+
+bool ClusterDriver::pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot)
+{
+    return injectFault(ordinal, Fault::Pause, allowMajorityLoss, whyNot);
+}
+
+bool ClusterDriver::injectFault(int ordinal, Fault fault, bool allowMajorityLoss, QString *whyNot)
+{
+    const QString pod = podName(ordinal);
+    if (const QString why = faultRefusal(m_kind, fault, ordinal); !why.isEmpty()) {
+        return refuse(why, whyNot);
+    }
+    if (m_busy) {
+        return refuse(u"cluster operation already running; wait for it to finish"_s, whyNot);
+    }
+    if (m_minimumNodes < kStopNodeMinimumReplicationFactor) {
+        return refuse(u"not %1 with replication factor %2: ranges would become unavailable (needs RF >= %3)"_s
+                          .arg(faultVerb(fault, pod))
+                          .arg(m_minimumNodes)
+                          .arg(kStopNodeMinimumReplicationFactor),
+            whyNot);
+    }
+    if (ordinal < 0) {
+        return refuse(u"no node %1"_s.arg(ordinal), whyNot);
+    }
+    if (m_activeFaults.contains(ordinal)) {
+        return refuse(u"not %1: it already has an active fault (%2)"_s.arg(
+                          faultVerb(fault, pod), faultName(m_activeFaults.value(ordinal))),
+            whyNot);
+    }
+    if (m_status.valid) {
+        if (const QString why = faultObstacle(ordinal, fault, allowMajorityLoss); !why.isEmpty()) {
+            return refuse(why, whyNot);
+        }
+    }
+    beginOperation(u"%1: checking the nodes first"_s.arg(faultVerb(fault, pod)));
+    refresh([this, ordinal, fault, allowMajorityLoss, pod](bool ok, const QString &error) {
+        if (!ok) {
+            finishOperation(false, u"not %1: %2"_s.arg(faultVerb(fault, pod), error));
+            return;
+        }
+        if (const QString why = faultObstacle(ordinal, fault, allowMajorityLoss); !why.isEmpty()) {
+            finishOperation(false, why);
+            return;
+        }
+        const QStringList args = withGlobals(faultArguments(ordinal, fault));
+        Q_EMIT operationProgress(u"sending %1 to %2%3: %4"_s.arg(faultSignal(fault), pod,
+            allowMajorityLoss ? u" (MAJORITY LOSS allowed)"_s : QString(), KubectlProcess::describe(m_program, args)));
+        m_operationProcess.run(
+            m_program, args,
+            [this, ordinal, fault, pod](const CommandResult &r) {
+                if (!r.ok) {
+                    finishOperation(false, explainExecFailure(pod, r));
+                    return;
+                }
+                startFaultTracking(ordinal, fault);
+                Q_EMIT faultStarted(ordinal, pod, fault);
+                QString summary;
+                switch (fault) {
+                case Fault::KeepDown:
+                    summary = u"%1 down (keep down): SIGTERM delivered; it stays down until started"_s.arg(pod);
+                    break;
+                case Fault::Kill:
+                    summary = u"%1 down (kill): SIGKILL delivered; the kubelet restarts it"_s.arg(pod);
+                    break;
+                case Fault::Pause:
+                    summary = u"%1 down (pause): SIGSTOP delivered; it hangs until resumed"_s.arg(pod);
+                    break;
+                case Fault::Stop:
+                    summary = u"%1 down (stop)"_s.arg(pod);
+                    break;
+                }
+                finishOperation(true, summary);
+            },
+            m_commandTimeoutMs, m_env);
+    });
+    return true;
+}
+
+bool ClusterDriver::startNode(int ordinal, QString *whyNot)
+{
+    return releaseNode(ordinal, Fault::KeepDown, whyNot);
+}
+
+bool ClusterDriver::resumeNode(int ordinal, QString *whyNot)
+{
+    return releaseNode(ordinal, Fault::Pause, whyNot);
+}
+
+bool ClusterDriver::releaseNode(int ordinal, Fault expected, QString *whyNot)
+{
+    const QString pod = podName(ordinal);
+    const bool start = expected == Fault::KeepDown;
+    if (const QString why = faultRefusal(m_kind, expected, ordinal); !why.isEmpty()) {
+        return refuse(m_kind == Kind::None
+                ? why
+                : u"nothing to %1 on %2: %3 is not done on the operator's cluster"_s.arg(
+                    start ? u"start"_s : u"resume"_s, pod, start ? u"keep_down"_s : u"pause_node"_s),
+            whyNot);
+    }
+    if (m_busy) {
+        return refuse(u"cluster operation already running; wait for it to finish"_s, whyNot);
+    }
+    if (ordinal < 0) {
+        return refuse(u"no node %1"_s.arg(ordinal), whyNot);
+    }
+    // Not refused when the driver knows of no such fault: after a restart of the presenter the hold
+    // file or the stopped process may still be there, and undoing what is not there is harmless.
+    const QStringList args = withGlobals(start ? startNodeArguments(ordinal) : resumeNodeArguments(ordinal));
+    beginOperation(
+        u"%1 %2: %3"_s.arg(start ? u"starting"_s : u"resuming"_s, pod, KubectlProcess::describe(m_program, args)));
+    m_operationProcess.run(
+        m_program, args,
+        [this, ordinal, expected, pod](const CommandResult &r) {
+            if (!r.ok) {
+                finishOperation(false, explainExecFailure(pod, r));
+                return;
+            }
+            if (m_activeFaults.value(ordinal, Fault::Stop) == expected) {
+                m_faultTracks[ordinal].released = true;
+            }
+            Q_EMIT operationProgress(u"%1: waiting until it is ready"_s.arg(pod));
+            m_waiting = Waiting::Ready;
+            m_targetOrdinal = ordinal;
+            m_targetPod = pod;
+            settleStep();
+        },
+        m_commandTimeoutMs, m_env);
+    return true;
+}
+
+bool ClusterDriver::healAll(QString *whyNot)
+{
+    if (m_kind == Kind::None) {
+        return refuse(u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s, whyNot);
+    }
+    if (m_busy) {
+        return refuse(u"cluster operation already running; wait for it to finish"_s, whyNot);
+    }
+    beginOperation(m_kind == Kind::Operator
+            ? u"healing: waiting until every node is ready (the operator's cluster has no hold file or paused node)"_s
+            : u"healing: removing every hold file, continuing every paused node, waiting until every node is ready"_s);
+    for (auto it = m_faultTracks.begin(); it != m_faultTracks.end(); ++it) {
+        it->released = true;
+    }
+    m_waiting = Waiting::AllReady;
+    if (m_kind == Kind::Operator) {
+        settleStep();
+        return true;
+    }
+    // Every pod, not only the faults this driver knows of: a presenter restarted mid-fault, or a
+    // keep_down whose signal never went, leaves a hold file or a stopped process behind.
+    refresh([this](bool ok, const QString &error) {
+        if (m_waiting != Waiting::AllReady) {
+            return;
+        }
+        QList<int> ordinals;
+        for (int i = 0; i < m_status.desiredNodes; ++i) {
+            ordinals << i;
+        }
+        for (const PodStatus &p : std::as_const(m_status.pods)) {
+            if (const int n = ordinalOf(p.name); n >= 0 && !ordinals.contains(n)) {
+                ordinals << n;
+            }
+        }
+        if (!ok) {
+            Q_EMIT operationProgress(u"status unavailable (%1); still healing"_s.arg(error));
+        }
+        healRound(ordinals);
+    });
+    return true;
+}
+
+// One heal exec per pod, one after the other; a pod whose container is not running (restarting)
+// fails the exec and is tried again on the next round. Then one settle step.
+void ClusterDriver::healRound(QList<int> ordinals)
+{
+    if (m_waiting != Waiting::AllReady) {
+        return;
+    }
+    if (ordinals.isEmpty()) {
+        m_settleTimer.start(m_pollIntervalMs);
+        return;
+    }
+    const int ordinal = ordinals.takeFirst();
+    const QString pod = podName(ordinal);
+    m_operationProcess.run(
+        m_program, withGlobals(healArguments(ordinal)),
+        [this, ordinals, pod](const CommandResult &r) {
+            Q_EMIT operationProgress(r.ok ? u"%1: no hold file, not stopped"_s.arg(pod)
+                                          : u"%1: %2 (tried again while waiting)"_s.arg(pod, r.error));
+            healRound(ordinals);
+        },
+        m_commandTimeoutMs, m_env);
+}
+
+void ClusterDriver::startFaultTracking(int ordinal, Fault fault)
+{
+    FaultTrack t;
+    const QString pod = podName(ordinal);
+    for (const PodStatus &p : std::as_const(m_status.pods)) {
+        if (p.name == pod) {
+            t.restartsBefore = p.restarts;
+        }
+    }
+    t.since.start();
+    m_faultTracks.insert(ordinal, t);
+    m_activeFaults.insert(ordinal, fault);
+    if (!m_faultWatchTimer.isActive()) {
+        m_faultWatchTimer.start(m_pollIntervalMs);
+    }
+}
+
+// A fault has ended when its pod is Ready again after it was seen down (not ready, or restarted):
+// at once for Stop and Kill (the kubelet restarts the container), after startNode / resumeNode /
+// healAll for KeepDown and Pause. A paused process may be resumed before its readiness probe failed
+// (periodSeconds x failureThreshold), so Pause needs no sighting of the node down.
+void ClusterDriver::judgeFaults()
+{
+    const QList<int> ordinals = m_faultTracks.keys();
+    for (int ordinal : ordinals) {
+        FaultTrack &t = m_faultTracks[ordinal];
+        const Fault fault = m_activeFaults.value(ordinal);
+        const QString pod = podName(ordinal);
+        const auto it = std::find_if(
+            m_status.pods.cbegin(), m_status.pods.cend(), [&pod](const PodStatus &p) { return p.name == pod; });
+        if (it == m_status.pods.cend()) {
+            t.sawDown = true;
+            continue;
+        }
+        if (!it->ready || it->restarts > t.restartsBefore) {
+            t.sawDown = true;
+        }
+        const bool needsRelease = fault == Fault::KeepDown || fault == Fault::Pause;
+        const bool ended = it->ready && (!needsRelease || t.released) && (t.sawDown || fault == Fault::Pause);
+        if (ended) {
+            m_faultTracks.remove(ordinal);
+            m_activeFaults.remove(ordinal);
+            Q_EMIT faultEnded(ordinal, pod, fault);
+        }
+    }
+    if (!m_faultTracks.isEmpty() && !m_faultWatchTimer.isActive()) {
+        m_faultWatchTimer.start(m_pollIntervalMs);
+    }
 }

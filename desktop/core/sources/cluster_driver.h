@@ -28,14 +28,17 @@
 //  - scaleTo(N): refuses N below the configured replication factor (setMinimumNodes) and, for the
 //    operator, N < 3; after kubectl accepted the change, polls the status every pollIntervalMs
 //    and reports "k of N ready" until ready == desired == N, or fails at settleTimeoutMs.
-//  - stopNode(i): `kubectl exec crdb-i -c cockroachdb -- bash -c "kill -TERM 1"` (container db
-//    for the operator; the shell's builtin kill, the image has none; never kubectl delete):
-//    the container stops and the kubelet restarts it. Refused unless the replication factor is
-//    at least 3 and every node is ready (losing a node with RF < 3 makes ranges unavailable):
-//    synchronously on the last known status, then again on a fresh status before the signal
-//    (that late refusal comes as operationFinished(false, ...)). nodeStopped() marks the moment
-//    the signal was delivered; the operation then stays busy until the pod restarted and is
-//    ready again (operationFinished(true, ...)) or settleTimeoutMs passed.
+//  - stopNode(i): SIGTERM to cockroach in crdb-i (container cockroachdb; db for the operator; the
+//    shell's builtin kill, the image has none; never kubectl delete): it drains and exits, and the
+//    kubelet restarts the container. On the StatefulSet (k8s/crdb-cluster.yaml, shared process
+//    namespace) the signal goes to the PID in /cockroach/faults/cockroach.pid, never to PID 1 (the
+//    pod's pause process); on the operator cockroach is PID 1 and handles SIGTERM. Refused unless
+//    the replication factor is at least 3 and every node is ready (losing a node with RF < 3 makes
+//    ranges unavailable): synchronously on the last known status, then again on a fresh status
+//    before the signal (that late refusal comes as operationFinished(false, ...)). nodeStopped()
+//    marks the moment the signal was delivered; the operation then stays busy until the pod
+//    restarted and is ready again (operationFinished(true, ...)) or settleTimeoutMs passed.
+//  - the faults below (keepDown ... healAll): see their comment and desktop/README.md "Faults".
 // Health: failed() when kubectl cannot run or the API answers with an error (status refresh or
 // operation); recovered() on the next successful status refresh.
 // start() refreshes the status now and every statusIntervalMs; stop() ends that polling.
@@ -100,6 +103,7 @@ public:
         Kill, // SIGKILL: a crash, no drain; the kubelet restarts the container
         Pause, // SIGSTOP: a hung node (process alive, answering nothing) until resumeNode()
     };
+    Q_ENUM(Fault)
     bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
     bool startNode(int ordinal, QString *whyNot = nullptr); // ends KeepDown
     bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
@@ -110,6 +114,22 @@ public:
     bool healAll(QString *whyNot = nullptr);
     // Faults injected and not yet ended, by ordinal.
     QMap<int, Fault> activeFaults() const { return m_activeFaults; }
+    // How each fault is done (desktop/README.md "Faults"):
+    //  - StatefulSet (shareProcessNamespace: true; the container command writes cockroach's PID to
+    //    kPidFile and waits while kHoldFile exists): Stop = SIGTERM, KeepDown = create the hold file
+    //    then SIGTERM, Kill = SIGKILL, Pause = SIGSTOP, all to the PID in kPidFile; startNode removes
+    //    the hold file; resumeNode sends SIGCONT; healAll does both on every pod.
+    //  - Operator (cockroach is PID 1, the operator owns the pod spec): Stop = SIGTERM to PID 1; Kill,
+    //    KeepDown and Pause are refused with the reason (faultRefusal()).
+    // keepDown / killNode / pauseNode finish (operationFinished) when the signal was delivered
+    // (faultStarted); the driver then watches the pod and emits faultEnded() once it is Ready again
+    // (after startNode / resumeNode / healAll for KeepDown / Pause). startNode / resumeNode finish
+    // when that pod is Ready, healAll when every pod is Ready and no fault is active.
+    static constexpr auto kFaultDir = "/cockroach/faults";
+    static constexpr auto kPidFile = "/cockroach/faults/cockroach.pid";
+    static constexpr auto kHoldFile = "/cockroach/faults/hold";
+    // Why this cluster kind cannot do this fault (empty when it can).
+    static QString faultRefusal(Kind kind, Fault fault, int ordinal);
     static QString faultName(Fault fault); // "stop", "keep down", "kill", "pause"
     void refreshStatus();
 
@@ -123,7 +143,13 @@ public:
     // The exact kubectl arguments (after the global ones) of each call, for display and tests.
     QStringList scaleArguments(int nodes) const;
     QStringList stopNodeArguments(int ordinal) const;
-    // `exec POD -c CONTAINER -- bash -c "kill -0 1"`: proves the stop-node shell is there, harmless.
+    // The kubectl exec of each fault (StatefulSet only, except Stop).
+    QStringList faultArguments(int ordinal, Fault fault) const;
+    QStringList startNodeArguments(int ordinal) const;
+    QStringList resumeNodeArguments(int ordinal) const;
+    QStringList healArguments(int ordinal) const;
+    // Signal 0 to the process the faults signal (StatefulSet: the PID in kPidFile, which must not be
+    // 1; operator: PID 1): proves the shell, the PID file and the shared PID namespace, harmless.
     QStringList shellProbeArguments(int ordinal) const;
     // The CockroachDB container of a pod: "cockroachdb" (StatefulSet) or "db" (operator).
     static QString containerName(Kind kind);
@@ -165,6 +191,26 @@ private:
     void settleStep();
     QString readinessText() const;
     QString stopNodeObstacle(int ordinal) const; // why stopping it now is unsafe, or empty
+    // Why this fault on crdb-i is unsafe on the current status (a second node down), or empty.
+    QString faultObstacle(int ordinal, Fault fault, bool allowMajorityLoss) const;
+    bool injectFault(int ordinal, Fault fault, bool allowMajorityLoss, QString *whyNot);
+    bool releaseNode(int ordinal, Fault expected, QString *whyNot);
+    QString explainExecFailure(const QString &pod, const CommandResult &r) const;
+    QString signalCommand(const QString &signal) const;
+    void startFaultTracking(int ordinal, Fault fault);
+    void judgeFaults(); // after every status refresh: which active faults have ended
+    void healRound(QList<int> ordinals);
+
+    struct FaultTrack
+    {
+        int restartsBefore = 0;
+        bool sawDown = false;
+        bool released = false; // KeepDown / Pause: startNode / resumeNode / healAll was sent
+        QElapsedTimer since;
+    };
+    QMap<int, FaultTrack> m_faultTracks;
+    QTimer m_faultWatchTimer;
+    int m_targetOrdinal = -1;
 
     Kind m_kind = Kind::StatefulSet;
     QString m_program = QStringLiteral("kubectl");
@@ -190,7 +236,7 @@ private:
     QTimer m_settleTimer;
     QElapsedTimer m_operationClock;
     // What the running operation waits for.
-    enum class Waiting { Nothing, Scale, Restart } m_waiting = Waiting::Nothing;
+    enum class Waiting { Nothing, Scale, Restart, Ready, AllReady } m_waiting = Waiting::Nothing;
     int m_targetNodes = 0;
     QString m_targetPod;
     int m_restartsBefore = 0;

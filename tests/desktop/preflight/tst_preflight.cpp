@@ -202,9 +202,13 @@ private Q_SLOTS:
             QVERIFY2(r.status == Status::Pass, qPrintable(dump(results)));
         }
         QVERIFY(preflightPassed(results.values()));
-        QVERIFY2(results[u"stop-shell"_s].detail.contains(u"exec crdb-0 -c cockroachdb -- bash -c 'kill -0 1'"_s),
+        // The probe signals (0) what the faults signal: cockroach's PID from the PID file, not PID 1.
+        const QString probe
+            = uR"(pid=$(cat /cockroach/faults/cockroach.pid) || exit 2; test "$pid" != 1 || exit 3; kill -0 "$pid")"_s;
+        QVERIFY2(results[u"stop-shell"_s].detail.contains(u"exec crdb-0 -c cockroachdb -- bash -c '%1'"_s.arg(probe)),
             qPrintable(results[u"stop-shell"_s].detail));
-        QCOMPARE(m_api->execs(), QStringList {u"crdb-0/cockroachdb: bash|-c|kill -0 1"_s});
+        QCOMPARE(m_api->execs(), QStringList {u"crdb-0/cockroachdb: bash|-c|"_s + probe});
+        QCOMPARE(m_api->pauseSignals(), QStringList());
         QCOMPARE(m_api->restarts(0), 0); // the probe is harmless
         QVERIFY(m_api->unexpected().isEmpty());
     }
@@ -243,6 +247,21 @@ private Q_SLOTS:
         QVERIFY(!preflightPassed(results.values()));
     }
 
+    // Pods of a manifest from before the faults (no PID file, cockroach PID 1): the fault probe
+    // fails and says what to apply.
+    void olderManifestFailsTheFaultProbe()
+    {
+        m_api->reset(u"crdb-evolution"_s, 3);
+        m_api->setFaultSupport(false);
+        const auto results = runChecks(config());
+        const PreflightResult r = results.value(u"stop-shell"_s);
+        QVERIFY2(r.status == Status::Fail, qPrintable(r.line()));
+        QVERIFY2(r.detail.contains(u"No such file or directory"_s) && r.detail.contains(u"exit code 2"_s),
+            qPrintable(r.line()));
+        QVERIFY2(r.fix.contains(u"shareProcessNamespace"_s), qPrintable(r.fix));
+        QCOMPARE(m_api->restarts(0), 0);
+    }
+
     void unreachable()
     {
         PreflightConfig c = config();
@@ -274,6 +293,7 @@ private Q_SLOTS:
     {
         m_api->reset(u"crdb-evolution"_s, 3);
         m_api->setContainerName(u"db"_s);
+        m_api->setFaultSupport(false); // the operator's pod: cockroach is PID 1
         PreflightConfig c = config(ClusterDriver::Kind::Operator);
         c.queries.zoneConfig = kZoneRf3;
         const auto results = runChecks(c);

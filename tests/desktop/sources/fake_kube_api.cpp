@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
@@ -79,8 +80,22 @@ void FakeKubeApi::reset(const QString &ns, int nodes)
     m_namespace = ns;
     m_desired = nodes;
     m_pods.clear();
+    m_pauseSignals.clear();
     for (int i = 0; i < nodes; ++i) {
-        m_pods.insert(i, Pod {0, 0});
+        Pod p;
+        startContainer(p);
+        p.readyAtMs = 0;
+        m_pods.insert(i, p);
+    }
+}
+
+void FakeKubeApi::setFaultSupport(bool on)
+{
+    m_faultSupport = on;
+    for (Pod &p : m_pods) {
+        p.files.clear();
+        startContainer(p);
+        p.readyAtMs = 0;
     }
 }
 
@@ -99,7 +114,10 @@ void FakeKubeApi::scaleTo(int nodes)
     for (int i = 0; i < nodes; ++i) {
         if (!m_pods.contains(i)) {
             readyAt += m_readyDelayMs;
-            m_pods.insert(i, Pod {readyAt, 0});
+            Pod p;
+            startContainer(p);
+            p.readyAtMs = readyAt;
+            m_pods.insert(i, p);
         }
     }
     for (auto it = m_pods.begin(); it != m_pods.end();) {
@@ -221,8 +239,9 @@ QByteArray FakeKubeApi::discovery(const QString &path) const
 
 QByteArray FakeKubeApi::podJson(int ordinal) const
 {
+    advance(m_pods[ordinal]);
     const Pod pod = m_pods.value(ordinal);
-    const bool ready = m_clock.elapsed() >= pod.readyAtMs;
+    const bool ready = isReady(pod);
     const QString name = u"crdb-%1"_s.arg(ordinal);
     const QString readyText = ready ? u"True"_s : u"False"_s;
     return toJson({{u"kind"_s, u"Pod"_s}, {u"apiVersion"_s, u"v1"_s},
@@ -243,8 +262,9 @@ QByteArray FakeKubeApi::podJson(int ordinal) const
 QByteArray FakeKubeApi::statefulSetJson() const
 {
     int ready = 0;
-    for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
-        ready += m_clock.elapsed() >= it->readyAtMs ? 1 : 0;
+    for (auto it = m_pods.begin(); it != m_pods.end(); ++it) {
+        advance(*it);
+        ready += isReady(*it) ? 1 : 0;
     }
     return toJson({{u"kind"_s, u"StatefulSet"_s}, {u"apiVersion"_s, u"apps/v1"_s},
         {u"metadata"_s, QJsonObject {{u"name"_s, u"crdb"_s}, {u"namespace"_s, m_namespace}}},
@@ -365,6 +385,7 @@ void FakeKubeApi::onExecConnection()
         // refuses an unknown container before the upgrade (pkg/registry/core/pod/strategy.go,
         // "container %s is not valid for pod %s"); here it comes as the exec's failure status.
         QString failure;
+        ShellResult shell;
         if (!ok || !m_pods.contains(ordinal)) {
             failure = u"pods \"%1\" not found"_s.arg(pod);
         } else if (container != m_containerName) {
@@ -374,16 +395,36 @@ void FakeKubeApi::onExecConnection()
             failure = u"Internal error occurred: error executing command in container: failed to exec in container: "
                       u"OCI runtime exec failed: exec failed: unable to start container process: exec: \"%1\": "
                       u"executable file not found in $PATH: unknown"_s.arg(command.value(0));
-        } else if (command == QStringList {u"bash"_s, u"-c"_s, u"kill -TERM 1"_s}) {
-            // The container stops now and the kubelet brings it back after the restart delay.
-            Pod &p = m_pods[ordinal];
-            p.restarts += 1;
-            p.readyAtMs = m_clock.elapsed() + m_restartDelayMs;
+        } else if (advance(m_pods[ordinal]); m_clock.elapsed() < m_pods[ordinal].startAtMs) {
+            // The container exited and the kubelet has not started it again: nothing to exec into.
+            failure = u"unable to upgrade connection: container not found (\"%1\")"_s.arg(container);
+        } else if (command.value(0) == "bash"_L1 && command.value(1) == "-c"_L1 && command.size() == 3) {
+            shell = runShell(ordinal, command.value(2));
+        } else if (command.value(0) == "bash"_L1 || command.value(0) == "sh"_L1) {
+            shell.exitCode = 2;
+            shell.err = u"the fake runs only `bash -c SCRIPT`"_s;
         }
-        // Anything else that is on the PATH (e.g. the probe `bash -c "kill -0 1"`) succeeds.
+        // Anything else that is on the PATH succeeds without doing anything.
+        if (!shell.err.isEmpty()) {
+            QByteArray stderrFrame(1, '\x02');
+            stderrFrame += shell.err.toUtf8() + '\n';
+            ws->sendBinaryMessage(stderrFrame);
+        }
         QByteArray statusFrame(1, '\x03');
-        if (failure.isEmpty()) {
+        if (failure.isEmpty() && shell.exitCode == 0) {
             statusFrame += R"({"metadata":{},"status":"Success"})";
+        } else if (failure.isEmpty()) {
+            // What the kubelet reports for a command that exited non-zero; kubectl exits with that code
+            // (client-go remotecommand: reason NonZeroExitCode, cause ExitCode).
+            statusFrame += QJsonDocument(
+                QJsonObject {{u"metadata"_s, QJsonObject()}, {u"status"_s, u"Failure"_s},
+                    {u"message"_s, u"command terminated with non-zero exit code: exit status %1"_s.arg(shell.exitCode)},
+                    {u"reason"_s, u"NonZeroExitCode"_s},
+                    {u"details"_s,
+                        QJsonObject {{u"causes"_s,
+                            QJsonArray {QJsonObject {
+                                {u"reason"_s, u"ExitCode"_s}, {u"message"_s, QString::number(shell.exitCode)}}}}}}})
+                               .toJson(QJsonDocument::Compact);
         } else {
             statusFrame += QJsonDocument(
                 QJsonObject {{u"metadata"_s, QJsonObject()}, {u"status"_s, u"Failure"_s}, {u"message"_s, failure},
@@ -395,4 +436,283 @@ void FakeKubeApi::onExecConnection()
         connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
         QTimer::singleShot(50, ws, [ws] { ws->close(); });
     }
+}
+
+// ---- the container's processes (what a real node does for the commands the presenter sends)
+
+namespace {
+const QString kFaultDir = u"/cockroach/faults"_s;
+const QString kPidFile = u"/cockroach/faults/cockroach.pid"_s;
+const QString kHoldFile = u"/cockroach/faults/hold"_s;
+} // namespace
+
+void FakeKubeApi::startContainer(Pod &pod) const
+{
+    // The container command of k8s/crdb-cluster.yaml: PID file, hold wait, exec cockroach.
+    pod.started = true;
+    pod.stopped = false;
+    pod.pendingTerm = false;
+    pod.pid = m_faultSupport ? m_nextPid++ : 1;
+    if (m_faultSupport) {
+        pod.files.insert(kPidFile, QString::number(pod.pid));
+    }
+    pod.held = m_faultSupport && pod.files.contains(kHoldFile);
+    pod.readyAtMs = m_clock.elapsed() + m_restartDelayMs;
+}
+
+void FakeKubeApi::advance(Pod &pod) const
+{
+    if (!pod.started && m_clock.elapsed() >= pod.startAtMs) {
+        startContainer(pod);
+    }
+}
+
+bool FakeKubeApi::isReady(const Pod &pod) const
+{
+    return pod.started && !pod.held && !pod.stopped && m_clock.elapsed() >= pod.readyAtMs;
+}
+
+void FakeKubeApi::containerExited(Pod &pod)
+{
+    // The kubelet restarts it: at once the first time, then with CrashLoopBackOff's growing delay.
+    pod.restarts += 1;
+    pod.started = false;
+    pod.held = false;
+    pod.stopped = false;
+    const qint64 backoff = pod.restarts >= 2 ? qint64(m_backoffMs) << std::min(pod.restarts - 2, 5) : 0;
+    pod.startAtMs = m_clock.elapsed() + backoff;
+}
+
+void FakeKubeApi::signal(int ordinal, const QString &sig, int pid, ShellResult &out)
+{
+    Pod &pod = m_pods[ordinal];
+    if (m_faultSupport && pid == 1) {
+        m_pauseSignals << u"crdb-%1: %2"_s.arg(ordinal).arg(sig);
+        return;
+    }
+    if (pid != pod.pid) {
+        out.exitCode = 1;
+        out.err = u"bash: line 1: kill: (%1) - No such process"_s.arg(pid);
+        return;
+    }
+    const bool init = !m_faultSupport; // cockroach (or the waiting bash) is PID 1 of its namespace
+    if (sig == "0"_L1) {
+        return;
+    }
+    if (sig == "TERM"_L1) {
+        // cockroach handles SIGTERM (drain, then exit); the waiting bash has no handler and dies
+        // (bash is not init here: init ignores unhandled signals).
+        if (pod.stopped) {
+            pod.pendingTerm = true;
+        } else {
+            containerExited(pod);
+        }
+    } else if (sig == "KILL"_L1) {
+        // Linux delivers to a namespace's init, from inside it, only signals it handles.
+        if (!init) {
+            containerExited(pod);
+        }
+    } else if (sig == "STOP"_L1) {
+        if (!init) {
+            pod.stopped = true;
+        }
+    } else if (sig == "CONT"_L1) {
+        if (pod.stopped) {
+            pod.stopped = false;
+            if (pod.pendingTerm) {
+                containerExited(pod);
+            }
+        }
+    } else {
+        out.exitCode = 1;
+        out.err = u"bash: line 1: kill: %1: invalid signal specification"_s.arg(sig);
+    }
+}
+
+// A small bash: statements separated by `;`, chains of `&&` / `||` (left to right, as bash), words
+// with "double" quotes and $name, `name=$(cat FILE)`, and the commands the presenter sends: kill,
+// test, touch, rm -f, exit, true. Anything else is "command not found" (127), as bash says.
+FakeKubeApi::ShellResult FakeKubeApi::runShell(int ordinal, const QString &script)
+{
+    struct Token
+    {
+        QString text; // raw, quotes kept
+        bool op = false;
+    };
+    QList<Token> tokens;
+    QString word;
+    bool inWord = false;
+    auto flush = [&] {
+        if (inWord) {
+            tokens.append({word, false});
+        }
+        word.clear();
+        inWord = false;
+    };
+    for (qsizetype i = 0; i < script.size(); ++i) {
+        const QChar c = script.at(i);
+        if (c == u'"' || c == u'\'') {
+            const qsizetype end = script.indexOf(c, i + 1);
+            word += script.mid(i, end - i + 1);
+            inWord = true;
+            i = end;
+        } else if (c == u'$' && script.mid(i, 2) == "$("_L1) {
+            const qsizetype end = script.indexOf(u')', i);
+            word += script.mid(i, end - i + 1);
+            inWord = true;
+            i = end;
+        } else if (c == u';') {
+            flush();
+            tokens.append({u";"_s, true});
+        } else if ((c == u'&' || c == u'|') && script.mid(i, 2) == QString(2, c)) {
+            flush();
+            tokens.append({QString(2, c), true});
+            ++i;
+        } else if (c.isSpace()) {
+            flush();
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    flush();
+
+    QMap<QString, QString> vars;
+    Pod &pod = m_pods[ordinal];
+    auto expand = [&vars](QString raw) {
+        QString out;
+        for (qsizetype i = 0; i < raw.size(); ++i) {
+            const QChar c = raw.at(i);
+            if (c == u'"') {
+                continue;
+            }
+            if (c == u'\'') {
+                const qsizetype end = raw.indexOf(u'\'', i + 1);
+                out += raw.mid(i + 1, end - i - 1);
+                i = end;
+            } else if (c == u'$') {
+                qsizetype j = i + 1;
+                while (j < raw.size() && (raw.at(j).isLetterOrNumber() || raw.at(j) == u'_')) {
+                    ++j;
+                }
+                out += vars.value(raw.mid(i + 1, j - i - 1));
+                i = j - 1;
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    };
+    ShellResult result;
+    int status = 0;
+    QString pendingOp; // the operator before the command being read
+    auto execute = [&](const QStringList &raw) -> std::optional<int> { // nullopt: the script exits
+        if (raw.isEmpty()) {
+            return 0;
+        }
+        static const QRegularExpression assignment(uR"(^(\w+)=\$\(cat ([^)]+)\)$)"_s);
+        if (const auto m = assignment.match(raw.first()); m.hasMatch() && raw.size() == 1) {
+            const QString file = m.captured(2).trimmed();
+            if (!pod.files.contains(file)) {
+                result.err += u"cat: %1: No such file or directory\n"_s.arg(file);
+                return 1;
+            }
+            vars.insert(m.captured(1), pod.files.value(file).trimmed());
+            return 0;
+        }
+        QStringList args;
+        for (const QString &r : raw) {
+            args << expand(r);
+        }
+        const QString cmd = args.takeFirst();
+        if (cmd == "true"_L1 || cmd == ":"_L1) {
+            return 0;
+        }
+        if (cmd == "exit"_L1) {
+            result.exitCode = args.value(0, QString::number(status)).toInt();
+            return std::nullopt;
+        }
+        if (cmd == "test"_L1 && args.size() == 3 && (args[1] == "!="_L1 || args[1] == "="_L1)) {
+            return (args[0] == args[2]) == (args[1] == "="_L1) ? 0 : 1;
+        }
+        if (cmd == "touch"_L1 && args.size() == 1) {
+            if (!m_faultSupport || !args[0].startsWith(kFaultDir + u'/')) {
+                result.err += u"touch: cannot touch '%1': No such file or directory\n"_s.arg(args[0]);
+                return 1;
+            }
+            pod.files.insert(args[0], QString());
+            return 0;
+        }
+        if (cmd == "rm"_L1 && args.size() == 2 && args[0] == "-f"_L1) {
+            pod.files.remove(args[1]);
+            if (args[1] == kHoldFile && pod.held) {
+                // The wait loop sees the file gone within its 1 s sleep and execs cockroach.
+                pod.held = false;
+                pod.readyAtMs = m_clock.elapsed() + m_restartDelayMs;
+            }
+            return 0;
+        }
+        if (cmd == "kill"_L1 && args.size() == 2 && args[0].startsWith(u'-')) {
+            bool numeric = false;
+            const int pid = args[1].toInt(&numeric);
+            if (!numeric) {
+                result.err += u"bash: line 1: kill: %1: arguments must be process or job IDs\n"_s.arg(args[1]);
+                return 1;
+            }
+            ShellResult one;
+            signal(ordinal, args[0].mid(1), pid, one);
+            if (!one.err.isEmpty()) {
+                result.err += one.err + u'\n';
+            }
+            return one.exitCode;
+        }
+        result.err += u"bash: line 1: %1: command not found\n"_s.arg(cmd);
+        return 127;
+    };
+    QStringList raw;
+    auto runPending = [&]() -> bool { // false: exit
+        const bool skip = (pendingOp == "&&"_L1 && status != 0) || (pendingOp == "||"_L1 && status == 0);
+        if (!skip) {
+            const auto s = execute(raw);
+            if (!s) {
+                return false;
+            }
+            status = *s;
+        }
+        raw.clear();
+        return true;
+    };
+    for (const Token &t : std::as_const(tokens)) {
+        if (!t.op) {
+            raw << t.text;
+            continue;
+        }
+        if (!runPending()) {
+            return result;
+        }
+        pendingOp = t.text == ";"_L1 ? QString() : t.text;
+    }
+    if (!runPending()) {
+        return result;
+    }
+    result.exitCode = status;
+    return result;
+}
+
+QString FakeKubeApi::processState(int ordinal) const
+{
+    advance(m_pods[ordinal]);
+    const Pod &p = m_pods[ordinal];
+    return !p.started ? u"restarting"_s : p.held ? u"held"_s : p.stopped ? u"stopped"_s : u"running"_s;
+}
+
+bool FakeKubeApi::holdFile(int ordinal) const
+{
+    return m_pods.value(ordinal).files.contains(kHoldFile);
+}
+
+bool FakeKubeApi::ready(int ordinal) const
+{
+    advance(m_pods[ordinal]);
+    return isReady(m_pods[ordinal]);
 }

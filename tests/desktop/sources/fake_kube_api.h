@@ -34,8 +34,19 @@ public:
     void setReadyDelayMs(int ms) { m_readyDelayMs = ms; }
     // Every answer is held back this long (a slow API server).
     void setResponseDelayMs(int ms) { m_responseDelayMs = ms; }
-    // A stopped container comes back ready this long after the SIGTERM.
+    // A restarted container (or a held one, once its hold file is gone) is ready this long after
+    // cockroach started.
     void setRestartDelayMs(int ms) { m_restartDelayMs = ms; }
+    // CrashLoopBackOff: the first restart of a container is immediate, then the kubelet waits
+    // 10 s, 20 s, 40 s ... capped at 300 s, reset after 10 min of running (kubernetes.io docs "Pod
+    // Lifecycle", container restarts). Here: the n-th restart (n >= 2) waits backoffMs * 2^(n-2).
+    void setCrashBackoffMs(int ms) { m_backoffMs = ms; }
+    // What the CockroachDB pods run. true (default): today's k8s/crdb-cluster.yaml: shareProcessNamespace
+    // (PID 1 is the pause process, cockroach another PID), an emptyDir at /cockroach/faults, the
+    // command writes cockroach.pid there and waits while /cockroach/faults/hold exists. false: the
+    // operator's pod (or an older manifest): cockroach is PID 1 of the container's PID namespace and
+    // there is no /cockroach/faults.
+    void setFaultSupport(bool on);
     // The CockroachDB container's name: "cockroachdb" in k8s/crdb-cluster.yaml, "db" for the
     // operator (cockroach-operator pkg/resource/statefulset.go, DbContainerName). An exec naming
     // another container fails the way the API server refuses it.
@@ -61,13 +72,39 @@ public:
     QStringList execs() const { return m_execs; }
     int desired() const { return m_desired; }
     int restarts(int ordinal) const;
+    // The container's process as a test sees it: "running", "stopped" (SIGSTOP), "held" (waiting on
+    // the hold file), "restarting" (exited, the kubelet has not started it again yet).
+    QString processState(int ordinal) const;
+    bool holdFile(int ordinal) const;
+    bool ready(int ordinal) const;
+    // Signals that reached the pod's pause process (PID 1 with a shared PID namespace): a fault that
+    // meant cockroach. The fake does not model what the pause process does with them.
+    QStringList pauseSignals() const { return m_pauseSignals; }
 
 private:
     struct Pod
     {
-        qint64 readyAtMs = 0; // on m_clock; ready once elapsed >= readyAtMs
+        qint64 readyAtMs = 0; // on m_clock; ready once cockroach runs, is not stopped, and elapsed >= readyAtMs
         int restarts = 0;
+        qint64 startAtMs = 0; // the container (re)starts at this time; before it, exec fails
+        bool started = true; // the container command ran (PID file written, hold checked)
+        bool held = false; // the command waits on the hold file; cockroach not exec'd yet
+        bool stopped = false; // SIGSTOP
+        bool pendingTerm = false; // SIGTERM while stopped: acts on SIGCONT
+        int pid = 1;
+        QMap<QString, QString> files; // the emptyDir at /cockroach/faults
     };
+    struct ShellResult
+    {
+        int exitCode = 0;
+        QString err;
+    };
+    void advance(Pod &pod) const; // the kubelet's work due by now
+    void startContainer(Pod &pod) const;
+    void containerExited(Pod &pod);
+    void signal(int ordinal, const QString &sig, int pid, ShellResult &out);
+    ShellResult runShell(int ordinal, const QString &script);
+    bool isReady(const Pod &pod) const;
     struct Request
     {
         QByteArray method;
@@ -92,10 +129,14 @@ private:
     QElapsedTimer m_clock;
     QString m_namespace = QStringLiteral("crdb-evolution");
     int m_desired = 1;
-    QMap<int, Pod> m_pods;
+    mutable QMap<int, Pod> m_pods;
     int m_readyDelayMs = 300;
     int m_responseDelayMs = 0;
     int m_restartDelayMs = 300;
+    int m_backoffMs = 0;
+    bool m_faultSupport = true;
+    mutable int m_nextPid = 7;
+    QStringList m_pauseSignals;
     QString m_containerName = QStringLiteral("cockroachdb");
     QString m_loadgenPhase;
     QStringList m_executables {QStringLiteral("bash"), QStringLiteral("sh"), QStringLiteral("cockroach"),

@@ -318,23 +318,30 @@ private Q_SLOTS:
     {
         QTest::addColumn<ClusterDriver::Kind>("kind");
         QTest::addColumn<QString>("container");
-        QTest::addRow("statefulset") << ClusterDriver::Kind::StatefulSet << u"cockroachdb"_s;
-        QTest::addRow("operator") << ClusterDriver::Kind::Operator << u"db"_s;
+        QTest::addColumn<QString>("script");
+        // StatefulSet: the PID k8s/crdb-cluster.yaml's command wrote (PID 1 is the pause process
+        // there); operator: PID 1, cockroach itself.
+        QTest::addRow("statefulset")
+            << ClusterDriver::Kind::StatefulSet << u"cockroachdb"_s
+            << uR"(pid=$(cat /cockroach/faults/cockroach.pid) || exit 2; test "$pid" != 1 || exit 3; kill -TERM "$pid")"_s;
+        QTest::addRow("operator") << ClusterDriver::Kind::Operator << u"db"_s << u"kill -TERM 1"_s;
     }
 
     void stopNodeSendsSigterm()
     {
         QFETCH(ClusterDriver::Kind, kind);
         QFETCH(QString, container);
+        QFETCH(QString, script);
         m_api->reset(m_ns, 3);
         m_api->setContainerName(container);
+        m_api->setFaultSupport(kind == ClusterDriver::Kind::StatefulSet);
         m_api->setRestartDelayMs(800);
         ClusterDriver driver;
         configure(driver);
         driver.setKind(kind);
         driver.setMinimumNodes(3);
         QCOMPARE(driver.stopNodeArguments(2),
-            (QStringList {u"exec"_s, u"crdb-2"_s, u"-c"_s, container, u"--"_s, u"bash"_s, u"-c"_s, u"kill -TERM 1"_s}));
+            (QStringList {u"exec"_s, u"crdb-2"_s, u"-c"_s, container, u"--"_s, u"bash"_s, u"-c"_s, script}));
         QSignalSpy progress(&driver, &ClusterDriver::operationProgress);
         QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
         QSignalSpy stopped(&driver, &ClusterDriver::nodeStopped);
@@ -356,7 +363,8 @@ private Q_SLOTS:
             texts << args.at(0).toString();
         }
         QVERIFY2(ok, qPrintable(summary + u" | "_s + texts.join(u" | "_s)));
-        QCOMPARE(m_api->execs(), QStringList {u"crdb-2/%1: bash|-c|kill -TERM 1"_s.arg(container)});
+        QCOMPARE(m_api->execs(), QStringList {u"crdb-2/%1: bash|-c|%2"_s.arg(container, script)});
+        QCOMPARE(m_api->pauseSignals(), QStringList());
         QCOMPARE(m_api->restarts(2), 1);
         QVERIFY2(summary.startsWith(u"crdb-2 was stopped and is back (restarted, ready) after"_s), qPrintable(summary));
         QVERIFY2(texts.contains(u"crdb-2: Running, not ready, restarts 1"_s), qPrintable(texts.join(u" | "_s)));
