@@ -68,8 +68,10 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<MainWindow> main;
     std::unique_ptr<KioskWindow> kiosk;
+    // CockroachDB's view of the nodes exists only where there is a cluster (not on the local stack).
+    ClusterView *view = options.profile.clusterKind == ClusterDriver::Kind::None ? nullptr : session.clusterView();
     if (!options.kioskOnly) {
-        main = std::make_unique<MainWindow>(&session, &clock);
+        main = std::make_unique<MainWindow>(&session, &clock, view);
         PreflightConfig preflight;
         if (preflightConfigFor(options, &preflight, &error)) {
             main->preflightPanel()->setConfig(preflight);
@@ -80,7 +82,7 @@ int main(int argc, char *argv[])
         main->show();
     }
     if (options.kioskOnly || options.kioskScreen >= 0) {
-        kiosk = std::make_unique<KioskWindow>(&session, &clock);
+        kiosk = std::make_unique<KioskWindow>(&session, &clock, view);
         const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
         if (!kiosk->showOnScreen(screen)) {
             std::fprintf(stderr, "presenter: no screen %d; the kiosk opens as a normal window\n", screen);

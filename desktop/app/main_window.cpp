@@ -63,18 +63,49 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
         showClusterView();
     }
     nodesLayout->addWidget(m_nodes);
-    // Stop is the one fault this build's ClusterDriver implements; the other requests (keep down,
-    // start, kill, pause, resume, heal all) are connected by the session once the driver has them.
-    connect(m_nodes, &NodeGrid::faultRequested, this, [this](int ordinal, ClusterDriver::Fault fault, bool) {
-        if (fault != ClusterDriver::Fault::Stop) {
-            return;
-        }
+    // The manual fault controls (each already confirmed by the grid; a majority loss by a typed
+    // confirmation). The driver refuses what is unsafe or impossible, and the grid shows why; the
+    // markers come from the driver's faultStarted / faultEnded (BeatExecutor), as for plan actions.
+    connect(m_nodes, &NodeGrid::faultRequested, this,
+        [this](int ordinal, ClusterDriver::Fault fault, bool allowMajorityLoss) {
+            ClusterDriver *cluster = m_session->cluster();
+            QString why;
+            bool ok = false;
+            switch (fault) {
+            case ClusterDriver::Fault::Stop:
+                ok = cluster->stopNode(ordinal, &why);
+                break;
+            case ClusterDriver::Fault::KeepDown:
+                ok = cluster->keepDown(ordinal, allowMajorityLoss, &why);
+                break;
+            case ClusterDriver::Fault::Kill:
+                ok = cluster->killNode(ordinal, allowMajorityLoss, &why);
+                break;
+            case ClusterDriver::Fault::Pause:
+                ok = cluster->pauseNode(ordinal, allowMajorityLoss, &why);
+                break;
+            }
+            if (!ok) {
+                m_nodes->showRefusal(why);
+            }
+        });
+    connect(m_nodes, &NodeGrid::startRequested, this, [this](int ordinal) {
         QString why;
-        if (!m_session->cluster()->stopNode(ordinal, &why)) {
+        if (!m_session->cluster()->startNode(ordinal, &why)) {
             m_nodes->showRefusal(why);
-            return;
         }
-        m_session->mark(EventMarker::Kind::Failure, u"stop "_s + m_session->cluster()->podName(ordinal));
+    });
+    connect(m_nodes, &NodeGrid::resumeRequested, this, [this](int ordinal) {
+        QString why;
+        if (!m_session->cluster()->resumeNode(ordinal, &why)) {
+            m_nodes->showRefusal(why);
+        }
+    });
+    connect(m_nodes, &NodeGrid::healAllRequested, this, [this] {
+        QString why;
+        if (!m_session->cluster()->healAll(&why)) {
+            m_nodes->showRefusal(why);
+        }
     });
     leftLayout->addWidget(nodesBox);
     leftLayout->addStretch(1);

@@ -20,6 +20,8 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     , m_evaluator(new ExpectationEvaluator(this))
     , m_story(new StoryController(this))
     , m_executor(new BeatExecutor(&m_store, m_sql, m_cluster, m_control, this))
+    , m_nodeStatus(new NodeStatusClient(this))
+    , m_clusterView(new ClusterView(m_cluster, m_nodeStatus, this))
 {
     m_feed->setUrl(profile.feedUrl());
     m_prometheus->setBaseUrl(profile.prometheusUrl);
@@ -39,6 +41,11 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
             m_portForward->addForward(f);
         }
     }
+    m_clusterView->setReplicationFactor(profile.replicationFactor);
+    if (m_portForward && profile.clusterKind != ClusterDriver::Kind::None) {
+        // One forward per CockroachDB pod, HTTP port 8080 to 127.0.0.1:18080+ordinal.
+        m_clusterView->followPodsWithForwards(m_portForward, profile.kubeNamespace, kNodeStatusBasePort);
+    }
 
     m_ingest->attach(m_feed);
     m_clusterMetrics->attach(m_prometheus);
@@ -46,6 +53,7 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     connect(m_feed, &FeedClient::tickReceived, this, [this](const FeedTick &tick) {
         m_lastTick = tick;
         m_evaluator->onFeedTick(tick, QDateTime::currentMSecsSinceEpoch());
+        m_clusterView->addTick(tick);
         Q_EMIT tickArrived();
     });
     // The hello carries the load state (and guardrails) before the first tick.
@@ -65,13 +73,20 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
         if (action.isFault()) {
             m_evaluator->noteFault(atMs);
         }
+        if (action.replicationFactor > 0) {
+            m_clusterView->setReplicationFactor(action.replicationFactor);
+        }
         if (index == m_actionsInRun - 1) {
             m_evaluator->begin(atMs);
+            m_clusterView->beatStarted(atMs);
         }
     });
     connect(m_executor, &BeatExecutor::finished, this,
         [this](bool, const QString &) { m_evaluator->begin(QDateTime::currentMSecsSinceEpoch()); });
     connect(m_executor, &BeatExecutor::finished, m_story, &StoryController::setRunFinished);
+    // A manual fault (the node grid's controls) is a fault too: "from": "fault" counts from it.
+    connect(m_cluster, &ClusterDriver::faultStarted, this,
+        [this] { m_evaluator->noteFault(QDateTime::currentMSecsSinceEpoch()); });
 }
 
 PresenterSession::~PresenterSession()
@@ -111,6 +126,9 @@ void PresenterSession::start()
     m_prometheus->start();
     m_sql->start();
     m_cluster->start();
+    if (m_profile.clusterKind != ClusterDriver::Kind::None) {
+        m_nodeStatus->start();
+    }
 }
 
 void PresenterSession::stop()
@@ -119,6 +137,7 @@ void PresenterSession::stop()
     m_prometheus->stop();
     m_sql->stop();
     m_cluster->stop();
+    m_nodeStatus->stop();
     if (m_portForward) {
         m_portForward->stop();
     }
@@ -127,6 +146,9 @@ void PresenterSession::stop()
 QList<DataSource *> PresenterSession::sources() const
 {
     QList<DataSource *> list {m_feed, m_prometheus, m_sql, m_cluster};
+    if (m_profile.clusterKind != ClusterDriver::Kind::None) {
+        list.append(m_nodeStatus);
+    }
     if (m_portForward) {
         list.append(m_portForward);
     }

@@ -2,6 +2,7 @@
 
 #include "beat_executor.h"
 #include "cluster_metrics.h"
+#include "cluster_view.h"
 #include "demo_plan.h"
 #include "expectation.h"
 #include "feed_ingest.h"
@@ -26,7 +27,10 @@
 // (ClusterMetrics); StoryController::runRequested -> BeatExecutor + ExpectationEvaluator::prepare;
 // BeatExecutor::actionCompleted (the last action) or finished -> ExpectationEvaluator::begin;
 // a completed fault action -> ExpectationEvaluator::noteFault;
-// BeatExecutor::finished -> StoryController::setRunFinished.
+// BeatExecutor::finished -> StoryController::setRunFinished; ClusterDriver::faultStarted (plan or
+// manual) -> ExpectationEvaluator::noteFault; the cluster driver, the node status client and the
+// feed -> ClusterView (both windows' node grid, numbers, stopwatch), whose "this beat" starts when
+// the beat's last action completed.
 //
 // Threading: GUI thread only (the store may be read from anywhere).
 class PresenterSession : public QObject
@@ -56,6 +60,10 @@ public:
     ExpectationEvaluator *evaluator() const { return m_evaluator; }
     StoryController *story() const { return m_story; }
     BeatExecutor *executor() const { return m_executor; }
+    // CockroachDB's own view of each node (the fast path), the stopwatch and the app's experience.
+    static constexpr quint16 kNodeStatusBasePort = 18080; // crdb-N HTTP 8080 -> 127.0.0.1:18080+N
+    NodeStatusClient *nodeStatus() const { return m_nodeStatus; }
+    ClusterView *clusterView() const { return m_clusterView; }
     QList<DataSource *> sources() const;
     // The latest feed tick (for the load panel), if any arrived.
     const std::optional<FeedTick> &lastTick() const { return m_lastTick; }
@@ -82,6 +90,8 @@ private:
     ExpectationEvaluator *m_evaluator;
     StoryController *m_story;
     BeatExecutor *m_executor;
+    NodeStatusClient *m_nodeStatus;
+    ClusterView *m_clusterView;
     std::optional<FeedTick> m_lastTick;
     qsizetype m_actionsInRun = 0; // the running beat's actions: the last one starts the judging
 };
