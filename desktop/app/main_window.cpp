@@ -8,6 +8,7 @@
 #include "source_banner.h"
 #include "spike_dialog.h"
 #include "time_chart.h"
+#include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
 #include "model/presenter_session.h"
@@ -100,6 +101,23 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
         if (!m_session->cluster()->resumeNode(ordinal, &why)) {
             m_nodes->showRefusal(why);
         }
+    });
+    // A beat that may lose the majority runs only once the pod it takes down is typed (arming is
+    // the confirmation for every other beat).
+    session->story()->setMajorityLossConfirmation([this](const Beat &beat) {
+        QStringList pods;
+        for (const PlanAction &a : beat.actions) {
+            if (a.allowMajorityLoss) {
+                pods << m_session->cluster()->podName(a.ordinal);
+            }
+        }
+        TypedConfirmDialog dialog(u"Lose the majority"_s,
+            u"Beat '%1' takes %2 down while another node is down: a majority of the replicas of some ranges "
+            "is lost, those ranges become unavailable and the app fails until the nodes are back. "
+            "CockroachDB chooses consistency over availability: it refuses rather than answer wrong."_s.arg(
+                beat.title, pods.join(u", "_s)),
+            pods.value(0), this);
+        return dialog.exec() == QDialog::Accepted;
     });
     connect(m_nodes, &NodeGrid::healAllRequested, this, [this] {
         QString why;

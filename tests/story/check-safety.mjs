@@ -17,7 +17,7 @@ const require = createRequire(path.join(root, "tests/node/package.json"));
 const YAML = require("yaml");
 
 export const BEATS = ["baseline", "fragility", "spike", "backup-0", "phase1-scale", "phase1-reader", "backup-1",
-    "phase2-scale", "boring", "failure", "heal", "phase3"];
+    "phase2-scale", "boring", "failure", "heal", "phase3", "majority-loss", "majority-heal"];
 
 const RULES = [
     [/\bkubectl\b[^\n|;&]*\s(delete)\b/i, "kubectl delete"],

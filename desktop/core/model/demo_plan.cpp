@@ -535,7 +535,8 @@ void checkClusterSteps(Reader &r, const DemoPlan &plan)
                         u"node %1 does not exist with %2 node(s)"_s.arg(a.ordinal).arg(at.nodes));
                 } else if (held.contains(a.ordinal)) {
                     r.error(where + u".ordinal"_s, u"crdb-%1 is already down"_s.arg(a.ordinal));
-                } else if (!a.allowMajorityLoss && at.replicationFactor < 3) {
+                } else if (at.replicationFactor < 3) {
+                    // Refused even with allow_majority_loss, as the cluster driver refuses it.
                     r.error(where,
                         u"takes a node down at replication factor %1: ranges on it lose their majority (needs 3)"_s.arg(
                             at.replicationFactor));

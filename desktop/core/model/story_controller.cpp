@@ -1,5 +1,9 @@
 #include "story_controller.h"
 
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
 StoryController::StoryController(QObject *parent) : QObject(parent) { }
 
 void StoryController::setPlan(const DemoPlan &plan)
@@ -68,12 +72,24 @@ void StoryController::next()
         Q_EMIT changed();
         return;
     }
+    if (losesMajority(m_plan.beats[next]) && !(m_confirmMajorityLoss && m_confirmMajorityLoss(m_plan.beats[next]))) {
+        m_lastSummary = u"not run: this beat loses the majority (ranges become unavailable) and needs the typed "
+                        "confirmation on the presenter's window"_s;
+        Q_EMIT changed();
+        return;
+    }
     m_stage = Stage::Running;
     m_lastRun = next;
     m_shown = next;
     m_lastSummary.clear();
     Q_EMIT changed();
     Q_EMIT runRequested(next, m_plan.beats[next]);
+}
+
+bool StoryController::losesMajority(const Beat &beat)
+{
+    return std::any_of(
+        beat.actions.cbegin(), beat.actions.cend(), [](const PlanAction &a) { return a.allowMajorityLoss; });
 }
 
 void StoryController::cancel()

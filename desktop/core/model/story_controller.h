@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+#include <functional>
+
 // The clicker's state machine over the plan's beats.
 //
 //  - PageDown (next()): if the shown beat is behind the furthest beat already run, it only moves
@@ -46,6 +48,15 @@ public:
     void back();
     void toggleBlank();
 
+    // A beat with an action that may lose the majority (allow_majority_loss) runs only when this
+    // returns true for it (the presenter window asks for a typed confirmation). Without one, such
+    // a beat never runs: it stays armed and lastRunSummary() says why.
+    void setMajorityLossConfirmation(std::function<bool(const Beat &)> confirm)
+    {
+        m_confirmMajorityLoss = std::move(confirm);
+    }
+    static bool losesMajority(const Beat &beat);
+
     // The app reports the end of a beat's actions (ok or not); back to Showing.
     void setRunFinished(bool ok, const QString &summary);
     QString lastRunSummary() const { return m_lastSummary; }
@@ -63,4 +74,5 @@ private:
     Stage m_stage = Stage::Showing;
     bool m_blanked = false;
     QString m_lastSummary;
+    std::function<bool(const Beat &)> m_confirmMajorityLoss;
 };

@@ -65,6 +65,7 @@ private Q_SLOTS:
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
     std::unique_ptr<PresenterSession> m_session;
+    qsizetype beatCount() const { return m_session->story()->plan().beats.size(); }
     std::unique_ptr<FrameClock> m_clock;
     std::unique_ptr<ClickerKeys> m_keys;
     std::unique_ptr<MainWindow> m_main;
@@ -190,7 +191,7 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QTest::keyClick(m_main.get(), Qt::Key_PageDown);
     QTest::keyClick(m_main.get(), Qt::Key_PageDown);
     QCOMPARE(story->shownIndex(), 0);
-    QVERIFY(panel->titleText().startsWith(u"1/12"_s));
+    QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(1).arg(beatCount())));
     QVERIFY(panel->narrationText().contains(u"replication factor 1"_s));
     QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 60000);
     QVERIFY2(story->lastRunSummary().startsWith(u"FAILED: Run sql/01-phase0-rf1.sql"_s),
@@ -217,13 +218,13 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QTest::keyClick(m_main.get(), Qt::Key_PageDown);
     QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 5000);
     QCOMPARE(story->lastRunIndex(), 1);
-    QVERIFY(panel->titleText().startsWith(u"2/12"_s));
+    QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(2).arg(beatCount())));
     QSignalSpy runs(story, &StoryController::runRequested);
     QTest::keyClick(m_main.get(), Qt::Key_PageUp);
-    QVERIFY(panel->titleText().startsWith(u"1/12"_s));
+    QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(1).arg(beatCount())));
     QVERIFY(panel->stageText().contains(u"nothing is undone"_s));
     QTest::keyClick(m_main.get(), Qt::Key_PageDown); // forward through a beat already run
-    QVERIFY(panel->titleText().startsWith(u"2/12"_s));
+    QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(2).arg(beatCount())));
     QCOMPARE(story->stage(), StoryController::Stage::Showing);
     QCOMPARE(runs.size(), 0);
     // Arm the spike beat for the screenshot: the preview is what the presenter sees on stage.
@@ -277,7 +278,7 @@ void TstPresenterGui::kioskBlanksAndShowsNoNarration()
     QTest::keyClick(m_main.get(), Qt::Key_B);
     QVERIFY(!m_kiosk->isBlanked());
     QVERIFY(m_kiosk->beatPanel()->narrationText().isEmpty());
-    QVERIFY(m_kiosk->beatPanel()->titleText().startsWith(u"2/12"_s));
+    QVERIFY(m_kiosk->beatPanel()->titleText().startsWith(u"%1/%2"_s.arg(2).arg(beatCount())));
 }
 
 void TstPresenterGui::screenshots()

@@ -12,8 +12,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 // The beat ids of the story, in order (the shared list both DEMO.md and plan.json follow).
-const QStringList kStoryBeats = {u"baseline"_s, u"fragility"_s, u"spike"_s, u"backup-0"_s, u"phase1-scale"_s,
-    u"phase1-reader"_s, u"backup-1"_s, u"phase2-scale"_s, u"boring"_s, u"failure"_s, u"heal"_s, u"phase3"_s};
+const QStringList kStoryBeats
+    = {u"baseline"_s, u"fragility"_s, u"spike"_s, u"backup-0"_s, u"phase1-scale"_s, u"phase1-reader"_s, u"backup-1"_s,
+        u"phase2-scale"_s, u"boring"_s, u"failure"_s, u"heal"_s, u"phase3"_s, u"majority-loss"_s, u"majority-heal"_s};
 
 QString planPath()
 {
@@ -194,6 +195,9 @@ void TstDemoPlan::validationErrors_data()
     QTest::addRow("fault at RF 1") << withBeat(
         uR"j("actions": [{"type": "scale", "nodes": 2}, {"type": "kill_node", "ordinal": 1}])j"_s)
                                    << u"takes a node down at replication factor 1"_s;
+    QTest::addRow("fault at RF 1 even when allowed") << withBeat(
+        uR"j("actions": [{"type": "scale", "nodes": 2}, {"type": "kill_node", "ordinal": 1, "allow_majority_loss": true}])j"_s)
+                                                     << u"takes a node down at replication factor 1"_s;
     QTest::addRow("allow_majority_loss on start_node")
         << withBeat(uR"j("actions": [{"type": "start_node", "ordinal": 1, "allow_majority_loss": true}])j"_s)
         << u"allow_majority_loss: unknown field"_s;

@@ -14,6 +14,7 @@ private Q_SLOTS:
     void endOfStory();
     void blank();
     void keys();
+    void majorityLossNeedsConfirmation();
 
 private:
     static DemoPlan plan(int beats)
@@ -28,6 +29,45 @@ private:
         return p;
     }
 };
+
+// A beat that may lose the majority runs only after the typed confirmation; without a
+// confirmation at all (the kiosk alone) it never runs.
+void TstStoryController::majorityLossNeedsConfirmation()
+{
+    DemoPlan p = plan(1);
+    PlanAction down;
+    down.type = PlanAction::Type::KeepDown;
+    down.ordinal = 1;
+    down.allowMajorityLoss = true;
+    p.beats[0].actions.append(down);
+    QVERIFY(StoryController::losesMajority(p.beats[0]));
+    QVERIFY(!StoryController::losesMajority(plan(1).beats[0]));
+
+    StoryController s;
+    QSignalSpy run(&s, &StoryController::runRequested);
+    s.setPlan(p);
+    s.next();
+    s.next(); // no confirmation installed: stays armed
+    QCOMPARE(run.size(), 0);
+    QCOMPARE(s.stage(), Stage::Armed);
+    QVERIFY(s.lastRunSummary().contains(u"typed confirmation"_s));
+
+    int asked = 0;
+    bool answer = false;
+    s.setMajorityLossConfirmation([&](const Beat &b) {
+        ++asked;
+        return b.id == u"b0"_s && answer;
+    });
+    s.next(); // declined
+    QCOMPARE(asked, 1);
+    QCOMPARE(run.size(), 0);
+    QCOMPARE(s.stage(), Stage::Armed);
+    answer = true;
+    s.next(); // typed
+    QCOMPARE(asked, 2);
+    QCOMPARE(run.size(), 1);
+    QCOMPARE(s.stage(), Stage::Running);
+}
 
 void TstStoryController::armRunCancelBack()
 {
