@@ -20,11 +20,24 @@ BeatExecutor::BeatExecutor(
                 Q_EMIT progress(u"SQL %1/%2: %3"_s.arg(index + 1).arg(total).arg(statement.simplified().left(80)));
             }
         });
-        connect(sql, &SqlRunner::finished, this, [this](bool ok, const QString &summary) {
-            if (m_waiting == Waiting::Sql) {
+        connect(
+            sql, &SqlRunner::finished, this, [this](bool ok, const QString &summary, const pgkit::ApplyResult &result) {
+                if (m_waiting != Waiting::Sql) {
+                    return;
+                }
+                // The local stack is PostgreSQL standing in for CockroachDB: a CockroachDB-only file
+                // refused there before anything ran is skipped, not a failure. With a cluster, the
+                // same refusal is a real failure (the SQL URL points at the wrong server).
+                if (!ok && result.refused && isLocalStack()) {
+                    actionDone(true,
+                        u"skipped: CockroachDB only (%1; the local stack's database is %2)"_s.arg(
+                            m_beat.actions[m_index].file,
+                            result.dialect == pgkit::Dialect::PostgreSQL ? u"PostgreSQL"_s
+                                                                         : pgkit::dialectName(result.dialect)));
+                    return;
+                }
                 actionDone(ok, summary);
-            }
-        });
+            });
     }
     if (cluster) {
         connect(cluster, &ClusterDriver::operationProgress, this, [this](const QString &text) {
@@ -74,6 +87,11 @@ BeatExecutor::BeatExecutor(
     }
 }
 
+bool BeatExecutor::isLocalStack() const
+{
+    return m_cluster && m_cluster->kind() == ClusterDriver::Kind::None;
+}
+
 QString BeatExecutor::resolve(const QString &planPath) const
 {
     return QDir(m_rootDir).absoluteFilePath(planPath);
@@ -106,6 +124,11 @@ void BeatExecutor::startAction()
     }
     const PlanAction &a = m_beat.actions[m_index];
     Q_EMIT progress(a.describe() + u"…"_s);
+    if (a.changesCluster() && a.type != PlanAction::Type::RunSql && a.type != PlanAction::Type::Backup
+        && isLocalStack()) {
+        actionDone(true, u"skipped: needs Kubernetes (%1; the local stack has no cluster)"_s.arg(a.describe()));
+        return;
+    }
     QString whyNot;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     switch (a.type) {

@@ -52,6 +52,10 @@ Q_SIGNALS:
     void finished(bool ok, const QString &summary);
 
 private:
+    // The local stack (cluster kind none): PostgreSQL stands in for CockroachDB and there is no
+    // Kubernetes. CockroachDB-only SQL and cluster actions are skipped there ("skipped: ..."), never
+    // failed; with a real cluster nothing is skipped.
+    bool isLocalStack() const;
     void startAction();
     void actionDone(bool ok, const QString &text);
 

@@ -187,7 +187,9 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QVERIFY(panel->previewText().isEmpty());
 
     // PageDown twice runs the beat: the real sample app starts its load, the portable bootstrap
-    // runs on real PostgreSQL, and the CockroachDB-only RF=1 file is refused with its reason.
+    // runs on real PostgreSQL, and the CockroachDB-only RF=1 file is refused with its reason: this
+    // profile names a Kubernetes cluster (kind statefulset), so a PostgreSQL server is the wrong
+    // server and nothing is skipped (the local stack's skips: tst_beat_executor).
     QTest::keyClick(m_main.get(), Qt::Key_PageDown);
     QTest::keyClick(m_main.get(), Qt::Key_PageDown);
     QCOMPARE(story->shownIndex(), 0);

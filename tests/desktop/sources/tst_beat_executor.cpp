@@ -1,5 +1,7 @@
 #include "model/beat_executor.h"
 #include "sources/cluster_driver.h"
+#include "sources/sql_runner.h"
+#include "test_env.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -108,6 +110,60 @@ private Q_SLOTS:
         QVERIFY(driver.healAll());
         QVERIFY(healed.wait(30000));
         QVERIFY(healed.at(0).at(0).toBool());
+    }
+
+    // The local stack (cluster kind none, PostgreSQL standing in for CockroachDB) tells the truth:
+    // a CockroachDB-only file and a cluster action are skipped with their reason and the beat goes
+    // on; a profile that names a cluster gets the same refusal as a failure (nothing is skipped
+    // when a real cluster is meant).
+    void localStackSkipsWhatNeedsCockroachDBOrKubernetes_data()
+    {
+        QTest::addColumn<bool>("localStack");
+        QTest::addRow("local stack") << true;
+        QTest::addRow("a cluster profile on the wrong server") << false;
+    }
+    void localStackSkipsWhatNeedsCockroachDBOrKubernetes()
+    {
+        QFETCH(bool, localStack);
+        ClusterDriver driver;
+        driver.setKind(localStack ? ClusterDriver::Kind::None : ClusterDriver::Kind::StatefulSet);
+        driver.setKubectl(u"kubectl"_s, {u"--context=tst-beat-executor-no-such-context"_s});
+        SqlRunner sql;
+        sql.setConninfo(testenv::pgConninfo(u"postgres"_s, u"postgres"_s));
+        TimeSeriesStore store;
+        BeatExecutor executor(&store, &sql, &driver, nullptr);
+        executor.setRootDir(testenv::sourceDir());
+        Beat beat;
+        beat.id = u"baseline"_s;
+        beat.title = u"Phase 0"_s;
+        PlanAction rf1;
+        rf1.type = PlanAction::Type::RunSql;
+        rf1.file = u"sql/01-phase0-rf1.sql"_s;
+        rf1.replicationFactor = 1;
+        PlanAction scale;
+        scale.type = PlanAction::Type::Scale;
+        scale.nodes = 2;
+        beat.actions = {rf1, scale, action(PlanAction::Type::StopNode, 1)};
+        QSignalSpy completed(&executor, &BeatExecutor::actionCompleted);
+        QSignalSpy finished(&executor, &BeatExecutor::finished);
+        QVERIFY(executor.run(beat));
+        QVERIFY(finished.wait(30000));
+        const bool ok = finished.at(0).at(0).toBool();
+        const QString summary = finished.at(0).at(1).toString();
+        if (localStack) {
+            QVERIFY2(ok, qPrintable(summary));
+            QCOMPARE(completed.size(), 3);
+            QVERIFY2(summary.contains(u"skipped: CockroachDB only (sql/01-phase0-rf1.sql; the local stack's database "
+                                      "is PostgreSQL)"_s),
+                qPrintable(summary));
+            QVERIFY2(
+                summary.contains(u"skipped: needs Kubernetes (Scale the cluster to 2 nodes;"_s), qPrintable(summary));
+            QVERIFY2(summary.contains(u"skipped: needs Kubernetes (Stop node crdb-1"_s), qPrintable(summary));
+        } else {
+            QVERIFY(!ok);
+            QCOMPARE(completed.size(), 0);
+            QVERIFY2(summary.contains(u"CockroachDB-only"_s) && !summary.contains(u"skipped"_s), qPrintable(summary));
+        }
     }
 };
 
