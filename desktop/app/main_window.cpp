@@ -142,6 +142,9 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     int cell = 0;
     for (qsizetype i = 0; i < specs.size(); ++i) {
         auto *chart = new TimeChart(specs[i], &session->store());
+        if (session->profile().clusterKind == ClusterDriver::Kind::None && specs[i].needsCockroachDB()) {
+            chart->setUnavailableReason(u"needs CockroachDB: not on the local stack"_s);
+        }
         const int span = specs[i].lines.size() >= 6 ? 2 : 1;
         if (cell % 4 + span > 4) {
             ++cell;

@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -217,9 +218,31 @@ QList<QList<QPointF>> TimeChart::shownSegments(const QString &seriesKey) const
     return out;
 }
 
+bool ChartSpec::needsCockroachDB() const
+{
+    return !lines.isEmpty()
+        && std::all_of(lines.cbegin(), lines.cend(), [](const ChartLine &l) { return l.key.startsWith(u"crdb."); });
+}
+
+void TimeChart::setUnavailableReason(const QString &why)
+{
+    m_unavailableReason = why;
+    viewport()->update();
+}
+
 void TimeChart::drawForeground(QPainter *painter, const QRectF &rect)
 {
     QChartView::drawForeground(painter, rect);
+    if (!m_unavailableReason.isEmpty()) {
+        const QRectF plot = chart()->plotArea();
+        painter->save();
+        QFont f = font();
+        f.setPointSizeF(m_big ? 16 : 9);
+        painter->setFont(f);
+        painter->setPen(QColor(90, 90, 90));
+        painter->drawText(plot.adjusted(6, 6, -6, -6), Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason);
+        painter->restore();
+    }
     if (m_markers.isEmpty()) {
         return;
     }

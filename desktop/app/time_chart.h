@@ -23,6 +23,10 @@ struct ChartSpec
     QString title;
     QString unit; // y axis title
     QList<ChartLine> lines;
+
+    // Every line is a CockroachDB metric (store series "crdb.*", from Prometheus): nothing to show
+    // where no CockroachDB runs (the local stack).
+    bool needsCockroachDB() const;
 };
 
 // A Qt Charts view of store series over the last window, x in seconds before now.
@@ -40,6 +44,10 @@ public:
     TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidget *parent = nullptr);
 
     void setBigType(bool big); // kiosk: larger fonts and thicker lines
+    // Why this chart cannot have data here, written inside the plot instead of leaving empty axes
+    // ("needs CockroachDB: not on the local stack"); empty = it can.
+    void setUnavailableReason(const QString &why);
+    QString unavailableReason() const { return m_unavailableReason; }
     // Hands Qt Charts the points for time nowMs (the caller repaints); returns how many.
     qsizetype refresh(qint64 nowMs);
     // For the frame pacer (frame_pacer.h): what it drew last, and what there is to draw now.
@@ -78,4 +86,5 @@ private:
     qint64 m_drawnAtMs = -1;
     qsizetype m_shownPoints = 0;
     bool m_big = false;
+    QString m_unavailableReason;
 };

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void kioskBlanksAndShowsNoNarration();
     void screenshots();
     void preflightHiddenOnceABeatRan();
+    void localStackChartsSaySo();
 
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
@@ -294,6 +295,38 @@ void TstPresenterGui::preflightHiddenOnceABeatRan()
 {
     QVERIFY(m_session->story()->lastRunIndex() >= 0);
     QVERIFY(!m_main->preflightPanel()->isVisible());
+}
+
+// On the local stack (cluster kind none) a chart that can only show CockroachDB metrics says so
+// inside its plot instead of showing empty axes; with a cluster profile no chart does.
+void TstPresenterGui::localStackChartsSaySo()
+{
+    for (const TimeChart *chart : m_main->charts()) {
+        QVERIFY2(chart->unavailableReason().isEmpty(), qPrintable(chart->spec().title));
+    }
+    ConnectionProfile local = m_session->profile();
+    local.clusterKind = ClusterDriver::Kind::None;
+    PresenterSession session(local);
+    QStringList errors;
+    QVERIFY2(session.loadPlan(&errors), qPrintable(errors.join(u'\n')));
+    FrameClock clock(&session.store());
+    MainWindow main(&session, &clock);
+    KioskWindow kiosk(&session, &clock);
+    int saying = 0;
+    for (const auto *charts : {&main.charts(), &kiosk.charts()}) {
+        for (const TimeChart *chart : *charts) {
+            const bool says = chart->unavailableReason() == u"needs CockroachDB: not on the local stack"_s;
+            QCOMPARE(says, chart->spec().needsCockroachDB());
+            saying += says ? 1 : 0;
+        }
+    }
+    QVERIFY2(saying >= 6, "the six CockroachDB charts of the main window");
+    main.resize(1600, 900);
+    main.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&main));
+    clock.frame(true);
+    QTest::qWait(100);
+    verifyScreenshot(&main, u"presenter-local-stack.png"_s);
 }
 
 QTEST_MAIN(TstPresenterGui)
