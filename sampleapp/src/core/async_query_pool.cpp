@@ -5,7 +5,7 @@
 
 #include <libpq-fe.h>
 
-#include <QPointer>
+#include <QRandomGenerator>
 #include <QtConcurrent>
 
 namespace {
@@ -278,10 +278,11 @@ void AsyncQueryPool::requeueFront(std::vector<Job> jobs)
     // Aborted only because an earlier query of their batch failed: sent again first, in order,
     // without counting as a database error. The attempt cap still bounds a repeating abort.
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
-        if (it->attempts >= 12) {
+        if (it->attempts >= m_options.retry.maxAttempts) {
             fail(*it,
                 Failure {DbErrorKind::Transient, {},
-                    m_options.name + u": aborted by failing queries sent with it, 12 times"_qs, it->attempts});
+                    m_options.name + u": aborted by failing queries sent with it, %1 times"_qs.arg(it->attempts),
+                    it->attempts});
             continue;
         }
         m_queue.push_front(std::move(*it));
@@ -375,17 +376,17 @@ void AsyncQueryPool::retire(Conn *c)
 void AsyncQueryPool::retryOrFail(Job job, const Failure &failure)
 {
     m_telemetry.dbError(m_options.pool, failure.kind);
-    const bool timeLeft = Clock::now() - job.started < m_options.retryBudget;
-    if (m_closed || !timeLeft || job.attempts >= 12) {
+    const auto delay = m_options.retry.backoff(job.attempts, QRandomGenerator::global()->generateDouble());
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - job.started);
+    if (m_closed || !m_options.retry.mayRetry(job.attempts, elapsed, delay)) {
         fail(job, failure);
         return;
     }
     m_telemetry.dbRetry(m_options.pool);
     job.lastFailure = failure;
-    // Back off a little so a restarting server is not hammered; the job keeps its place.
-    const int delayMs = std::min(500, 20 << std::min(job.attempts, 5));
+    // The job keeps its place: it goes back to the front of the queue.
     auto holder = std::make_shared<Job>(std::move(job));
-    QTimer::singleShot(delayMs, this, [this, holder] {
+    QTimer::singleShot(delay, this, [this, holder] {
         m_queue.push_front(std::move(*holder));
         dispatch();
     });

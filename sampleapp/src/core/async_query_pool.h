@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pgkit/pg_connection.h"
+#include "pgkit/retry_policy.h"
 #include "telemetry.h"
 
 #include <QByteArray>
@@ -43,7 +44,7 @@ public:
         int size = 8;
         int maxQueued = 1024; // requests waiting for a connection; past it: refused at once
         std::chrono::milliseconds acquireTimeout {2000};
-        std::chrono::milliseconds retryBudget {4000};
+        pgkit::RetryPolicy retry = pgkit::RetryPolicy::sampleApp();
         int connectTimeoutSeconds = 3;
         // Queries in flight per connection (libpq pipeline mode): queued requests go out together
         // and their results come back together, which saves wake-ups on both sides.

@@ -20,6 +20,10 @@ namespace {
 
 using Method = QHttpServerRequest::Method;
 
+// One retry policy for both database paths (/login and the load generator's blocking calls,
+// /search's non-blocking ones).
+const pgkit::RetryPolicy kRetry = pgkit::RetryPolicy::sampleApp();
+
 QByteArray methodName(Method m)
 {
     switch (m) {
@@ -129,14 +133,14 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_limits {config.maxRps, config.maxSeconds, config.maxConcurrency, config.maxBodyBytes}
-    , m_db(config, m_telemetry)
+    , m_db(config, m_telemetry, kRetry)
     , m_readerAsync(AsyncQueryPool::Options {.name = QStringLiteral("reader"),
                         .pool = PoolId::Reader,
                         .conninfo = config.readerConninfo,
                         .size = config.readerPoolSize,
                         .maxQueued = 1024,
                         .acquireTimeout = std::chrono::milliseconds(config.acquireTimeoutMs),
-                        .retryBudget = std::chrono::milliseconds(4000),
+                        .retry = kRetry,
                         .connectTimeoutSeconds = 3,
                         .pipelineDepth = 8,
                         .maxLifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000),
