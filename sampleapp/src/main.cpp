@@ -2,6 +2,7 @@
 // main() only wires: configuration, logging, signals, the SampleApp.
 #include "core/log.h"
 #include "core/sample_app.h"
+#include "core/shutdown_watchdog.h"
 #include "pgkit/pg_connection.h"
 
 #include <QCoreApplication>
@@ -54,12 +55,16 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Declared before the app: it outlives the app's destructors, which may wait for threads.
+    ShutdownWatchdog watchdog([timeoutMs = config->shutdownTimeoutMs] { ShutdownWatchdog::exitNow(timeoutMs); });
     SampleApp sample(*config);
     QSocketNotifier notifier(g_signalFd[1], QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &sample, [&] {
         char c = 0;
         [[maybe_unused]] const auto n = ::read(g_signalFd[1], &c, 1);
         notifier.setEnabled(false);
+        // A little before the timeout: the process must also be gone by then.
+        watchdog.arm(std::chrono::milliseconds(config->shutdownTimeoutMs - 200));
         sample.shutdown();
     });
     QObject::connect(&sample, &SampleApp::stopped, &app, &QCoreApplication::quit, Qt::QueuedConnection);

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void readerSessionsKeepTheGenericPlan();
     void connectionsPastTheirLifetimeAreReplaced_data();
     void connectionsPastTheirLifetimeAreReplaced();
+    void connectionOpenedForADestroyedPoolIsClosed();
 
 private:
     std::unique_ptr<AsyncQueryPool> makePool(int size, int depth, std::chrono::milliseconds lifetime = {},
@@ -218,6 +219,27 @@ void TestAsyncQueryPool::connectionsPastTheirLifetimeAreReplaced()
         QVERIFY2(
             metrics.find("app_db_connections_recycled_total{pool=\"reader\"} 0") != std::string::npos, metrics.c_str());
     }
+}
+
+void TestAsyncQueryPool::connectionOpenedForADestroyedPoolIsClosed()
+{
+    // The pool dies while its helper thread opens a connection: that connection must not outlive it.
+    const QByteArray appName = "tst_dead_pool";
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
+    const QByteArray countSql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + appName + "'";
+    auto openBackends = [&] {
+        pgkit::PgResultPtr r(PQexec(admin.get(), countSql.constData()));
+        return QByteArray(PQgetvalue(r.get(), 0, 0)).toInt();
+    };
+    for (int i = 0; i < 3; ++i) {
+        auto pool = makePool(1, 8, {}, appName);
+        Outcome out;
+        run(*pool, "pid", {}, &out);
+        QCoreApplication::processEvents(); // the dispatch starts the connect on the helper thread
+        pool.reset(); // mid-connect
+        QVERIFY(out.done); // answered (pool closed), never left hanging
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(openBackends(), 0, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestAsyncQueryPool)

@@ -34,6 +34,9 @@ void TestConfig::defaults()
     QCOMPARE(c->maxConcurrency, 64);
     QVERIFY(c->controlToken.isEmpty());
     QCOMPARE(c->dbMaxConnLifetimeS, 300);
+    // Below k8s/app/deployment.yaml's terminationGracePeriodSeconds (20 s).
+    QCOMPARE(c->shutdownDrainMs, 5000);
+    QCOMPARE(c->shutdownTimeoutMs, 15000);
 }
 
 void TestConfig::rejects_data()
@@ -60,6 +63,9 @@ void TestConfig::rejects_data()
     QTest::addRow("lifetime fraction") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"1.5"_qs;
     QTest::addRow("lifetime unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"300s"_qs;
     QTest::addRow("lifetime over a day") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"86401"_qs;
+    QTest::addRow("drain negative") << u"APP_SHUTDOWN_DRAIN_MS"_qs << u"-1"_qs;
+    QTest::addRow("drain not below the timeout") << u"APP_SHUTDOWN_DRAIN_MS"_qs << u"15000"_qs;
+    QTest::addRow("shutdown timeout too short") << u"APP_SHUTDOWN_TIMEOUT_MS"_qs << u"500"_qs;
     QTest::addRow("lifetime empty") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u""_qs;
 }
 

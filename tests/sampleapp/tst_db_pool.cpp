@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <QElapsedTimer>
 #include <QTest>
 
 #include <atomic>
@@ -20,7 +21,32 @@ private Q_SLOTS:
     void connectionsPastTheirLifetimeAreReplaced_data();
     void connectionsPastTheirLifetimeAreReplaced();
     void jitterSpreadsLifetimes();
+    void acquireTimesOutWhenEveryConnectionIsLeased();
+    void brokenConnectionIsReplaced();
+    void closeWithLeasesOut();
+
+private:
+    static int openBackends(const QByteArray &appName);
 };
+
+int TestDbPool::openBackends(const QByteArray &appName)
+{
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
+    pgkit::PgResultPtr r(PQexec(admin.get(),
+        QByteArray("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + appName + "'").constData()));
+    return QByteArray(PQgetvalue(r.get(), 0, 0)).toInt();
+}
+
+namespace {
+ConnectionPool::Options options(
+    const QByteArray &appName, int size, std::chrono::milliseconds acquireTimeout = std::chrono::milliseconds(2000))
+{
+    return ConnectionPool::Options {.name = QStringLiteral("writer"),
+        .conninfo = testenv::pgConninfo(u"app_writer"_qs) + " application_name=" + appName,
+        .size = size,
+        .acquireTimeout = acquireTimeout};
+}
+} // namespace
 
 void TestDbPool::connectionsPastTheirLifetimeAreReplaced_data()
 {
@@ -110,6 +136,83 @@ void TestDbPool::jitterSpreadsLifetimes()
     }
     QVERIFY(seen.size() > 100);
     QCOMPARE(ConnectionPool::jitteredLifetime(std::chrono::milliseconds(0)).count(), 0);
+}
+
+void TestDbPool::acquireTimesOutWhenEveryConnectionIsLeased()
+{
+    ConnectionPool pool(options("tst_db_pool_timeout", 1, std::chrono::milliseconds(200)));
+    ConnectionPool::FailureKind kind = ConnectionPool::FailureKind::None;
+    QString error;
+    ConnectionPool::Lease held = pool.acquire(&kind, &error);
+    QVERIFY2(held, qPrintable(error));
+    QElapsedTimer waited;
+    waited.start();
+    ConnectionPool::Lease second = pool.acquire(&kind, &error);
+    QVERIFY(!second);
+    QCOMPARE(kind, ConnectionPool::FailureKind::AcquireTimeout);
+    QVERIFY(waited.elapsed() >= 190); // it waited for a slot, at least the timeout
+    QVERIFY2(error.contains(u"writer") && error.contains(u"200 ms"), qPrintable(error));
+    held = {}; // given back: the next one gets it
+    QVERIFY(pool.acquire(&kind, &error));
+}
+
+void TestDbPool::brokenConnectionIsReplaced()
+{
+    const QByteArray appName = "tst_db_pool_broken";
+    ConnectionPool pool(options(appName, 1));
+    ConnectionPool::FailureKind kind = ConnectionPool::FailureKind::None;
+    QString error;
+    int firstPid = 0;
+    {
+        ConnectionPool::Lease lease = pool.acquire(&kind, &error);
+        QVERIFY2(lease, qPrintable(error));
+        firstPid = PQbackendPID(lease.get());
+    }
+    // The server ends the idle pooled session (an admin, a restart): the next user sees it broken.
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
+    pgkit::PgResultPtr killed(PQexec(
+        admin.get(), QByteArray("SELECT pg_terminate_backend(" + QByteArray::number(firstPid) + ")").constData()));
+    QCOMPARE(QByteArray(PQgetvalue(killed.get(), 0, 0)), QByteArray("t"));
+    {
+        ConnectionPool::Lease lease = pool.acquire(&kind, &error);
+        QVERIFY2(lease, qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(openBackends(appName) == 0, 5000); // the kill has landed
+        pgkit::PgResultPtr r(PQexec(lease.get(), "SELECT 1"));
+        QVERIFY(PQresultStatus(r.get()) != PGRES_TUPLES_OK);
+    } // given back broken (PQstatus): closed, its slot freed
+    QCOMPARE(pool.busyCount(), 0);
+    QCOMPARE(pool.idleCount(), 0);
+    ConnectionPool::Lease fresh = pool.acquire(&kind, &error);
+    QVERIFY2(fresh, qPrintable(error));
+    QVERIFY(PQbackendPID(fresh.get()) != firstPid);
+    pgkit::PgResultPtr r(PQexec(fresh.get(), "SELECT 1"));
+    QCOMPARE(PQresultStatus(r.get()), PGRES_TUPLES_OK);
+}
+
+void TestDbPool::closeWithLeasesOut()
+{
+    const QByteArray appName = "tst_db_pool_close";
+    ConnectionPool pool(options(appName, 2));
+    ConnectionPool::FailureKind kind = ConnectionPool::FailureKind::None;
+    QString error;
+    ConnectionPool::Lease out = pool.acquire(&kind, &error);
+    QVERIFY2(out, qPrintable(error));
+    {
+        ConnectionPool::Lease idle = pool.acquire(&kind, &error);
+        QVERIFY2(idle, qPrintable(error));
+    }
+    QCOMPARE(openBackends(appName), 2);
+    pool.close();
+    // The idle one is closed at once; the leased one keeps working until it is given back.
+    QTRY_COMPARE_WITH_TIMEOUT(openBackends(appName), 1, 5000);
+    QCOMPARE(pool.busyCount(), 1);
+    pgkit::PgResultPtr r(PQexec(out.get(), "SELECT 1"));
+    QCOMPARE(PQresultStatus(r.get()), PGRES_TUPLES_OK);
+    QVERIFY(!pool.acquire(&kind, &error));
+    QCOMPARE(kind, ConnectionPool::FailureKind::Closed);
+    out = {};
+    QCOMPARE(pool.busyCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(openBackends(appName), 0, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestDbPool)

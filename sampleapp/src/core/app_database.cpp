@@ -38,11 +38,6 @@ constexpr const char *kReadOnlyProbe = "INSERT INTO login_events (id, user_id, i
 // The transaction still keeps PostgreSQL (transactional DDL) and older CockroachDB tidy.
 constexpr const char *kCreateProbe = "CREATE TABLE public.search_terms (readyz_probe INT8)";
 
-// How long a request keeps retrying transient errors (a node restart, a lost connection) before
-// it answers 503. Long enough to ride out a PostgreSQL restart or a CockroachDB lease transfer.
-constexpr auto kRetryBudget = std::chrono::milliseconds(4000);
-constexpr int kMaxAttempts = 12;
-
 bool prepare(pg_conn *conn, const char *name, const char *sql, int nParams, QString *error)
 {
     pgkit::PgResultPtr r(PQprepare(conn, name, sql, nParams, nullptr));
@@ -132,7 +127,8 @@ QJsonObject AppDatabase::Readiness::toJson() const
         {u"reader_read_only"_qs, check(readerReadOnly)}, {u"reader_cannot_create"_qs, check(readerCannotCreate)}};
 }
 
-AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry) : m_telemetry(telemetry)
+AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry, pgkit::RetryPolicy retry)
+    : m_telemetry(telemetry), m_retry(retry)
 {
     const auto timeout = std::chrono::milliseconds(config.acquireTimeoutMs);
     const auto lifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000);
@@ -175,8 +171,6 @@ template<typename Fn> bool AppDatabase::runWithRetry(PoolId poolId, Fn &&attempt
 {
     ConnectionPool &p = pool(poolId);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto deadline = t0 + kRetryBudget;
-    auto backoff = std::chrono::milliseconds(20);
     for (int n = 1;; ++n) {
         error->attempts = n;
         ConnectionPool::FailureKind failure = ConnectionPool::FailureKind::None;
@@ -202,17 +196,15 @@ template<typename Fn> bool AppDatabase::runWithRetry(PoolId poolId, Fn &&attempt
             return true;
         }
         m_telemetry.dbError(poolId, error->kind);
-        const bool timeLeft = std::chrono::steady_clock::now() + backoff < deadline;
-        if (outcome == Attempt::Fail || n >= kMaxAttempts || !timeLeft) {
+        const auto delay = m_retry.backoff(n, QRandomGenerator::global()->generateDouble());
+        const auto elapsed
+            = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        if (outcome == Attempt::Fail || !m_retry.mayRetry(n, elapsed, delay)) {
             m_telemetry.dbQuery(poolId, secondsSince(t0), false);
             return false;
         }
         m_telemetry.dbRetry(poolId);
-        // Capped exponential backoff with jitter, so retries from many requests do not align.
-        const auto jitter
-            = std::chrono::milliseconds(QRandomGenerator::global()->bounded(int(backoff.count()) / 2 + 1));
-        std::this_thread::sleep_for(backoff + jitter);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(500));
+        std::this_thread::sleep_for(delay);
     }
 }
 

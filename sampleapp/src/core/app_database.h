@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db_pool.h"
+#include "pgkit/retry_policy.h"
 #include "telemetry.h"
 
 #include <QByteArray>
@@ -53,7 +54,8 @@ public:
         QJsonObject toJson() const;
     };
 
-    AppDatabase(const AppConfig &config, Telemetry &telemetry);
+    AppDatabase(
+        const AppConfig &config, Telemetry &telemetry, pgkit::RetryPolicy retry = pgkit::RetryPolicy::sampleApp());
     ~AppDatabase();
 
     // Inserts one login event with an app-generated UUID; a retry after an ambiguous failure
@@ -83,6 +85,7 @@ private:
     template<typename Fn> bool runWithRetry(PoolId poolId, Fn &&attempt, Error *error);
 
     Telemetry &m_telemetry;
+    const pgkit::RetryPolicy m_retry;
     std::unique_ptr<ConnectionPool> m_writer;
     std::unique_ptr<ConnectionPool> m_reader;
 };

@@ -5,7 +5,7 @@
 
 #include <libpq-fe.h>
 
-#include <QPointer>
+#include <QRandomGenerator>
 #include <QtConcurrent>
 
 namespace {
@@ -160,15 +160,32 @@ void AsyncQueryPool::drainIfBuffered(Conn *c)
     if (PQisBusy(c->conn.get())) {
         return;
     }
+    // By id: the connection may be gone by then, and a new one may have its address.
     QMetaObject::invokeMethod(
         this,
-        [this, c] {
-            const bool alive = std::any_of(m_conns.begin(), m_conns.end(), [c](const auto &p) { return p.get() == c; });
-            if (alive && !PQisBusy(c->conn.get())) {
-                onReadable(c);
+        [this, id = c->id] {
+            Conn *alive = find(id);
+            if (alive && !PQisBusy(alive->conn.get())) {
+                onReadable(alive);
             }
         },
         Qt::QueuedConnection);
+}
+
+AsyncQueryPool::Conn *AsyncQueryPool::find(std::uint64_t id) const
+{
+    for (const auto &c : m_conns) {
+        if (c->id == id) {
+            return c.get();
+        }
+    }
+    return nullptr;
+}
+
+void AsyncQueryPool::bookkeepingError(const Conn &c, const char *what)
+{
+    applog::logger()->error("{} pool: connection {}: {}: dropping it", m_options.name, c.id, what);
+    Q_ASSERT_X(false, "AsyncQueryPool", what);
 }
 
 void AsyncQueryPool::onWritable(Conn *c)
@@ -192,11 +209,17 @@ void AsyncQueryPool::onReadable(Conn *c)
     // Per query: its result, then a NULL; per batch, after its queries: the sync point.
     std::vector<Job> aborted;
     bool previousWasNull = false;
+    const char *miscount = nullptr;
     while ((!c->inflight.empty() || c->syncsPending > 0) && !PQisBusy(c->conn.get())) {
         PGresult *r = PQgetResult(c->conn.get());
         if (!r) {
             if (previousWasNull) {
-                break; // libpq has nothing more to give (two NULLs in a row): never spin on it
+                // libpq has nothing more to give although we count queries or syncs pending. On a
+                // broken connection that is expected (handled below); on a good one it is our miscount.
+                if (PQstatus(c->conn.get()) == CONNECTION_OK) {
+                    miscount = "two NULL results in a row while queries or syncs are counted as pending";
+                }
+                break; // never spin on it
             }
             previousWasNull = true;
             if (c->frontResult) {
@@ -211,7 +234,11 @@ void AsyncQueryPool::onReadable(Conn *c)
         previousWasNull = false;
         if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
             PQclear(r);
-            c->syncsPending = std::max(0, c->syncsPending - 1);
+            if (c->syncsPending == 0) {
+                miscount = "a sync point came back that was never counted as sent";
+                break;
+            }
+            --c->syncsPending;
             continue;
         }
         if (!c->frontResult && !c->inflight.empty()) {
@@ -219,6 +246,12 @@ void AsyncQueryPool::onReadable(Conn *c)
         } else {
             PQclear(r);
         }
+    }
+    if (miscount) {
+        bookkeepingError(*c, miscount);
+        requeueFront(std::move(aborted));
+        dropConnection(c, QString::fromLatin1(miscount));
+        return;
     }
     if (PQstatus(c->conn.get()) != CONNECTION_OK) {
         requeueFront(std::move(aborted));
@@ -245,10 +278,11 @@ void AsyncQueryPool::requeueFront(std::vector<Job> jobs)
     // Aborted only because an earlier query of their batch failed: sent again first, in order,
     // without counting as a database error. The attempt cap still bounds a repeating abort.
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
-        if (it->attempts >= 12) {
+        if (it->attempts >= m_options.retry.maxAttempts) {
             fail(*it,
                 Failure {DbErrorKind::Transient, {},
-                    m_options.name + u": aborted by failing queries sent with it, 12 times"_qs, it->attempts});
+                    m_options.name + u": aborted by failing queries sent with it, %1 times"_qs.arg(it->attempts),
+                    it->attempts});
             continue;
         }
         m_queue.push_front(std::move(*it));
@@ -342,17 +376,17 @@ void AsyncQueryPool::retire(Conn *c)
 void AsyncQueryPool::retryOrFail(Job job, const Failure &failure)
 {
     m_telemetry.dbError(m_options.pool, failure.kind);
-    const bool timeLeft = Clock::now() - job.started < m_options.retryBudget;
-    if (m_closed || !timeLeft || job.attempts >= 12) {
+    const auto delay = m_options.retry.backoff(job.attempts, QRandomGenerator::global()->generateDouble());
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - job.started);
+    if (m_closed || !m_options.retry.mayRetry(job.attempts, elapsed, delay)) {
         fail(job, failure);
         return;
     }
     m_telemetry.dbRetry(m_options.pool);
     job.lastFailure = failure;
-    // Back off a little so a restarting server is not hammered; the job keeps its place.
-    const int delayMs = std::min(500, 20 << std::min(job.attempts, 5));
+    // The job keeps its place: it goes back to the front of the queue.
     auto holder = std::make_shared<Job>(std::move(job));
-    QTimer::singleShot(delayMs, this, [this, holder] {
+    QTimer::singleShot(delay, this, [this, holder] {
         m_queue.push_front(std::move(*holder));
         dispatch();
     });
@@ -362,28 +396,35 @@ void AsyncQueryPool::openConnection()
 {
     ++m_connecting;
     const Options opts = m_options;
-    QPointer<AsyncQueryPool> self(this);
-    QtConcurrent::run(&m_connectThreads, [opts]() -> std::pair<pg_conn *, QString> {
+    // The connection travels in an owning holder: if the pool is gone before the continuation runs
+    // (it is then dropped with the future), the holder still closes it.
+    struct Opened
+    {
+        pgkit::PgConnPtr conn;
+        QString error;
+    };
+    QtConcurrent::run(&m_connectThreads, [opts]() -> std::shared_ptr<Opened> {
+        auto opened = std::make_shared<Opened>();
         pgkit::PgConnPtr conn = pgkit::openConnection(opts.conninfo, {}, opts.connectTimeoutSeconds);
-        QString why;
         if (PQstatus(conn.get()) != CONNECTION_OK) {
-            return {nullptr, pgkit::errorMessage(conn.get(), nullptr)};
+            opened->error = pgkit::errorMessage(conn.get(), nullptr);
+        } else if (opts.prepare && !opts.prepare(conn.get(), &opened->error)) {
+            // discarded with `conn`
+        } else {
+            opened->conn = std::move(conn);
         }
-        if (opts.prepare && !opts.prepare(conn.get(), &why)) {
-            return {nullptr, why};
-        }
-        return {conn.release(), QString()};
-    }).then(this, [this](std::pair<pg_conn *, QString> opened) {
+        return opened;
+    }).then(this, [this](const std::shared_ptr<Opened> &opened) {
         --m_connecting;
-        pgkit::PgConnPtr conn(opened.first);
+        pgkit::PgConnPtr conn = std::move(opened->conn);
         if (!conn || m_closed) {
             if (!conn) {
-                m_lastConnectError = opened.second;
+                m_lastConnectError = opened->error;
                 m_telemetry.dbError(m_options.pool, DbErrorKind::Connect);
                 // Without any connection, waiting requests cannot be served: answer them now.
                 if (m_conns.empty() && m_connecting == 0) {
                     const Failure f {DbErrorKind::Connect, {},
-                        QStringLiteral("%1: cannot connect: %2").arg(m_options.name, opened.second), 0};
+                        QStringLiteral("%1: cannot connect: %2").arg(m_options.name, opened->error), 0};
                     std::deque<Job> waiting;
                     waiting.swap(m_queue);
                     for (Job &job : waiting) {
@@ -400,6 +441,7 @@ void AsyncQueryPool::openConnection()
             return;
         }
         auto c = std::make_unique<Conn>();
+        c->id = m_nextConnId++;
         const auto fd = qintptr(PQsocket(conn.get()));
         c->conn = std::move(conn);
         c->readable = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
@@ -464,6 +506,7 @@ void AsyncQueryPool::close()
     }
     m_closed = true;
     m_expiry.stop();
+    m_connectThreads.clear(); // connects not started yet: none is needed any more
     std::deque<Job> waiting;
     waiting.swap(m_queue);
     for (Job &job : waiting) {

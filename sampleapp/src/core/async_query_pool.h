@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pgkit/pg_connection.h"
+#include "pgkit/retry_policy.h"
 #include "telemetry.h"
 
 #include <QByteArray>
@@ -11,6 +12,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -42,7 +44,7 @@ public:
         int size = 8;
         int maxQueued = 1024; // requests waiting for a connection; past it: refused at once
         std::chrono::milliseconds acquireTimeout {2000};
-        std::chrono::milliseconds retryBudget {4000};
+        pgkit::RetryPolicy retry = pgkit::RetryPolicy::sampleApp();
         int connectTimeoutSeconds = 3;
         // Queries in flight per connection (libpq pipeline mode): queued requests go out together
         // and their results come back together, which saves wake-ups on both sides.
@@ -76,6 +78,7 @@ private:
     };
     struct Conn
     {
+        std::uint64_t id = 0; // never reused, unlike the address: what queued work looks up
         pgkit::PgConnPtr conn;
         std::unique_ptr<QSocketNotifier> readable;
         std::unique_ptr<QSocketNotifier> writable;
@@ -92,6 +95,10 @@ private:
     void endBatch(Conn &c);
     void flush(Conn &c);
     void drainIfBuffered(Conn *c);
+    Conn *find(std::uint64_t id) const;
+    // A miscount of our own in the pipeline bookkeeping: fatal in debug builds (the tests run
+    // them), logged as an error in release, where the connection is dropped and its queries retried.
+    void bookkeepingError(const Conn &c, const char *what);
     void onReadable(Conn *c);
     void onWritable(Conn *c);
     Job takeFront(Conn *c);
@@ -111,6 +118,7 @@ private:
     std::vector<std::unique_ptr<Conn>> m_conns;
     std::deque<Job> m_queue;
     int m_connecting = 0;
+    std::uint64_t m_nextConnId = 1;
     bool m_closed = false;
     bool m_dispatchPosted = false;
     QString m_lastConnectError;

@@ -86,6 +86,8 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
     qint64 concurrency = c.maxConcurrency;
     qint64 body = c.maxBodyBytes;
     qint64 tick = c.tickMs;
+    qint64 drain = c.shutdownDrainMs;
+    qint64 shutdownTimeout = c.shutdownTimeoutMs;
     if (!readInt(env, "APP_HTTP_PORT", 0, 65535, &port, error)
         || !readInt(env, "APP_WRITER_POOL_SIZE", 1, 256, &writerPool, error)
         || !readInt(env, "APP_READER_POOL_SIZE", 1, 256, &readerPool, error)
@@ -94,6 +96,8 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
         || !readInt(env, "APP_MAX_CONCURRENCY", 1, 1024, &concurrency, error)
         || !readInt(env, "APP_MAX_BODY_BYTES", 256, 16 * 1024 * 1024, &body, error)
         || !readInt(env, "APP_TICK_MS", 100, 10000, &tick, error)
+        || !readInt(env, "APP_SHUTDOWN_DRAIN_MS", 0, 600000, &drain, error)
+        || !readInt(env, "APP_SHUTDOWN_TIMEOUT_MS", 1000, 600000, &shutdownTimeout, error)
         || !readDouble(env, "APP_MAX_RPS", 0, 100000, &c.maxRps, error)
         || !readDouble(env, "APP_MAX_SECONDS", 0, 86400, &c.maxSeconds, error)) {
         return std::nullopt;
@@ -106,6 +110,15 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
     c.maxConcurrency = int(concurrency);
     c.maxBodyBytes = body;
     c.tickMs = int(tick);
+    if (drain >= shutdownTimeout) {
+        *error = QStringLiteral("APP_SHUTDOWN_DRAIN_MS (%1) must be below APP_SHUTDOWN_TIMEOUT_MS (%2): in-flight work "
+                                "needs time to finish after the drain")
+                     .arg(drain)
+                     .arg(shutdownTimeout);
+        return std::nullopt;
+    }
+    c.shutdownDrainMs = int(drain);
+    c.shutdownTimeoutMs = int(shutdownTimeout);
 
     if (env.contains(QStringLiteral("APP_HTTP_ADDRESS"))) {
         c.httpAddress = env.value(QStringLiteral("APP_HTTP_ADDRESS")).trimmed();

@@ -28,6 +28,10 @@ struct AppConfig
     qsizetype maxBodyBytes = 65536;
     QByteArray controlToken; // empty = load commands are open
     int tickMs = 1000;
+    // SIGTERM: /readyz answers 503 at once and requests are still served for the drain, then the
+    // listeners close; the process exits within the timeout (below the pod's grace period).
+    int shutdownDrainMs = 5000;
+    int shutdownTimeoutMs = 15000;
     spdlog::level::level_enum logLevel = spdlog::level::info;
 
     // Reads and validates every variable. On error returns nullopt and sets *error to a sentence

@@ -353,16 +353,16 @@ QJsonObject LoadEngine::sampleInterval(double intervalSeconds)
     return s;
 }
 
+void LoadEngine::stopScheduling()
+{
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    m_wake.notify_all();
+}
+
 void LoadEngine::shutdown(std::chrono::milliseconds timeout)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            return;
-        }
-        m_stopping = true;
-        m_wake.notify_all();
-    }
+    stopScheduling();
     if (m_thread.joinable()) {
         m_thread.join();
     }

@@ -61,6 +61,10 @@ public:
     // The state JSON with the figures of the last sampled interval (cheap; for GET /load).
     QJsonObject state() const;
 
+    // Stops scheduling new operations without waiting (the app's asynchronous shutdown). Idempotent.
+    void stopScheduling();
+    // Operations running now (any thread).
+    int inFlight() const { return m_inFlight.load(); }
     // Stops scheduling and waits (up to timeout) for in-flight operations. Idempotent.
     void shutdown(std::chrono::milliseconds timeout);
 

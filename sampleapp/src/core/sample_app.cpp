@@ -20,6 +20,10 @@ namespace {
 
 using Method = QHttpServerRequest::Method;
 
+// One retry policy for both database paths (/login and the load generator's blocking calls,
+// /search's non-blocking ones).
+const pgkit::RetryPolicy kRetry = pgkit::RetryPolicy::sampleApp();
+
 QByteArray methodName(Method m)
 {
     switch (m) {
@@ -129,14 +133,14 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_limits {config.maxRps, config.maxSeconds, config.maxConcurrency, config.maxBodyBytes}
-    , m_db(config, m_telemetry)
+    , m_db(config, m_telemetry, kRetry)
     , m_readerAsync(AsyncQueryPool::Options {.name = QStringLiteral("reader"),
                         .pool = PoolId::Reader,
                         .conninfo = config.readerConninfo,
                         .size = config.readerPoolSize,
                         .maxQueued = 1024,
                         .acquireTimeout = std::chrono::milliseconds(config.acquireTimeoutMs),
-                        .retryBudget = std::chrono::milliseconds(4000),
+                        .retry = kRetry,
                         .connectTimeoutSeconds = 3,
                         .pipelineDepth = 8,
                         .maxLifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000),
@@ -233,6 +237,7 @@ SampleApp::PendingReply::PendingReply(QHttpServerResponder &&r) : socket(r.socke
 void SampleApp::finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0,
     int status, const QByteArray &json)
 {
+    --m_repliesPending;
     if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState) {
         // The client hung up while its request ran: nobody to answer (nginx calls this 499).
         m_telemetry.httpRequest(route, method.toStdString(), 499, secondsSince(t0));
@@ -251,6 +256,7 @@ void SampleApp::answerFromWorker(QHttpServerResponder &&responder, const char *r
     Clock::time_point t0, std::function<Reply()> work)
 {
     auto pending = std::make_shared<PendingReply>(std::move(responder));
+    ++m_repliesPending;
     QtConcurrent::run(&m_dbThreads, std::move(work)).then(this, [this, pending, route, method, t0](const Reply &r) {
         finish(*pending, route, method, t0, r.status, r.body);
     });
@@ -258,6 +264,11 @@ void SampleApp::answerFromWorker(QHttpServerResponder &&responder, const char *r
 
 std::optional<ApiError> SampleApp::precheck(const QHttpServerRequest &request, Method allowed, bool command) const
 {
+    if (m_listenersClosed) {
+        // A kept-alive connection after the drain: no new work, so the in-flight work can end.
+        return ApiError {503, QStringLiteral("shutting_down"),
+            QStringLiteral("the app is shutting down: send the request to another instance"), {}, 0};
+    }
     if (request.method() != allowed) {
         return ApiError {405, QStringLiteral("method_not_allowed"),
             QStringLiteral("use %1 for %2").arg(QString::fromLatin1(methodName(allowed)), request.url().path()), {}, 0};
@@ -328,6 +339,7 @@ void SampleApp::addDataRoutes()
             }
             const SearchRequest search = std::get<SearchRequest>(parsed);
             auto holder = std::make_shared<PendingReply>(std::move(responder));
+            ++m_repliesPending;
             m_readerAsync.execPrepared(AppDatabase::kSearchStatement, AppDatabase::searchParams(search.q, search.limit),
                 [this, t0, holder, q = search.q](pgkit::PgResultPtr result, const AsyncQueryPool::Failure &failure) {
                     m_telemetry.operation(Op::Search, Origin::Http, result != nullptr, secondsSince(t0));
@@ -449,6 +461,11 @@ void SampleApp::addOpsRoutes()
             const auto t0 = Clock::now();
             if (auto e = precheck(request, Method::Get, false)) {
                 respond(responder, "/readyz", methodName(request.method()), t0, e->status, e->toJson());
+                return;
+            }
+            if (m_shuttingDown) {
+                respond(responder, "/readyz", "GET", t0, 503,
+                    QJsonObject {{u"ready"_qs, false}, {u"reason"_qs, u"shutting down"_qs}});
                 return;
             }
             answerFromWorker(std::move(responder), "/readyz", "GET", t0, [this]() -> Reply {
@@ -588,6 +605,9 @@ void SampleApp::checkReadinessAsync()
 
 void SampleApp::updateReadiness(const AppDatabase::Readiness &r)
 {
+    if (m_shuttingDown) {
+        return; // not ready any more, whatever the database says
+    }
     const bool ready = r.ready();
     const QString reason = r.reason();
     m_telemetry.setReady(ready);
@@ -626,25 +646,75 @@ void SampleApp::shutdown()
         return;
     }
     m_shuttingDown = true;
-    applog::logger()->info("shutting down: stopping load, finishing in-flight requests");
-    m_tickTimer.stop();
+    m_sinceShutdown.start();
+    applog::logger()->info("shutting down: /readyz answers 503, requests served for {} ms, exit within {} ms",
+        m_config.shutdownDrainMs, m_config.shutdownTimeoutMs);
     m_readyTimer.stop();
-    m_load.shutdown(std::chrono::milliseconds(10000));
+    m_load.stopScheduling(); // operations already running finish below
+    m_telemetry.setReady(false);
+    if (!m_readyKnown || m_ready) {
+        m_readyKnown = true;
+        m_ready = false;
+        m_feed.event(QStringLiteral("readiness_changed"), QStringLiteral("Not ready: shutting down"),
+            QJsonObject {{u"ready"_qs, false}, {u"reason"_qs, u"shutting down"_qs}});
+    }
+    // The drain keeps the listeners open while the Service stops sending new connections here.
+    QTimer::singleShot(m_config.shutdownDrainMs, Qt::PreciseTimer, this, &SampleApp::closeListeners);
+    const int cancelAt = std::max(m_config.shutdownDrainMs, m_config.shutdownTimeoutMs - kCancelReserveMs);
+    QTimer::singleShot(cancelAt, Qt::PreciseTimer, this, &SampleApp::cancelInFlight);
+    m_shutdownPoll.setInterval(20);
+    connect(&m_shutdownPoll, &QTimer::timeout, this, &SampleApp::pollInFlight);
+}
+
+void SampleApp::closeListeners()
+{
+    m_listenersClosed = true;
     for (QTcpServer *s : m_server.servers()) {
         s->close(); // no new connections; open ones finish their requests
     }
-    m_dbThreads.waitForDone(15000);
-    // Let the finished futures and the non-blocking searches write their responses, and the
-    // queued events reach the feed.
-    QElapsedTimer flush;
-    flush.start();
-    while (flush.elapsed() < 300 || (m_readerAsync.busyCount() > 0 && flush.elapsed() < 10000)) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    applog::logger()->info(
+        "shutting down: listeners closed after the {} ms drain, finishing in-flight work", m_config.shutdownDrainMs);
+    m_shutdownPoll.start();
+    pollInFlight();
+}
+
+bool SampleApp::idle() const
+{
+    return m_repliesPending == 0 && m_load.inFlight() == 0 && !m_readinessPending
+        && m_dbThreads.activeThreadCount() == 0;
+}
+
+void SampleApp::pollInFlight()
+{
+    if (!m_finished && idle()) {
+        finishShutdown();
     }
+}
+
+void SampleApp::cancelInFlight()
+{
+    if (m_finished || idle()) {
+        return;
+    }
+    m_cancelled = true;
+    applog::logger()->warn("shutting down: work still in flight {} ms before APP_SHUTDOWN_TIMEOUT_MS: closing the "
+                           "database pools ({} deferred answers, {} load operations)",
+        kCancelReserveMs, m_repliesPending, m_load.inFlight());
+    m_db.close(); // blocking callers stop retrying: acquire() now fails at once
+    m_readerAsync.close(); // queued and in-flight searches are answered 503
+    m_shutdownPoll.start();
+}
+
+void SampleApp::finishShutdown()
+{
+    m_finished = true;
+    m_shutdownPoll.stop();
+    m_tickTimer.stop();
+    m_load.shutdown(std::chrono::milliseconds(0)); // idle: joins the scheduler thread
     m_readerAsync.close();
     m_feed.closeAll();
-    QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     m_db.close();
-    applog::logger()->info("stopped");
-    Q_EMIT stopped();
+    applog::logger()->info("stopped after {} ms", m_sinceShutdown.elapsed());
+    // One more pass of the event loop writes the feed's close frames.
+    QTimer::singleShot(50, this, [this] { Q_EMIT stopped(); });
 }

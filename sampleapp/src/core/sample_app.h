@@ -35,9 +35,16 @@ public:
     // Listens on the configured address/port; false + error if it cannot.
     bool start(QString *error);
     quint16 port() const { return m_port; }
-    // Graceful shutdown: stop load, stop accepting, finish in-flight requests, close the feed and
-    // the pools. Emits stopped() when done.
+    // Graceful shutdown, asynchronous (the HTTP thread never blocks in it): /readyz answers 503
+    // and the load generator stops at once; requests are still served for APP_SHUTDOWN_DRAIN_MS
+    // (the time for the pod to leave the Service's endpoints); then the listeners close and
+    // in-flight work finishes. Past APP_SHUTDOWN_TIMEOUT_MS - kCancelReserveMs the pools close, so
+    // retries stop and waiting requests are answered 503; stopped() comes before
+    // APP_SHUTDOWN_TIMEOUT_MS. The backstop for work that outlives it (a libpq connect blocked with a
+    // connect_timeout above the reserve) is ShutdownWatchdog (main.cpp).
     void shutdown();
+    // Connect timeout the pools use (3 s) plus a margin: what a blocked connect may still take.
+    static constexpr int kCancelReserveMs = 4000;
 
     Telemetry &telemetry() { return m_telemetry; }
     LoadEngine &load() { return m_load; }
@@ -56,6 +63,11 @@ private:
     void checkReadinessAsync();
     void updateReadiness(const AppDatabase::Readiness &r);
     void postEvent(const LoadEngine::Event &e);
+    void closeListeners(); // end of the drain
+    void pollInFlight();
+    void cancelInFlight(); // close the pools: retries stop, waiting requests fail fast
+    void finishShutdown();
+    bool idle() const;
     bool runOperation(Op op); // one load-generated operation
 
     // Records the request and builds a JSON response (any thread).
@@ -112,5 +124,11 @@ private:
     bool m_readyKnown = false;
     bool m_readinessPending = false;
     bool m_shuttingDown = false;
+    bool m_listenersClosed = false;
+    bool m_cancelled = false;
+    bool m_finished = false;
+    int m_repliesPending = 0; // deferred answers (database work) not written yet; HTTP thread only
+    QElapsedTimer m_sinceShutdown;
+    QTimer m_shutdownPoll;
     std::atomic<std::uint64_t> m_loadCounter {0};
 };
