@@ -494,9 +494,14 @@ void TstExpectation::beatWithoutActionsStartsWhenItRuns()
 
 void TstExpectation::failedBeatStartsWhenItStopped()
 {
-    // Stop node refuses without Kubernetes: the fault never happened, so there is no marker and
-    // the recovery would be timed from its first failure, saying so.
-    PresenterSession session(noClusterProfile());
+    // Stop node is refused (a cluster profile whose kubectl context does not exist: no status, so
+    // no node is known to be safe to stop): the fault never happened, so there is no marker and the
+    // recovery would be timed from its first failure, saying so. (On the local stack, kind none,
+    // the same action is skipped instead: tst_beat_executor.)
+    ConnectionProfile profile = noClusterProfile();
+    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.kubeContext = u"tst-expectation-no-such-context"_s;
+    PresenterSession session(profile);
     PlanAction stop;
     stop.type = PlanAction::Type::StopNode;
     stop.ordinal = 2;
@@ -507,7 +512,7 @@ void TstExpectation::failedBeatStartsWhenItStopped()
     session.story()->next();
     session.story()->next();
     QTRY_COMPARE(session.story()->stage(), StoryController::Stage::Showing);
-    QVERIFY2(session.story()->lastRunSummary().contains(u"no Kubernetes cluster"_s),
+    QVERIFY2(session.story()->lastRunSummary().startsWith(u"FAILED: Stop node crdb-2"_s),
         qPrintable(session.story()->lastRunSummary()));
     QVERIFY(ev->isJudging());
     QVERIFY(!ev->lastFaultMs());
