@@ -69,7 +69,7 @@ void ClusterDriver::setStatusIntervalMs(int ms)
 
 QString ClusterDriver::podName(int ordinal) const
 {
-    return u"%1-%2"_s.arg(m_name).arg(ordinal);
+    return u"%1-%2"_s.arg(m_workloadName).arg(ordinal);
 }
 
 void ClusterDriver::start()
@@ -107,10 +107,10 @@ QStringList ClusterDriver::withGlobals(const QStringList &args) const
 QStringList ClusterDriver::scaleArguments(int nodes) const
 {
     if (m_kind == Kind::Operator) {
-        return {u"patch"_s, u"crdbcluster"_s, m_name, u"--type=merge"_s, u"-p"_s,
+        return {u"patch"_s, u"crdbcluster"_s, m_workloadName, u"--type=merge"_s, u"-p"_s,
             u"{\"spec\":{\"nodes\":%1}}"_s.arg(nodes)};
     }
-    return {u"scale"_s, u"statefulset"_s, m_name, u"--replicas=%1"_s.arg(nodes)};
+    return {u"scale"_s, u"statefulset"_s, m_workloadName, u"--replicas=%1"_s.arg(nodes)};
 }
 
 QString ClusterDriver::containerName(Kind kind)
@@ -228,7 +228,7 @@ QString ClusterDriver::faultRefusal(Kind kind, Fault fault, int ordinal)
 
 QStringList ClusterDriver::workloadStatusArguments() const
 {
-    return {u"get"_s, m_kind == Kind::Operator ? u"crdbcluster"_s : u"statefulset"_s, m_name, u"-o"_s, u"json"_s};
+    return {u"get"_s, m_kind == Kind::Operator ? u"crdbcluster"_s : u"statefulset"_s, m_workloadName, u"-o"_s, u"json"_s};
 }
 
 QStringList ClusterDriver::podsStatusArguments() const
@@ -428,7 +428,7 @@ bool ClusterDriver::scaleTo(int nodes, QString *whyNot)
             whyNot);
     }
     const QStringList args = scaleArguments(nodes);
-    beginOperation(u"scaling %1 to %2 node(s): %3"_s.arg(m_name).arg(nodes).arg(
+    beginOperation(u"scaling %1 to %2 node(s): %3"_s.arg(m_workloadName).arg(nodes).arg(
         KubectlProcess::describe(m_program, withGlobals(args))));
     m_operationProcess.run(
         m_program, withGlobals(args),
@@ -572,7 +572,7 @@ void ClusterDriver::settleStep()
             text = readinessText();
             if (done) {
                 finishOperation(true,
-                    u"scaled %1 to %2 node(s): all ready after %3 s"_s.arg(m_name).arg(m_targetNodes).arg(seconds));
+                    u"scaled %1 to %2 node(s): all ready after %3 s"_s.arg(m_workloadName).arg(m_targetNodes).arg(seconds));
                 return;
             }
         } else if (m_waiting == Waiting::Ready) {

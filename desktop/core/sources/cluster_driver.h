@@ -77,8 +77,10 @@ public:
     void setProcessEnvironment(const QProcessEnvironment &env) { m_env = env; }
     void setNamespace(const QString &ns) { m_namespace = ns; }
     QString kubeNamespace() const { return m_namespace; }
-    void setName(const QString &name) { m_name = name; }
-    QString name() const { return m_name; }
+    // The StatefulSet or CrdbCluster (default "crdb"); its pods are <name>-<ordinal>. (Not
+    // DataSource::name(), the source's display name.)
+    void setWorkloadName(const QString &name) { m_workloadName = name; }
+    QString workloadName() const { return m_workloadName; }
     void setMinimumNodes(int replicationFactor) { m_minimumNodes = replicationFactor; }
     int minimumNodes() const { return m_minimumNodes; }
 
@@ -217,7 +219,7 @@ private:
     QStringList m_globalArgs;
     QProcessEnvironment m_env;
     QString m_namespace = QStringLiteral("crdb-evolution");
-    QString m_name = QStringLiteral("crdb");
+    QString m_workloadName = QStringLiteral("crdb");
     int m_minimumNodes = 1;
     int m_pollIntervalMs = 2000;
     int m_settleTimeoutMs = 300000;

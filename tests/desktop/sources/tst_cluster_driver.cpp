@@ -27,7 +27,7 @@ class TestClusterDriver : public QObject
         env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
         driver.setProcessEnvironment(env);
         driver.setNamespace(m_ns);
-        driver.setName(u"crdb"_s);
+        driver.setWorkloadName(u"crdb"_s);
         driver.setPollIntervalMs(100);
         driver.setSettleTimeoutMs(30000);
     }
@@ -243,7 +243,7 @@ private Q_SLOTS:
     {
         ClusterDriver driver;
         configure(driver);
-        driver.setName(u"nosuch"_s);
+        driver.setWorkloadName(u"nosuch"_s);
         QSignalSpy finished(&driver, &ClusterDriver::operationFinished);
         QVERIFY(driver.scaleTo(2));
         const auto [ok, summary] = waitFinished(finished);
