@@ -21,7 +21,7 @@ qint64 TimeSeriesStore::windowMs() const
 
 void TimeSeriesStore::insertLocked(Series &s, QPointF p)
 {
-    s.revision = nextRevisionLocked();
+    s.revision = bumpLocked();
     if (s.points.empty() || s.points.back().x() <= p.x()) {
         s.points.push_back(p);
     } else {
@@ -50,7 +50,6 @@ void TimeSeriesStore::append(const QString &series, qint64 tsMs, double value)
         QMutexLocker lock(&m_mutex);
         insertLocked(m_series[series], QPointF(static_cast<double>(tsMs), value));
     }
-    bump();
 }
 
 void TimeSeriesStore::appendGap(const QString &series, qint64 tsMs)
@@ -63,7 +62,6 @@ void TimeSeriesStore::appendGap(const QString &series, qint64 tsMs)
         }
         insertLocked(*it, QPointF(static_cast<double>(tsMs), std::numeric_limits<double>::quiet_NaN()));
     }
-    bump();
 }
 
 void TimeSeriesStore::appendGapAll(const QString &prefix, qint64 tsMs)
@@ -76,7 +74,6 @@ void TimeSeriesStore::appendGapAll(const QString &prefix, qint64 tsMs)
             }
         }
     }
-    bump();
 }
 
 void TimeSeriesStore::addMarker(const EventMarker &marker)
@@ -86,13 +83,12 @@ void TimeSeriesStore::addMarker(const EventMarker &marker)
         auto it = std::upper_bound(
             m_markers.begin(), m_markers.end(), marker.tsMs, [](qint64 t, const EventMarker &m) { return t < m.tsMs; });
         m_markers.insert(it, marker);
-        m_markersRevision = nextRevisionLocked();
+        m_markersRevision = bumpLocked();
         const qint64 cutoff = m_markers.back().tsMs - m_windowMs;
         while (!m_markers.empty() && m_markers.front().tsMs < cutoff) {
             m_markers.pop_front();
         }
     }
-    bump();
 }
 
 void TimeSeriesStore::trim(qint64 nowMs)
@@ -101,13 +97,21 @@ void TimeSeriesStore::trim(qint64 nowMs)
         QMutexLocker lock(&m_mutex);
         const qint64 cutoff = nowMs - m_windowMs;
         for (auto &s : m_series) {
+            const auto before = s.points.size();
             trimSeriesLocked(s, cutoff);
+            if (s.points.size() != before) {
+                s.revision = bumpLocked();
+            }
         }
+        bool markersTrimmed = false;
         while (!m_markers.empty() && m_markers.front().tsMs < cutoff) {
             m_markers.pop_front();
+            markersTrimmed = true;
+        }
+        if (markersTrimmed) {
+            m_markersRevision = bumpLocked();
         }
     }
-    bump();
 }
 
 void TimeSeriesStore::clear()
@@ -116,8 +120,8 @@ void TimeSeriesStore::clear()
         QMutexLocker lock(&m_mutex);
         m_series.clear();
         m_markers.clear();
+        m_markersRevision = bumpLocked();
     }
-    bump();
 }
 
 QList<QPointF> TimeSeriesStore::points(const QString &series, qint64 fromMs, qint64 toMs) const

@@ -23,7 +23,9 @@
 //
 // Threading: every method is thread-safe. Producers append under a short lock (no allocation
 // beyond the deque's own); readers copy the span they need under the same lock and reduce it
-// outside. revision() changes on every modification, so a frame loop can skip unchanged frames.
+// outside. revision() changes on every modification (trim() and clear() included), and each
+// series and the markers carry the revision of their latest change, so a frame loop can skip
+// unchanged frames and charts.
 class TimeSeriesStore
 {
 public:
@@ -71,8 +73,10 @@ private:
     };
     void insertLocked(Series &s, QPointF p);
     void trimSeriesLocked(Series &s, qint64 cutoffMs);
-    void bump() { m_revision.fetch_add(1, std::memory_order_acq_rel); }
-    quint64 nextRevisionLocked() { return m_revision.load(std::memory_order_relaxed) + 1; }
+    // With m_mutex held: the next store revision, published at once. Every modification stamps what
+    // it changed with it under the same lock, so stamps are unique and increasing, and a reader
+    // that saw revision() == r has seen every change stamped <= r.
+    quint64 bumpLocked() { return m_revision.fetch_add(1, std::memory_order_acq_rel) + 1; }
 
     mutable QMutex m_mutex;
     qint64 m_windowMs;

@@ -46,6 +46,8 @@ private Q_SLOTS:
     void concurrentAppend();
     void feedIngest();
     void revisionsPerSeries();
+    void trimAndClearChangeRevisions();
+    void noStampAheadOfTheStore();
     void clusterMetricsIngest();
 };
 
@@ -318,6 +320,62 @@ void TstTimeSeriesStore::revisionsPerSeries()
     store.addMarker({1, EventMarker::Kind::Sql, u"x"_s});
     QVERIFY(store.markersRevision() > markers);
     QCOMPARE(store.seriesRevision(u"app."_s), app);
+}
+
+// A chart skips redrawing when its series' revision has not moved: trim() and clear() change what
+// it would draw, so they must move it too.
+void TstTimeSeriesStore::trimAndClearChangeRevisions()
+{
+    TimeSeriesStore store(10'000);
+    store.append(u"app.a"_s, 1'000, 1);
+    store.append(u"app.a"_s, 2'000, 2);
+    store.addMarker({1'500, EventMarker::Kind::Sql, u"x"_s});
+    const quint64 series = store.seriesRevision(u"app."_s);
+    const quint64 markers = store.markersRevision();
+    const quint64 global = store.revision();
+    store.trim(12'000); // drops the point at 1 s and the marker at 1.5 s
+    QCOMPARE(store.points(u"app.a"_s).size(), 1);
+    QVERIFY(store.seriesRevision(u"app."_s) > series);
+    QVERIFY(store.markersRevision() > markers);
+    QVERIFY(store.revision() > global);
+    const quint64 afterTrim = store.seriesRevision(u"app."_s);
+    store.trim(12'000); // nothing left to drop: nothing moves
+    QCOMPARE(store.seriesRevision(u"app."_s), afterTrim);
+    const quint64 beforeClear = store.markersRevision();
+    store.clear();
+    QVERIFY(store.markersRevision() > beforeClear);
+}
+
+// Every stamp is published with the store's revision under the same lock: a reader can never see
+// a series stamped with a revision the store has not reached yet (then a frame drawn at revision r
+// could miss a change stamped r). Three writers race a reader that checks exactly that.
+void TstTimeSeriesStore::noStampAheadOfTheStore()
+{
+    TimeSeriesStore store(5000);
+    std::atomic_bool stop = false;
+    std::atomic<int> ahead = 0;
+    std::vector<std::thread> producers;
+    for (int t = 0; t < 3; ++t) {
+        producers.emplace_back([&store, t] {
+            for (int i = 0; i < 20000; ++i) {
+                store.append(u"s%1"_s.arg(t), i, i);
+            }
+        });
+    }
+    std::thread reader([&] {
+        while (!stop) {
+            const quint64 stamp = store.seriesRevision(u"s"_s);
+            if (stamp > store.revision()) {
+                ++ahead;
+            }
+        }
+    });
+    for (auto &p : producers) {
+        p.join();
+    }
+    stop = true;
+    reader.join();
+    QCOMPARE(ahead.load(), 0);
 }
 
 void TstTimeSeriesStore::clusterMetricsIngest()
