@@ -9,8 +9,9 @@
 // it refuses connections as soon as the process is gone, and the stand-ins call the node suspect
 // a configured delay after that (CockroachDB: 3-6 s, liveness record expiry).
 //
-// Per cycle (keep_down crdb-2, wait, start_node crdb-2, wait for the heal), from the keepDown()
-// call:
+// Per cycle (keep_down crdb-2, wait, start_node crdb-2, wait for the heal; each action after a
+// random 0-1.5 s pause, so that it falls anywhere in the fast path's poll cycle), from the
+// keepDown() call:
 //   signal       the driver's faultStarted (kubectl exec delivered SIGTERM)
 //   port closed  the stand-in stopped listening (the process is gone)
 //   kiosk down   the kiosk's crdb-2 tile says DOWN and its live-nodes tile 2 / 3 (ClusterView, the
@@ -35,6 +36,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -105,8 +107,8 @@ int main(int argc, char *argv[])
         u"the stand-ins call a stopped node suspect this long after its process stopped (default 6000, CockroachDB's "
         u"worst case)"_s,
         u"MS"_s, u"6000"_s);
-    const QCommandLineOption kubectlOpt(u"kubectl"_s, u"kubectl binary (default: kubectl on PATH)"_s, u"PATH"_s,
-        u"kubectl"_s);
+    const QCommandLineOption kubectlOpt(
+        u"kubectl"_s, u"kubectl binary (default: kubectl on PATH)"_s, u"PATH"_s, u"kubectl"_s);
     parser.addOptions({cyclesOpt, suspectOpt, kubectlOpt});
     parser.process(app);
     const int cycles = std::max(1, parser.value(cyclesOpt).toInt());
@@ -209,6 +211,11 @@ int main(int argc, char *argv[])
     std::map<QString, Figures> figures;
     const QStringList columns {u"signal"_s, u"port closed"_s, u"kiosk down"_s, u"crdb suspect"_s, u"kiosk suspect"_s};
     for (int cycle = 1; cycle <= cycles; ++cycle) {
+        // The heal is seen right after a poll; a fault sent right then would always wait a whole
+        // poll interval. On stage a fault comes at any moment of the fast path's 1.5 s cycle:
+        // send it after a random 0-1.5 s.
+        const int jitterMs = QRandomGenerator::global()->bounded(1500);
+        waitFor([] { return false; }, jitterMs);
         at.clear();
         QString why;
         at[u"fault"_s] = nowMs();
@@ -228,6 +235,7 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "fault_latency: cycle %d: the fault was not seen in time: %s\n", cycle,
                 qPrintable(kiosk.nodeGrid()->tileText(pod)));
         }
+        waitFor([] { return false; }, QRandomGenerator::global()->bounded(1500)); // as above
         at[u"start"_s] = nowMs();
         if (!driver->startNode(2, &why)) {
             std::fprintf(stderr, "fault_latency: start_node refused: %s\n", qPrintable(why));
@@ -254,15 +262,15 @@ int main(int argc, char *argv[])
     }
     std::printf("\nfault action (keepDown) ->\n");
     std::printf("  signal delivered (kubectl exec, faultStarted)      %s\n", qPrintable(figures[u"signal"_s].text()));
-    std::printf("  the process gone (stand-in port closed)            %s\n",
-        qPrintable(figures[u"port closed"_s].text()));
+    std::printf(
+        "  the process gone (stand-in port closed)            %s\n", qPrintable(figures[u"port closed"_s].text()));
     std::printf("  the kiosk shows crdb-2 down (presenter, fast path) %s   [target <= 2000 ms]\n",
         qPrintable(figures[u"kiosk down"_s].text()));
     std::printf("  CockroachDB's status says suspect (* STAND-IN's timing: configured %d ms after the process stopped) "
                 "%s\n",
         suspectAfterMs, qPrintable(figures[u"crdb suspect"_s].text()));
-    std::printf("  the kiosk shows CockroachDB's suspect              %s\n",
-        qPrintable(figures[u"kiosk suspect"_s].text()));
+    std::printf(
+        "  the kiosk shows CockroachDB's suspect              %s\n", qPrintable(figures[u"kiosk suspect"_s].text()));
     std::printf("start action (startNode) -> the kiosk shows crdb-2 live, 3 / 3  %s\n",
         qPrintable(figures[u"kiosk live"_s].text()));
     session.stop();

@@ -128,26 +128,31 @@ void StandInsFollowFake::publish()
     m_publishedMs = now;
     QList<CrdbStatusStandIn::Node> nodes;
     int live = 0;
+    int holders = 0; // live and caught up: the nodes holding the leases
     bool catchingUp = false;
+    auto caughtUp = [&](const Node &n) { return n.liveAgainMs == 0 || now - n.liveAgainMs >= m_options.catchUpMs; };
     for (int i = 0; i < m_nodes.size(); ++i) {
         const Node &n = m_nodes[i];
         nodes.append({i + 1, advertiseAddress(i), n.liveness, n.upSinceMs * 1'000'000});
         live += n.liveness == kLive ? 1 : 0;
-        catchingUp = catchingUp || (n.liveAgainMs != 0 && now - n.liveAgainMs < m_options.catchUpMs);
+        holders += n.liveness == kLive && caughtUp(n) ? 1 : 0;
+        catchingUp = catchingUp || (n.liveness == kLive && !caughtUp(n));
     }
     // Ranges lacking a live replica: all of them while any node is suspect (each node holds one
     // of every range), and until the returned node has caught up. Unavailable when the live
-    // replicas are no majority. Each range counted by one live store.
+    // replicas are no majority. Each range is counted once, by its leaseholder's store; a returned
+    // node gets its leases back only once caught up, so the per-node gauges never sum to more
+    // than the ranges there are.
     const int total = static_cast<int>(m_nodes.size());
     const bool under = live < total || catchingUp;
     const bool unavailable = live * 2 <= total;
     for (int i = 0; i < total; ++i) {
         const Node &n = m_nodes[i];
         m_standIns[i]->setNodes(nodes);
-        if (n.liveness != kLive || live == 0) {
+        if (n.liveness != kLive) {
             continue; // not answering; what it served last no longer matters
         }
-        const double share = double(kRanges) / live;
+        const double share = caughtUp(n) && holders > 0 ? double(kRanges) / holders : 0;
         m_standIns[i]->setVars(i + 1, advertiseAddress(i), kRanges, kRanges, share, under ? share : 0,
             unavailable ? share : 0, double(now - n.upSinceMs) / 1000);
     }

@@ -25,10 +25,11 @@ class FakeKubeApi;
 //    (pkg/base/config.go, the latency table above defaultRangeLeaseDuration: "Node Liveness
 //    record expiration (constant) 6.00s", "heartbeat offset (0-1 heartbeat interval) -3.00s");
 //    default 6000 ms, the worst case. Live again as soon as its process runs.
-//  - ranges: 24 ranges at RF 3 on 3 nodes, every node holding a replica of each; leases spread 8
-//    per node. While a node is suspect its ranges are under-replicated, counted once each by the
-//    leaseholder's store (pkg/kv/kvserver/replica_metrics.go, calcRangeCounter), so the live
-//    nodes' ranges_underreplicated sum to 24; back to 0 catchUpMs after the node is live again.
+//  - ranges: 24 ranges at RF 3 on 3 nodes, every node holding a replica of each; leases spread
+//    evenly over the live nodes that have caught up. While a node is suspect its ranges are
+//    under-replicated, counted once each by the leaseholder's store
+//    (pkg/kv/kvserver/replica_metrics.go, calcRangeCounter), so the live nodes'
+//    ranges_underreplicated sum to 24; back to 0 catchUpMs after the node is live again.
 // The coupling polls the fake every pollMs (10 ms by default), so a stand-in follows its pod
 // within that time.
 //
