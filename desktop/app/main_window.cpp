@@ -172,8 +172,9 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);
     connect(session, &PresenterSession::tickArrived, this, &MainWindow::showLoadState);
     connect(session->control(), &SampleAppControl::commandFinished, this,
-        [this](const QString &what, bool ok, const QString &message) {
-            if (what != u"load state") {
+        [this](quint64, SampleAppControl::Command command, bool ok, const QString &message) {
+            if (command != SampleAppControl::Command::Refresh) {
+                const QString what = SampleAppControl::commandName(command);
                 m_commandStatus->setText(ok ? QString(what + u": ok"_s) : QString(what + u": refused: "_s + message));
             }
         });

@@ -78,11 +78,15 @@ BeatExecutor::BeatExecutor(
             });
     }
     if (app) {
-        connect(
-            app, &SampleAppControl::commandFinished, this, [this](const QString &what, bool ok, const QString &msg) {
-                if (m_waiting == Waiting::App && what != u"load state") {
-                    actionDone(ok, ok ? QString(what + u": accepted"_s) : QString(what + u": "_s + msg));
+        // Only the answer to the request this action sent completes it: a manual command (readers,
+        // writers, a refresh) answered meanwhile is someone else's.
+        connect(app, &SampleAppControl::commandFinished, this,
+            [this](quint64 requestId, SampleAppControl::Command command, bool ok, const QString &msg) {
+                if (m_waiting != Waiting::App || requestId != m_appRequest) {
+                    return;
                 }
+                const QString what = SampleAppControl::commandName(command);
+                actionDone(ok, ok ? QString(what + u": accepted"_s) : QString(what + u": "_s + msg));
             });
     }
 }
@@ -207,11 +211,11 @@ void BeatExecutor::startAction()
         }
         m_waiting = Waiting::App;
         if (a.type == PlanAction::Type::LoadStart) {
-            m_app->loadStart(a.rps, a.mix);
+            m_appRequest = m_app->loadStart(a.rps, a.mix);
         } else if (a.type == PlanAction::Type::LoadStop) {
-            m_app->loadStop();
+            m_appRequest = m_app->loadStop();
         } else {
-            m_app->spike(a.seconds, a.rps, a.mix);
+            m_appRequest = m_app->spike(a.seconds, a.rps, a.mix);
         }
         return;
     }

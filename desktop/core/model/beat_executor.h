@@ -70,4 +70,5 @@ private:
     QMap<int, qint64> m_faultStartMs; // by ordinal: when faultStarted came
     qint64 m_healStartMs = 0;
     QStringList m_done;
+    quint64 m_appRequest = 0; // the sample app request the running action waits for
 };

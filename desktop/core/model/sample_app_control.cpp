@@ -24,12 +24,37 @@ static QJsonObject mixObject(const QMap<QString, double> &mix)
     return o;
 }
 
-void SampleAppControl::refresh()
+QString SampleAppControl::commandName(Command command)
 {
-    send(u"load state"_s, "GET", u"/load"_s);
+    switch (command) {
+    case Command::Refresh:
+        return u"load state"_s;
+    case Command::LoadStart:
+        return u"load start"_s;
+    case Command::LoadStop:
+        return u"load stop"_s;
+    case Command::ReadersOn:
+        return u"readers on"_s;
+    case Command::ReadersOff:
+        return u"readers off"_s;
+    case Command::WritersOn:
+        return u"writers on"_s;
+    case Command::WritersOff:
+        return u"writers off"_s;
+    case Command::Spike:
+        return u"spike"_s;
+    case Command::SpikeStop:
+        return u"spike stop"_s;
+    }
+    return {};
 }
 
-void SampleAppControl::loadStart(double rps, const QMap<QString, double> &mix)
+quint64 SampleAppControl::refresh()
+{
+    return send(Command::Refresh, "GET", u"/load"_s);
+}
+
+quint64 SampleAppControl::loadStart(double rps, const QMap<QString, double> &mix)
 {
     QJsonObject body;
     if (rps > 0) {
@@ -38,41 +63,44 @@ void SampleAppControl::loadStart(double rps, const QMap<QString, double> &mix)
     if (!mix.isEmpty()) {
         body.insert(u"mix"_s, mixObject(mix));
     }
-    send(u"load start"_s, "POST", u"/load/start"_s,
+    return send(Command::LoadStart, "POST", u"/load/start"_s,
         body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void SampleAppControl::loadStop()
+quint64 SampleAppControl::loadStop()
 {
-    send(u"load stop"_s, "POST", u"/load/stop"_s);
+    return send(Command::LoadStop, "POST", u"/load/stop"_s);
 }
 
-void SampleAppControl::setReaders(bool on)
+quint64 SampleAppControl::setReaders(bool on)
 {
-    send(on ? u"readers on"_s : u"readers off"_s, "POST", on ? u"/load/readers/start"_s : u"/load/readers/stop"_s);
+    return send(
+        on ? Command::ReadersOn : Command::ReadersOff, "POST", on ? u"/load/readers/start"_s : u"/load/readers/stop"_s);
 }
 
-void SampleAppControl::setWriters(bool on)
+quint64 SampleAppControl::setWriters(bool on)
 {
-    send(on ? u"writers on"_s : u"writers off"_s, "POST", on ? u"/load/writers/start"_s : u"/load/writers/stop"_s);
+    return send(
+        on ? Command::WritersOn : Command::WritersOff, "POST", on ? u"/load/writers/start"_s : u"/load/writers/stop"_s);
 }
 
-void SampleAppControl::spike(double seconds, double rps, const QMap<QString, double> &mix)
+quint64 SampleAppControl::spike(double seconds, double rps, const QMap<QString, double> &mix)
 {
     QJsonObject body {{u"seconds"_s, seconds}, {u"rps"_s, rps}};
     if (!mix.isEmpty()) {
         body.insert(u"mix"_s, mixObject(mix));
     }
-    send(u"spike"_s, "POST", u"/spike"_s, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    return send(Command::Spike, "POST", u"/spike"_s, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void SampleAppControl::spikeStop()
+quint64 SampleAppControl::spikeStop()
 {
-    send(u"spike stop"_s, "POST", u"/spike/stop"_s);
+    return send(Command::SpikeStop, "POST", u"/spike/stop"_s);
 }
 
-void SampleAppControl::send(const QString &what, const QByteArray &method, const QString &path, const QByteArray &body)
+quint64 SampleAppControl::send(Command command, const QByteArray &method, const QString &path, const QByteArray &body)
 {
+    const quint64 id = ++m_lastRequestId;
     QUrl url = m_baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + path);
     QNetworkRequest req(url);
@@ -84,7 +112,7 @@ void SampleAppControl::send(const QString &what, const QByteArray &method, const
         req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     }
     QNetworkReply *reply = m_nam->sendCustomRequest(req, method, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, what] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, id, command] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll());
@@ -92,7 +120,7 @@ void SampleAppControl::send(const QString &what, const QByteArray &method, const
             m_state = parseLoadState(doc.object());
             m_hasState = true;
             Q_EMIT stateReceived(m_state);
-            Q_EMIT commandFinished(what, true, {});
+            Q_EMIT commandFinished(id, command, true, {});
             return;
         }
         QString message;
@@ -103,6 +131,7 @@ void SampleAppControl::send(const QString &what, const QByteArray &method, const
         } else {
             message = u"HTTP %1"_s.arg(status);
         }
-        Q_EMIT commandFinished(what, false, message);
+        Q_EMIT commandFinished(id, command, false, message);
     });
+    return id;
 }

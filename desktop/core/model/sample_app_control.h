@@ -13,13 +13,19 @@ class QNetworkReply;
 // QNetworkAccessManager: POST /load/start|stop, /load/readers|writers/start|stop, /spike,
 // /spike/stop, GET /load. Every answer carries the load state, including the guardrails
 // (`limits`) the spike dialog shows. A refused command (guardrail, auth) reports the app's own
-// message.
+// message. Every command returns its request id; its answer comes back as exactly one
+// commandFinished() carrying that id and the typed command, so a caller waits for *its* answer,
+// never for the next one that happens to arrive.
 //
 // Threading: GUI thread only; never blocks.
 class SampleAppControl : public QObject
 {
     Q_OBJECT
 public:
+    enum class Command { Refresh, LoadStart, LoadStop, ReadersOn, ReadersOff, WritersOn, WritersOff, Spike, SpikeStop };
+    Q_ENUM(Command)
+    static QString commandName(Command command); // "load start", "readers off", ...
+
     explicit SampleAppControl(QObject *parent = nullptr);
 
     void setBaseUrl(const QUrl &url); // http://host:8080
@@ -27,24 +33,25 @@ public:
     void setControlToken(const QString &token) { m_token = token; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
-    void refresh(); // GET /load
-    void loadStart(double rps = 0, const QMap<QString, double> &mix = {}); // rps 0 = the app's default
-    void loadStop();
-    void setReaders(bool on);
-    void setWriters(bool on);
-    void spike(double seconds, double rps, const QMap<QString, double> &mix = {});
-    void spikeStop();
+    // Each returns the request id its commandFinished() will carry (ids start at 1, never reused).
+    quint64 refresh(); // GET /load
+    quint64 loadStart(double rps = 0, const QMap<QString, double> &mix = {}); // rps 0 = the app's default
+    quint64 loadStop();
+    quint64 setReaders(bool on);
+    quint64 setWriters(bool on);
+    quint64 spike(double seconds, double rps, const QMap<QString, double> &mix = {});
+    quint64 spikeStop();
 
     bool hasState() const { return m_hasState; }
     LoadState lastState() const { return m_state; }
 
 Q_SIGNALS:
     void stateReceived(const LoadState &state);
-    // `what` names the command ("load start"); on failure `message` is the app's error text.
-    void commandFinished(const QString &what, bool ok, const QString &message);
+    // The answer to request `requestId`; on failure `message` is the app's error text.
+    void commandFinished(quint64 requestId, SampleAppControl::Command command, bool ok, const QString &message);
 
 private:
-    void send(const QString &what, const QByteArray &method, const QString &path, const QByteArray &body = {});
+    quint64 send(Command command, const QByteArray &method, const QString &path, const QByteArray &body = {});
 
     QNetworkAccessManager *m_nam;
     QUrl m_baseUrl;
@@ -52,4 +59,5 @@ private:
     int m_timeoutMs = 10000;
     LoadState m_state;
     bool m_hasState = false;
+    quint64 m_lastRequestId = 0;
 };

@@ -1,4 +1,6 @@
 #include "model/beat_executor.h"
+#include "model/sample_app_control.h"
+#include "processes.h"
 #include "sources/cluster_driver.h"
 #include "sources/sql_runner.h"
 #include "test_env.h"
@@ -6,6 +8,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 #include "fake_kube_api.h"
 
@@ -164,6 +168,52 @@ private Q_SLOTS:
             QCOMPARE(completed.size(), 0);
             QVERIFY2(summary.contains(u"CockroachDB-only"_s) && !summary.contains(u"skipped"_s), qPrintable(summary));
         }
+    }
+
+    // A load or spike action completes on the answer to *its* request, never on another command's
+    // answer that arrives first: an unrelated command (readers off, sent just before) neither
+    // completes the spike nor hides its refusal (issue 11, item 1). The real sample app answers.
+    void anUnrelatedCommandWhileAnActionIsInFlight_data()
+    {
+        QTest::addColumn<double>("rps");
+        QTest::addColumn<bool>("accepted");
+        QTest::addRow("spike accepted") << 50.0 << true;
+        QTest::addRow("spike refused by the guardrail") << 500.0 << false;
+    }
+    void anUnrelatedCommandWhileAnActionIsInFlight()
+    {
+        QFETCH(double, rps);
+        QFETCH(bool, accepted);
+        testenv::SampleAppProcess app({{u"APP_MAX_RPS"_s, u"100"_s}});
+        QVERIFY2(app.start(), app.output().constData());
+        SampleAppControl control;
+        control.setBaseUrl(app.url());
+        TimeSeriesStore store;
+        BeatExecutor executor(&store, nullptr, nullptr, &control);
+        Beat beat;
+        beat.id = u"spike"_s;
+        beat.title = u"Spike"_s;
+        PlanAction spike;
+        spike.type = PlanAction::Type::Spike;
+        spike.seconds = 2;
+        spike.rps = rps;
+        beat.actions = {spike};
+        QSignalSpy answers(&control, &SampleAppControl::commandFinished);
+        QSignalSpy finished(&executor, &BeatExecutor::finished);
+        const quint64 unrelated = control.setReaders(false);
+        QVERIFY(executor.run(beat));
+        QVERIFY(finished.wait(15000));
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 15000);
+        QVERIFY(std::any_of(answers.cbegin(), answers.cend(), [&](const QList<QVariant> &a) {
+            return a.at(0).toULongLong() == unrelated
+                && a.at(1).value<SampleAppControl::Command>() == SampleAppControl::Command::ReadersOff;
+        }));
+        const QString summary = finished.at(0).at(1).toString();
+        QCOMPARE(finished.at(0).at(0).toBool(), accepted);
+        QVERIFY2(summary.contains(accepted ? u"spike: accepted"_s : u"spike: "_s) && !summary.contains(u"readers"_s),
+            qPrintable(summary));
+        control.spikeStop();
+        app.stop();
     }
 };
 
