@@ -79,6 +79,22 @@ void ClusterView::onFaultStarted(int, const QString &pod, ClusterDriver::Fault)
         m_faultTally.begin(u"while %1 was down"_s.arg(pod), now);
     }
     recompute();
+    askNodesSoon();
+}
+
+// The fault is known here before the next status round: ask the nodes now (a drained node answers
+// not-ready at once) and again shortly (a killed process needs a moment to be gone).
+void ClusterView::askNodesSoon()
+{
+    if (!m_status) {
+        return;
+    }
+    m_status->pollNow();
+    QTimer::singleShot(300, this, [status = QPointer<NodeStatusClient>(m_status)] {
+        if (status) {
+            status->pollNow();
+        }
+    });
 }
 
 void ClusterView::onFaultEnded(int, const QString &pod, ClusterDriver::Fault)
@@ -88,6 +104,7 @@ void ClusterView::onFaultEnded(int, const QString &pod, ClusterDriver::Fault)
         m_faultTally.end(nowMs());
     }
     Q_EMIT changed();
+    askNodesSoon();
 }
 
 void ClusterView::addTick(const FeedTick &tick)

@@ -59,6 +59,7 @@ Q_SIGNALS:
     void changed();
 
 private:
+    void askNodesSoon();
     void onStatus(const ClusterDriver::ClusterStatus &status);
     void onFaultStarted(int ordinal, const QString &pod, ClusterDriver::Fault fault);
     void onFaultEnded(int ordinal, const QString &pod, ClusterDriver::Fault fault);

@@ -124,6 +124,9 @@ public:
     NodeStatusSnapshot snapshot() const;
 
     void start() override; // first round now, then every interval
+    // An extra round now (requests already in flight are not sent twice): the presenter just
+    // injected or ended a fault and should not wait up to one interval to show it.
+    void pollNow() { poll(); }
     void stop() override;
 
 Q_SIGNALS:
