@@ -127,8 +127,8 @@ QJsonObject AppDatabase::Readiness::toJson() const
         {u"reader_read_only"_qs, check(readerReadOnly)}, {u"reader_cannot_create"_qs, check(readerCannotCreate)}};
 }
 
-AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry, pgkit::RetryPolicy retry)
-    : m_telemetry(telemetry), m_retry(retry)
+AppDatabase::AppDatabase(const AppConfig &config, DbObserver &observer, pgkit::RetryPolicy retry)
+    : m_observer(observer), m_retry(retry)
 {
     const auto timeout = std::chrono::milliseconds(config.acquireTimeoutMs);
     const auto lifetime = std::chrono::milliseconds(qint64(config.dbMaxConnLifetimeS) * 1000);
@@ -139,7 +139,7 @@ AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry, pgkit::R
         .connectTimeoutSeconds = 3,
         .prepare = prepareWriter,
         .maxLifetime = lifetime,
-        .recycled = [&telemetry] { telemetry.dbConnectionRecycled(PoolId::Writer); }});
+        .recycled = [&observer] { observer.dbConnectionRecycled(PoolId::Writer); }});
     m_reader = std::make_unique<ConnectionPool>(ConnectionPool::Options {.name = QStringLiteral("reader"),
         .conninfo = config.readerConninfo,
         .size = config.readerPoolSize,
@@ -147,7 +147,7 @@ AppDatabase::AppDatabase(const AppConfig &config, Telemetry &telemetry, pgkit::R
         .connectTimeoutSeconds = 3,
         .prepare = prepareReader,
         .maxLifetime = lifetime,
-        .recycled = [&telemetry] { telemetry.dbConnectionRecycled(PoolId::Reader); }});
+        .recycled = [&observer] { observer.dbConnectionRecycled(PoolId::Reader); }});
 }
 
 AppDatabase::~AppDatabase()
@@ -192,18 +192,18 @@ template<typename Fn> bool AppDatabase::runWithRetry(PoolId poolId, Fn &&attempt
             outcome = attempt(lease, error);
         }
         if (outcome == Attempt::Ok) {
-            m_telemetry.dbQuery(poolId, secondsSince(t0), true);
+            m_observer.dbQuery(poolId, secondsSince(t0), true);
             return true;
         }
-        m_telemetry.dbError(poolId, error->kind);
+        m_observer.dbError(poolId, error->kind);
         const auto delay = m_retry.backoff(n, QRandomGenerator::global()->generateDouble());
         const auto elapsed
             = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
         if (outcome == Attempt::Fail || !m_retry.mayRetry(n, elapsed, delay)) {
-            m_telemetry.dbQuery(poolId, secondsSince(t0), false);
+            m_observer.dbQuery(poolId, secondsSince(t0), false);
             return false;
         }
-        m_telemetry.dbRetry(poolId);
+        m_observer.dbRetry(poolId);
         std::this_thread::sleep_for(delay);
     }
 }

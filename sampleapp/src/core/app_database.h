@@ -1,8 +1,8 @@
 #pragma once
 
 #include "db_pool.h"
+#include "db_types.h"
 #include "pgkit/retry_policy.h"
-#include "telemetry.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -55,7 +55,7 @@ public:
     };
 
     AppDatabase(
-        const AppConfig &config, Telemetry &telemetry, pgkit::RetryPolicy retry = pgkit::RetryPolicy::sampleApp());
+        const AppConfig &config, DbObserver &observer, pgkit::RetryPolicy retry = pgkit::RetryPolicy::sampleApp());
     ~AppDatabase();
 
     // Inserts one login event with an app-generated UUID; a retry after an ambiguous failure
@@ -84,7 +84,7 @@ private:
     static Check checkCannotCreate(ConnectionPool::Lease &lease);
     template<typename Fn> bool runWithRetry(PoolId poolId, Fn &&attempt, Error *error);
 
-    Telemetry &m_telemetry;
+    DbObserver &m_observer;
     const pgkit::RetryPolicy m_retry;
     std::unique_ptr<ConnectionPool> m_writer;
     std::unique_ptr<ConnectionPool> m_reader;

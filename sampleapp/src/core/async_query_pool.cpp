@@ -17,8 +17,8 @@ double secondsSince(Clock::time_point t0)
 }
 } // namespace
 
-AsyncQueryPool::AsyncQueryPool(Options options, Telemetry &telemetry, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_telemetry(telemetry)
+AsyncQueryPool::AsyncQueryPool(Options options, DbObserver &observer, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_observer(observer)
 {
     m_connectThreads.setMaxThreadCount(2);
     m_expiry.setInterval(100);
@@ -368,21 +368,21 @@ void AsyncQueryPool::retire(Conn *c)
     old->readable.release()->deleteLater();
     old->writable.release()->deleteLater();
     old.reset(); // PQfinish: a clean Terminate, the server ends the session
-    m_telemetry.dbConnectionRecycled(m_options.pool);
+    m_observer.dbConnectionRecycled(m_options.pool);
     applog::logger()->debug("{} pool: connection replaced after its maximum lifetime", m_options.name);
     scheduleDispatch(); // waiting requests get a new connection
 }
 
 void AsyncQueryPool::retryOrFail(Job job, const Failure &failure)
 {
-    m_telemetry.dbError(m_options.pool, failure.kind);
+    m_observer.dbError(m_options.pool, failure.kind);
     const auto delay = m_options.retry.backoff(job.attempts, QRandomGenerator::global()->generateDouble());
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - job.started);
     if (m_closed || !m_options.retry.mayRetry(job.attempts, elapsed, delay)) {
         fail(job, failure);
         return;
     }
-    m_telemetry.dbRetry(m_options.pool);
+    m_observer.dbRetry(m_options.pool);
     job.lastFailure = failure;
     // The job keeps its place: it goes back to the front of the queue.
     auto holder = std::make_shared<Job>(std::move(job));
@@ -420,7 +420,7 @@ void AsyncQueryPool::openConnection()
         if (!conn || m_closed) {
             if (!conn) {
                 m_lastConnectError = opened->error;
-                m_telemetry.dbError(m_options.pool, DbErrorKind::Connect);
+                m_observer.dbError(m_options.pool, DbErrorKind::Connect);
                 // Without any connection, waiting requests cannot be served: answer them now.
                 if (m_conns.empty() && m_connecting == 0) {
                     const Failure f {DbErrorKind::Connect, {},
@@ -485,9 +485,9 @@ void AsyncQueryPool::expireQueued()
 void AsyncQueryPool::fail(Job &job, const Failure &failure)
 {
     if (failure.kind != DbErrorKind::Transient) {
-        m_telemetry.dbError(m_options.pool, failure.kind);
+        m_observer.dbError(m_options.pool, failure.kind);
     }
-    m_telemetry.dbQuery(m_options.pool, secondsSince(job.started), false);
+    m_observer.dbQuery(m_options.pool, secondsSince(job.started), false);
     Failure f = failure;
     f.attempts = std::max(f.attempts, job.attempts);
     job.callback(nullptr, f);
@@ -495,7 +495,7 @@ void AsyncQueryPool::fail(Job &job, const Failure &failure)
 
 void AsyncQueryPool::succeed(Job &job, pgkit::PgResultPtr result)
 {
-    m_telemetry.dbQuery(m_options.pool, secondsSince(job.started), true);
+    m_observer.dbQuery(m_options.pool, secondsSince(job.started), true);
     job.callback(std::move(result), Failure {});
 }
 

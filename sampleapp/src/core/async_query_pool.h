@@ -1,8 +1,8 @@
 #pragma once
 
+#include "db_types.h"
 #include "pgkit/pg_connection.h"
 #include "pgkit/retry_policy.h"
-#include "telemetry.h"
 
 #include <QByteArray>
 #include <QList>
@@ -56,7 +56,7 @@ public:
     // Exactly one of result / failure is set.
     using Callback = std::function<void(pgkit::PgResultPtr result, const Failure &failure)>;
 
-    AsyncQueryPool(Options options, Telemetry &telemetry, QObject *parent = nullptr);
+    AsyncQueryPool(Options options, DbObserver &observer, QObject *parent = nullptr);
     ~AsyncQueryPool() override;
 
     void execPrepared(const char *statement, QList<QByteArray> params, Callback callback);
@@ -114,7 +114,7 @@ private:
     void succeed(Job &job, pgkit::PgResultPtr result);
 
     Options m_options;
-    Telemetry &m_telemetry;
+    DbObserver &m_observer;
     std::vector<std::unique_ptr<Conn>> m_conns;
     std::deque<Job> m_queue;
     int m_connecting = 0;

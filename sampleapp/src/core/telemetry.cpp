@@ -43,11 +43,6 @@ const char *opName(Op op)
     return op == Op::Login ? "login" : "search";
 }
 
-const char *poolName(PoolId pool)
-{
-    return pool == PoolId::Writer ? "writer" : "reader";
-}
-
 Telemetry::Telemetry()
     : m_registry(std::make_shared<prometheus::Registry>())
     , m_generation(++g_generation)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "db_types.h"
 #include "latency_histogram.h"
 
 #include <QString>
@@ -16,40 +17,31 @@
 
 enum class Op { Login = 0, Search = 1 };
 enum class Origin { Http = 0, Load = 1 };
-enum class PoolId { Writer = 0, Reader = 1 };
-enum class DbErrorKind { Transient, Permanent, Connect, AcquireTimeout };
-
-// A database operation that did not succeed, after its retries.
-struct DbFailure
-{
-    DbErrorKind kind = DbErrorKind::Permanent;
-    QString sqlState;
-    QString message;
-    int attempts = 0;
-};
 
 const char *opName(Op op);
-const char *poolName(PoolId pool);
 
 // Everything the app measures: the Prometheus registry behind GET /metrics, and the per-interval
 // histograms behind the feed's ticks. Thread-safe; the record functions are on the request path
 // and take no lock of their own (prometheus-cpp locks inside Family::Add only on first use of a
 // label set, which is cached per thread).
-class Telemetry
+class Telemetry : public DbObserver
 {
 public:
     Telemetry();
-    ~Telemetry();
+    ~Telemetry() override;
+    Telemetry(const Telemetry &) = delete;
+    Telemetry &operator=(const Telemetry &) = delete;
 
     prometheus::Registry &registry() { return *m_registry; }
     std::string exposition() const; // Prometheus text format
 
     void httpRequest(const std::string &route, const std::string &method, int status, double seconds);
     void operation(Op op, Origin origin, bool ok, double seconds);
-    void dbQuery(PoolId pool, double seconds, bool ok);
-    void dbError(PoolId pool, DbErrorKind kind);
-    void dbRetry(PoolId pool);
-    void dbConnectionRecycled(PoolId pool); // closed for age (APP_DB_MAX_CONN_LIFETIME_S), replaced
+    // DbObserver: the database paths report here.
+    void dbQuery(PoolId pool, double seconds, bool ok) override;
+    void dbError(PoolId pool, DbErrorKind kind) override;
+    void dbRetry(PoolId pool) override;
+    void dbConnectionRecycled(PoolId pool) override; // closed for age (APP_DB_MAX_CONN_LIFETIME_S), replaced
     void setPoolConnections(PoolId pool, int idle, int busy);
 
     // Load generator.

@@ -1,0 +1,6 @@
+#include "db_types.h"
+
+const char *poolName(PoolId pool)
+{
+    return pool == PoolId::Writer ? "writer" : "reader";
+}
