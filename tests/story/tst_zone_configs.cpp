@@ -1,5 +1,5 @@
 // The zone-config statements in sql/, replayed in the order the talk runs them, on pgkit's model of
-// CockroachDB's zones (sampleapp/src/pgkit/zone_config.h: the bootstrap zones, inheritance,
+// CockroachDB's zones (pgkit/src/pgkit/zone_config.h: the bootstrap zones, inheritance,
 // ZoneConfig.Validate on the complete zone, and the story's rule of never more voters than live
 // nodes). No CockroachDB runs here, so this is where a zone config the cluster would refuse, or one
 // it could not satisfy with the nodes it has at that point, is caught before the stage.

@@ -1,7 +1,7 @@
 #include "preflight_sql.h"
 
-#include <pgkit/pg_connection.h>
-#include <pgkit/zone_config.h>
+#include "pgkit/pg_connection.h"
+#include "pgkit/zone_config.h"
 
 #include <QCoreApplication>
 #include <QPointer>

@@ -2,7 +2,7 @@
 
 #include "model/demo_plan.h"
 
-#include <pgkit/pg_connection.h>
+#include "pgkit/pg_connection.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,7 +1,7 @@
 #include "sql_runner.h"
 
-#include <pgkit/pg_connection.h>
-#include <pgkit/sql_script.h>
+#include "pgkit/pg_connection.h"
+#include "pgkit/sql_script.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

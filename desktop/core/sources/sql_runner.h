@@ -2,7 +2,7 @@
 
 #include "data_source.h"
 
-#include <pgkit/sql_apply.h>
+#include "pgkit/sql_apply.h"
 
 #include <QByteArray>
 #include <QMetaType>

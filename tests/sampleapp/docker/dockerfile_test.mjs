@@ -300,8 +300,10 @@ if (configure && failures.length === 0) {
         if (r.status !== 0) {
             fail(`the build stage's configure fails on its COPY list:\n${r.stdout}\n${r.stderr}`);
         } else {
-            // The generated install script must put both binaries in <prefix>/bin.
-            const script = fs.readFileSync(path.join(bld, "sampleapp", "cmake_install.cmake"), "utf8");
+            // The generated install scripts (sampleapp/ for the service, pgkit/ for sqlapply) must put
+            // both binaries in <prefix>/bin.
+            const script = ["sampleapp", "pgkit"].map((d) => path.join(bld, d, "cmake_install.cmake"))
+                .filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8")).join("\n");
             for (const t of ["sampleapp", "sqlapply"]) {
                 if (!new RegExp(`CMAKE_INSTALL_PREFIX\\}/bin" TYPE EXECUTABLE FILES "[^"]*/${t}"`).test(script)) {
                     fail(`cmake --install does not install ${t} to <prefix>/bin`);
