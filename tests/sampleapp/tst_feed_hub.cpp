@@ -1,6 +1,6 @@
 // FeedHub with real WebSockets on loopback: a client that stops reading is dropped, the others keep
 // every message in sequence.
-#include "feed_hub.h"
+#include "core/feed_hub.h"
 
 #include <QJsonDocument>
 #include <QTcpSocket>

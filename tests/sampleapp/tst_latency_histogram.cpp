@@ -1,4 +1,4 @@
-#include "latency_histogram.h"
+#include "core/latency_histogram.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // The open-loop scheduler with in-process operations (the database side is covered by the
 // integration tests; here the operation is a real function whose duration the test controls).
-#include "load_engine.h"
+#include "core/load_engine.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "requests.h"
+#include "core/requests.h"
 
 #include <QTest>
 

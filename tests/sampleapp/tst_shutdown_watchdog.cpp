@@ -1,5 +1,5 @@
 // ShutdownWatchdog: the backstop that keeps the sample app inside APP_SHUTDOWN_TIMEOUT_MS.
-#include "shutdown_watchdog.h"
+#include "core/shutdown_watchdog.h"
 
 #include <QTest>
 
