@@ -89,6 +89,9 @@ struct Beat
     QString narration; // presenter only, never on the kiosk
     QList<PlanAction> actions;
     QList<PlanExpectation> expectations;
+    // The charts this beat is about, by stable chart id (DemoPlan::chartIds()): the presenter
+    // shows them big and the others small. Empty = the presenter's default.
+    QStringList focus;
 };
 
 class DemoPlan
@@ -126,5 +129,8 @@ public:
 
     // The feed fields an expectation may name (values come from each tick).
     static QStringList feedFields();
+    // The presenter's charts by stable id, the names a beat's "focus" may use (desktop/app/chart_specs.cpp
+    // gives each chart one of these; tst_screens_gui checks the two lists agree).
+    static QStringList chartIds();
     static constexpr const char *kBackupFile = "sql/90-backup.sql";
 };
