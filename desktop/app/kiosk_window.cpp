@@ -3,6 +3,7 @@
 #include "beat_panel.h"
 #include "big_number_tile.h"
 #include "chart_specs.h"
+#include "event_list.h"
 #include "frame_clock.h"
 #include "node_grid.h"
 #include "time_chart.h"
@@ -80,16 +81,51 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
         clock->addChart(chart);
     }
     v->addLayout(grid, 1);
+    // The full text of the markers the charts could only label shortly (or not at all).
+    m_events = new EventList(&session->store(), 2);
+    QFont ef = m_events->font();
+    ef.setPointSizeF(13);
+    m_events->setFont(ef);
+    v->addWidget(m_events, 0);
     m_blank->setAutoFillBackground(true);
     QPalette p = m_blank->palette();
     p.setColor(QPalette::Window, Qt::black);
     m_blank->setPalette(p);
     auto *stack = new QStackedLayout(this);
+    // The kiosk takes its screen's size and fits it (resizeEvent), rather than growing past it.
+    stack->setSizeConstraint(QLayout::SetNoConstraint);
     stack->addWidget(m_content);
     stack->addWidget(m_blank);
     connect(session->story(), &StoryController::blankChanged, this, &KioskWindow::setBlanked);
     setBlanked(session->story()->isBlanked());
     resize(1280, 720);
+}
+
+void KioskWindow::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // Under 640 logical pixels of height (a 1920x1080 projector at 200 %), the node tiles keep
+    // their name and state and the big numbers drop their captions, so the charts keep a plot.
+    const bool roomy = height() >= 640;
+    if (m_nodes) {
+        m_nodes->setDetailsVisible(roomy);
+    }
+    for (BigNumberTile *t : std::as_const(m_tiles)) {
+        t->setCaptionVisible(roomy);
+    }
+}
+
+void KioskWindow::setHighContrast(bool on)
+{
+    m_highContrast = on;
+    QPalette p = m_content->palette();
+    p.setColor(QPalette::Window, on ? QColor(Qt::white) : palette().color(QPalette::Window));
+    p.setColor(QPalette::WindowText, on ? QColor(Qt::black) : palette().color(QPalette::WindowText));
+    m_content->setAutoFillBackground(on);
+    m_content->setPalette(p);
+    for (TimeChart *c : std::as_const(m_charts)) {
+        c->setHighContrast(on);
+    }
 }
 
 bool KioskWindow::showOnScreen(int index)

@@ -193,6 +193,16 @@ QStringList DemoPlan::chartIds()
         u"replicas"_s, u"leaseholders"_s, u"sql-qps"_s, u"sql-p99"_s};
 }
 
+QStringList DemoPlan::focusAt(int index) const
+{
+    for (qsizetype i = std::min<qsizetype>(index, beats.size() - 1); i >= 0; --i) {
+        if (!beats[i].focus.isEmpty()) {
+            return beats[i].focus;
+        }
+    }
+    return {u"requests"_s, u"latency"_s};
+}
+
 QStringList DemoPlan::feedFields()
 {
     QStringList fields = {u"ready"_s, u"load.running"_s, u"load.target_rps"_s, u"load.achieved_rps"_s,

@@ -132,5 +132,8 @@ public:
     // The presenter's charts by stable id, the names a beat's "focus" may use (desktop/app/chart_specs.cpp
     // gives each chart one of these; tst_screens_gui checks the two lists agree).
     static QStringList chartIds();
+    // The focus charts while beat `index` is shown: its own focus, else the latest earlier beat's,
+    // else `requests` and `latency` (before the first beat, index -1).
+    QStringList focusAt(int index) const;
     static constexpr const char *kBackupFile = "sql/90-backup.sql";
 };

@@ -110,6 +110,10 @@ void TstDemoPlan::parsesEveryActionAndExpectation()
     QCOMPARE(plan->indexOf(u"three"_s), -1);
     QVERIFY(b.focus.isEmpty());
     QCOMPARE(plan->beats[1].focus, (QStringList {u"live-nodes"_s, u"ranges"_s}));
+    QCOMPARE(plan->focusAt(-1), (QStringList {u"requests"_s, u"latency"_s}));
+    QCOMPARE(plan->focusAt(0), (QStringList {u"requests"_s, u"latency"_s}));
+    QCOMPARE(plan->focusAt(1), (QStringList {u"live-nodes"_s, u"ranges"_s}));
+    QCOMPARE(plan->focusAt(7), (QStringList {u"live-nodes"_s, u"ranges"_s}));
 }
 
 void TstDemoPlan::validationErrors_data()
