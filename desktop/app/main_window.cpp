@@ -153,7 +153,7 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     auto *chartsLayout = new QVBoxLayout(m_chartsWidget);
     chartsLayout->setContentsMargins(0, 0, 0, 0);
     chartsLayout->setSpacing(2);
-    m_focusRow = new QHBoxLayout;
+    m_focusRow = new QGridLayout;
     m_focusRow->setSpacing(2);
     m_otherGrid = new QGridLayout;
     m_otherGrid->setSpacing(2);
@@ -178,7 +178,10 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     m_splitter->addWidget(m_chartsWidget);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_splitterMoved = true; });
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        m_splitterMoved = true;
+        arrangeCharts();
+    });
 
     auto *central = new QWidget;
     auto *v = new QVBoxLayout(central);
@@ -204,22 +207,33 @@ void MainWindow::arrangeCharts()
     const StoryController *story = m_session->story();
     const QStringList focus
         = story->plan().focusAt(story->armedIndex() >= 0 ? story->armedIndex() : story->shownIndex());
-    if (focus == m_focus && !m_focusRow->isEmpty()) {
+    // Side by side while each focus chart gets 260 px (its title and a two-entry legend unelided),
+    // else two columns (three focus charts on a 1024-wide screen).
+    const int n = static_cast<int>(std::max<qsizetype>(1, focus.size()));
+    const int width = m_splitter ? m_splitter->sizes().value(1, m_chartsWidget->width()) : m_chartsWidget->width();
+    const int columns = width / n >= 260 ? n : std::min(n, 2);
+    if (focus == m_focus && columns == m_focusColumns && !m_focusRow->isEmpty()) {
         return;
     }
     m_focus = focus;
+    m_focusColumns = columns;
     for (TimeChart *c : std::as_const(m_charts)) {
         m_focusRow->removeWidget(c);
         m_otherGrid->removeWidget(c);
     }
     QList<TimeChart *> others;
+    int placed = 0;
     for (const QString &id : focus) {
         for (TimeChart *c : std::as_const(m_charts)) {
             if (c->spec().id == id) {
                 c->setCompact(false);
-                m_focusRow->addWidget(c, 1);
+                m_focusRow->addWidget(c, placed / columns, placed % columns);
+                ++placed;
             }
         }
+    }
+    for (int c = 0; c < m_focusRow->columnCount(); ++c) {
+        m_focusRow->setColumnStretch(c, c < columns ? 1 : 0);
     }
     for (TimeChart *c : std::as_const(m_charts)) {
         if (!focus.contains(c->spec().id)) {
@@ -227,13 +241,13 @@ void MainWindow::arrangeCharts()
         }
     }
     // Two rows of small charts under the focus row.
-    const int columns = static_cast<int>((others.size() + 1) / 2);
+    const int otherColumns = static_cast<int>((others.size() + 1) / 2);
     for (qsizetype i = 0; i < others.size(); ++i) {
         others[i]->setCompact(true);
-        m_otherGrid->addWidget(others[i], static_cast<int>(i) / columns, static_cast<int>(i) % columns);
+        m_otherGrid->addWidget(others[i], static_cast<int>(i) / otherColumns, static_cast<int>(i) % otherColumns);
     }
     for (int c = 0; c < m_otherGrid->columnCount(); ++c) {
-        m_otherGrid->setColumnStretch(c, c < columns ? 1 : 0);
+        m_otherGrid->setColumnStretch(c, c < otherColumns ? 1 : 0);
     }
     for (int r = 0; r < m_otherGrid->rowCount(); ++r) {
         m_otherGrid->setRowStretch(r, r < 2 ? 1 : 0);
@@ -255,6 +269,7 @@ void MainWindow::resizeEvent(QResizeEvent *event)
         const int left = std::clamp(total / 4, m_leftMinWidth, std::max(m_leftMinWidth, 460));
         m_splitter->setSizes({left, total - left});
     }
+    arrangeCharts();
 }
 
 QWidget *MainWindow::buildControls()

@@ -76,7 +76,8 @@ private:
     QLabel *m_stopwatch = nullptr;
     QLabel *m_appExperience = nullptr;
     QWidget *m_chartsWidget = nullptr;
-    QHBoxLayout *m_focusRow = nullptr;
+    QGridLayout *m_focusRow = nullptr;
+    int m_focusColumns = 0;
     QGridLayout *m_otherGrid = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_splitterMoved = false;

@@ -106,7 +106,7 @@ void TimeChart::setCompact(bool compact)
         return;
     }
     m_compact = compact;
-    chart()->legend()->setVisible(!compact);
+    chart()->legend()->setVisible(!compact || (width() >= 330 && height() >= 200));
     m_x->setTitleVisible(!compact && height() >= 220);
     m_y->setTitleVisible(!compact);
     setMinimumSize(compact ? QSize(120, 90) : QSize(160, 110));
@@ -200,6 +200,8 @@ void TimeChart::resizeEvent(QResizeEvent *event)
     // A short chart gives its height to the plot: Qt Charts elides axis labels to "..." when they
     // lack height, so the x title ("seconds ago") goes first.
     m_x->setTitleVisible(!m_compact && height() >= (m_big ? 300 : 220));
+    // A small chart with room (1920x1080) keeps its legend: four unlabelled lines say nothing.
+    chart()->legend()->setVisible(!m_compact || (width() >= 330 && height() >= 200));
     fitTicks();
 }
 
