@@ -113,6 +113,19 @@ void KioskWindow::resizeEvent(QResizeEvent *event)
     for (BigNumberTile *t : std::as_const(m_tiles)) {
         t->setCaptionVisible(roomy);
     }
+    // ... and every text outside the charts is set at 70 % of its size (at 200 % that is still
+    // 1.4 times the type of a 1280x720 kiosk), so the charts keep a readable plot.
+    const double scale = roomy ? 1.0 : 0.7;
+    for (QLabel *label : m_content->findChildren<QLabel *>()) {
+        QVariant base = label->property("kioskPointSize");
+        if (!base.isValid()) {
+            base = label->font().pointSizeF();
+            label->setProperty("kioskPointSize", base);
+        }
+        QFont f = label->font();
+        f.setPointSizeF(base.toDouble() * scale);
+        label->setFont(f);
+    }
 }
 
 void KioskWindow::setHighContrast(bool on)

@@ -207,8 +207,11 @@ void TimeChart::resizeEvent(QResizeEvent *event)
 
 int TimeChart::labelRows() const
 {
-    // A small chart keeps one row: more would take its plot (the event list has every text).
-    return m_compact ? 1 : 3;
+    // A small chart keeps one row, and no chart gives its labels more than a third of its plot
+    // (the event list has every text).
+    const double plotH = chart()->plotArea().height();
+    const int fit = plotH > 0 ? static_cast<int>(plotH / 3 / labelRowHeight()) : 1;
+    return std::clamp(fit, 1, m_compact ? 1 : 3);
 }
 
 double TimeChart::labelRowHeight() const

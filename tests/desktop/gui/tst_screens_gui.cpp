@@ -1,7 +1,7 @@
-// Issue 10: both windows at the sizes a talk meets (1024x768, 1280x720 and 1920x1080; under
-// QT_SCALE_FACTOR=2 the logical sizes of a 1920x1080 and a 2560x1440 screen at 200 %: 960x540 and
-// 1280x720), with ten minutes of data on every chart, bunched event markers (one at "now", the
-// right edge) and CockroachDB's view of three nodes (stand-ins of their HTTP ports, as in
+// Issue 10: both windows at the sizes a talk meets (1024x768, 1280x720, 1366x768 and 1920x1080;
+// under QT_SCALE_FACTOR=F the logical sizes of a 1920x1080 and a 2560x1440 screen at that factor:
+// 960x540 and 1280x720 at 2, 1280x720 and 1707x960 at 1.5), with ten minutes of data on every chart, bunched event
+// markers (one at "now", the right edge) and CockroachDB's view of three nodes (stand-ins of their HTTP ports, as in
 // tst_fault_screens_gui). Checks: no window's minimum size exceeds the screen, no marker label
 // overlaps another or leaves its plot, no horizontal scroll bar, the shown beat's focus charts are
 // the big ones. Screenshots go to TEST_OUTPUT_DIR as screens-{main,kiosk}-WxH[-x2].png.
@@ -20,6 +20,7 @@
 
 #include <QAbstractScrollArea>
 #include <QApplication>
+#include <QLayout>
 #include <QScrollBar>
 #include <QTest>
 
@@ -31,9 +32,60 @@ using namespace Qt::StringLiterals;
 namespace {
 const QString kDomain = u".crdb.crdb-evolution.svc.cluster.local:26257"_s;
 
+double scaleFactor()
+{
+    bool ok = false;
+    const double f = qEnvironmentVariable("QT_SCALE_FACTOR").toDouble(&ok);
+    return ok && f > 1 ? f : 1;
+}
+
 bool scaled()
 {
-    return qEnvironmentVariableIntValue("QT_SCALE_FACTOR") >= 2;
+    return scaleFactor() > 1;
+}
+
+QString scaleSuffix()
+{
+    return scaled() ? u"-x"_s + QString::number(scaleFactor()) : QString();
+}
+
+// The visible widgets a layout (and the layouts inside it) manages.
+void managedWidgets(QLayout *layout, QList<QWidget *> *out)
+{
+    for (int i = 0; i < layout->count(); ++i) {
+        QLayoutItem *item = layout->itemAt(i);
+        if (QWidget *w = item->widget(); w && w->isVisible()) {
+            out->append(w);
+        } else if (QLayout *inner = item->layout()) {
+            managedWidgets(inner, out);
+        }
+    }
+}
+
+// Widgets a layout squeezed on top of each other (a layout given less room than it needs).
+QStringList overlapsIn(QWidget *window)
+{
+    QStringList out;
+    QList<QWidget *> parents = window->findChildren<QWidget *>();
+    parents.prepend(window);
+    for (QWidget *parent : std::as_const(parents)) {
+        if (!parent->isVisible() || !parent->layout() || qobject_cast<QAbstractScrollArea *>(parent->parentWidget())
+            || parent->layout()->inherits("QStackedLayout")) {
+            continue;
+        }
+        QList<QWidget *> children;
+        managedWidgets(parent->layout(), &children);
+        for (qsizetype i = 0; i < children.size(); ++i) {
+            for (qsizetype j = i + 1; j < children.size(); ++j) {
+                if (children[i]->geometry().intersects(children[j]->geometry())) {
+                    out << u"%1: %2 (%3) overlaps %4 (%5)"_s.arg(window->objectName(),
+                        QString::fromLatin1(children[i]->metaObject()->className()), children[i]->objectName(),
+                        QString::fromLatin1(children[j]->metaObject()->className()), children[j]->objectName());
+                }
+            }
+        }
+    }
+    return out;
 }
 
 // What a window shows that the audience or the presenter could not read: one line per problem.
@@ -55,6 +107,7 @@ QStringList problemsIn(QWidget *window, const QSize &screen)
                    .arg(screen.width())
                    .arg(screen.height());
     }
+    out += overlapsIn(window);
     for (QAbstractScrollArea *area : window->findChildren<QAbstractScrollArea *>()) {
         if (area->isVisibleTo(window) && area->horizontalScrollBar()->isVisibleTo(window)) {
             out << u"%1: horizontal scroll bar in %2 (%3)"_s.arg(
@@ -296,8 +349,11 @@ void TstScreensGui::everySize_data()
 {
     QTest::addColumn<QSize>("size");
     if (scaled()) {
-        QTest::addRow("960x540") << QSize(960, 540);
-        QTest::addRow("1280x720") << QSize(1280, 720);
+        // The logical size of a 1920x1080 and a 2560x1440 screen at this scale factor.
+        for (const QSize physical : {QSize(1920, 1080), QSize(2560, 1440)}) {
+            const QSize logical(qRound(physical.width() / scaleFactor()), qRound(physical.height() / scaleFactor()));
+            QTest::addRow("%dx%d", logical.width(), logical.height()) << logical;
+        }
     } else {
         QTest::addRow("1024x768") << QSize(1024, 768);
         QTest::addRow("1280x720") << QSize(1280, 720);
@@ -316,7 +372,7 @@ void TstScreensGui::everySize()
     m_main->eventList()->refresh();
     m_kiosk->eventList()->refresh();
     QTest::qWait(50);
-    const QString suffix = u"%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaled() ? u"-x2"_s : QString());
+    const QString suffix = u"%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaleSuffix());
     QVERIFY(m_main->grab().save(testenv::outputDir() + u"/screens-main-"_s + suffix));
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix));
     QStringList problems = problemsIn(m_main.get(), size);
@@ -333,13 +389,12 @@ void TstScreensGui::everySize()
 void TstScreensGui::highContrastKiosk()
 {
     m_kiosk->setHighContrast(true);
-    const QSize size = scaled() ? QSize(960, 540) : QSize(1280, 720);
+    const QSize size(qRound(1920 / scaleFactor()), qRound(1080 / scaleFactor()));
     m_kiosk->resize(size);
     QTest::qWait(200);
     m_clock->frame(true);
     QVERIFY(m_kiosk->isHighContrast());
-    QVERIFY(m_kiosk->grab().save(
-        testenv::outputDir() + u"/screens-kiosk-high-contrast%1.png"_s.arg(scaled() ? u"-x2"_s : QString())));
+    QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-high-contrast%1.png"_s.arg(scaleSuffix())));
     const QStringList problems = problemsIn(m_kiosk.get(), size);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     m_kiosk->setHighContrast(false);
