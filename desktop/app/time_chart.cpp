@@ -110,7 +110,7 @@ void TimeChart::setCompact(bool compact)
     m_x->setTitleVisible(!compact && height() >= 220);
     m_y->setTitleVisible(!compact);
     setMinimumSize(compact ? QSize(120, 90) : QSize(160, 110));
-    m_y->setTickCount(compact ? 3 : 5); // "0 / 25 / 50": no "18.75" on a small chart
+    m_y->setTickCount(compact || height() < 200 ? 3 : 5); // "0 / 25 / 50": no "18.75" on a small chart
     applyFonts();
     fitTicks();
 }
@@ -202,6 +202,8 @@ void TimeChart::resizeEvent(QResizeEvent *event)
     m_x->setTitleVisible(!m_compact && height() >= (m_big ? 300 : 220));
     // A small chart with room (1920x1080) keeps its legend: four unlabelled lines say nothing.
     chart()->legend()->setVisible(!m_compact || (width() >= 330 && height() >= 200));
+    // Three y ticks ("0 / 12.5 / 25") on a short plot, not "6.25" and "18.75" in a crowd.
+    m_y->setTickCount(m_compact || height() < (m_big ? 300 : 200) ? 3 : 5);
     fitTicks();
 }
 
