@@ -91,7 +91,7 @@ struct Beat
     QList<PlanExpectation> expectations;
     // The charts this beat is about, by stable chart id (DemoPlan::chartIds()): the presenter
     // shows them big and the others small. Empty = the presenter's default.
-    QStringList focus;
+    QStringList focus {}; // (an initializer: aggregate initializations that stop at expectations stay warning-free)
 };
 
 class DemoPlan
