@@ -104,18 +104,37 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
 void KioskWindow::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    // Under 640 logical pixels of height (a 1920x1080 projector at 200 %), the node tiles keep
-    // their name and state and the big numbers drop their captions, so the charts keep a plot.
-    const bool roomy = height() >= 640;
+    // Full type when everything fits (with its wrapped lines at this width); otherwise (a 1920x1080
+    // projector at 200 %, a two-line title, a down node's longer tile) the text outside the charts
+    // is set at 80 %, then the node tiles keep name and state and the big numbers drop their
+    // captions, then 70 % (at 200 % still 1.4 times the 1280x720 kiosk's type): the first step
+    // that fits wins, so the charts keep a readable plot and nothing is cut.
+    struct Step
+    {
+        bool details;
+        double scale;
+    };
+    static constexpr Step steps[] = {{true, 1.0}, {true, 0.8}, {false, 0.8}, {false, 0.7}};
+    QLayout *layout = m_content->layout();
+    for (const Step &step : steps) {
+        setDense(!step.details, step.scale);
+        layout->activate();
+        const int need
+            = layout->hasHeightForWidth() ? layout->totalHeightForWidth(width()) : layout->totalMinimumSize().height();
+        if (need <= height()) {
+            break;
+        }
+    }
+}
+
+void KioskWindow::setDense(bool dense, double scale)
+{
     if (m_nodes) {
-        m_nodes->setDetailsVisible(roomy);
+        m_nodes->setDetailsVisible(!dense);
     }
     for (BigNumberTile *t : std::as_const(m_tiles)) {
-        t->setCaptionVisible(roomy);
+        t->setCaptionVisible(!dense);
     }
-    // ... and every text outside the charts is set at 70 % of its size (at 200 % that is still
-    // 1.4 times the type of a 1280x720 kiosk), so the charts keep a readable plot.
-    const double scale = roomy ? 1.0 : 0.7;
     for (QLabel *label : m_content->findChildren<QLabel *>()) {
         QVariant base = label->property("kioskPointSize");
         if (!base.isValid()) {

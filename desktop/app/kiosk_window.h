@@ -43,6 +43,7 @@ protected:
 
 private:
     void setBlanked(bool blanked);
+    void setDense(bool dense, double scale); // dense: node details and tile captions hidden
     void showClusterView();
 
     BeatPanel *m_beat;

@@ -11,6 +11,7 @@
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
+#include "node_grid.h"
 #include "time_chart.h"
 
 #include "chart_specs.h"
@@ -20,6 +21,7 @@
 
 #include <QAbstractScrollArea>
 #include <QApplication>
+#include <QLabel>
 #include <QLayout>
 #include <QScrollBar>
 #include <QTest>
@@ -108,6 +110,16 @@ QStringList problemsIn(QWidget *window, const QSize &screen)
                    .arg(screen.height());
     }
     out += overlapsIn(window);
+    // Text a layout gave less height than its lines need is cut mid-line.
+    for (QLabel *label : window->findChildren<QLabel *>()) {
+        if (label->isVisibleTo(window) && label->wordWrap() && !label->text().isEmpty()
+            && label->height() + 1 < label->heightForWidth(label->width())) {
+            out << u"%1: text cut (%2 of %3 px): '%4'"_s.arg(window->objectName())
+                       .arg(label->height())
+                       .arg(label->heightForWidth(label->width()))
+                       .arg(label->text().left(60));
+        }
+    }
     for (QAbstractScrollArea *area : window->findChildren<QAbstractScrollArea *>()) {
         if (area->isVisibleTo(window) && area->horizontalScrollBar()->isVisibleTo(window)) {
             out << u"%1: horizontal scroll bar in %2 (%3)"_s.arg(
@@ -151,6 +163,8 @@ private Q_SLOTS:
     void everySize_data();
     void everySize();
     void highContrastKiosk();
+    void duringAFault_data();
+    void duringAFault();
 
 private:
     void fillStore();
@@ -398,6 +412,45 @@ void TstScreensGui::highContrastKiosk()
     const QStringList problems = problemsIn(m_kiosk.get(), size);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     m_kiosk->setHighContrast(false);
+}
+
+void TstScreensGui::duringAFault_data()
+{
+    everySize_data();
+}
+
+void TstScreensGui::duringAFault()
+{
+    // The fullest kiosk: crdb-2 down (its tile grows a line), the app's experience during the
+    // fault under the stopwatch. Nothing may be cut or squeezed.
+    QFETCH(QSize, size);
+    static bool injected = false;
+    if (!injected) {
+        injected = true;
+        Q_EMIT m_session->cluster()->faultStarted(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
+        m_nodes[2].setMode(CrdbStatusStandIn::Mode::Closed);
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN"_s), 3000);
+        FeedTick t;
+        t.tsMs = QDateTime::currentMSecsSinceEpoch() + 200;
+        t.intervalMs = 200;
+        LatencyStats stats;
+        stats.count = 500;
+        stats.errors = 1;
+        t.routes.insert(u"search"_s, stats);
+        t.routes.insert(u"login"_s, stats);
+        m_view->addTick(t);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->appExperienceText().isEmpty(), 3000);
+    }
+    m_main->resize(size);
+    m_kiosk->resize(size);
+    QTest::qWait(200);
+    m_clock->frame(true);
+    const QString suffix = u"fault-%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaleSuffix());
+    QVERIFY(m_main->grab().save(testenv::outputDir() + u"/screens-main-"_s + suffix));
+    QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix));
+    QStringList problems = problemsIn(m_main.get(), size);
+    problems += problemsIn(m_kiosk.get(), size);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
 QTEST_MAIN(TstScreensGui)
