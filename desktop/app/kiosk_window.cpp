@@ -11,13 +11,17 @@
 #include "model/cluster_view.h"
 #include "model/presenter_session.h"
 
+#include <QCoreApplication>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScreen>
 #include <QStackedLayout>
+#include <QTimer>
+
 #include <QVBoxLayout>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -58,6 +62,8 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
         m_nodes = new NodeGrid(session, view, NodeGrid::Mode::Kiosk);
         v->addWidget(m_nodes, 0);
         connect(view, &ClusterView::changed, this, &KioskWindow::showClusterView);
+        // A tile's text grows (a node down): fit the type again.
+        connect(view, &ClusterView::changed, this, &KioskWindow::scheduleFit);
         showClusterView();
     }
     auto *grid = new QGridLayout;
@@ -97,6 +103,7 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
     stack->addWidget(m_content);
     stack->addWidget(m_blank);
     connect(session->story(), &StoryController::blankChanged, this, &KioskWindow::setBlanked);
+    connect(session->story(), &StoryController::changed, this, &KioskWindow::scheduleFit);
     setBlanked(session->story()->isBlanked());
     resize(1280, 720);
 }
@@ -104,6 +111,23 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
 void KioskWindow::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
+    scheduleFit();
+}
+
+void KioskWindow::scheduleFit()
+{
+    // After the layouts have taken the new size or text (the same event-loop pass).
+    if (!m_fitPending) {
+        m_fitPending = true;
+        QTimer::singleShot(0, this, [this] {
+            m_fitPending = false;
+            fit();
+        });
+    }
+}
+
+void KioskWindow::fit()
+{
     // Full type when everything fits (with its wrapped lines at this width); otherwise (a 1920x1080
     // projector at 200 %, a two-line title, a down node's longer tile) the text outside the charts
     // is set at 80 %, then the node tiles keep name and state and the big numbers drop their
@@ -118,10 +142,17 @@ void KioskWindow::resizeEvent(QResizeEvent *event)
     QLayout *layout = m_content->layout();
     for (const Step &step : steps) {
         setDense(!step.details, step.scale);
+        // Laid out now (nested layouts follow their widgets' resize events), then judged by what
+        // the labels got: a wrapped text given fewer lines than it needs does not fit. (The
+        // layout's heightForWidth under-counts the node grid, whose tiles wrap at their own width.)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         layout->activate();
-        const int need
-            = layout->hasHeightForWidth() ? layout->totalHeightForWidth(width()) : layout->totalMinimumSize().height();
-        if (need <= height()) {
+        const auto labels = m_content->findChildren<QLabel *>();
+        const bool fits = std::none_of(labels.cbegin(), labels.cend(), [this](const QLabel *l) {
+            return l->isVisibleTo(this) && l->wordWrap() && !l->text().isEmpty()
+                && l->height() + 1 < l->heightForWidth(l->width());
+        });
+        if (fits) {
             break;
         }
     }

@@ -43,7 +43,10 @@ protected:
 
 private:
     void setBlanked(bool blanked);
-    void setDense(bool dense, double scale); // dense: node details and tile captions hidden
+    void setDense(bool dense, double scale);
+    void scheduleFit();
+    void fit(); // the largest type that fits the window's height (resizeEvent, new text) // dense: node details and
+                // tile captions hidden
     void showClusterView();
 
     BeatPanel *m_beat;
@@ -57,4 +60,5 @@ private:
     QLabel *m_appExperience = nullptr;
     EventList *m_events = nullptr;
     bool m_highContrast = false;
+    bool m_fitPending = false;
 };

@@ -150,6 +150,14 @@ QStringList problemsIn(QWidget *window, const QSize &screen)
     }
     return out;
 }
+// Lets the windows take their size and text: deferred layouts and the kiosk's fit.
+void settle()
+{
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QTest::qWait(30);
+    }
+}
 } // namespace
 
 class TstScreensGui : public QObject
@@ -233,6 +241,11 @@ void TstScreensGui::initTestCase()
     Q_EMIT m_session->cluster()->statusChanged(pods);
     m_status->start();
     QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
+    // Converged: poll calmly, so a loaded machine's slow answer does not flap the tiles' text
+    // between a layout and the checks.
+    m_status->setIntervalMs(1000);
+    m_status->setVarsIntervalMs(1000);
+    m_status->setTimeoutMs(2000);
     fillStore();
 }
 
@@ -389,6 +402,7 @@ void TstScreensGui::everySize()
     const QString suffix = u"%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaleSuffix());
     QVERIFY(m_main->grab().save(testenv::outputDir() + u"/screens-main-"_s + suffix));
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix));
+    settle();
     QStringList problems = problemsIn(m_main.get(), size);
     problems += problemsIn(m_kiosk.get(), size);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
@@ -409,6 +423,7 @@ void TstScreensGui::highContrastKiosk()
     m_clock->frame(true);
     QVERIFY(m_kiosk->isHighContrast());
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-high-contrast%1.png"_s.arg(scaleSuffix())));
+    settle();
     const QStringList problems = problemsIn(m_kiosk.get(), size);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     m_kiosk->setHighContrast(false);
@@ -448,6 +463,7 @@ void TstScreensGui::duringAFault()
     const QString suffix = u"fault-%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaleSuffix());
     QVERIFY(m_main->grab().save(testenv::outputDir() + u"/screens-main-"_s + suffix));
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix));
+    settle();
     QStringList problems = problemsIn(m_main.get(), size);
     problems += problemsIn(m_kiosk.get(), size);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
