@@ -21,6 +21,10 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
         {u"perf-log"_s, u"Append frame times and feed-to-store latencies to FILE (benchmark)."_s, u"file"_s},
         {u"max-fps"_s, u"Chart frame rate cap (default 15)."_s, u"n"_s},
         {u"window-minutes"_s, u"Time span of the charts in minutes (default 10)."_s, u"n"_s},
+        {u"theme"_s,
+            u"Kiosk theme: 'normal' (default) or 'high-contrast' (pure white, black text, thick lines: for a "
+            u"washed-out projector)."_s,
+            u"theme"_s},
         {u"preflight"_s,
             u"Run the pre-flight checklist against the profile's cluster, print one line per check and exit "
             u"(0 only when none fails)."_s},
@@ -62,6 +66,14 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
         || !intOption(u"quit-after-ms"_s, 1, 86'400'000, &o.quitAfterMs) || !intOption(u"max-fps"_s, 1, 60, &o.maxFps)
         || !intOption(u"window-minutes"_s, 1, 120, &o.windowMinutes)) {
         return false;
+    }
+    if (parser.isSet(u"theme"_s)) {
+        const QString theme = parser.value(u"theme"_s);
+        if (theme != u"normal" && theme != u"high-contrast") {
+            *error = u"--theme: expected 'normal' or 'high-contrast', got '%1'"_s.arg(theme);
+            return false;
+        }
+        o.highContrast = theme == u"high-contrast";
     }
     o.kioskOnly = parser.isSet(u"kiosk"_s);
     o.preflight = parser.isSet(u"preflight"_s);

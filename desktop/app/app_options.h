@@ -16,6 +16,7 @@ struct AppOptions
     QString perfLog; // --perf-log FILE: frame times and feed-to-store latencies (benchmark)
     int maxFps = 15; // --max-fps N
     int windowMinutes = 10; // --window-minutes N: time span of the charts
+    bool highContrast = false; // --theme high-contrast: the kiosk in pure white, black and thick lines
     bool preflight = false; // --preflight: run the checklist, print it, exit 0 only if all pass
     QString preflightAt; // --preflight-at BEAT_ID: check the position before that beat (default: the first)
 

@@ -24,6 +24,7 @@ BigNumberTile::BigNumberTile(const QString &title, QWidget *parent)
     cf.setPointSizeF(12);
     m_caption->setFont(cf);
     m_caption->setWordWrap(true);
+    m_title->setWordWrap(true); // four tiles across a 1024-wide projector
     for (QLabel *l : {m_title, m_number, m_caption}) {
         l->setAlignment(Qt::AlignHCenter);
         v->addWidget(l);
@@ -65,4 +66,9 @@ QString BigNumberTile::number() const
 QString BigNumberTile::caption() const
 {
     return m_caption->text();
+}
+
+void BigNumberTile::setCaptionVisible(bool visible)
+{
+    m_caption->setVisible(visible);
 }

@@ -16,6 +16,7 @@ public:
     QString number() const;
     QString caption() const;
     Tone tone() const { return m_tone; }
+    void setCaptionVisible(bool visible); // hidden on a short screen: the number says it
 
 private:
     QLabel *m_title;

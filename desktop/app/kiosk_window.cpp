@@ -3,6 +3,7 @@
 #include "beat_panel.h"
 #include "big_number_tile.h"
 #include "chart_specs.h"
+#include "event_list.h"
 #include "frame_clock.h"
 #include "node_grid.h"
 #include "time_chart.h"
@@ -10,13 +11,17 @@
 #include "model/cluster_view.h"
 #include "model/presenter_session.h"
 
+#include <QCoreApplication>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScreen>
 #include <QStackedLayout>
+#include <QTimer>
+
 #include <QVBoxLayout>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -57,6 +62,8 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
         m_nodes = new NodeGrid(session, view, NodeGrid::Mode::Kiosk);
         v->addWidget(m_nodes, 0);
         connect(view, &ClusterView::changed, this, &KioskWindow::showClusterView);
+        // A tile's text grows (a node down): fit the type again.
+        connect(view, &ClusterView::changed, this, &KioskWindow::scheduleFit);
         showClusterView();
     }
     auto *grid = new QGridLayout;
@@ -80,16 +87,108 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
         clock->addChart(chart);
     }
     v->addLayout(grid, 1);
+    // The full text of the markers the charts could only label shortly (or not at all).
+    m_events = new EventList(&session->store(), 2);
+    QFont ef = m_events->font();
+    ef.setPointSizeF(13);
+    m_events->setFont(ef);
+    v->addWidget(m_events, 0);
     m_blank->setAutoFillBackground(true);
     QPalette p = m_blank->palette();
     p.setColor(QPalette::Window, Qt::black);
     m_blank->setPalette(p);
     auto *stack = new QStackedLayout(this);
+    // The kiosk takes its screen's size and fits it (resizeEvent), rather than growing past it.
+    stack->setSizeConstraint(QLayout::SetNoConstraint);
     stack->addWidget(m_content);
     stack->addWidget(m_blank);
     connect(session->story(), &StoryController::blankChanged, this, &KioskWindow::setBlanked);
+    connect(session->story(), &StoryController::changed, this, &KioskWindow::scheduleFit);
     setBlanked(session->story()->isBlanked());
     resize(1280, 720);
+}
+
+void KioskWindow::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    scheduleFit();
+}
+
+void KioskWindow::scheduleFit()
+{
+    // After the layouts have taken the new size or text (the same event-loop pass).
+    if (!m_fitPending) {
+        m_fitPending = true;
+        QTimer::singleShot(0, this, [this] {
+            m_fitPending = false;
+            fit();
+        });
+    }
+}
+
+void KioskWindow::fit()
+{
+    // Full type when everything fits (with its wrapped lines at this width); otherwise (a 1920x1080
+    // projector at 200 %, a two-line title, a down node's longer tile) the text outside the charts
+    // is set at 80 %, then the node tiles keep name and state and the big numbers drop their
+    // captions, then 70 % (at 200 % still 1.4 times the 1280x720 kiosk's type): the first step
+    // that fits wins, so the charts keep a readable plot and nothing is cut.
+    struct Step
+    {
+        bool details;
+        double scale;
+    };
+    static constexpr Step steps[] = {{true, 1.0}, {true, 0.8}, {false, 0.8}, {false, 0.7}};
+    QLayout *layout = m_content->layout();
+    for (const Step &step : steps) {
+        setDense(!step.details, step.scale);
+        // Laid out now (nested layouts follow their widgets' resize events), then judged by what
+        // the labels got: a wrapped text given fewer lines than it needs does not fit. (The
+        // layout's heightForWidth under-counts the node grid, whose tiles wrap at their own width.)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        layout->activate();
+        const auto labels = m_content->findChildren<QLabel *>();
+        const bool fits = std::none_of(labels.cbegin(), labels.cend(), [this](const QLabel *l) {
+            return l->isVisibleTo(this) && l->wordWrap() && !l->text().isEmpty()
+                && l->height() + 1 < l->heightForWidth(l->width());
+        });
+        if (fits) {
+            break;
+        }
+    }
+}
+
+void KioskWindow::setDense(bool dense, double scale)
+{
+    if (m_nodes) {
+        m_nodes->setDetailsVisible(!dense);
+    }
+    for (BigNumberTile *t : std::as_const(m_tiles)) {
+        t->setCaptionVisible(!dense);
+    }
+    for (QLabel *label : m_content->findChildren<QLabel *>()) {
+        QVariant base = label->property("kioskPointSize");
+        if (!base.isValid()) {
+            base = label->font().pointSizeF();
+            label->setProperty("kioskPointSize", base);
+        }
+        QFont f = label->font();
+        f.setPointSizeF(base.toDouble() * scale);
+        label->setFont(f);
+    }
+}
+
+void KioskWindow::setHighContrast(bool on)
+{
+    m_highContrast = on;
+    QPalette p = m_content->palette();
+    p.setColor(QPalette::Window, on ? QColor(Qt::white) : palette().color(QPalette::Window));
+    p.setColor(QPalette::WindowText, on ? QColor(Qt::black) : palette().color(QPalette::WindowText));
+    m_content->setAutoFillBackground(on);
+    m_content->setPalette(p);
+    for (TimeChart *c : std::as_const(m_charts)) {
+        c->setHighContrast(on);
+    }
 }
 
 bool KioskWindow::showOnScreen(int index)

@@ -4,6 +4,7 @@
 
 class BeatPanel;
 class BigNumberTile;
+class EventList;
 class ClusterView;
 class NodeGrid;
 class QLabel;
@@ -32,9 +33,20 @@ public:
     const QList<BigNumberTile *> &tiles() const { return m_tiles; }
     QString stopwatchText() const;
     QString appExperienceText() const;
+    // --theme high-contrast: pure white, black text, thick lines in saturated colours.
+    void setHighContrast(bool on);
+    bool isHighContrast() const { return m_highContrast; }
+    EventList *eventList() const { return m_events; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void setBlanked(bool blanked);
+    void setDense(bool dense, double scale);
+    void scheduleFit();
+    void fit(); // the largest type that fits the window's height (resizeEvent, new text) // dense: node details and
+                // tile captions hidden
     void showClusterView();
 
     BeatPanel *m_beat;
@@ -46,4 +58,7 @@ private:
     QList<BigNumberTile *> m_tiles;
     QLabel *m_stopwatch = nullptr;
     QLabel *m_appExperience = nullptr;
+    EventList *m_events = nullptr;
+    bool m_highContrast = false;
+    bool m_fitPending = false;
 };

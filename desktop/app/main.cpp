@@ -83,6 +83,7 @@ int main(int argc, char *argv[])
     }
     if (options.kioskOnly || options.kioskScreen >= 0) {
         kiosk = std::make_unique<KioskWindow>(&session, &clock, view);
+        kiosk->setHighContrast(options.highContrast);
         const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
         if (!kiosk->showOnScreen(screen)) {
             std::fprintf(stderr, "presenter: no screen %d; the kiosk opens as a normal window\n", screen);

@@ -3,6 +3,7 @@
 
 #include "beat_panel.h"
 #include "chart_specs.h"
+#include "event_list.h"
 #include "frame_clock.h"
 #include "node_grid.h"
 #include "source_banner.h"
@@ -23,9 +24,12 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -46,6 +50,11 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     leftLayout->addWidget(m_preflight);
     leftLayout->addWidget(m_beat);
     leftLayout->addWidget(buildControls());
+    auto *eventsBox = new QGroupBox(u"Events (newest first)"_s);
+    auto *eventsLayout = new QVBoxLayout(eventsBox);
+    m_events = new EventList(&session->store(), 5);
+    eventsLayout->addWidget(m_events);
+    leftLayout->addWidget(eventsBox);
     auto *nodesBox = new QGroupBox(u"Nodes"_s);
     auto *nodesLayout = new QVBoxLayout(nodesBox);
     if (view) {
@@ -128,44 +137,57 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     leftLayout->addWidget(nodesBox);
     leftLayout->addStretch(1);
     auto *scroll = new QScrollArea;
+    scroll->setObjectName(u"controlsScroll"_s);
     scroll->setWidget(left);
     scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(360);
+    // Issue 10: the panel wraps its text to the width it has; it never scrolls sideways.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // As narrow as its widest row (a node tile's three fault buttons), never narrower.
+    m_leftMinWidth
+        = std::max(300, left->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
+    scroll->setMinimumWidth(m_leftMinWidth);
 
-    auto *chartsWidget = new QWidget;
-    auto *grid = new QGridLayout(chartsWidget);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(2);
+    // The beat's focus charts in a big row on top, the others small below (demo/PLAN.md "focus").
+    m_chartsWidget = new QWidget;
+    m_chartsWidget->setObjectName(u"charts"_s);
+    auto *chartsLayout = new QVBoxLayout(m_chartsWidget);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    chartsLayout->setSpacing(2);
+    m_focusRow = new QGridLayout;
+    m_focusRow->setSpacing(2);
+    m_otherGrid = new QGridLayout;
+    m_otherGrid->setSpacing(2);
+    chartsLayout->addLayout(m_focusRow, 3);
+    chartsLayout->addLayout(m_otherGrid, 2);
     QList<ChartSpec> specs = chartspecs::appCharts();
     specs.append(chartspecs::clusterCharts());
-    // 11 charts on a 4 x 3 grid: the latency chart (six lines) gets two cells.
-    int cell = 0;
-    for (qsizetype i = 0; i < specs.size(); ++i) {
-        auto *chart = new TimeChart(specs[i], &session->store());
-        if (session->profile().clusterKind == ClusterDriver::Kind::None && specs[i].needsCockroachDB()) {
+    for (const ChartSpec &spec : std::as_const(specs)) {
+        auto *chart = new TimeChart(spec, &session->store(), m_chartsWidget);
+        if (session->profile().clusterKind == ClusterDriver::Kind::None && spec.needsCockroachDB()) {
             chart->setUnavailableReason(u"needs CockroachDB: not on the local stack"_s);
         }
-        const int span = specs[i].lines.size() >= 6 ? 2 : 1;
-        if (cell % 4 + span > 4) {
-            ++cell;
-        }
-        grid->addWidget(chart, cell / 4, cell % 4, 1, span);
-        cell += span;
         m_charts.append(chart);
         clock->addChart(chart);
     }
+    connect(session->story(), &StoryController::changed, this, &MainWindow::arrangeCharts);
+    arrangeCharts();
 
-    auto *splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(scroll);
-    splitter->addWidget(chartsWidget);
-    splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
+    m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(scroll);
+    m_splitter->addWidget(m_chartsWidget);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        m_splitterMoved = true;
+        arrangeCharts();
+    });
 
     auto *central = new QWidget;
     auto *v = new QVBoxLayout(central);
     v->setContentsMargins(2, 2, 2, 2);
     v->addWidget(m_banner);
-    v->addWidget(splitter, 1);
+    v->addWidget(m_splitter, 1);
     setCentralWidget(central);
     resize(1600, 900);
 
@@ -178,6 +200,77 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
                 m_commandStatus->setText(ok ? QString(what + u": ok"_s) : QString(what + u": refused: "_s + message));
             }
         });
+}
+
+void MainWindow::arrangeCharts()
+{
+    // An armed beat's charts come up before it runs: the presenter points at them while saying it.
+    const StoryController *story = m_session->story();
+    const QStringList focus
+        = story->plan().focusAt(story->armedIndex() >= 0 ? story->armedIndex() : story->shownIndex());
+    // Side by side while each focus chart gets 260 px (its title and a two-entry legend unelided),
+    // else two columns (three focus charts on a 1024-wide screen).
+    const int n = static_cast<int>(std::max<qsizetype>(1, focus.size()));
+    const int width = m_splitter ? m_splitter->sizes().value(1, m_chartsWidget->width()) : m_chartsWidget->width();
+    const int columns = width / n >= 260 ? n : std::min(n, 2);
+    if (focus == m_focus && columns == m_focusColumns && !m_focusRow->isEmpty()) {
+        return;
+    }
+    m_focus = focus;
+    m_focusColumns = columns;
+    for (TimeChart *c : std::as_const(m_charts)) {
+        m_focusRow->removeWidget(c);
+        m_otherGrid->removeWidget(c);
+    }
+    QList<TimeChart *> others;
+    int placed = 0;
+    for (const QString &id : focus) {
+        for (TimeChart *c : std::as_const(m_charts)) {
+            if (c->spec().id == id) {
+                c->setCompact(false);
+                m_focusRow->addWidget(c, placed / columns, placed % columns);
+                ++placed;
+            }
+        }
+    }
+    for (int c = 0; c < m_focusRow->columnCount(); ++c) {
+        m_focusRow->setColumnStretch(c, c < columns ? 1 : 0);
+    }
+    for (TimeChart *c : std::as_const(m_charts)) {
+        if (!focus.contains(c->spec().id)) {
+            others.append(c);
+        }
+    }
+    // Two rows of small charts under the focus row.
+    const int otherColumns = static_cast<int>((others.size() + 1) / 2);
+    for (qsizetype i = 0; i < others.size(); ++i) {
+        others[i]->setCompact(true);
+        m_otherGrid->addWidget(others[i], static_cast<int>(i) / otherColumns, static_cast<int>(i) % otherColumns);
+    }
+    for (int c = 0; c < m_otherGrid->columnCount(); ++c) {
+        m_otherGrid->setColumnStretch(c, c < otherColumns ? 1 : 0);
+    }
+    for (int r = 0; r < m_otherGrid->rowCount(); ++r) {
+        m_otherGrid->setRowStretch(r, r < 2 ? 1 : 0);
+    }
+}
+
+QStringList MainWindow::focusChartIds() const
+{
+    return m_focus;
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    // The controls take about a quarter of the width: enough for wrapped narration and the node
+    // tiles, the rest for the charts (the splitter keeps whatever the presenter drags it to).
+    if (!m_splitterMoved) {
+        const int total = m_splitter->width();
+        const int left = std::clamp(total / 4, m_leftMinWidth, std::max(m_leftMinWidth, 460));
+        m_splitter->setSizes({left, total - left});
+    }
+    arrangeCharts();
 }
 
 QWidget *MainWindow::buildControls()

@@ -4,6 +4,7 @@
 
 class BeatPanel;
 class ClusterView;
+class EventList;
 class FrameClock;
 class NodeGrid;
 class PresenterSession;
@@ -14,6 +15,9 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QGridLayout;
+class QHBoxLayout;
+class QSplitter;
 
 // The presenter's screen: the story beat panel (narration, armed preview, verdicts), the controls
 // (load, readers/writers, spike, phase SQL, scale), the node grid and every chart. Anything that
@@ -37,8 +41,15 @@ public:
     QString loadStatusText() const;
     QString stopwatchText() const;
     QString appExperienceText() const;
+    // The ids of the charts shown big now (the shown beat's focus, demo/PLAN.md).
+    QStringList focusChartIds() const;
+    EventList *eventList() const { return m_events; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void arrangeCharts();
     QWidget *buildControls();
     void showLoadState();
     bool confirm(const QString &title, const QString &text);
@@ -64,4 +75,13 @@ private:
     ClusterView *m_view = nullptr;
     QLabel *m_stopwatch = nullptr;
     QLabel *m_appExperience = nullptr;
+    QWidget *m_chartsWidget = nullptr;
+    QGridLayout *m_focusRow = nullptr;
+    int m_focusColumns = 0;
+    QGridLayout *m_otherGrid = nullptr;
+    QSplitter *m_splitter = nullptr;
+    bool m_splitterMoved = false;
+    int m_leftMinWidth = 300;
+    EventList *m_events = nullptr;
+    QStringList m_focus;
 };

@@ -169,6 +169,14 @@ QString NodeGrid::tileText(const QString &pod) const
     return it->head->text() + u'\n' + it->state->text() + u'\n' + it->details->text();
 }
 
+void NodeGrid::setDetailsVisible(bool visible)
+{
+    m_detailsVisible = visible;
+    for (Tile &t : m_tiles) {
+        t.details->setVisible(visible);
+    }
+}
+
 QPushButton *NodeGrid::button(const QString &pod, const QString &action) const
 {
     const auto it = m_tiles.find(pod);
@@ -220,6 +228,7 @@ void NodeGrid::syncTiles(const QStringList &keys)
         v->addWidget(tile.head);
         v->addWidget(tile.state);
         v->addWidget(tile.details);
+        tile.details->setVisible(m_detailsVisible);
         if (m_mode == Mode::Presenter && !key.startsWith(u"node "_s)) {
             auto *buttons = new QGridLayout;
             buttons->setSpacing(2);

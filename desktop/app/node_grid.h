@@ -39,6 +39,9 @@ public:
 
 public Q_SLOTS:
     void showRefusal(const QString &whyNot);
+    // A short screen (the kiosk at 960x540, a 1920x1080 projector at 200 %): each tile shows its
+    // name and state only; the details (ranges, pod, uptime) come back when there is room.
+    void setDetailsVisible(bool visible);
     void showMessage(const QString &text);
 
 Q_SIGNALS:
@@ -56,6 +59,7 @@ private:
         QLabel *details = nullptr;
         QMap<QString, QPushButton *> buttons;
     };
+    bool m_detailsVisible = true;
     void refreshFromView();
     void syncTiles(const QStringList &keys);
     void fillTile(Tile &tile, const NodeRow &row);

@@ -1,9 +1,12 @@
 #include "time_chart.h"
 
+#include <QDateTime>
 #include <QGraphicsLayout>
+#include <QHelpEvent>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
+#include <QToolTip>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -27,8 +30,11 @@ double niceCeiling(double v)
     return 10 * p;
 }
 
-QColor markerColor(EventMarker::Kind kind)
+QColor markerColor(EventMarker::Kind kind, bool highContrast)
 {
+    if (highContrast && (kind == EventMarker::Kind::Load || kind == EventMarker::Kind::Other)) {
+        return Qt::black;
+    }
     switch (kind) {
     case EventMarker::Kind::Phase:
         return QColor(0x6933ff); // CockroachDB purple
@@ -57,12 +63,14 @@ TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidge
     auto *c = new QChart;
     c->setTitle(spec.title);
     c->setAnimationOptions(QChart::NoAnimation);
-    c->legend()->setAlignment(Qt::AlignBottom);
+    // Many lines (latency: six) get a legend column on the right: a bottom row would elide them
+    // ("search ...") on a laptop screen.
+    c->legend()->setAlignment(spec.lines.size() >= 4 ? Qt::AlignRight : Qt::AlignBottom);
     c->setMargins(QMargins(4, 4, 4, 4));
     c->layout()->setContentsMargins(0, 0, 0, 0);
     m_x->setLabelFormat(u"%d"_s);
     m_x->setTitleText(u"seconds ago"_s);
-    m_x->setTickCount(7);
+    m_x->setTickCount(7); // fitTicks() lowers it to what the plot's width can label
     m_y->setLabelFormat(u"%.4g"_s);
     m_y->setTitleText(spec.unit);
     m_y->setRange(0, 1);
@@ -73,7 +81,9 @@ TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidge
     // Items are redrawn every frame anyway; skipping the per-item painter save/restore and the
     // antialiasing margins is measurable with a dozen charts.
     setOptimizationFlags(QGraphicsView::DontSavePainterState | QGraphicsView::DontAdjustForAntialiasing);
-    setMinimumSize(220, 160);
+    setMinimumSize(160, 110);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     // Static lines get their legend entry up front, so the legend does not jump when data arrives.
     for (const ChartLine &l : spec.lines) {
         if (!l.perSeries) {
@@ -85,24 +95,130 @@ TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidge
 void TimeChart::setBigType(bool big)
 {
     m_big = big;
+    // The kiosk's charts are short and wide: the legend goes beside the plot, not under it.
+    chart()->legend()->setAlignment(big || m_spec.lines.size() >= 4 ? Qt::AlignRight : Qt::AlignBottom);
+    applyFonts();
+}
+
+void TimeChart::setCompact(bool compact)
+{
+    if (compact == m_compact) {
+        return;
+    }
+    m_compact = compact;
+    chart()->legend()->setVisible(!compact || (width() >= 330 && height() >= 200));
+    m_x->setTitleVisible(!compact && height() >= 220);
+    m_y->setTitleVisible(!compact);
+    setMinimumSize(compact ? QSize(120, 90) : QSize(160, 110));
+    m_y->setTickCount(compact || height() < 200 ? 3 : 5); // "0 / 25 / 50": no "18.75" on a small chart
+    applyFonts();
+    fitTicks();
+}
+
+void TimeChart::setHighContrast(bool on)
+{
+    // A projector washes out greys and thin lines: pure white, black text and axes, a darker grid,
+    // thick lines in saturated colours, opaque marker labels. (Light rather than dark: a projected
+    // black background turns grey in a lit room.)
+    m_highContrast = on;
+    chart()->setBackgroundBrush(on ? QBrush(Qt::white) : QBrush(QColor(0xffffff)));
+    chart()->setTitleBrush(on ? QBrush(Qt::black) : chart()->titleBrush());
+    chart()->legend()->setLabelColor(on ? QColor(Qt::black) : chart()->legend()->labelColor());
+    for (QValueAxis *a : {m_x, m_y}) {
+        if (on) {
+            a->setLabelsColor(Qt::black);
+            a->setTitleBrush(Qt::black);
+            a->setGridLineColor(QColor(150, 150, 150));
+            a->setLinePenColor(Qt::black);
+        }
+    }
+    static const QColor strong[]
+        = {QColor(0x0044cc), QColor(0xd40000), QColor(0x007a00), QColor(Qt::black), QColor(0xaa00aa), QColor(0xcc6600)};
+    int i = 0;
+    for (auto &line : m_lines) {
+        const QColor c = on ? strong[i++ % 6] : line.color;
+        for (QLineSeries *seg : line.segments) {
+            QPen p = seg->pen();
+            p.setColor(c);
+            seg->setPen(p);
+        }
+    }
+    applyFonts();
+    viewport()->update();
+}
+
+void TimeChart::applyFonts()
+{
+    // Point sizes: the kiosk's are read from the back of a room on a 1280x720 projector; Qt scales
+    // them with the screen's DPI and QT_SCALE_FACTOR.
     QFont f = chart()->titleFont();
-    f.setPointSizeF(big ? 20 : 10);
-    f.setBold(big);
+    f.setPointSizeF(m_big ? 20 : (m_compact ? 8.5 : 10));
+    f.setBold(m_big || !m_compact);
     chart()->setTitleFont(f);
     QFont lf = chart()->legend()->font();
-    lf.setPointSizeF(big ? 14 : 8);
+    lf.setPointSizeF(m_big ? 14 : 8.5);
     chart()->legend()->setFont(lf);
     QFont af = m_x->labelsFont();
-    af.setPointSizeF(big ? 13 : 8);
+    af.setPointSizeF(m_big ? 13 : 8);
     m_x->setLabelsFont(af);
     m_y->setLabelsFont(af);
+    QFont tf = m_x->titleFont();
+    tf.setPointSizeF(m_big ? 12 : 8);
+    m_x->setTitleFont(tf);
+    m_y->setTitleFont(tf);
     for (auto &line : m_lines) {
         for (QLineSeries *s : line.segments) {
             QPen p = s->pen();
-            p.setWidthF(big ? 3 : 1);
+            p.setWidthF(m_big || m_highContrast ? 3 : 1);
             s->setPen(p);
         }
     }
+}
+
+void TimeChart::fitTicks()
+{
+    // The x labels ("-600") need their width plus a gap each, or Qt Charts elides them to "-...":
+    // fewer ticks on a narrow plot. Tick counts that divide a whole-minute window evenly.
+    const QFontMetricsF fm(m_x->labelsFont());
+    const double need = fm.horizontalAdvance(u"-6000"_s) * 1.3;
+    const double width = chart()->plotArea().width() > 0 ? chart()->plotArea().width() : double(this->width()) * 0.8;
+    int ticks = 2;
+    for (int n : {7, 6, 5, 4, 3}) {
+        if (width / (n - 1) >= need) {
+            ticks = n;
+            break;
+        }
+    }
+    if (m_x->tickCount() != ticks) {
+        m_x->setTickCount(ticks);
+    }
+}
+
+void TimeChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    // A short chart gives its height to the plot: Qt Charts elides axis labels to "..." when they
+    // lack height, so the x title ("seconds ago") goes first.
+    m_x->setTitleVisible(!m_compact && height() >= (m_big ? 300 : 220));
+    // A small chart with room (1920x1080) keeps its legend: four unlabelled lines say nothing.
+    chart()->legend()->setVisible(!m_compact || (width() >= 330 && height() >= 200));
+    // Three y ticks ("0 / 12.5 / 25") on a short plot, not "6.25" and "18.75" in a crowd.
+    m_y->setTickCount(m_compact || height() < (m_big ? 300 : 200) ? 3 : 5);
+    fitTicks();
+}
+
+int TimeChart::labelRows() const
+{
+    // A small chart keeps one row, and no chart gives its labels more than a third of its plot
+    // (the event list has every text).
+    const double plotH = chart()->plotArea().height();
+    const int fit = plotH > 0 ? static_cast<int>(plotH / 3 / labelRowHeight()) : 1;
+    return std::clamp(fit, 1, m_compact ? 1 : 3);
+}
+
+double TimeChart::labelRowHeight() const
+{
+    return QFontMetricsF(markerFont()).height() + 2;
 }
 
 TimeChart::Line &TimeChart::lineFor(const QString &seriesKey, const QString &label)
@@ -120,7 +236,7 @@ TimeChart::Line &TimeChart::lineFor(const QString &seriesKey, const QString &lab
     s->attachAxis(m_y);
     QPen p = s->pen();
     // 1 px lines take the raster engine's fast path; wider pens are stroked (kiosk only).
-    p.setWidthF(m_big ? 3 : 1);
+    p.setWidthF(m_big || m_highContrast ? 3 : 1);
     s->setPen(p);
     line.color = p.color();
     line.segments.append(s);
@@ -193,13 +309,18 @@ qsizetype TimeChart::refresh(qint64 nowMs)
     if (m_x->min() != -seconds || m_x->max() != 0) {
         m_x->setRange(-seconds, 0);
     }
-    const double top = niceCeiling(yMax * 1.1);
+    // Headroom for the marker labels' rows at the top of the plot, so they sit above the lines
+    // instead of over them (issue 10: "the marker labels cover the data").
+    const double plotH = chart()->plotArea().height();
+    const double band = plotH > 0 ? std::min(0.5, labelRows() * labelRowHeight() / plotH) : 0.3;
+    const double top = niceCeiling(yMax * 1.05 / (1.0 - band));
     if (top != m_yMax) {
         m_yMax = top;
         m_y->setRange(0, top);
     }
     m_markers = m_store->markers(t0, nowMs);
     m_shownPoints = shown;
+    fitTicks();
     return shown;
 }
 
@@ -248,34 +369,86 @@ void TimeChart::drawForeground(QPainter *painter, const QRectF &rect)
     }
     const QRectF plot = chart()->plotArea();
     painter->save();
-    QFont f = font();
-    f.setPointSizeF(m_big ? 13 : 7.5);
-    painter->setFont(f);
-    const QFontMetricsF fm(f);
-    double lastLabelLeft = -1e9;
-    int row = 0;
-    for (const EventMarker &m : m_markers) {
-        // Mapped by hand: QChart::mapToPosition needs a series, and per-node charts may have none yet.
-        const double xs = double(m.tsMs - m_nowMs) / 1000.0;
-        const double span = m_x->max() - m_x->min();
-        const double x = plot.left() + (xs - m_x->min()) / (span > 0 ? span : 1) * plot.width();
+    for (const EventMarker &m : std::as_const(m_markers)) {
+        const double x = markerX(m, plot);
         if (x < plot.left() || x > plot.right()) {
             continue;
         }
-        const QColor c = markerColor(m.kind);
-        painter->setPen(QPen(c, m_big ? 2 : 1, Qt::DashLine));
+        painter->setPen(QPen(markerColor(m.kind, m_highContrast), m_big ? 2 : 1, Qt::DashLine));
         painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        // Labels that would overlap the previous one move down a row.
-        const QString text = m.text.left(40);
-        const double w = fm.horizontalAdvance(text);
-        // Near the right edge (now), the label goes to the left of its line.
-        const double left = x + w + 6 > plot.right() ? x - w - 6 : x + 2;
-        row = std::abs(left - lastLabelLeft) < w + 6 ? (row + 1) % 3 : 0;
-        const QRectF box(left, plot.top() + 2 + row * (fm.height() + 1), w + 4, fm.height());
-        painter->fillRect(box, QColor(255, 255, 255, 200));
-        painter->setPen(c);
-        painter->drawText(box.adjusted(2, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
-        lastLabelLeft = box.left();
+    }
+    painter->setFont(markerFont());
+    for (const markerlayout::Label &l : markerLabels()) {
+        painter->fillRect(l.rect, m_highContrast ? QColor(Qt::white) : QColor(255, 255, 255, 215));
+        painter->setPen(markerColor(m_markers[l.marker].kind, m_highContrast));
+        painter->drawText(l.rect.adjusted(2, 0, -1, 0), Qt::AlignVCenter | Qt::AlignLeft, l.text);
     }
     painter->restore();
+}
+
+QFont TimeChart::markerFont() const
+{
+    QFont f = font();
+    f.setPointSizeF(m_big ? 13 : 8);
+    f.setBold(m_big || m_highContrast);
+    return f;
+}
+
+double TimeChart::markerX(const EventMarker &m, const QRectF &plot) const
+{
+    // Mapped by hand: QChart::mapToPosition needs a series, and per-node charts may have none yet.
+    const double xs = double(m.tsMs - m_nowMs) / 1000.0;
+    const double span = m_x->max() - m_x->min();
+    return plot.left() + (xs - m_x->min()) / (span > 0 ? span : 1) * plot.width();
+}
+
+QRectF TimeChart::plotRect() const
+{
+    return chart()->plotArea();
+}
+
+QList<markerlayout::Label> TimeChart::markerLabels() const
+{
+    const QRectF plot = chart()->plotArea();
+    const QFontMetricsF fm(markerFont());
+    QList<markerlayout::Marker> in;
+    in.reserve(m_markers.size());
+    for (const EventMarker &m : m_markers) {
+        in.append({markerX(m, plot), m.text});
+    }
+    markerlayout::Style style;
+    style.rowHeight = labelRowHeight();
+    style.maxRows = labelRows();
+    return markerlayout::layout(
+        plot, in, [&fm](const QString &t) { return fm.horizontalAdvance(t); }, style);
+}
+
+QStringList TimeChart::markerTexts() const
+{
+    QStringList out;
+    for (const EventMarker &m : m_markers) {
+        out << QDateTime::fromMSecsSinceEpoch(m.tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + m.text;
+    }
+    return out;
+}
+
+bool TimeChart::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const QRectF plot = chart()->plotArea();
+        QStringList near;
+        for (const EventMarker &m : std::as_const(m_markers)) {
+            if (std::abs(markerX(m, plot) - help->pos().x()) <= 6) {
+                near << QDateTime::fromMSecsSinceEpoch(m.tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + m.text;
+            }
+        }
+        if (near.isEmpty()) {
+            QToolTip::hideText();
+        } else {
+            QToolTip::showText(help->globalPos(), near.join(u'\n'), this);
+        }
+        return true;
+    }
+    return QChartView::viewportEvent(event);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "marker_layout.h"
 #include "model/time_series_store.h"
 
 #include <QChartView>
@@ -20,6 +21,7 @@ struct ChartLine
 
 struct ChartSpec
 {
+    QString id; // stable id, one of DemoPlan::chartIds() (a beat's "focus" names charts by it)
     QString title;
     QString unit; // y axis title
     QList<ChartLine> lines;
@@ -44,6 +46,16 @@ public:
     TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidget *parent = nullptr);
 
     void setBigType(bool big); // kiosk: larger fonts and thicker lines
+    // A small chart beside the beat's focus charts: no legend, no axis titles, a smaller title.
+    void setCompact(bool compact);
+    bool isCompact() const { return m_compact; }
+    // Black background, white text, bright lines and markers (--theme high-contrast).
+    void setHighContrast(bool on);
+    // The event-marker labels as drawn now (viewport coordinates), and the plot they must stay in.
+    QList<markerlayout::Label> markerLabels() const;
+    QRectF plotRect() const;
+    // Every marker in the window, oldest first, as "12:03:04  text" (the full text of elided labels).
+    QStringList markerTexts() const;
     // Why this chart cannot have data here, written inside the plot instead of leaving empty axes
     // ("needs CockroachDB: not on the local stack"); empty = it can.
     void setUnavailableReason(const QString &why);
@@ -62,6 +74,8 @@ public:
 
 protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool viewportEvent(QEvent *event) override; // tool tip: the full text of the markers under the mouse
 
 private:
     struct Line
@@ -72,6 +86,12 @@ private:
     };
     Line &lineFor(const QString &seriesKey, const QString &label);
     quint64 contentRevision() const;
+    void applyFonts();
+    void fitTicks();
+    QFont markerFont() const;
+    int labelRows() const;
+    double labelRowHeight() const;
+    double markerX(const EventMarker &m, const QRectF &plot) const;
 
     ChartSpec m_spec;
     const TimeSeriesStore *m_store;
@@ -86,5 +106,7 @@ private:
     qint64 m_drawnAtMs = -1;
     qsizetype m_shownPoints = 0;
     bool m_big = false;
+    bool m_compact = false;
+    bool m_highContrast = false;
     QString m_unavailableReason;
 };

@@ -187,6 +187,22 @@ QString PlanExpectation::describe() const
     return what + u" within %1 s"_s.arg(withinS);
 }
 
+QStringList DemoPlan::chartIds()
+{
+    return {u"requests"_s, u"latency"_s, u"errors"_s, u"db-latency"_s, u"load"_s, u"live-nodes"_s, u"ranges"_s,
+        u"replicas"_s, u"leaseholders"_s, u"sql-qps"_s, u"sql-p99"_s};
+}
+
+QStringList DemoPlan::focusAt(int index) const
+{
+    for (qsizetype i = std::min<qsizetype>(index, beats.size() - 1); i >= 0; --i) {
+        if (!beats[i].focus.isEmpty()) {
+            return beats[i].focus;
+        }
+    }
+    return {u"requests"_s, u"latency"_s};
+}
+
 QStringList DemoPlan::feedFields()
 {
     QStringList fields = {u"ready"_s, u"load.running"_s, u"load.target_rps"_s, u"load.achieved_rps"_s,
@@ -634,12 +650,29 @@ std::optional<DemoPlan> DemoPlan::fromJson(const QByteArray &json, QStringList *
             seen.insert(*id);
             where = u"beat '%1'"_s.arg(*id);
         }
-        r.rejectUnknown(b, where, {u"id"_s, u"title"_s, u"narration"_s, u"actions"_s, u"expectations"_s});
+        r.rejectUnknown(b, where, {u"id"_s, u"title"_s, u"narration"_s, u"actions"_s, u"expectations"_s, u"focus"_s});
         if (auto t = r.string(b, where, u"title"_s)) {
             beat.title = *t;
         }
         if (auto n = r.string(b, where, u"narration"_s)) {
             beat.narration = *n;
+        }
+        if (const QJsonValue f = b.value(u"focus"_s); !f.isUndefined()) {
+            const QJsonArray names = f.toArray();
+            if (!f.isArray() || names.isEmpty()) {
+                r.error(where + u".focus"_s, u"must be a non-empty array of chart ids"_s);
+            }
+            for (qsizetype j = 0; j < names.size(); ++j) {
+                const QString name = names[j].toString();
+                if (!names[j].isString() || !DemoPlan::chartIds().contains(name)) {
+                    r.error(where + u".focus[%1]"_s.arg(j),
+                        u"unknown chart '%1' (one of %2)"_s.arg(name, DemoPlan::chartIds().join(u", "_s)));
+                } else if (beat.focus.contains(name)) {
+                    r.error(where + u".focus[%1]"_s.arg(j), u"chart '%1' named twice"_s.arg(name));
+                } else {
+                    beat.focus.append(name);
+                }
+            }
         }
         for (const auto &[key, isActions] : {std::pair {u"actions"_s, true}, std::pair {u"expectations"_s, false}}) {
             const QJsonValue v = b.value(key);

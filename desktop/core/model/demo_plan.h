@@ -89,6 +89,9 @@ struct Beat
     QString narration; // presenter only, never on the kiosk
     QList<PlanAction> actions;
     QList<PlanExpectation> expectations;
+    // The charts this beat is about, by stable chart id (DemoPlan::chartIds()): the presenter
+    // shows them big and the others small. Empty = the presenter's default.
+    QStringList focus {}; // (an initializer: aggregate initializations that stop at expectations stay warning-free)
 };
 
 class DemoPlan
@@ -126,5 +129,11 @@ public:
 
     // The feed fields an expectation may name (values come from each tick).
     static QStringList feedFields();
+    // The presenter's charts by stable id, the names a beat's "focus" may use (desktop/app/chart_specs.cpp
+    // gives each chart one of these; tst_screens_gui checks the two lists agree).
+    static QStringList chartIds();
+    // The focus charts while beat `index` is shown: its own focus, else the latest earlier beat's,
+    // else `requests` and `latency` (before the first beat, index -1).
+    QStringList focusAt(int index) const;
     static constexpr const char *kBackupFile = "sql/90-backup.sql";
 };

@@ -84,7 +84,7 @@ void TstDemoPlan::parsesEveryActionAndExpectation()
 },
                          {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 15, "within_s": 30, "label": "load up"}]
 },
-        {"id": "two", "title": "Two", "narration": "Nothing."})j"_s),
+        {"id": "two", "title": "Two", "narration": "Nothing.", "focus": ["live-nodes", "ranges"]})j"_s),
         &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
     QCOMPARE(plan->beatIds(), (QStringList {u"one"_s, u"two"_s}));
@@ -108,6 +108,12 @@ void TstDemoPlan::parsesEveryActionAndExpectation()
     QCOMPARE(plan->promqlExpressions(), QStringList {u"sum(ranges_underreplicated)"_s});
     QCOMPARE(plan->indexOf(u"two"_s), 1);
     QCOMPARE(plan->indexOf(u"three"_s), -1);
+    QVERIFY(b.focus.isEmpty());
+    QCOMPARE(plan->beats[1].focus, (QStringList {u"live-nodes"_s, u"ranges"_s}));
+    QCOMPARE(plan->focusAt(-1), (QStringList {u"requests"_s, u"latency"_s}));
+    QCOMPARE(plan->focusAt(0), (QStringList {u"requests"_s, u"latency"_s}));
+    QCOMPARE(plan->focusAt(1), (QStringList {u"live-nodes"_s, u"ranges"_s}));
+    QCOMPARE(plan->focusAt(7), (QStringList {u"live-nodes"_s, u"ranges"_s}));
 }
 
 void TstDemoPlan::validationErrors_data()
@@ -210,6 +216,12 @@ void TstDemoPlan::validationErrors_data()
     QTest::addRow("value not a number") << withBeat(
         uR"j("expectations": [{"kind": "promql", "expr": "up", "op": "==", "value": "0", "within_s": 5}])j"_s)
                                         << u"beat 'b'.expectations[0].value: must be a number"_s;
+    QTest::addRow("focus on an unknown chart") << withBeat(uR"j("focus": ["live-nodes", "Live nodes"])j"_s)
+                                               << u"beat 'b'.focus[1]: unknown chart 'Live nodes' (one of requests"_s;
+    QTest::addRow("focus not an array") << withBeat(uR"j("focus": "ranges")j"_s)
+                                        << u"beat 'b'.focus: must be a non-empty array of chart ids"_s;
+    QTest::addRow("focus twice") << withBeat(uR"j("focus": ["ranges", "ranges"])j"_s)
+                                 << u"beat 'b'.focus[1]: chart 'ranges' named twice"_s;
 }
 
 void TstDemoPlan::validationErrors()

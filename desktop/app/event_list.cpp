@@ -1,0 +1,34 @@
+#include "event_list.h"
+
+#include "model/time_series_store.h"
+
+#include <QDateTime>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+EventList::EventList(const TimeSeriesStore *store, int rows, QWidget *parent)
+    : QLabel(parent), m_store(store), m_rows(rows)
+{
+    setObjectName(u"eventList"_s);
+    setWordWrap(true);
+    setTextFormat(Qt::PlainText);
+    setText(u"Events: none yet"_s);
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &EventList::refresh);
+    timer->start(500);
+}
+
+void EventList::refresh()
+{
+    if (m_store->markersRevision() == m_shownRevision) {
+        return;
+    }
+    m_shownRevision = m_store->markersRevision();
+    const QList<EventMarker> all = m_store->markers();
+    QStringList lines;
+    for (qsizetype i = all.size() - 1; i >= 0 && lines.size() < m_rows; --i) {
+        lines << QDateTime::fromMSecsSinceEpoch(all[i].tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + all[i].text;
+    }
+    setText(lines.isEmpty() ? u"Events: none yet"_s : lines.join(u'\n'));
+}

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QLabel>
+
+class TimeSeriesStore;
+
+// The newest event markers with their full text and time ("12:03:04  applied sql/00-bootstrap.sql"),
+// newest first: what a chart's elided or dropped marker label said, one glance away.
+// Polls the store's marker revision twice a second (GUI thread; the store locks itself).
+class EventList : public QLabel
+{
+    Q_OBJECT
+public:
+    EventList(const TimeSeriesStore *store, int rows, QWidget *parent = nullptr);
+    void refresh();
+
+private:
+    const TimeSeriesStore *m_store;
+    int m_rows;
+    quint64 m_shownRevision = 0;
+};

@@ -1,0 +1,473 @@
+// Issue 10: both windows at the sizes a talk meets (1024x768, 1280x720, 1366x768 and 1920x1080;
+// under QT_SCALE_FACTOR=F the logical sizes of a 1920x1080 and a 2560x1440 screen at that factor:
+// 960x540 and 1280x720 at 2, 1280x720 and 1707x960 at 1.5), with ten minutes of data on every chart, bunched event
+// markers (one at "now", the right edge) and CockroachDB's view of three nodes (stand-ins of their HTTP ports, as in
+// tst_fault_screens_gui). Checks: no window's minimum size exceeds the screen, no marker label
+// overlaps another or leaves its plot, no horizontal scroll bar, the shown beat's focus charts are
+// the big ones. Screenshots go to TEST_OUTPUT_DIR as screens-{main,kiosk}-WxH[-x2].png.
+#include "big_number_tile.h"
+#include "crdb_status_standin.h"
+#include "event_list.h"
+#include "frame_clock.h"
+#include "kiosk_window.h"
+#include "main_window.h"
+#include "node_grid.h"
+#include "time_chart.h"
+
+#include "chart_specs.h"
+#include "model/cluster_view.h"
+#include "model/presenter_session.h"
+#include "test_env.h"
+
+#include <QAbstractScrollArea>
+#include <QApplication>
+#include <QLabel>
+#include <QLayout>
+#include <QScrollBar>
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString kDomain = u".crdb.crdb-evolution.svc.cluster.local:26257"_s;
+
+double scaleFactor()
+{
+    bool ok = false;
+    const double f = qEnvironmentVariable("QT_SCALE_FACTOR").toDouble(&ok);
+    return ok && f > 1 ? f : 1;
+}
+
+bool scaled()
+{
+    return scaleFactor() > 1;
+}
+
+QString scaleSuffix()
+{
+    return scaled() ? u"-x"_s + QString::number(scaleFactor()) : QString();
+}
+
+// The visible widgets a layout (and the layouts inside it) manages.
+void managedWidgets(QLayout *layout, QList<QWidget *> *out)
+{
+    for (int i = 0; i < layout->count(); ++i) {
+        QLayoutItem *item = layout->itemAt(i);
+        if (QWidget *w = item->widget(); w && w->isVisible()) {
+            out->append(w);
+        } else if (QLayout *inner = item->layout()) {
+            managedWidgets(inner, out);
+        }
+    }
+}
+
+// Widgets a layout squeezed on top of each other (a layout given less room than it needs).
+QStringList overlapsIn(QWidget *window)
+{
+    QStringList out;
+    QList<QWidget *> parents = window->findChildren<QWidget *>();
+    parents.prepend(window);
+    for (QWidget *parent : std::as_const(parents)) {
+        if (!parent->isVisible() || !parent->layout() || qobject_cast<QAbstractScrollArea *>(parent->parentWidget())
+            || parent->layout()->inherits("QStackedLayout")) {
+            continue;
+        }
+        QList<QWidget *> children;
+        managedWidgets(parent->layout(), &children);
+        for (qsizetype i = 0; i < children.size(); ++i) {
+            for (qsizetype j = i + 1; j < children.size(); ++j) {
+                if (children[i]->geometry().intersects(children[j]->geometry())) {
+                    out << u"%1: %2 (%3) overlaps %4 (%5)"_s.arg(window->objectName(),
+                        QString::fromLatin1(children[i]->metaObject()->className()), children[i]->objectName(),
+                        QString::fromLatin1(children[j]->metaObject()->className()), children[j]->objectName());
+                }
+            }
+        }
+    }
+    return out;
+}
+
+// What a window shows that the audience or the presenter could not read: one line per problem.
+QStringList problemsIn(QWidget *window, const QSize &screen)
+{
+    QStringList out;
+    const QSize min = window->minimumSizeHint().expandedTo(window->minimumSize());
+    if (min.width() > screen.width() || min.height() > screen.height()) {
+        out << u"%1: minimum size %2x%3 exceeds the %4x%5 screen"_s.arg(window->objectName())
+                   .arg(min.width())
+                   .arg(min.height())
+                   .arg(screen.width())
+                   .arg(screen.height());
+    }
+    if (window->size() != screen) {
+        out << u"%1: is %2x%3, not the screen's %4x%5"_s.arg(window->objectName())
+                   .arg(window->width())
+                   .arg(window->height())
+                   .arg(screen.width())
+                   .arg(screen.height());
+    }
+    out += overlapsIn(window);
+    // Text a layout gave less height than its lines need is cut mid-line.
+    for (QLabel *label : window->findChildren<QLabel *>()) {
+        if (label->isVisibleTo(window) && label->wordWrap() && !label->text().isEmpty()
+            && label->height() + 1 < label->heightForWidth(label->width())) {
+            out << u"%1: text cut (%2 of %3 px): '%4'"_s.arg(window->objectName())
+                       .arg(label->height())
+                       .arg(label->heightForWidth(label->width()))
+                       .arg(label->text().left(60));
+        }
+    }
+    for (QAbstractScrollArea *area : window->findChildren<QAbstractScrollArea *>()) {
+        if (area->isVisibleTo(window) && area->horizontalScrollBar()->isVisibleTo(window)) {
+            out << u"%1: horizontal scroll bar in %2 (%3)"_s.arg(
+                window->objectName(), QString::fromLatin1(area->metaObject()->className()), area->objectName());
+        }
+    }
+    for (TimeChart *chart : window->findChildren<TimeChart *>()) {
+        if (!chart->isVisibleTo(window)) {
+            continue;
+        }
+        const QRectF plot = chart->plotRect();
+        const auto labels = chart->markerLabels();
+        if (labels.isEmpty()) {
+            out << u"%1: chart '%2' labels none of its markers"_s.arg(window->objectName(), chart->spec().title);
+        }
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            if (!plot.contains(labels[i].rect)) {
+                out << u"%1: chart '%2': label '%3' leaves the plot"_s.arg(
+                    window->objectName(), chart->spec().title, labels[i].text);
+            }
+            for (qsizetype j = i + 1; j < labels.size(); ++j) {
+                if (labels[i].rect.intersects(labels[j].rect)) {
+                    out << u"%1: chart '%2': '%3' overlaps '%4'"_s.arg(
+                        window->objectName(), chart->spec().title, labels[i].text, labels[j].text);
+                }
+            }
+        }
+    }
+    return out;
+}
+// Lets the windows take their size and text: deferred layouts and the kiosk's fit.
+void settle()
+{
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QTest::qWait(30);
+    }
+}
+} // namespace
+
+class TstScreensGui : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void chartIdsAreThePlans();
+    void focusFollowsTheBeat();
+    void everySize_data();
+    void everySize();
+    void highContrastKiosk();
+    void duringAFault_data();
+    void duringAFault();
+
+private:
+    void fillStore();
+    void runUpTo(int beatIndex);
+
+    CrdbStatusStandIn m_nodes[3];
+    std::unique_ptr<PresenterSession> m_session;
+    std::unique_ptr<NodeStatusClient> m_status;
+    std::unique_ptr<ClusterView> m_view;
+    std::unique_ptr<FrameClock> m_clock;
+    std::unique_ptr<MainWindow> m_main;
+    std::unique_ptr<KioskWindow> m_kiosk;
+};
+
+void TstScreensGui::initTestCase()
+{
+    const qint64 started = (QDateTime::currentMSecsSinceEpoch() - 3'725'000) * 1'000'000;
+    QList<CrdbStatusStandIn::Node> cluster;
+    for (int i = 0; i < 3; ++i) {
+        cluster.append({i + 1, u"crdb-%1"_s.arg(i) + kDomain, 3, started});
+    }
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(m_nodes[i].listen());
+        m_nodes[i].setNodes(cluster);
+        m_nodes[i].setVars(i + 1, cluster[i].address, 24, 71, 24, 0, 0, 3725);
+    }
+    // A cluster profile (charts of CockroachDB metrics are live); the session is never started, so
+    // no kubectl runs: the store is filled directly and the pods are reported below.
+    ConnectionProfile profile;
+    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.replicationFactor = 3;
+    profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
+    m_session = std::make_unique<PresenterSession>(profile);
+    QStringList errors;
+    QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
+    // The real plan's beats (narration, focus) without their actions: walking through them changes
+    // nothing but what is shown.
+    DemoPlan plan = m_session->story()->plan();
+    for (Beat &b : plan.beats) {
+        b.actions.clear();
+        b.expectations.clear();
+    }
+    m_session->story()->setPlan(plan);
+    m_status = std::make_unique<NodeStatusClient>();
+    m_status->setIntervalMs(200);
+    m_status->setVarsIntervalMs(200);
+    m_status->setTimeoutMs(500);
+    m_status->setEndpoints(
+        {{u"crdb-0"_s, m_nodes[0].url()}, {u"crdb-1"_s, m_nodes[1].url()}, {u"crdb-2"_s, m_nodes[2].url()}});
+    m_view = std::make_unique<ClusterView>(m_session->cluster(), m_status.get());
+    m_view->setReplicationFactor(3);
+    m_clock = std::make_unique<FrameClock>(&m_session->store());
+    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_view.get());
+    m_main->setObjectName(u"main"_s);
+    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_view.get());
+    m_main->show();
+    m_kiosk->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    ClusterDriver::ClusterStatus pods;
+    pods.valid = true;
+    pods.desiredNodes = pods.readyNodes = 3;
+    for (int i = 0; i < 3; ++i) {
+        pods.pods.append({u"crdb-%1"_s.arg(i), u"Running"_s, true, 0});
+    }
+    Q_EMIT m_session->cluster()->statusChanged(pods);
+    m_status->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
+    // Converged: poll calmly, so a loaded machine's slow answer does not flap the tiles' text
+    // between a layout and the checks.
+    m_status->setIntervalMs(1000);
+    m_status->setVarsIntervalMs(1000);
+    m_status->setTimeoutMs(2000);
+    fillStore();
+}
+
+void TstScreensGui::cleanupTestCase()
+{
+    if (m_status) {
+        m_status->stop();
+    }
+    m_main.reset();
+    m_kiosk.reset();
+}
+
+void TstScreensGui::fillStore()
+{
+    // Ten minutes at the feed's and Prometheus' pace, shaped like the talk: the load starts, a
+    // third node joins, crdb-2 goes down and comes back.
+    TimeSeriesStore &s = m_session->store();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 t0 = now - s.windowMs() + 1000;
+    for (qint64 t = t0; t <= now; t += 2000) {
+        const double m = double(t - t0) / 60000.0; // minutes in
+        const double wave = std::sin(m * 3.0);
+        const bool down = m > 6.0 && m < 7.5;
+        s.append(u"app.rps.login"_s, t, 4 + wave);
+        s.append(u"app.rps.search"_s, t, 16 + 2 * wave);
+        for (const QString &route : {u"login"_s, u"search"_s}) {
+            const double base = route == u"login" ? 6 : 3;
+            s.append(u"app.p50."_s + route, t, base + wave);
+            s.append(u"app.p95."_s + route, t, 2 * base + wave + (down ? 20 : 0));
+            s.append(u"app.p99."_s + route, t, 3 * base + 2 * wave + (down ? 45 : 0));
+            s.append(u"app.errors."_s + route, t, down && route == u"login" ? 1 : 0);
+        }
+        s.append(u"db.p50.writer"_s, t, 2 + wave);
+        s.append(u"db.p99.writer"_s, t, 8 + wave);
+        s.append(u"db.p50.reader"_s, t, 1 + wave / 2);
+        s.append(u"db.p99.reader"_s, t, 4 + wave);
+        s.append(u"load.target"_s, t, 20);
+        s.append(u"load.achieved"_s, t, 19.8 + wave / 5);
+        s.append(u"load.dropped"_s, t, 0);
+        if ((t - t0) % 15000 < 2000) { // Prometheus: every 15 s
+            const int nodes = m < 2 ? 1 : (m < 4 ? 2 : 3);
+            s.append(u"crdb.live_nodes"_s, t, down ? 2 : nodes);
+            s.append(u"crdb.ranges_underreplicated"_s, t, down ? 24 : (m > 4 && m < 4.6 ? 40 * (4.6 - m) : 0));
+            s.append(u"crdb.ranges_unavailable"_s, t, 0);
+            for (int n = 1; n <= 3; ++n) {
+                if (n <= nodes && !(down && n == 3)) {
+                    s.append(u"crdb.replicas.n%1"_s.arg(n), t, nodes == 3 ? 71 : 71.0 / nodes);
+                    s.append(u"crdb.leaseholders.n%1"_s.arg(n), t, 71.0 / nodes);
+                }
+            }
+            s.append(u"crdb.sql_qps"_s, t, 45 + 5 * wave);
+            s.append(u"crdb.sql_p99_ms"_s, t, 9 + wave + (down ? 30 : 0));
+        }
+    }
+    // Markers bunched as on stage (a beat, its load and its SQL within seconds), and one at now.
+    const auto at = [&](double minutes, EventMarker::Kind kind, const QString &text) {
+        EventMarker e;
+        e.tsMs = t0 + qint64(minutes * 60000);
+        e.kind = kind;
+        e.text = text;
+        s.addMarker(e);
+    };
+    at(0.2, EventMarker::Kind::Phase, u"beat: Phase 0: one node, one copy"_s);
+    at(0.25, EventMarker::Kind::Load, u"Load started at 20 rps"_s);
+    at(0.3, EventMarker::Kind::Sql, u"applied sql/00-bootstrap.sql"_s);
+    at(0.35, EventMarker::Kind::Sql, u"applied sql/01-phase0-rf1.sql"_s);
+    at(2.0, EventMarker::Kind::Scale, u"scale to 2"_s);
+    at(2.1, EventMarker::Kind::Sql, u"refused as expected: sql/15-phase1-rf2-refused.sql"_s);
+    at(4.0, EventMarker::Kind::Scale, u"scale to 3"_s);
+    at(4.05, EventMarker::Kind::Sql, u"applied sql/20-phase2-rf3.sql"_s);
+    at(6.0, EventMarker::Kind::Failure, u"crdb-2 down (keep down)"_s);
+    at(7.5, EventMarker::Kind::Recovery, u"crdb-2 back after 90 s"_s);
+    at(double(now - t0) / 60000.0, EventMarker::Kind::Phase, u"beat: The cluster heals itself"_s);
+}
+
+void TstScreensGui::runUpTo(int beatIndex)
+{
+    StoryController *story = m_session->story();
+    while (story->shownIndex() < beatIndex) {
+        story->next(); // arm
+        story->next(); // run: no actions, back to Showing at once
+        QTRY_VERIFY_WITH_TIMEOUT(story->stage() == StoryController::Stage::Showing, 3000);
+    }
+}
+
+void TstScreensGui::chartIdsAreThePlans()
+{
+    // A beat's "focus" is validated against DemoPlan::chartIds(): every chart must carry one of them.
+    QStringList ids;
+    QList<ChartSpec> specs = chartspecs::appCharts();
+    specs.append(chartspecs::clusterCharts());
+    for (const ChartSpec &spec : specs) {
+        ids << spec.id;
+    }
+    QCOMPARE(ids, DemoPlan::chartIds());
+}
+
+void TstScreensGui::focusFollowsTheBeat()
+{
+    m_main->resize(1280, 720);
+    QCOMPARE(m_main->focusChartIds(), (QStringList {u"requests"_s, u"latency"_s}));
+    const int failure = m_session->story()->plan().indexOf(u"failure"_s);
+    QVERIFY(failure > 0);
+    runUpTo(failure - 1);
+    m_session->story()->next(); // arm "failure": its charts come up before it runs
+    QCOMPARE(m_main->focusChartIds(), m_session->story()->plan().beats[failure].focus);
+    m_session->story()->next();
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->story()->stage() == StoryController::Stage::Showing, 3000);
+    QCOMPARE(m_main->focusChartIds(), (QStringList {u"live-nodes"_s, u"ranges"_s, u"errors"_s}));
+    QTest::qWait(100);
+    int smallestFocus = INT_MAX;
+    int largestOther = 0;
+    for (TimeChart *c : m_main->charts()) {
+        const int area = c->width() * c->height();
+        if (m_main->focusChartIds().contains(c->spec().id)) {
+            QVERIFY(!c->isCompact());
+            smallestFocus = std::min(smallestFocus, area);
+        } else {
+            QVERIFY(c->isCompact());
+            largestOther = std::max(largestOther, area);
+        }
+    }
+    QVERIFY2(smallestFocus > 2 * largestOther,
+        qPrintable(u"focus charts %1 px², others up to %2 px²"_s.arg(smallestFocus).arg(largestOther)));
+}
+
+void TstScreensGui::everySize_data()
+{
+    QTest::addColumn<QSize>("size");
+    if (scaled()) {
+        // The logical size of a 1920x1080 and a 2560x1440 screen at this scale factor.
+        for (const QSize physical : {QSize(1920, 1080), QSize(2560, 1440)}) {
+            const QSize logical(qRound(physical.width() / scaleFactor()), qRound(physical.height() / scaleFactor()));
+            QTest::addRow("%dx%d", logical.width(), logical.height()) << logical;
+        }
+    } else {
+        QTest::addRow("1024x768") << QSize(1024, 768);
+        QTest::addRow("1280x720") << QSize(1280, 720);
+        QTest::addRow("1366x768") << QSize(1366, 768);
+        QTest::addRow("1920x1080") << QSize(1920, 1080);
+    }
+}
+
+void TstScreensGui::everySize()
+{
+    QFETCH(QSize, size);
+    m_main->resize(size);
+    m_kiosk->resize(size);
+    QTest::qWait(200);
+    m_clock->frame(true);
+    m_main->eventList()->refresh();
+    m_kiosk->eventList()->refresh();
+    QTest::qWait(50);
+    const QString suffix = u"%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaleSuffix());
+    QVERIFY(m_main->grab().save(testenv::outputDir() + u"/screens-main-"_s + suffix));
+    QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix));
+    settle();
+    QStringList problems = problemsIn(m_main.get(), size);
+    problems += problemsIn(m_kiosk.get(), size);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    // The full text of every marker is one glance away, newest first.
+    const QStringList events = m_kiosk->eventList()->text().split(u'\n');
+    QCOMPARE(events.size(), 2);
+    const QList<EventMarker> markers = m_session->store().markers();
+    QVERIFY2(events[0].endsWith(u"  "_s + markers.last().text), qPrintable(events[0]));
+    QVERIFY2(events[1].endsWith(u"  "_s + markers[markers.size() - 2].text), qPrintable(events[1]));
+}
+
+void TstScreensGui::highContrastKiosk()
+{
+    m_kiosk->setHighContrast(true);
+    const QSize size(qRound(1920 / scaleFactor()), qRound(1080 / scaleFactor()));
+    m_kiosk->resize(size);
+    QTest::qWait(200);
+    m_clock->frame(true);
+    QVERIFY(m_kiosk->isHighContrast());
+    QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-high-contrast%1.png"_s.arg(scaleSuffix())));
+    settle();
+    const QStringList problems = problemsIn(m_kiosk.get(), size);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    m_kiosk->setHighContrast(false);
+}
+
+void TstScreensGui::duringAFault_data()
+{
+    everySize_data();
+}
+
+void TstScreensGui::duringAFault()
+{
+    // The fullest kiosk: crdb-2 down (its tile grows a line), the app's experience during the
+    // fault under the stopwatch. Nothing may be cut or squeezed.
+    QFETCH(QSize, size);
+    static bool injected = false;
+    if (!injected) {
+        injected = true;
+        Q_EMIT m_session->cluster()->faultStarted(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
+        m_nodes[2].setMode(CrdbStatusStandIn::Mode::Closed);
+        QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN"_s), 3000);
+        FeedTick t;
+        t.tsMs = QDateTime::currentMSecsSinceEpoch() + 200;
+        t.intervalMs = 200;
+        LatencyStats stats;
+        stats.count = 500;
+        stats.errors = 1;
+        t.routes.insert(u"search"_s, stats);
+        t.routes.insert(u"login"_s, stats);
+        m_view->addTick(t);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_kiosk->appExperienceText().isEmpty(), 3000);
+    }
+    m_main->resize(size);
+    m_kiosk->resize(size);
+    QTest::qWait(200);
+    m_clock->frame(true);
+    const QString suffix = u"fault-%1x%2%3.png"_s.arg(size.width()).arg(size.height()).arg(scaleSuffix());
+    QVERIFY(m_main->grab().save(testenv::outputDir() + u"/screens-main-"_s + suffix));
+    QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix));
+    settle();
+    QStringList problems = problemsIn(m_main.get(), size);
+    problems += problemsIn(m_kiosk.get(), size);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+}
+
+QTEST_MAIN(TstScreensGui)
+#include "tst_screens_gui.moc"
