@@ -28,7 +28,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-const QString kDomain = u".crdb.crdb-evolution.svc.cluster.local:26257"_s;
 
 FeedTick tick(qint64 tsMs, int count, int errors)
 {
@@ -72,15 +71,8 @@ private:
 
 void TstFaultScreensGui::initTestCase()
 {
-    const qint64 started = (QDateTime::currentMSecsSinceEpoch() - 3'725'000) * 1'000'000;
-    for (int i = 0; i < 3; ++i) {
-        m_cluster.append({i + 1, u"crdb-%1"_s.arg(i) + kDomain, 3, started});
-    }
-    for (int i = 0; i < 3; ++i) {
-        QVERIFY(m_nodes[i].listen());
-        m_nodes[i].setNodes(m_cluster);
-        m_nodes[i].setVars(i + 1, m_cluster[i].address, 24, 71, 24, 0, 0, 3725);
-    }
+    m_cluster = startHealthyCluster(m_nodes);
+    QVERIFY(!m_cluster.isEmpty());
     ConnectionProfile profile;
     profile.clusterKind = ClusterDriver::Kind::None;
     profile.replicationFactor = 3;

@@ -32,7 +32,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-const QString kDomain = u".crdb.crdb-evolution.svc.cluster.local:26257"_s;
 
 double scaleFactor()
 {
@@ -189,16 +188,7 @@ private:
 
 void TstScreensGui::initTestCase()
 {
-    const qint64 started = (QDateTime::currentMSecsSinceEpoch() - 3'725'000) * 1'000'000;
-    QList<CrdbStatusStandIn::Node> cluster;
-    for (int i = 0; i < 3; ++i) {
-        cluster.append({i + 1, u"crdb-%1"_s.arg(i) + kDomain, 3, started});
-    }
-    for (int i = 0; i < 3; ++i) {
-        QVERIFY(m_nodes[i].listen());
-        m_nodes[i].setNodes(cluster);
-        m_nodes[i].setVars(i + 1, cluster[i].address, 24, 71, 24, 0, 0, 3725);
-    }
+    QVERIFY(!startHealthyCluster(m_nodes).isEmpty());
     // A cluster profile (charts of CockroachDB metrics are live); the session is never started, so
     // no kubectl runs: the store is filled directly and the pods are reported below.
     ConnectionProfile profile;

@@ -1,5 +1,7 @@
 #include "crdb_status_standin.h"
 
+#include <QDateTime>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -186,4 +188,21 @@ void CrdbStatusStandIn::answer(QTcpSocket *socket, int status, const QByteArray 
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: " + contentType
         + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     socket->disconnectFromHost();
+}
+
+QList<CrdbStatusStandIn::Node> startHealthyCluster(std::span<CrdbStatusStandIn, 3> nodes)
+{
+    const qint64 startedNs = (QDateTime::currentMSecsSinceEpoch() - 3'725'000) * 1'000'000;
+    QList<CrdbStatusStandIn::Node> cluster;
+    for (int i = 0; i < 3; ++i) {
+        cluster.append({i + 1, u"crdb-%1.crdb.crdb-evolution.svc.cluster.local:26257"_s.arg(i), 3, startedNs});
+    }
+    for (int i = 0; i < 3; ++i) {
+        if (!nodes[i].listen()) {
+            return {};
+        }
+        nodes[i].setNodes(cluster);
+        nodes[i].setVars(i + 1, cluster[i].address, 24, 71, 24, 0, 0, 3725);
+    }
+    return cluster;
 }

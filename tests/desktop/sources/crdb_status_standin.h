@@ -1,5 +1,7 @@
 #pragma once
 
+#include <span>
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -63,3 +65,8 @@ private:
     QList<QTcpSocket *> m_hung;
     QMap<QString, int> m_requests;
 };
+
+// A healthy three-node cluster as the StatefulSet advertises it (crdb-N.crdb.crdb-evolution.svc...
+// :26257, node ids 1..3, up for about an hour, 24 ranges each): each stand-in listens, knows every
+// node and serves its own node's gauges. Returns the nodes, or nothing when one cannot listen.
+QList<CrdbStatusStandIn::Node> startHealthyCluster(std::span<CrdbStatusStandIn, 3> nodes);
