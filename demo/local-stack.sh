@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 tests/fixtures/postgres.sh start "$pgdir" "$pgport"
-"$build/sampleapp/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
+"$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
     sql/00-bootstrap.sql sql/10-phase1-reader-user.sql
 
 export APP_DB_WRITER_URL="postgresql://app_writer@127.0.0.1:$pgport/evolution?sslmode=disable"

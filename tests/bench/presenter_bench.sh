@@ -53,7 +53,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 tests/fixtures/postgres.sh start "$pgdir" "$pgport" >/dev/null
-"$build/sampleapp/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
+"$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
     sql/00-bootstrap.sql sql/10-phase1-reader-user.sql >/dev/null
 
 APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution" \

@@ -30,7 +30,7 @@ cleanup() {
     tests/fixtures/postgres.sh stop "$pgdir" >/dev/null || true
 }
 trap cleanup EXIT
-"$build/sampleapp/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
+"$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
     sql/00-bootstrap.sql sql/10-phase1-reader-user.sql >/dev/null
 
 export APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution"
