@@ -316,6 +316,14 @@ private Q_SLOTS:
         QVERIFY2(results[u"prometheus-targets"_s].status == Status::Pass, qPrintable(dump(results)));
         QVERIFY(preflightPassed(results.values())); // skipped counts as passed
         QVERIFY(m_api->requests().isEmpty());
+        // demo/local-stack.sh scrapes every 2 s on purpose: not the cluster's 15 s, and not a failure.
+        c.expectedScrapeIntervalS = 5;
+        const auto fast = runChecks(c);
+        QVERIFY2(fast[u"scrape-interval"_s].status == Status::Skip
+                && fast[u"scrape-interval"_s].detail.startsWith(u"skipped: local stack ("_s)
+                && fast[u"scrape-interval"_s].detail.contains(u"sampleapp every 15s"_s),
+            qPrintable(fast[u"scrape-interval"_s].line()));
+        QVERIFY(m_api->requests().isEmpty());
     }
 };
 
