@@ -41,8 +41,8 @@ QStringList statements(const SqlScript &s)
     }
     return out;
 }
-const QStringList kCockroachOnly {
-    u"01-phase0-rf1.sql"_s, u"02-phase0-shutdown.sql"_s, u"15-phase1-rf2-refused.sql"_s, u"20-phase2-rf3.sql"_s, u"90-backup.sql"_s};
+const QStringList kCockroachOnly {u"01-phase0-rf1.sql"_s, u"02-phase0-shutdown.sql"_s, u"15-phase1-rf2-refused.sql"_s,
+    u"20-phase2-rf3.sql"_s, u"90-backup.sql"_s};
 } // namespace
 
 // Each file says where it may run, and only the portable ones claim to be portable.

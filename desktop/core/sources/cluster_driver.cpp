@@ -228,7 +228,8 @@ QString ClusterDriver::faultRefusal(Kind kind, Fault fault, int ordinal)
 
 QStringList ClusterDriver::workloadStatusArguments() const
 {
-    return {u"get"_s, m_kind == Kind::Operator ? u"crdbcluster"_s : u"statefulset"_s, m_workloadName, u"-o"_s, u"json"_s};
+    return {
+        u"get"_s, m_kind == Kind::Operator ? u"crdbcluster"_s : u"statefulset"_s, m_workloadName, u"-o"_s, u"json"_s};
 }
 
 QStringList ClusterDriver::podsStatusArguments() const
@@ -428,8 +429,9 @@ bool ClusterDriver::scaleTo(int nodes, QString *whyNot)
             whyNot);
     }
     const QStringList args = scaleArguments(nodes);
-    beginOperation(u"scaling %1 to %2 node(s): %3"_s.arg(m_workloadName).arg(nodes).arg(
-        KubectlProcess::describe(m_program, withGlobals(args))));
+    beginOperation(u"scaling %1 to %2 node(s): %3"_s.arg(m_workloadName)
+                       .arg(nodes)
+                       .arg(KubectlProcess::describe(m_program, withGlobals(args))));
     m_operationProcess.run(
         m_program, withGlobals(args),
         [this, nodes](const CommandResult &r) {
@@ -572,7 +574,9 @@ void ClusterDriver::settleStep()
             text = readinessText();
             if (done) {
                 finishOperation(true,
-                    u"scaled %1 to %2 node(s): all ready after %3 s"_s.arg(m_workloadName).arg(m_targetNodes).arg(seconds));
+                    u"scaled %1 to %2 node(s): all ready after %3 s"_s.arg(m_workloadName)
+                        .arg(m_targetNodes)
+                        .arg(seconds));
                 return;
             }
         } else if (m_waiting == Waiting::Ready) {
