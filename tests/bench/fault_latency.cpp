@@ -139,10 +139,8 @@ int main(int argc, char *argv[])
     PresenterSession session(profile);
     QTemporaryDir cache;
     ClusterDriver *driver = session.cluster();
-    driver->setKubectl(parser.value(kubectlOpt), {api.serverArg(), u"--cache-dir="_s + cache.path()});
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-    driver->setProcessEnvironment(env);
+    driver->setKubectl(parser.value(kubectlOpt), api.kubectlArgs(cache.path()));
+    driver->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     session.nodeStatus()->setEndpoints(nodes.endpoints()); // where the per-pod port-forwards would be
     ClusterView *view = session.clusterView();
     FrameClock clock(&session.store());

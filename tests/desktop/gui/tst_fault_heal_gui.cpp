@@ -92,10 +92,8 @@ void TstFaultHealGui::initTestCase()
     QStringList errors;
     QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
     ClusterDriver *driver = m_session->cluster();
-    driver->setKubectl(u"kubectl"_s, {m_api->serverArg(), u"--cache-dir="_s + m_cache.path()});
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-    driver->setProcessEnvironment(env);
+    driver->setKubectl(u"kubectl"_s, m_api->kubectlArgs(m_cache.path()));
+    driver->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     m_session->nodeStatus()->setEndpoints(m_nodes->endpoints());
 
     m_clock = std::make_unique<FrameClock>(&m_session->store());

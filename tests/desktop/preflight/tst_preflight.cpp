@@ -75,9 +75,8 @@ class TestPreflight : public QObject
         c.profile.grafanaUrl = m_grafana->url();
         c.profile.sqlConninfo = testenv::pgConninfo();
         c.position = PlanPosition::before(m_plan, 0);
-        c.kubectlExtraArgs = {m_api->serverArg(), u"--cache-dir="_s + m_cache->path()};
-        c.env = QProcessEnvironment::systemEnvironment();
-        c.env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
+        c.kubectlExtraArgs = m_api->kubectlArgs(m_cache->path());
+        c.env = FakeKubeApi::kubectlEnvironment();
         c.queries.zoneConfig = kZoneRf1;
         c.queries.licence = kLicenceFresh;
         c.dashboardUids = m_uids;

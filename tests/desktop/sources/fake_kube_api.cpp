@@ -70,6 +70,18 @@ bool FakeKubeApi::listen()
     return m_server.listen(QHostAddress::LocalHost, 0);
 }
 
+QStringList FakeKubeApi::kubectlArgs(const QString &cacheDir) const
+{
+    return {serverArg(), u"--cache-dir="_s + cacheDir};
+}
+
+QProcessEnvironment FakeKubeApi::kubectlEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
+    return env;
+}
+
 QString FakeKubeApi::serverArg() const
 {
     return u"--server=http://127.0.0.1:%1"_s.arg(port());

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QMap>
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTcpServer>
@@ -27,6 +28,10 @@ public:
     bool listen();
     quint16 port() const { return m_server.serverPort(); }
     QString serverArg() const; // --server=http://127.0.0.1:PORT
+    // What a kubectl client needs to reach this fake and nothing else: the global arguments (its
+    // --server and a private discovery cache) and an environment without a kubeconfig.
+    QStringList kubectlArgs(const QString &cacheDir) const;
+    static QProcessEnvironment kubectlEnvironment();
 
     // Initial state: a StatefulSet/CrdbCluster named "crdb" in namespace `ns` with `nodes` ready pods.
     void reset(const QString &ns, int nodes);

@@ -48,10 +48,8 @@ private Q_SLOTS:
         api.setRestartDelayMs(300);
         QTemporaryDir cache;
         ClusterDriver driver;
-        driver.setKubectl(u"kubectl"_s, {api.serverArg(), u"--cache-dir="_s + cache.path()});
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-        driver.setProcessEnvironment(env);
+        driver.setKubectl(u"kubectl"_s, api.kubectlArgs(cache.path()));
+        driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
         driver.setPollIntervalMs(100);
         driver.setMinimumNodes(3);
         TimeSeriesStore store;
@@ -92,10 +90,8 @@ private Q_SLOTS:
         api.reset(u"crdb-evolution"_s, 3);
         QTemporaryDir cache;
         ClusterDriver driver;
-        driver.setKubectl(u"kubectl"_s, {api.serverArg(), u"--cache-dir="_s + cache.path()});
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-        driver.setProcessEnvironment(env);
+        driver.setKubectl(u"kubectl"_s, api.kubectlArgs(cache.path()));
+        driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
         driver.setPollIntervalMs(100);
         driver.setMinimumNodes(3);
         TimeSeriesStore store;

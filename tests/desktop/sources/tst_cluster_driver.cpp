@@ -22,10 +22,8 @@ class TestClusterDriver : public QObject
     void configure(ClusterDriver &driver)
     {
         // Its own discovery cache and no kubeconfig: nothing from the machine leaks in.
-        driver.setKubectl(u"kubectl"_s, {m_api->serverArg(), u"--cache-dir="_s + m_cache->path()});
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-        driver.setProcessEnvironment(env);
+        driver.setKubectl(u"kubectl"_s, m_api->kubectlArgs(m_cache->path()));
+        driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
         driver.setNamespace(m_ns);
         driver.setWorkloadName(u"crdb"_s);
         driver.setPollIntervalMs(100);
@@ -381,17 +379,15 @@ private Q_SLOTS:
         auto runExec = [&](const QString &container, const QStringList &argv) {
             CommandResult result;
             bool finished = false;
-            QStringList args {m_api->serverArg(), u"--cache-dir="_s + m_cache->path(), u"--namespace"_s, m_ns,
-                u"exec"_s, u"crdb-0"_s, u"-c"_s, container, u"--"_s};
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
+            const QStringList args = m_api->kubectlArgs(m_cache->path())
+                + QStringList {u"--namespace"_s, m_ns, u"exec"_s, u"crdb-0"_s, u"-c"_s, container, u"--"_s};
             process.run(
                 u"kubectl"_s, args + argv,
                 [&](const CommandResult &r) {
                     result = r;
                     finished = true;
                 },
-                30000, env);
+                30000, FakeKubeApi::kubectlEnvironment());
             QElapsedTimer clock;
             clock.start();
             while (!finished && clock.elapsed() < 30000) {

@@ -23,10 +23,8 @@ class TestFaults : public QObject
 
     void configure(ClusterDriver &driver, ClusterDriver::Kind kind = ClusterDriver::Kind::StatefulSet)
     {
-        driver.setKubectl(u"kubectl"_s, {m_api->serverArg(), u"--cache-dir="_s + m_cache->path()});
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-        driver.setProcessEnvironment(env);
+        driver.setKubectl(u"kubectl"_s, m_api->kubectlArgs(m_cache->path()));
+        driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
         driver.setNamespace(m_ns);
         driver.setKind(kind);
         driver.setPollIntervalMs(100);
@@ -342,17 +340,16 @@ private Q_SLOTS:
         auto exec = [&](int ordinal, const QString &script) {
             CommandResult result;
             bool done = false;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
             process.run(
                 u"kubectl"_s,
-                {m_api->serverArg(), u"--cache-dir="_s + m_cache->path(), u"--namespace"_s, m_ns, u"exec"_s,
-                    u"crdb-%1"_s.arg(ordinal), u"-c"_s, u"cockroachdb"_s, u"--"_s, u"bash"_s, u"-c"_s, script},
+                m_api->kubectlArgs(m_cache->path())
+                    + QStringList {u"--namespace"_s, m_ns, u"exec"_s, u"crdb-%1"_s.arg(ordinal), u"-c"_s,
+                        u"cockroachdb"_s, u"--"_s, u"bash"_s, u"-c"_s, script},
                 [&](const CommandResult &r) {
                     result = r;
                     done = true;
                 },
-                30000, env);
+                30000, FakeKubeApi::kubectlEnvironment());
             QElapsedTimer clock;
             clock.start();
             while (!done && clock.elapsed() < 30000) {

@@ -55,10 +55,8 @@ private Q_SLOTS:
         SqlRunner runner;
         runner.setConninfo(testenv::pgConninfo());
         ClusterDriver driver;
-        driver.setKubectl(u"kubectl"_s, {api.serverArg(), u"--cache-dir="_s + dir.filePath(u"kube-cache"_s)});
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"KUBECONFIG"_s, u"/dev/null"_s);
-        driver.setProcessEnvironment(env);
+        driver.setKubectl(u"kubectl"_s, api.kubectlArgs(dir.filePath(u"kube-cache"_s)));
+        driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
         driver.setPollIntervalMs(100);
 
         QSignalSpy sqlFinished(&runner, &SqlRunner::finished);
