@@ -62,4 +62,10 @@ QList<ChartSpec> kioskCharts()
     return {requests(), p99, liveNodes(), ranges()};
 }
 
+QString unavailableReason(const ChartSpec &spec, ClusterDriver::Kind kind)
+{
+    return kind == ClusterDriver::Kind::None && spec.needsCockroachDB() ? u"needs CockroachDB: not on the local stack"_s
+                                                                        : QString();
+}
+
 } // namespace chartspecs

@@ -76,9 +76,7 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
     for (qsizetype i = 0; i < specs.size(); ++i) {
         auto *chart = new TimeChart(specs[i], &session->store());
         chart->setBigType(true);
-        if (session->profile().clusterKind == ClusterDriver::Kind::None && specs[i].needsCockroachDB()) {
-            chart->setUnavailableReason(u"needs CockroachDB: not on the local stack"_s);
-        }
+        chart->setUnavailableReason(chartspecs::unavailableReason(specs[i], session->profile().clusterKind));
         grid->addWidget(chart, static_cast<int>(i / 2), static_cast<int>(i % 2));
         if (view) {
             chart->setMinimumHeight(120);

@@ -163,9 +163,7 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     specs.append(chartspecs::clusterCharts());
     for (const ChartSpec &spec : std::as_const(specs)) {
         auto *chart = new TimeChart(spec, &session->store(), m_chartsWidget);
-        if (session->profile().clusterKind == ClusterDriver::Kind::None && spec.needsCockroachDB()) {
-            chart->setUnavailableReason(u"needs CockroachDB: not on the local stack"_s);
-        }
+        chart->setUnavailableReason(chartspecs::unavailableReason(spec, session->profile().clusterKind));
         m_charts.append(chart);
         clock->addChart(chart);
     }
