@@ -11,6 +11,7 @@ set(PRESENTER_MODEL_FILES
     model/feed_ingest.h model/feed_ingest.cpp
     model/cluster_metrics.h model/cluster_metrics.cpp
     model/beat_executor.h model/beat_executor.cpp
+    model/session_clock.h
     model/presenter_session.h model/presenter_session.cpp
     model/node_view.h model/node_view.cpp
     model/heal_stopwatch.h model/heal_stopwatch.cpp

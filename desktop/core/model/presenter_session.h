@@ -7,6 +7,7 @@
 #include "expectation.h"
 #include "feed_ingest.h"
 #include "sample_app_control.h"
+#include "session_clock.h"
 #include "story_controller.h"
 #include "time_series_store.h"
 
@@ -49,6 +50,10 @@ public:
     void stop();
 
     const ConnectionProfile &profile() const { return m_profile; }
+    // The session's "now": the wall clock live, the recording's time in a replay.
+    const SessionClock &clock() const { return m_clock; }
+    SessionClock &clock() { return m_clock; }
+    bool isReplay() const { return m_clock.isReplay(); }
     TimeSeriesStore &store() { return m_store; }
     FeedClient *feed() const { return m_feed; }
     PrometheusClient *prometheus() const { return m_prometheus; }
@@ -77,6 +82,7 @@ Q_SIGNALS:
 
 private:
     ConnectionProfile m_profile;
+    SessionClock m_clock;
     TimeSeriesStore m_store;
     QString m_rootDir;
     FeedClient *m_feed;
