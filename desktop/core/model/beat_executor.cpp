@@ -49,7 +49,7 @@ BeatExecutor::BeatExecutor(
             if (ok && m_waiting == Waiting::Cluster && m_index >= 0
                 && m_beat.actions[m_index].type == PlanAction::Type::HealAll) {
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                m_store->addMarker(EventMarker {now, EventMarker::Kind::Recovery,
+                addMarker(EventMarker {now, EventMarker::Kind::Recovery,
                     u"healed: every node ready after %1 s"_s.arg((now - m_healStartMs + 500) / 1000)});
             }
             // A fault that failed late (refused on fresh status, exec failed) ends the action too.
@@ -62,7 +62,7 @@ BeatExecutor::BeatExecutor(
             [this](int ordinal, const QString &pod, ClusterDriver::Fault fault) {
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
                 m_faultStartMs.insert(ordinal, now);
-                m_store->addMarker(EventMarker {
+                addMarker(EventMarker {
                     now, EventMarker::Kind::Failure, u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault))});
                 if (m_waiting == Waiting::NodeStop) {
                     actionDone(true, u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault)));
@@ -72,7 +72,7 @@ BeatExecutor::BeatExecutor(
             cluster, &ClusterDriver::faultEnded, this, [this](int ordinal, const QString &pod, ClusterDriver::Fault) {
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
                 const qint64 since = m_faultStartMs.take(ordinal);
-                m_store->addMarker(EventMarker {now, EventMarker::Kind::Recovery,
+                addMarker(EventMarker {now, EventMarker::Kind::Recovery,
                     since > 0 ? u"%1 back after %2 s"_s.arg(pod).arg((now - since + 500) / 1000)
                               : u"%1 back"_s.arg(pod)});
             });
@@ -108,7 +108,7 @@ bool BeatExecutor::run(const Beat &beat)
     }
     m_beat = beat;
     m_done.clear();
-    m_store->addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Phase, beat.title});
+    addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Phase, beat.title});
     m_index = 0;
     // Asynchronous even for an empty beat, so callers see run() return before finished().
     QTimer::singleShot(0, this, &BeatExecutor::startAction);
@@ -154,7 +154,7 @@ void BeatExecutor::startAction()
             return;
         }
         m_waiting = Waiting::Cluster;
-        m_store->addMarker(EventMarker {now, EventMarker::Kind::Scale, u"scale to %1"_s.arg(a.nodes)});
+        addMarker(EventMarker {now, EventMarker::Kind::Scale, u"scale to %1"_s.arg(a.nodes)});
         if (!m_cluster->scaleTo(a.nodes, &whyNot)) {
             actionDone(false, whyNot);
         }
@@ -232,8 +232,7 @@ void BeatExecutor::actionDone(bool ok, const QString &text)
         m_cluster->setMinimumNodes(a.replicationFactor);
     }
     if (ok && (a.type == PlanAction::Type::RunSql || a.type == PlanAction::Type::Backup)) {
-        m_store->addMarker(
-            EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Sql, u"applied "_s + a.file});
+        addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Sql, u"applied "_s + a.file});
     }
     if (!ok) {
         m_index = -1;
@@ -244,4 +243,10 @@ void BeatExecutor::actionDone(bool ok, const QString &text)
     Q_EMIT actionCompleted(m_index, a, QDateTime::currentMSecsSinceEpoch());
     ++m_index;
     QTimer::singleShot(0, this, &BeatExecutor::startAction);
+}
+
+void BeatExecutor::addMarker(const EventMarker &marker)
+{
+    m_store->addMarker(marker);
+    Q_EMIT markerAdded(marker);
 }

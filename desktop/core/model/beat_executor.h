@@ -50,6 +50,9 @@ Q_SIGNALS:
     // the moment its expectations start being judged (issue 9).
     void actionCompleted(int index, const PlanAction &action, qint64 atMs);
     void finished(bool ok, const QString &summary);
+    // A marker the executor put in the store (the session recorder's input: markers not derived
+    // from the feed).
+    void markerAdded(const EventMarker &marker);
 
 private:
     // The local stack (cluster kind none): PostgreSQL stands in for CockroachDB and there is no
@@ -57,6 +60,7 @@ private:
     // failed; with a real cluster nothing is skipped.
     bool isLocalStack() const;
     void startAction();
+    void addMarker(const EventMarker &marker);
     void actionDone(bool ok, const QString &text);
 
     TimeSeriesStore *m_store;

@@ -40,8 +40,9 @@ void ClusterMetrics::attach(PrometheusClient *client, int intervalMs)
         client->addPoll(q.name, q.promql, intervalMs);
     }
     connect(client, &PrometheusClient::polled, this, &ClusterMetrics::ingest);
-    connect(client, &PrometheusClient::pollFailed, this,
-        [this](const QString &name, const QString &) { ingestFailure(name, QDateTime::currentMSecsSinceEpoch()); });
+    connect(client, &PrometheusClient::pollFailed, this, [this](const QString &name, const QString &) {
+        ingestFailure(name, m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch());
+    });
 }
 
 void ClusterMetrics::ingest(const QString &pollName, const QList<PromSeries> &series)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "session_clock.h"
 #include "sources/prometheus_client.h"
 #include "time_series_store.h"
 
@@ -34,7 +35,10 @@ public:
 
     void ingest(const QString &pollName, const QList<PromSeries> &series);
     void ingestFailure(const QString &pollName, qint64 nowMs);
+    // A failed poll's gap is stamped with this clock (the session's; the wall clock when unset).
+    void setClock(const SessionClock *clock) { m_clock = clock; }
 
 private:
     TimeSeriesStore *m_store;
+    const SessionClock *m_clock = nullptr;
 };

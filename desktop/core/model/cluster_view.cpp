@@ -7,12 +7,10 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-qint64 nowMs()
+qint64 ClusterView::nowMs() const
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch();
 }
-} // namespace
 
 ClusterView::ClusterView(ClusterDriver *driver, NodeStatusClient *status, QObject *parent)
     : QObject(parent), m_driver(driver), m_status(status)
@@ -134,6 +132,15 @@ void ClusterView::recompute()
     }
     m_stopwatch.observe(now, live, m_summary.underReplicatedRanges);
     Q_EMIT changed();
+}
+
+void ClusterView::reset()
+{
+    m_stopwatch = HealStopwatch {};
+    m_faultTally = RequestTally {};
+    m_beatTally = RequestTally {};
+    m_faulted.clear();
+    recompute();
 }
 
 QString ClusterView::stopwatchText() const

@@ -3,6 +3,7 @@
 #include "heal_stopwatch.h"
 #include "node_view.h"
 #include "request_tally.h"
+#include "session_clock.h"
 
 #include "sources/cluster_driver.h"
 #include "sources/feed_messages.h"
@@ -34,6 +35,11 @@ public:
     ClusterView(ClusterDriver *driver, NodeStatusClient *status, QObject *parent = nullptr);
 
     void setReplicationFactor(int rf) { m_replicationFactor = rf; }
+    // The session's clock (the wall clock when none is set): the stopwatch and tallies use it.
+    void setClock(const SessionClock *clock) { m_clock = clock; }
+    // Forgets the fault, the stopwatch and the tallies (a replay seeking backwards); the node rows
+    // follow the next status.
+    void reset();
     int replicationFactor() const { return m_replicationFactor; }
     HealStopwatch &stopwatch() { return m_stopwatch; }
     // Adds a forward per pod to `forwards` as pods appear and points the status client at them.
@@ -79,4 +85,6 @@ private:
     QString m_forwardNamespace;
     quint16 m_basePort = 0;
     QSet<QString> m_forwarded;
+    const SessionClock *m_clock = nullptr;
+    qint64 nowMs() const;
 };

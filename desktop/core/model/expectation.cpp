@@ -181,7 +181,7 @@ ExpectationEvaluator::ExpectationEvaluator(QObject *parent) : QObject(parent)
     m_pollTimer.setInterval(2000);
     connect(&m_pollTimer, &QTimer::timeout, this, &ExpectationEvaluator::pollPrometheus);
     m_deadlineTimer.setInterval(1000);
-    connect(&m_deadlineTimer, &QTimer::timeout, this, [this] { checkDeadlines(QDateTime::currentMSecsSinceEpoch()); });
+    connect(&m_deadlineTimer, &QTimer::timeout, this, [this] { checkDeadlines(nowMs()); });
 }
 
 void ExpectationEvaluator::attachPrometheus(PrometheusClient *client)
@@ -200,7 +200,8 @@ void ExpectationEvaluator::attachPrometheus(PrometheusClient *client)
         }
         const int index = *it;
         m_requestToIndex.erase(it);
-        onPromResult(index, series, QDateTime::currentMSecsSinceEpoch());
+        Q_EMIT promAnswered(index, series, {});
+        onPromResult(index, series, nowMs());
     });
     connect(client, &PrometheusClient::queryFailed, this, [this](int id, const QString &error) {
         const auto it = m_requestToIndex.constFind(id);
@@ -209,7 +210,8 @@ void ExpectationEvaluator::attachPrometheus(PrometheusClient *client)
         }
         const int index = *it;
         m_requestToIndex.erase(it);
-        onPromError(index, error, QDateTime::currentMSecsSinceEpoch());
+        Q_EMIT promAnswered(index, {}, error);
+        onPromError(index, error, nowMs());
     });
 }
 

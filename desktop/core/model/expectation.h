@@ -1,9 +1,11 @@
 #pragma once
 
 #include "demo_plan.h"
+#include "session_clock.h"
 #include "sources/feed_messages.h"
 #include "sources/prometheus_client.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -89,6 +91,9 @@ public:
     explicit ExpectationEvaluator(QObject *parent = nullptr);
 
     void attachPrometheus(PrometheusClient *client); // may be null (PromQL stays pending)
+    // The clock the once-a-second deadline check and the PromQL answers are judged by (the
+    // session's; the wall clock when none is set).
+    void setClock(const SessionClock *clock) { m_clock = clock; }
     void setPollIntervalMs(int ms) { m_pollTimer.setInterval(ms); }
 
     // Shows these expectations as waiting for the beat's actions (replaces the previous beat's).
@@ -122,6 +127,9 @@ public:
 Q_SIGNALS:
     void changed();
     void settled(int index, ExpectationEvaluator::Verdict verdict, const QString &text);
+    // An answer to expectation `index`'s PromQL arrived (error empty on success), just before it
+    // is judged: the session recorder's input (a replay feeds it back to onPromResult/onPromError).
+    void promAnswered(int index, const QList<PromSeries> &series, const QString &error);
 
 private:
     // One sample for expectation `index`: truth is empty for "no data".
@@ -137,4 +145,6 @@ private:
     QHash<int, int> m_requestToIndex;
     QTimer m_pollTimer;
     QTimer m_deadlineTimer;
+    const SessionClock *m_clock = nullptr;
+    qint64 nowMs() const { return m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch(); }
 };

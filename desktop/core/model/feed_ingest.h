@@ -31,6 +31,8 @@ public:
     void ingestTick(const FeedTick &tick);
     void ingestEvent(const FeedEvent &event);
     void ingestGap(qint64 fromMs, qint64 toMs);
+    // Forgets the previous tick (a replay starting over): the next tick starts a new delta.
+    void reset() { m_lastDropped = -1; }
 
     // Message-to-store latencies (ms) of the last ticks, newest last, at most kLatencySamples.
     std::vector<double> storeLatencies() const;

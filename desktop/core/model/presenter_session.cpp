@@ -47,12 +47,16 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
         m_clusterView->followPodsWithForwards(m_portForward, profile.kubeNamespace, kNodeStatusBasePort);
     }
 
+    m_evaluator->setClock(&m_clock);
+    m_clusterView->setClock(&m_clock);
+    m_clusterMetrics->setClock(&m_clock);
     m_ingest->attach(m_feed);
     m_clusterMetrics->attach(m_prometheus);
     m_evaluator->attachPrometheus(m_prometheus);
+    connect(m_executor, &BeatExecutor::markerAdded, this, &PresenterSession::markerAdded);
     connect(m_feed, &FeedClient::tickReceived, this, [this](const FeedTick &tick) {
         m_lastTick = tick;
-        m_evaluator->onFeedTick(tick, QDateTime::currentMSecsSinceEpoch());
+        m_evaluator->onFeedTick(tick, m_clock.nowMs());
         m_clusterView->addTick(tick);
         Q_EMIT tickArrived();
     });
@@ -61,32 +65,95 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     // A beat's expectations are judged from the moment its change was made: the completion of its
     // last action, not the key press (a beat without actions, or one whose action failed: when it
     // finished). Fault actions leave the marker "from": "fault" counts from.
-    connect(m_story, &StoryController::runRequested, this, [this](int, const Beat &beat) {
+    connect(m_story, &StoryController::runRequested, this, [this](int index, const Beat &beat) {
         if (!m_executor->run(beat)) {
             m_story->setRunFinished(false, u"a beat is still running"_s);
             return;
         }
-        m_evaluator->prepare(beat.id, beat.expectations);
-        m_actionsInRun = beat.actions.size();
+        beginBeat(index, beat);
     });
-    connect(m_executor, &BeatExecutor::actionCompleted, this, [this](int index, const PlanAction &action, qint64 atMs) {
-        if (action.isFault()) {
-            m_evaluator->noteFault(atMs);
-        }
-        if (action.replicationFactor > 0) {
-            m_clusterView->setReplicationFactor(action.replicationFactor);
-        }
-        if (index == m_actionsInRun - 1) {
-            m_evaluator->begin(atMs);
-            m_clusterView->beatStarted(atMs);
-        }
-    });
+    connect(m_executor, &BeatExecutor::actionCompleted, this, &PresenterSession::onActionCompleted);
     connect(m_executor, &BeatExecutor::finished, this,
-        [this](bool, const QString &) { m_evaluator->begin(QDateTime::currentMSecsSinceEpoch()); });
+        [this](bool, const QString &) { m_evaluator->begin(m_clock.nowMs()); });
     connect(m_executor, &BeatExecutor::finished, m_story, &StoryController::setRunFinished);
     // A manual fault (the node grid's controls) is a fault too: "from": "fault" counts from it.
-    connect(m_cluster, &ClusterDriver::faultStarted, this,
-        [this] { m_evaluator->noteFault(QDateTime::currentMSecsSinceEpoch()); });
+    connect(m_cluster, &ClusterDriver::faultStarted, this, [this] { m_evaluator->noteFault(m_clock.nowMs()); });
+}
+
+void PresenterSession::beginBeat(int index, const Beat &beat)
+{
+    m_runningBeat = index;
+    m_evaluator->prepare(beat.id, beat.expectations);
+    m_actionsInRun = beat.actions.size();
+    Q_EMIT beatRunStarted(index, beat.id);
+}
+
+void PresenterSession::onActionCompleted(int index, const PlanAction &action, qint64 atMs)
+{
+    if (action.isFault()) {
+        m_evaluator->noteFault(atMs);
+    }
+    if (action.replicationFactor > 0) {
+        m_clusterView->setReplicationFactor(action.replicationFactor);
+    }
+    if (index == m_actionsInRun - 1) {
+        m_evaluator->begin(atMs);
+        m_clusterView->beatStarted(atMs);
+    }
+}
+
+void PresenterSession::setReplayMode()
+{
+    m_clock.setReplayTime(0);
+    m_feed->setUrl({});
+    m_prometheus->setBaseUrl({});
+    m_sql->setReplay(true);
+    m_cluster->setReplay(true);
+    m_control->setReplay(true);
+    m_story->setReplay(true);
+    // Judged from the recorded answers (replay of "prom_query"), never from a live Prometheus.
+    m_evaluator->attachPrometheus(nullptr);
+}
+
+void PresenterSession::replayBeatRun(int beatIndex)
+{
+    const auto &beats = m_story->plan().beats;
+    if (beatIndex < 0 || beatIndex >= beats.size()) {
+        return;
+    }
+    beginBeat(beatIndex, beats.at(beatIndex));
+}
+
+void PresenterSession::replayActionCompleted(int actionIndex, qint64 atMs)
+{
+    const auto &beats = m_story->plan().beats;
+    if (m_runningBeat < 0 || m_runningBeat >= beats.size()) {
+        return;
+    }
+    const Beat &beat = beats.at(m_runningBeat);
+    if (actionIndex < 0 || actionIndex >= beat.actions.size()) {
+        return;
+    }
+    onActionCompleted(actionIndex, beat.actions.at(actionIndex), atMs);
+}
+
+void PresenterSession::replayBeatFinished(qint64 atMs)
+{
+    m_evaluator->begin(atMs);
+}
+
+void PresenterSession::resetForReplay()
+{
+    m_store.clear();
+    m_evaluator->clear();
+    m_clusterView->reset();
+    m_clusterView->setReplicationFactor(m_profile.replicationFactor);
+    m_lastTick.reset();
+    m_runningBeat = -1;
+    m_actionsInRun = 0;
+    m_feed->replayReset();
+    m_ingest->reset();
+    m_story->replaySnapshot({});
 }
 
 PresenterSession::~PresenterSession()
@@ -157,5 +224,7 @@ QList<DataSource *> PresenterSession::sources() const
 
 void PresenterSession::mark(EventMarker::Kind kind, const QString &text)
 {
-    m_store.addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), kind, text});
+    const EventMarker marker {m_clock.nowMs(), kind, text};
+    m_store.addMarker(marker);
+    Q_EMIT markerAdded(marker);
 }

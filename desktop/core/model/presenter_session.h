@@ -77,10 +77,30 @@ public:
     // Adds a marker now (manual controls: SQL, scale, node stop).
     void mark(EventMarker::Kind kind, const QString &text);
 
+    // Replay (SessionPlayer, desktop/docs/RECORDING.md). setReplayMode() before anything else and
+    // instead of start(): the clock follows the recording, no source starts, every action is
+    // refused (ClusterDriver::replayRefusal()), the story follows the recorded state and the
+    // expectations are judged from the recorded PromQL answers. The replay* calls below are the
+    // live paths' own steps (the same methods the live signals reach).
+    void setReplayMode();
+    void replayBeatRun(int beatIndex);
+    void replayActionCompleted(int actionIndex, qint64 atMs);
+    void replayBeatFinished(qint64 atMs);
+    // Forgets what was shown (store, expectations, the cluster view's fault and stopwatch): a
+    // replay seeking backwards plays the recording again from its start.
+    void resetForReplay();
+
 Q_SIGNALS:
     void tickArrived();
+    // A beat's actions started (the story's run request was accepted): the recorder's "beat_run".
+    void beatRunStarted(int index, const QString &beatId);
+    // A marker put in the store by the session or its beat executor (not derived from the feed).
+    void markerAdded(const EventMarker &marker);
 
 private:
+    void beginBeat(int index, const Beat &beat);
+    void onActionCompleted(int index, const PlanAction &action, qint64 atMs);
+
     ConnectionProfile m_profile;
     SessionClock m_clock;
     TimeSeriesStore m_store;
@@ -100,4 +120,5 @@ private:
     ClusterView *m_clusterView;
     std::optional<FeedTick> m_lastTick;
     qsizetype m_actionsInRun = 0; // the running beat's actions: the last one starts the judging
+    int m_runningBeat = -1;
 };

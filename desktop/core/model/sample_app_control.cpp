@@ -1,5 +1,7 @@
 #include "sample_app_control.h"
 
+#include "sources/cluster_driver.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -98,9 +100,29 @@ quint64 SampleAppControl::spikeStop()
     return send(Command::SpikeStop, "POST", u"/spike/stop"_s);
 }
 
+void SampleAppControl::replayState(const QJsonObject &load)
+{
+    m_stateJson = load;
+    m_state = parseLoadState(load);
+    m_hasState = true;
+    Q_EMIT stateReceived(m_state);
+}
+
+void SampleAppControl::replayCommandFinished(Command command, bool ok, const QString &message)
+{
+    Q_EMIT commandFinished(++m_lastRequestId, command, ok, message);
+}
+
 quint64 SampleAppControl::send(Command command, const QByteArray &method, const QString &path, const QByteArray &body)
 {
     const quint64 id = ++m_lastRequestId;
+    if (m_replay) {
+        // Answered later, like a request: callers match the id they got back.
+        QMetaObject::invokeMethod(
+            this, [this, id, command] { Q_EMIT commandFinished(id, command, false, ClusterDriver::replayRefusal()); },
+            Qt::QueuedConnection);
+        return id;
+    }
     QUrl url = m_baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + path);
     QNetworkRequest req(url);
@@ -117,7 +139,8 @@ quint64 SampleAppControl::send(Command command, const QByteArray &method, const 
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll());
         if (status >= 200 && status < 300 && doc.isObject()) {
-            m_state = parseLoadState(doc.object());
+            m_stateJson = doc.object();
+            m_state = parseLoadState(m_stateJson);
             m_hasState = true;
             Q_EMIT stateReceived(m_state);
             Q_EMIT commandFinished(id, command, true, {});

@@ -2,6 +2,7 @@
 
 #include "sources/feed_messages.h"
 
+#include <QJsonObject>
 #include <QMap>
 #include <QObject>
 #include <QUrl>
@@ -44,6 +45,15 @@ public:
 
     bool hasState() const { return m_hasState; }
     LoadState lastState() const { return m_state; }
+    // The latest /load answer as it came (the session recorder records it).
+    QJsonObject lastStateJson() const { return m_stateJson; }
+
+    // Replay (SessionPlayer): every command is refused (commandFinished with ok false and
+    // ClusterDriver::replayRefusal()'s text) and sends nothing; recorded answers come in through
+    // replayState() / replayCommandFinished(), emitted like live ones.
+    void setReplay(bool replay) { m_replay = replay; }
+    void replayState(const QJsonObject &load);
+    void replayCommandFinished(Command command, bool ok, const QString &message);
 
 Q_SIGNALS:
     void stateReceived(const LoadState &state);
@@ -58,6 +68,8 @@ private:
     QString m_token;
     int m_timeoutMs = 10000;
     LoadState m_state;
+    QJsonObject m_stateJson;
     bool m_hasState = false;
+    bool m_replay = false;
     quint64 m_lastRequestId = 0;
 };

@@ -35,6 +35,9 @@ const Beat *StoryController::armedBeat() const
 
 bool StoryController::handleKey(int key)
 {
+    if (m_replay) {
+        return false; // the replay's own keys (pause, seek, speed) take them
+    }
     switch (key) {
     case Qt::Key_PageDown:
         next();
@@ -55,7 +58,7 @@ bool StoryController::handleKey(int key)
 
 void StoryController::next()
 {
-    if (m_stage == Stage::Running) {
+    if (m_replay || m_stage == Stage::Running) {
         return;
     }
     if (m_shown < m_lastRun) {
@@ -94,7 +97,7 @@ bool StoryController::losesMajority(const Beat &beat)
 
 void StoryController::cancel()
 {
-    if (m_stage != Stage::Armed) {
+    if (m_replay || m_stage != Stage::Armed) {
         return;
     }
     m_stage = Stage::Showing;
@@ -103,6 +106,9 @@ void StoryController::cancel()
 
 void StoryController::back()
 {
+    if (m_replay) {
+        return;
+    }
     if (m_stage == Stage::Armed) {
         m_stage = Stage::Showing;
     }
@@ -114,6 +120,9 @@ void StoryController::back()
 
 void StoryController::toggleBlank()
 {
+    if (m_replay) {
+        return;
+    }
     m_blanked = !m_blanked;
     Q_EMIT blankChanged(m_blanked);
     Q_EMIT changed();
@@ -127,4 +136,41 @@ void StoryController::setRunFinished(bool ok, const QString &summary)
     m_stage = Stage::Showing;
     m_lastSummary = (ok ? QString() : QStringLiteral("FAILED: ")) + summary;
     Q_EMIT changed();
+}
+
+void StoryController::replaySnapshot(const Snapshot &snapshot)
+{
+    const bool blankChangedNow = snapshot.blanked != m_blanked;
+    m_shown = snapshot.shown;
+    m_lastRun = snapshot.lastRun;
+    m_stage = snapshot.stage;
+    m_blanked = snapshot.blanked;
+    m_lastSummary = snapshot.lastSummary;
+    if (blankChangedNow) {
+        Q_EMIT blankChanged(m_blanked);
+    }
+    Q_EMIT changed();
+}
+
+QString StoryController::stageName(Stage stage)
+{
+    switch (stage) {
+    case Stage::Showing:
+        return u"showing"_s;
+    case Stage::Armed:
+        return u"armed"_s;
+    case Stage::Running:
+        return u"running"_s;
+    }
+    return {};
+}
+
+std::optional<StoryController::Stage> StoryController::stageFromName(const QString &name)
+{
+    for (Stage stage : {Stage::Showing, Stage::Armed, Stage::Running}) {
+        if (stageName(stage) == name) {
+            return stage;
+        }
+    }
+    return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <QObject>
 
 #include <functional>
+#include <optional>
 
 // The clicker's state machine over the plan's beats.
 //
@@ -57,6 +58,26 @@ public:
     }
     static bool losesMajority(const Beat &beat);
 
+    // The state a recording keeps and a replay restores (SessionRecorder / SessionPlayer).
+    struct Snapshot
+    {
+        int shown = -1;
+        int lastRun = -1;
+        Stage stage = Stage::Showing;
+        bool blanked = false;
+        QString lastSummary;
+        bool operator==(const Snapshot &) const = default;
+    };
+    Snapshot snapshot() const { return {m_shown, m_lastRun, m_stage, m_blanked, m_lastSummary}; }
+    // Replay: keys and next()/back()/cancel() do nothing and runRequested() is never emitted; the
+    // recorded state comes in through replaySnapshot(), which emits changed() (and blankChanged()
+    // when that changed) like a live change.
+    void setReplay(bool replay) { m_replay = replay; }
+    bool isReplay() const { return m_replay; }
+    void replaySnapshot(const Snapshot &snapshot);
+    static QString stageName(Stage stage); // "showing", "armed", "running"
+    static std::optional<Stage> stageFromName(const QString &name);
+
     // The app reports the end of a beat's actions (ok or not); back to Showing.
     void setRunFinished(bool ok, const QString &summary);
     QString lastRunSummary() const { return m_lastSummary; }
@@ -74,5 +95,6 @@ private:
     Stage m_stage = Stage::Showing;
     bool m_blanked = false;
     QString m_lastSummary;
+    bool m_replay = false;
     std::function<bool(const Beat &)> m_confirmMajorityLoss;
 };

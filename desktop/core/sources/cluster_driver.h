@@ -135,6 +135,17 @@ public:
     static QString faultName(Fault fault); // "stop", "keep down", "kill", "pause"
     void refreshStatus();
 
+    // Replay (SessionPlayer, desktop/docs/RECORDING.md): the driver never runs kubectl; every
+    // action (scale, stop, faults, start, resume, heal) and every refresh is refused with
+    // replayRefusal(), and the recorded status and fault events come in through replay*(), which
+    // update the same state and emit the same signals as live.
+    void setReplay(bool replay) { m_replay = replay; }
+    bool isReplay() const { return m_replay; }
+    static QString replayRefusal();
+    void replayStatus(const ClusterStatus &status);
+    void replayFault(bool started, int ordinal, const QString &pod, Fault fault);
+    void replayOperationFinished(bool ok, const QString &summary) { Q_EMIT operationFinished(ok, summary); }
+
     bool isBusy() const { return m_busy; }
     ClusterStatus status() const { return m_status; }
     QString podName(int ordinal) const;
@@ -227,6 +238,7 @@ private:
 
     ClusterStatus m_status;
     QMap<int, Fault> m_activeFaults;
+    bool m_replay = false;
     KubectlProcess m_statusProcess;
     QList<StatusCallback> m_statusWaiters;
     bool m_refreshing = false;

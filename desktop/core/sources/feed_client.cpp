@@ -139,9 +139,31 @@ void FeedClient::track(qint64 seq, qint64 tsMs)
     m_lastTsMs = std::max(m_lastTsMs, tsMs);
 }
 
+void FeedClient::replayConnected(bool connected)
+{
+    if (connected) {
+        m_awaitingFirstMessage = true; // as openSocket() does for a new connection
+    }
+    setConnected(connected);
+}
+
+void FeedClient::replayReset()
+{
+    setConnected(false);
+    m_lastSeq = -1;
+    m_lastTsMs = -1;
+    m_awaitingFirstMessage = true;
+}
+
 void FeedClient::onTextMessage(const QString &text)
 {
     const qint64 receivedMs = QDateTime::currentMSecsSinceEpoch();
+    Q_EMIT messageReceived(text, receivedMs);
+    handleMessage(text, receivedMs);
+}
+
+void FeedClient::handleMessage(const QString &text, qint64 receivedMs)
+{
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {

@@ -37,6 +37,13 @@ public:
     // The delay before the next reconnect attempt (for display; 0 while connected).
     int nextRetryMs() const { return m_connected ? 0 : m_backoffMs; }
 
+    // Replay (SessionPlayer): a recorded message or connection change goes through the same path
+    // as a live one (parsing, gap tracking, the same signals). Never call these on a started client.
+    void replayMessage(const QString &text, qint64 receivedMs) { handleMessage(text, receivedMs); }
+    void replayConnected(bool connected);
+    // Forgets the messages seen (a replay starting over): disconnected, no last seq/ts.
+    void replayReset();
+
     static constexpr int kInitialBackoffMs = 250;
     static constexpr int kMaxBackoffMs = 5000;
 
@@ -49,6 +56,8 @@ Q_SIGNALS:
     // Local receive time minus the message's ts_ms, for every message.
     void messageLatency(double ms);
     void connectedChanged(bool connected);
+    // Every text message as received, before parsing (the session recorder's input).
+    void messageReceived(const QString &text, qint64 receivedMs);
     void malformedMessage(const QString &reason);
 
 private:
@@ -56,6 +65,7 @@ private:
     void onConnected();
     void onDisconnected();
     void onTextMessage(const QString &text);
+    void handleMessage(const QString &text, qint64 receivedMs);
     void scheduleReconnect();
     void setConnected(bool connected);
     // Accounts for a message's seq/ts before it is emitted; emits gap() when something was missed.

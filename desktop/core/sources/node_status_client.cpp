@@ -289,6 +289,15 @@ bool NodeStatusClient::setCaCertificateFile(const QString &path, QString *error)
     return true;
 }
 
+void NodeStatusClient::replaySnapshot(const NodeStatusSnapshot &snapshot)
+{
+    m_endpoints = snapshot.endpoints;
+    m_nodes = snapshot.nodes;
+    m_nodesAtMs = snapshot.nodesAtMs;
+    m_nodesError = snapshot.nodesError;
+    Q_EMIT updated(snapshot);
+}
+
 NodeStatusSnapshot NodeStatusClient::snapshot() const
 {
     return {m_endpoints, m_nodes, m_nodesAtMs, m_nodesError};

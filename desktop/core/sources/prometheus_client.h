@@ -55,6 +55,11 @@ public:
     void removePoll(const QString &name);
     QStringList pollNames() const { return m_polls.keys(); }
 
+    // Replay (SessionPlayer): a recorded poll answer, emitted like a live one. Never call these on
+    // a started client.
+    void replayPoll(const QString &name, const QList<PromSeries> &series) { Q_EMIT polled(name, series); }
+    void replayPollFailed(const QString &name, const QString &error) { Q_EMIT pollFailed(name, error); }
+
     void start() override; // starts the polls (the first round immediately)
     void stop() override; // stops the polls; one-off queries keep working
 

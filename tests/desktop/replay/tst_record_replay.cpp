@@ -1,0 +1,231 @@
+#include "model/presenter_session.h"
+#include "processes.h"
+#include "recording/record_codec.h"
+#include "recording/session_player.h"
+#include "recording/session_recorder.h"
+#include "test_env.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A short plan the local stack can run: start the load, then a spike. Feed and PromQL
+// expectations (Prometheus scrapes the sample app itself), so verdicts come from both paths.
+const QByteArray kPlan = R"json({
+  "version": 1,
+  "title": "record and replay",
+  "beats": [
+    {"id": "warm", "title": "Load on", "narration": "Load starts.",
+     "actions": [{"type": "load_start", "rps": 20, "mix": {"login": 0.2, "search": 0.8}}],
+     "expectations": [
+       {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 5, "within_s": 20,
+        "label": "load runs"},
+       {"kind": "promql", "expr": "sum(app_operations_total)", "op": ">", "value": 0, "within_s": 20,
+        "label": "Prometheus sees operations"}]},
+    {"id": "spike", "title": "Spike", "narration": "A short spike.",
+     "actions": [{"type": "spike", "seconds": 3, "rps": 60, "mix": {"login": 0.1, "search": 0.9}}],
+     "expectations": [
+       {"kind": "feed", "field": "load.spike_active", "op": "==", "value": 1, "within_s": 6,
+        "label": "spike seen"}]}
+  ]
+})json";
+
+// Everything a chart or a marker shows, comparable: series name -> points (NaN gaps as "gap").
+QMap<QString, QStringList> chartModel(const TimeSeriesStore &store)
+{
+    QMap<QString, QStringList> out;
+    for (const QString &name : store.seriesNames()) {
+        QStringList pts;
+        for (const QPointF &p : store.points(name)) {
+            pts << u"%1=%2"_s.arg(qint64(p.x())).arg(std::isnan(p.y()) ? u"gap"_s : QString::number(p.y(), 'g', 12));
+        }
+        out.insert(name, pts);
+    }
+    return out;
+}
+
+// The first series (and point) where two chart models differ, for a readable failure.
+QString firstDifference(const QMap<QString, QStringList> &a, const QMap<QString, QStringList> &b)
+{
+    if (a.keys() != b.keys()) {
+        return u"series differ: %1 vs %2"_s.arg(a.keys().join(u','), b.keys().join(u','));
+    }
+    for (auto it = a.cbegin(); it != a.cend(); ++it) {
+        const QStringList &other = b.value(it.key());
+        for (qsizetype i = 0; i < std::max(it->size(), other.size()); ++i) {
+            const QString x = i < it->size() ? it->at(i) : u"(none)"_s;
+            const QString y = i < other.size() ? other.at(i) : u"(none)"_s;
+            if (x != y) {
+                return u"%1 point %2: %3 vs %4 (%5 vs %6 points)"_s.arg(it.key())
+                    .arg(i)
+                    .arg(x, y)
+                    .arg(it->size())
+                    .arg(other.size());
+            }
+        }
+    }
+    return {};
+}
+
+QStringList markerModel(const TimeSeriesStore &store)
+{
+    QStringList out;
+    for (const EventMarker &m : store.markers()) {
+        out << u"%1 %2 %3"_s.arg(m.tsMs).arg(eventMarkerKindName(m.kind), m.text);
+    }
+    return out;
+}
+
+QStringList verdictModel(const ExpectationEvaluator &ev)
+{
+    QStringList out;
+    for (const auto &s : ev.states()) {
+        out << u"%1 verdict=%2 settled=%3 samples=%4"_s.arg(s.expectation.label)
+                   .arg(int(s.verdict))
+                   .arg(s.settledMs)
+                   .arg(s.samples);
+    }
+    return out;
+}
+
+ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
+{
+    ConnectionProfile p;
+    p.sampleAppUrl = app;
+    p.prometheusUrl = prom;
+    p.clusterKind = ClusterDriver::Kind::None;
+    p.replicationFactor = 1;
+    p.controlToken = u"not-a-real-token"_s; // must never reach the recording
+    p.sqlConninfo = "postgresql://admin:secret-password@127.0.0.1:1/x";
+    return p;
+}
+
+} // namespace
+
+class TstRecordReplay : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void liveAndReplayShowTheSame();
+    void replayTouchesNothing();
+};
+
+void TstRecordReplay::liveAndReplayShowTheSame()
+{
+    testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s}});
+    QVERIFY2(app.start(), app.output().constData());
+    testenv::PrometheusProcess prom({u"127.0.0.1:%1"_s.arg(app.port())}, u"1s"_s);
+    QVERIFY2(prom.start(), prom.output().constData());
+
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(kPlan, &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+
+    QList<recording::Record> records;
+    qint64 liveEndMs = 0;
+    QMap<QString, QStringList> liveCharts;
+    QStringList liveMarkers, liveVerdicts;
+    {
+        PresenterSession live(localProfile(app.url(), prom.url()));
+        live.setPlan(*plan, testenv::sourceDir());
+        live.evaluator()->setPollIntervalMs(500);
+        SessionRecorder recorder(&live, [&records](const recording::Record &r) { records.append(r); });
+        recorder.recordPlan(kPlan);
+        live.start();
+        QTRY_VERIFY_WITH_TIMEOUT(live.lastTick().has_value(), 15000);
+
+        StoryController *story = live.story();
+        QSignalSpy finished(live.executor(), &BeatExecutor::finished);
+        for (int beat = 0; beat < 2; ++beat) {
+            story->next(); // arm
+            story->next(); // run
+            QCOMPARE(story->lastRunIndex(), beat);
+            QTRY_COMPARE_WITH_TIMEOUT(finished.size(), beat + 1, 15000);
+            QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+            QTRY_VERIFY_WITH_TIMEOUT(live.evaluator()->allSettled(), 25000);
+        }
+        // The spike's end and a few more ticks and polls.
+        QTest::qWait(4000);
+        live.stop();
+        QTest::qWait(300); // answers already in flight land in both the store and the recording
+        liveEndMs = live.clock().nowMs();
+        liveCharts = chartModel(live.store());
+        liveMarkers = markerModel(live.store());
+        liveVerdicts = verdictModel(*live.evaluator());
+        QCOMPARE(recorder.records(), qint64(records.size()));
+    }
+    QVERIFY(liveCharts.contains(u"load.achieved"_s));
+    QVERIFY2(liveMarkers.size() >= 3, qPrintable(liveMarkers.join(u'\n'))); // two phases, spike start
+    QVERIFY2(!liveVerdicts.isEmpty(), "no expectation was judged");
+
+    // Nothing secret went into the records.
+    for (const auto &r : records) {
+        const QByteArray line = QJsonDocument(r.data).toJson(QJsonDocument::Compact);
+        QVERIFY2(!line.contains("not-a-real-token") && !line.contains("secret-password"), line.constData());
+    }
+    const QJsonObject header = recordcodec::profileToJson(localProfile(app.url(), prom.url()));
+    QVERIFY(!QJsonDocument(header).toJson().contains("secret-password"));
+
+    // Replay at 10x through the same code paths.
+    PresenterSession replay(localProfile(app.url(), prom.url()));
+    replay.setReplayMode();
+    const auto recordedPlan = DemoPlan::fromJson(SessionPlayer::recordedPlan(records), &errors);
+    QVERIFY2(recordedPlan, qPrintable(errors.join(u'\n')));
+    replay.setPlan(*recordedPlan, testenv::sourceDir());
+    SessionPlayer player(&replay);
+    player.load(records);
+    QCOMPARE(player.beats().size(), 2);
+    player.setSpeed(10);
+    QSignalSpy done(&player, &SessionPlayer::finished);
+    player.play();
+    const qint64 recordedMs = player.endMs() - player.startMs();
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, int(recordedMs / 10) + 15000);
+    replay.evaluator()->checkDeadlines(liveEndMs);
+
+    QVERIFY2(
+        chartModel(replay.store()) == liveCharts, qPrintable(firstDifference(chartModel(replay.store()), liveCharts)));
+    QCOMPARE(markerModel(replay.store()), liveMarkers);
+    QCOMPARE(verdictModel(*replay.evaluator()), liveVerdicts);
+    QCOMPARE(replay.story()->snapshot().lastRun, 1);
+
+    // Seeking back to the first beat and forward again rebuilds the same models.
+    QVERIFY(player.seekToBeat(0));
+    QVERIFY(chartModel(replay.store()) != liveCharts);
+    player.seekToRecord(player.recordCount());
+    replay.evaluator()->checkDeadlines(liveEndMs);
+    QVERIFY2(
+        chartModel(replay.store()) == liveCharts, qPrintable(firstDifference(chartModel(replay.store()), liveCharts)));
+    QCOMPARE(markerModel(replay.store()), liveMarkers);
+}
+
+void TstRecordReplay::replayTouchesNothing()
+{
+    PresenterSession replay(localProfile(QUrl(u"http://127.0.0.1:9"_s), QUrl(u"http://127.0.0.1:9"_s)));
+    replay.setReplayMode();
+    QString why;
+    QVERIFY(!replay.cluster()->scaleTo(3, &why));
+    QCOMPARE(why, ClusterDriver::replayRefusal());
+    QVERIFY(!replay.cluster()->keepDown(1, false, &why));
+    QCOMPARE(why, ClusterDriver::replayRefusal());
+    QVERIFY(!replay.cluster()->healAll(&why));
+    QVERIFY(!replay.sql()->runFile(testenv::sourceDir() + u"/sql/00-bootstrap.sql"_s, &why));
+    QCOMPARE(why, ClusterDriver::replayRefusal());
+    QSignalSpy answered(replay.control(), &SampleAppControl::commandFinished);
+    const quint64 id = replay.control()->loadStart(10);
+    QTRY_COMPARE(answered.size(), 1);
+    QCOMPARE(answered.first().at(0).toULongLong(), id);
+    QCOMPARE(answered.first().at(2).toBool(), false);
+    QCOMPARE(answered.first().at(3).toString(), ClusterDriver::replayRefusal());
+    // The story's keys belong to the player in a replay.
+    QVERIFY(!replay.story()->handleKey(Qt::Key_PageDown));
+}
+
+QTEST_GUILESS_MAIN(TstRecordReplay)
+#include "tst_record_replay.moc"
