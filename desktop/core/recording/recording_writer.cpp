@@ -229,9 +229,13 @@ void RecordingWriter::close(qint64 endMs)
     if (!m_worker) {
         return;
     }
-    append(Record {endMs, u"end"_s, {}});
     {
+        // The end record is the file's own, not one of the caller's: not counted in recordsAppended().
+        QByteArray end = encodeRecord(Record {endMs, u"end"_s, {}});
         const std::lock_guard lock(m_worker->mutex);
+        if (!m_worker->failed) {
+            m_worker->queue.push_back(std::move(end));
+        }
         m_worker->stopping = true;
     }
     m_worker->wake.notify_one();
