@@ -47,9 +47,9 @@ QString gzipError(gzFile file)
 } // namespace
 
 // Everything the worker thread touches. The queue is unbounded on purpose: the worker only
-// compresses and writes (RECORDING.md, "Cost": about 0.1 ms of CPU per second of session), so it
+// compresses and writes (RECORDING.md, "Cost": about 0.2 ms of CPU per second of session), so it
 // falls behind only when the disk stalls, and then memory grows by the session's data rate
-// (about 2 KB/s at the production feed rate) rather than a record being dropped or the GUI
+// (about 3 KB/s at the default feed rate, 13 KB/s at full rate) rather than a record being dropped or the GUI
 // thread waiting.
 struct RecordingWriter::Worker
 {
