@@ -26,7 +26,7 @@ public:
 
     // Creates the file (and its folder) and writes the header line. False with a reason.
     bool open(const QString &path, const Header &header, QString *error);
-    bool isOpen() const;
+    bool isOpen() const; // false after close() and after a write error
     QString path() const;
     void append(const Record &record);
     void append(qint64 tMs, const QString &kind, const QJsonObject &data) { append(Record {tMs, kind, data}); }
@@ -49,6 +49,11 @@ public:
 private:
     struct Worker;
     std::unique_ptr<Worker> m_worker;
+    // What the accessors answer after close() (the worker is gone by then).
+    qint64 m_closedAppended = 0;
+    qint64 m_closedUncompressed = 0;
+    qint64 m_closedCompressed = 0;
+    QString m_closedError;
 };
 
 } // namespace recording

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Recording size benchmark: prints measured figures; asserts nothing.
+# Starts PostgreSQL and the real sample app at its feed's full rate (APP_TICK_MS=100) under load,
+# lets tests/bench/recording_size capture its real feed messages, then writes a synthetic
+# 15-minute session (feed ticks at 100 ms and at the default 1000 ms, Prometheus polls every 5 s,
+# node status every 1.5 s, cluster status every 2 s, the 13 beats) through the real
+# RecordingWriter and prints bytes per minute compressed and uncompressed, the 15-minute total and
+# the writer's CPU time per record.
+# Usage: tests/bench/recording_size.sh [--minutes N] [--nodes N]
+#   Env: BENCH_BUILD_DIR (default build/dev: the recording_size target is built there),
+#   BENCH_RPS (load, default 200), BENCH_CAPTURE_S (feed capture, default 15).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --minutes|--nodes) args+=("$1" "$2"); shift ;;
+    *) echo "usage: $0 [--minutes N] [--nodes N]" >&2; exit 2 ;;
+    esac
+    shift
+done
+build=${BENCH_BUILD_DIR:-$root/build/dev}
+rps=${BENCH_RPS:-200}
+capture=${BENCH_CAPTURE_S:-15}
+if [ -z "${BENCH_BUILD_DIR:-}" ]; then
+    cmake --preset dev >/dev/null
+    cmake --build --preset dev --target recording_size sampleapp sqlapply >/dev/null
+fi
+out=$build/bench-recording
+mkdir -p "$out"
+
+pgdir=/tmp/crdb-evo-bench-recording-pg
+pgport=${PGPORT_BENCH:-45434}
+apport=${APPPORT_BENCH:-18183}
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    tests/fixtures/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT INT TERM
+
+tests/fixtures/postgres.sh start "$pgdir" "$pgport" >/dev/null
+"$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
+    sql/00-bootstrap.sql sql/10-phase1-reader-user.sql >/dev/null
+APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution" \
+APP_DB_READER_URL="host=127.0.0.1 port=$pgport user=app_reader dbname=evolution" \
+APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn APP_TICK_MS=100 \
+    "$build/sampleapp/sampleapp" >"$out/sampleapp.log" 2>&1 &
+pids+=($!)
+base=http://127.0.0.1:$apport
+for _ in $(seq 100); do curl -fs -o /dev/null "$base/readyz" && break; sleep 0.1; done
+curl -fs -o /dev/null -X POST -d "{\"rps\":$rps,\"mix\":{\"login\":0.2,\"search\":0.8}}" "$base/load/start"
+# A spike during the capture, so its events are among the recorded feed messages.
+( sleep 3; curl -fs -o /dev/null -X POST -d '{"rps":400,"seconds":4}' "$base/spike" || true ) &
+pids+=($!)
+
+"$build/tests/bench/recording_size" --feed-url "ws://127.0.0.1:$apport/ws" --capture-s "$capture" \
+    --out "$out" "${args[@]}"
