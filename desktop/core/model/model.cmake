@@ -16,8 +16,4 @@ set(PRESENTER_MODEL_FILES
     model/node_view.h model/node_view.cpp
     model/heal_stopwatch.h model/heal_stopwatch.cpp
     model/request_tally.h model/request_tally.cpp
-    model/cluster_view.h model/cluster_view.cpp
-    # Recording and replay at the session's boundary (the file layer is recording/recording.cmake).
-    recording/record_codec.h recording/record_codec.cpp
-    recording/session_recorder.h recording/session_recorder.cpp
-    recording/session_player.h recording/session_player.cpp)
+    model/cluster_view.h model/cluster_view.cpp)

@@ -1,6 +1,9 @@
 #include "model/presenter_session.h"
 #include "processes.h"
 #include "recording/record_codec.h"
+#include "recording/recording_reader.h"
+#include "recording/recording_writer.h"
+#include "recording/replay_session.h"
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
 #include "test_env.h"
@@ -115,6 +118,7 @@ class TstRecordReplay : public QObject
 private Q_SLOTS:
     void liveAndReplayShowTheSame();
     void replayTouchesNothing();
+    void openTruncatedAndForeignFiles();
 };
 
 void TstRecordReplay::liveAndReplayShowTheSame()
@@ -128,7 +132,9 @@ void TstRecordReplay::liveAndReplayShowTheSame()
     const auto plan = DemoPlan::fromJson(kPlan, &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
 
-    QList<recording::Record> records;
+    // Recorded as the presenter does: through the writer's thread into a gzip file.
+    const QString file = testenv::outputDir() + u"/record-replay.jsonl.gz"_s;
+    QFile::remove(file);
     qint64 liveEndMs = 0;
     QMap<QString, QStringList> liveCharts;
     QStringList liveMarkers, liveVerdicts;
@@ -136,7 +142,10 @@ void TstRecordReplay::liveAndReplayShowTheSame()
         PresenterSession live(localProfile(app.url(), prom.url()));
         live.setPlan(*plan, testenv::sourceDir());
         live.evaluator()->setPollIntervalMs(500);
-        SessionRecorder recorder(&live, [&records](const recording::Record &r) { records.append(r); });
+        recording::RecordingWriter writer;
+        QString error;
+        QVERIFY2(writer.open(file, SessionRecorder::header(live, live.clock().nowMs()), &error), qPrintable(error));
+        SessionRecorder recorder(&live, [&writer](const recording::Record &r) { writer.append(r); });
         recorder.recordPlan(kPlan);
         live.start();
         QTRY_VERIFY_WITH_TIMEOUT(live.lastTick().has_value(), 15000);
@@ -159,19 +168,27 @@ void TstRecordReplay::liveAndReplayShowTheSame()
         liveCharts = chartModel(live.store());
         liveMarkers = markerModel(live.store());
         liveVerdicts = verdictModel(*live.evaluator());
-        QCOMPARE(recorder.records(), qint64(records.size()));
+        writer.close(liveEndMs);
+        QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
+        QCOMPARE(writer.recordsAppended(), recorder.records());
     }
+    QString readError;
+    const auto read = recording::readRecordingFile(file, &readError);
+    QVERIFY2(read, qPrintable(readError));
+    QVERIFY2(read->complete, qPrintable(read->stoppedReason));
+    const QList<recording::Record> records = read->records;
+    QVERIFY(read->header.profile.value(u"cluster_kind"_s).toString() == u"none"_s);
     QVERIFY(liveCharts.contains(u"load.achieved"_s));
     QVERIFY2(liveMarkers.size() >= 3, qPrintable(liveMarkers.join(u'\n'))); // two phases, spike start
     QVERIFY2(!liveVerdicts.isEmpty(), "no expectation was judged");
 
-    // Nothing secret went into the records.
+    // Nothing secret went into the file (header or records).
     for (const auto &r : records) {
         const QByteArray line = QJsonDocument(r.data).toJson(QJsonDocument::Compact);
         QVERIFY2(!line.contains("not-a-real-token") && !line.contains("secret-password"), line.constData());
     }
-    const QJsonObject header = recordcodec::profileToJson(localProfile(app.url(), prom.url()));
-    QVERIFY(!QJsonDocument(header).toJson().contains("secret-password"));
+    QVERIFY(!QJsonDocument(read->header.profile).toJson().contains("secret-password"));
+    QVERIFY(!QJsonDocument(read->header.profile).toJson().contains("not-a-real-token"));
 
     // Replay at 10x through the same code paths.
     PresenterSession replay(localProfile(app.url(), prom.url()));
@@ -225,6 +242,66 @@ void TstRecordReplay::replayTouchesNothing()
     QCOMPARE(answered.first().at(3).toString(), ClusterDriver::replayRefusal());
     // The story's keys belong to the player in a replay.
     QVERIFY(!replay.story()->handleKey(Qt::Key_PageDown));
+}
+
+void TstRecordReplay::openTruncatedAndForeignFiles()
+{
+    // A small recording: the plan, a beat run and markers, through the real writer.
+    const QString file = testenv::outputDir() + u"/replay-open.jsonl.gz"_s;
+    QFile::remove(file);
+    {
+        recording::RecordingWriter writer;
+        recording::Header h;
+        h.startedMs = 1'000'000;
+        h.plan = u"demo/plan.json"_s;
+        QString error;
+        QVERIFY2(writer.open(file, h, &error), qPrintable(error));
+        writer.append(1'000'000, u"plan"_s, {{u"document"_s, QJsonDocument::fromJson(kPlan).object()}});
+        for (int i = 0; i < 2000; ++i) {
+            writer.append(1'000'000 + i * 100, u"marker"_s,
+                {{u"x"_s, 1'000'000 + i * 100}, {u"kind"_s, u"other"_s}, {u"text"_s, u"marker %1"_s.arg(i)}});
+        }
+        writer.append(1'200'000, u"beat_run"_s, {{u"index"_s, 0}, {u"beat"_s, u"warm"_s}});
+        writer.close(1'200'001);
+    }
+    QString error;
+    auto whole = ReplaySession::open(file, &error);
+    QVERIFY2(whole, qPrintable(error));
+    QVERIFY(whole->complete());
+    QVERIFY(whole->problem().isEmpty());
+    QCOMPARE(whole->player()->beats().size(), 1);
+    QVERIFY(whole->badgeText().startsWith(u"REPLAY · replay-open.jsonl.gz · 1x · 00:00 / 03:20"_s));
+
+    // Cut in the middle: it opens, plays what is valid and says where it stopped.
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    const QString cut = testenv::outputDir() + u"/replay-cut.jsonl.gz"_s;
+    QFile c(cut);
+    QVERIFY(c.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    c.write(bytes.left(bytes.size() / 2));
+    c.close();
+    auto truncated = ReplaySession::open(cut, &error);
+    QVERIFY2(truncated, qPrintable(error));
+    QVERIFY(!truncated->complete());
+    QVERIFY2(truncated->problem().contains(u"line"_s), qPrintable(truncated->problem()));
+    QVERIFY(truncated->badgeText().endsWith(u"truncated"_s));
+    QVERIFY(truncated->player()->recordCount() > 10);
+    QVERIFY(truncated->player()->recordCount() < whole->player()->recordCount());
+    truncated->player()->seekToRecord(truncated->player()->recordCount()); // plays what is valid
+
+    // Another format version is refused with the reason.
+    const QString future = testenv::outputDir() + u"/replay-v99.jsonl"_s;
+    QFile v(future);
+    QVERIFY(v.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    v.write(R"({"format":"crdb-live-evolution-recording","version":99,"started_ms":1})"
+            "\n");
+    v.close();
+    QVERIFY(!ReplaySession::open(future, &error));
+    QVERIFY2(error.contains(u"99"_s), qPrintable(error));
+    // Not a recording at all.
+    QVERIFY(!ReplaySession::open(testenv::sourceDir() + u"/demo/plan.json"_s, &error));
+    QVERIFY2(!error.isEmpty(), "no reason given");
 }
 
 QTEST_GUILESS_MAIN(TstRecordReplay)
