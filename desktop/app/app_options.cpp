@@ -9,7 +9,10 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Presenter for the CockroachDB live evolution demo. Clicker keys: PageDown previews the next beat, "
-        u"PageDown again runs it, Escape cancels, PageUp goes back (display only), B blanks the kiosk."_s);
+        u"PageDown again runs it, Escape cancels, PageUp goes back (display only), B blanks the kiosk. "
+        u"Every session is recorded (--no-record to turn it off). In a replay: Space pauses, PageDown/PageUp "
+        u"seek to the next/previous beat, +/- change the speed, Home restarts. F9 switches to the --fallback "
+        u"recording and back."_s);
     parser.addHelpOption();
     ConnectionProfile::addOptions(parser);
     parser.addOptions({
@@ -32,6 +35,17 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
             u"Check the cluster against the plan's position before this beat (a rehearsal resumed mid-talk); "
             u"default: the first beat (the set-up state)."_s,
             u"beat"_s},
+        {u"replay"_s,
+            u"Play a recording (.jsonl.gz) through the same windows instead of a live session; nothing touches a "
+            u"cluster."_s,
+            u"file"_s},
+        {u"speed"_s, u"Replay speed, 0.25 to 64 (default 1)."_s, u"x"_s},
+        {u"record"_s, u"Record this session to FILE (default: a new file in the recordings folder)."_s, u"file"_s},
+        {u"no-record"_s, u"Do not record this session."_s},
+        {u"fallback"_s,
+            u"A rehearsal recording to fall back to during a live talk: F9 switches both windows to it, at the "
+            u"current beat, and back."_s,
+            u"file"_s},
     });
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -74,6 +88,23 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
             return false;
         }
         o.highContrast = theme == u"high-contrast";
+    }
+    if (parser.isSet(u"speed"_s)) {
+        bool ok = false;
+        const double v = parser.value(u"speed"_s).toDouble(&ok);
+        if (!ok || v < 0.25 || v > 64) {
+            *error = u"--speed: expected a number in [0.25, 64], got '%1'"_s.arg(parser.value(u"speed"_s));
+            return false;
+        }
+        o.speed = v;
+    }
+    o.replay = parser.value(u"replay"_s);
+    o.record = !parser.isSet(u"no-record"_s) && o.replay.isEmpty();
+    o.recordPath = parser.value(u"record"_s);
+    o.fallback = parser.value(u"fallback"_s);
+    if (!o.replay.isEmpty() && !o.fallback.isEmpty()) {
+        *error = u"--fallback is for a live session; --replay already plays a recording"_s;
+        return false;
     }
     o.kioskOnly = parser.isSet(u"kiosk"_s);
     o.preflight = parser.isSet(u"preflight"_s);

@@ -19,6 +19,12 @@ struct AppOptions
     bool highContrast = false; // --theme high-contrast: the kiosk in pure white, black and thick lines
     bool preflight = false; // --preflight: run the checklist, print it, exit 0 only if all pass
     QString preflightAt; // --preflight-at BEAT_ID: check the position before that beat (default: the first)
+    // Recording and replay (desktop/docs/RECORDING.md).
+    QString replay; // --replay FILE: play a recording through the same windows; touches no cluster
+    double speed = 1.0; // --speed X: replay speed (0.25 .. 64)
+    bool record = true; // --no-record turns the session recording off
+    QString recordPath; // --record FILE: where to record (default: RecordingWriter::defaultPath)
+    QString fallback; // --fallback FILE: the rehearsal recording F9 switches both windows to
 
     // Parses argv (QCoreApplication::arguments()); false with *error (or help/version printed
     // by the parser itself).

@@ -6,18 +6,83 @@
 #include "main_window.h"
 #include "preflight_cli.h"
 #include "preflight_panel.h"
+#include "replay_controls.h"
 
 #include "model/presenter_session.h"
+#include "recording/recording_writer.h"
+#include "recording/replay_session.h"
+#include "recording/session_player.h"
+#include "recording/session_recorder.h"
 
 #include <QApplication>
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
+#include <QPushButton>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
 #include <memory>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// Saves the window(s) to `path` (the kiosk to path-kiosk.ext when both are open).
+void saveScreenshots(const QString &path, FrameClock &clock, QWidget *main, QWidget *kiosk)
+{
+    clock.frame(true);
+    if (main) {
+        main->grab().save(path);
+    }
+    if (kiosk) {
+        const QFileInfo fi(path);
+        kiosk->grab().save(main ? fi.path() + u'/' + fi.completeBaseName() + u"-kiosk."_s + fi.suffix() : path);
+    }
+}
+
+// presenter --replay FILE: the recording through the same windows; nothing touches a cluster.
+int runReplay(const AppOptions &options)
+{
+    QString error;
+    auto replay = ReplaySession::open(options.replay, &error);
+    if (!replay) {
+        std::fprintf(stderr, "presenter: cannot replay %s\n", qPrintable(error));
+        return 2;
+    }
+    if (!replay->problem().isEmpty()) {
+        std::fprintf(stderr, "presenter: %s: %s\n", qPrintable(options.replay), qPrintable(replay->problem()));
+    }
+    replay->session()->store().setWindowMs(qint64(options.windowMinutes) * 60 * 1000);
+    const bool withKiosk = options.kioskOnly || options.kioskScreen >= 0;
+    ReplayWindows windows(replay.get(), !options.kioskOnly, withKiosk, options.maxFps, options.highContrast);
+    ReplayKeys keys;
+    keys.setPlayer(replay->player());
+    qApp->installEventFilter(&keys);
+    if (windows.main()) {
+        windows.main()->show();
+    }
+    if (windows.kiosk()) {
+        const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
+        if (!windows.kiosk()->showOnScreen(screen)) {
+            windows.kiosk()->show();
+        }
+    }
+    replay->player()->setSpeed(options.speed);
+    replay->player()->play();
+    if (options.quitAfterMs > 0) {
+        QTimer::singleShot(options.quitAfterMs, qApp, [&] {
+            if (!options.screenshot.isEmpty()) {
+                saveScreenshots(options.screenshot, *windows.clock(), windows.main(), windows.kiosk());
+            }
+            QApplication::quit();
+        });
+    }
+    return QApplication::exec();
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -46,6 +111,9 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "presenter: %s\n", qPrintable(error));
         return 2;
     }
+    if (!options.replay.isEmpty()) {
+        return runReplay(options);
+    }
     PresenterSession session(options.profile);
     session.store().setWindowMs(qint64(options.windowMinutes) * 60 * 1000);
     QStringList planErrors;
@@ -65,6 +133,30 @@ int main(int argc, char *argv[])
     }
     ClickerKeys keys(session.story());
     app.installEventFilter(&keys);
+    // Installed after ClickerKeys, so it sees keys first: F9, and a replay's keys while one shows.
+    ReplayKeys replayKeys;
+    app.installEventFilter(&replayKeys);
+
+    // Every live session is recorded (desktop/docs/RECORDING.md), unless --no-record.
+    recording::RecordingWriter writer;
+    std::unique_ptr<SessionRecorder> recorder;
+    if (options.record) {
+        const qint64 startedMs = session.clock().nowMs();
+        const QString path
+            = options.recordPath.isEmpty() ? recording::RecordingWriter::defaultPath(startedMs) : options.recordPath;
+        QString recordError;
+        if (writer.open(path, SessionRecorder::header(session, startedMs), &recordError)) {
+            recorder = std::make_unique<SessionRecorder>(
+                &session, [&writer](const recording::Record &r) { writer.append(r); });
+            QFile planFile(options.profile.planPath);
+            if (planFile.open(QIODevice::ReadOnly)) {
+                recorder->recordPlan(planFile.readAll());
+            }
+            std::fprintf(stderr, "presenter: recording this session to %s\n", qPrintable(path));
+        } else {
+            std::fprintf(stderr, "presenter: not recording this session: %s\n", qPrintable(recordError));
+        }
+    }
 
     std::unique_ptr<MainWindow> main;
     std::unique_ptr<KioskWindow> kiosk;
@@ -90,27 +182,56 @@ int main(int argc, char *argv[])
             kiosk->show();
         }
     }
+    // The fallback to a rehearsal recording: F9, or the button on the presenter's status bar.
+    std::unique_ptr<FallbackSwitcher> fallback;
+    if (!options.fallback.isEmpty()) {
+        fallback = std::make_unique<FallbackSwitcher>(
+            &session, options.fallback, &replayKeys, options.maxFps, options.highContrast);
+        fallback->setLiveWindows(main.get(), kiosk.get());
+        replayKeys.setFallbackToggle([&fallback] { fallback->toggle(); });
+        QObject::connect(fallback.get(), &FallbackSwitcher::failed, [&main](const QString &why) {
+            std::fprintf(stderr, "presenter: no fallback: %s\n", qPrintable(why));
+            if (main) {
+                main->statusBar()->showMessage(u"No fallback: "_s + why, 15000);
+            }
+        });
+        if (main) {
+            auto *button = new QPushButton(u"Fall back to rehearsal (F9)"_s);
+            button->setToolTip(u"Switch both windows to %1 at the current beat; F9 again returns to live."_s.arg(
+                QFileInfo(options.fallback).fileName()));
+            main->statusBar()->addPermanentWidget(button);
+            QObject::connect(button, &QPushButton::clicked, fallback.get(), [&fallback] { fallback->toggle(); });
+            QObject::connect(fallback.get(), &FallbackSwitcher::switched, [&fallback](bool replaying) {
+                if (replaying && fallback->windows()->main()
+                    && !fallback->windows()->main()->findChild<QPushButton *>(u"backToLive"_s)) {
+                    auto *back = new QPushButton(u"Back to live (F9)"_s);
+                    back->setObjectName(u"backToLive"_s);
+                    fallback->windows()->main()->statusBar()->addPermanentWidget(back);
+                    QObject::connect(back, &QPushButton::clicked, fallback.get(), [&fallback] { fallback->toggle(); });
+                }
+            });
+        }
+    }
     session.start();
     clock.start();
 
     if (options.quitAfterMs > 0) {
         QTimer::singleShot(options.quitAfterMs, &app, [&] {
             if (!options.screenshot.isEmpty()) {
-                clock.frame(true);
-                if (main) {
-                    main->grab().save(options.screenshot);
-                }
-                if (kiosk) {
-                    const QFileInfo fi(options.screenshot);
-                    const QString path = main ? fi.path() + u'/' + fi.completeBaseName() + u"-kiosk."_s + fi.suffix()
-                                              : options.screenshot;
-                    kiosk->grab().save(path);
-                }
+                saveScreenshots(options.screenshot, clock, main.get(), kiosk.get());
             }
             QApplication::quit();
         });
     }
     const int rc = QApplication::exec();
+    fallback.reset();
+    recorder.reset();
+    if (writer.isOpen()) {
+        writer.close(session.clock().nowMs());
+        std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
+            static_cast<long long>(writer.recordsAppended()), static_cast<long long>(writer.compressedBytes()),
+            qPrintable(writer.path()));
+    }
     if (!options.perfLog.isEmpty()) {
         clock.logLine("median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));
     }

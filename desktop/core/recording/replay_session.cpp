@@ -69,15 +69,15 @@ std::unique_ptr<ReplaySession> ReplaySession::open(const QString &path, QString 
 
 QString ReplaySession::badgeText() const
 {
-    return badgeText(QFileInfo(m_path).fileName(), m_player->speed(), m_player->isPlaying(), m_player->atEnd(),
+    return badgeText(m_player->speed(), m_player->isPlaying(), m_player->atEnd(),
         m_player->nowMs() - m_player->startMs(), m_player->endMs() - m_player->startMs(), m_problem);
 }
 
-QString ReplaySession::badgeText(const QString &fileName, double speed, bool playing, bool atEnd, qint64 positionMs,
-    qint64 lengthMs, const QString &problem)
+QString ReplaySession::badgeText(
+    double speed, bool playing, bool atEnd, qint64 positionMs, qint64 lengthMs, const QString &problem)
 {
-    QString text = u"REPLAY · %1 · %2x · %3 / %4"_s.arg(
-        fileName, QString::number(speed, 'g', 3), clockText(positionMs), clockText(lengthMs));
+    QString text
+        = u"REPLAY · %1x · %2 / %3"_s.arg(QString::number(speed, 'g', 3), clockText(positionMs), clockText(lengthMs));
     if (atEnd) {
         text += u" · end"_s;
     } else if (!playing) {

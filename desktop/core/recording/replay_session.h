@@ -32,10 +32,11 @@ public:
     QString problem() const { return m_problem; }
 
     // The badge both windows show while a replay plays, e.g.
-    // "REPLAY · session-20261201-165122.jsonl.gz · 10x · 03:12 / 15:40" (" · paused", " · end").
+    // "REPLAY · 10x · 03:12 / 15:40" (" · paused", " · end", " · truncated"); short enough for a
+    // corner of the kiosk. The file's name is on the presenter's window title.
     QString badgeText() const;
-    static QString badgeText(const QString &fileName, double speed, bool playing, bool atEnd, qint64 positionMs,
-        qint64 lengthMs, const QString &problem);
+    static QString badgeText(
+        double speed, bool playing, bool atEnd, qint64 positionMs, qint64 lengthMs, const QString &problem);
 
 private:
     ReplaySession() = default;
