@@ -54,6 +54,12 @@ QString verdictName(ExpectationEvaluator::Verdict verdict)
     return u"PENDING"_s;
 }
 
+QString verdictText(ExpectationEvaluator::Verdict verdict, const QString &text)
+{
+    const QString name = verdictName(verdict) + u' ';
+    return text.startsWith(name) ? text.mid(name.size()) : text;
+}
+
 QString verdictClass(ExpectationEvaluator::Verdict verdict)
 {
     switch (verdict) {
@@ -96,7 +102,7 @@ QString clockText(qint64 ms, const QString &format)
 QString dateText(qint64 ms)
 {
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms);
-    return t.toString(u"yyyy-MM-dd HH:mm:ss"_s) + u" UTC"_s + t.timeZone().displayName(t, QTimeZone::OffsetName);
+    return t.toString(u"yyyy-MM-dd HH:mm:ss"_s) + u' ' + t.timeZone().displayName(t, QTimeZone::OffsetName);
 }
 
 // "T+05:12" from the session's start.
@@ -174,7 +180,8 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
         }
     }
     h += u"<h2 id=\"beats\">Beats</h2>\n"_s;
-    h += u"<p id=\"tally\">%1 beats run: <span class=\"pass\">%2 passed</span> · <span class=\"fail\">%3 failed</span>"
+    h += u"<p id=\"tally\">%1 beats run; their expectations: <span class=\"pass\">%2 passed</span> · <span "
+         u"class=\"fail\">%3 failed</span>"
          " · <span class=\"neither\">%4 already true or never broke (not passes)</span> · %5 not settled</p>\n"_s
              .arg(log.beats.size())
              .arg(passes)
@@ -188,7 +195,8 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
              "<th>actions</th><th>expectations</th></tr>\n"_s;
         for (const SessionRecord::BeatRun &b : log.beats) {
             const qint64 end = b.endMs != 0 ? b.endMs : meta.generatedMs;
-            h += u"<tr class=\"beat\" id=\"beat-%1\"><td class=\"num\">%2</td><td><b>"_s.arg(escape(b.id)).arg(b.index + 1)
+            h += u"<tr class=\"beat\" id=\"beat-%1\"><td class=\"num\">%2</td><td><b>"_s.arg(escape(b.id))
+                     .arg(b.index + 1)
                 + escape(b.title) + u"</b><br><code>"_s + escape(b.id) + u"</code></td>"_s;
             h += u"<td class=\"num\">"_s + escape(clockText(b.ranMs, u"HH:mm:ss"_s)) + u"<br>"_s
                 + escape(sinceStart(b.ranMs, start)) + u"</td>"_s;
@@ -209,8 +217,9 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
             } else {
                 h += u"<ul class=\"ex\">"_s;
                 for (const SessionRecord::ExpectationLine &e : b.expectations) {
-                    h += u"<li><span class=\"verdict %1\">%2</span> "_s.arg(verdictClass(e.verdict), verdictName(e.verdict))
-                        + escape(e.text) + u"</li>"_s;
+                    h += u"<li><span class=\"verdict %1\">%2</span> "_s.arg(
+                             verdictClass(e.verdict), verdictName(e.verdict))
+                        + escape(verdictText(e.verdict, e.text)) + u"</li>"_s;
                 }
                 h += u"</ul>"_s;
             }
@@ -264,19 +273,20 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
         h += u"<p>No feed tick arrived from the sample app.</p>\n"_s;
     } else {
         h += u"<table class=\"grid\" id=\"load-table\">"_s;
-        h += u"<tr><th>target (mean while load ran)</th><td class=\"num\">%1</td></tr>"_s.arg(rps(load.meanTargetRps()));
+        h += u"<tr><th>target (mean while load ran)</th><td class=\"num\">%1</td></tr>"_s.arg(
+            rps(load.meanTargetRps()));
         h += u"<tr><th>achieved (mean while load ran)</th><td class=\"num\">%1</td></tr>"_s.arg(
             rps(load.meanAchievedRps()));
         h += u"<tr><th>load ran for</th><td class=\"num\">%1 of %2 with feed data</td></tr>"_s.arg(
             escape(nodeview::formatDuration(load.loadMs())),
             escape(nodeview::formatDuration(load.lastMs() - load.firstMs() + load.tickIntervalMs())));
         h += u"<tr><th>dropped (could not be started)</th><td class=\"num\">%1</td></tr>"_s.arg(load.dropped());
-        h += u"<tr><th>requests that succeeded, whole session</th><td class=\"num\"><b>"_s
-            + percent(log.sessionTally) + u"</b> ("_s + QString::number(load.requests() - load.failed()) + u" of "_s
+        h += u"<tr><th>requests that succeeded, whole session</th><td class=\"num\"><b>"_s + percent(log.sessionTally)
+            + u"</b> ("_s + QString::number(load.requests() - load.failed()) + u" of "_s
             + QString::number(load.requests()) + u"; "_s + QString::number(load.failed()) + u" failed)</td></tr>"_s;
         for (const SessionRecord::Fault &f : log.faults) {
-            h += u"<tr><th>… while "_s + escape(f.pod) + u" was down ("_s + escape(f.kind) + u")</th><td class=\"num\">"_s
-                + percent(f.tally) + u"</td></tr>"_s;
+            h += u"<tr><th>… while "_s + escape(f.pod) + u" was down ("_s + escape(f.kind)
+                + u")</th><td class=\"num\">"_s + percent(f.tally) + u"</td></tr>"_s;
         }
         h += u"</table>\n"_s;
         h += u"<h3>Latency per route</h3>\n<table class=\"grid\" id=\"latency-table\"><tr><th>route</th>"
@@ -289,7 +299,8 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
                 + QString::number(r.intervals) + u"</td></tr>"_s;
         }
         h += u"</table>\n"_s;
-        h += u"<p class=\"note\">The sample app's feed reports one p50 / p95 / p99 per route for each %1 ms interval: "
+        h += u"<p class=\"note\">The sample app's feed reports one p50 / p95 / p99 per route for each feed interval "
+             u"(%1 ms here): "
              "these are statistics of those per-interval percentiles, not percentiles of every request of the "
              "session. An interval without a request has no percentile and is left out. Requests count every "
              "operation of a route (HTTP and internal load); a request that succeeded after a retry counts as "
@@ -298,8 +309,8 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
 
     // Charts.
     h += u"<h2 id=\"charts\">Charts</h2>\n"_s;
-    h += u"<p class=\"note\">As the presenter drew them at export, over its chart window (the last %1).</p>\n"_s.arg(
-        escape(nodeview::formatDuration(meta.chartWindowMs)));
+    h += u"<p class=\"note\">Drawn by the presenter's own charts at export, over the last %1 (the session, within the "
+         "presenter's chart window).</p>\n"_s.arg(escape(nodeview::formatDuration(meta.chartWindowMs)));
     QStringList missing;
     for (const Chart &c : charts) {
         if (c.png.isEmpty()) {

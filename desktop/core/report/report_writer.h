@@ -6,10 +6,9 @@
 #include <QList>
 #include <QString>
 
-// One self-contained HTML file from a SessionRecord (SessionLog::record()): inline CSS, the charts as data: PNG images, no
-// script, no external asset (it opens offline, and mailed). Every text that comes from data (beat
-// titles, verdict lines, marker texts, file names) is escaped; the only src/href values are data:
-// URIs and #anchors.
+// One self-contained HTML file from a SessionRecord (SessionLog::record()): inline CSS, the charts as data: PNG images,
+// no script, no external asset (it opens offline, and mailed). Every text that comes from data (beat titles, verdict
+// lines, marker texts, file names) is escaped; the only src/href values are data: URIs and #anchors.
 //
 // Pure: everything comes from the arguments (times are the session clock's, formatted in the
 // local time zone with its offset).
@@ -41,5 +40,8 @@ QString escape(const QString &text);
 // "PASS", "FAIL", "ALREADY TRUE", "NEVER BROKE", "PENDING", and the CSS class each is drawn with.
 QString verdictName(ExpectationEvaluator::Verdict verdict);
 QString verdictClass(ExpectationEvaluator::Verdict verdict);
+// The verdict line without its leading verdict word ("PASS load up in 4 s" -> "load up in 4 s"): the
+// report shows the word once, as the coloured badge.
+QString verdictText(ExpectationEvaluator::Verdict verdict, const QString &text);
 
 } // namespace report

@@ -21,9 +21,8 @@ void SessionLog::attach(PresenterSession *session)
     // PresenterSession connected its own runRequested handler first (it prepares the evaluator for
     // the new beat): by the time this one runs the evaluator already shows the new beat, so the
     // previous beat's lines are the ones captured on its last change.
-    connect(session->story(), &StoryController::runRequested, this, [this](int index, const Beat &) {
-        onRunRequested(index);
-    });
+    connect(session->story(), &StoryController::runRequested, this,
+        [this](int index, const Beat &) { onRunRequested(index); });
     connect(session->evaluator(), &ExpectationEvaluator::changed, this, &SessionLog::captureVerdicts);
     connect(session->evaluator(), &ExpectationEvaluator::settled, this, &SessionLog::captureVerdicts);
     connect(session->executor(), &BeatExecutor::finished, this, [this](bool ok, const QString &summary) {
@@ -75,8 +74,8 @@ void SessionLog::onRunRequested(int index)
         run.id = beat.id;
         run.title = beat.title;
         for (const PlanExpectation &e : beat.expectations) {
-            run.expectations.append(SessionRecord::ExpectationLine {e.describe(), ExpectationEvaluator::Verdict::Pending,
-                u"waiting for the beat's actions"_s, false});
+            run.expectations.append(SessionRecord::ExpectationLine {
+                e.describe(), ExpectationEvaluator::Verdict::Pending, u"waiting for the beat's actions"_s, false});
         }
     }
     m_rec.beats.append(run);

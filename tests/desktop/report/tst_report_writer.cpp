@@ -41,8 +41,8 @@ FeedTick tick(qint64 tsMs, int loginCount, int loginErrors, double target, doubl
 QStringList references(const QString &html)
 {
     QStringList out;
-    static const QRegularExpression re(u"(?:src|href)\\s*=\\s*[\"']?([^\"'\\s>]*)"_s,
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re(
+        u"(?:src|href)\\s*=\\s*[\"']?([^\"'\\s>]*)"_s, QRegularExpression::CaseInsensitiveOption);
     for (auto it = re.globalMatch(html); it.hasNext();) {
         out << it.next().captured(1);
     }
@@ -203,8 +203,8 @@ void TstReportWriter::noExternalReference()
     meta.generatedMs = r.startedMs + 140000;
     // The writer does not decode images: any bytes stand for a PNG here (report_export draws real ones).
     const QByteArray png = QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(64, 'x');
-    const QString html = QString::fromUtf8(report::html(r,
-        {{u"requests"_s, u"Requests/s"_s, png, {}}, {u"ranges"_s, u"Ranges"_s, {}, u"needs CockroachDB"_s}}, meta));
+    const QString html = QString::fromUtf8(report::html(
+        r, {{u"requests"_s, u"Requests/s"_s, png, {}}, {u"ranges"_s, u"Ranges"_s, {}, u"needs CockroachDB"_s}}, meta));
     const QStringList refs = references(html);
     QVERIFY(refs.size() >= 6); // the nav's anchors and the chart
     for (const QString &ref : refs) {
@@ -228,16 +228,19 @@ void TstReportWriter::everyBeatWithItsVerdicts()
         QVERIFY2(html.contains(report::escape(b.title)), qPrintable(b.title));
         QVERIFY(html.contains(u"id=\"beat-"_s + b.id + u'"'));
         for (const SessionRecord::ExpectationLine &e : b.expectations) {
-            const QString line = u"<span class=\"verdict %1\">%2</span> %3"_s.arg(
-                report::verdictClass(e.verdict), report::verdictName(e.verdict), report::escape(e.text));
+            const QString line = u"<span class=\"verdict %1\">%2</span> %3"_s.arg(report::verdictClass(e.verdict),
+                report::verdictName(e.verdict), report::escape(report::verdictText(e.verdict, e.text)));
             QVERIFY2(html.contains(line), qPrintable(line));
         }
     }
+    QVERIFY(html.contains(u"<span class=\"verdict pass\">PASS</span> load at 20 req/s in 4 s<"_s));
+    QVERIFY(html.contains(u"<span class=\"verdict pending\">PENDING</span> the app stays ready: 12 s<"_s));
     // Green only a pass, red only a fail, "already true" neither.
     QCOMPARE(report::verdictClass(ExpectationEvaluator::Verdict::AlreadyTrue), u"neither"_s);
     QCOMPARE(report::verdictClass(ExpectationEvaluator::Verdict::NeverBroke), u"neither"_s);
-    QVERIFY(html.contains(u"2 beats run: <span class=\"pass\">1 passed</span> · <span class=\"fail\">1 failed</span>"
-                          " · <span class=\"neither\">1 already true or never broke (not passes)</span> · 1 not settled"_s));
+    QVERIFY(html.contains(
+        u"2 beats run; their expectations: <span class=\"pass\">1 passed</span> · <span class=\"fail\">1 failed</span>"
+        " · <span class=\"neither\">1 already true or never broke (not passes)</span> · 1 not settled"_s));
     QVERIFY(html.contains(u"1 min 15 s<br>(current)"_s)); // the last beat, still current at export
 }
 
@@ -249,7 +252,8 @@ void TstReportWriter::faultSharesAndHeals()
     const QString html = QString::fromUtf8(report::html(r, {}, meta));
     // 1000 requests while crdb-2 was down, 7 failed: 99.30 %, never rounded up.
     QCOMPARE(r.faults[0].tally.percentText(), u"99.30 %"_s);
-    QVERIFY(html.contains(u"<b class=\"share\">99.30 %</b> 99.30 % of requests succeeded while crdb-2 was down (keep down) (993 of 1000; 7 failed)"_s));
+    QVERIFY(html.contains(
+        u"<b class=\"share\">99.30 %</b> 99.30 % of requests succeeded while crdb-2 was down (keep down) (993 of 1000; 7 failed)"_s));
     QVERIFY(html.contains(u"… while crdb-2 was down (keep down)</th><td class=\"num\">99.30 %</td>"_s));
     QVERIFY(html.contains(u"<b>1 min 04 s</b>"_s));
     QVERIFY(html.contains(u"healed in 1 min 04 s (crdb-2 back after 54 s; up to 24 ranges were under-replicated)"_s));
@@ -326,8 +330,8 @@ void TstReportWriter::sessionLogFollowsTheSession()
     QCOMPARE(r.load.dropped(), 3);
     // The first two ticks' intervals lie mostly before the log began (midpoint rule): not counted.
     QCOMPARE(r.sessionTally.total(), 100 + 100 + 100 + 1);
-    QVERIFY(std::any_of(r.events.cbegin(), r.events.cend(),
-        [](const EventMarker &m) { return m.text == u"<script>x</script>"_s; }));
+    QVERIFY(std::any_of(
+        r.events.cbegin(), r.events.cend(), [](const EventMarker &m) { return m.text == u"<script>x</script>"_s; }));
 
     report::Meta meta;
     meta.generatedMs = session.clock().nowMs();
