@@ -6,6 +6,7 @@
 #include "event_list.h"
 #include "frame_clock.h"
 #include "node_grid.h"
+#include "report_export.h"
 #include "source_banner.h"
 #include "spike_dialog.h"
 #include "time_chart.h"
@@ -13,7 +14,9 @@
 
 #include "model/cluster_view.h"
 #include "model/presenter_session.h"
+#include "report/session_log.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -44,6 +47,13 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
+    // Issue 12: the session report, collected from the start, exported on demand (Ctrl+E).
+    auto *log = new SessionLog(this);
+    log->attach(session);
+    auto *exportReport = new QAction(u"Export report…"_s, this);
+    exportReport->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(exportReport, &QAction::triggered, this, [this, log] { exportReportWithDialog(this, m_session, log); });
+    addAction(exportReport);
 
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);

@@ -54,6 +54,9 @@ public:
     const SessionClock &clock() const { return m_clock; }
     SessionClock &clock() { return m_clock; }
     bool isReplay() const { return m_clock.isReplay(); }
+    // What a replay plays (the recording's file name; empty live): the report and titles say it.
+    void setReplaySource(const QString &name) { m_replaySource = name; }
+    QString replaySource() const { return m_replaySource; }
     TimeSeriesStore &store() { return m_store; }
     FeedClient *feed() const { return m_feed; }
     PrometheusClient *prometheus() const { return m_prometheus; }
@@ -103,6 +106,7 @@ private:
 
     ConnectionProfile m_profile;
     SessionClock m_clock;
+    QString m_replaySource;
     TimeSeriesStore m_store;
     QString m_rootDir;
     FeedClient *m_feed;

@@ -60,6 +60,7 @@ std::unique_ptr<ReplaySession> ReplaySession::open(const QString &path, QString 
     }
     r->m_session = std::make_unique<PresenterSession>(recordcodec::profileFromJson(read->header.profile));
     r->m_session->setReplayMode();
+    r->m_session->setReplaySource(QFileInfo(path).fileName());
     // sql/ paths in the plan resolve against the plan file's repository when it is here.
     r->m_session->setPlan(*plan, QFileInfo(read->header.plan).absoluteDir().absoluteFilePath(u".."_s));
     r->m_player = std::make_unique<SessionPlayer>(r->m_session.get());

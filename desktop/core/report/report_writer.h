@@ -1,0 +1,47 @@
+#pragma once
+
+#include "session_log.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+// One self-contained HTML file from a SessionRecord (SessionLog::record()): inline CSS, the charts as data: PNG images,
+// no script, no external asset (it opens offline, and mailed). Every text that comes from data (beat titles, verdict
+// lines, marker texts, file names) is escaped; the only src/href values are data: URIs and #anchors.
+//
+// Pure: everything comes from the arguments (times are the session clock's, formatted in the
+// local time zone with its offset).
+namespace report {
+
+struct Chart
+{
+    QString id; // ChartSpec::id
+    QString title;
+    QByteArray png; // empty: listed as not drawn, with `missingReason`
+    QString missingReason;
+};
+
+struct Meta
+{
+    bool replay = false;
+    QString replayFile; // the recording played (replay only)
+    QString planTitle;
+    QString planPath;
+    QString profile; // how the session was connected: "local stack (no Kubernetes) · http://..."
+    qint64 generatedMs = 0; // the session clock at export
+    qint64 chartWindowMs = 0; // what the charts cover (the store's window)
+};
+
+QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta &meta);
+
+// Escapes & < > " ' for element text and attribute values.
+QString escape(const QString &text);
+// "PASS", "FAIL", "ALREADY TRUE", "NEVER BROKE", "PENDING", and the CSS class each is drawn with.
+QString verdictName(ExpectationEvaluator::Verdict verdict);
+QString verdictClass(ExpectationEvaluator::Verdict verdict);
+// The verdict line without its leading verdict word ("PASS load up in 4 s" -> "load up in 4 s"): the
+// report shows the word once, as the coloured badge.
+QString verdictText(ExpectationEvaluator::Verdict verdict, const QString &text);
+
+} // namespace report
