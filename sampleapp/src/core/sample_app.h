@@ -49,6 +49,7 @@ public:
 
     Telemetry &telemetry() { return m_telemetry; }
     LoadEngine &load() { return m_load; }
+    const RouteTable &routes() const { return m_routes; }
 
 Q_SIGNALS:
     void stopped();
