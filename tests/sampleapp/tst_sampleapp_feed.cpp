@@ -1,4 +1,5 @@
 // The timeline feed over a real QWebSocket from the real binary.
+#include "log_check.h"
 #include "pgkit/pg_connection.h"
 #include "processes.h"
 #include "test_env.h"
@@ -103,6 +104,7 @@ void TestSampleAppFeed::helloTicksAndEvents()
     QVERIFY(sawDb);
     feed.socket.close();
     QCOMPARE(app.stop(), 0);
+    VERIFY_LOG_CLEAN(app.output());
 }
 
 void TestSampleAppFeed::readinessEventWhenReaderBreaks()
@@ -141,6 +143,11 @@ void TestSampleAppFeed::readinessEventWhenReaderBreaks()
     QTRY_VERIFY_WITH_TIMEOUT(feed.ofType(u"tick"_qs).last().value(u"ready").toBool(), 8000);
     QCOMPARE(testenv::http("GET", app.url(u"/readyz"_qs)).status, 200);
     QCOMPARE(app.stop(), 0);
+    // The reader's role losing its login is this test's fault: the readiness warning it causes, and
+    // the non-blocking reader pool seeing its sessions cut, and nothing else.
+    VERIFY_LOG_CLEAN(app.output(),
+        {uR"(\[warning\] not ready: reader: reader: cannot connect: .*role "tst_feed_reader" is not permitted to log in)"_qs,
+            uR"(\[warning\] reader pool: connection lost: )"_qs});
 }
 
 QTEST_GUILESS_MAIN(TestSampleAppFeed)

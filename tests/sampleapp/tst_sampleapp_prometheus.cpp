@@ -1,4 +1,5 @@
 // /metrics scraped by a real Prometheus while the sample app serves real traffic.
+#include "log_check.h"
 #include "processes.h"
 #include "test_env.h"
 
@@ -51,6 +52,7 @@ void TestSampleAppPrometheus::scrapedByPrometheus()
     QCOMPARE(bad.object().value(u"errorType").toString(), u"bad_data"_qs);
     QCOMPARE(testenv::http("POST", app.url(u"/load/stop"_qs)).status, 200);
     QCOMPARE(app.stop(), 0);
+    VERIFY_LOG_CLEAN(app.output());
 }
 
 QTEST_GUILESS_MAIN(TestSampleAppPrometheus)

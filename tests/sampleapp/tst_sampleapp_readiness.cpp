@@ -1,6 +1,7 @@
 // /readyz and start-up failures of the real binary: unreachable reader, a reader that can write,
 // a reader that can create tables (granted to it, or to PUBLIC as CockroachDB does by default),
 // and configuration errors that must stop the process with a message naming the variable.
+#include "log_check.h"
 #include "pgkit/pg_connection.h"
 #include "processes.h"
 #include "test_env.h"
@@ -76,6 +77,8 @@ void TestSampleAppReadiness::unreachableReaderIs503WithReason()
     QCOMPARE(s.json().object().value(u"error").toString(), u"database_unavailable"_qs);
     QTRY_VERIFY_WITH_TIMEOUT(http("GET", app.url(u"/metrics"_qs)).body.contains("app_ready 0"), 5000);
     QCOMPARE(app.stop(), 0);
+    // The unreachable reader this test sets up, and nothing else.
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader: reader: cannot connect: )"_qs});
     QVERIFY2(!app.output().contains("s3cret"), "the reader password appeared in the log");
 }
 
@@ -99,6 +102,8 @@ void TestSampleAppReadiness::readerThatCanWriteIsNotReady()
     pgkit::PgResultPtr after(PQexec(admin.get(), "SELECT count(*) FROM login_events WHERE user_id = 'readyz'"));
     QCOMPARE(QByteArray(PQgetvalue(after.get(), 0, 0)), QByteArray("0"));
     QCOMPARE(app.stop(), 0);
+    // The reader that can write this test sets up, and nothing else.
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_read_only: )"_qs});
 }
 
 void TestSampleAppReadiness::readerThatCanCreateIsNotReady()
@@ -130,6 +135,8 @@ void TestSampleAppReadiness::readerThatCanCreateIsNotReady()
     QCOMPARE(ok.status, 200);
     QVERIFY2(check(ok, "reader_cannot_create").value(u"detail").toString().contains(u"42501"_qs), ok.body.constData());
     QCOMPARE(app.stop(), 0);
+    // The reader that can create this test sets up, and nothing else.
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_cannot_create: )"_qs});
     QCOMPARE(publicTables(testenv::pgConninfo()), tablesBefore); // the probe never creates anything
 }
 
@@ -170,6 +177,8 @@ void TestSampleAppReadiness::createGrantedToPublicIsNotReady()
     QVERIFY2(ok.status == 200, ok.body.constData());
     QVERIFY(check(ok, "reader_cannot_create").value(u"ok").toBool());
     QCOMPARE(app.stop(), 0);
+    // The CREATE granted to PUBLIC this test sets up, and nothing else.
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_cannot_create: )"_qs});
     QCOMPARE(publicTables(db), tablesBefore);
 }
 
@@ -223,6 +232,7 @@ void TestSampleAppReadiness::connectionsAreReplacedUnderContinuousRequests()
                            .arg(requests)));
     }
     QCOMPARE(app.stop(), 0);
+    VERIFY_LOG_CLEAN(app.output());
 }
 
 void TestSampleAppReadiness::badConfigurationStopsAtStart_data()

@@ -1,105 +1,21 @@
-#include "sample_app.h"
+#include "core/sample_app.h"
 
-#include "json_text.h"
-#include "log.h"
+#include "core/log.h"
 
-#include <libpq-fe.h>
-
-#include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QFile>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QHttpServerResponse>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QTcpServer>
+#include <QWebSocket>
 #include <QtConcurrent>
 
 namespace {
-
-using Method = QHttpServerRequest::Method;
 
 // One retry policy for both database paths (/login and the load generator's blocking calls,
 // /search's non-blocking ones).
 const pgkit::RetryPolicy kRetry = pgkit::RetryPolicy::sampleApp();
 
-QByteArray methodName(Method m)
-{
-    switch (m) {
-    case Method::Get:
-        return "GET";
-    case Method::Post:
-        return "POST";
-    case Method::Put:
-        return "PUT";
-    case Method::Delete:
-        return "DELETE";
-    case Method::Head:
-        return "HEAD";
-    case Method::Options:
-        return "OPTIONS";
-    case Method::Patch:
-        return "PATCH";
-    default:
-        return "OTHER";
-    }
-}
-
-double secondsSince(std::chrono::steady_clock::time_point t0)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// {"q": ..., "count": n, "results": [{"term": ..., "popularity": n}, ...]} straight from the rows.
-QByteArray searchJson(const QString &q, const pg_result *result)
-{
-    const int n = PQntuples(result);
-    QByteArray out;
-    out.reserve(64 + n * 48);
-    out.append("{\"q\":");
-    jsontext::appendString(out, q.toUtf8());
-    out.append(",\"count\":").append(QByteArray::number(n)).append(",\"results\":[");
-    for (int i = 0; i < n; ++i) {
-        out.append(i ? ",{\"term\":" : "{\"term\":");
-        jsontext::appendString(out, PQgetvalue(result, i, 0), PQgetlength(result, i, 0));
-        // popularity is an INT8 rendered by the server as digits: valid JSON as it is.
-        out.append(",\"popularity\":").append(PQgetvalue(result, i, 1), PQgetlength(result, i, 1)).append('}');
-    }
-    out.append("]}");
-    return out;
-}
-
 QByteArray hashHex(const QByteArray &value)
 {
     return QCryptographicHash::hash(value, QCryptographicHash::Sha256).toHex().left(32);
-}
-
-QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const auto &h : request.headers()) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
-            return h.second;
-        }
-    }
-    return {};
-}
-
-void writeJson(QHttpServerResponder &responder, QHttpServerResponder::StatusCode status, const QJsonObject &body)
-{
-    responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), QByteArrayLiteral("application/json"), status);
-}
-
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i) {
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    }
-    return diff == 0;
 }
 
 // Words of the seeded search_terms: the load generator searches real prefixes.
@@ -148,6 +64,16 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
           m_telemetry)
     , m_load(
           m_limits, [this](Op op) { return runOperation(op); }, m_telemetry)
+    , m_routes(m_server, m_telemetry, m_dbThreads, m_limits, config.controlToken)
+    , m_dataRoutes(m_db, m_readerAsync, m_telemetry)
+    , m_loadRoutes(m_load, m_limits)
+    , m_opsRoutes(m_db, m_telemetry, version(),
+          OpsRoutes::Hooks {.shuttingDown = [this] { return m_shuttingDown; },
+              .readinessObserved =
+                  [this](const AppDatabase::Readiness &r) {
+                      QMetaObject::invokeMethod(
+                          this, [this, r] { updateReadiness(r); }, Qt::QueuedConnection);
+                  }})
 {
     // One thread per pooled connection (plus headroom for /readyz): a request waits for a
     // connection in the pool, never for a thread to run it.
@@ -156,9 +82,9 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     m_telemetry.setBuildInfo(version(), QStringLiteral("unknown"));
     m_telemetry.setReady(false);
 
-    addDataRoutes();
-    addLoadRoutes();
-    addOpsRoutes();
+    m_dataRoutes.addRoutes(m_routes);
+    m_loadRoutes.addRoutes(m_routes);
+    m_opsRoutes.addRoutes(m_routes);
     connect(&m_server, &QAbstractHttpServer::newWebSocketConnection, this, &SampleApp::onNewWebSocket);
 
     m_tickTimer.setInterval(config.tickMs);
@@ -192,169 +118,6 @@ bool SampleApp::start(QString *error)
     return true;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Responses
-
-QHttpServerResponse SampleApp::reply(
-    const char *route, const QByteArray &method, Clock::time_point t0, int status, const QJsonObject &body)
-{
-    m_telemetry.httpRequest(route, method.toStdString(), status, secondsSince(t0));
-    return QHttpServerResponse(QByteArrayLiteral("application/json"),
-        QJsonDocument(body).toJson(QJsonDocument::Compact), QHttpServerResponse::StatusCode(status));
-}
-
-QHttpServerResponse SampleApp::reply(
-    const char *route, const QHttpServerRequest &request, Clock::time_point t0, int status, const QJsonObject &body)
-{
-    return reply(route, methodName(request.method()), t0, status, body);
-}
-
-QHttpServerResponse SampleApp::replyError(
-    const char *route, const QHttpServerRequest &request, Clock::time_point t0, const ApiError &error)
-{
-    QHttpServerResponse r = reply(route, request, t0, error.status, error.toJson());
-    if (error.status == 401) {
-        r.setHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer"));
-    }
-    return r;
-}
-
-void SampleApp::respond(QHttpServerResponder &responder, const char *route, const QByteArray &method,
-    Clock::time_point t0, int status, const QJsonObject &body)
-{
-    respondBytes(responder, route, method, t0, status, QJsonDocument(body).toJson(QJsonDocument::Compact));
-}
-
-void SampleApp::respondBytes(QHttpServerResponder &responder, const char *route, const QByteArray &method,
-    Clock::time_point t0, int status, const QByteArray &json)
-{
-    m_telemetry.httpRequest(route, method.toStdString(), status, secondsSince(t0));
-    responder.write(json, QByteArrayLiteral("application/json"), QHttpServerResponder::StatusCode(status));
-}
-
-SampleApp::PendingReply::PendingReply(QHttpServerResponder &&r) : socket(r.socket()), responder(std::move(r)) { }
-
-void SampleApp::finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0,
-    int status, const QByteArray &json)
-{
-    --m_repliesPending;
-    if (!pending.socket || pending.socket->state() != QAbstractSocket::ConnectedState) {
-        // The client hung up while its request ran: nobody to answer (nginx calls this 499).
-        m_telemetry.httpRequest(route, method.toStdString(), 499, secondsSince(t0));
-        return;
-    }
-    respondBytes(pending.responder, route, method, t0, status, json);
-}
-
-void SampleApp::finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0,
-    int status, const QJsonObject &body)
-{
-    finish(pending, route, method, t0, status, QJsonDocument(body).toJson(QJsonDocument::Compact));
-}
-
-void SampleApp::answerFromWorker(QHttpServerResponder &&responder, const char *route, const QByteArray &method,
-    Clock::time_point t0, std::function<Reply()> work)
-{
-    auto pending = std::make_shared<PendingReply>(std::move(responder));
-    ++m_repliesPending;
-    QtConcurrent::run(&m_dbThreads, std::move(work)).then(this, [this, pending, route, method, t0](const Reply &r) {
-        finish(*pending, route, method, t0, r.status, r.body);
-    });
-}
-
-std::optional<ApiError> SampleApp::precheck(const QHttpServerRequest &request, Method allowed, bool command) const
-{
-    if (m_listenersClosed) {
-        // A kept-alive connection after the drain: no new work, so the in-flight work can end.
-        return ApiError {503, QStringLiteral("shutting_down"),
-            QStringLiteral("the app is shutting down: send the request to another instance"), {}, 0};
-    }
-    if (request.method() != allowed) {
-        return ApiError {405, QStringLiteral("method_not_allowed"),
-            QStringLiteral("use %1 for %2").arg(QString::fromLatin1(methodName(allowed)), request.url().path()), {}, 0};
-    }
-    if (command && !m_config.controlToken.isEmpty()) {
-        const QByteArray auth = header(request, "Authorization");
-        if (!auth.startsWith("Bearer ") || !constantTimeEquals(auth.mid(7).trimmed(), m_config.controlToken)) {
-            return ApiError {401, QStringLiteral("unauthorized"),
-                QStringLiteral("load and spike commands need 'Authorization: Bearer <APP_CONTROL_TOKEN>'"), {}, 0};
-        }
-    }
-    return checkBodySize(request.body().size(), m_limits);
-}
-
-// ---------------------------------------------------------------------------------------------
-// /login and /search: the database paths
-
-void SampleApp::addDataRoutes()
-{
-    m_server.route(QStringLiteral("/login"), Method::AnyKnown,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            const auto t0 = Clock::now();
-            if (auto e = precheck(request, Method::Post, false)) {
-                respond(responder, "/login", methodName(request.method()), t0, e->status, e->toJson());
-                return;
-            }
-            auto parsed = parseLogin(request.body());
-            if (auto *e = std::get_if<ApiError>(&parsed)) {
-                respond(responder, "/login", "POST", t0, e->status, e->toJson());
-                return;
-            }
-            // Copy what the worker needs: the request object belongs to the server thread.
-            QByteArray ip = header(request, "X-Forwarded-For").split(',').first().trimmed();
-            if (ip.isEmpty()) {
-                ip = request.remoteAddress().toString().toUtf8();
-            }
-            const QByteArray ipHash = hashHex(ip);
-            const QByteArray uaHash = hashHex(header(request, "User-Agent"));
-            const QString user = std::get<QString>(parsed);
-            answerFromWorker(std::move(responder), "/login", "POST", t0, [this, user, ipHash, uaHash]() -> Reply {
-                const auto opStart = Clock::now();
-                const auto r = m_db.login(user, ipHash, uaHash);
-                m_telemetry.operation(Op::Login, Origin::Http, r.ok, secondsSince(opStart));
-                if (r.ok) {
-                    return {201, QJsonObject {{u"id"_qs, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_qs, user}}};
-                }
-                const bool unavailable = r.error.kind != DbErrorKind::Permanent;
-                return {unavailable ? 503 : 500,
-                    QJsonObject {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
-                        {u"message"_qs, r.error.message}, {u"sqlstate"_qs, r.error.sqlState},
-                        {u"attempts"_qs, r.error.attempts}}};
-            });
-        });
-
-    // The hot read path: no thread hand-off. The query goes out on a non-blocking connection and
-    // the answer is written when its result arrives, all on the HTTP thread.
-    m_server.route(QStringLiteral("/search"), Method::AnyKnown,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            const auto t0 = Clock::now();
-            if (auto e = precheck(request, Method::Get, false)) {
-                respond(responder, "/search", methodName(request.method()), t0, e->status, e->toJson());
-                return;
-            }
-            auto parsed = parseSearch(request.query());
-            if (auto *e = std::get_if<ApiError>(&parsed)) {
-                respond(responder, "/search", "GET", t0, e->status, e->toJson());
-                return;
-            }
-            const SearchRequest search = std::get<SearchRequest>(parsed);
-            auto holder = std::make_shared<PendingReply>(std::move(responder));
-            ++m_repliesPending;
-            m_readerAsync.execPrepared(AppDatabase::kSearchStatement, AppDatabase::searchParams(search.q, search.limit),
-                [this, t0, holder, q = search.q](pgkit::PgResultPtr result, const AsyncQueryPool::Failure &failure) {
-                    m_telemetry.operation(Op::Search, Origin::Http, result != nullptr, secondsSince(t0));
-                    if (!result) {
-                        const bool unavailable = failure.kind != DbErrorKind::Permanent;
-                        finish(*holder, "/search", "GET", t0, unavailable ? 503 : 500,
-                            QJsonObject {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
-                                {u"message"_qs, failure.message}, {u"sqlstate"_qs, failure.sqlState}});
-                        return;
-                    }
-                    finish(*holder, "/search", "GET", t0, 200, searchJson(q, result.get()));
-                });
-        });
-}
-
 bool SampleApp::runOperation(Op op)
 {
     const std::uint64_t n = m_loadCounter.fetch_add(1);
@@ -367,171 +130,6 @@ bool SampleApp::runOperation(Op op)
               .arg(QLatin1String(kPrefixes[n % std::size(kPrefixes)]))
               .arg(QLatin1Char(kSecondLetters[(n / std::size(kPrefixes)) % (std::size(kSecondLetters) - 1)]));
     return m_db.search(prefix, 10).ok;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load commands
-
-void SampleApp::addLoadRoutes()
-{
-    auto command = [this](const char *route, auto action) {
-        m_server.route(
-            QString::fromLatin1(route), Method::AnyKnown, [this, route, action](const QHttpServerRequest &request) {
-                const auto t0 = Clock::now();
-                if (auto e = precheck(request, Method::Post, true)) {
-                    return replyError(route, request, t0, *e);
-                }
-                std::optional<ApiError> error = action(request);
-                if (error) {
-                    return replyError(route, request, t0, *error);
-                }
-                return reply(route, request, t0, std::string_view(route) == "/spike" ? 202 : 200, m_load.state());
-            });
-    };
-
-    command("/spike", [this](const QHttpServerRequest &request) -> std::optional<ApiError> {
-        auto parsed = parseSpike(request.body(), m_limits, m_load.baseRps());
-        if (auto *e = std::get_if<ApiError>(&parsed)) {
-            return *e;
-        }
-        if (auto busy = m_load.startSpike(std::get<SpikeRequest>(parsed))) {
-            return ApiError {409, QStringLiteral("spike_running"), *busy, {}, 0};
-        }
-        return std::nullopt;
-    });
-    command("/spike/stop", [this](const QHttpServerRequest &) -> std::optional<ApiError> {
-        m_load.stopSpike();
-        return std::nullopt;
-    });
-    command("/load/start", [this](const QHttpServerRequest &request) -> std::optional<ApiError> {
-        auto parsed = parseLoadStart(request.body(), m_limits, m_load.spikeRps());
-        if (auto *e = std::get_if<ApiError>(&parsed)) {
-            return *e;
-        }
-        m_load.startLoad(std::get<LoadRequest>(parsed));
-        return std::nullopt;
-    });
-    command("/load/stop", [this](const QHttpServerRequest &) -> std::optional<ApiError> {
-        m_load.stopLoad();
-        return std::nullopt;
-    });
-    command("/load/readers/start", [this](const QHttpServerRequest &) -> std::optional<ApiError> {
-        m_load.setReaders(true);
-        return std::nullopt;
-    });
-    command("/load/readers/stop", [this](const QHttpServerRequest &) -> std::optional<ApiError> {
-        m_load.setReaders(false);
-        return std::nullopt;
-    });
-    command("/load/writers/start", [this](const QHttpServerRequest &) -> std::optional<ApiError> {
-        m_load.setWriters(true);
-        return std::nullopt;
-    });
-    command("/load/writers/stop", [this](const QHttpServerRequest &) -> std::optional<ApiError> {
-        m_load.setWriters(false);
-        return std::nullopt;
-    });
-
-    m_server.route(QStringLiteral("/load"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Get, false)) {
-            return replyError("/load", request, t0, *e);
-        }
-        QJsonObject state = m_load.state();
-        state.insert(u"auth_required"_qs, !m_config.controlToken.isEmpty());
-        return reply("/load", request, t0, 200, state);
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Operations: page, health, readiness, metrics, feed
-
-void SampleApp::addOpsRoutes()
-{
-    m_server.route(QStringLiteral("/healthz"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Get, false)) {
-            return replyError("/healthz", request, t0, *e);
-        }
-        return reply("/healthz", request, t0, 200, QJsonObject {{u"status"_qs, u"ok"_qs}, {u"version"_qs, version()}});
-    });
-
-    m_server.route(QStringLiteral("/readyz"), Method::AnyKnown,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            const auto t0 = Clock::now();
-            if (auto e = precheck(request, Method::Get, false)) {
-                respond(responder, "/readyz", methodName(request.method()), t0, e->status, e->toJson());
-                return;
-            }
-            if (m_shuttingDown) {
-                respond(responder, "/readyz", "GET", t0, 503,
-                    QJsonObject {{u"ready"_qs, false}, {u"reason"_qs, u"shutting down"_qs}});
-                return;
-            }
-            answerFromWorker(std::move(responder), "/readyz", "GET", t0, [this]() -> Reply {
-                const auto r = m_db.checkReadiness();
-                QMetaObject::invokeMethod(
-                    this, [this, r] { updateReadiness(r); }, Qt::QueuedConnection);
-                QJsonObject body {{u"ready"_qs, r.ready()}, {u"checks"_qs, r.toJson()}};
-                if (!r.ready()) {
-                    body.insert(u"reason"_qs, r.reason());
-                }
-                return {r.ready() ? 200 : 503, body};
-            });
-        });
-
-    m_server.route(QStringLiteral("/metrics"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Get, false)) {
-            return replyError("/metrics", request, t0, *e);
-        }
-        m_telemetry.httpRequest("/metrics", "GET", 200, secondsSince(t0));
-        const std::string text = m_telemetry.exposition();
-        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-            QByteArray(text.data(), qsizetype(text.size())));
-    });
-
-    // Qt 6.4 upgrades a WebSocket request only after a route accepted it, so /ws has a route that
-    // stays silent for upgrades and explains itself to plain HTTP clients.
-    m_server.route(QStringLiteral("/ws"), Method::AnyKnown,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            if (header(request, "Upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
-                return;
-            }
-            m_telemetry.httpRequest("/ws", methodName(request.method()).toStdString(), 426, 0);
-            writeJson(responder, QHttpServerResponder::StatusCode::UpgradeRequired,
-                QJsonObject {{u"error"_qs, u"upgrade_required"_qs},
-                    {u"message"_qs, u"GET /ws is the WebSocket timeline feed: connect with a WebSocket client"_qs}});
-        });
-
-    m_server.route(QStringLiteral("/"), Method::AnyKnown, [this](const QHttpServerRequest &request) {
-        const auto t0 = Clock::now();
-        if (auto e = precheck(request, Method::Get, false)) {
-            return replyError("/", request, t0, *e);
-        }
-        static const QByteArray page = [] {
-            QFile f(QStringLiteral(":/web/index.html"));
-            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-        }();
-        m_telemetry.httpRequest("/", "GET", page.isEmpty() ? 500 : 200, secondsSince(t0));
-        if (page.isEmpty()) {
-            return QHttpServerResponse(QByteArrayLiteral("application/json"),
-                QByteArrayLiteral("{\"error\":\"page_missing\",\"message\":\"the web page was not built in\"}"),
-                QHttpServerResponse::StatusCode::InternalServerError);
-        }
-        QHttpServerResponse r(QByteArrayLiteral("text/html; charset=utf-8"), page);
-        r.setHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache"));
-        return r;
-    });
-
-    m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        m_telemetry.httpRequest("other", methodName(request.method()).toStdString(), 404, 0);
-        writeJson(responder, QHttpServerResponder::StatusCode::NotFound,
-            QJsonObject {{u"error"_qs, u"not_found"_qs},
-                {u"message"_qs,
-                    QStringLiteral("no route %1 %2")
-                        .arg(QString::fromLatin1(methodName(request.method())), request.url().path())}});
-    });
 }
 
 void SampleApp::onNewWebSocket()
@@ -668,7 +266,7 @@ void SampleApp::shutdown()
 
 void SampleApp::closeListeners()
 {
-    m_listenersClosed = true;
+    m_routes.refuseNewWork();
     for (QTcpServer *s : m_server.servers()) {
         s->close(); // no new connections; open ones finish their requests
     }
@@ -680,7 +278,7 @@ void SampleApp::closeListeners()
 
 bool SampleApp::idle() const
 {
-    return m_repliesPending == 0 && m_load.inFlight() == 0 && !m_readinessPending
+    return m_routes.pendingAnswers() == 0 && m_load.inFlight() == 0 && !m_readinessPending
         && m_dbThreads.activeThreadCount() == 0;
 }
 
@@ -699,7 +297,7 @@ void SampleApp::cancelInFlight()
     m_cancelled = true;
     applog::logger()->warn("shutting down: work still in flight {} ms before APP_SHUTDOWN_TIMEOUT_MS: closing the "
                            "database pools ({} deferred answers, {} load operations)",
-        kCancelReserveMs, m_repliesPending, m_load.inFlight());
+        kCancelReserveMs, m_routes.pendingAnswers(), m_load.inFlight());
     m_db.close(); // blocking callers stop retrying: acquire() now fails at once
     m_readerAsync.close(); // queued and in-flight searches are answered 503
     m_shutdownPoll.start();

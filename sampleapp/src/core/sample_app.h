@@ -1,28 +1,29 @@
 #pragma once
 
-#include "app_database.h"
-#include "async_query_pool.h"
-#include "config.h"
-#include "feed_hub.h"
-#include "load_engine.h"
-#include "telemetry.h"
+#include "core/app_database.h"
+#include "core/async_query_pool.h"
+#include "core/config.h"
+#include "core/data_routes.h"
+#include "core/feed_hub.h"
+#include "core/load_engine.h"
+#include "core/load_routes.h"
+#include "core/ops_routes.h"
+#include "core/route_table.h"
+#include "core/telemetry.h"
 
 #include <QElapsedTimer>
 #include <QHttpServer>
-#include <QHttpServerResponder>
 #include <QObject>
-#include <QPointer>
-#include <QTcpSocket>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <chrono>
 
-class QHttpServerRequest;
-
-// The composition root of the sample app: HTTP routes, database, load generator, feed, metrics.
-// Lives on the main thread, which never blocks: /search runs on non-blocking libpq connections
-// (AsyncQueryPool); /login and /readyz run on a bounded thread pool and answer through a responder.
+// The composition root of the sample app: owns the database, load generator, feed, metrics and the
+// HTTP server, whose routes live in one class per resource (DataRoutes, LoadRoutes, OpsRoutes),
+// all registered through one RouteTable (precheck + telemetry). Runs start, ticks, readiness and
+// shutdown. Lives on the main thread, which never blocks: /search runs on non-blocking libpq
+// connections (AsyncQueryPool); /login and /readyz run on a bounded thread pool.
 class SampleApp : public QObject
 {
     Q_OBJECT
@@ -48,16 +49,12 @@ public:
 
     Telemetry &telemetry() { return m_telemetry; }
     LoadEngine &load() { return m_load; }
+    const RouteTable &routes() const { return m_routes; }
 
 Q_SIGNALS:
     void stopped();
 
 private:
-    using Clock = std::chrono::steady_clock;
-
-    void addDataRoutes(); // /login, /search
-    void addLoadRoutes(); // /spike, /load...
-    void addOpsRoutes(); // /, /healthz, /readyz, /metrics, /ws and the 404 handler
     void onNewWebSocket();
     void tick();
     void checkReadinessAsync();
@@ -70,43 +67,6 @@ private:
     bool idle() const;
     bool runOperation(Op op); // one load-generated operation
 
-    // Records the request and builds a JSON response (any thread).
-    QHttpServerResponse reply(const char *route, const QHttpServerRequest &request, Clock::time_point t0, int status,
-        const QJsonObject &body);
-    QHttpServerResponse reply(
-        const char *route, const QByteArray &method, Clock::time_point t0, int status, const QJsonObject &body);
-    QHttpServerResponse replyError(
-        const char *route, const QHttpServerRequest &request, Clock::time_point t0, const ApiError &error);
-    // The same for handlers that answer through a responder.
-    void respond(QHttpServerResponder &responder, const char *route, const QByteArray &method, Clock::time_point t0,
-        int status, const QJsonObject &body);
-    void respondBytes(QHttpServerResponder &responder, const char *route, const QByteArray &method,
-        Clock::time_point t0, int status, const QByteArray &json);
-    // A responder kept for a later answer, with a guard on its socket: Qt 6.4's responder keeps a
-    // plain pointer, and a client may hang up before its answer is ready.
-    struct PendingReply
-    {
-        explicit PendingReply(QHttpServerResponder &&r);
-        QPointer<QTcpSocket> socket;
-        QHttpServerResponder responder;
-    };
-    void finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0, int status,
-        const QJsonObject &body);
-    // The same with the JSON text already built (the /search hot path).
-    void finish(PendingReply &pending, const char *route, const QByteArray &method, Clock::time_point t0, int status,
-        const QByteArray &json);
-    struct Reply
-    {
-        int status = 200;
-        QJsonObject body;
-    };
-    // Runs blocking database work on the database threads; answers on the HTTP thread.
-    void answerFromWorker(QHttpServerResponder &&responder, const char *route, const QByteArray &method,
-        Clock::time_point t0, std::function<Reply()> work);
-    // Method check, auth check for commands, body size: an error response or nothing.
-    std::optional<ApiError> precheck(
-        const QHttpServerRequest &request, QHttpServerRequest::Method allowed, bool command) const;
-
     AppConfig m_config;
     Guardrails m_limits;
     Telemetry m_telemetry;
@@ -116,6 +76,10 @@ private:
     LoadEngine m_load;
     FeedHub m_feed;
     QHttpServer m_server;
+    RouteTable m_routes; // every route goes through it
+    DataRoutes m_dataRoutes;
+    LoadRoutes m_loadRoutes;
+    OpsRoutes m_opsRoutes;
     QTimer m_tickTimer;
     QTimer m_readyTimer;
     QElapsedTimer m_sinceTick;
@@ -124,10 +88,8 @@ private:
     bool m_readyKnown = false;
     bool m_readinessPending = false;
     bool m_shuttingDown = false;
-    bool m_listenersClosed = false;
     bool m_cancelled = false;
     bool m_finished = false;
-    int m_repliesPending = 0; // deferred answers (database work) not written yet; HTTP thread only
     QElapsedTimer m_sinceShutdown;
     QTimer m_shutdownPoll;
     std::atomic<std::uint64_t> m_loadCounter {0};

@@ -1,0 +1,147 @@
+#include "core/http_exchange.h"
+
+#include "core/log.h"
+#include "core/telemetry.h"
+
+#include <QHttpServerResponse>
+#include <QJsonDocument>
+
+namespace {
+
+double secondsSince(HttpExchange::Clock::time_point t0)
+{
+    return std::chrono::duration<double>(HttpExchange::Clock::now() - t0).count();
+}
+
+} // namespace
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    using Method = QHttpServerRequest::Method;
+    switch (method) {
+    case Method::Get:
+        return "GET";
+    case Method::Post:
+        return "POST";
+    case Method::Put:
+        return "PUT";
+    case Method::Delete:
+        return "DELETE";
+    case Method::Head:
+        return "HEAD";
+    case Method::Options:
+        return "OPTIONS";
+    case Method::Patch:
+        return "PATCH";
+    default:
+        return "OTHER";
+    }
+}
+
+QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name)
+{
+    for (const auto &h : request.headers()) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+            return h.second;
+        }
+    }
+    return {};
+}
+
+JsonReply databaseErrorReply(const DbFailure &failure, bool withAttempts)
+{
+    const bool unavailable = failure.kind != DbErrorKind::Permanent;
+    QJsonObject body {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
+        {u"message"_qs, failure.message}, {u"sqlstate"_qs, failure.sqlState}};
+    if (withAttempts) {
+        body.insert(u"attempts"_qs, failure.attempts);
+    }
+    return {unavailable ? 503 : 500, body};
+}
+
+HttpExchange::HttpExchange(const char *route, const QHttpServerRequest &request, QHttpServerResponder &&responder,
+    Telemetry &telemetry, std::shared_ptr<std::atomic<int>> pending)
+    : m_route(route)
+    , m_method(methodName(request.method()))
+    , m_t0(Clock::now())
+    , m_socket(responder.socket())
+    , m_responder(std::move(responder))
+    , m_telemetry(telemetry)
+    , m_pending(std::move(pending))
+{
+    ++*m_pending;
+}
+
+HttpExchange::~HttpExchange()
+{
+    if (!m_answered) {
+        // A handler that lost its request: a bug, counted so the metrics still add up (any thread:
+        // only the thread-safe telemetry, counter and logger are touched here).
+        --*m_pending;
+        m_telemetry.httpRequest(m_route, m_method.toStdString(), 500, secondsSince(m_t0));
+        applog::logger()->error("bug: {} {} was never answered", m_method.constData(), m_route);
+    }
+}
+
+bool HttpExchange::begin(int status)
+{
+    if (m_answered) {
+        applog::logger()->error("bug: {} {} answered twice (second status {})", m_method.constData(), m_route, status);
+        return false;
+    }
+    m_answered = true;
+    --*m_pending;
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        // The client hung up while its request ran: nobody to answer (nginx calls this 499).
+        m_telemetry.httpRequest(m_route, m_method.toStdString(), 499, secondsSince(m_t0));
+        return false;
+    }
+    m_telemetry.httpRequest(m_route, m_method.toStdString(), status, secondsSince(m_t0));
+    return true;
+}
+
+void HttpExchange::reply(int status, const QJsonObject &body)
+{
+    replyJson(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void HttpExchange::replyJson(int status, const QByteArray &json)
+{
+    if (begin(status)) {
+        m_responder.write(json, QByteArrayLiteral("application/json"), QHttpServerResponder::StatusCode(status));
+    }
+}
+
+void HttpExchange::replyError(const ApiError &error)
+{
+    if (error.status != 401) {
+        reply(error.status, error.toJson());
+        return;
+    }
+    replyRendered(error.status, QByteArrayLiteral("application/json"),
+        [&error] { return QJsonDocument(error.toJson()).toJson(QJsonDocument::Compact); },
+        {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")}});
+}
+
+void HttpExchange::replyRendered(
+    int status, const QByteArray &contentType, const std::function<QByteArray()> &render, const Headers &headers)
+{
+    if (!begin(status)) {
+        return;
+    }
+    // Written as QHttpServer writes a returned response (qthttpserver 6.4,
+    // QHttpServerResponse::write: status line, headers, Content-Length, body).
+    QHttpServerResponse response(contentType, render(), QHttpServerResponse::StatusCode(status));
+    for (const auto &h : headers) {
+        response.setHeader(h.first, h.second);
+    }
+    response.write(std::move(m_responder));
+}
+
+void HttpExchange::handOverToWebSocket()
+{
+    if (!m_answered) {
+        m_answered = true;
+        --*m_pending;
+    }
+}
