@@ -13,9 +13,8 @@
 //   node_status every 1.5 s (NodeStatusClient::setIntervalMs default): every endpoint and node
 //   cluster_status every 2 s (ClusterDriver's refresh)
 //   story, beat_run, action, marker, beat_finished: the 13 beats of demo/plan.json
-// The payloads of node_status and cluster_status follow NodeStatusSnapshot and
-// ClusterDriver::ClusterStatus field by field; the recorder's codec may name them differently,
-// which changes the size by a few per cent at most.
+// The payloads use the recorder's field names (recording/record_codec.cpp), so tests/bench/
+// replay_cpu can play the file through the presenter.
 #include "model/cluster_metrics.h"
 #include "recording/recording_reader.h"
 #include "recording/recording_writer.h"
@@ -118,20 +117,19 @@ QJsonObject nodeStatus(qint64 t, int nodes, int round)
     QJsonArray endpoints;
     QJsonArray crdbNodes;
     for (int n = 0; n < nodes; ++n) {
-        endpoints.append(
-            QJsonObject {{u"pod"_s, u"crdb-%1"_s.arg(n)}, {u"base_url"_s, u"http://127.0.0.1:%1"_s.arg(18080 + n)},
-                {u"health"_s, u"ready"_s}, {u"error"_s, QString()}, {u"since_ms"_s, kStartMs},
-                {u"last_answer_ms"_s, t - 3 * n}, {u"vars_at_ms"_s, t - (round % 4) * 1500},
-                {u"vars"_s,
-                    QJsonObject {{u"node_id"_s, n + 1},
-                        {u"advertise_address"_s, u"crdb-%1.crdb.crdb-evolution.svc.cluster.local:26257"_s.arg(n)},
-                        {u"ranges"_s, 68}, {u"replicas"_s, 68}, {u"leaseholders"_s, 22 + n}, {u"under_replicated"_s, 0},
-                        {u"unavailable"_s, 0}, {u"uptime_s"_s, 3600.5 + round * 1.5}}}});
+        endpoints.append(QJsonObject {{u"pod"_s, u"crdb-%1"_s.arg(n)},
+            {u"url"_s, u"http://127.0.0.1:%1"_s.arg(18080 + n)}, {u"health"_s, u"ready"_s}, {u"error"_s, QString()},
+            {u"since_ms"_s, kStartMs}, {u"last_answer_ms"_s, t - 3 * n}, {u"vars_at_ms"_s, t - (round % 4) * 1500},
+            {u"vars"_s,
+                QJsonObject {{u"node_id"_s, n + 1},
+                    {u"advertise_addr"_s, u"crdb-%1.crdb.crdb-evolution.svc.cluster.local:26257"_s.arg(n)},
+                    {u"ranges"_s, 68}, {u"replicas"_s, 68}, {u"leaseholders"_s, 22 + n}, {u"under_replicated"_s, 0},
+                    {u"unavailable"_s, 0}, {u"uptime_s"_s, 3600.5 + round * 1.5}}}});
         crdbNodes.append(QJsonObject {{u"node_id"_s, n + 1},
             {u"address"_s, u"crdb-%1.crdb.crdb-evolution.svc.cluster.local:26257"_s.arg(n)},
-            {u"sql_address"_s, u"crdb-%1.crdb.crdb-evolution.svc.cluster.local:26257"_s.arg(n)},
-            {u"liveness"_s, u"live"_s}, {u"started_at_ns"_s, 1763796400000000000.0},
-            {u"updated_at_ns"_s, static_cast<double>(t) * 1e6}});
+            {u"sql_address"_s, u"crdb-%1.crdb.crdb-evolution.svc.cluster.local:26257"_s.arg(n)}, {u"liveness"_s, 3},
+            {u"liveness_known"_s, true}, {u"started_at_ns"_s, u"1763796400000000000"_s},
+            {u"updated_at_ns"_s, QString::number(t * 1000000)}});
     }
     return {{u"endpoints"_s, endpoints}, {u"nodes"_s, crdbNodes}, {u"nodes_at_ms"_s, t}, {u"nodes_error"_s, QString()}};
 }
@@ -143,7 +141,7 @@ QJsonObject clusterStatus(int nodes)
         pods.append(QJsonObject {
             {u"name"_s, u"crdb-%1"_s.arg(n)}, {u"phase"_s, u"Running"_s}, {u"ready"_s, true}, {u"restarts"_s, 0}});
     }
-    return {{u"desired_nodes"_s, nodes}, {u"ready_nodes"_s, nodes}, {u"pods"_s, pods}, {u"valid"_s, true}};
+    return {{u"desired"_s, nodes}, {u"ready"_s, nodes}, {u"pods"_s, pods}, {u"valid"_s, true}};
 }
 
 struct Figures
@@ -186,7 +184,7 @@ QList<recording::Record> session(const Captured &feed, int tickMs, int minutes, 
             }
             for (const QString &promql : {u"max(liveness_livenodes)"_s, u"sum(ranges_unavailable)"_s}) {
                 add(t, u"prom_query"_s,
-                    {{u"promql"_s, promql},
+                    {{u"beat"_s, u"failure"_s}, {u"index"_s, 0}, {u"promql"_s, promql},
                         {u"series"_s,
                             QJsonArray {QJsonObject {
                                 {u"labels"_s, QJsonObject {}}, {u"points"_s, QJsonArray {QJsonArray {t, u"3"_s}}}}}}});
@@ -201,11 +199,12 @@ QList<recording::Record> session(const Captured &feed, int tickMs, int minutes, 
         // 13 beats over the session: the story's records and a marker each.
         if (since % beatEvery == 0 && since / beatEvery < 13) {
             const int beat = static_cast<int>(since / beatEvery);
-            add(t, u"story"_s, {{u"index"_s, beat}, {u"beat"_s, u"failure"_s}, {u"stage"_s, u"running"_s}});
+            add(t, u"story"_s,
+                {{u"shown"_s, beat}, {u"last_run"_s, beat}, {u"stage"_s, u"running"_s}, {u"blanked"_s, false},
+                    {u"summary"_s, QString()}});
             add(t, u"beat_run"_s, {{u"index"_s, beat}, {u"beat"_s, u"failure"_s}});
             add(t, u"action"_s, {{u"index"_s, 0}, {u"type"_s, u"keep_down"_s}});
-            add(t, u"marker"_s,
-                {{u"x"_s, static_cast<double>(t)}, {u"kind"_s, u"beat"_s}, {u"text"_s, u"A node fails"_s}});
+            add(t, u"marker"_s, {{u"x"_s, t}, {u"kind"_s, u"phase"_s}, {u"text"_s, u"A node fails"_s}});
             add(t, u"beat_finished"_s, {{u"ok"_s, true}, {u"summary"_s, u"no range unavailable: held"_s}});
         }
     }

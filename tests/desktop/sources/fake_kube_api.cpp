@@ -417,10 +417,9 @@ void FakeKubeApi::onExecConnection()
             shell.err = u"the fake runs only `bash -c SCRIPT`"_s;
         }
         // Anything else that is on the PATH succeeds without doing anything.
+        QByteArray stderrFrame;
         if (!shell.err.isEmpty()) {
-            QByteArray stderrFrame(1, '\x02');
-            stderrFrame += shell.err.toUtf8() + '\n';
-            ws->sendBinaryMessage(stderrFrame);
+            stderrFrame = QByteArray(1, '\x02') + shell.err.toUtf8() + '\n';
         }
         QByteArray statusFrame(1, '\x03');
         if (failure.isEmpty() && shell.exitCode == 0) {
@@ -444,9 +443,18 @@ void FakeKubeApi::onExecConnection()
                     {u"code"_s,
                         500}}).toJson(QJsonDocument::Compact);
         }
-        ws->sendBinaryMessage(statusFrame);
+        // The frames go out 20 ms after the upgrade, as a real exec's output comes after the
+        // container runtime started the command: sent at once, kubectl (client-go's websocket
+        // executor) can read them before it registered its streams and drops them ("Unknown stream
+        // id 2, discarding message"; seen once in tst_preflight on a loaded machine).
         connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
-        QTimer::singleShot(50, ws, [ws] { ws->close(); });
+        QTimer::singleShot(20, ws, [ws, stderrFrame, statusFrame] {
+            if (!stderrFrame.isEmpty()) {
+                ws->sendBinaryMessage(stderrFrame);
+            }
+            ws->sendBinaryMessage(statusFrame);
+            QTimer::singleShot(50, ws, [ws] { ws->close(); });
+        });
     }
 }
 
