@@ -29,7 +29,7 @@
 class TimeSeriesStore
 {
 public:
-    static constexpr qint64 kDefaultWindowMs = 10 * 60 * 1000;
+    static constexpr qint64 kDefaultWindowMs = qint64 {10} * 60 * 1000;
 
     explicit TimeSeriesStore(qint64 windowMs = kDefaultWindowMs);
     TimeSeriesStore(const TimeSeriesStore &) = delete;

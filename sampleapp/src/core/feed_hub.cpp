@@ -6,7 +6,7 @@
 #include <QJsonDocument>
 
 namespace {
-constexpr qint64 kMaxBufferedBytes = 4 * 1024 * 1024;
+constexpr qint64 kMaxBufferedBytes = qint64 {4} * 1024 * 1024;
 }
 
 FeedHub::FeedHub(int maxClients, QObject *parent) : QObject(parent), m_maxClients(maxClients) { }

@@ -25,6 +25,9 @@ public:
     void addClient(std::unique_ptr<QWebSocket> socket, QJsonObject hello);
     // Stamps (v, type, seq, ts_ms) and sends to every client.
     void broadcast(const QString &type, QJsonObject message);
+    // Not an override: a timeline `event` message. The using-declaration keeps QObject::event(QEvent *)
+    // visible beside it instead of hiding it (clang's -Woverloaded-virtual, tests/clang-tidy.sh).
+    using QObject::event;
     void event(const QString &kind, const QString &text, const QJsonObject &detail);
     void closeAll();
     int clientCount() const { return int(m_clients.size()); }

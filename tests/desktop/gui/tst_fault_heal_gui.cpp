@@ -8,6 +8,8 @@
 // tst_fault_screens_gui covers the screens for synthetic states; this one checks that a click
 // really reaches the pod and that what the pod then does reaches both windows.
 // Screenshots of both windows before, during and after go to TEST_OUTPUT_DIR (fault-e2e-*.png).
+// Every function starts from a fresh fake API, stand-ins, session and windows (init) and brings
+// about the state it checks itself, so each passes alone and in any order (tests/gui-order.sh).
 #include "big_number_tile.h"
 #include "fake_kube_api.h"
 #include "frame_clock.h"
@@ -39,8 +41,8 @@ class TstFaultHealGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
-    void cleanupTestCase();
+    void init();
+    void cleanup();
     void beforeTheFault();
     void keepDownFromTheGrid();
     void startFromTheGrid();
@@ -53,9 +55,11 @@ private:
     QStringList markers() const;
     QString mainSummary() const; // the presenter's grid summary: "CockroachDB: 3 of 3 nodes live"
     void screenshots(const QString &phase);
+    void waitHealthy(); // both views of the three nodes arrived: pods from kubectl, CockroachDB's
+    void keepCrdb2Down(); // keep down from the grid, until crdb-2 is suspect and its ranges counted
 
     const QString m_ns = u"crdb-evolution"_s;
-    QTemporaryDir m_cache;
+    std::unique_ptr<QTemporaryDir> m_cache;
     std::unique_ptr<FakeKubeApi> m_api;
     std::unique_ptr<StandInsFollowFake> m_nodes;
     std::unique_ptr<PresenterSession> m_session;
@@ -64,8 +68,9 @@ private:
     std::unique_ptr<KioskWindow> m_kiosk;
 };
 
-void TstFaultHealGui::initTestCase()
+void TstFaultHealGui::init()
 {
+    m_cache = std::make_unique<QTemporaryDir>();
     m_api = std::make_unique<FakeKubeApi>();
     QVERIFY(m_api->listen());
     m_api->reset(m_ns, 3);
@@ -92,7 +97,7 @@ void TstFaultHealGui::initTestCase()
     QStringList errors;
     QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
     ClusterDriver *driver = m_session->cluster();
-    driver->setKubectl(u"kubectl"_s, m_api->kubectlArgs(m_cache.path()));
+    driver->setKubectl(u"kubectl"_s, m_api->kubectlArgs(m_cache->path()));
     driver->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     m_session->nodeStatus()->setEndpoints(m_nodes->endpoints());
 
@@ -111,19 +116,24 @@ void TstFaultHealGui::initTestCase()
     m_clock->start();
 }
 
-void TstFaultHealGui::cleanupTestCase()
+void TstFaultHealGui::cleanup()
 {
     if (m_session) {
         m_session->stop();
     }
     m_main.reset();
     m_kiosk.reset();
-    if (m_api) {
-        QVERIFY2(m_api->unexpected().isEmpty(), qPrintable(m_api->unexpected().join(u", "_s)));
-        for (const QString &r : m_api->requests()) {
+    m_clock.reset();
+    m_session.reset();
+    m_nodes.reset();
+    const std::unique_ptr<FakeKubeApi> api = std::move(m_api);
+    m_cache.reset();
+    if (api) {
+        QVERIFY2(api->unexpected().isEmpty(), qPrintable(api->unexpected().join(u", "_s)));
+        for (const QString &r : api->requests()) {
             QVERIFY2(!r.startsWith(u"DELETE"_s), qPrintable(r)); // no kubectl delete, ever
         }
-        QCOMPARE(m_api->pauseSignals(), QStringList()); // every signal meant cockroach, not PID 1
+        QCOMPARE(api->pauseSignals(), QStringList()); // every signal meant cockroach, not PID 1
     }
 }
 
@@ -184,7 +194,7 @@ void TstFaultHealGui::screenshots(const QString &phase)
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/fault-e2e-kiosk-"_s + phase + u".png"_s));
 }
 
-void TstFaultHealGui::beforeTheFault()
+void TstFaultHealGui::waitHealthy()
 {
     ClusterView *view = m_session->clusterView();
     // The driver's pods (kubectl get pods) and CockroachDB's view (the stand-ins) both arrived.
@@ -192,6 +202,21 @@ void TstFaultHealGui::beforeTheFault()
     QTRY_VERIFY_WITH_TIMEOUT(
         m_main->nodeGrid()->tileText(u"crdb-2"_s).contains(u"pod: Running, ready, restarts 0"_s), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(view->summary().reporting, 3, 10000);
+}
+
+void TstFaultHealGui::keepCrdb2Down()
+{
+    QPushButton *keepDown = m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s);
+    QVERIFY(!clickAndConfirm(keepDown).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_api->processState(2), u"held"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: suspect"_s), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->tiles().at(2)->number(), u"24"_s, 7000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_main->nodeGrid()->button(u"crdb-2"_s, u"start"_s)->isEnabled(), 5000);
+}
+
+void TstFaultHealGui::beforeTheFault()
+{
+    waitHealthy();
     const QString tile = m_main->nodeGrid()->tileText(u"crdb-2"_s);
     QVERIFY2(tile.contains(u"crdb-2  ·  n3"_s) && tile.contains(u"\nlive\n"_s)
             && tile.contains(u"crdb-2.crdb.crdb-evolution.svc.cluster.local:26257"_s),
@@ -211,6 +236,7 @@ void TstFaultHealGui::beforeTheFault()
 
 void TstFaultHealGui::keepDownFromTheGrid()
 {
+    waitHealthy();
     QPushButton *keepDown = m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s);
     QCOMPARE(clickAndConfirm(keepDown), u"Stop crdb-2 and keep it down until Start?"_s);
     // The click went through the real kubectl to the pod: the hold file is there and cockroach
@@ -243,6 +269,8 @@ void TstFaultHealGui::keepDownFromTheGrid()
 
 void TstFaultHealGui::startFromTheGrid()
 {
+    waitHealthy();
+    keepCrdb2Down();
     QPushButton *start = m_main->nodeGrid()->button(u"crdb-2"_s, u"start"_s);
     QCOMPARE(clickAndConfirm(start), u"Start crdb-2 again (end its controlled outage)?"_s);
     QTRY_COMPARE_WITH_TIMEOUT(m_api->processState(2), u"running"_s, 10000);
@@ -271,6 +299,7 @@ void TstFaultHealGui::startFromTheGrid()
 
 void TstFaultHealGui::pauseThenHealAll()
 {
+    waitHealthy();
     const qsizetype backBefore = markers().filter(u"crdb-2 back after"_s).size();
     QPushButton *pause = m_main->nodeGrid()->button(u"crdb-2"_s, u"pause"_s);
     QCOMPARE(clickAndConfirm(pause), u"Pause crdb-2 (SIGSTOP: a hung node) until Resume?"_s);

@@ -2,13 +2,15 @@
 // CockroachDB's view (from stand-ins of three nodes' HTTP ports, real sockets), the big numbers,
 // the heal stopwatch and the app's experience, before, during and after a fault; the manual fault
 // controls (presenter only) and the typed confirmation for losing the majority. Screenshots of
-// both windows at 1920x1080 and 1280x720 go to TEST_OUTPUT_DIR.
+// both windows at 1920x1080 and 1280x720 go to TEST_OUTPUT_DIR. Every function starts from a
+// fresh healthy cluster and fresh windows (init) and brings about the state it checks itself, so
+// each passes alone and in any order (tests/gui-order.sh).
 #include "big_number_tile.h"
-#include "crdb_status_standin.h"
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
 #include "node_grid.h"
+#include "stand_in_cluster.h"
 #include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
@@ -47,8 +49,8 @@ class TstFaultScreensGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
-    void cleanupTestCase();
+    void init();
+    void cleanup();
     void beforeTheFault();
     void kioskHasNoControls();
     void duringTheFault();
@@ -58,21 +60,22 @@ private Q_SLOTS:
 private:
     void feed(int count, int errors);
     void screenshots(const QString &phase);
+    // The states the functions start from, each waited for on the windows.
+    void healthyUnderLoad(); // three nodes live and reporting, a beat started, one tick of traffic
+    void keepCrdb2Down(); // the driver reports keep_down on crdb-2 and its port refuses connections
+    void expireCrdb2Liveness(); // CockroachDB calls crdb-2 suspect; 25 ranges lack a replica
+    CrdbStatusStandIn &node(int i) { return m_nodes->standIn(i); }
 
-    CrdbStatusStandIn m_nodes[3];
-    QList<CrdbStatusStandIn::Node> m_cluster;
     std::unique_ptr<PresenterSession> m_session;
-    std::unique_ptr<NodeStatusClient> m_status;
-    std::unique_ptr<ClusterView> m_view;
+    std::unique_ptr<StandInCluster> m_nodes;
+    ClusterView *m_view = nullptr;
     std::unique_ptr<FrameClock> m_clock;
     std::unique_ptr<MainWindow> m_main;
     std::unique_ptr<KioskWindow> m_kiosk;
 };
 
-void TstFaultScreensGui::initTestCase()
+void TstFaultScreensGui::init()
 {
-    m_cluster = startHealthyCluster(m_nodes);
-    QVERIFY(!m_cluster.isEmpty());
     ConnectionProfile profile;
     profile.clusterKind = ClusterDriver::Kind::None;
     profile.replicationFactor = 3;
@@ -80,41 +83,57 @@ void TstFaultScreensGui::initTestCase()
     m_session = std::make_unique<PresenterSession>(profile);
     QStringList errors;
     QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
-    m_status = std::make_unique<NodeStatusClient>();
-    m_status->setIntervalMs(200);
-    m_status->setVarsIntervalMs(200);
-    m_status->setTimeoutMs(500);
-    m_status->setEndpoints(
-        {{u"crdb-0"_s, m_nodes[0].url()}, {u"crdb-1"_s, m_nodes[1].url()}, {u"crdb-2"_s, m_nodes[2].url()}});
-    m_view = std::make_unique<ClusterView>(m_session->cluster(), m_status.get());
-    m_view->setReplicationFactor(3);
+    m_nodes = std::make_unique<StandInCluster>(m_session.get());
+    QVERIFY(m_nodes->isListening());
+    m_view = m_nodes->view();
     m_view->stopwatch().setSettleMs(1000);
     m_clock = std::make_unique<FrameClock>(&m_session->store());
-    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_view.get());
-    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_view.get());
+    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_view);
+    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_view);
     m_main->show();
     m_kiosk->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
     QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
-    // The pods as the cluster driver reports them (kubectl runs nowhere here: this profile has no
-    // Kubernetes; tst_cluster_driver covers the pod status against the fake API).
-    ClusterDriver::ClusterStatus pods;
-    pods.valid = true;
-    pods.desiredNodes = pods.readyNodes = 3;
-    for (int i = 0; i < 3; ++i) {
-        pods.pods.append({u"crdb-%1"_s.arg(i), u"Running"_s, true, 0});
-    }
-    Q_EMIT m_session->cluster()->statusChanged(pods);
-    m_status->start();
+    m_nodes->start();
 }
 
-void TstFaultScreensGui::cleanupTestCase()
+void TstFaultScreensGui::cleanup()
 {
-    if (m_status) {
-        m_status->stop();
-    }
     m_main.reset();
     m_kiosk.reset();
+    m_clock.reset();
+    m_view = nullptr;
+    m_nodes.reset();
+    m_session.reset();
+}
+
+void TstFaultScreensGui::healthyUnderLoad()
+{
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->summary().reporting == 3, 5000);
+    m_view->beatStarted(QDateTime::currentMSecsSinceEpoch() - 1);
+    feed(500, 0);
+}
+
+void TstFaultScreensGui::keepCrdb2Down()
+{
+    Q_EMIT m_session->cluster()->faultStarted(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
+    node(2).setMode(CrdbStatusStandIn::Mode::Closed);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: refused"_s), 3000);
+}
+
+void TstFaultScreensGui::expireCrdb2Liveness()
+{
+    QList<CrdbStatusStandIn::Node> &cluster = m_nodes->nodes();
+    cluster[2].liveness = 2;
+    for (int i = 0; i < 3; ++i) {
+        node(i).setNodes(cluster);
+        if (i < 2) {
+            node(i).setVars(i + 1, cluster[i].address, 36, 71, 36, 12 + i, 0, 3740);
+        }
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->tiles().at(2)->number(), u"25"_s, 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: suspect"_s), 3000);
 }
 
 void TstFaultScreensGui::feed(int count, int errors)
@@ -141,8 +160,8 @@ void TstFaultScreensGui::beforeTheFault()
 {
     NodeGrid *grid = m_kiosk->nodeGrid();
     QVERIFY(grid);
-    QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_view->summary().reporting == 3, 5000);
+    QCOMPARE(m_kiosk->stopwatchText(), u"Heal: Heal stopwatch: no fault yet"_s);
+    healthyUnderLoad();
     QCOMPARE(grid->tileCount(), 3);
     const QString tile = m_main->nodeGrid()->tileText(u"crdb-2"_s);
     QVERIFY2(tile.contains(u"crdb-2  ·  n3"_s) && tile.contains(u"\nlive\n"_s) && tile.contains(u"ranges 24"_s)
@@ -153,8 +172,6 @@ void TstFaultScreensGui::beforeTheFault()
     QVERIFY2(big.contains(u"crdb-2  ·  n3\nlive\nranges 24"_s) && big.contains(u"leases 24"_s)
             && big.contains(u"up 1 h 02 min · crdb-2.…:26257"_s),
         qPrintable(big));
-    m_view->beatStarted(QDateTime::currentMSecsSinceEpoch() - 1);
-    feed(500, 0);
     QCOMPARE(m_kiosk->tiles().at(0)->number(), u"3 / 3"_s);
     QCOMPARE(m_kiosk->tiles().at(1)->number(), u"0"_s);
     QCOMPARE(m_kiosk->tiles().at(2)->number(), u"0"_s);
@@ -174,9 +191,8 @@ void TstFaultScreensGui::duringTheFault()
 {
     // keep_down on crdb-2: the driver says the node went down, its port refuses connections, and
     // the two others soon count the ranges that lost a replica.
-    Q_EMIT m_session->cluster()->faultStarted(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
-    m_nodes[2].setMode(CrdbStatusStandIn::Mode::Closed);
-    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: refused"_s), 3000);
+    healthyUnderLoad();
+    keepCrdb2Down();
     QVERIFY2(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: still live (not expired yet)"_s),
         qPrintable(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s)));
     QVERIFY2(
@@ -187,15 +203,7 @@ void TstFaultScreensGui::duringTheFault()
     QVERIFY2(m_kiosk->stopwatchText().startsWith(u"Heal: crdb-2 down: "_s), qPrintable(m_kiosk->stopwatchText()));
     QCOMPARE(m_main->stopwatchText(), m_kiosk->stopwatchText());
     // Liveness expires: CockroachDB calls it suspect, and its ranges are under-replicated.
-    for (int i = 0; i < 3; ++i) {
-        m_cluster[2].liveness = 2;
-        m_nodes[i].setNodes(m_cluster);
-        if (i < 2) {
-            m_nodes[i].setVars(i + 1, m_cluster[i].address, 36, 71, 36, 12 + i, 0, 3740);
-        }
-    }
-    QTRY_COMPARE_WITH_TIMEOUT(m_kiosk->tiles().at(2)->number(), u"25"_s, 3000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: suspect"_s), 3000);
+    expireCrdb2Liveness();
     QVERIFY(m_main->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB says suspect"_s));
     feed(4998, 1);
     feed(5000, 0);
@@ -209,6 +217,9 @@ void TstFaultScreensGui::losingTheMajorityNeedsTheNameTyped()
 {
     NodeGrid *grid = m_main->nodeGrid();
     QSignalSpy faults(grid, &NodeGrid::faultRequested);
+    healthyUnderLoad();
+    QVERIFY(!m_view->wouldLoseMajority());
+    keepCrdb2Down(); // one node down: a second would lose the majority
     QVERIFY(m_view->wouldLoseMajority());
     QPushButton *pause = grid->button(u"crdb-1"_s, u"pause"_s);
     QVERIFY(pause && pause->isEnabled());
@@ -251,17 +262,23 @@ void TstFaultScreensGui::losingTheMajorityNeedsTheNameTyped()
 
 void TstFaultScreensGui::afterTheHeal()
 {
-    m_nodes[2].setMode(CrdbStatusStandIn::Mode::Serving);
-    m_cluster[2].liveness = 3;
+    healthyUnderLoad();
+    keepCrdb2Down();
+    expireCrdb2Liveness();
+    feed(4998, 1);
+    feed(5000, 0);
+    node(2).setMode(CrdbStatusStandIn::Mode::Serving);
+    QList<CrdbStatusStandIn::Node> &cluster = m_nodes->nodes();
+    cluster[2].liveness = 3;
     for (int i = 0; i < 3; ++i) {
-        m_nodes[i].setNodes(m_cluster);
+        node(i).setNodes(cluster);
     }
     QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
     Q_EMIT m_session->cluster()->faultEnded(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
     QVERIFY2(m_kiosk->stopwatchText().contains(u"crdb-2 back after"_s), qPrintable(m_kiosk->stopwatchText()));
     QVERIFY(m_view->stopwatch().isRunning()); // under-replicated still above 0: not healed yet
     for (int i = 0; i < 3; ++i) {
-        m_nodes[i].setVars(i + 1, m_cluster[i].address, 24, 71, 24, 0, 0, 3760);
+        node(i).setVars(i + 1, cluster[i].address, 24, 71, 24, 0, 0, 3760);
     }
     QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->stopwatchText().startsWith(u"Heal: healed in "_s), 5000);
     QVERIFY2(m_kiosk->stopwatchText().contains(u"up to 25 ranges were under-replicated"_s),
