@@ -34,14 +34,23 @@ threaded=(
     sampleapp/src/core/telemetry.cpp
     # Broadcasts on the server thread what the load engine's events and the workers' results report.
     sampleapp/src/core/feed_hub.cpp
-    # Composition root: QtConcurrent route handlers, asynchronous shutdown.
+    # Composition root: asynchronous shutdown, readiness from a QtConcurrent probe.
     sampleapp/src/core/sample_app.cpp
+    # The one route wrapper: blocking work on the pool, the answer back on the HTTP thread.
+    sampleapp/src/core/route_table.cpp
+    sampleapp/src/core/http_exchange.cpp
+    # Route handlers run on the worker pool (answerFromWorker).
+    sampleapp/src/core/data_routes.cpp
+    sampleapp/src/core/load_routes.cpp
+    sampleapp/src/core/ops_routes.cpp
     # libpq jobs on QtConcurrent workers, results queued back to the GUI thread.
     desktop/core/sources/sql_runner.cpp
     # The pre-flight's SQL probe: one QtConcurrent job, answer queued to the GUI thread.
     desktop/core/preflight/preflight_sql.cpp
     # Shared between producer threads and the frame loop (QMutex, revision counter).
     desktop/core/model/time_series_store.cpp
+    # The session recording: append() on the GUI thread, compression and writes on a std::thread.
+    desktop/core/recording/recording_writer.cpp
 )
 # The SQL library, whole: every function of it runs on worker threads (SqlRunner's jobs, the
 # sample app's pools, sqlapply's cancel flag is an atomic set from another thread).

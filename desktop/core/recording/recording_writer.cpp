@@ -39,7 +39,7 @@ QString gzipError(gzFile file)
     int code = Z_OK;
     const char *message = gzerror(file, &code);
     if (code == Z_ERRNO) {
-        return QString::fromLocal8Bit(std::strerror(errno));
+        return qt_error_string(errno);
     }
     return QString::fromLocal8Bit(message ? message : "unknown zlib error");
 }
@@ -145,8 +145,8 @@ struct RecordingWriter::Worker
         const int closed = gzclose(file);
         file = nullptr;
         if (closed != Z_OK && !failed) {
-            fail(u"closing %1 failed: %2"_s.arg(path,
-                closed == Z_ERRNO ? QString::fromLocal8Bit(std::strerror(errno)) : u"zlib error %1"_s.arg(closed)));
+            fail(u"closing %1 failed: %2"_s.arg(
+                path, closed == Z_ERRNO ? qt_error_string(errno) : u"zlib error %1"_s.arg(closed)));
         }
         const QFileInfo info(path);
         if (info.isFile()) {
@@ -181,7 +181,7 @@ bool RecordingWriter::open(const QString &path, const Header &header, QString *e
     // recording is possible. Every write happens on the worker.
     gzFile file = gzopen(QFile::encodeName(path).constData(), "wb");
     if (!file) {
-        return setError(u"cannot create %1: %2"_s.arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        return setError(u"cannot create %1: %2"_s.arg(path, qt_error_string(errno)));
     }
     gzbuffer(file, kGzBufferBytes);
 
