@@ -76,6 +76,7 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     connect(m_executor, &BeatExecutor::finished, this,
         [this](bool, const QString &) { m_evaluator->begin(m_clock.nowMs()); });
     connect(m_executor, &BeatExecutor::finished, m_story, &StoryController::setRunFinished);
+    connect(m_executor, &BeatExecutor::finished, this, &PresenterSession::beatFinished);
     // A manual fault (the node grid's controls) is a fault too: "from": "fault" counts from it.
     connect(m_cluster, &ClusterDriver::faultStarted, this, [this] { m_evaluator->noteFault(m_clock.nowMs()); });
 }
@@ -137,9 +138,10 @@ void PresenterSession::replayActionCompleted(int actionIndex, qint64 atMs)
     onActionCompleted(actionIndex, beat.actions.at(actionIndex), atMs);
 }
 
-void PresenterSession::replayBeatFinished(qint64 atMs)
+void PresenterSession::replayBeatFinished(qint64 atMs, bool ok, const QString &summary)
 {
     m_evaluator->begin(atMs);
+    Q_EMIT beatFinished(ok, summary);
 }
 
 void PresenterSession::resetForReplay()

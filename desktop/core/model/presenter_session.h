@@ -88,7 +88,7 @@ public:
     void setReplayMode();
     void replayBeatRun(int beatIndex);
     void replayActionCompleted(int actionIndex, qint64 atMs);
-    void replayBeatFinished(qint64 atMs);
+    void replayBeatFinished(qint64 atMs, bool ok, const QString &summary);
     // Forgets what was shown (store, expectations, the cluster view's fault and stopwatch): a
     // replay seeking backwards plays the recording again from its start.
     void resetForReplay();
@@ -96,7 +96,10 @@ public:
 Q_SIGNALS:
     void tickArrived();
     // A beat's actions started (the story's run request was accepted): the recorder's "beat_run".
+    // Live and in a replay alike (the report's SessionLog follows beats through it).
     void beatRunStarted(int index, const QString &beatId);
+    // The running beat's actions finished (ok or not), live (BeatExecutor::finished) or replayed.
+    void beatFinished(bool ok, const QString &summary);
     // A marker put in the store by the session or its beat executor (not derived from the feed).
     void markerAdded(const EventMarker &marker);
 

@@ -247,7 +247,7 @@ void SessionPlayer::deliver(const recording::Record &r)
     } else if (k == "action"_L1) {
         s->replayActionCompleted(d.value("index"_L1).toInt(-1), r.tMs);
     } else if (k == "beat_finished"_L1) {
-        s->replayBeatFinished(r.tMs);
+        s->replayBeatFinished(r.tMs, d.value("ok"_L1).toBool(), d.value("summary"_L1).toString());
     } else if (k == "marker"_L1) {
         s->store().addMarker(EventMarker {d.value("x"_L1).toInteger(),
             markerKindFromName(d.value("kind"_L1).toString()), d.value("text"_L1).toString()});

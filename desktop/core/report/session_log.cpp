@@ -18,14 +18,13 @@ void SessionLog::attach(PresenterSession *session)
     m_session = session;
     m_rec.startedMs = now();
     m_rec.sessionTally.begin(u"during the session"_s, m_rec.startedMs);
-    // PresenterSession connected its own runRequested handler first (it prepares the evaluator for
-    // the new beat): by the time this one runs the evaluator already shows the new beat, so the
-    // previous beat's lines are the ones captured on its last change.
-    connect(session->story(), &StoryController::runRequested, this,
-        [this](int index, const Beat &) { onRunRequested(index); });
+    // PresenterSession::beatRunStarted, not StoryController::runRequested: a replay requests no run.
+    // It is emitted after the session prepared the evaluator for the new beat, so the previous
+    // beat's lines are the ones captured on its last change.
+    connect(session, &PresenterSession::beatRunStarted, this, [this](int index) { onRunRequested(index); });
     connect(session->evaluator(), &ExpectationEvaluator::changed, this, &SessionLog::captureVerdicts);
     connect(session->evaluator(), &ExpectationEvaluator::settled, this, &SessionLog::captureVerdicts);
-    connect(session->executor(), &BeatExecutor::finished, this, [this](bool ok, const QString &summary) {
+    connect(session, &PresenterSession::beatFinished, this, [this](bool ok, const QString &summary) {
         if (m_rec.beats.isEmpty() || m_rec.beats.last().actionsDoneMs != 0) {
             return;
         }

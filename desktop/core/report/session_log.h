@@ -31,8 +31,8 @@ struct SessionRecord
         int index = -1;
         QString id;
         QString title;
-        qint64 ranMs = 0; // the second PageDown (runRequested)
-        qint64 actionsDoneMs = 0; // BeatExecutor::finished; 0 = not (yet)
+        qint64 ranMs = 0; // the second PageDown (PresenterSession::beatRunStarted)
+        qint64 actionsDoneMs = 0; // PresenterSession::beatFinished; 0 = not (yet)
         bool actionsOk = false;
         QString actionsSummary;
         qint64 endMs = 0; // the next beat ran; 0 = still the current beat
@@ -78,8 +78,8 @@ struct SessionRecord
 // so the same log serves a live session and a replayed one; every time is the session's clock
 // (SessionClock: recorded time in a replay).
 //
-// Sources: StoryController::runRequested (a beat ran), ExpectationEvaluator::changed / settled
-// (the beat's verdict lines as shown), BeatExecutor::finished (its actions' result),
+// Sources: PresenterSession::beatRunStarted (a beat ran), ExpectationEvaluator::changed / settled
+// (the beat's verdict lines as shown), PresenterSession::beatFinished (its actions' result),
 // ClusterDriver::faultStarted / faultEnded, ClusterView::changed (the stopwatch stopping),
 // FeedIngest::tickStored (load, and each fault's own RequestTally) and the store's markers, merged
 // on every tick (the store forgets markers older than its window; the log keeps them all).

@@ -6,6 +6,7 @@
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
+#include "report/session_log.h"
 #include "test_env.h"
 
 #include <QJsonDocument>
@@ -86,6 +87,23 @@ QStringList markerModel(const TimeSeriesStore &store)
     return out;
 }
 
+// The report's view of the session: the beats with their actions' result and verdict lines.
+QStringList reportModel(const SessionLog &log)
+{
+    QStringList out;
+    for (const auto &b : log.record().beats) {
+        out << u"beat %1 %2 ran %3 done %4 ok %5"_s.arg(b.index)
+                   .arg(b.id)
+                   .arg(b.ranMs)
+                   .arg(b.actionsDoneMs)
+                   .arg(b.actionsOk);
+        for (const auto &e : b.expectations) {
+            out << u"  %1 %2 %3"_s.arg(e.label).arg(int(e.verdict)).arg(e.text);
+        }
+    }
+    return out;
+}
+
 QStringList verdictModel(const ExpectationEvaluator &ev)
 {
     QStringList out;
@@ -137,7 +155,7 @@ void TstRecordReplay::liveAndReplayShowTheSame()
     QFile::remove(file);
     qint64 liveEndMs = 0;
     QMap<QString, QStringList> liveCharts;
-    QStringList liveMarkers, liveVerdicts;
+    QStringList liveMarkers, liveVerdicts, liveReport;
     {
         PresenterSession live(localProfile(app.url(), prom.url()));
         live.setPlan(*plan, testenv::sourceDir());
@@ -147,6 +165,8 @@ void TstRecordReplay::liveAndReplayShowTheSame()
         QVERIFY2(writer.open(file, SessionRecorder::header(live, live.clock().nowMs()), &error), qPrintable(error));
         SessionRecorder recorder(&live, [&writer](const recording::Record &r) { writer.append(r); });
         recorder.recordPlan(kPlan);
+        SessionLog liveLog;
+        liveLog.attach(&live);
         live.start();
         QTRY_VERIFY_WITH_TIMEOUT(live.lastTick().has_value(), 15000);
 
@@ -168,6 +188,7 @@ void TstRecordReplay::liveAndReplayShowTheSame()
         liveCharts = chartModel(live.store());
         liveMarkers = markerModel(live.store());
         liveVerdicts = verdictModel(*live.evaluator());
+        liveReport = reportModel(liveLog);
         writer.close(liveEndMs);
         QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
         QCOMPARE(writer.recordsAppended(), recorder.records());
@@ -198,6 +219,8 @@ void TstRecordReplay::liveAndReplayShowTheSame()
     replay.setPlan(*recordedPlan, testenv::sourceDir());
     SessionPlayer player(&replay);
     player.load(records);
+    SessionLog replayLog; // the report of a replay is built by the same signals
+    replayLog.attach(&replay);
     QCOMPARE(player.beats().size(), 2);
     player.setSpeed(10);
     QSignalSpy done(&player, &SessionPlayer::finished);
@@ -210,6 +233,8 @@ void TstRecordReplay::liveAndReplayShowTheSame()
         chartModel(replay.store()) == liveCharts, qPrintable(firstDifference(chartModel(replay.store()), liveCharts)));
     QCOMPARE(markerModel(replay.store()), liveMarkers);
     QCOMPARE(verdictModel(*replay.evaluator()), liveVerdicts);
+    QCOMPARE(liveReport.size(), 5); // two beats, three expectations
+    QCOMPARE(reportModel(replayLog), liveReport);
     QCOMPARE(replay.story()->snapshot().lastRun, 1);
 
     // Seeking back to the first beat and forward again rebuilds the same models.
