@@ -1,5 +1,7 @@
 #include "event_list.h"
 
+#include <algorithm>
+
 #include "model/time_series_store.h"
 
 #include <QDateTime>
@@ -31,4 +33,9 @@ void EventList::refresh()
         lines << QDateTime::fromMSecsSinceEpoch(all[i].tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + all[i].text;
     }
     setText(lines.isEmpty() ? u"Events: none yet"_s : lines.join(u'\n'));
+    const int count = static_cast<int>(std::max<qsizetype>(1, lines.size()));
+    if (count != m_lines) {
+        m_lines = count;
+        Q_EMIT lineCountChanged(count);
+    }
 }

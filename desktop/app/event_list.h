@@ -14,8 +14,13 @@ public:
     EventList(const TimeSeriesStore *store, int rows, QWidget *parent = nullptr);
     void refresh();
 
+Q_SIGNALS:
+    // The number of lines shown changed: a window that fits its text to its height re-fits.
+    void lineCountChanged(int lines);
+
 private:
     const TimeSeriesStore *m_store;
     int m_rows;
     quint64 m_shownRevision = 0;
+    int m_lines = 1;
 };

@@ -87,6 +87,8 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
     v->addLayout(grid, 1);
     // The full text of the markers the charts could only label shortly (or not at all).
     m_events = new EventList(&session->store(), 2);
+    // Its second line takes height from the node tiles and charts: fit again (nothing cut).
+    connect(m_events, &EventList::lineCountChanged, this, &KioskWindow::scheduleFit);
     QFont ef = m_events->font();
     ef.setPointSizeF(13);
     m_events->setFont(ef);

@@ -221,11 +221,16 @@ void MainWindow::arrangeCharts()
     const int n = static_cast<int>(std::max<qsizetype>(1, focus.size()));
     const int width = m_splitter ? m_splitter->sizes().value(1, m_chartsWidget->width()) : m_chartsWidget->width();
     const int columns = width / n >= 260 ? n : std::min(n, 2);
-    if (focus == m_focus && columns == m_focusColumns && !m_focusRow->isEmpty()) {
+    // How many compact charts (120 px each, TimeChart::setCompact) fit side by side in this width.
+    const int spacing = std::max(0, m_otherGrid->horizontalSpacing());
+    const QMargins margins = m_otherGrid->contentsMargins();
+    const int otherFit = std::max(1, (width - margins.left() - margins.right() + spacing) / (120 + spacing));
+    if (focus == m_focus && columns == m_focusColumns && otherFit == m_otherFit && !m_focusRow->isEmpty()) {
         return;
     }
     m_focus = focus;
     m_focusColumns = columns;
+    m_otherFit = otherFit;
     for (TimeChart *c : std::as_const(m_charts)) {
         m_focusRow->removeWidget(c);
         m_otherGrid->removeWidget(c);
@@ -249,8 +254,9 @@ void MainWindow::arrangeCharts()
             others.append(c);
         }
     }
-    // Two rows of small charts under the focus row.
-    const int otherColumns = static_cast<int>((others.size() + 1) / 2);
+    // Two rows of small charts under the focus row, or as many columns as the width holds and more
+    // rows: nine small charts in five columns do not fit beside the left panel on a 1024-wide screen.
+    const int otherColumns = std::min(static_cast<int>((others.size() + 1) / 2), otherFit);
     for (qsizetype i = 0; i < others.size(); ++i) {
         others[i]->setCompact(true);
         m_otherGrid->addWidget(others[i], static_cast<int>(i) / otherColumns, static_cast<int>(i) % otherColumns);
@@ -258,8 +264,9 @@ void MainWindow::arrangeCharts()
     for (int c = 0; c < m_otherGrid->columnCount(); ++c) {
         m_otherGrid->setColumnStretch(c, c < otherColumns ? 1 : 0);
     }
+    const int otherRows = static_cast<int>((others.size() + otherColumns - 1) / otherColumns);
     for (int r = 0; r < m_otherGrid->rowCount(); ++r) {
-        m_otherGrid->setRowStretch(r, r < 2 ? 1 : 0);
+        m_otherGrid->setRowStretch(r, r < otherRows ? 1 : 0);
     }
 }
 

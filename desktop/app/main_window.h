@@ -78,6 +78,7 @@ private:
     QWidget *m_chartsWidget = nullptr;
     QGridLayout *m_focusRow = nullptr;
     int m_focusColumns = 0;
+    int m_otherFit = 0; // small-chart columns the width held at the last arrangement
     QGridLayout *m_otherGrid = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_splitterMoved = false;

@@ -172,6 +172,8 @@ private Q_SLOTS:
     void focusFollowsTheBeat();
     void everySize_data();
     void everySize();
+    void everyBeatAtEverySize_data();
+    void everyBeatAtEverySize();
     void highContrastKiosk();
     void duringAFault_data();
     void duringAFault();
@@ -420,6 +422,59 @@ void TstScreensGui::everySize()
     const QList<EventMarker> markers = m_session->store().markers();
     QVERIFY2(events[0].endsWith(u"  "_s + markers.last().text), qPrintable(events[0]));
     QVERIFY2(events[1].endsWith(u"  "_s + markers[markers.size() - 2].text), qPrintable(events[1]));
+}
+
+void TstScreensGui::everyBeatAtEverySize_data()
+{
+    everySize_data();
+}
+
+void TstScreensGui::everyBeatAtEverySize()
+{
+    // Every beat's layout (its focus charts big, the rest small; the kiosk's numbers), from before
+    // the first beat to the last, at each size: not only the fault beat's.
+    QFETCH(QSize, size);
+    m_main->resize(size);
+    m_kiosk->resize(size);
+    QStringList problems;
+    const int beats = static_cast<int>(m_session->story()->plan().beats.size());
+    for (int beat = -1; beat < beats; ++beat) {
+        if (beat >= 0) {
+            runUpTo(beat);
+        }
+        // As a maximised window: given the screen again (a window clamped by an earlier state's
+        // minimum keeps its larger size until resized).
+        m_main->resize(size);
+        m_kiosk->resize(size);
+        QTest::qWait(100);
+        m_clock->frame(true);
+        m_main->eventList()->refresh();
+        m_kiosk->eventList()->refresh();
+        QTest::qWait(50);
+        settle();
+        const QString where
+            = beat < 0 ? u"before the first beat"_s : u"beat '%1'"_s.arg(m_session->story()->plan().beats.at(beat).id);
+        const QStringList found = problemsIn(m_main.get(), size) + problemsIn(m_kiosk.get(), size);
+        for (const QString &p : found) {
+            problems << where + u": "_s + p;
+        }
+        if (!found.isEmpty()) { // the picture of what is wrong, as test output
+            const QString suffix
+                = u"beat%1-%2x%3%4.png"_s.arg(beat + 1).arg(size.width()).arg(size.height()).arg(scaleSuffix());
+            m_main->grab().save(testenv::outputDir() + u"/screens-problem-main-"_s + suffix);
+            m_kiosk->grab().save(testenv::outputDir() + u"/screens-problem-kiosk-"_s + suffix);
+        }
+    }
+    if (size == QSize(960, 540)) {
+        // Known and open (seen first by this check; screenshots screens-problem-*-x2.png): on a
+        // 1920x1080 projector at 200 % (960x540 logical) the presenter's window before the first
+        // beat (pre-flight checklist shown) needs 575 px of height, and the kiosk's densest fit
+        // still lets the charts overlap the event line on beats with a two-line title. Every
+        // other size and scale passes for every beat. An unexpected pass fails (XPASS): then
+        // remove this.
+        QEXPECT_FAIL("", "open: 960x540 logical (200 %) before the first beat and two-line titles", Continue);
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
 void TstScreensGui::highContrastKiosk()
