@@ -200,8 +200,9 @@ void ExpectationEvaluator::attachPrometheus(PrometheusClient *client)
         }
         const int index = *it;
         m_requestToIndex.erase(it);
-        Q_EMIT promAnswered(index, series, {});
-        onPromResult(index, series, nowMs());
+        const qint64 atMs = nowMs();
+        Q_EMIT promAnswered(index, series, {}, atMs);
+        onPromResult(index, series, atMs);
     });
     connect(client, &PrometheusClient::queryFailed, this, [this](int id, const QString &error) {
         const auto it = m_requestToIndex.constFind(id);
@@ -210,8 +211,9 @@ void ExpectationEvaluator::attachPrometheus(PrometheusClient *client)
         }
         const int index = *it;
         m_requestToIndex.erase(it);
-        Q_EMIT promAnswered(index, {}, error);
-        onPromError(index, error, nowMs());
+        const qint64 atMs = nowMs();
+        Q_EMIT promAnswered(index, {}, error, atMs);
+        onPromError(index, error, atMs);
     });
 }
 

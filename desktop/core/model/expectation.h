@@ -129,7 +129,8 @@ Q_SIGNALS:
     void settled(int index, ExpectationEvaluator::Verdict verdict, const QString &text);
     // An answer to expectation `index`'s PromQL arrived (error empty on success), just before it
     // is judged: the session recorder's input (a replay feeds it back to onPromResult/onPromError).
-    void promAnswered(int index, const QList<PromSeries> &series, const QString &error);
+    // atMs: the time it is judged at (the record's time).
+    void promAnswered(int index, const QList<PromSeries> &series, const QString &error, qint64 atMs);
 
 private:
     // One sample for expectation `index`: truth is empty for "no data".

@@ -56,7 +56,10 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     connect(m_executor, &BeatExecutor::markerAdded, this, &PresenterSession::markerAdded);
     connect(m_feed, &FeedClient::tickReceived, this, [this](const FeedTick &tick) {
         m_lastTick = tick;
-        m_evaluator->onFeedTick(tick, m_clock.nowMs());
+        // Judged at the message's receive time, the time its record carries (not a second read of
+        // the clock): a replay judges it at exactly that time.
+        const qint64 receivedMs = m_feed->handlingReceivedMs();
+        m_evaluator->onFeedTick(tick, receivedMs > 0 ? receivedMs : m_clock.nowMs());
         m_clusterView->addTick(tick);
         Q_EMIT tickArrived();
     });
@@ -156,6 +159,7 @@ void PresenterSession::resetForReplay()
     m_feed->replayReset();
     m_ingest->reset();
     m_story->replaySnapshot({});
+    Q_EMIT replayRestarted();
 }
 
 PresenterSession::~PresenterSession()

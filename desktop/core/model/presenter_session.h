@@ -102,6 +102,9 @@ Q_SIGNALS:
     void beatFinished(bool ok, const QString &summary);
     // A marker put in the store by the session or its beat executor (not derived from the feed).
     void markerAdded(const EventMarker &marker);
+    // resetForReplay() forgot what was shown: a replay plays again from its start (the report's
+    // log starts over too).
+    void replayRestarted();
 
 private:
     void beginBeat(int index, const Beat &beat);

@@ -105,9 +105,10 @@ void SessionPlayer::seekToRecord(qsizetype index)
 {
     index = std::clamp<qsizetype>(index, 0, m_records.size());
     if (index < m_next) {
-        m_session->resetForReplay();
         m_next = 0;
         m_nowMs = startMs();
+        m_session->clock().setReplayTime(m_nowMs); // what starts over starts at the recording's start
+        m_session->resetForReplay();
     }
     while (m_next < index) {
         const auto &r = m_records.at(m_next);

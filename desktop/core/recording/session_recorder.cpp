@@ -14,6 +14,7 @@ SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *
 {
     using namespace recordcodec;
     FeedClient *feed = session->feed();
+    // Stamped with the receive time the session judges the tick at (FeedClient::handlingReceivedMs).
     connect(feed, &FeedClient::messageReceived, this, [this](const QString &text, qint64 receivedMs) {
         emitRecord(u"feed"_s, {{u"text"_s, text}}, receivedMs);
     });
@@ -30,7 +31,7 @@ SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *
     });
     ExpectationEvaluator *evaluator = session->evaluator();
     connect(evaluator, &ExpectationEvaluator::promAnswered, this,
-        [this, evaluator](int index, const QList<PromSeries> &series, const QString &error) {
+        [this, evaluator](int index, const QList<PromSeries> &series, const QString &error, qint64 atMs) {
             QJsonObject d {{u"beat"_s, evaluator->beatId()}, {u"index"_s, index}};
             if (index >= 0 && index < evaluator->states().size()) {
                 d.insert(u"promql"_s, evaluator->states().at(index).expectation.expr);
@@ -40,7 +41,7 @@ SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *
             } else {
                 d.insert(u"error"_s, error);
             }
-            emitRecord(u"prom_query"_s, d);
+            emitRecord(u"prom_query"_s, d, atMs);
         });
 
     ClusterDriver *cluster = session->cluster();

@@ -21,6 +21,15 @@ void SessionLog::attach(PresenterSession *session)
     // PresenterSession::beatRunStarted, not StoryController::runRequested: a replay requests no run.
     // It is emitted after the session prepared the evaluator for the new beat, so the previous
     // beat's lines are the ones captured on its last change.
+    // A replay seeking backwards plays again from its start: so does the log.
+    connect(session, &PresenterSession::replayRestarted, this, [this] {
+        m_rec = SessionRecord {};
+        m_rec.startedMs = now();
+        m_rec.sessionTally.begin(u"during the session"_s, m_rec.startedMs);
+        m_eventKeys.clear();
+        m_markersRevision = 0;
+        m_stopwatchRunning = false;
+    });
     connect(session, &PresenterSession::beatRunStarted, this, [this](int index) { onRunRequested(index); });
     connect(session->evaluator(), &ExpectationEvaluator::changed, this, &SessionLog::captureVerdicts);
     connect(session->evaluator(), &ExpectationEvaluator::settled, this, &SessionLog::captureVerdicts);

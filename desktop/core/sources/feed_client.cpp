@@ -1,5 +1,7 @@
 #include "feed_client.h"
 
+#include <QScopeGuard>
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -164,6 +166,8 @@ void FeedClient::onTextMessage(const QString &text)
 
 void FeedClient::handleMessage(const QString &text, qint64 receivedMs)
 {
+    m_handlingReceivedMs = receivedMs;
+    const auto done = qScopeGuard([this] { m_handlingReceivedMs = 0; });
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {

@@ -43,6 +43,10 @@ public:
     void replayConnected(bool connected);
     // Forgets the messages seen (a replay starting over): disconnected, no last seq/ts.
     void replayReset();
+    // While a message is being handled (its signals are being emitted): when it was received, the
+    // time its tick is judged at, live and in a replay alike (a replay passes the recorded time).
+    // 0 outside that (e.g. a signal emitted by a test).
+    qint64 handlingReceivedMs() const { return m_handlingReceivedMs; }
 
     static constexpr int kInitialBackoffMs = 250;
     static constexpr int kMaxBackoffMs = 5000;
@@ -81,4 +85,5 @@ private:
     qint64 m_lastTsMs = -1;
     // The first message on a new connection closes the gap left by the disconnect.
     bool m_awaitingFirstMessage = true;
+    qint64 m_handlingReceivedMs = 0;
 };

@@ -245,6 +245,7 @@ void TstRecordReplay::liveAndReplayShowTheSame()
     QVERIFY2(
         chartModel(replay.store()) == liveCharts, qPrintable(firstDifference(chartModel(replay.store()), liveCharts)));
     QCOMPARE(markerModel(replay.store()), liveMarkers);
+    QCOMPARE(reportModel(replayLog), liveReport); // the report starts over with the replay
 }
 
 void TstRecordReplay::replayTouchesNothing()

@@ -77,6 +77,7 @@ class TstReplayGui : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void options();
     void replayWindowsShowTheRecording();
     void fallbackSwitchesBothWindowsAndBack();
@@ -92,7 +93,9 @@ void TstReplayGui::initTestCase()
     m_app = std::make_unique<testenv::SampleAppProcess>(QMap<QString, QString> {{u"APP_TICK_MS"_s, u"200"_s}});
     QVERIFY2(m_app->start(), m_app->output().constData());
     // A rehearsal, recorded live on the local stack: both beats run.
-    m_rehearsal = testenv::outputDir() + u"/replay-gui-rehearsal.jsonl.gz"_s;
+    // One file per process: the order check (tst_replay_gui.order) runs this binary again, in
+    // parallel with this run, and would rewrite a shared file while a test function reads it.
+    m_rehearsal = testenv::outputDir() + u"/replay-gui-rehearsal-%1.jsonl.gz"_s.arg(QCoreApplication::applicationPid());
     QFile::remove(m_rehearsal);
     QStringList errors;
     const auto plan = DemoPlan::fromJson(kPlan, &errors);
@@ -116,6 +119,11 @@ void TstReplayGui::initTestCase()
     live.stop();
     writer.close(live.clock().nowMs());
     QVERIFY(writer.error().isEmpty());
+}
+
+void TstReplayGui::cleanupTestCase()
+{
+    QFile::remove(m_rehearsal);
 }
 
 void TstReplayGui::options()
