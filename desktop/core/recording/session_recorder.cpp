@@ -23,11 +23,13 @@ SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *
     });
 
     PrometheusClient *prom = session->prometheus();
-    connect(prom, &PrometheusClient::polled, this, [this](const QString &name, const QList<PromSeries> &series) {
-        emitRecord(u"prom_poll"_s, {{u"name"_s, name}, {u"series"_s, seriesToJson(series)}});
+    // The query with its answer (the file says what was asked; a replay needs only the name).
+    connect(prom, &PrometheusClient::polled, this, [this, prom](const QString &name, const QList<PromSeries> &series) {
+        emitRecord(u"prom_poll"_s,
+            {{u"name"_s, name}, {u"promql"_s, prom->pollQuery(name)}, {u"series"_s, seriesToJson(series)}});
     });
-    connect(prom, &PrometheusClient::pollFailed, this, [this](const QString &name, const QString &error) {
-        emitRecord(u"prom_poll"_s, {{u"name"_s, name}, {u"error"_s, error}});
+    connect(prom, &PrometheusClient::pollFailed, this, [this, prom](const QString &name, const QString &error) {
+        emitRecord(u"prom_poll"_s, {{u"name"_s, name}, {u"promql"_s, prom->pollQuery(name)}, {u"error"_s, error}});
     });
     ExpectationEvaluator *evaluator = session->evaluator();
     connect(evaluator, &ExpectationEvaluator::promAnswered, this,

@@ -54,6 +54,8 @@ public:
     void addPoll(const QString &name, const QString &promql, int intervalMs);
     void removePoll(const QString &name);
     QStringList pollNames() const { return m_polls.keys(); }
+    // The PromQL a poll sends (empty for an unknown name).
+    QString pollQuery(const QString &name) const { return m_polls.value(name).promql; }
 
     // Replay (SessionPlayer): a recorded poll answer, emitted like a live one. Never call these on
     // a started client.

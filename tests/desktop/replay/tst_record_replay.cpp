@@ -13,6 +13,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -209,6 +210,20 @@ void TstRecordReplay::liveAndReplayShowTheSame()
         QVERIFY2(!line.contains("not-a-real-token") && !line.contains("secret-password"), line.constData());
     }
     QVERIFY(!QJsonDocument(read->header.profile).toJson().contains("secret-password"));
+    // A Prometheus answer is recorded with its query (query, time, result).
+    int polls = 0;
+    for (const auto &r : records) {
+        if (r.kind == u"prom_poll"_s) {
+            ++polls;
+            const QString name = r.data.value(u"name"_s).toString();
+            const auto queries = ClusterMetrics::queries();
+            const auto q = std::find_if(
+                queries.cbegin(), queries.cend(), [&name](const ClusterMetrics::Query &x) { return x.name == name; });
+            QVERIFY2(q != queries.cend(), qPrintable(name));
+            QCOMPARE(r.data.value(u"promql"_s).toString(), q->promql);
+        }
+    }
+    QVERIFY(polls > 0);
     QVERIFY(!QJsonDocument(read->header.profile).toJson().contains("not-a-real-token"));
 
     // Replay at 10x through the same code paths.
