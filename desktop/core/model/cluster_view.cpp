@@ -136,7 +136,7 @@ void ClusterView::recompute()
 
 void ClusterView::reset()
 {
-    m_stopwatch = HealStopwatch {};
+    m_stopwatch.reset();
     m_faultTally = RequestTally {};
     m_beatTally = RequestTally {};
     m_faulted.clear();

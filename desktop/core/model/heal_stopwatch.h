@@ -24,6 +24,13 @@ public:
     };
 
     void setSettleMs(qint64 ms) { m_settleMs = ms; }
+    // Back to Idle (no fault yet), keeping its settings (a replay starting over).
+    void reset()
+    {
+        const qint64 settleMs = m_settleMs;
+        *this = HealStopwatch {};
+        m_settleMs = settleMs;
+    }
     // A fault started on `pod`. While a heal is in progress the stopwatch keeps running (one heal
     // for every node down); after a finished heal it starts again.
     void faultStarted(const QString &pod, qint64 atMs);

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void sequences();
     void secondFaultWhileHealingKeepsTheClock();
     void aNewFaultAfterAHealStartsAgain();
+    void resetKeepsTheSettings();
 };
 
 // A step: "t live under" (t in s; live 1/0 for crdb-2; under -1 = no data).
@@ -97,6 +98,24 @@ void TstHealStopwatch::aNewFaultAfterAHealStartsAgain()
     QCOMPARE(w.text(104000), u"crdb-0 down: 4 s"_s);
     w.observe(106000, {u"crdb-0"_s}, 0); // the old rise does not count for this fault
     QCOMPARE(w.phase(), HealStopwatch::Phase::WaitingForRanges);
+}
+
+void TstHealStopwatch::resetKeepsTheSettings()
+{
+    // With a 1 s settle, a node back without under-replication is told after 1 s, not the default 20 s.
+    HealStopwatch w;
+    w.setSettleMs(1000);
+    const auto run = [&w] {
+        w.faultStarted(u"crdb-2"_s, 0);
+        w.observe(9000, {u"crdb-2"_s}, 0);
+        w.observe(10500, {u"crdb-2"_s}, 0);
+        return w.phase();
+    };
+    QCOMPARE(run(), HealStopwatch::Phase::BackWithoutUnderReplication);
+    w.reset(); // a replay starting over
+    QCOMPARE(w.phase(), HealStopwatch::Phase::Idle);
+    QCOMPARE(w.text(0), u"Heal stopwatch: no fault yet"_s);
+    QCOMPARE(run(), HealStopwatch::Phase::BackWithoutUnderReplication);
 }
 
 QTEST_GUILESS_MAIN(TstHealStopwatch)
