@@ -42,6 +42,17 @@ void saveScreenshots(const QString &path, FrameClock &clock, QWidget *main, QWid
     }
 }
 
+// The kiosk full screen on --kiosk-screen (default the first); a normal window when there is no
+// such screen.
+void showKiosk(KioskWindow *kiosk, const AppOptions &options)
+{
+    const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
+    if (!kiosk->showOnScreen(screen)) {
+        std::fprintf(stderr, "presenter: no screen %d; the kiosk opens as a normal window\n", screen);
+        kiosk->show();
+    }
+}
+
 // presenter --replay FILE: the recording through the same windows; nothing touches a cluster.
 int runReplay(const AppOptions &options)
 {
@@ -64,10 +75,7 @@ int runReplay(const AppOptions &options)
         windows.main()->show();
     }
     if (windows.kiosk()) {
-        const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
-        if (!windows.kiosk()->showOnScreen(screen)) {
-            windows.kiosk()->show();
-        }
+        showKiosk(windows.kiosk(), options);
     }
     replay->player()->setSpeed(options.speed);
     replay->player()->play();
@@ -176,11 +184,7 @@ int main(int argc, char *argv[])
     if (options.kioskOnly || options.kioskScreen >= 0) {
         kiosk = std::make_unique<KioskWindow>(&session, &clock, view);
         kiosk->setHighContrast(options.highContrast);
-        const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
-        if (!kiosk->showOnScreen(screen)) {
-            std::fprintf(stderr, "presenter: no screen %d; the kiosk opens as a normal window\n", screen);
-            kiosk->show();
-        }
+        showKiosk(kiosk.get(), options);
     }
     // The fallback to a rehearsal recording: F9, or the button on the presenter's status bar.
     std::unique_ptr<FallbackSwitcher> fallback;

@@ -96,6 +96,11 @@ void SessionPlayer::advanceTo(qint64 ms)
         ++m_next;
     }
     m_nowMs = std::max(m_nowMs, ms);
+    showPosition();
+}
+
+void SessionPlayer::showPosition()
+{
     m_session->clock().setReplayTime(m_nowMs);
     m_session->evaluator()->checkDeadlines(m_nowMs);
     Q_EMIT positionChanged();
@@ -116,10 +121,8 @@ void SessionPlayer::seekToRecord(qsizetype index)
         deliver(r);
         ++m_next;
     }
-    m_session->clock().setReplayTime(m_nowMs);
-    m_session->evaluator()->checkDeadlines(m_nowMs);
     m_wall.restart();
-    Q_EMIT positionChanged();
+    showPosition();
 }
 
 bool SessionPlayer::seekToBeat(int beatIndex)

@@ -80,6 +80,8 @@ Q_SIGNALS:
 
 private:
     void step();
+    // The clock at m_nowMs, deadlines judged there, positionChanged(): after any move.
+    void showPosition();
     void deliver(const recording::Record &record);
 
     PresenterSession *m_session;
