@@ -40,30 +40,13 @@ fi
 presenter=$build/desktop/app/presenter
 [ -x "$presenter" ] || { echo "presenter_bench: $presenter not built" >&2; exit 1; }
 
-pgdir=/tmp/crdb-evo-bench-presenter-pg
 pgport=${PGPORT_BENCH:-45433}
 apport=${APPPORT_BENCH:-18182}
 promport=${PROMPORT_BENCH:-19092}
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    tests/fixtures/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT INT TERM
-
-tests/fixtures/postgres.sh start "$pgdir" "$pgport" >/dev/null
-"$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
-    sql/00-bootstrap.sql sql/10-phase1-reader-user.sql >/dev/null
-
-APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution" \
-APP_DB_READER_URL="host=127.0.0.1 port=$pgport user=app_reader dbname=evolution" \
-APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn APP_TICK_MS=$tick_ms \
-    "$build/sampleapp/sampleapp" >"$out/sampleapp.log" 2>&1 &
-pids+=($!)
-base=http://127.0.0.1:$apport
-for _ in $(seq 100); do curl -fs -o /dev/null "$base/readyz" && break; sleep 0.1; done
-curl -fs -o /dev/null -X POST -d "{\"rps\":$rps,\"mix\":{\"login\":0.2,\"search\":0.8}}" "$base/load/start"
+. tests/bench/bench_stack.sh
+bench_start_db /tmp/crdb-evo-bench-presenter-pg "$pgport" "$build"
+bench_start_sampleapp "$build" "$pgport" "$apport" "$tick_ms" "$out/sampleapp.log"
+bench_load_start "$rps"
 
 prom_note="not installed: cluster charts empty"
 if command -v prometheus >/dev/null 2>&1; then
@@ -72,7 +55,7 @@ if command -v prometheus >/dev/null 2>&1; then
     # (tests/bench/fake_crdb_exporter.py, benchmark only), so every chart is live.
     crdbport=${CRDBPORT_BENCH:-19301}
     python3 tests/bench/fake_crdb_exporter.py "$crdbport" 3 &
-    pids+=($!)
+    bench_pids+=($!)
     cat >"$promdir/prometheus.yml" <<YML
 global: {scrape_interval: 5s}
 scrape_configs:
@@ -84,14 +67,14 @@ scrape_configs:
 YML
     prometheus --config.file="$promdir/prometheus.yml" --storage.tsdb.path="$promdir/data" \
         --web.listen-address=127.0.0.1:$promport --log.level=warn >"$out/prometheus.log" 2>&1 &
-    pids+=($!)
+    bench_pids+=($!)
     prom_note="running (scrapes the sample app and 3 stand-in CockroachDB nodes: every chart live)"
 fi
 
 if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null 2>&1; then
     export DISPLAY=:$(( 60 + RANDOM % 20 ))
     Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-    pids+=($!)
+    bench_pids+=($!)
     sleep 0.5
     platform="xcb (Xvfb $DISPLAY)"
 elif [ -n "${DISPLAY:-}" ]; then
@@ -105,14 +88,14 @@ perf=$out/perf.log
 : >"$perf"
 kiosk_args=()
 [ "${BENCH_KIOSK:-0}" = 1 ] && kiosk_args=(--kiosk-screen 0)
-"$presenter" --sampleapp-url "$base" --prometheus-url "http://127.0.0.1:$promport" \
+"$presenter" --sampleapp-url "$bench_base" --prometheus-url "http://127.0.0.1:$promport" \
     --sql-url "postgresql://postgres@127.0.0.1:$pgport/evolution?sslmode=disable" \
     --kube-context presenter-bench-no-cluster --plan demo/plan.json \
     --window-minutes "$window_min" --perf-log "$perf" --max-fps "${BENCH_FPS:-15}" \
     --screenshot "$out/presenter.png" --quit-after-ms $(( (duration + 15) * 1000 )) "${kiosk_args[@]}" \
     >"$out/presenter.log" 2>&1 &
 ppid_=$!
-pids+=($ppid_)
+bench_pids+=($ppid_)
 
 clk=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -148,7 +131,7 @@ stats() { # median p99 max count of a column of numbers on stdin
 elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
 cpu_pct=$(awk -v c0="$c0" -v c1="$c1" -v hz="$clk" -v e="$elapsed" 'BEGIN {print (c1 - c0) / hz / e * 100}')
 frames=$(grep '^frame ' "$perf" | tail -n +"$(( frames0 + 1 ))" | wc -l)
-achieved=$(curl -fs "$base/load" | sed -n 's/.*"achieved_rps":\([0-9.]*\).*/\1/p')
+achieved=$(curl -fs "$bench_base/load" | sed -n 's/.*"achieved_rps":\([0-9.]*\).*/\1/p')
 
 echo "presenter benchmark: ${duration} s measured after 5 s warm-up, platform $platform, Qt build $(basename "$build")"
 echo "  feed: sample app ticks every $tick_ms ms (100 = full rate), load target $rps req/s (achieved ${achieved:-?} at the end)"

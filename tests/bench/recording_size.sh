@@ -31,31 +31,15 @@ fi
 out=$build/bench-recording
 mkdir -p "$out"
 
-pgdir=/tmp/crdb-evo-bench-recording-pg
 pgport=${PGPORT_BENCH:-45434}
 apport=${APPPORT_BENCH:-18183}
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    tests/fixtures/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT INT TERM
-
-tests/fixtures/postgres.sh start "$pgdir" "$pgport" >/dev/null
-"$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
-    sql/00-bootstrap.sql sql/10-phase1-reader-user.sql >/dev/null
-APP_DB_WRITER_URL="host=127.0.0.1 port=$pgport user=app_writer dbname=evolution" \
-APP_DB_READER_URL="host=127.0.0.1 port=$pgport user=app_reader dbname=evolution" \
-APP_HTTP_PORT=$apport APP_HTTP_ADDRESS=127.0.0.1 APP_LOG_LEVEL=warn APP_TICK_MS=100 \
-    "$build/sampleapp/sampleapp" >"$out/sampleapp.log" 2>&1 &
-pids+=($!)
-base=http://127.0.0.1:$apport
-for _ in $(seq 100); do curl -fs -o /dev/null "$base/readyz" && break; sleep 0.1; done
-curl -fs -o /dev/null -X POST -d "{\"rps\":$rps,\"mix\":{\"login\":0.2,\"search\":0.8}}" "$base/load/start"
+. tests/bench/bench_stack.sh
+bench_start_db /tmp/crdb-evo-bench-recording-pg "$pgport" "$build"
+bench_start_sampleapp "$build" "$pgport" "$apport" 100 "$out/sampleapp.log"
+bench_load_start "$rps"
 # A spike during the capture, so its events are among the recorded feed messages.
-( sleep 3; curl -fs -o /dev/null -X POST -d '{"rps":400,"seconds":4}' "$base/spike" || true ) &
-pids+=($!)
+( sleep 3; curl -fs -o /dev/null -X POST -d '{"rps":400,"seconds":4}' "$bench_base/spike" || true ) &
+bench_pids+=($!)
 
 "$build/tests/bench/recording_size" --feed-url "ws://127.0.0.1:$apport/ws" --capture-s "$capture" \
     --out "$out" "${args[@]}"
