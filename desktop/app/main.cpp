@@ -205,15 +205,6 @@ int main(int argc, char *argv[])
                 QFileInfo(options.fallback).fileName()));
             main->statusBar()->addPermanentWidget(button);
             QObject::connect(button, &QPushButton::clicked, fallback.get(), [&fallback] { fallback->toggle(); });
-            QObject::connect(fallback.get(), &FallbackSwitcher::switched, [&fallback](bool replaying) {
-                if (replaying && fallback->windows()->main()
-                    && !fallback->windows()->main()->findChild<QPushButton *>(u"backToLive"_s)) {
-                    auto *back = new QPushButton(u"Back to live (F9)"_s);
-                    back->setObjectName(u"backToLive"_s);
-                    fallback->windows()->main()->statusBar()->addPermanentWidget(back);
-                    QObject::connect(back, &QPushButton::clicked, fallback.get(), [&fallback] { fallback->toggle(); });
-                }
-            });
         }
     }
     session.start();

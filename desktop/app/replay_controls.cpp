@@ -12,6 +12,8 @@
 #include <QApplication>
 #include <QFileInfo>
 #include <QKeyEvent>
+#include <QPushButton>
+#include <QStatusBar>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -149,6 +151,13 @@ bool FallbackSwitcher::toggle(QString *error)
             }
             m_windows = std::make_unique<ReplayWindows>(
                 m_replay.get(), !m_liveMain.isNull(), !m_liveKiosk.isNull(), m_maxFps, m_highContrast);
+            // The way back, on the replay's presenter window (F9 does the same).
+            if (MainWindow *main = m_windows->main()) {
+                auto *back = new QPushButton(u"Back to live (F9)"_s);
+                back->setObjectName(u"backToLive"_s);
+                main->statusBar()->addPermanentWidget(back);
+                connect(back, &QPushButton::clicked, this, [this] { toggle(); });
+            }
         }
         // At the beat the live talk shows: its first run in the rehearsal.
         SessionPlayer *player = m_replay->player();

@@ -63,7 +63,8 @@ private:
     QTimer *m_badgeTimer;
 };
 
-// The live talk's fallback: F9 (or the "Fall back to rehearsal" button) switches both windows to
+// The live talk's fallback: F9 (or the "Fall back to rehearsal" button; "Back to live" on the
+// replay's presenter window) switches both windows to
 // a rehearsal recording, positioned at the live story's shown beat (its first run in the
 // recording; the start when the recording never ran it), and back to live. The live session keeps
 // running (and recording) underneath; the replay pauses while live is on screen. The recording

@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QImage>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -235,7 +236,14 @@ void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
     QCOMPARE(fallback.replay()->session()->story()->snapshot().lastRun, 1);
     QCOMPARE(live.story()->lastRunIndex(), 0);
 
-    // F9 again: back to live, the replay paused.
+    // "Back to live" on the replay's window, then F9 to the rehearsal again, F9 back: the replay paused.
+    auto *back = fallback.windows()->main()->findChild<QPushButton *>(u"backToLive"_s);
+    QVERIFY(back && back->isVisible());
+    back->click();
+    QVERIFY(!fallback.isReplaying());
+    QVERIFY(main.isVisible());
+    QTest::keyClick(&main, Qt::Key_F9);
+    QVERIFY(fallback.isReplaying());
     QTest::keyClick(fallback.windows()->main(), Qt::Key_F9);
     QVERIFY(!fallback.isReplaying());
     QVERIFY(main.isVisible());
