@@ -1,5 +1,7 @@
 #include "time_chart.h"
 
+#include "model/rolling_window.h"
+
 #include <QDateTime>
 #include <QGraphicsLayout>
 #include <QHelpEvent>
@@ -269,19 +271,30 @@ qsizetype TimeChart::refresh(qint64 nowMs)
     qsizetype shown = 0;
     double yMax = 0;
 
-    QList<std::pair<QString, QString>> keys;
+    struct Shown
+    {
+        QString key;
+        QString label;
+        qint64 smoothMs;
+    };
+    QList<Shown> keys;
     for (const ChartLine &l : m_spec.lines) {
         if (!l.perSeries) {
-            keys.append({l.key, l.label});
+            keys.append({l.key, l.label, l.smoothMs});
             continue;
         }
         for (const QString &name : m_store->seriesNames(l.key)) {
-            keys.append({name, l.label + name.mid(l.key.size())});
+            keys.append({name, l.label + name.mid(l.key.size()), l.smoothMs});
         }
     }
-    for (const auto &[key, label] : keys) {
+    for (const auto &[key, label, smoothMs] : keys) {
         Line &line = lineFor(key, label);
-        const auto reduced = reduceMinMax(m_store->points(key, t0, nowMs), double(t0), double(nowMs), columns);
+        // A smoothed line reads one window further back, so its first points have a full window
+        // when the store still holds them (reduceMinMax drops what is before t0).
+        const auto points = smoothMs > 0
+            ? rollingwindow::trailingMean(m_store->points(key, t0 - smoothMs, nowMs), smoothMs)
+            : m_store->points(key, t0, nowMs);
+        const auto reduced = reduceMinMax(points, double(t0), double(nowMs), columns);
         auto segments = splitAtGaps(reduced);
         while (line.segments.size() < segments.size()) {
             auto *s = new QLineSeries;

@@ -17,6 +17,9 @@ struct ChartLine
     QString key; // "app.p99.search", or a prefix ending in '.' when perSeries
     QString label; // legend text; for perSeries the suffix of each series is appended
     bool perSeries = false;
+    // > 0: drawn as the trailing mean over this window (rollingwindow::trailingMean), for the
+    // kiosk's per-tick p99; the chart's title says so. The store keeps the raw series.
+    qint64 smoothMs = 0;
 };
 
 struct ChartSpec
@@ -34,9 +37,9 @@ struct ChartSpec
 // A Qt Charts view of store series over the last window, x in seconds before now.
 //
 // refresh() pulls each line's points from the store, reduces them to min/max per pixel column
-// (reduceMinMax), splits them at gaps (one QLineSeries per unbroken segment: Qt Charts cannot
-// break a line) and hands each QLineSeries its points with one replace(). Event markers are
-// painted as labelled vertical lines over the plot. No QLineSeries is touched outside refresh().
+// (reduceMinMax; a line with smoothMs is first averaged over its trailing window), splits them at gaps (one QLineSeries
+// per unbroken segment: Qt Charts cannot break a line) and hands each QLineSeries its points with one replace(). Event
+// markers are painted as labelled vertical lines over the plot. No QLineSeries is touched outside refresh().
 //
 // Threading: GUI thread; the store is read under its own lock.
 class TimeChart : public QChartView

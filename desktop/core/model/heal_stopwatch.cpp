@@ -89,7 +89,7 @@ QString HealStopwatch::text(qint64 nowMs) const
     const QString back = m_backMs > 0 ? nodeview::formatDuration(m_backMs - m_startMs) : QString();
     switch (m_phase) {
     case Phase::Idle:
-        return u"Heal stopwatch: no fault yet"_s;
+        return u"no fault yet"_s;
     case Phase::NodeDown:
         return u"%1 down: %2"_s.arg(pods, nodeview::formatDuration(elapsedMs(nowMs)));
     case Phase::WaitingForRanges:

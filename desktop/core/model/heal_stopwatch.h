@@ -44,7 +44,8 @@ public:
     std::optional<qint64> nodeBackAfterMs() const; // fault to nodes back, once they are
     double maxUnderReplicated() const { return m_maxUnder; }
     QString podsText() const; // "crdb-2" or "crdb-1, crdb-2"
-    // One line for the screens: "crdb-2 down: 12 s", "healed in 41 s (...)", ...
+    // One line for the screens, which put "Heal: " before it (so no "heal" here when idle): "no
+    // fault yet", "crdb-2 down: 12 s", "healed in 41 s (...)", ...
     QString text(qint64 nowMs) const;
 
 private:

@@ -3,6 +3,7 @@ set(PRESENTER_MODEL_FILES
     model/event_marker.h model/event_marker.cpp
     model/time_series_store.h model/time_series_store.cpp
     model/frame_pacer.h model/frame_pacer.cpp
+    model/rolling_window.h model/rolling_window.cpp
     model/demo_plan.h model/demo_plan.cpp
     model/promql_names.h model/promql_names.cpp
     model/expectation.h model/expectation.cpp

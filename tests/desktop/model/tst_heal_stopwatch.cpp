@@ -59,7 +59,7 @@ void TstHealStopwatch::sequences()
     const qint64 t0 = 1'000'000;
     HealStopwatch w;
     QCOMPARE(w.phase(), HealStopwatch::Phase::Idle);
-    QCOMPARE(w.text(t0), u"Heal stopwatch: no fault yet"_s);
+    QCOMPARE(w.text(t0), u"no fault yet"_s);
     w.faultStarted(u"crdb-2"_s, t0);
     for (const QString &step : steps.split(u';', Qt::SkipEmptyParts)) {
         const QStringList f = step.split(u' ');
@@ -114,7 +114,7 @@ void TstHealStopwatch::resetKeepsTheSettings()
     QCOMPARE(run(), HealStopwatch::Phase::BackWithoutUnderReplication);
     w.reset(); // a replay starting over
     QCOMPARE(w.phase(), HealStopwatch::Phase::Idle);
-    QCOMPARE(w.text(0), u"Heal stopwatch: no fault yet"_s);
+    QCOMPARE(w.text(0), u"no fault yet"_s);
     QCOMPARE(run(), HealStopwatch::Phase::BackWithoutUnderReplication);
 }
 
