@@ -638,6 +638,78 @@ const crdbClusters = docs.filter((d) => d.obj.kind === "CrdbCluster");
 expect(crdbClusters.length >= 1 && crdbClusters.every((d) => d.file.startsWith("k8s/operator/")), "k8s/operator/", "CrdbCluster lives in k8s/operator/");
 expect(crdbClusters.some((d) => d.obj.metadata.name === "crdb" && d.obj.spec.nodes >= 3), "k8s/operator/", "CrdbCluster crdb with nodes >= 3");
 
+// Operator variant, TLS: the operator signs its node certificate for localhost, 127.0.0.1,
+// <cluster>-public[.ns[.svc.cluster.local]] and *.<cluster>[.ns[.svc.cluster.local]] only
+// (cockroachdb/cockroach-operator pkg/actor/generate_cert.go, generateNodeCert: PublicServiceName,
+// DiscoveryServiceName, Domain "svc.cluster.local"). libpq's sslmode=verify-full requires the host
+// of the URL to be one of them (a "*." name matches one DNS label); a secure cluster refuses
+// sslmode=disable. Every database URL of the variant (k8s/operator/**, the presenter's profiles with
+// cluster_kind "operator") must be verify-full to such a host, and the variant must define them all:
+// the admin URL (url), TPC-C's (workload-url), the sample app's writer and reader, the presenter's.
+export function operatorCertNames(cluster, domain = "svc.cluster.local") {
+    const name = cluster.metadata.name, ns = cluster.metadata.namespace;
+    const pub = `${name}-public`;
+    return ["localhost", "127.0.0.1", pub, `${pub}.${ns}`, `${pub}.${ns}.${domain}`,
+        `*.${name}`, `*.${name}.${ns}`, `*.${name}.${ns}.${domain}`];
+}
+export function certNameMatches(host, names) {
+    return names.some((n) => n.startsWith("*.")
+        ? host.endsWith(n.slice(1)) && host.length > n.length - 1 && !host.slice(0, host.length - n.length + 1).includes(".")
+        : host === n);
+}
+export function pgUrlParts(url) {
+    const m = url.match(/^postgres(?:ql)?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)(?::(\d+))?[^?]*(?:\?(.*))?$/);
+    if (!m) return null;
+    const params = Object.fromEntries((m[3] ?? "").split("&").filter(Boolean).map((kv) => kv.split("=")));
+    return { host: m[1], port: m[2], sslmode: params.sslmode ?? "" };
+}
+export function operatorUrlProblems(urls, cluster) {
+    const names = operatorCertNames(cluster);
+    const problems = [];
+    for (const { url, from } of urls) {
+        const u = pgUrlParts(url);
+        if (!u) { problems.push(`${from}: not a postgres URL: ${url}`); continue; }
+        if (u.sslmode !== "verify-full") problems.push(`${from}: sslmode=${u.sslmode || "(none: prefer)"} in ${url}: the operator's cluster is secure (disable is refused) and only verify-full checks the host`);
+        if (!certNameMatches(u.host, names)) problems.push(`${from}: host ${u.host} is not in the operator's node certificate (${names.join(", ")}): verify-full fails (${url})`);
+    }
+    return problems;
+}
+{
+    const cluster = docs.find((d) => d.obj.kind === "CrdbCluster")?.obj ?? { metadata: { name: "crdb", namespace: "crdb-evolution" } };
+    const urlRe = /postgres(?:ql)?:\/\/[^\s"'`\\]+/g;
+    const named = new Map(); // key -> [{url, from}]
+    const urls = [];
+    const opDir = path.join(root, "k8s/operator");
+    for (const f of walk(opDir, () => true)) {
+        const lines = fs.readFileSync(f, "utf8").split("\n");
+        lines.forEach((line, i) => {
+            for (const m of line.matchAll(urlRe)) {
+                const from = `${rel(f)}:${i + 1}`;
+                urls.push({ url: m[0], from });
+                const key = line.slice(0, m.index).match(/([A-Za-z_-]+)=["']?$/)?.[1];
+                if (key) named.set(key, [...(named.get(key) ?? []), { url: m[0], from }]);
+            }
+        });
+    }
+    const profiles = walk(path.join(root, "demo/profiles"), (p) => p.endsWith(".json"))
+        .map((f) => ({ f, p: JSON.parse(fs.readFileSync(f, "utf8")) })).filter(({ p }) => p.cluster_kind === "operator");
+    for (const { f, p } of profiles) if (p.sql_url) urls.push({ url: p.sql_url, from: `${rel(f)} sql_url` });
+    expect(profiles.some(({ p }) => p.sql_url), "demo/profiles/", "no presenter profile for the operator (cluster_kind \"operator\") with its sql_url");
+    for (const key of ["url", "workload-url", "APP_DB_WRITER_URL", "APP_DB_READER_URL"]) {
+        expect(named.has(key), "k8s/operator/", `the operator variant defines no ${key} (its clients would need the secure variant's, whose host crdb-writer the operator's certificate does not name)`);
+    }
+    for (const p of operatorUrlProblems(urls, cluster)) expect(false, "operator TLS", p);
+    // Self-checks: the rule rejects what fails on a real cluster and accepts the certificate's names.
+    const c = { metadata: { name: "crdb", namespace: "crdb-evolution" } };
+    const verdict = (url) => operatorUrlProblems([{ url, from: "self-check" }], c).length === 0;
+    expect(!verdict("postgresql://root@crdb-writer:26257/evolution?sslmode=verify-full"), "self-check", "crdb-writer accepted for verify-full");
+    expect(!verdict("postgresql://root@crdb-public.crdb-evolution:26257/evolution?sslmode=disable"), "self-check", "sslmode=disable accepted");
+    expect(!verdict("postgresql://root@x.crdb-0.crdb.crdb-evolution:26257/e?sslmode=verify-full"), "self-check", "a wildcard matched two labels");
+    expect(verdict("postgresql://app_writer:pw@crdb-public.crdb-evolution:26257/evolution?sslmode=verify-full&sslrootcert=/certs/ca.crt"), "self-check", "crdb-public.<ns> refused");
+    expect(verdict("postgresql://root@crdb-2.crdb.crdb-evolution.svc.cluster.local:26257/e?sslmode=verify-full"), "self-check", "a pod's name refused");
+    expect(verdict("postgresql://root@localhost:26257/evolution?sslmode=verify-full"), "self-check", "localhost refused");
+}
+
 // The validator itself must reject a broken object (otherwise this test could never fail).
 {
     const Deployment = modelFor("apps/v1", "Deployment");

@@ -54,21 +54,25 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<bool>("portForward");
-        QTest::addRow("local") << u"local.json"_s << false;
-        QTest::addRow("kind") << u"kind.json"_s << true;
+        QTest::addColumn<ClusterDriver::Kind>("kind");
+        QTest::addRow("local") << u"local.json"_s << false << ClusterDriver::Kind::None;
+        QTest::addRow("kind") << u"kind.json"_s << true << ClusterDriver::Kind::StatefulSet;
+        QTest::addRow("operator") << u"operator.json"_s << true << ClusterDriver::Kind::Operator;
     }
     void shippedProfiles()
     {
         QFETCH(QString, file);
         QFETCH(bool, portForward);
+        QFETCH(ClusterDriver::Kind, kind);
         QString error;
         const ConnectionProfile p
             = ConnectionProfile::fromJsonFile(testenv::sourceDir() + u"/demo/profiles/"_s + file, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QCOMPARE(p.portForward, portForward);
         QVERIFY(!p.sqlConninfo.isEmpty());
-        // The local stack has no Kubernetes; the kind cluster runs the StatefulSet story.
-        QCOMPARE(p.clusterKind, portForward ? ClusterDriver::Kind::StatefulSet : ClusterDriver::Kind::None);
+        // The local stack has no Kubernetes; the kind cluster runs the StatefulSet story; the
+        // operator's profile drives a CrdbCluster (its SQL URL's TLS names: validate-manifests.mjs).
+        QCOMPARE(p.clusterKind, kind);
     }
 
     void fileThenFlags()
