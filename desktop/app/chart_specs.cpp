@@ -61,7 +61,7 @@ QList<ChartSpec> kioskCharts()
     // audience sees its trailing mean, and the title says which window; the presenter's latency
     // chart keeps the raw series.
     const qint64 w = kioskP99WindowMs;
-    ChartSpec p99 {u"p99"_s, u"App p99 latency, %1 s rolling mean"_s.arg(w / 1000), u"ms"_s,
+    ChartSpec p99 {u"p99"_s, u"p99, %1 s rolling mean"_s.arg(w / 1000), u"ms"_s,
         {{u"app.p99.login"_s, u"login"_s, false, w}, {u"app.p99.search"_s, u"search"_s, false, w}}};
     return {requests(), p99, liveNodes(), ranges()};
 }

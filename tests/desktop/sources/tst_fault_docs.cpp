@@ -1,8 +1,8 @@
 // The fault commands the docs show are the ones the driver sends. A presenter on stage copies what
 // desktop/README.md, k8s/README.md, demo/DEMO.md or a manifest's comment says; a `kill -TERM 1` for
 // the StatefulSet signals the pod's pause process (PID 1 under shareProcessNamespace), not
-// cockroach. So every documented `kill -SIG TARGET` with a fault's signal (TERM, KILL, STOP, CONT, 0),
-// in every *.md of the repository and every comment in k8s/**/*.yaml, must be one that
+// cockroach. So every documented `kill [-SIG] TARGET` with a fault's signal (TERM, KILL, STOP, CONT,
+// 0; none is TERM), in every *.md of the repository and every comment in k8s/**/*.yaml, must be one that
 // ClusterDriver's command builder sends for that cluster kind, with the same signal and the same
 // target; every path under /cockroach/faults/ must be one the driver uses.
 //
@@ -119,7 +119,7 @@ QList<std::tuple<QString, int, QString>> documentedLines()
 QList<Documented> documentedKills()
 {
     static const QRegularExpression kill(
-        u"kill -(TERM|KILL|STOP|CONT|0)\\s+(\"?\\$\\(cat\\s+([^)\\s]+)\\)\"?|\"?\\$pid\"?|<pid>|\\d+)"_s);
+        u"\\bkill(?: -(TERM|KILL|STOP|CONT|0))?\\s+(\"?\\$\\(cat\\s+([^)\\s]+)\\)\"?|\"?\\$pid\"?|<pid>|\\d+)"_s);
     static const QRegularExpression operatorAfter(u"^\\S*\\s+in container `db`"_s);
     static const QRegularExpression operatorExec(u"-c\\s+db\\b"_s);
     static const QRegularExpression pidFrom(u"pid=\\$\\(cat\\s+([^)\\s]+)\\)"_s);
@@ -134,7 +134,7 @@ QList<Documented> documentedKills()
             d.kind = operatorAfter.match(line.mid(m.capturedEnd())).hasMatch() || operatorExec.match(before).hasMatch()
                 ? ClusterDriver::Kind::Operator
                 : ClusterDriver::Kind::StatefulSet;
-            d.signal = m.captured(1);
+            d.signal = m.captured(1).isEmpty() ? u"TERM"_s : m.captured(1); // kill's default
             const QString target = m.captured(2);
             if (!m.captured(3).isEmpty()) {
                 d.target = u"pidfile:"_s + m.captured(3);
