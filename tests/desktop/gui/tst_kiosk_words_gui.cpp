@@ -19,6 +19,8 @@
 #include "test_env.h"
 
 #include <QAbstractAxis>
+#include <QCoreApplication>
+#include <QFontMetricsF>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QRegularExpression>
@@ -333,6 +335,17 @@ void TstKioskWordsGui::p99IsARollingMeanOnTheKioskOnly()
     // The chart says which window it averages.
     const QString window = u"%1 s rolling"_s.arg(chartspecs::kioskP99WindowMs / 1000);
     QVERIFY2(kioskP99->chart()->title().contains(window), qPrintable(kioskP99->chart()->title()));
+    // ... and not only in a string: on a 1024x768 projector the title fits its chart whole (Qt Charts
+    // elides a longer one to "... 10 s rolling ...").
+    m_kiosk->resize(1024, 768);
+    QTest::qWait(100);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    const double titleWidth
+        = QFontMetricsF(kioskP99->chart()->titleFont()).horizontalAdvance(kioskP99->chart()->title());
+    const QRectF room = kioskP99->chart()->geometry().marginsRemoved(kioskP99->chart()->margins().toMarginsF());
+    QVERIFY2(titleWidth <= room.width(),
+        qPrintable(
+            u"title '%1' needs %2 px, has %3"_s.arg(kioskP99->chart()->title()).arg(titleWidth).arg(room.width())));
     // The presenter's latency chart keeps the raw per-tick series.
     TimeChart *latency = nullptr;
     for (TimeChart *c : m_main->findChildren<TimeChart *>()) {
