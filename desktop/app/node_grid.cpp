@@ -166,6 +166,11 @@ QString NodeGrid::messageText() const
     return m_progress->text();
 }
 
+QString NodeGrid::summaryText() const
+{
+    return m_summary->text();
+}
+
 QString NodeGrid::tileText(const QString &pod) const
 {
     const auto it = m_tiles.find(pod);
