@@ -66,8 +66,12 @@ void decideState(NodeRow &row, qint64 nowMs)
         if (row.endpointSinceMs > 0) {
             row.shortState += u" · "_s + formatDuration(nowMs - row.endpointSinceMs);
         }
-        // CockroachDB keeps a stopped node "live" until its liveness record expires: say so.
-        if (row.hasLiveness && row.liveness == CrdbLiveness::Live) {
+        // CockroachDB keeps a stopped node "live" until its liveness record expires: say so; but a
+        // node list nobody could refresh (no node live) says nothing about now.
+        if (row.hasLiveness && row.livenessStale) {
+            row.stateText += u"; CockroachDB said %1 %2 ago (no node can list the nodes now)"_s.arg(
+                crdb, formatDuration(row.livenessAgeMs));
+        } else if (row.hasLiveness && row.liveness == CrdbLiveness::Live) {
             row.stateText += u"; CockroachDB still says live (liveness not expired yet)"_s;
         } else if (!crdb.isEmpty()) {
             row.stateText += u"; CockroachDB says "_s + crdb;

@@ -211,6 +211,10 @@ void TstNodeView::runningIsToldFromDown_data()
     QTest::addRow("process down through a port-forward: closed")
         << unreachable << u"Connection closed"_s << 2 << qint64(0) << int(NodeRow::State::Down) << u"DOWN · 3 s"_s
         << u"CockroachDB says suspect"_s;
+    QTest::addRow("process down, no node can list the nodes")
+        << unreachable << u"connection refused (the process is not running)"_s << 3 << qint64(40'000)
+        << int(NodeRow::State::Down) << u"DOWN: refused · 3 s"_s
+        << u"CockroachDB said live 40 s ago (no node can list the nodes now)"_s;
     QTest::addRow("paused: no answer") << unreachable << u"no answer within 1000 ms (a paused or hung process)"_s << 3
                                        << qint64(0) << int(NodeRow::State::Down) << u"DOWN: no answer · 3 s"_s
                                        << u"still says live"_s;
