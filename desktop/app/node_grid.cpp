@@ -26,6 +26,9 @@ QString colourOf(NodeRow::State state)
     switch (state) {
     case NodeRow::State::Down:
         return u"#fde2e2"_s;
+    case NodeRow::State::NotLive:
+        return u"#f3e5f5"_s; // running but not live: neither down (red) nor on its way (amber)
+    case NodeRow::State::Draining:
     case NodeRow::State::NotReady:
     case NodeRow::State::Suspect:
         return u"#fff4d6"_s;
@@ -42,6 +45,9 @@ QString borderOf(NodeRow::State state)
     switch (state) {
     case NodeRow::State::Down:
         return u"#c62828"_s;
+    case NodeRow::State::NotLive:
+        return u"#6a1b9a"_s;
+    case NodeRow::State::Draining:
     case NodeRow::State::NotReady:
     case NodeRow::State::Suspect:
         return u"#b26a00"_s;
@@ -160,6 +166,11 @@ QString NodeGrid::messageText() const
     return m_progress->text();
 }
 
+QString NodeGrid::summaryText() const
+{
+    return m_summary->text();
+}
+
 QString NodeGrid::tileText(const QString &pod) const
 {
     const auto it = m_tiles.find(pod);
@@ -274,8 +285,12 @@ void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
         // Four short lines that fit a third of a 1280 px screen in big type.
         tile.state->setText(row.shortState);
         QString crdb = row.hasLiveness ? livenessName(row.liveness) : u"no view yet"_s;
-        if (row.state == NodeRow::State::Down && row.liveness == CrdbLiveness::Live) {
+        if ((row.state == NodeRow::State::Down || row.state == NodeRow::State::Draining)
+            && row.liveness == CrdbLiveness::Live && !row.livenessStale) {
             crdb = u"still live (not expired yet)"_s;
+        } else if (row.hasLiveness && row.livenessStale) {
+            crdb = u"no fresh view (said %1 %2 ago)"_s.arg(
+                livenessName(row.liveness), nodeview::formatDuration(row.livenessAgeMs));
         }
         if (row.state != NodeRow::State::Up) {
             lines << u"CockroachDB: "_s + crdb; // when up, the state line already says "live"
@@ -305,7 +320,10 @@ void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
         lines << u"pod: %1%2, restarts %3"_s.arg(row.podPhase, row.podReady ? u", ready"_s : u", not ready"_s)
                      .arg(row.restarts);
     }
-    lines << u"CockroachDB: %1"_s.arg(row.hasLiveness ? livenessName(row.liveness) : u"no view yet"_s);
+    lines << u"CockroachDB: %1"_s.arg(!row.hasLiveness ? u"no view yet"_s
+            : row.livenessStale                        ? u"%1 as of %2 ago (no node can list the nodes now)"_s.arg(
+                                         livenessName(row.liveness), nodeview::formatDuration(row.livenessAgeMs))
+                                : livenessName(row.liveness));
     lines << u"ranges %1 · replicas %2 · leaseholders %3"_s.arg(
         number(row.ranges), number(row.replicas), number(row.leaseholders));
     lines << u"under-replicated %1 · unavailable %2"_s.arg(number(row.underReplicated), number(row.unavailable));

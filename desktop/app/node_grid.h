@@ -36,6 +36,7 @@ public:
     QPushButton *button(const QString &pod, const QString &action) const; // "stop", "keep down", ...
     QPushButton *healAllButton() const { return m_healAll; }
     QString messageText() const;
+    QString summaryText() const; // "CockroachDB: 2 of 3 nodes live"
 
 public Q_SLOTS:
     void showRefusal(const QString &whyNot);

@@ -13,9 +13,13 @@
 // random 0-1.5 s pause, so that it falls anywhere in the fast path's poll cycle), from the
 // keepDown() call:
 //   signal       the driver's faultStarted (kubectl exec delivered SIGTERM)
-//   port closed  the stand-in stopped listening (the process is gone)
-//   kiosk down   the kiosk's crdb-2 tile says DOWN and its live-nodes tile 2 / 3 (ClusterView, the
-//                presenter's own observation; target <= 2 s)
+//   port drains  the stand-in answers readiness 503 "node is shutting down" (the fake's process
+//                drains for --drain-ms: CockroachDB's server.shutdown.initial_wait, 15 s here)
+//   kiosk draining  the kiosk's crdb-2 tile says "draining" and its live-nodes tile 2 / 3 (the
+//                presenter's own observation of the drain; target <= 2 s)
+//   port closed  the stand-in stopped listening (the drain is over, the process is gone)
+//   kiosk down   the kiosk's crdb-2 tile says DOWN (the presenter's own observation; target <= 2 s
+//                after the port closed)
 //   crdb suspect the stand-ins' liveness for n3 turned suspect: THE STAND-IN'S TIMING (its
 //                configured delay after the process stopped), not CockroachDB's measured
 //   kiosk suspect the kiosk's crdb-2 tile shows CockroachDB's "suspect"
@@ -107,12 +111,17 @@ int main(int argc, char *argv[])
         u"the stand-ins call a stopped node suspect this long after its process stopped (default 6000, CockroachDB's "
         u"worst case)"_s,
         u"MS"_s, u"6000"_s);
+    const QCommandLineOption drainOpt(u"drain-ms"_s,
+        u"after SIGTERM the process drains (serving, readiness 503) this long before it exits (default 15000, "
+        u"server.shutdown.initial_wait in k8s/README.md; a real node adds transactions and leases)"_s,
+        u"MS"_s, u"15000"_s);
     const QCommandLineOption kubectlOpt(
         u"kubectl"_s, u"kubectl binary (default: kubectl on PATH)"_s, u"PATH"_s, u"kubectl"_s);
-    parser.addOptions({cyclesOpt, suspectOpt, kubectlOpt});
+    parser.addOptions({cyclesOpt, suspectOpt, drainOpt, kubectlOpt});
     parser.process(app);
     const int cycles = std::max(1, parser.value(cyclesOpt).toInt());
     const int suspectAfterMs = std::max(0, parser.value(suspectOpt).toInt());
+    const int drainMs = std::max(0, parser.value(drainOpt).toInt());
 
     const QString ns = u"crdb-evolution"_s;
     FakeKubeApi api;
@@ -122,6 +131,7 @@ int main(int argc, char *argv[])
     }
     api.reset(ns, 3);
     api.setRestartDelayMs(400);
+    api.setDrainMs(drainMs);
     StandInsFollowFake::Options options;
     options.suspectAfterMs = suspectAfterMs;
     options.catchUpMs = 1000;
@@ -161,6 +171,9 @@ int main(int argc, char *argv[])
     auto kioskLive = [&] {
         return kiosk.nodeGrid()->tileText(pod).contains(u"\nlive\n"_s) && kiosk.tiles().at(0)->number() == u"3 / 3"_s;
     };
+    auto kioskDraining = [&] {
+        return kiosk.nodeGrid()->tileText(pod).contains(u"\ndraining"_s) && kiosk.tiles().at(0)->number() == u"2 / 3"_s;
+    };
     auto kioskSuspect = [&] { return kiosk.nodeGrid()->tileText(pod).contains(u"CockroachDB: suspect"_s); };
     if (!waitFor([&] { return kioskLive() && view->summary().reporting == 3 && !driver->isBusy(); }, 30000)) {
         std::fprintf(stderr, "fault_latency: the cluster never showed 3 live nodes: %s\n",
@@ -180,6 +193,9 @@ int main(int argc, char *argv[])
         if (ordinal == 2 && mode == CrdbStatusStandIn::Mode::Closed) {
             stamp(u"port closed"_s);
         }
+        if (ordinal == 2 && mode == CrdbStatusStandIn::Mode::Draining) {
+            stamp(u"port drains"_s);
+        }
     });
     QObject::connect(&nodes, &StandInsFollowFake::livenessChanged, &app, [&](int ordinal, int liveness) {
         if (ordinal == 2 && liveness == 2) {
@@ -189,6 +205,9 @@ int main(int argc, char *argv[])
     // Connected after the windows: when ClusterView::changed reaches this, the kiosk has redrawn
     // its tiles from the same change.
     QObject::connect(view, &ClusterView::changed, &app, [&] {
+        if (at.count(u"fault"_s) && kioskDraining()) {
+            stamp(u"kiosk draining"_s);
+        }
         if (at.count(u"fault"_s) && kioskDown()) {
             stamp(u"kiosk down"_s);
         }
@@ -201,13 +220,15 @@ int main(int argc, char *argv[])
     });
 
     std::printf("fault_latency: %d keep_down/start_node cycles on %s; real kubectl -> FakeKubeApi; the presenter's "
-                "fast path every 1500 ms (1000 ms timeout) against stand-ins of CockroachDB's HTTP port; stand-in "
-                "liveness turns suspect %d ms after the process stopped\n",
-        cycles, qPrintable(pod), suspectAfterMs);
-    std::printf("%5s %8s %11s %10s %13s %13s %10s  (ms from keepDown(); kiosk live: from startNode())\n", "cycle",
-        "signal", "port closed", "kiosk down", "crdb suspect*", "kiosk suspect", "kiosk live");
+                "fast path every 1500 ms (1000 ms timeout) against stand-ins of CockroachDB's HTTP port; the "
+                "process drains %d ms after SIGTERM; stand-in liveness turns suspect %d ms after the process stopped\n",
+        cycles, qPrintable(pod), drainMs, suspectAfterMs);
+    std::printf("%5s %8s %11s %14s %11s %10s %13s %13s %10s  (ms from keepDown(); kiosk live: from startNode())\n",
+        "cycle", "signal", "port drains", "kiosk draining", "port closed", "kiosk down", "crdb suspect*",
+        "kiosk suspect", "kiosk live");
     std::map<QString, Figures> figures;
-    const QStringList columns {u"signal"_s, u"port closed"_s, u"kiosk down"_s, u"crdb suspect"_s, u"kiosk suspect"_s};
+    const QStringList columns {u"signal"_s, u"port drains"_s, u"kiosk draining"_s, u"port closed"_s, u"kiosk down"_s,
+        u"crdb suspect"_s, u"kiosk suspect"_s};
     for (int cycle = 1; cycle <= cycles; ++cycle) {
         // The heal is seen right after a poll; a fault sent right then would always wait a whole
         // poll interval. On stage a fault comes at any moment of the fast path's 1.5 s cycle:
@@ -228,7 +249,7 @@ int main(int argc, char *argv[])
                 return at.count(u"kiosk suspect"_s) && at.count(u"kiosk down"_s) && !driver->isBusy()
                     && view->summary().underReplicatedRanges.value_or(0) > 0;
             },
-            suspectAfterMs + 30000);
+            drainMs + suspectAfterMs + 30000);
         if (!seen) {
             std::fprintf(stderr, "fault_latency: cycle %d: the fault was not seen in time: %s\n", cycle,
                 qPrintable(kiosk.nodeGrid()->tileText(pod)));
@@ -252,7 +273,8 @@ int main(int argc, char *argv[])
             figures[c].add(since(c, u"fault"_s));
         }
         figures[u"kiosk live"_s].add(since(u"kiosk live"_s, u"start"_s));
-        std::printf("%5d %8lld %11lld %10lld %13lld %13lld %10lld%s\n", cycle, since(u"signal"_s, u"fault"_s),
+        std::printf("%5d %8lld %11lld %14lld %11lld %10lld %13lld %13lld %10lld%s\n", cycle,
+            since(u"signal"_s, u"fault"_s), since(u"port drains"_s, u"fault"_s), since(u"kiosk draining"_s, u"fault"_s),
             since(u"port closed"_s, u"fault"_s), since(u"kiosk down"_s, u"fault"_s),
             since(u"crdb suspect"_s, u"fault"_s), since(u"kiosk suspect"_s, u"fault"_s),
             since(u"kiosk live"_s, u"start"_s), healed ? "" : "  (not healed within 60 s)");
@@ -261,8 +283,12 @@ int main(int argc, char *argv[])
     std::printf("\nfault action (keepDown) ->\n");
     std::printf("  signal delivered (kubectl exec, faultStarted)      %s\n", qPrintable(figures[u"signal"_s].text()));
     std::printf(
-        "  the process gone (stand-in port closed)            %s\n", qPrintable(figures[u"port closed"_s].text()));
-    std::printf("  the kiosk shows crdb-2 down (presenter, fast path) %s   [target <= 2000 ms]\n",
+        "  the process drains (stand-in readiness 503)        %s\n", qPrintable(figures[u"port drains"_s].text()));
+    std::printf("  the kiosk shows crdb-2 draining (fast path)        %s   [target <= 2000 ms]\n",
+        qPrintable(figures[u"kiosk draining"_s].text()));
+    std::printf("  the process gone (stand-in port closed; drain %d ms) %s\n", drainMs,
+        qPrintable(figures[u"port closed"_s].text()));
+    std::printf("  the kiosk shows crdb-2 down (presenter, fast path) %s   [target <= port closed + 2000 ms]\n",
         qPrintable(figures[u"kiosk down"_s].text()));
     std::printf("  CockroachDB's status says suspect (* STAND-IN's timing: configured %d ms after the process stopped) "
                 "%s\n",

@@ -38,12 +38,14 @@ QString formatDuration(qint64 ms)
 
 namespace {
 
-void fillFromNode(NodeRow &row, const CrdbNode &node, qint64 nowMs)
+void fillFromNode(NodeRow &row, const CrdbNode &node, qint64 nodesAtMs, qint64 nowMs)
 {
     row.nodeId = node.nodeId;
     row.address = node.address;
     row.liveness = node.liveness;
     row.hasLiveness = true;
+    row.livenessAgeMs = nodesAtMs > 0 ? std::max<qint64>(0, nowMs - nodesAtMs) : 0;
+    row.livenessStale = nodesAtMs > 0 && row.livenessAgeMs > kNodesStaleMs;
     if (node.startedAtNs > 0 && !row.uptimeS) {
         row.uptimeS = std::max<qint64>(0, nowMs / 1000 - node.startedAtNs / 1000000000);
     }
@@ -64,18 +66,53 @@ void decideState(NodeRow &row, qint64 nowMs)
         if (row.endpointSinceMs > 0) {
             row.shortState += u" · "_s + formatDuration(nowMs - row.endpointSinceMs);
         }
-        // CockroachDB keeps a stopped node "live" until its liveness record expires: say so.
-        if (row.hasLiveness && row.liveness == CrdbLiveness::Live) {
+        // CockroachDB keeps a stopped node "live" until its liveness record expires: say so; but a
+        // node list nobody could refresh (no node live) says nothing about now.
+        if (row.hasLiveness && row.livenessStale) {
+            row.stateText += u"; CockroachDB said %1 %2 ago (no node can list the nodes now)"_s.arg(
+                crdb, formatDuration(row.livenessAgeMs));
+        } else if (row.hasLiveness && row.liveness == CrdbLiveness::Live) {
             row.stateText += u"; CockroachDB still says live (liveness not expired yet)"_s;
         } else if (!crdb.isEmpty()) {
             row.stateText += u"; CockroachDB says "_s + crdb;
         }
         return;
-    case NodeEndpoint::Health::NotReady:
+    case NodeEndpoint::Health::NotReady: {
+        // The process answers: it runs. Why it is not ready decides what the audience reads.
+        const ReadinessFailure why = classifyReadinessFailure(row.endpointError);
+        const QString shortSince
+            = row.endpointSinceMs > 0 ? u" · "_s + formatDuration(nowMs - row.endpointSinceMs) : QString();
+        // What CockroachDB's node list says, and how old that word is.
+        const QString crdbSays = crdb.isEmpty() ? u"; no CockroachDB node list"_s
+            : row.livenessStale ? u"; CockroachDB said %1 %2 ago (no node can list the nodes now)"_s.arg(
+                  crdb, formatDuration(row.livenessAgeMs))
+                                : u"; CockroachDB says "_s + crdb;
+        const bool listSaysLive = row.hasLiveness && !row.livenessStale
+            && (row.liveness == CrdbLiveness::Live || row.liveness == CrdbLiveness::Draining
+                || row.liveness == CrdbLiveness::Starting);
+        const bool listSaysNotLive = row.hasLiveness && !row.livenessStale
+            && (row.liveness == CrdbLiveness::Suspect || row.liveness == CrdbLiveness::Dead
+                || row.liveness == CrdbLiveness::Unknown);
+        if (why == ReadinessFailure::NotLive || (why != ReadinessFailure::Draining && listSaysNotLive)) {
+            row.state = NodeRow::State::NotLive;
+            row.stateText = u"RUNNING, NOT LIVE: the process answers but cannot prove its liveness"_s + since + u" ("_s
+                + row.endpointError + u")"_s + crdbSays;
+            row.shortState = u"running · not live"_s + shortSince;
+            return;
+        }
+        if (why == ReadinessFailure::Draining
+            || (row.hasLiveness && !row.livenessStale && row.liveness == CrdbLiveness::Draining)) {
+            row.state = NodeRow::State::Draining;
+            row.stateText = u"DRAINING: the process runs and still serves SQL, readiness fails"_s + since
+                + u" (node is shutting down)"_s + (listSaysLive ? u"; CockroachDB still says "_s + crdb : crdbSays);
+            row.shortState = u"draining"_s + shortSince;
+            return;
+        }
         row.state = NodeRow::State::NotReady;
         row.stateText = u"not ready"_s + since + (crdb.isEmpty() ? QString() : u"; CockroachDB says "_s + crdb);
         row.shortState = u"not ready"_s;
         return;
+    }
     case NodeEndpoint::Health::Ready:
     case NodeEndpoint::Health::Unknown:
         break;
@@ -168,7 +205,7 @@ QList<NodeRow> buildRows(const QList<ClusterDriver::PodStatus> &pods, const Node
             if (endpoint->vars.nodeId) {
                 const qsizetype i = nodeIndexById(*endpoint->vars.nodeId);
                 if (i >= 0 && addressNamesPod(status.nodes[i].address, pod.name)) {
-                    fillFromNode(row, status.nodes[i], nowMs);
+                    fillFromNode(row, status.nodes[i], status.nodesAtMs, nowMs);
                     row.matchedBy = u"node id and address"_s;
                     used[i] = true;
                 } else if (i >= 0) {
@@ -181,7 +218,7 @@ QList<NodeRow> buildRows(const QList<ClusterDriver::PodStatus> &pods, const Node
         if (row.matchedBy.isEmpty() && row.mismatch.isEmpty()) {
             for (qsizetype i = 0; i < status.nodes.size(); ++i) {
                 if (!used[i] && addressNamesPod(status.nodes[i].address, pod.name)) {
-                    fillFromNode(row, status.nodes[i], nowMs);
+                    fillFromNode(row, status.nodes[i], status.nodesAtMs, nowMs);
                     row.matchedBy = u"address"_s;
                     used[i] = true;
                     break;
@@ -204,7 +241,7 @@ QList<NodeRow> buildRows(const QList<ClusterDriver::PodStatus> &pods, const Node
         [&](qsizetype a, qsizetype b) { return status.nodes[a].nodeId < status.nodes[b].nodeId; });
     for (qsizetype i : rest) {
         NodeRow row;
-        fillFromNode(row, status.nodes[i], nowMs);
+        fillFromNode(row, status.nodes[i], status.nodesAtMs, nowMs);
         row.uptimeS.reset();
         decideState(row, nowMs);
         rows.append(row);

@@ -13,9 +13,18 @@
 struct NodeRow
 {
     // What the audience should read first, most severe first.
+    // The fast path tells a process that runs from one that does not by whether its HTTP port
+    // answers at all (any HTTP status): a pod can be Running while cockroach is not (keep_down's
+    // container waits on the hold file), and a process that answers is running whatever its pod
+    // says. What it answers then says why it is not serving (classifyReadinessFailure).
     enum class State {
-        Down, // the pod's CockroachDB does not answer (refused or timed out), or CockroachDB says dead
-        NotReady, // answers, but /health?ready=1 fails (draining, starting, not live)
+        Down, // the process does not answer (refused, closed, timed out), or CockroachDB says dead
+        NotLive, // the process answers but cannot prove its liveness: /health?ready=1 says "node is
+                 // not healthy", or it is not ready while CockroachDB does not call it live (two of
+                 // three nodes down: the liveness range has no quorum, nobody can heartbeat)
+        Draining, // the process answers, /health?ready=1 says "node is shutting down" (SIGTERM'd:
+                  // still serving SQL for server.shutdown.initial_wait), and is not yet declared not live
+        NotReady, // answers, not ready for another reason (starting, SQL not ready yet)
         Suspect, // CockroachDB's liveness: suspect, draining or decommissioning
         Up, // answers ready and CockroachDB says live
         Unknown, // nothing read yet
@@ -32,6 +41,10 @@ struct NodeRow
     QString address;
     CrdbLiveness liveness = CrdbLiveness::Unknown;
     bool hasLiveness = false; // the node is in the last /api/v2/nodes/ answer
+    // That answer is older than kNodesStaleMs (no node could list the nodes since): its liveness
+    // is what CockroachDB said then, not now.
+    bool livenessStale = false;
+    qint64 livenessAgeMs = 0;
     QString matchedBy; // "node id and address", "address", or empty (not matched)
     QString mismatch; // why the pod's own node id and the cluster's address disagree, if they do
     NodeEndpoint::Health endpoint = NodeEndpoint::Health::Unknown;
@@ -58,6 +71,9 @@ namespace nodeview {
 
 // Range gauges older than this are not shown (stores sample every 10 s; the client reads every 5 s).
 inline constexpr qint64 kVarsStaleMs = 25000;
+// A nodes list older than this is stale (the client asks every 1.5 s; a node that cannot prove
+// its liveness may fail or hang the request).
+inline constexpr qint64 kNodesStaleMs = 10000;
 
 // True when `address` (host:port as CockroachDB reports it) names pod `pod`: its host's first DNS
 // label is exactly the pod name (crdb-2.crdb.crdb-evolution.svc.cluster.local:26257 for crdb-2;

@@ -97,6 +97,30 @@ QString endpointHealthName(NodeEndpoint::Health health)
     return {};
 }
 
+ReadinessFailure classifyReadinessFailure(const QString &text)
+{
+    if (text.isEmpty()) {
+        return ReadinessFailure::None;
+    }
+    // The gateway answers with the gRPC status's message in a JSON body; match the sentence, not
+    // the framing, so a plain-text body reads the same.
+    if (text.contains(u"node is shutting down"_s, Qt::CaseInsensitive)) {
+        return ReadinessFailure::Draining;
+    }
+    if (text.contains(u"node is not healthy"_s, Qt::CaseInsensitive)
+        || text.contains(u"liveness record not found"_s, Qt::CaseInsensitive)) {
+        return ReadinessFailure::NotLive;
+    }
+    if (text.contains(u"not accepting SQL clients"_s, Qt::CaseInsensitive)) {
+        return ReadinessFailure::NotAcceptingSql;
+    }
+    if (text.contains(u"waiting for cluster initialization"_s, Qt::CaseInsensitive)
+        || text.contains(u"node waiting for init"_s, Qt::CaseInsensitive)) {
+        return ReadinessFailure::WaitingForInit;
+    }
+    return ReadinessFailure::Other;
+}
+
 std::optional<QList<CrdbNode>> parseNodesResponse(const QByteArray &json, QString *error)
 {
     auto fail = [error](const QString &why) {
@@ -438,7 +462,7 @@ void NodeStatusClient::onHealth(QNetworkReply *reply, const QString &pod, const 
         setHealth(*e, NodeEndpoint::Health::Ready, {});
     } else if (status != 0) {
         e->lastAnswerMs = nowMs();
-        const QByteArray body = reply->readAll().trimmed().left(160);
+        const QByteArray body = reply->readAll().simplified().left(200);
         setHealth(*e, NodeEndpoint::Health::NotReady,
             u"/health?ready=1 answered HTTP %1%2"_s.arg(status).arg(
                 body.isEmpty() ? QString() : u": "_s + QString::fromUtf8(body)));
@@ -491,7 +515,7 @@ void NodeStatusClient::onNodes(QNetworkReply *reply)
         m_nodesInFlight = nullptr;
     }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after a timeout
     if (status == 401) {
         m_session.clear(); // expired or revoked: log in again next round
         m_nodesError = m_user.isEmpty()

@@ -94,6 +94,23 @@ struct NodeEndpoint
 };
 QString endpointHealthName(NodeEndpoint::Health health);
 
+// Why a node that answers says it is not ready: the sentence CockroachDB puts in the body of a
+// failed /health?ready=1 (pkg/server/admin.go, checkReadinessForHealthCheck: "node is shutting
+// down" while the server drains (grpc serve mode draining, set by drainClients in
+// pkg/server/drain.go, before server.shutdown.initial_wait starts); "node is not healthy" when
+// its own liveness record is not live, "liveness record not found" when it has none; "node is
+// not accepting SQL clients" while SQL is not ready; "node is waiting for cluster
+// initialization" before `cockroach init`). Read from NodeEndpoint::error, which quotes the body.
+enum class ReadinessFailure {
+    None, // not a failed readiness answer
+    Draining, // "node is shutting down": the process runs, SIGTERM'd, still serving for initial_wait
+    NotLive, // "node is not healthy" / "liveness record not found": it cannot prove its liveness
+    NotAcceptingSql, // "node is not accepting SQL clients"
+    WaitingForInit, // "node is waiting for cluster initialization"
+    Other, // any other failure
+};
+ReadinessFailure classifyReadinessFailure(const QString &text);
+
 struct NodeStatusSnapshot
 {
     QList<NodeEndpoint> endpoints;

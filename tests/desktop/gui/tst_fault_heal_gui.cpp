@@ -45,6 +45,7 @@ private Q_SLOTS:
     void cleanup();
     void beforeTheFault();
     void keepDownFromTheGrid();
+    void keepDownShowsTheDrainFirst();
     void startFromTheGrid();
     void pauseThenHealAll();
 
@@ -265,6 +266,30 @@ void TstFaultHealGui::keepDownFromTheGrid()
     QVERIFY(!m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s)->isEnabled());
     QCOMPARE(m_api->processState(2), u"held"_s); // still down: keep down means until Start
     screenshots(u"2-during"_s);
+}
+
+// SIGTERM is not an instant exit: cockroach drains first (pkg/server/drain.go, drainClients: its
+// readiness says "node is shutting down" while it still serves SQL for server.shutdown.initial_wait),
+// then exits. The fake's process drains for 2 s here (15 to 30 s on a real node): both windows show
+// "draining" (the process runs, CockroachDB still calls it live) before DOWN.
+void TstFaultHealGui::keepDownShowsTheDrainFirst()
+{
+    waitHealthy();
+    m_api->setDrainMs(2000);
+    QPushButton *keepDown = m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s);
+    QCOMPARE(clickAndConfirm(keepDown), u"Stop crdb-2 and keep it down until Start?"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_api->processState(2), u"draining"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"\ndraining · "_s), 3000);
+    QVERIFY2(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: still live (not expired yet)"_s),
+        qPrintable(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s)));
+    QVERIFY2(m_main->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DRAINING: the process runs and still serves SQL"_s),
+        qPrintable(m_main->nodeGrid()->tileText(u"crdb-2"_s)));
+    QCOMPARE(m_kiosk->tiles().at(0)->number(), u"2 / 3"_s); // not serving: not counted live
+    screenshots(u"2a-draining"_s);
+    // The drain ends, cockroach exits, the held container waits: the port refuses.
+    QTRY_COMPARE_WITH_TIMEOUT(m_api->processState(2), u"held"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: refused"_s), 5000);
+    QVERIFY(!m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"draining"_s));
 }
 
 void TstFaultHealGui::startFromTheGrid()

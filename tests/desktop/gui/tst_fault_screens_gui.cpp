@@ -56,6 +56,7 @@ private Q_SLOTS:
     void duringTheFault();
     void losingTheMajorityNeedsTheNameTyped();
     void afterTheHeal();
+    void withTheMajorityLost();
 
 private:
     void feed(int count, int errors);
@@ -288,6 +289,32 @@ void TstFaultScreensGui::afterTheHeal()
     QVERIFY2(m_main->appExperienceText().contains(u"while crdb-2 was down (19994 of 19996; 2 failed)"_s),
         qPrintable(m_main->appExperienceText()));
     screenshots(u"3-after"_s);
+}
+
+// The encore: crdb-1 and crdb-2 kept down, and crdb-0 cannot renew its liveness (the liveness range
+// lost its quorum): its process answers, its readiness says "node is not healthy" (pkg/server/admin.go,
+// checkReadinessForHealthCheck), its nodes list hangs. The audience must read "running, not live",
+// not "down", for crdb-0, no live node, and no range count: nobody counts ranges then (the gauges
+// would read 0, calcRangeCounter), so the numbers say unknown, never a reassuring 0.
+void TstFaultScreensGui::withTheMajorityLost()
+{
+    healthyUnderLoad();
+    keepCrdb2Down();
+    Q_EMIT m_session->cluster()->faultStarted(1, u"crdb-1"_s, ClusterDriver::Fault::KeepDown);
+    node(1).setMode(CrdbStatusStandIn::Mode::Closed);
+    node(0).setMode(CrdbStatusStandIn::Mode::NotLive);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-0"_s).contains(u"\nrunning · not live · "_s), 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-1"_s).contains(u"DOWN: refused"_s), 3000);
+    const QString survivor = m_main->nodeGrid()->tileText(u"crdb-0"_s);
+    QVERIFY2(survivor.contains(u"RUNNING, NOT LIVE: the process answers but cannot prove its liveness"_s)
+            && survivor.contains(u"node is not healthy"_s),
+        qPrintable(survivor));
+    QVERIFY(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: refused"_s));
+    QCOMPARE(m_kiosk->tiles().at(0)->number(), u"0 / 3"_s);
+    QCOMPARE(m_main->nodeGrid()->summaryText(), u"CockroachDB: 0 of 3 nodes live"_s);
+    QCOMPARE(m_view->summary().unavailableRanges, std::nullopt);
+    QVERIFY2(m_kiosk->tiles().at(1)->number() != u"0"_s, qPrintable(m_kiosk->tiles().at(1)->number()));
+    screenshots(u"4-majority-lost"_s);
 }
 
 QTEST_MAIN(TstFaultScreensGui)

@@ -58,6 +58,9 @@ private Q_SLOTS:
     void aNodeIdWhoseAddressNamesAnotherPodIsAMismatch();
     void nodesWithoutPodsGetTheirOwnRow();
     void aNodeThatStopsAnsweringIsDownBeforeLivenessExpires();
+    void runningIsToldFromDown_data();
+    void runningIsToldFromDown();
+    void losingTheMajorityShowsNoLiveNode();
     void livenessDecidesForAnAnsweringNode_data();
     void livenessDecidesForAnAnsweringNode();
     void summarySumsFreshGaugesOnly();
@@ -162,6 +165,107 @@ void TstNodeView::aNodeThatStopsAnsweringIsDownBeforeLivenessExpires()
     QCOMPARE(rows[0].ranges, std::nullopt);
     QCOMPARE(rows[0].uptimeS, std::nullopt);
     QCOMPARE(rows[0].nodeId, 3); // still matched by its last word and the address
+}
+
+// What a tile says when a node does not serve: the process answering at all (any HTTP status) is
+// what tells "running" from "down", and the readiness answer's sentence (CockroachDB's
+// checkReadinessForHealthCheck, pkg/server/admin.go) tells draining from "cannot prove its
+// liveness". Bodies as the stand-in and CockroachDB's gateway send them.
+void TstNodeView::runningIsToldFromDown_data()
+{
+    QTest::addColumn<int>("health");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<int>("liveness");
+    QTest::addColumn<qint64>("nodesAgeMs");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QString>("shortState");
+    QTest::addColumn<QString>("textHas");
+    const int notReady = int(NodeEndpoint::Health::NotReady);
+    const int unreachable = int(NodeEndpoint::Health::Unreachable);
+    const QString draining503
+        = uR"(/health?ready=1 answered HTTP 503: {"error":"node is shutting down","code":14,"message":"node is shutting down","details":[]})"_s;
+    const QString notHealthy503
+        = uR"(/health?ready=1 answered HTTP 503: {"error":"node is not healthy","code":14,"message":"node is not healthy","details":[]})"_s;
+    const QString noSql503 = u"/health?ready=1 answered HTTP 503: node is not accepting SQL clients"_s;
+    QTest::addRow("SIGTERM'd, inside initial_wait: draining, still live")
+        << notReady << draining503 << 3 << qint64(0) << int(NodeRow::State::Draining) << u"draining · 3 s"_s
+        << u"CockroachDB still says live"_s;
+    QTest::addRow("draining leases: liveness says draining")
+        << notReady << draining503 << 6 << qint64(0) << int(NodeRow::State::Draining) << u"draining · 3 s"_s
+        << u"DRAINING: the process runs and still serves SQL"_s;
+    QTest::addRow("majority lost: not healthy, node list stale")
+        << notReady << notHealthy503 << 3 << qint64(30'000) << int(NodeRow::State::NotLive)
+        << u"running · not live · 3 s"_s << u"CockroachDB said live 30 s ago (no node can list the nodes now)"_s;
+    QTest::addRow("not healthy, fresh list says suspect")
+        << notReady << notHealthy503 << 2 << qint64(0) << int(NodeRow::State::NotLive) << u"running · not live · 3 s"_s
+        << u"cannot prove its liveness"_s;
+    QTest::addRow("not ready, CockroachDB says suspect")
+        << notReady << noSql503 << 2 << qint64(0) << int(NodeRow::State::NotLive) << u"running · not live · 3 s"_s
+        << u"CockroachDB says suspect"_s;
+    QTest::addRow("starting: not ready, live")
+        << notReady << noSql503 << 3 << qint64(0) << int(NodeRow::State::NotReady) << u"not ready"_s
+        << u"CockroachDB says live"_s;
+    QTest::addRow("process down: refused")
+        << unreachable << u"connection refused (the process is not running)"_s << 3 << qint64(0)
+        << int(NodeRow::State::Down) << u"DOWN: refused · 3 s"_s << u"still says live"_s;
+    QTest::addRow("process down through a port-forward: closed")
+        << unreachable << u"Connection closed"_s << 2 << qint64(0) << int(NodeRow::State::Down) << u"DOWN · 3 s"_s
+        << u"CockroachDB says suspect"_s;
+    QTest::addRow("process down, no node can list the nodes")
+        << unreachable << u"connection refused (the process is not running)"_s << 3 << qint64(40'000)
+        << int(NodeRow::State::Down) << u"DOWN: refused · 3 s"_s
+        << u"CockroachDB said live 40 s ago (no node can list the nodes now)"_s;
+    QTest::addRow("paused: no answer") << unreachable << u"no answer within 1000 ms (a paused or hung process)"_s << 3
+                                       << qint64(0) << int(NodeRow::State::Down) << u"DOWN: no answer · 3 s"_s
+                                       << u"still says live"_s;
+}
+
+void TstNodeView::runningIsToldFromDown()
+{
+    QFETCH(int, health);
+    QFETCH(QString, error);
+    QFETCH(int, liveness);
+    QFETCH(qint64, nodesAgeMs);
+    QFETCH(int, state);
+    QFETCH(QString, shortState);
+    QFETCH(QString, textHas);
+    NodeStatusSnapshot s;
+    s.nodes = {node(3, u"crdb-2"_s + kNs, static_cast<CrdbLiveness>(liveness))};
+    s.nodesAtMs = kNow - nodesAgeMs;
+    NodeEndpoint e = endpoint(u"crdb-2"_s, static_cast<NodeEndpoint::Health>(health), 3);
+    e.error = error;
+    s.endpoints = {e};
+    const auto rows = nodeview::buildRows({pod(u"crdb-2"_s, false)}, s, kNow);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(int(rows[0].state), state);
+    QCOMPARE(rows[0].shortState, shortState);
+    QVERIFY2(rows[0].stateText.contains(textHas), qPrintable(rows[0].stateText));
+    QCOMPARE(rows[0].livenessStale, nodesAgeMs > nodeview::kNodesStaleMs);
+}
+
+// Two of three nodes kept down: the survivor's process answers, says "node is not healthy", and
+// its node list is the last one read. No node is live, and no range gauge is read: the summary
+// shows unknown, never a reassuring 0 (cockroachdb issue #19644: nobody counts a range then).
+void TstNodeView::losingTheMajorityShowsNoLiveNode()
+{
+    NodeStatusSnapshot s;
+    s.nodes = {node(1, u"crdb-0"_s + kNs), node(2, u"crdb-1"_s + kNs), node(3, u"crdb-2"_s + kNs)};
+    s.nodesAtMs = kNow - 40'000;
+    NodeEndpoint survivor = endpoint(u"crdb-0"_s, NodeEndpoint::Health::NotReady, 1, 0, 0);
+    survivor.error = uR"(/health?ready=1 answered HTTP 503: {"error":"node is not healthy","code":14})"_s;
+    s.endpoints = {survivor, endpoint(u"crdb-1"_s, NodeEndpoint::Health::Unreachable, 2),
+        endpoint(u"crdb-2"_s, NodeEndpoint::Health::Unreachable, 3)};
+    const auto rows
+        = nodeview::buildRows({pod(u"crdb-0"_s, false), pod(u"crdb-1"_s, false), pod(u"crdb-2"_s, false)}, s, kNow);
+    QCOMPARE(rows[0].state, NodeRow::State::NotLive);
+    QCOMPARE(rows[1].state, NodeRow::State::Down);
+    QCOMPARE(rows[2].state, NodeRow::State::Down);
+    const ClusterSummary sum = nodeview::summarize(rows, s);
+    QCOMPARE(sum.liveNodes, 0);
+    QCOMPARE(sum.nodes, 3);
+    QCOMPARE(sum.reporting, 0);
+    QCOMPARE(sum.unavailableRanges, std::nullopt);
+    QCOMPARE(sum.underReplicatedRanges, std::nullopt);
 }
 
 void TstNodeView::livenessDecidesForAnAnsweringNode_data()

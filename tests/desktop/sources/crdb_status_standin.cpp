@@ -44,7 +44,7 @@ void CrdbStatusStandIn::setMode(Mode mode)
     } else if (!m_server.isListening()) {
         listen();
     }
-    if (mode != Mode::Hung) {
+    if (mode != Mode::Hung && mode != Mode::NotLive) {
         qDeleteAll(m_hung);
         m_hung.clear();
     }
@@ -153,9 +153,17 @@ void CrdbStatusStandIn::onReadyRead(QTcpSocket *socket)
         m_hung.append(socket);
         return;
     }
+    const bool readyAsked = QUrlQuery(url).queryItemValue(u"ready"_s) == u"1"_s;
+    auto unavailable = [](const QByteArray &why) -> QByteArray {
+        return R"({"error":")" + why + R"(","code":14,"message":")" + why + R"(","details":[]})";
+    };
     if (path == u"/health"_s) {
-        if (m_mode == Mode::NotReady && QUrlQuery(url).queryItemValue(u"ready"_s) == u"1"_s) {
+        if (m_mode == Mode::NotReady && readyAsked) {
             answer(socket, 503, "text/plain", "node is not accepting SQL clients\n");
+        } else if (m_mode == Mode::Draining && readyAsked) {
+            answer(socket, 503, "application/json", unavailable("node is shutting down"));
+        } else if (m_mode == Mode::NotLive && readyAsked) {
+            answer(socket, 503, "application/json", unavailable("node is not healthy"));
         } else {
             answer(socket, 200, "application/json", "{}");
         }
@@ -167,7 +175,11 @@ void CrdbStatusStandIn::onReadyRead(QTcpSocket *socket)
             answer(socket, 401, "text/plain", "the provided credentials did not match any account on the server\n");
         }
     } else if (path == u"/api/v2/nodes/"_s) {
-        if (!m_user.isEmpty() && session != "c3RhbmQtaW4tc2Vzc2lvbg==") {
+        if (m_mode == Mode::NotLive) {
+            // Held open until the mode changes; the stand-in deletes it then, not the peer's close.
+            disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            m_hung.append(socket);
+        } else if (!m_user.isEmpty() && session != "c3RhbmQtaW4tc2Vzc2lvbg==") {
             answer(socket, 401, "text/plain", "invalid session header\n");
         } else {
             answer(socket, 200, "application/json", nodesJson(m_nodes));

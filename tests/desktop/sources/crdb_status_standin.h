@@ -24,12 +24,21 @@ class QTcpSocket;
 //    (pkg/server/authserver/api_v2_auth.go);
 //  - GET /_status/vars: Prometheus text (node_id{advertise_addr=...} and the store gauges).
 // Modes make it behave like a node under a fault: Closed stops listening (connection refused, as
-// a killed process), Hung accepts and never answers (as a SIGSTOPped process).
+// a killed process), Hung accepts and never answers (as a SIGSTOPped process), NotReady answers
+// readiness 503 "node is not accepting SQL clients" (starting). Two modes for a process that runs
+// but does not serve, with the sentence pkg/server/admin.go (checkReadinessForHealthCheck) puts in
+// the 503 (the gateway's JSON error body: error, code 14 = Unavailable, message, details):
+//  - Draining: SIGTERM'd and inside server.shutdown.initial_wait (pkg/server/drain.go,
+//    drainClients): "node is shutting down"; everything else still served.
+//  - NotLive: its own liveness record is not live (two of three nodes down: the liveness range has
+//    no quorum): "node is not healthy"; /_status/vars still served (the process's own registry),
+//    /api/v2/nodes/ never answers (a MODEL: it reads node statuses from KV, unavailable then;
+//    unverified on a real cluster).
 class CrdbStatusStandIn : public QObject
 {
     Q_OBJECT
 public:
-    enum class Mode { Serving, NotReady, Hung, Closed };
+    enum class Mode { Serving, NotReady, Hung, Closed, Draining, NotLive };
     struct Node
     {
         int id = 0;

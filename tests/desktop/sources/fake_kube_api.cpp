@@ -482,6 +482,9 @@ void FakeKubeApi::startContainer(Pod &pod) const
 
 void FakeKubeApi::advance(Pod &pod) const
 {
+    if (pod.started && pod.drainEndsAtMs >= 0 && !pod.stopped && m_clock.elapsed() >= pod.drainEndsAtMs) {
+        containerExited(pod); // the drain is over: cockroach exits
+    }
     if (!pod.started && m_clock.elapsed() >= pod.startAtMs) {
         startContainer(pod);
     }
@@ -489,16 +492,28 @@ void FakeKubeApi::advance(Pod &pod) const
 
 bool FakeKubeApi::isReady(const Pod &pod) const
 {
-    return pod.started && !pod.held && !pod.stopped && m_clock.elapsed() >= pod.readyAtMs;
+    return pod.started && !pod.held && !pod.stopped && pod.drainEndsAtMs < 0 && m_clock.elapsed() >= pod.readyAtMs;
 }
 
-void FakeKubeApi::containerExited(Pod &pod)
+void FakeKubeApi::terminate(Pod &pod) const
+{
+    if (m_drainMs > 0 && pod.started && !pod.held) {
+        if (pod.drainEndsAtMs < 0) { // a second SIGTERM does not restart the drain
+            pod.drainEndsAtMs = m_clock.elapsed() + m_drainMs;
+        }
+        return;
+    }
+    containerExited(pod);
+}
+
+void FakeKubeApi::containerExited(Pod &pod) const
 {
     // The kubelet restarts it: at once the first time, then with CrashLoopBackOff's growing delay.
     pod.restarts += 1;
     pod.started = false;
     pod.held = false;
     pod.stopped = false;
+    pod.drainEndsAtMs = -1;
     const qint64 backoff = pod.restarts >= 2 ? qint64(m_backoffMs) << std::min(pod.restarts - 2, 5) : 0;
     pod.startAtMs = m_clock.elapsed() + backoff;
 }
@@ -525,7 +540,7 @@ void FakeKubeApi::signal(int ordinal, const QString &sig, int pid, ShellResult &
         if (pod.stopped) {
             pod.pendingTerm = true;
         } else {
-            containerExited(pod);
+            terminate(pod);
         }
     } else if (sig == "KILL"_L1) {
         // Linux delivers to a namespace's init, from inside it, only signals it handles.
@@ -540,7 +555,8 @@ void FakeKubeApi::signal(int ordinal, const QString &sig, int pid, ShellResult &
         if (pod.stopped) {
             pod.stopped = false;
             if (pod.pendingTerm) {
-                containerExited(pod);
+                pod.pendingTerm = false;
+                terminate(pod);
             }
         }
     } else {
@@ -723,7 +739,11 @@ QString FakeKubeApi::processState(int ordinal) const
 {
     advance(m_pods[ordinal]);
     const Pod &p = m_pods[ordinal];
-    return !p.started ? u"restarting"_s : p.held ? u"held"_s : p.stopped ? u"stopped"_s : u"running"_s;
+    return !p.started          ? u"restarting"_s
+        : p.held               ? u"held"_s
+        : p.stopped            ? u"stopped"_s
+        : p.drainEndsAtMs >= 0 ? u"draining"_s
+                               : u"running"_s;
 }
 
 bool FakeKubeApi::holdFile(int ordinal) const

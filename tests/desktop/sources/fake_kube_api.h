@@ -42,6 +42,11 @@ public:
     // A restarted container (or a held one, once its hold file is gone) is ready this long after
     // cockroach started.
     void setRestartDelayMs(int ms) { m_restartDelayMs = ms; }
+    // SIGTERM's drain (pkg/server/drain.go, drainClients; k8s/README.md): cockroach keeps running,
+    // not Ready, for this long before it exits (a real node: server.shutdown.initial_wait, 15 s
+    // here, then transactions and leases, 15-30 s in all). 0 (default): it exits at once. A KILL
+    // ends a drain at once; a held container's bash has no handler and always dies at once.
+    void setDrainMs(int ms) { m_drainMs = ms; }
     // CrashLoopBackOff: the first restart of a container is immediate, then the kubelet waits
     // 10 s, 20 s, 40 s ... capped at 300 s, reset after 10 min of running (kubernetes.io docs "Pod
     // Lifecycle", container restarts). Here: the n-th restart (n >= 2) waits backoffMs * 2^(n-2).
@@ -77,8 +82,9 @@ public:
     QStringList execs() const { return m_execs; }
     int desired() const { return m_desired; }
     int restarts(int ordinal) const;
-    // The container's process as a test sees it: "running", "stopped" (SIGSTOP), "held" (waiting on
-    // the hold file), "restarting" (exited, the kubelet has not started it again yet).
+    // The container's process as a test sees it: "running", "draining" (SIGTERM'd, not exited yet:
+    // setDrainMs), "stopped" (SIGSTOP), "held" (waiting on the hold file), "restarting" (exited,
+    // the kubelet has not started it again yet).
     QString processState(int ordinal) const;
     bool holdFile(int ordinal) const;
     bool ready(int ordinal) const;
@@ -96,6 +102,7 @@ private:
         bool held = false; // the command waits on the hold file; cockroach not exec'd yet
         bool stopped = false; // SIGSTOP
         bool pendingTerm = false; // SIGTERM while stopped: acts on SIGCONT
+        qint64 drainEndsAtMs = -1; // on m_clock: SIGTERM'd cockroach exits then; -1 = not draining
         int pid = 1;
         QMap<QString, QString> files; // the emptyDir at /cockroach/faults
     };
@@ -106,7 +113,8 @@ private:
     };
     void advance(Pod &pod) const; // the kubelet's work due by now
     void startContainer(Pod &pod) const;
-    void containerExited(Pod &pod);
+    void containerExited(Pod &pod) const;
+    void terminate(Pod &pod) const; // SIGTERM reached cockroach: drain, or exit at once
     void signal(int ordinal, const QString &sig, int pid, ShellResult &out);
     ShellResult runShell(int ordinal, const QString &script);
     bool isReady(const Pod &pod) const;
@@ -138,6 +146,7 @@ private:
     int m_readyDelayMs = 300;
     int m_responseDelayMs = 0;
     int m_restartDelayMs = 300;
+    int m_drainMs = 0;
     int m_backoffMs = 0;
     bool m_faultSupport = true;
     mutable int m_nextPid = 7;

@@ -75,11 +75,13 @@ void StandInsFollowFake::follow()
     bool changed = false;
     for (int i = 0; i < m_nodes.size(); ++i) {
         Node &n = m_nodes[i];
-        const QString process = m_api->processState(i); // running, stopped, held, restarting
-        const bool running = process == u"running"_s;
+        const QString process = m_api->processState(i); // running, draining, stopped, held, restarting
+        // A draining process still runs and heartbeats (its liveness stays live until it exits).
+        const bool running = process == u"running"_s || process == u"draining"_s;
         using Mode = CrdbStatusStandIn::Mode;
         const Mode mode = process == u"stopped"_s ? Mode::Hung
             : !running                            ? Mode::Closed
+            : process == u"draining"_s            ? Mode::Draining
             : m_api->ready(i)                     ? Mode::Serving
                                                   : Mode::NotReady;
         if (!running && n.notRunningSinceMs == 0) {

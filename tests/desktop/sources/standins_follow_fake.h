@@ -15,6 +15,8 @@ class FakeKubeApi;
 //  - the container restarting (killed, stopped) or held (keep_down: the command waits on the hold
 //    file, cockroach is not running): nothing listens on 8080, connections are REFUSED (Closed);
 //  - SIGSTOPped (pause_node): the kernel still accepts connections, nobody answers (Hung);
+//  - SIGTERM'd and draining (FakeKubeApi::setDrainMs): /health?ready=1 answers 503 "node is
+//    shutting down", everything else is served, liveness stays live (Draining);
 //  - running but not Ready yet (just started): /health?ready=1 answers 503 (NotReady);
 //  - Ready: serving.
 // And CockroachDB's cluster-wide view, served by every node that answers, as a model with

@@ -20,6 +20,8 @@ private Q_SLOTS:
     void parseRejects();
     void parseTheStandInsShape();
     void parseVars();
+    void readinessSaysWhy_data();
+    void readinessSaysWhy();
     void fastPathMarksANodeDown();
     void secureClusterNeedsASession();
 };
@@ -171,6 +173,19 @@ void TstNodeStatusClient::fastPathMarksANodeDown()
     n0.setMode(CrdbStatusStandIn::Mode::NotReady);
     QTRY_COMPARE_WITH_TIMEOUT(health(0), NodeEndpoint::Health::NotReady, 3000);
     QVERIFY(client.snapshot().endpoints.at(0).error.contains(u"503"_s));
+    // SIGTERM'd: the readiness answer says it drains, and the error keeps that sentence.
+    n0.setMode(CrdbStatusStandIn::Mode::Draining);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        classifyReadinessFailure(client.snapshot().endpoints.at(0).error), ReadinessFailure::Draining, 3000);
+    QCOMPARE(health(0), NodeEndpoint::Health::NotReady);
+    // Cannot prove its liveness: "node is not healthy"; the nodes list hangs, the last one stays.
+    const qint64 listedAt = client.snapshot().nodesAtMs;
+    n0.setMode(CrdbStatusStandIn::Mode::NotLive);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        classifyReadinessFailure(client.snapshot().endpoints.at(0).error), ReadinessFailure::NotLive, 3000);
+    QTest::qWait(1500);
+    QVERIFY(client.snapshot().nodesAtMs <= listedAt + 1500);
+    QCOMPARE(client.snapshot().nodes.size(), 3);
 
     // Every node back.
     for (CrdbStatusStandIn *s : {&n0, &n1, &n2}) {
@@ -187,6 +202,33 @@ void TstNodeStatusClient::fastPathMarksANodeDown()
     QTRY_VERIFY_WITH_TIMEOUT(!client.isHealthy(), 5000);
     QVERIFY2(client.lastError().contains(u"no pod answers"_s), qPrintable(client.lastError()));
     client.stop();
+}
+
+// The sentence of a failed /health?ready=1 (pkg/server/admin.go, checkReadinessForHealthCheck),
+// in the gateway's JSON or as plain text.
+void TstNodeStatusClient::readinessSaysWhy_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("why");
+    QTest::addRow("nothing") << QString() << int(ReadinessFailure::None);
+    QTest::addRow("draining, JSON")
+        << uR"(/health?ready=1 answered HTTP 503: {"error":"node is shutting down","code":14})"_s
+        << int(ReadinessFailure::Draining);
+    QTest::addRow("not live") << u"HTTP 503: node is not healthy"_s << int(ReadinessFailure::NotLive);
+    QTest::addRow("no liveness record") << u"HTTP 503: liveness record not found"_s << int(ReadinessFailure::NotLive);
+    QTest::addRow("SQL not ready") << u"HTTP 503: node is not accepting SQL clients"_s
+                                   << int(ReadinessFailure::NotAcceptingSql);
+    QTest::addRow("before init") << u"HTTP 503: node is waiting for cluster initialization"_s
+                                 << int(ReadinessFailure::WaitingForInit);
+    QTest::addRow("anything else") << u"HTTP 500: An internal server error has occurred"_s
+                                   << int(ReadinessFailure::Other);
+}
+
+void TstNodeStatusClient::readinessSaysWhy()
+{
+    QFETCH(QString, text);
+    QFETCH(int, why);
+    QCOMPARE(int(classifyReadinessFailure(text)), why);
 }
 
 void TstNodeStatusClient::secureClusterNeedsASession()
