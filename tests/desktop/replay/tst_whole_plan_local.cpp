@@ -1,5 +1,6 @@
 #include "model/presenter_session.h"
 #include "processes.h"
+#include "recording/record_codec.h"
 #include "recording/recording_reader.h"
 #include "recording/recording_writer.h"
 #include "recording/session_player.h"
@@ -13,6 +14,8 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -63,12 +66,18 @@ ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
     return p;
 }
 
-// Every verdict line as shown, per beat: "beat: text".
-QStringList verdictLines(const ExpectationEvaluator &ev, qint64 nowMs)
+// One beat's verdicts as the report keeps them (SessionLog): comparable between live and replay.
+QStringList reportModel(const SessionLog &log)
 {
     QStringList out;
-    for (const auto &s : ev.states()) {
-        out << ev.beatId() + u": "_s + s.text(nowMs);
+    for (const auto &b : log.record().beats) {
+        out << u"beat %1 ran %2 done %3 ok %4"_s.arg(b.id).arg(b.ranMs).arg(b.actionsDoneMs).arg(b.actionsOk);
+        for (const ActionOutcome &o : b.actions) {
+            out << u"  action "_s + o.text();
+        }
+        for (const auto &e : b.expectations) {
+            out << u"  %1 %2"_s.arg(int(e.verdict)).arg(e.text);
+        }
     }
     return out;
 }
@@ -100,9 +109,19 @@ void TstWholePlanLocal::wholePlan()
     const auto plan = DemoPlan::fromJson(planJson, &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
 
+    struct Outcome
+    {
+        int beat;
+        int index;
+        ActionOutcome outcome;
+    };
+    QList<Outcome> outcomes;
+    QList<QList<ExpectationEvaluator::State>> verdicts; // per beat, as settled
+    QStringList shown, markers, summaries, sqlStatus;
+    QStringList liveReport;
+    qint64 liveEndMs = 0;
     const QString file = testenv::outputDir() + u"/whole-plan-local.jsonl.gz"_s;
     QFile::remove(file);
-    QStringList liveVerdicts, markers, summaries;
     {
         PresenterSession live(localProfile(app.url(), prom.url()));
         live.setPlan(*plan, testenv::sourceDir());
@@ -113,11 +132,21 @@ void TstWholePlanLocal::wholePlan()
         QVERIFY2(writer.open(file, SessionRecorder::header(live, live.clock().nowMs()), &error), qPrintable(error));
         SessionRecorder recorder(&live, [&writer](const recording::Record &r) { writer.append(r); });
         recorder.recordPlan(planJson);
+        SessionLog liveLog;
+        liveLog.attach(&live);
+        int running = -1;
+        connect(&live, &PresenterSession::actionOutcome, this, [&](int index, const ActionOutcome &o) {
+            outcomes.append({running, index, o});
+            if (o.isSql()) {
+                sqlStatus << o.text(); // what the controls' SQL status line shows (MainWindow)
+            }
+        });
         live.start();
         QTRY_VERIFY_WITH_TIMEOUT(live.lastTick().has_value(), 15000);
 
         QSignalSpy finished(live.executor(), &BeatExecutor::finished);
         for (int beat = 0; beat < plan->beats.size(); ++beat) {
+            running = beat;
             live.story()->next(); // arm
             live.story()->next(); // run
             QCOMPARE(live.story()->lastRunIndex(), beat);
@@ -127,35 +156,117 @@ void TstWholePlanLocal::wholePlan()
             // The local stack runs every beat: what it cannot do is skipped, not failed.
             QVERIFY2(finished.last().at(0).toBool(), qPrintable(summary));
             QTRY_VERIFY_WITH_TIMEOUT(live.evaluator()->allSettled(), (kWindowCapS + 15) * 1000);
-            liveVerdicts << verdictLines(*live.evaluator(), live.clock().nowMs());
+            verdicts << live.evaluator()->states();
+            for (const auto &st : live.evaluator()->states()) {
+                shown << plan->beats[beat].id + u": "_s + st.text(live.clock().nowMs());
+            }
+            shown << plan->beats[beat].id + u": tally "_s + live.evaluator()->summary();
         }
         for (const EventMarker &m : live.store().markers()) {
             markers << m.text;
         }
         live.stop();
-        writer.close(live.clock().nowMs());
+        QTest::qWait(300);
+        liveEndMs = live.clock().nowMs();
+        liveLog.sync();
+        liveReport = reportModel(liveLog);
+        writer.close(liveEndMs);
         QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
     }
-    const QString all = u"verdicts:\n"_s + liveVerdicts.join(u'\n') + u"\nmarkers:\n"_s + markers.join(u'\n')
-        + u"\nbeats:\n"_s + summaries.join(u'\n');
+    QStringList outcomeLines;
+    for (const Outcome &o : std::as_const(outcomes)) {
+        outcomeLines << u"%1[%2] %3"_s.arg(plan->beats.value(o.beat).id).arg(o.index).arg(o.outcome.text());
+    }
+    const QString all = u"verdicts:\n"_s + shown.join(u'\n') + u"\nmarkers:\n"_s + markers.join(u'\n')
+        + u"\noutcomes:\n"_s + outcomeLines.join(u'\n') + u"\nbeats:\n"_s + summaries.join(u'\n');
     qInfo().noquote() << all;
 
-    // No FAIL: the local stack never earns one it could not escape.
-    for (const QString &v : std::as_const(liveVerdicts)) {
-        QVERIFY2(!v.contains(u": FAIL "_s), qPrintable(u"a FAIL: "_s + v + u"\n"_s + all));
+    // One outcome per action, every action of every beat; a skip or a refusal says why.
+    int actions = 0;
+    for (const Beat &b : std::as_const(plan->beats)) {
+        actions += int(b.actions.size());
     }
-    // Nothing skipped is called applied: a file a beat skipped has no "applied" marker.
-    for (const QString &s : std::as_const(summaries)) {
-        for (const QString &part : s.section(u": "_s, 1).split(u"; "_s)) {
-            for (const PlanAction &a : std::as_const(plan->beats[plan->indexOf(s.section(u':', 0, 0))].actions)) {
-                if (!a.file.isEmpty() && part.startsWith(u"skipped"_s) && part.contains(a.file)) {
-                    QVERIFY2(!markers.contains(u"applied "_s + a.file),
-                        qPrintable(u"applied but skipped: "_s + a.file + u"\n"_s + all));
-                }
+    QCOMPARE(outcomes.size(), actions);
+    QList<bool> beatChangeSkipped(plan->beats.size(), false);
+    for (const Outcome &o : std::as_const(outcomes)) {
+        const ActionOutcome &a = o.outcome;
+        QVERIFY2(a.kind != ActionOutcome::Kind::Failed, qPrintable(a.text() + u"\n"_s + all));
+        if (a.kind != ActionOutcome::Kind::Applied) {
+            QVERIFY2(!a.reason.trimmed().isEmpty(), qPrintable(u"no reason: "_s + a.text()));
+        }
+        if (a.kind == ActionOutcome::Kind::Skipped) {
+            // Nothing skipped is called applied, on a marker, the event list or the status line.
+            QVERIFY2(!markers.contains(u"applied "_s + a.subject), qPrintable(u"applied but skipped: "_s + a.text()));
+            QVERIFY2(!sqlStatus.contains(u"applied "_s + a.subject), qPrintable(a.text()));
+            beatChangeSkipped[o.beat] = beatChangeSkipped[o.beat] || a.skipsTheBeatsChange();
+        }
+        if (a.isSql()) {
+            // The marker (and the event list that shows it) says the same words as the outcome.
+            QVERIFY2(markers.contains(a.text()), qPrintable(u"no marker: "_s + a.text() + u"\n"_s + all));
+        }
+    }
+    // Every "applied" marker is an applied outcome's own words.
+    for (const QString &m : std::as_const(markers)) {
+        if (m.startsWith(u"applied "_s)) {
+            QVERIFY2(std::any_of(outcomes.cbegin(), outcomes.cend(),
+                         [&](const Outcome &o) {
+                             return o.outcome.kind == ActionOutcome::Kind::Applied && o.outcome.text() == m;
+                         }),
+                qPrintable(u"marker without an applied outcome: "_s + m));
+        }
+    }
+
+    // Verdicts: none FAIL; Skipped exactly where the local stack cannot judge, with the reason;
+    // everything else judged.
+    int judgedAppLevel = 0, skipped = 0;
+    for (qsizetype b = 0; b < plan->beats.size(); ++b) {
+        const Beat &beat = plan->beats[b];
+        QCOMPARE(verdicts[b].size(), beat.expectations.size());
+        for (const auto &st : std::as_const(verdicts[b])) {
+            const PlanExpectation &e = st.expectation;
+            const QString line = beat.id + u": "_s + st.text(liveEndMs);
+            QVERIFY2(
+                st.verdict != ExpectationEvaluator::Verdict::Fail, qPrintable(u"a FAIL: "_s + line + u"\n"_s + all));
+            QVERIFY2(st.verdict != ExpectationEvaluator::Verdict::Pending, qPrintable(line));
+            const bool needsCockroach
+                = e.kind == PlanExpectation::Kind::PromQL && !promqlCockroachMetricNames(e.expr).isEmpty();
+            const bool mustSkip = needsCockroach || beatChangeSkipped[b];
+            QCOMPARE(st.verdict == ExpectationEvaluator::Verdict::Skipped, mustSkip);
+            if (mustSkip) {
+                ++skipped;
+                QVERIFY2(!st.skipReason.isEmpty() && st.text(liveEndMs).endsWith(st.skipReason), qPrintable(line));
+                QVERIFY2(st.text(liveEndMs).startsWith(u"SKIPPED "_s), qPrintable(line));
+                QVERIFY2(st.skipReason.contains(needsCockroach ? u"CockroachDB"_s : u"skipped"_s), qPrintable(line));
+            } else if (e.kind == PlanExpectation::Kind::Feed) {
+                ++judgedAppLevel;
             }
         }
     }
-}
+    QVERIFY2(skipped > 0, qPrintable(all));
+    QVERIFY2(judgedAppLevel >= 3, qPrintable(all)); // the load, the spike, the reader path, "boring"
+    // The tally counts them apart.
+    QVERIFY2(shown.contains(
+                 u"failure: tally %1 skipped"_s.arg(plan->beats[plan->indexOf(u"failure"_s)].expectations.size())),
+        qPrintable(all));
 
+    // The replay shows the same outcomes, verdicts and skips (the report's view of every beat).
+    QString readError;
+    const auto read = recording::readRecordingFile(file, &readError);
+    QVERIFY2(read && read->complete, qPrintable(readError));
+    PresenterSession replay(recordcodec::profileFromJson(read->header.profile));
+    replay.setReplayMode();
+    const auto recordedPlan = DemoPlan::fromJson(SessionPlayer::recordedPlan(read->records), &errors);
+    QVERIFY2(recordedPlan, qPrintable(errors.join(u'\n')));
+    replay.setPlan(*recordedPlan, testenv::sourceDir());
+    SessionPlayer player(&replay);
+    player.load(read->records);
+    SessionLog replayLog;
+    replayLog.attach(&replay);
+    player.seekToRecord(player.recordCount());
+    replay.evaluator()->checkDeadlines(liveEndMs);
+    replayLog.sync();
+    QCOMPARE(reportModel(replayLog), liveReport);
+    QVERIFY(liveReport.filter(u"SKIPPED"_s).size() == skipped);
+}
 QTEST_GUILESS_MAIN(TstWholePlanLocal)
 #include "tst_whole_plan_local.moc"
