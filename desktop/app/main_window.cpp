@@ -390,6 +390,11 @@ void MainWindow::showClusterView()
     m_appExperience->setText(lines.join(u'\n'));
 }
 
+QString MainWindow::sqlStatusText() const
+{
+    return m_sqlStatus->text();
+}
+
 QString MainWindow::loadStatusText() const
 {
     return m_loadStatus->text();

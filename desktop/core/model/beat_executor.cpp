@@ -234,10 +234,13 @@ void BeatExecutor::actionDone(const ActionOutcome &outcome)
     }
     // Every SQL file's outcome is a marker (applied, skipped, refused as expected, failed); other
     // actions mark themselves when applied (scale, faults, the feed's load events), so only their
-    // skips and failures are marked here.
-    if (outcome.isSql() || outcome.kind != ActionOutcome::Kind::Applied) {
+    // skips and failures are marked here. What ran on the server is drawn as SQL; what changed
+    // nothing (skipped, failed) in the neutral colour.
+    const bool ran
+        = outcome.kind == ActionOutcome::Kind::Applied || outcome.kind == ActionOutcome::Kind::RefusedAsExpected;
+    if (outcome.isSql() || !ran) {
         addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(),
-            outcome.isSql() ? EventMarker::Kind::Sql : EventMarker::Kind::Other, outcome.text()});
+            outcome.isSql() && ran ? EventMarker::Kind::Sql : EventMarker::Kind::Other, outcome.text()});
     }
     Q_EMIT actionOutcome(index, a, outcome);
     if (failed) {
