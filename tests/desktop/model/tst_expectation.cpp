@@ -115,6 +115,7 @@ private Q_SLOTS:
     void skippedWhereThereIsNoCockroachDB();
     void skippedClusterChangeSkipsTheBeat();
     void skippedSqlKeepsTheAppVerdicts();
+    void nextBeatSettlesWhatEndedFirst();
 };
 
 void TstExpectation::feedFieldValues_data()
@@ -707,6 +708,32 @@ void TstExpectation::skippedSqlKeepsTheAppVerdicts()
     ev->checkDeadlines(110'001);
     QCOMPARE(ev->states()[0].verdict, V::Pass);
     QCOMPARE(ev->summary(), u"1 passed"_s);
+}
+
+// A window that ended before the next beat is prepared is settled first, at its end, whether or not
+// the once-a-second check ran: a replay (no timer between records) shows the verdict live showed.
+void TstExpectation::nextBeatSettlesWhatEndedFirst()
+{
+    SessionClock clock;
+    clock.setReplayTime(0);
+    ExpectationEvaluator ev;
+    ev.setClock(&clock);
+    auto ready = feed(u"ready"_s, PlanExpectation::Op::Equal, 1, 10);
+    ready.mode = PlanExpectation::Mode::Holds;
+    ev.start(u"one"_s, {ready}, 0);
+    FeedTick tick;
+    tick.ready = true;
+    for (qint64 t = 1000; t <= 9500; t += 1000) {
+        ev.onFeedTick(tick, t);
+    }
+    QSignalSpy settled(&ev, &ExpectationEvaluator::settled);
+    clock.setReplayTime(10'400); // the window ended at 10 s; no check ran since
+    ev.prepare(u"two"_s, {ready});
+    QCOMPARE(settled.size(), 1);
+    QCOMPARE(settled[0][1].value<V>(), V::Pass);
+    QCOMPARE(settled[0][2].toString(), u"PASS ready == 1: held for 10 s"_s);
+    QCOMPARE(ev.beatId(), u"two"_s);
+    QCOMPARE(ev.states()[0].verdict, V::Pending);
 }
 
 QTEST_GUILESS_MAIN(TstExpectation)
