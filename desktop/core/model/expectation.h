@@ -60,8 +60,9 @@ std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field)
 // and every series' value satisfies the condition (so "sum(...) == 0" and per-node
 // "replicas > 0" both read naturally), false when one does not; an empty answer or a query error
 // is no sample ("no data"). A sample's time is when its answer arrived; a PromQL value can be up
-// to one metric sample (10 s in CockroachDB) plus one scrape (15 s) older than that
-// (shared/reference/cockroach-facts.md), so windows must be longer than that lag.
+// to one metric sample (10 s in CockroachDB: cockroachdb/cockroach pkg/base/config.go,
+// DefaultMetricsSampleInterval) plus one scrape (15 s) older than that, so windows must be longer
+// than that lag.
 // Time: every input carries the local time it is judged at, so tests drive it with synthetic
 // times through the same code path the app uses (the app passes the current time).
 //
