@@ -30,6 +30,9 @@ struct ActionOutcome
     // the local stack's database is PostgreSQL", "refused as expected sql/15-phase1-rf2-refused.sql:
     // SQLSTATE 23514: could not validate zone config: ...", "failed scale the cluster to 3 nodes: ...".
     QString text() const;
+    // It reached the server and the server answered as meant: applied, or refused as expected. The
+    // markers draw these in the action's colour and the rest (skipped, failed) in the neutral one.
+    bool ran() const { return kind == Kind::Applied || kind == Kind::RefusedAsExpected; }
     // A SQL file (run_sql, backup, a manual run): the SQL status line shows it.
     bool isSql() const { return type == PlanAction::Type::RunSql || type == PlanAction::Type::Backup; }
     // A skipped action that would have changed the cluster (scale, a fault, a start, heal all): the

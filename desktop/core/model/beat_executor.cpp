@@ -236,8 +236,7 @@ void BeatExecutor::actionDone(const ActionOutcome &outcome)
     // actions mark themselves when applied (scale, faults, the feed's load events), so only their
     // skips and failures are marked here. What ran on the server is drawn as SQL; what changed
     // nothing (skipped, failed) in the neutral colour.
-    const bool ran
-        = outcome.kind == ActionOutcome::Kind::Applied || outcome.kind == ActionOutcome::Kind::RefusedAsExpected;
+    const bool ran = outcome.ran();
     if (outcome.isSql() || !ran) {
         addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(),
             outcome.isSql() && ran ? EventMarker::Kind::Sql : EventMarker::Kind::Other, outcome.text()});

@@ -272,7 +272,8 @@ bool PresenterSession::runSqlFile(const QString &path, QString *whyNot)
         [this, subject](bool ok, const QString &summary, const pgkit::ApplyResult &result) {
             const ActionOutcome outcome
                 = ActionOutcome::ofSqlRun(PlanAction::Type::RunSql, subject, ok, summary, result, isLocalStack());
-            mark(EventMarker::Kind::Sql, outcome.text());
+            // Drawn like a plan action's (BeatExecutor): SQL when it ran on the server, else neutral.
+            mark(outcome.ran() ? EventMarker::Kind::Sql : EventMarker::Kind::Other, outcome.text());
             onActionOutcome(-1, outcome);
         },
         Qt::SingleShotConnection);
