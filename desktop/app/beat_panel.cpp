@@ -163,10 +163,11 @@ void BeatPanel::refreshView()
     const ExpectationEvaluator *ev = m_session->evaluator();
     QStringList verdicts;
     if (shown && ev->beatId() == shown->id) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 now = m_session->clock().nowMs(); // a replay's pending timers run on its time
         for (const auto &s : ev->states()) {
             // Green only for a pass and red only for a fail: "already true" and "never broke" are
-            // neither, so they keep a neutral blue, bold like any settled verdict.
+            // neither, so they keep a neutral blue, bold like any settled verdict. Skipped was never
+            // judged: grey and not bold, with its reason.
             QString color = u"#555555"_s;
             bool settled = true;
             switch (s.verdict) {
@@ -179,6 +180,10 @@ void BeatPanel::refreshView()
             case ExpectationEvaluator::Verdict::AlreadyTrue:
             case ExpectationEvaluator::Verdict::NeverBroke:
                 color = u"#225588"_s;
+                break;
+            case ExpectationEvaluator::Verdict::Skipped:
+                color = u"#808080"_s;
+                settled = false;
                 break;
             case ExpectationEvaluator::Verdict::Pending:
                 settled = false;

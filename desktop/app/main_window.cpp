@@ -343,8 +343,12 @@ QWidget *MainWindow::buildControls()
     connect(sql, &SqlRunner::progress, this, [this](int index, int total, const QString &statement) {
         m_sqlStatus->setText(u"SQL %1/%2: %3"_s.arg(index + 1).arg(total).arg(statement.simplified().left(100)));
     });
-    connect(sql, &SqlRunner::finished, this, [this](bool ok, const QString &summary) {
-        m_sqlStatus->setText((ok ? u"SQL done: "_s : u"SQL FAILED: "_s) + summary);
+    // A run's end in the words of its one outcome (a plan action's or the control's own):
+    // "applied ...", "skipped ...: why", "refused as expected ...", "failed ...: why".
+    connect(m_session, &PresenterSession::actionOutcome, this, [this](int, const ActionOutcome &outcome) {
+        if (outcome.isSql()) {
+            m_sqlStatus->setText(outcome.text());
+        }
     });
 
     auto *scaleRow = new QHBoxLayout;
@@ -386,6 +390,11 @@ void MainWindow::showClusterView()
     m_appExperience->setText(lines.join(u'\n'));
 }
 
+QString MainWindow::sqlStatusText() const
+{
+    return m_sqlStatus->text();
+}
+
 QString MainWindow::loadStatusText() const
 {
     return m_loadStatus->text();
@@ -425,19 +434,9 @@ void MainWindow::runSql()
         return;
     }
     QString why;
-    if (!m_session->sql()->runFile(path, &why)) {
+    if (!m_session->runSqlFile(path, &why)) {
         m_sqlStatus->setText(u"Refused: "_s + why);
-        return;
     }
-    const QString file = m_sqlFile->currentText();
-    connect(
-        m_session->sql(), &SqlRunner::finished, this,
-        [this, file](bool ok) {
-            if (ok) {
-                m_session->mark(EventMarker::Kind::Sql, u"applied sql/"_s + file);
-            }
-        },
-        Qt::SingleShotConnection);
 }
 
 void MainWindow::scale()

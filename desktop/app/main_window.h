@@ -39,6 +39,7 @@ public:
     PreflightPanel *preflightPanel() const { return m_preflight; }
     const QList<TimeChart *> &charts() const { return m_charts; }
     QString loadStatusText() const;
+    QString sqlStatusText() const; // the SQL status line: the last SQL outcome's words
     QString stopwatchText() const;
     QString appExperienceText() const;
     // The ids of the charts shown big now (the shown beat's focus, demo/PLAN.md).

@@ -25,18 +25,8 @@ BeatExecutor::BeatExecutor(
                 if (m_waiting != Waiting::Sql) {
                     return;
                 }
-                // The local stack is PostgreSQL standing in for CockroachDB: a CockroachDB-only file
-                // refused there before anything ran is skipped, not a failure. With a cluster, the
-                // same refusal is a real failure (the SQL URL points at the wrong server).
-                if (!ok && result.refused && isLocalStack()) {
-                    actionDone(true,
-                        u"skipped: CockroachDB only (%1; the local stack's database is %2)"_s.arg(
-                            m_beat.actions[m_index].file,
-                            result.dialect == pgkit::Dialect::PostgreSQL ? u"PostgreSQL"_s
-                                                                         : pgkit::dialectName(result.dialect)));
-                    return;
-                }
-                actionDone(ok, summary);
+                const PlanAction a = current();
+                actionDone(ActionOutcome::ofSqlRun(a.type, a.file, ok, summary, result, isLocalStack()));
             });
     }
     if (cluster) {
@@ -54,7 +44,8 @@ BeatExecutor::BeatExecutor(
             }
             // A fault that failed late (refused on fresh status, exec failed) ends the action too.
             if (m_waiting == Waiting::Cluster || (m_waiting == Waiting::NodeStop && !ok)) {
-                actionDone(ok, summary);
+                actionDone(ActionOutcome::of(
+                    current(), ok ? ActionOutcome::Kind::Applied : ActionOutcome::Kind::Failed, summary));
             }
         });
         // Markers for every fault, from the moment the signal was delivered to the pod Ready again.
@@ -65,7 +56,8 @@ BeatExecutor::BeatExecutor(
                 addMarker(EventMarker {
                     now, EventMarker::Kind::Failure, u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault))});
                 if (m_waiting == Waiting::NodeStop) {
-                    actionDone(true, u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault)));
+                    actionDone(ActionOutcome::of(current(), ActionOutcome::Kind::Applied,
+                        u"%1 down (%2)"_s.arg(pod, ClusterDriver::faultName(fault))));
                 }
             });
         connect(
@@ -85,8 +77,8 @@ BeatExecutor::BeatExecutor(
                 if (m_waiting != Waiting::App || requestId != m_appRequest) {
                     return;
                 }
-                const QString what = SampleAppControl::commandName(command);
-                actionDone(ok, ok ? QString(what + u": accepted"_s) : QString(what + u": "_s + msg));
+                actionDone(ActionOutcome::of(current(), ok ? ActionOutcome::Kind::Applied : ActionOutcome::Kind::Failed,
+                    ok ? u"%1 accepted"_s.arg(SampleAppControl::commandName(command)) : msg));
             });
     }
 }
@@ -130,7 +122,8 @@ void BeatExecutor::startAction()
     Q_EMIT progress(a.describe() + u"…"_s);
     if (a.changesCluster() && a.type != PlanAction::Type::RunSql && a.type != PlanAction::Type::Backup
         && isLocalStack()) {
-        actionDone(true, u"skipped: needs Kubernetes (%1; the local stack has no cluster)"_s.arg(a.describe()));
+        actionDone(
+            ActionOutcome::of(a, ActionOutcome::Kind::Skipped, u"needs Kubernetes: the local stack has no cluster"_s));
         return;
     }
     QString whyNot;
@@ -139,24 +132,24 @@ void BeatExecutor::startAction()
     case PlanAction::Type::RunSql:
     case PlanAction::Type::Backup:
         if (!m_sql || m_sql->conninfo().isEmpty()) {
-            actionDone(false, u"no SQL connection configured (--sql-url)"_s);
+            fail(u"no SQL connection configured (--sql-url)"_s);
             return;
         }
         m_waiting = Waiting::Sql;
         if (!m_sql->runFile(resolve(a.file), &whyNot)) {
-            actionDone(false, whyNot);
+            fail(whyNot);
             return;
         }
         return;
     case PlanAction::Type::Scale:
         if (!m_cluster) {
-            actionDone(false, u"no cluster driver configured"_s);
+            fail(u"no cluster driver configured"_s);
             return;
         }
         m_waiting = Waiting::Cluster;
         addMarker(EventMarker {now, EventMarker::Kind::Scale, u"scale to %1"_s.arg(a.nodes)});
         if (!m_cluster->scaleTo(a.nodes, &whyNot)) {
-            actionDone(false, whyNot);
+            fail(whyNot);
         }
         return;
     case PlanAction::Type::StopNode:
@@ -164,7 +157,7 @@ void BeatExecutor::startAction()
     case PlanAction::Type::KillNode:
     case PlanAction::Type::PauseNode: {
         if (!m_cluster) {
-            actionDone(false, u"no cluster driver configured"_s);
+            fail(u"no cluster driver configured"_s);
             return;
         }
         // Done when the signal reached the node (faultStarted), not when the pod is back.
@@ -180,7 +173,7 @@ void BeatExecutor::startAction()
             accepted = m_cluster->pauseNode(a.ordinal, a.allowMajorityLoss, &whyNot);
         }
         if (!accepted) {
-            actionDone(false, whyNot);
+            fail(whyNot);
         }
         return;
     }
@@ -188,7 +181,7 @@ void BeatExecutor::startAction()
     case PlanAction::Type::ResumeNode:
     case PlanAction::Type::HealAll: {
         if (!m_cluster) {
-            actionDone(false, u"no cluster driver configured"_s);
+            fail(u"no cluster driver configured"_s);
             return;
         }
         // Done when the node (heal_all: every node) is Ready again: ClusterDriver::operationFinished.
@@ -198,7 +191,7 @@ void BeatExecutor::startAction()
             : a.type == PlanAction::Type::ResumeNode                ? m_cluster->resumeNode(a.ordinal, &whyNot)
                                                                     : m_cluster->healAll(&whyNot);
         if (!accepted) {
-            actionDone(false, whyNot);
+            fail(whyNot);
         }
         return;
     }
@@ -206,7 +199,7 @@ void BeatExecutor::startAction()
     case PlanAction::Type::LoadStop:
     case PlanAction::Type::Spike:
         if (!m_app) {
-            actionDone(false, u"no sample app configured"_s);
+            fail(u"no sample app configured"_s);
             return;
         }
         m_waiting = Waiting::App;
@@ -221,26 +214,41 @@ void BeatExecutor::startAction()
     }
 }
 
-void BeatExecutor::actionDone(bool ok, const QString &text)
+void BeatExecutor::fail(const QString &why)
+{
+    actionDone(ActionOutcome::of(current(), ActionOutcome::Kind::Failed, why));
+}
+
+void BeatExecutor::actionDone(const ActionOutcome &outcome)
 {
     if (m_index < 0) {
         return;
     }
     const PlanAction a = m_beat.actions[m_index];
+    const int index = m_index;
+    const bool failed = outcome.kind == ActionOutcome::Kind::Failed;
     m_waiting = Waiting::Nothing;
-    if (ok && a.replicationFactor > 0 && m_cluster) {
+    // Only a file that ran moves the cluster driver's floor: a skipped or refused one changed nothing.
+    if (outcome.kind == ActionOutcome::Kind::Applied && a.replicationFactor > 0 && m_cluster) {
         m_cluster->setMinimumNodes(a.replicationFactor);
     }
-    if (ok && (a.type == PlanAction::Type::RunSql || a.type == PlanAction::Type::Backup)) {
-        addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(), EventMarker::Kind::Sql, u"applied "_s + a.file});
+    // Every SQL file's outcome is a marker (applied, skipped, refused as expected, failed); other
+    // actions mark themselves when applied (scale, faults, the feed's load events), so only their
+    // skips and failures are marked here. What ran on the server is drawn as SQL; what changed
+    // nothing (skipped, failed) in the neutral colour.
+    const bool ran = outcome.ran();
+    if (outcome.isSql() || !ran) {
+        addMarker(EventMarker {QDateTime::currentMSecsSinceEpoch(),
+            outcome.isSql() && ran ? EventMarker::Kind::Sql : EventMarker::Kind::Other, outcome.text()});
     }
-    if (!ok) {
+    Q_EMIT actionOutcome(index, a, outcome);
+    if (failed) {
         m_index = -1;
-        Q_EMIT finished(false, a.describe() + u": "_s + text);
+        Q_EMIT finished(false, outcome.text());
         return;
     }
-    m_done.append(text.isEmpty() ? a.describe() : text);
-    Q_EMIT actionCompleted(m_index, a, QDateTime::currentMSecsSinceEpoch());
+    m_done.append(outcome.text());
+    Q_EMIT actionCompleted(index, a, QDateTime::currentMSecsSinceEpoch());
     ++m_index;
     QTimer::singleShot(0, this, &BeatExecutor::startAction);
 }

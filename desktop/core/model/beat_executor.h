@@ -1,5 +1,6 @@
 #pragma once
 
+#include "action_outcome.h"
 #include "demo_plan.h"
 #include "time_series_store.h"
 
@@ -12,8 +13,15 @@ class ClusterDriver;
 class SampleAppControl;
 
 // Runs a beat's actions one after the other through the real sources, stopping at the first
-// failure, and drops markers in the store (the beat itself, SQL applied, scale, node stopped).
-// Load and spike markers come from the sample app's own feed events, so they are not doubled.
+// failure, and drops markers in the store (the beat itself, scale, node stopped, and every SQL
+// file's, skipped and failed action's outcome). Load and spike markers come from the sample app's
+// own feed events, so they are not doubled.
+//
+// One outcome per action (ActionOutcome): applied, skipped: why, refused as expected, or failed:
+// why, decided here once and emitted as actionOutcome(); its text() is the marker's, the
+// summary's and (through PresenterSession) the status line's, the recording's and the report's.
+// On the local stack (cluster kind none) CockroachDB-only SQL and cluster actions are skipped, never
+// applied and never failed.
 //
 // When an action counts as done:
 //  - run_sql / backup: the SqlRunner finished the file;
@@ -46,8 +54,11 @@ public:
 
 Q_SIGNALS:
     void progress(const QString &text);
-    // Action `index` of the running beat completed (ok) at atMs (QDateTime::currentMSecsSinceEpoch):
-    // the moment its expectations start being judged (issue 9).
+    // What became of action `index` of the running beat, once, before actionCompleted (or before
+    // finished(false) for a failure).
+    void actionOutcome(int index, const PlanAction &action, const ActionOutcome &outcome);
+    // Action `index` of the running beat completed (applied, skipped or refused as expected) at atMs
+    // (QDateTime::currentMSecsSinceEpoch): the moment its expectations start being judged.
     void actionCompleted(int index, const PlanAction &action, qint64 atMs);
     void finished(bool ok, const QString &summary);
     // A marker the executor put in the store (the session recorder's input: markers not derived
@@ -61,7 +72,9 @@ private:
     bool isLocalStack() const;
     void startAction();
     void addMarker(const EventMarker &marker);
-    void actionDone(bool ok, const QString &text);
+    void actionDone(const ActionOutcome &outcome);
+    void fail(const QString &why); // the running action failed
+    PlanAction current() const { return m_beat.actions.value(m_index); }
 
     TimeSeriesStore *m_store;
     QPointer<SqlRunner> m_sql;

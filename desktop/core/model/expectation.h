@@ -14,6 +14,12 @@
 
 #include <optional>
 
+// The CockroachDB metric names a PromQL expression reads: every name but the sample app's own
+// (`app_*`, sampleapp/PROTOCOL.md "Metrics") and those Prometheus adds to every scrape (`up`,
+// `scrape_*`), which is all a local stack's Prometheus has (demo/local/prometheus.yml).
+// tst_expectation checks it against CockroachDB's metric list (tests/reference/).
+QStringList promqlCockroachMetricNames(const QString &promql);
+
 // Reads one feed field (DemoPlan::feedFields()) from a tick; nothing when the tick has no value
 // for it (a percentile of an interval without samples).
 std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field);
@@ -32,6 +38,17 @@ std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field)
 //    was shown) nor a fail (nothing broke). Seen false and never true again is a Fail.
 // Nothing passes for good before its mode allows it: a holds can turn red until its window ends.
 //
+// Skipped: neither judged nor a verdict (grey, with its reason, counted apart: "1 passed · 3
+// skipped"), for what this session cannot judge honestly:
+//  - a PromQL expectation that reads CockroachDB's metrics where there is no CockroachDB
+//    (setNoCockroachDB(): the local stack, cluster kind none, whose Prometheus scrapes only the
+//    sample app): it could only end "no data" or "not within", a FAIL nothing on stage caused.
+//    Which names are CockroachDB's: promqlCockroachMetricNames() (skipped when prepare() shows it);
+//  - every expectation of a beat whose cluster change was skipped (skipForAction(): a scale,
+//    fault, start or heal the local stack cannot make): it would judge a change that never
+//    happened (a "holds" on the app's readiness would pass with nothing broken). A skipped
+//    CockroachDB-only SQL file does not skip the beat's app-level (feed) expectations.
+//
 // When judging starts: prepare() shows a beat's expectations as waiting; begin() starts judging
 // them (PresenterSession calls it when the beat's last action completed: the moment the change
 // was made, not when the beat started). start() is both at once. Samples before begin() are
@@ -43,8 +60,9 @@ std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field)
 // and every series' value satisfies the condition (so "sum(...) == 0" and per-node
 // "replicas > 0" both read naturally), false when one does not; an empty answer or a query error
 // is no sample ("no data"). A sample's time is when its answer arrived; a PromQL value can be up
-// to one metric sample (10 s in CockroachDB) plus one scrape (15 s) older than that
-// (shared/reference/cockroach-facts.md), so windows must be longer than that lag.
+// to one metric sample (10 s in CockroachDB: cockroachdb/cockroach pkg/base/config.go,
+// DefaultMetricsSampleInterval) plus one scrape (15 s) older than that, so windows must be longer
+// than that lag.
 // Time: every input carries the local time it is judged at, so tests drive it with synthetic
 // times through the same code path the app uses (the app passes the current time).
 //
@@ -53,8 +71,9 @@ class ExpectationEvaluator : public QObject
 {
     Q_OBJECT
 public:
-    // AlreadyTrue and NeverBroke are settled but neither a pass nor a fail (see above).
-    enum class Verdict { Pending, Pass, Fail, AlreadyTrue, NeverBroke };
+    // AlreadyTrue and NeverBroke are settled but neither a pass nor a fail; Skipped was never judged
+    // (see above).
+    enum class Verdict { Pending, Pass, Fail, AlreadyTrue, NeverBroke, Skipped };
     // Why a Fail failed (the text says it).
     enum class Reason { None, NotWithin, Broke, NoData, Gap, NotRecovered };
 
@@ -77,6 +96,7 @@ public:
         int samples = 0; // samples with data
         std::optional<double> lastValue; // latest observation (the worst series for PromQL)
         QString lastError; // a PromQL error answer, shown instead of a value
+        QString skipReason; // Skipped: why ("reads CockroachDB's liveness_livenodes, ...")
 
         qint64 windowEndMs() const { return startedMs + qint64(expectation.withinS) * 1000; }
         // What the shown time counts from: the start, or for recovers the fault or first failure.
@@ -84,7 +104,7 @@ public:
         // The time shown: "in 41 s", "broke after 23 s", "held for 60 s".
         qint64 elapsedMs(qint64 nowMs) const;
         // The line on screen: "PASS healed in 41 s from the fault", "FAIL no range unavailable:
-        // broke after 23 s (was 4)", "ALREADY TRUE ...", "NEVER BROKE ...".
+        // broke after 23 s (was 4)", "ALREADY TRUE ...", "NEVER BROKE ...", "SKIPPED ...: why".
         QString text(qint64 nowMs) const;
     };
 
@@ -95,8 +115,13 @@ public:
     // session's; the wall clock when none is set).
     void setClock(const SessionClock *clock) { m_clock = clock; }
     void setPollIntervalMs(int ms) { m_pollTimer.setInterval(ms); }
+    // No CockroachDB in this session (the local stack): PromQL expectations reading CockroachDB's
+    // metrics are shown Skipped with this reason's words. Empty (the default): there is one.
+    void setNoCockroachDB(const QString &why) { m_noCockroachDB = why; }
+    QString noCockroachDB() const { return m_noCockroachDB; }
 
-    // Shows these expectations as waiting for the beat's actions (replaces the previous beat's).
+    // Shows these expectations as waiting for the beat's actions (replaces the previous beat's, after
+    // settling those whose window ended by now).
     void prepare(const QString &beatId, const QList<PlanExpectation> &expectations);
     // Starts judging the prepared expectations from nowMs (once; later calls do nothing).
     void begin(qint64 nowMs);
@@ -104,6 +129,9 @@ public:
     void start(const QString &beatId, const QList<PlanExpectation> &expectations, qint64 nowMs);
     void clear();
     bool isJudging() const { return m_judging; }
+    // The prepared beat's change was not made (its `action` was skipped because `why`): every
+    // expectation not settled yet is Skipped, now. Judging may still begin(); nothing is judged.
+    void skipForAction(const QString &action, const QString &why);
 
     // A fault action (PlanAction::isFault()) completed at atMs: what "from": "fault" counts from.
     // Kept across beats (the heal beat times from the failure beat's fault) and by clear().
@@ -120,8 +148,8 @@ public:
     QString beatId() const { return m_beatId; }
     const QList<State> &states() const { return m_states; }
     bool allSettled() const;
-    // The beat's tally: "2 passed · 1 already true · 1 failed". Already true and never broke are
-    // counted apart, never as passes: the beat's action did not cause them.
+    // The beat's tally: "2 passed · 1 already true · 1 failed · 3 skipped". Already true, never
+    // broke and skipped are counted apart, never as passes: the beat's action did not cause them.
     QString summary() const;
 
 Q_SIGNALS:
@@ -147,5 +175,6 @@ private:
     QTimer m_pollTimer;
     QTimer m_deadlineTimer;
     const SessionClock *m_clock = nullptr;
+    QString m_noCockroachDB;
     qint64 nowMs() const { return m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch(); }
 };

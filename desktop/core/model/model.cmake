@@ -11,6 +11,7 @@ set(PRESENTER_MODEL_FILES
     model/sample_app_control.h model/sample_app_control.cpp
     model/feed_ingest.h model/feed_ingest.cpp
     model/cluster_metrics.h model/cluster_metrics.cpp
+    model/action_outcome.h model/action_outcome.cpp
     model/beat_executor.h model/beat_executor.cpp
     model/session_clock.h
     model/presenter_session.h model/presenter_session.cpp

@@ -48,6 +48,10 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     }
 
     m_evaluator->setClock(&m_clock);
+    if (isLocalStack()) {
+        // Its Prometheus scrapes only the sample app (demo/local/prometheus.yml).
+        m_evaluator->setNoCockroachDB(u"the local stack has no CockroachDB (cluster kind none)"_s);
+    }
     m_clusterView->setClock(&m_clock);
     m_clusterMetrics->setClock(&m_clock);
     m_ingest->attach(m_feed);
@@ -75,6 +79,8 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
         }
         beginBeat(index, beat);
     });
+    connect(m_executor, &BeatExecutor::actionOutcome, this,
+        [this](int index, const PlanAction &, const ActionOutcome &outcome) { onActionOutcome(index, outcome); });
     connect(m_executor, &BeatExecutor::actionCompleted, this, &PresenterSession::onActionCompleted);
     connect(m_executor, &BeatExecutor::finished, this,
         [this](bool, const QString &) { m_evaluator->begin(m_clock.nowMs()); });
@@ -89,15 +95,29 @@ void PresenterSession::beginBeat(int index, const Beat &beat)
     m_runningBeat = index;
     m_evaluator->prepare(beat.id, beat.expectations);
     m_actionsInRun = beat.actions.size();
+    m_outcomes.clear();
     Q_EMIT beatRunStarted(index, beat.id);
+}
+
+void PresenterSession::onActionOutcome(int index, const ActionOutcome &outcome)
+{
+    if (index >= 0) {
+        m_outcomes.insert(index, outcome);
+        if (outcome.skipsTheBeatsChange()) {
+            m_evaluator->skipForAction(PlanAction::typeName(outcome.type), outcome.reason);
+        }
+    }
+    Q_EMIT actionOutcome(index, outcome);
 }
 
 void PresenterSession::onActionCompleted(int index, const PlanAction &action, qint64 atMs)
 {
-    if (action.isFault()) {
+    // What was not applied changed nothing (a recording without outcomes: everything was).
+    const bool applied = m_outcomes.value(index).kind == ActionOutcome::Kind::Applied;
+    if (action.isFault() && applied) {
         m_evaluator->noteFault(atMs);
     }
-    if (action.replicationFactor > 0) {
+    if (action.replicationFactor > 0 && applied) {
         m_clusterView->setReplicationFactor(action.replicationFactor);
     }
     if (index == m_actionsInRun - 1) {
@@ -147,6 +167,11 @@ void PresenterSession::replayBeatFinished(qint64 atMs, bool ok, const QString &s
     Q_EMIT beatFinished(ok, summary);
 }
 
+void PresenterSession::replayActionOutcome(int actionIndex, const ActionOutcome &outcome)
+{
+    onActionOutcome(actionIndex, outcome);
+}
+
 void PresenterSession::resetForReplay()
 {
     m_store.clear();
@@ -156,6 +181,7 @@ void PresenterSession::resetForReplay()
     m_lastTick.reset();
     m_runningBeat = -1;
     m_actionsInRun = 0;
+    m_outcomes.clear();
     m_feed->replayReset();
     m_ingest->reset();
     m_story->replaySnapshot({});
@@ -233,4 +259,23 @@ void PresenterSession::mark(EventMarker::Kind kind, const QString &text)
     const EventMarker marker {m_clock.nowMs(), kind, text};
     m_store.addMarker(marker);
     Q_EMIT markerAdded(marker);
+}
+
+bool PresenterSession::runSqlFile(const QString &path, QString *whyNot)
+{
+    if (!m_sql->runFile(path, whyNot)) {
+        return false;
+    }
+    const QString subject = u"sql/"_s + QFileInfo(path).fileName();
+    connect(
+        m_sql, &SqlRunner::finished, this,
+        [this, subject](bool ok, const QString &summary, const pgkit::ApplyResult &result) {
+            const ActionOutcome outcome
+                = ActionOutcome::ofSqlRun(PlanAction::Type::RunSql, subject, ok, summary, result, isLocalStack());
+            // Drawn like a plan action's (BeatExecutor): SQL when it ran on the server, else neutral.
+            mark(outcome.ran() ? EventMarker::Kind::Sql : EventMarker::Kind::Other, outcome.text());
+            onActionOutcome(-1, outcome);
+        },
+        Qt::SingleShotConnection);
+    return true;
 }

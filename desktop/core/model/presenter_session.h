@@ -1,5 +1,6 @@
 #pragma once
 
+#include "action_outcome.h"
 #include "beat_executor.h"
 #include "cluster_metrics.h"
 #include "cluster_view.h"
@@ -28,10 +29,11 @@
 // (ClusterMetrics); StoryController::runRequested -> BeatExecutor + ExpectationEvaluator::prepare;
 // BeatExecutor::actionCompleted (the last action) or finished -> ExpectationEvaluator::begin;
 // a completed fault action -> ExpectationEvaluator::noteFault;
-// BeatExecutor::finished -> StoryController::setRunFinished; ClusterDriver::faultStarted (plan or
-// manual) -> ExpectationEvaluator::noteFault; the cluster driver, the node status client and the
-// feed -> ClusterView (both windows' node grid, numbers, stopwatch), whose "this beat" starts when
-// the beat's last action completed.
+// BeatExecutor::actionOutcome -> actionOutcome() (and a skipped cluster change ->
+// ExpectationEvaluator::skipForAction); BeatExecutor::finished -> StoryController::setRunFinished;
+// ClusterDriver::faultStarted (plan or manual) -> ExpectationEvaluator::noteFault; the cluster driver, the node status
+// client and the feed -> ClusterView (both windows' node grid, numbers, stopwatch), whose "this beat" starts when the
+// beat's last action completed.
 //
 // Threading: GUI thread only (the store may be read from anywhere).
 class PresenterSession : public QObject
@@ -79,6 +81,12 @@ public:
 
     // Adds a marker now (manual controls: SQL, scale, node stop).
     void mark(EventMarker::Kind kind, const QString &text);
+    // The manual "Run SQL" control: runs the file; when it finishes, its outcome (the same words as a
+    // plan action's: applied, skipped on the local stack, refused as expected, failed) becomes a
+    // marker and actionOutcome(-1, ...). False (whyNot) when the runner refused to start.
+    bool runSqlFile(const QString &path, QString *whyNot = nullptr);
+    // The local stack: cluster kind none, PostgreSQL standing in for CockroachDB, no Kubernetes.
+    bool isLocalStack() const { return m_profile.clusterKind == ClusterDriver::Kind::None; }
 
     // Replay (SessionPlayer, desktop/docs/RECORDING.md). setReplayMode() before anything else and
     // instead of start(): the clock follows the recording, no source starts, every action is
@@ -89,6 +97,7 @@ public:
     void replayBeatRun(int beatIndex);
     void replayActionCompleted(int actionIndex, qint64 atMs);
     void replayBeatFinished(qint64 atMs, bool ok, const QString &summary);
+    void replayActionOutcome(int actionIndex, const ActionOutcome &outcome);
     // Forgets what was shown (store, expectations, the cluster view's fault and stopwatch): a
     // replay seeking backwards plays the recording again from its start.
     void resetForReplay();
@@ -100,6 +109,9 @@ Q_SIGNALS:
     void beatRunStarted(int index, const QString &beatId);
     // The running beat's actions finished (ok or not), live (BeatExecutor::finished) or replayed.
     void beatFinished(bool ok, const QString &summary);
+    // What became of action `index` of the running beat (BeatExecutor::actionOutcome), or of a manual
+    // SQL run (index -1), live or replayed: the status line's, the recorder's and the report's input.
+    void actionOutcome(int index, const ActionOutcome &outcome);
     // A marker put in the store by the session or its beat executor (not derived from the feed).
     void markerAdded(const EventMarker &marker);
     // resetForReplay() forgot what was shown: a replay plays again from its start (the report's
@@ -109,6 +121,7 @@ Q_SIGNALS:
 private:
     void beginBeat(int index, const Beat &beat);
     void onActionCompleted(int index, const PlanAction &action, qint64 atMs);
+    void onActionOutcome(int index, const ActionOutcome &outcome);
 
     ConnectionProfile m_profile;
     SessionClock m_clock;
@@ -131,4 +144,5 @@ private:
     std::optional<FeedTick> m_lastTick;
     qsizetype m_actionsInRun = 0; // the running beat's actions: the last one starts the judging
     int m_runningBeat = -1;
+    QMap<int, ActionOutcome> m_outcomes; // the running beat's, by action index
 };

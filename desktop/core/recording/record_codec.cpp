@@ -298,4 +298,21 @@ ConnectionProfile profileFromJson(const QJsonObject &o)
     return p;
 }
 
+QJsonObject actionOutcomeToJson(int index, const ActionOutcome &outcome)
+{
+    return {{u"index"_s, index}, {u"type"_s, PlanAction::typeName(outcome.type)},
+        {u"outcome"_s, ActionOutcome::kindKey(outcome.kind)}, {u"subject"_s, outcome.subject},
+        {u"reason"_s, outcome.reason}, {u"text"_s, outcome.text()}};
+}
+
+std::optional<ActionOutcome> actionOutcomeFromJson(const QJsonObject &o)
+{
+    const auto kind = ActionOutcome::kindFromKey(o.value("outcome"_L1).toString());
+    const auto type = ActionOutcome::typeFromName(o.value("type"_L1).toString());
+    if (!kind || !type) {
+        return std::nullopt;
+    }
+    return ActionOutcome {*kind, *type, o.value("subject"_L1).toString(), o.value("reason"_L1).toString()};
+}
+
 } // namespace recordcodec

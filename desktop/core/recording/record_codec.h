@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/action_outcome.h"
 #include "model/event_marker.h"
 #include "model/sample_app_control.h"
 #include "model/story_controller.h"
@@ -36,6 +37,11 @@ NodeStatusSnapshot nodeSnapshotFromJson(const QJsonObject &o);
 
 // eventMarkerKindName() back to the kind (Other for an unknown name).
 EventMarker::Kind markerKindFromName(const QString &name);
+
+// {"index","type","outcome","subject","reason","text"} ("text" for readers with jq; the player
+// rebuilds it from the others). Nothing when "outcome" or "type" is not one this presenter knows.
+QJsonObject actionOutcomeToJson(int index, const ActionOutcome &outcome);
+std::optional<ActionOutcome> actionOutcomeFromJson(const QJsonObject &o);
 
 QJsonObject storyToJson(const StoryController::Snapshot &snapshot);
 StoryController::Snapshot storyFromJson(const QJsonObject &o);

@@ -248,6 +248,10 @@ void SessionPlayer::deliver(const recording::Record &r)
         s->story()->replaySnapshot(storyFromJson(d));
     } else if (k == "beat_run"_L1) {
         s->replayBeatRun(d.value("index"_L1).toInt(-1));
+    } else if (k == "action_outcome"_L1) {
+        if (const auto outcome = actionOutcomeFromJson(d)) {
+            s->replayActionOutcome(d.value("index"_L1).toInt(-1), *outcome);
+        }
     } else if (k == "action"_L1) {
         s->replayActionCompleted(d.value("index"_L1).toInt(-1), r.tMs);
     } else if (k == "beat_finished"_L1) {

@@ -92,6 +92,10 @@ SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *
         [this](int index, const PlanAction &action, qint64 atMs) {
             emitRecord(u"action"_s, {{u"index"_s, index}, {u"type"_s, PlanAction::typeName(action.type)}}, atMs);
         });
+    // Before the "action" it completes (the executor emits it first): a replay skips the same verdicts.
+    connect(session, &PresenterSession::actionOutcome, this, [this](int index, const ActionOutcome &outcome) {
+        emitRecord(u"action_outcome"_s, actionOutcomeToJson(index, outcome));
+    });
     connect(session->executor(), &BeatExecutor::finished, this, [this](bool ok, const QString &summary) {
         emitRecord(u"beat_finished"_s, {{u"ok"_s, ok}, {u"summary"_s, summary}});
     });

@@ -48,6 +48,8 @@ QString verdictName(ExpectationEvaluator::Verdict verdict)
         return u"ALREADY TRUE"_s;
     case ExpectationEvaluator::Verdict::NeverBroke:
         return u"NEVER BROKE"_s;
+    case ExpectationEvaluator::Verdict::Skipped:
+        return u"SKIPPED"_s;
     case ExpectationEvaluator::Verdict::Pending:
         break;
     }
@@ -70,6 +72,8 @@ QString verdictClass(ExpectationEvaluator::Verdict verdict)
     case ExpectationEvaluator::Verdict::AlreadyTrue:
     case ExpectationEvaluator::Verdict::NeverBroke:
         return u"neither"_s; // settled, but neither a pass nor a fail (expectation.h)
+    case ExpectationEvaluator::Verdict::Skipped:
+        return u"skipped"_s; // never judged: grey, with its reason
     case ExpectationEvaluator::Verdict::Pending:
         break;
     }
@@ -78,8 +82,22 @@ QString verdictClass(ExpectationEvaluator::Verdict verdict)
 
 namespace {
 
+QString outcomeClass(ActionOutcome::Kind kind)
+{
+    switch (kind) {
+    case ActionOutcome::Kind::Applied:
+    case ActionOutcome::Kind::RefusedAsExpected:
+        return u"pass"_s;
+    case ActionOutcome::Kind::Skipped:
+        return u"skipped"_s;
+    case ActionOutcome::Kind::Failed:
+        break;
+    }
+    return u"fail"_s;
+}
+
 // The verdict colours of the presenter's beat panel (beat_panel.cpp): green only a pass, red only
-// a fail, blue for "already true" / "never broke".
+// a fail, blue for "already true" / "never broke", grey for skipped (never judged).
 constexpr auto kCss = R"(
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px auto;max-width:960px;color:#1a1a1a;line-height:1.4}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:28px 0 8px;border-bottom:2px solid #ddd}
@@ -88,7 +106,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:28px 0 8px;border-bott
 .meta{color:#444}.meta td{padding:1px 12px 1px 0}
 table.grid{border-collapse:collapse;width:100%}.grid th,.grid td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 .grid th{background:#f2f2f2}.num{text-align:right;white-space:nowrap}
-.verdict{font-weight:bold;white-space:nowrap}.pass{color:#008844}.fail{color:#cc0022}.neither{color:#225588}.pending{color:#555}
+.verdict{font-weight:bold;white-space:nowrap}.pass{color:#008844}.fail{color:#cc0022}.neither{color:#225588}.pending{color:#555}.skipped{color:#808080}
 ul.ex{margin:0;padding-left:18px}.note{color:#555;font-size:13px}
 img.chart{display:block;width:900px;max-width:100%;height:auto;border:1px solid #ddd;margin:4px 0 14px}
 nav a{margin-right:12px}
@@ -159,7 +177,7 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
          "<a href=\"#charts\">Charts</a><a href=\"#events\">Events</a></nav>\n"_s;
 
     // Beats.
-    int passes = 0, fails = 0, neither = 0, pending = 0;
+    int passes = 0, fails = 0, neither = 0, skipped = 0, pending = 0;
     for (const SessionRecord::BeatRun &b : log.beats) {
         for (const SessionRecord::ExpectationLine &e : b.expectations) {
             switch (e.verdict) {
@@ -173,6 +191,9 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
             case ExpectationEvaluator::Verdict::NeverBroke:
                 ++neither;
                 break;
+            case ExpectationEvaluator::Verdict::Skipped:
+                ++skipped;
+                break;
             case ExpectationEvaluator::Verdict::Pending:
                 ++pending;
                 break;
@@ -182,11 +203,12 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
     h += u"<h2 id=\"beats\">Beats</h2>\n"_s;
     h += u"<p id=\"tally\">%1 beats run; their expectations: <span class=\"pass\">%2 passed</span> · <span "
          u"class=\"fail\">%3 failed</span>"
-         " · <span class=\"neither\">%4 already true or never broke (not passes)</span> · %5 not settled</p>\n"_s
-             .arg(log.beats.size())
+         " · <span class=\"neither\">%4 already true or never broke (not passes)</span> · <span "
+         "class=\"skipped\">%5 skipped (not judged)</span> · %6 not settled</p>\n"_s.arg(log.beats.size())
              .arg(passes)
              .arg(fails)
              .arg(neither)
+             .arg(skipped)
              .arg(pending);
     if (log.beats.isEmpty()) {
         h += u"<p>No beat was run.</p>\n"_s;
@@ -207,7 +229,14 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
             } else {
                 h += u"<span class=\"%1\">%2</span> after %3"_s.arg(b.actionsOk ? u"pass"_s : u"fail"_s,
                     b.actionsOk ? u"done"_s : u"failed"_s, escape(nodeview::formatDuration(b.actionsDoneMs - b.ranMs)));
-                if (!b.actionsSummary.isEmpty()) {
+                if (!b.actions.isEmpty()) {
+                    // Each action's outcome, in the words the presenter showed (ActionOutcome::text).
+                    h += u"<ul class=\"ex\">"_s;
+                    for (const ActionOutcome &o : b.actions) {
+                        h += u"<li class=\"outcome %1\">"_s.arg(outcomeClass(o.kind)) + escape(o.text()) + u"</li>"_s;
+                    }
+                    h += u"</ul>"_s;
+                } else if (!b.actionsSummary.isEmpty()) {
                     h += u"<br><span class=\"note\">"_s + escape(b.actionsSummary) + u"</span>"_s;
                 }
             }

@@ -33,6 +33,11 @@ void SessionLog::attach(PresenterSession *session)
     connect(session, &PresenterSession::beatRunStarted, this, [this](int index) { onRunRequested(index); });
     connect(session->evaluator(), &ExpectationEvaluator::changed, this, &SessionLog::captureVerdicts);
     connect(session->evaluator(), &ExpectationEvaluator::settled, this, &SessionLog::captureVerdicts);
+    connect(session, &PresenterSession::actionOutcome, this, [this](int index, const ActionOutcome &outcome) {
+        if (index >= 0 && !m_rec.beats.isEmpty() && m_rec.beats.last().endMs == 0) {
+            m_rec.beats.last().actions.append(outcome);
+        }
+    });
     connect(session, &PresenterSession::beatFinished, this, [this](bool ok, const QString &summary) {
         if (m_rec.beats.isEmpty() || m_rec.beats.last().actionsDoneMs != 0) {
             return;
@@ -107,7 +112,10 @@ void SessionLog::captureVerdicts()
         SessionRecord::ExpectationLine &line = run.expectations[i];
         line.verdict = s.verdict;
         line.judging = s.judging;
-        line.text = s.judging ? s.text(t) : u"waiting for the beat's actions"_s;
+        // A skipped line is settled before judging begins, with its reason.
+        line.text = s.judging || s.verdict != ExpectationEvaluator::Verdict::Pending
+            ? s.text(t)
+            : u"waiting for the beat's actions"_s;
     }
 }
 

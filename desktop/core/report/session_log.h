@@ -2,6 +2,7 @@
 
 #include "load_summary.h"
 
+#include "model/action_outcome.h"
 #include "model/event_marker.h"
 #include "model/expectation.h"
 #include "model/request_tally.h"
@@ -35,6 +36,7 @@ struct SessionRecord
         qint64 actionsDoneMs = 0; // PresenterSession::beatFinished; 0 = not (yet)
         bool actionsOk = false;
         QString actionsSummary;
+        QList<ActionOutcome> actions; // each action's outcome, in order (none from older recordings)
         qint64 endMs = 0; // the next beat ran; 0 = still the current beat
         QList<ExpectationLine> expectations;
     };
@@ -79,7 +81,8 @@ struct SessionRecord
 // (SessionClock: recorded time in a replay).
 //
 // Sources: PresenterSession::beatRunStarted (a beat ran), ExpectationEvaluator::changed / settled
-// (the beat's verdict lines as shown), PresenterSession::beatFinished (its actions' result),
+// (the beat's verdict lines as shown), PresenterSession::actionOutcome (each action's outcome),
+// PresenterSession::beatFinished (its actions' result),
 // ClusterDriver::faultStarted / faultEnded, ClusterView::changed (the stopwatch stopping),
 // FeedIngest::tickStored (load, and each fault's own RequestTally) and the store's markers, merged
 // on every tick (the store forgets markers older than its window; the log keeps them all).

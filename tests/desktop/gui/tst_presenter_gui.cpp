@@ -80,6 +80,7 @@ private Q_SLOTS:
     void screenshots();
     void preflightHiddenOnceABeatRan();
     void localStackChartsSaySo();
+    void localStackShowsSkipped();
 
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
@@ -243,7 +244,7 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QVERIFY2(panel->narrationText().contains(first.narration), qPrintable(panel->narrationText()));
     QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 60000);
     QVERIFY2(
-        story->lastRunSummary().startsWith(u"FAILED: "_s + zoneSql->describe()), qPrintable(story->lastRunSummary()));
+        story->lastRunSummary().startsWith(u"FAILED: failed "_s + zoneSql->file), qPrintable(story->lastRunSummary()));
     QVERIFY2(
         story->lastRunSummary().contains(u"cockroachdb"_s, Qt::CaseInsensitive), qPrintable(story->lastRunSummary()));
     QVERIFY(panel->stageText().contains(u"Last run: FAILED"_s));
@@ -389,6 +390,57 @@ void TstPresenterGui::localStackChartsSaySo()
     clock.frame(true);
     QTest::qWait(100);
     verifyScreenshot(&main, u"presenter-local-stack.png"_s);
+}
+
+// The first beat of demo/plan.json on the local stack, on both real windows: the CockroachDB-only
+// file is skipped with its reason on the SQL status line (never "applied", never "FAILED"), and the
+// expectation on CockroachDB's metric is SKIPPED in grey with its reason, counted apart, while the
+// load's verdict is judged.
+void TstPresenterGui::localStackShowsSkipped()
+{
+    ConnectionProfile local = m_session->profile();
+    local.clusterKind = ClusterDriver::Kind::None;
+    PresenterSession session(local);
+    QStringList errors;
+    QVERIFY2(session.loadPlan(&errors), qPrintable(errors.join(u'\n')));
+    const Beat &first = session.story()->plan().beats.first();
+    const PlanExpectation *prom = firstExpectation(first, PlanExpectation::Kind::PromQL);
+    const PlanExpectation *load = firstExpectation(first, PlanExpectation::Kind::Feed);
+    const PlanAction *zoneSql
+        = firstAction(first, [](const PlanAction &a) { return a.file == u"sql/01-phase0-rf1.sql"_s; });
+    QVERIFY2(prom && load && zoneSql, "the first beat reads CockroachDB's metrics, the feed, and runs the RF=1 file");
+    FrameClock clock(&session.store());
+    MainWindow main(&session, &clock);
+    KioskWindow kiosk(&session, &clock);
+    session.start();
+    main.resize(1600, 900);
+    main.show();
+    kiosk.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&main));
+    QTRY_VERIFY_WITH_TIMEOUT(session.lastTick().has_value(), 15000);
+    session.story()->next();
+    session.story()->next();
+    QTRY_COMPARE_WITH_TIMEOUT(session.story()->stage(), StoryController::Stage::Showing, 60000);
+    QVERIFY2(!session.story()->lastRunSummary().startsWith(u"FAILED"_s), qPrintable(session.story()->lastRunSummary()));
+    QCOMPARE(main.sqlStatusText(),
+        u"skipped sql/01-phase0-rf1.sql: CockroachDB only: the local stack's database is PostgreSQL"_s);
+    // Grey, not bold: never judged. (toHtmlEscaped leaves the apostrophe as it is.)
+    const QString skipped = u"<span style='color:#808080'>SKIPPED %1: reads CockroachDB's"_s.arg(prom->label);
+    for (BeatPanel *panel : {main.beatPanel(), kiosk.beatPanel()}) {
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            panel->expectationsText().contains(u"1 skipped"_s) && !panel->expectationsText().contains(u"pending"_s),
+            qPrintable(panel->expectationsText()), 40000);
+        QVERIFY2(panel->expectationsText().contains(skipped), qPrintable(panel->expectationsText()));
+        QVERIFY2(!panel->expectationsText().contains(u"FAIL"_s), qPrintable(panel->expectationsText()));
+        QVERIFY2(panel->expectationsText().contains(load->label), qPrintable(panel->expectationsText()));
+    }
+    clock.frame(true);
+    QTest::qWait(100);
+    verifyScreenshot(&main, u"presenter-local-stack-skipped.png"_s);
+    verifyScreenshot(&kiosk, u"presenter-local-stack-skipped-kiosk.png"_s);
+    session.control()->loadStop();
+    QTest::qWait(200);
+    session.stop();
 }
 
 QTEST_MAIN(TstPresenterGui)

@@ -1,8 +1,11 @@
 #include "model/expectation.h"
 #include "model/presenter_session.h"
+#include "model/promql_names.h"
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -76,6 +79,8 @@ QString verdictName(V v)
         return u"already true"_s;
     case V::NeverBroke:
         return u"never broke"_s;
+    case V::Skipped:
+        return u"skipped"_s;
     }
     return u"?"_s;
 }
@@ -104,6 +109,13 @@ private Q_SLOTS:
     void judgingStartsAtTheLastActionsCompletion();
     void beatWithoutActionsStartsWhenItRuns();
     void failedBeatStartsWhenItStopped();
+    void cockroachMetricNames_data();
+    void cockroachMetricNames();
+    void cockroachMetricNamesAgainstCockroachDBsList();
+    void skippedWhereThereIsNoCockroachDB();
+    void skippedClusterChangeSkipsTheBeat();
+    void skippedSqlKeepsTheAppVerdicts();
+    void nextBeatSettlesWhatEndedFirst();
 };
 
 void TstExpectation::feedFieldValues_data()
@@ -421,8 +433,17 @@ void TstExpectation::summaryNeverCountsAlreadyTrueAsAPass()
 }
 
 namespace {
-// A session that never starts its sources: only the story -> executor -> evaluator wiring runs.
+// A session that never starts its sources: only the story -> executor -> evaluator wiring runs. A
+// cluster's profile (whose context does not exist): on the local stack (kind none) CockroachDB's
+// PromQL is skipped (skippedWhereThereIsNoCockroachDB).
 ConnectionProfile noClusterProfile()
+{
+    ConnectionProfile profile;
+    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.kubeContext = u"tst-expectation-no-such-context"_s;
+    return profile;
+}
+ConnectionProfile localStackProfile()
 {
     ConnectionProfile profile;
     profile.clusterKind = ClusterDriver::Kind::None;
@@ -498,10 +519,7 @@ void TstExpectation::failedBeatStartsWhenItStopped()
     // no node is known to be safe to stop): the fault never happened, so there is no marker and the
     // recovery would be timed from its first failure, saying so. (On the local stack, kind none,
     // the same action is skipped instead: tst_beat_executor.)
-    ConnectionProfile profile = noClusterProfile();
-    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
-    profile.kubeContext = u"tst-expectation-no-such-context"_s;
-    PresenterSession session(profile);
+    PresenterSession session(noClusterProfile());
     PlanAction stop;
     stop.type = PlanAction::Type::StopNode;
     stop.ordinal = 2;
@@ -512,7 +530,7 @@ void TstExpectation::failedBeatStartsWhenItStopped()
     session.story()->next();
     session.story()->next();
     QTRY_COMPARE(session.story()->stage(), StoryController::Stage::Showing);
-    QVERIFY2(session.story()->lastRunSummary().startsWith(u"FAILED: Stop node crdb-2"_s),
+    QVERIFY2(session.story()->lastRunSummary().startsWith(u"FAILED: failed stop node crdb-2"_s),
         qPrintable(session.story()->lastRunSummary()));
     QVERIFY(ev->isJudging());
     QVERIFY(!ev->lastFaultMs());
@@ -520,6 +538,202 @@ void TstExpectation::failedBeatStartsWhenItStopped()
     ev->onPromResult(0, {series(4)}, t0 + 2000);
     ev->onPromResult(0, {series(0)}, t0 + 12'000);
     QCOMPARE(ev->states()[0].text(t0 + 12'000), u"PASS healed in 10 s from the first failure (no fault ran)"_s);
+}
+
+void TstExpectation::cockroachMetricNames_data()
+{
+    QTest::addColumn<QString>("promql");
+    QTest::addColumn<QStringList>("names");
+    QTest::addRow("CockroachDB gauge") << u"max(liveness_livenodes)"_s << QStringList {u"liveness_livenodes"_s};
+    QTest::addRow("CockroachDB comparison")
+        << u"count(replicas_leaseholders > 0)"_s << QStringList {u"replicas_leaseholders"_s};
+    QTest::addRow("the sample app's") << u"sum(rate(app_operations_total{outcome=\"error\"}[1m]))"_s << QStringList {};
+    QTest::addRow("Prometheus' own") << u"up{job=\"sampleapp\"} + scrape_duration_seconds"_s << QStringList {};
+    QTest::addRow("both") << u"sum(app_ready) * max(ranges_unavailable)"_s << QStringList {u"ranges_unavailable"_s};
+}
+
+void TstExpectation::cockroachMetricNames()
+{
+    QFETCH(QString, promql);
+    QFETCH(QStringList, names);
+    QCOMPARE(promqlCockroachMetricNames(promql), names);
+}
+
+// The rule (every name but app_*, up, scrape_*) against CockroachDB's real metric list: every PromQL
+// the plan and the presenter read is sorted right, and no CockroachDB metric looks like the app's.
+void TstExpectation::cockroachMetricNamesAgainstCockroachDBsList()
+{
+    QFile tsv(qEnvironmentVariable("TEST_REFERENCE_DIR") + u"/cockroach-metrics.tsv"_s);
+    QVERIFY2(tsv.open(QIODevice::ReadOnly), qPrintable(tsv.fileName()));
+    QSet<QString> cockroach;
+    tsv.readLine(); // header
+    while (!tsv.atEnd()) {
+        const QString name = QString::fromUtf8(tsv.readLine()).section(u'\t', 0, 0).trimmed();
+        if (!name.isEmpty()) {
+            cockroach.insert(name);
+            QVERIFY2(promqlCockroachMetricNames(name) == QStringList {name}, qPrintable(name));
+        }
+    }
+    QVERIFY(cockroach.size() > 1000);
+    QStringList errors;
+    const auto plan = DemoPlan::load(qEnvironmentVariable("TEST_SOURCE_DIR") + u"/demo/plan.json"_s, &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    QStringList exprs = plan->promqlExpressions();
+    for (const auto &q : ClusterMetrics::queries()) {
+        exprs.append(q.promql);
+    }
+    int cockroachExprs = 0;
+    for (const QString &expr : std::as_const(exprs)) {
+        const QStringList crdb = promqlCockroachMetricNames(expr);
+        cockroachExprs += crdb.isEmpty() ? 0 : 1;
+        for (const QString &name : promqlMetricNames(expr)) {
+            QCOMPARE(crdb.contains(name), cockroach.contains(promqlBaseMetricName(name)) || cockroach.contains(name));
+        }
+    }
+    QVERIFY(cockroachExprs > 0);
+}
+
+void TstExpectation::skippedWhereThereIsNoCockroachDB()
+{
+    auto live = promql(u"max(liveness_livenodes)"_s, PlanExpectation::Op::Equal, 1, 60);
+    live.label = u"one live node"_s;
+    live.mode = PlanExpectation::Mode::Holds;
+    const auto app = promql(u"sum(app_operations_total)"_s, PlanExpectation::Op::Greater, 0, 60);
+    const auto load = feed(u"load.achieved_rps"_s, PlanExpectation::Op::GreaterEqual, 15, 30);
+    DemoPlan plan;
+    plan.beats.append(Beat {u"baseline"_s, u"Phase 0"_s, {}, {}, {load, live, app}});
+    for (const bool local : {true, false}) {
+        PresenterSession session(local ? localStackProfile() : noClusterProfile());
+        session.setPlan(plan, QDir::currentPath());
+        ExpectationEvaluator *ev = session.evaluator();
+        session.story()->next();
+        session.story()->next();
+        QTRY_VERIFY(ev->isJudging());
+        const qint64 t0 = ev->states()[0].startedMs;
+        if (!local) {
+            // A cluster: judged, and no data for the whole window is the FAIL it has always been.
+            QCOMPARE(ev->states()[1].verdict, V::Pending);
+            ev->checkDeadlines(t0 + 61'000);
+            QCOMPARE(ev->states()[1].verdict, V::Fail);
+            continue;
+        }
+        // Shown skipped with its reason from the start; never judged, never failed by a deadline.
+        QCOMPARE(ev->states()[1].verdict, V::Skipped);
+        QCOMPARE(ev->states()[1].text(t0),
+            u"SKIPPED one live node: reads CockroachDB's liveness_livenodes, and the local stack has no CockroachDB "
+            "(cluster kind none)"_s);
+        // The sample app's own metrics are on the local Prometheus: judged.
+        QCOMPARE(ev->states()[2].verdict, V::Pending);
+        QCOMPARE(ev->summary(), u"1 skipped · 2 pending"_s);
+        ev->onPromResult(1, {series(1)}, t0 + 1000); // (an answer cannot judge it either)
+        ev->onPromResult(2, {series(0)}, t0 + 1000);
+        ev->onPromResult(2, {series(4)}, t0 + 3000);
+        ev->checkDeadlines(t0 + 61'000);
+        QCOMPARE(ev->states()[1].verdict, V::Skipped);
+        QCOMPARE(ev->states()[1].samples, 0);
+        QCOMPARE(ev->states()[2].verdict, V::Pass);
+        QCOMPARE(ev->states()[0].verdict, V::Fail); // no feed here: the app-level one is judged
+        QCOMPARE(ev->summary(), u"1 passed · 1 failed · 1 skipped"_s);
+        QVERIFY(ev->allSettled());
+    }
+}
+
+void TstExpectation::skippedClusterChangeSkipsTheBeat()
+{
+    // The failure beat on the local stack: keep_down is skipped (no Kubernetes), so "the app stays
+    // ready" would hold with nothing broken: Skipped, with the action and its reason.
+    PlanAction keepDown;
+    keepDown.type = PlanAction::Type::KeepDown;
+    keepDown.ordinal = 2;
+    auto ready = feed(u"ready"_s, PlanExpectation::Op::Equal, 1, 60);
+    ready.mode = PlanExpectation::Mode::Holds;
+    ready.label = u"the app stays ready"_s;
+    PresenterSession session(localStackProfile());
+    DemoPlan plan;
+    plan.beats.append(Beat {u"failure"_s, u"A node fails"_s, {}, {keepDown}, {ready, healedFromFault()}});
+    session.setPlan(plan, QDir::currentPath());
+    ExpectationEvaluator *ev = session.evaluator();
+    QSignalSpy outcomes(&session, &PresenterSession::actionOutcome);
+    session.story()->next();
+    session.story()->next();
+    QTRY_COMPARE(session.story()->stage(), StoryController::Stage::Showing);
+    QCOMPARE(outcomes.size(), 1);
+    QCOMPARE(outcomes[0][1].value<ActionOutcome>().kind, ActionOutcome::Kind::Skipped);
+    QVERIFY(!ev->lastFaultMs()); // no fault happened: nothing for "from": "fault" to count from
+    QCOMPARE(ev->states()[0].verdict, V::Skipped);
+    QCOMPARE(ev->states()[0].text(0),
+        u"SKIPPED the app stays ready: the beat's keep_down was skipped (needs Kubernetes: the local stack has no "
+        "cluster): no change to judge"_s);
+    QCOMPARE(ev->states()[1].verdict, V::Skipped); // CockroachDB's metric, and no change either
+    QCOMPARE(ev->summary(), u"2 skipped"_s);
+    const qint64 t0 = ev->states()[0].startedMs;
+    FeedTick tick;
+    tick.ready = true;
+    ev->onFeedTick(tick, t0 + 1000);
+    ev->checkDeadlines(t0 + 301'000);
+    QCOMPARE(ev->states()[0].verdict, V::Skipped);
+    QCOMPARE(ev->summary(), u"2 skipped"_s);
+}
+
+void TstExpectation::skippedSqlKeepsTheAppVerdicts()
+{
+    // A beat whose only skipped step is CockroachDB-only SQL keeps its app-level verdicts: the app was
+    // really under load and really served. (The outcome is emitted here as the executor would after
+    // the local PostgreSQL refused the file: tst_beat_executor runs that for real.)
+    PlanAction rf1;
+    rf1.type = PlanAction::Type::RunSql;
+    rf1.file = u"sql/01-phase0-rf1.sql"_s;
+    rf1.replicationFactor = 1;
+    auto ready = feed(u"ready"_s, PlanExpectation::Op::Equal, 1, 10);
+    ready.mode = PlanExpectation::Mode::Holds;
+    PresenterSession session(localStackProfile());
+    DemoPlan plan;
+    plan.beats.append(Beat {u"baseline"_s, u"Phase 0"_s, {}, {rf1}, {ready}});
+    session.setPlan(plan, QDir::currentPath());
+    ExpectationEvaluator *ev = session.evaluator();
+    session.story()->next();
+    session.story()->next();
+    const ActionOutcome skipped = ActionOutcome::of(
+        rf1, ActionOutcome::Kind::Skipped, u"CockroachDB only: the local stack's database is PostgreSQL"_s);
+    QVERIFY(!skipped.skipsTheBeatsChange());
+    Q_EMIT session.executor()->actionOutcome(0, rf1, skipped);
+    Q_EMIT session.executor()->actionCompleted(0, rf1, 100'000);
+    QVERIFY(ev->isJudging());
+    QCOMPARE(ev->states()[0].verdict, V::Pending);
+    FeedTick tick;
+    tick.ready = true;
+    for (qint64 t = 101'000; t <= 110'000; t += 1000) {
+        ev->onFeedTick(tick, t);
+    }
+    ev->checkDeadlines(110'001);
+    QCOMPARE(ev->states()[0].verdict, V::Pass);
+    QCOMPARE(ev->summary(), u"1 passed"_s);
+}
+
+// A window that ended before the next beat is prepared is settled first, at its end, whether or not
+// the once-a-second check ran: a replay (no timer between records) shows the verdict live showed.
+void TstExpectation::nextBeatSettlesWhatEndedFirst()
+{
+    SessionClock clock;
+    clock.setReplayTime(0);
+    ExpectationEvaluator ev;
+    ev.setClock(&clock);
+    auto ready = feed(u"ready"_s, PlanExpectation::Op::Equal, 1, 10);
+    ready.mode = PlanExpectation::Mode::Holds;
+    ev.start(u"one"_s, {ready}, 0);
+    FeedTick tick;
+    tick.ready = true;
+    for (qint64 t = 1000; t <= 9500; t += 1000) {
+        ev.onFeedTick(tick, t);
+    }
+    QSignalSpy settled(&ev, &ExpectationEvaluator::settled);
+    clock.setReplayTime(10'400); // the window ended at 10 s; no check ran since
+    ev.prepare(u"two"_s, {ready});
+    QCOMPARE(settled.size(), 1);
+    QCOMPARE(settled[0][1].value<V>(), V::Pass);
+    QCOMPARE(settled[0][2].toString(), u"PASS ready == 1: held for 10 s"_s);
+    QCOMPARE(ev.beatId(), u"two"_s);
+    QCOMPARE(ev.states()[0].verdict, V::Pending);
 }
 
 QTEST_GUILESS_MAIN(TstExpectation)

@@ -77,7 +77,15 @@ SessionRecord handMadeRecord()
         {u"no range unavailable"_s, ExpectationEvaluator::Verdict::Fail,
             u"FAIL no range unavailable: broke after 23 s (was 4)"_s, true},
         {u"the app stays ready"_s, ExpectationEvaluator::Verdict::Pending, u"the app stays ready: 12 s"_s, true},
+        {u"ranges lose a copy"_s, ExpectationEvaluator::Verdict::Skipped,
+            u"SKIPPED ranges lose a copy: reads CockroachDB's ranges_underreplicated, and the local stack has no "
+            "CockroachDB"_s,
+            false},
     };
+    b2.actions = {ActionOutcome {ActionOutcome::Kind::Skipped, PlanAction::Type::KeepDown, u"keep node crdb-2 down"_s,
+                      u"needs <Kubernetes>"_s},
+        ActionOutcome {
+            ActionOutcome::Kind::Failed, PlanAction::Type::StartNode, u"start node crdb-2"_s, u"kubectl said <no>"_s}};
     r.beats = {b1, b2};
     SessionRecord::Fault f;
     f.ordinal = 2;
@@ -240,7 +248,15 @@ void TstReportWriter::everyBeatWithItsVerdicts()
     QCOMPARE(report::verdictClass(ExpectationEvaluator::Verdict::NeverBroke), u"neither"_s);
     QVERIFY(html.contains(
         u"2 beats run; their expectations: <span class=\"pass\">1 passed</span> · <span class=\"fail\">1 failed</span>"
-        " · <span class=\"neither\">1 already true or never broke (not passes)</span> · 1 not settled"_s));
+        " · <span class=\"neither\">1 already true or never broke (not passes)</span> · <span class=\"skipped\">1 "
+        "skipped (not judged)</span> · 1 not settled"_s));
+    // Skipped: grey, with its reason, neither a pass nor a fail.
+    QCOMPARE(report::verdictClass(ExpectationEvaluator::Verdict::Skipped), u"skipped"_s);
+    QVERIFY(html.contains(u"<span class=\"verdict skipped\">SKIPPED</span> ranges lose a copy: reads CockroachDB&#39;s "
+                          "ranges_underreplicated, and the local stack has no CockroachDB<"_s));
+    // Each action's outcome in its own words (escaped), instead of the joined summary.
+    QVERIFY(html.contains(u"<li class=\"outcome skipped\">skipped keep node crdb-2 down: needs &lt;Kubernetes&gt;</li>"
+                          "<li class=\"outcome fail\">failed start node crdb-2: kubectl said &lt;no&gt;</li>"_s));
     QVERIFY(html.contains(u"1 min 15 s<br>(current)"_s)); // the last beat, still current at export
 }
 

@@ -5,6 +5,8 @@
 #include "sources/sql_runner.h"
 #include "test_env.h"
 
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -105,7 +107,11 @@ private Q_SLOTS:
         QVERIFY(!finished.at(0).at(0).toBool());
         const QString summary = finished.at(0).at(1).toString();
         QVERIFY2(summary.contains(u"not killing crdb-1: crdb-2 is already down"_s), qPrintable(summary));
-        QCOMPARE(texts(store), (QStringList {u"phase: Two down"_s, u"failure: crdb-2 down (keep down)"_s}));
+        // The refusal is marked in the outcome's words ("failed kill node crdb-1 ...: why"), never as a
+        // node going down.
+        QCOMPARE(texts(store),
+            (QStringList {u"phase: Two down"_s, u"failure: crdb-2 down (keep down)"_s, u"other: "_s + summary}));
+        QVERIFY2(summary.startsWith(u"failed kill node crdb-1 "_s), qPrintable(summary));
         QSignalSpy healed(&driver, &ClusterDriver::operationFinished);
         QVERIFY(driver.healAll());
         QVERIFY(healed.wait(30000));
@@ -145,30 +151,103 @@ private Q_SLOTS:
         scale.nodes = 2;
         beat.actions = {rf1, scale, action(PlanAction::Type::StopNode, 1)};
         QSignalSpy completed(&executor, &BeatExecutor::actionCompleted);
+        QSignalSpy outcomes(&executor, &BeatExecutor::actionOutcome);
         QSignalSpy finished(&executor, &BeatExecutor::finished);
         QVERIFY(executor.run(beat));
         QVERIFY(finished.wait(30000));
         const bool ok = finished.at(0).at(0).toBool();
         const QString summary = finished.at(0).at(1).toString();
+        const auto outcome = [&](int i) { return outcomes.at(i).at(2).value<ActionOutcome>(); };
         if (localStack) {
             QVERIFY2(ok, qPrintable(summary));
             QCOMPARE(completed.size(), 3);
-            QVERIFY2(summary.contains(u"skipped: CockroachDB only (sql/01-phase0-rf1.sql; the local stack's database "
-                                      "is PostgreSQL)"_s),
-                qPrintable(summary));
-            QVERIFY2(
-                summary.contains(u"skipped: needs Kubernetes (Scale the cluster to 2 nodes;"_s), qPrintable(summary));
-            QVERIFY2(summary.contains(u"skipped: needs Kubernetes (Stop node crdb-1"_s), qPrintable(summary));
+            QCOMPARE(outcomes.size(), 3);
+            QCOMPARE(outcome(0).text(),
+                u"skipped sql/01-phase0-rf1.sql: CockroachDB only: the local stack's database is PostgreSQL"_s);
+            QCOMPARE(outcome(1).text(),
+                u"skipped scale the cluster to 2 nodes: needs Kubernetes: the local stack has no cluster"_s);
+            QVERIFY(outcome(2).text().startsWith(u"skipped stop node crdb-1 (SIGTERM"_s));
+            QVERIFY(!outcome(0).skipsTheBeatsChange()); // SQL: the app-level verdicts stay
+            QVERIFY(outcome(1).skipsTheBeatsChange() && outcome(2).skipsTheBeatsChange());
+            for (int i = 0; i < 3; ++i) {
+                QCOMPARE(outcome(i).kind, ActionOutcome::Kind::Skipped);
+                QVERIFY2(summary.contains(outcome(i).text()), qPrintable(summary));
+            }
+            // Nothing skipped is called applied: each skip is its own marker, in the outcome's words.
+            const QStringList markers = texts(store);
+            QVERIFY2(markers.filter(u"applied"_s).isEmpty(), qPrintable(markers.join(u" | "_s)));
+            QCOMPARE(markers,
+                (QStringList {u"phase: Phase 0"_s, u"other: "_s + outcome(0).text(), u"other: "_s + outcome(1).text(),
+                    u"other: "_s + outcome(2).text()}));
         } else {
             QVERIFY(!ok);
             QCOMPARE(completed.size(), 0);
+            QCOMPARE(outcomes.size(), 1);
+            QCOMPARE(outcome(0).kind, ActionOutcome::Kind::Failed);
             QVERIFY2(summary.contains(u"CockroachDB-only"_s) && !summary.contains(u"skipped"_s), qPrintable(summary));
+            QCOMPARE(summary, outcome(0).text());
+            QCOMPARE(texts(store), (QStringList {u"phase: Phase 0"_s, u"other: "_s + outcome(0).text()}));
         }
+    }
+
+    // Each kind of SQL outcome on the real PostgreSQL fixture: a portable file is applied, a file whose
+    // every statement is refused as its @expect-error says is "refused as expected" (with the
+    // server's SQLSTATE and message), and one that breaks is failed with the statement; the marker
+    // and the summary carry the outcome's own words.
+    void sqlOutcomes_data()
+    {
+        QTest::addColumn<QByteArray>("sql");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("reasonContains");
+        QTest::addRow("applied") << QByteArray("SELECT 1;\n") << int(ActionOutcome::Kind::Applied) << QString();
+        QTest::addRow("refused as expected")
+            << QByteArray("-- @expect-error 42P01\nSELECT * FROM tst_beat_executor_no_such_table;\n")
+            << int(ActionOutcome::Kind::RefusedAsExpected) << u"SQLSTATE 42P01: "_s;
+        QTest::addRow("failed") << QByteArray("SELECT * FROM tst_beat_executor_no_such_table;\n")
+                                << int(ActionOutcome::Kind::Failed) << u"tst_beat_executor_no_such_table"_s;
+    }
+    void sqlOutcomes()
+    {
+        QFETCH(QByteArray, sql);
+        QFETCH(int, kind);
+        QFETCH(QString, reasonContains);
+        QTemporaryDir dir;
+        QFile f(dir.filePath(u"sql/50-test.sql"_s));
+        QVERIFY(QDir(dir.path()).mkpath(u"sql"_s));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(sql);
+        f.close();
+        ClusterDriver driver; // the local stack
+        SqlRunner runner;
+        runner.setConninfo(testenv::pgConninfo(u"postgres"_s, u"postgres"_s));
+        TimeSeriesStore store;
+        BeatExecutor executor(&store, &runner, &driver, nullptr);
+        executor.setRootDir(dir.path());
+        Beat beat;
+        beat.title = u"SQL"_s;
+        PlanAction run;
+        run.type = PlanAction::Type::RunSql;
+        run.file = u"sql/50-test.sql"_s;
+        beat.actions = {run};
+        QSignalSpy outcomes(&executor, &BeatExecutor::actionOutcome);
+        QSignalSpy finished(&executor, &BeatExecutor::finished);
+        QVERIFY(executor.run(beat));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(outcomes.size(), 1);
+        const auto o = outcomes.at(0).at(2).value<ActionOutcome>();
+        QCOMPARE(int(o.kind), kind);
+        QCOMPARE(o.subject, u"sql/50-test.sql"_s);
+        QVERIFY2(o.reason.contains(reasonContains), qPrintable(o.text()));
+        QCOMPARE(finished.at(0).at(0).toBool(), o.kind != ActionOutcome::Kind::Failed);
+        QVERIFY2(finished.at(0).at(1).toString().contains(o.text()), qPrintable(finished.at(0).at(1).toString()));
+        // Drawn as SQL only when it ran on the server; a failure changed nothing: neutral.
+        QCOMPARE(texts(store).value(1), (o.kind == ActionOutcome::Kind::Failed ? u"other: "_s : u"sql: "_s) + o.text());
+        QCOMPARE(o.text().startsWith(u"applied "_s), o.kind == ActionOutcome::Kind::Applied);
     }
 
     // A load or spike action completes on the answer to *its* request, never on another command's
     // answer that arrives first: an unrelated command (readers off, sent just before) neither
-    // completes the spike nor hides its refusal (issue 11, item 1). The real sample app answers.
+    // completes the spike nor hides its refusal. The real sample app answers.
     void anUnrelatedCommandWhileAnActionIsInFlight_data()
     {
         QTest::addColumn<double>("rps");
@@ -206,7 +285,8 @@ private Q_SLOTS:
         }));
         const QString summary = finished.at(0).at(1).toString();
         QCOMPARE(finished.at(0).at(0).toBool(), accepted);
-        QVERIFY2(summary.contains(accepted ? u"spike: accepted"_s : u"spike: "_s) && !summary.contains(u"readers"_s),
+        QVERIFY2(summary.contains(u"%1 spike: %2 req/s"_s.arg(accepted ? u"applied"_s : u"failed"_s).arg(rps))
+                && !summary.contains(u"readers"_s),
             qPrintable(summary));
         control.spikeStop();
         app.stop();
