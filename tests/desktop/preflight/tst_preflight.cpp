@@ -1,3 +1,4 @@
+#include "model/presenter_session.h"
 #include "preflight/plan_position.h"
 #include "preflight/preflight_runner.h"
 #include "preflight/preflight_sql.h"
@@ -461,6 +462,22 @@ private Q_SLOTS:
         QVERIFY2(int(r.status) == status && r.detail.contains(says), qPrintable(r.line()));
         QCOMPARE(r.fix.isEmpty(), r.status == Status::Pass);
         QVERIFY(m_node->requestCount(u"/api/v2/nodes/"_s) + m_node->requestCount(u"/api/v2/login/"_s) > 0);
+    }
+
+    // The login the check proves is the one the node-status client uses on stage: the session
+    // gives the client the SQL URL's user and password, so a pass here means the grid gets nodes.
+    void nodeStatusClientUsesTheCheckedLogin()
+    {
+        m_node->addUser(u"postgres"_s, u"s3cret"_s, true);
+        PreflightConfig c = config();
+        c.profile.sqlConninfo += " password=s3cret";
+        QCOMPARE(runChecks(c).value(u"node-api"_s).status, Status::Pass);
+        PresenterSession session(c.profile);
+        session.nodeStatus()->setEndpoints({{u"crdb-0"_s, m_node->url()}});
+        session.nodeStatus()->start();
+        QTRY_VERIFY2_WITH_TIMEOUT(!session.nodeStatus()->snapshot().nodes.isEmpty(),
+            qPrintable(session.nodeStatus()->snapshot().nodesError), 10000);
+        session.nodeStatus()->stop();
     }
 
     // The TPC-C load has one owner: the set-up. DEMO.md starts it before the first beat (and
