@@ -27,10 +27,11 @@ struct PreflightSqlQueries
     // Columns license_set (bool) and initialised_at_epoch (seconds).
     //  - enterprise.license is the cluster setting that holds the key, empty when none is set
     //    (docs v25.4 licensing-faqs.md, "Set a license": SET CLUSTER SETTING enterprise.license).
-    //  - Without a licence the throttle starts 7 days after the cluster was initialised
-    //    (licensing-faqs.md; pkg/server/license/enforcer.go: initClusterMetadataLocked stores the
-    //    end of that grace period at init, and getIsNewClusterEstimate dates the init with
-    //    min(completed_at) FROM system.migrations, which this query reads too).
+    //  - The init time: pkg/server/license/enforcer.go, getIsNewClusterEstimate reads
+    //    min(completed_at) FROM system.migrations to judge a cluster new (7 days of grace without
+    //    a key) or not (30). The enforcer's own dates come from /_status/throttling (below); the
+    //    init time names which grace applies and, when that endpoint is unreadable, gives the
+    //    earliest throttle (init + 7 days).
     QString licence = QStringLiteral(
         "SELECT (SELECT * FROM [SHOW CLUSTER SETTING enterprise.license]) <> '' AS license_set, "
         "extract(epoch FROM (SELECT min(completed_at) FROM system.migrations)) AS initialised_at_epoch");

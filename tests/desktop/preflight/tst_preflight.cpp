@@ -7,6 +7,7 @@
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -354,6 +355,31 @@ private Q_SLOTS:
         QVERIFY2(std::any_of(
                      progress.cbegin(), progress.cend(), [&waited](const QString &l) { return l.startsWith(waited); }),
             qPrintable(progress.join(u"\n"_s)));
+    }
+
+    // The same wait in `presenter --preflight` (the local stack just started): it prints the
+    // waiting line once, then the verdicts, and exits 0.
+    void cliSaysItWaits()
+    {
+        const QString target = u"127.0.0.1:%1"_s.arg(m_app->port());
+        testenv::PrometheusProcess fresh(QStringList {target}, u"15s"_s);
+        QVERIFY2(fresh.start(), fresh.output().constData());
+        QProcess cli;
+        cli.setWorkingDirectory(testenv::sourceDir()); // demo/plan.json, grafana/dashboards
+        cli.setProcessChannelMode(QProcess::MergedChannels);
+        cli.start(qEnvironmentVariable("PRESENTER_BIN"),
+            {u"--preflight"_s, u"--cluster-kind"_s, u"none"_s, u"--sampleapp-url"_s, m_app->url().toString(),
+                u"--prometheus-url"_s, fresh.url().toString()});
+        const bool done = cli.waitForFinished(90000);
+        const QString out = QString::fromUtf8(cli.readAll());
+        QVERIFY2(done, qPrintable(out));
+        QVERIFY2(cli.exitCode() == 0, qPrintable(out));
+        const QString waiting
+            = u"WAIT  Prometheus scraping CockroachDB and the sample app: waiting: Prometheus has not scraped yet"_s;
+        QVERIFY2(out.count(waiting) == 1, qPrintable(out));
+        QVERIFY2(out.contains(u"PASS  Prometheus scraping CockroachDB and the sample app: no CockroachDB expected"_s),
+            qPrintable(out));
+        QVERIFY2(out.indexOf(waiting) < out.indexOf(u"PASS  Prometheus scraping"_s), qPrintable(out));
     }
 
     // A target Prometheus never scrapes within the bound: the wait ends, with the reason.
