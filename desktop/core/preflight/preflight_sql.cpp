@@ -266,7 +266,7 @@ PreflightResult judgeLicence(const LicenceState &state, const QDateTime &now, in
     // days) and, if it requires telemetry, reports on time (DB Console warns after a day without).
     const bool keyValid = state.licensed && (!t.hasGracePeriod || t.gracePeriodEnd > now.addDays(30));
     const bool reporting = !t.hasTelemetryDeadline
-        || (t.lastTelemetryReceived.isValid() && t.lastTelemetryReceived.secsTo(now) < 24 * 3600
+        || (t.lastTelemetryReceived.isValid() && t.lastTelemetryReceived.secsTo(now) < qint64(24) * 3600
             && t.nodesWithTelemetryProblems.isEmpty());
     if (keyValid && reporting) {
         return verdict(Status::Pass, detail);
