@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the documented evolution commands of demo/DEMO.md, one phase at a time, and waits for each to
 # settle. Nothing hidden: every command is echoed before it runs. Never scales down, never deletes.
-#   demo/evolve.sh phase0   # cluster (1 node when new; never rescaled), Services, init, schema + RF=1, reader user
+#   demo/evolve.sh phase0   # cluster (1 node when new; never rescaled), Services, init, schema + RF=1, reader user,
+#                           # the TPC-C load (the set-up owns it: no beat starts it)
 #   demo/evolve.sh phase1   # scale to 2 nodes, wait until both are Ready, then show RF=2 refused (RF stays 1)
 #   demo/evolve.sh phase2   # scale to 3 nodes, wait until all are Ready, then RF=3
 # Secure mode: CRDB_SECURE=1 (after k8s/secure/make-certs.sh; uses k8s/secure/crdb-cluster.yaml).
@@ -34,6 +35,8 @@ phase0)
     wait_job sql-phase0
     run kubectl apply -f k8s/sql/reader-user-job.yaml
     wait_job sql-reader-user
+    # Needs database evolution (sql-phase0); runs until stopped, for the whole talk.
+    run kubectl apply -f k8s/loadgen-job.yaml
     ;;
 phase1)
     scale_to 2

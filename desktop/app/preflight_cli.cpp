@@ -1,6 +1,9 @@
 #include "preflight_cli.h"
 
+#include "model/presenter_session.h"
+
 #include <QCoreApplication>
+#include <QSet>
 
 #include <cstdio>
 
@@ -26,6 +29,8 @@ bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QStr
         }
         c.position = *position;
     }
+    // Where the node-status client reads crdb-0 (its port-forward, PresenterSession).
+    c.nodeHttpUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(PresenterSession::kNodeStatusBasePort));
     QString uidError;
     c.dashboardUids = PreflightConfig::dashboardUidsIn(u"."_s, &uidError);
     *config = c;
@@ -44,13 +49,22 @@ int runPreflightCli(const AppOptions &options)
         qPrintable(ConnectionProfile::kindName(config.profile.clusterKind)), qPrintable(config.profile.kubeNamespace));
     PreflightRunner runner;
     runner.setConfig(config);
+    // A check that cannot know yet says so once, then re-checks by itself (bounded).
+    QSet<QString> waitingShown;
+    QObject::connect(&runner, &PreflightRunner::checkUpdated, &runner, [&waitingShown](const PreflightResult &r) {
+        if (r.status == PreflightResult::Status::Wait && !waitingShown.contains(r.id)) {
+            waitingShown.insert(r.id);
+            std::printf("%s\n", qPrintable(r.line()));
+            std::fflush(stdout);
+        }
+    });
     int rc = 1;
     QObject::connect(&runner, &PreflightRunner::finished, &runner, [&rc](const QList<PreflightResult> &results) {
         for (const PreflightResult &r : results) {
             std::printf("%s\n", qPrintable(r.line()));
         }
         rc = preflightPassed(results) ? 0 : 1;
-        std::printf("%s\n", rc == 0 ? "Pre-flight passed (SKIP counts as passed)." : "Pre-flight FAILED.");
+        std::printf("%s\n", rc == 0 ? "Pre-flight passed (SKIP and WARN count as passed)." : "Pre-flight FAILED.");
         std::fflush(stdout);
         QCoreApplication::quit();
     });

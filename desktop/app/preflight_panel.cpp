@@ -31,6 +31,8 @@ PreflightPanel::PreflightPanel(StoryController *story, QWidget *parent)
     v->addWidget(m_again);
     connect(m_again, &QPushButton::clicked, this, &PreflightPanel::run);
     connect(&m_runner, &PreflightRunner::checkFinished, this, [this] { show(m_runner.results()); });
+    // A check that cannot know yet (Prometheus not scraped) says "waiting: ..." and re-checks.
+    connect(&m_runner, &PreflightRunner::checkUpdated, this, [this] { show(m_runner.results()); });
     connect(&m_runner, &PreflightRunner::finished, this, &PreflightPanel::show);
     connect(m_story, &StoryController::changed, this, &PreflightPanel::followStory);
     followStory();
@@ -53,19 +55,24 @@ void PreflightPanel::show(const QList<PreflightResult> &results)
 {
     m_tree->clear();
     int failed = 0;
+    int warned = 0;
     for (const PreflightResult &r : results) {
-        const bool running = r.status == PreflightResult::Status::Skip && r.detail == "running"_L1;
+        const bool running = r.status == PreflightResult::Status::Wait && r.detail == "running"_L1;
         QString text = r.detail;
-        if (r.status == PreflightResult::Status::Fail && !r.fix.isEmpty()) {
+        if ((r.status == PreflightResult::Status::Fail || r.status == PreflightResult::Status::Warn)
+            && !r.fix.isEmpty()) {
             text += u"\nFix: "_s + r.fix;
         }
         auto *item = new QTreeWidgetItem({running ? u"…"_s : PreflightResult::statusName(r.status), r.name, text});
         QColor colour = Qt::darkGray;
-        if (!running && r.status == PreflightResult::Status::Pass) {
+        if (r.status == PreflightResult::Status::Pass) {
             colour = QColor(0x1b, 0x7f, 0x3b);
-        } else if (!running && r.status == PreflightResult::Status::Fail) {
+        } else if (r.status == PreflightResult::Status::Fail) {
             colour = QColor(0xb0, 0x1c, 0x1c);
             ++failed;
+        } else if (r.status == PreflightResult::Status::Warn) {
+            colour = QColor(0x9a, 0x5b, 0x00);
+            ++warned;
         }
         item->setForeground(0, colour);
         QFont bold = item->font(0);
@@ -79,10 +86,11 @@ void PreflightPanel::show(const QList<PreflightResult> &results)
         return;
     }
     m_again->setEnabled(true);
-    m_summary->setText(failed == 0
-            ? u"All checks passed %1 (SKIP counts as passed)."_s.arg(m_runner.config().position.describe())
-            : u"%1 check(s) FAILED %2: fix them before the talk."_s.arg(failed).arg(
-                m_runner.config().position.describe()));
+    const QString warnings = warned == 0 ? QString() : u" %1 warning(s): read them."_s.arg(warned);
+    m_summary->setText(failed == 0 ? u"All checks passed %1 (SKIP and WARN count as passed).%2"_s.arg(
+                           m_runner.config().position.describe(), warnings)
+                                   : u"%1 check(s) FAILED %2: fix them before the talk.%3"_s.arg(failed).arg(
+                                       m_runner.config().position.describe(), warnings));
 }
 
 void PreflightPanel::followStory()

@@ -10,8 +10,10 @@ class QTreeWidget;
 class StoryController;
 
 // The pre-flight checklist on the presenter's screen (never the kiosk): one row per check with
-// its verdict, what was found and the fix. Shown before the first beat and hidden once a beat has
-// run; "Run again" starts a new round. The checks run in PreflightRunner, asynchronously.
+// its verdict (PASS, WARN, FAIL, SKIP), what was found and the fix; a check that cannot know yet
+// shows WAIT and its "waiting: ..." line until it re-checks to a verdict. Shown before the first
+// beat and hidden once a beat has run; "Run again" starts a new round. The checks run in
+// PreflightRunner, asynchronously.
 class PreflightPanel : public QGroupBox
 {
     Q_OBJECT

@@ -1,5 +1,7 @@
 #include "presenter_session.h"
 
+#include "preflight/preflight_sql.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -40,6 +42,12 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
                  static_cast<quint16>(profile.prometheusUrl.port(9090)))) {
             m_portForward->addForward(f);
         }
+    }
+    // The presenter's one login, the one the pre-flight's node-api check proves can read
+    // /api/v2/nodes/ (admin role): the SQL URL's user and password. None without a password
+    // (insecure clusters need no session).
+    if (const NodeApiLogin login = nodeApiLoginFrom(profile.sqlConninfo); !login.password.isEmpty()) {
+        m_nodeStatus->setCredentials(login.user, login.password);
     }
     m_clusterView->setReplicationFactor(profile.replicationFactor);
     if (m_portForward && profile.clusterKind != ClusterDriver::Kind::None) {

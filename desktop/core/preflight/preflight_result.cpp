@@ -11,6 +11,10 @@ QString PreflightResult::statusName(Status status)
         return u"PASS"_s;
     case Status::Skip:
         return u"SKIP"_s;
+    case Status::Warn:
+        return u"WARN"_s;
+    case Status::Wait:
+        return u"WAIT"_s;
     case Status::Fail:
         break;
     }
@@ -20,7 +24,7 @@ QString PreflightResult::statusName(Status status)
 QString PreflightResult::line() const
 {
     QString text = u"%1  %2: %3"_s.arg(statusName(status), name, detail);
-    if (status == Status::Fail && !fix.isEmpty()) {
+    if ((status == Status::Fail || status == Status::Warn) && !fix.isEmpty()) {
         text += u" Fix: "_s + fix;
     }
     return text;
@@ -28,6 +32,7 @@ QString PreflightResult::line() const
 
 bool preflightPassed(const QList<PreflightResult> &results)
 {
-    return std::none_of(results.cbegin(), results.cend(),
-        [](const PreflightResult &r) { return r.status == PreflightResult::Status::Fail; });
+    return std::none_of(results.cbegin(), results.cend(), [](const PreflightResult &r) {
+        return r.status == PreflightResult::Status::Fail || r.status == PreflightResult::Status::Wait;
+    });
 }

@@ -1,6 +1,7 @@
 #include "preflight_runner.h"
 
 #include "sources/kubectl_process.h"
+#include "sources/node_status_client.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -9,6 +10,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTimer>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -96,7 +98,10 @@ QStringList PreflightConfig::dashboardUidsIn(const QString &repoRoot, QString *e
     return uids;
 }
 
-PreflightRunner::PreflightRunner(QObject *parent) : QObject(parent), m_nam(new QNetworkAccessManager(this)) { }
+PreflightRunner::PreflightRunner(QObject *parent) : QObject(parent), m_nam(new QNetworkAccessManager(this))
+{
+    m_clock.start();
+}
 
 PreflightRunner::~PreflightRunner()
 {
@@ -107,8 +112,9 @@ PreflightRunner::~PreflightRunner()
 
 QStringList PreflightRunner::checkIds()
 {
-    return {u"kube-access"_s, u"pods"_s, u"stop-shell"_s, u"replication-factor"_s, u"licence"_s, u"workload"_s,
-        u"prometheus-targets"_s, u"scrape-interval"_s, u"grafana"_s, u"clock-skew"_s, u"port-forwards"_s};
+    return {u"kube-access"_s, u"pods"_s, u"stop-shell"_s, u"replication-factor"_s, u"licence"_s, u"node-api"_s,
+        u"workload"_s, u"prometheus-targets"_s, u"scrape-interval"_s, u"grafana"_s, u"clock-skew"_s,
+        u"port-forwards"_s};
 }
 
 QString PreflightRunner::checkName(const QString &id)
@@ -119,7 +125,8 @@ QString PreflightRunner::checkName(const QString &id)
         {u"stop-shell"_s, u"fault shell and PID in the CockroachDB container"_s},
         {u"replication-factor"_s, u"replication factor (zone config)"_s},
         {u"licence"_s, u"licence and throttle"_s},
-        {u"workload"_s, u"TPC-C workload running"_s},
+        {u"node-api"_s, u"the presenter's login reads /api/v2/nodes/"_s},
+        {u"workload"_s, u"TPC-C workload running (started at set-up)"_s},
         {u"prometheus-targets"_s, u"Prometheus scraping CockroachDB and the sample app"_s},
         {u"scrape-interval"_s, u"Prometheus scrape interval"_s},
         {u"grafana"_s, u"Grafana dashboards"_s},
@@ -136,7 +143,7 @@ PreflightResult PreflightRunner::make(const QString &id, Status status, const QS
     r.name = checkName(id);
     r.status = status;
     r.detail = detail;
-    r.fix = status == Status::Fail ? fix : QString();
+    r.fix = status == Status::Fail || status == Status::Warn ? fix : QString();
     return r;
 }
 
@@ -149,7 +156,7 @@ bool PreflightRunner::run()
     m_results.clear();
     const QStringList ids = checkIds();
     for (const QString &id : ids) {
-        PreflightResult r = make(id, Status::Skip, u"running"_s);
+        PreflightResult r = make(id, Status::Wait, u"running"_s);
         m_results.append(r);
     }
     m_pending = int(ids.size());
@@ -158,6 +165,7 @@ bool PreflightRunner::run()
     checkStopShell();
     checkReplicationFactor();
     checkLicence();
+    checkNodeApi();
     checkWorkload();
     checkPrometheusTargets();
     checkScrapeInterval();
@@ -179,6 +187,17 @@ void PreflightRunner::report(PreflightResult result)
     if (--m_pending == 0) {
         Q_EMIT finished(m_results);
     }
+}
+
+void PreflightRunner::progress(PreflightResult result)
+{
+    const qsizetype index = checkIds().indexOf(result.id);
+    if (index < 0 || m_pending <= 0) {
+        return;
+    }
+    result.name = checkName(result.id);
+    m_results[index] = result;
+    Q_EMIT checkUpdated(result);
 }
 
 QStringList PreflightRunner::kubectlArgs(const QStringList &args) const
@@ -206,8 +225,7 @@ void PreflightRunner::runKubectl(
         m_config.timeoutMs, m_config.env);
 }
 
-void PreflightRunner::get(
-    const QUrl &url, std::function<void(int status, const QByteArray &body, const QString &error)> then)
+void PreflightRunner::get(const QUrl &url, HttpThen then, const Headers &headers)
 {
     QUrl target = url;
     QNetworkRequest request;
@@ -216,9 +234,24 @@ void PreflightRunner::get(
         request.setRawHeader("Authorization", "Basic " + (url.userName() + u':' + url.password()).toUtf8().toBase64());
         target.setUserInfo({});
     }
+    for (const auto &[name, value] : headers) {
+        request.setRawHeader(name, value);
+    }
     request.setUrl(target);
     request.setTransferTimeout(m_config.timeoutMs);
-    QNetworkReply *reply = m_nam->get(request);
+    finishReply(m_nam->get(request), target, std::move(then));
+}
+
+void PreflightRunner::post(const QUrl &url, const QByteArray &form, HttpThen then)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded"_ba);
+    request.setTransferTimeout(m_config.timeoutMs);
+    finishReply(m_nam->post(request, form), url, std::move(then));
+}
+
+void PreflightRunner::finishReply(QNetworkReply *reply, const QUrl &target, HttpThen then)
+{
     const quint64 round = m_round;
     connect(reply, &QNetworkReply::finished, this, [this, reply, round, target, then = std::move(then)] {
         reply->deleteLater();
@@ -349,15 +382,19 @@ void PreflightRunner::checkWorkload()
             if (ok) {
                 pods = ClusterDriver::parsePods(out, &parseError, u"tpcc"_s);
             }
-            const QString fix = u"kubectl apply -f k8s/loadgen-job.yaml, then kubectl logs job/crdb-loadgen to see why "
-                                u"it stopped."_s;
+            // The set-up starts the load (demo/DEMO.md, "Before the talk"; demo/evolve.sh phase0) and
+            // it never stops: no beat starts it, so it is expected at every position of the plan.
+            const QString fix = u"the TPC-C load belongs to the set-up, before the talk: kubectl apply -f "
+                                u"k8s/loadgen-job.yaml (demo/DEMO.md, \"Before the talk\"), then kubectl logs "
+                                u"job/crdb-loadgen to see why it stopped."_s;
             if (!pods) {
                 return report(make(id, Status::Fail, u"cannot list the workload pods: %1"_s.arg(parseError), fix));
             }
             QStringList seen;
             for (const ClusterDriver::PodStatus &p : std::as_const(*pods)) {
                 if (p.phase == "Running"_L1) {
-                    return report(make(id, Status::Pass, u"%1 is Running"_s.arg(p.name)));
+                    return report(make(id, Status::Pass,
+                        u"%1 is Running (started at set-up, expected %2)"_s.arg(p.name, m_config.position.describe())));
                 }
                 seen << u"%1 %2"_s.arg(p.name, p.phase);
             }
@@ -420,62 +457,271 @@ void PreflightRunner::checkLicence()
         return report(make(id, Status::Fail, u"no SQL URL in the profile"_s,
             u"set sql_url / --sql-url to an admin user of the cluster (forward svc/crdb-writer to 26257)."_s));
     }
+    // Two answers: the key and the init time (SQL), the enforcer's own dates (/_status/throttling,
+    // preflight_sql.h). The verdict waits for both.
+    struct Pending
+    {
+        int left = 2;
+        std::optional<LicenceState> sql;
+        QString sqlError;
+        std::optional<ThrottlingMetadata> throttling;
+        QString throttlingError;
+    };
+    auto pending = std::make_shared<Pending>();
+    auto judge = [this, id, pending] {
+        if (--pending->left > 0) {
+            return;
+        }
+        if (!pending->sql) {
+            return report(make(id, Status::Fail, u"cannot read the licence state: %1"_s.arg(pending->sqlError),
+                u"check the SQL URL (an admin user can read enterprise.license and system.migrations)."_s));
+        }
+        LicenceState state = *pending->sql;
+        state.throttling = pending->throttling;
+        state.throttlingError = pending->throttlingError;
+        report(judgeLicence(state, m_config.now(), m_config.licenceMarginHours));
+    };
     const quint64 round = m_round;
     runPreflightQuery(this, m_config.profile.sqlConninfo, m_config.queries.licence,
-        [this, id, round](const QList<SqlRow> &rows, const QString &error) {
+        [this, round, pending, judge](const QList<SqlRow> &rows, const QString &error) {
             if (round != m_round) {
                 return;
             }
-            QString parseError = error;
-            std::optional<LicenceState> state;
+            pending->sqlError = error;
             if (error.isEmpty()) {
-                state = licenceStateFromRows(rows, &parseError);
+                pending->sql = licenceStateFromRows(rows, &pending->sqlError);
             }
-            if (!state) {
-                return report(make(id, Status::Fail, u"cannot read the licence state: %1"_s.arg(parseError),
-                    u"check the SQL URL (an admin user can read enterprise.license and system.migrations)."_s));
+            judge();
+        });
+    nodeLogin([this, pending, judge](const QByteArray &session, int, const QString &loginError) {
+        if (!loginError.isEmpty()) {
+            pending->throttlingError = loginError;
+            return judge();
+        }
+        const QUrl url = withPath(m_config.nodeHttpUrl, u"/_status/throttling"_s);
+        // The session as DB Console sends it (cookie) and as the v2 API takes it (header); which one
+        // the /_status gateway reads on a secure cluster is unverified, so both.
+        Headers headers;
+        if (!session.isEmpty()) {
+            headers = {{"X-Cockroach-API-Session", session}, {"Cookie", "session=" + session}};
+        }
+        get(
+            url,
+            [pending, judge](int status, const QByteArray &body, const QString &error) {
+                if (status != 200) {
+                    pending->throttlingError
+                        = error.isEmpty() ? u"/_status/throttling answered HTTP %1"_s.arg(status) : error;
+                } else {
+                    pending->throttling = parseThrottlingMetadata(body, &pending->throttlingError);
+                }
+                judge();
+            },
+            headers);
+    });
+}
+
+void PreflightRunner::nodeLogin(std::function<void(const QByteArray &session, int status, const QString &error)> then)
+{
+    const NodeApiLogin login = nodeApiLoginFrom(m_config.profile.sqlConninfo);
+    if (login.password.isEmpty()) {
+        return then({}, 0, {});
+    }
+    // pkg/server/authserver/api_v2_auth.go, login: form fields username and password.
+    // Encoded by hand: QUrlQuery leaves '+' alone, which a form decoder reads as a space.
+    const QByteArray form
+        = "username=" + QUrl::toPercentEncoding(login.user) + "&password=" + QUrl::toPercentEncoding(login.password);
+    post(withPath(m_config.nodeHttpUrl, u"/api/v2/login/"_s), form,
+        [login, then](int status, const QByteArray &body, const QString &error) {
+            if (status != 200) {
+                return then({}, status,
+                    error.isEmpty() ? u"login as %1 refused by /api/v2/login/ (HTTP %2: %3)"_s.arg(login.user)
+                                          .arg(status)
+                                          .arg(QString::fromUtf8(body).simplified().left(120))
+                                    : error);
             }
-            report(judgeLicence(*state, m_config.now(), m_config.licenceMarginHours));
+            const QByteArray session = QJsonDocument::fromJson(body).object().value("session"_L1).toString().toUtf8();
+            if (session.isEmpty()) {
+                return then({}, status, u"/api/v2/login/ answered without a session"_s);
+            }
+            then(session, status, {});
         });
 }
 
+void PreflightRunner::checkNodeApi()
+{
+    // /api/v2/nodes/ is registered for the admin role (cockroachdb/cockroach pkg/server/api_v2.go,
+    // registerRoutes: {"nodes/", a.listNodes, true, adminRole, noOption}; "If the user is not at
+    // least of type `role` ... an HTTP 403 forbidden error is returned"). The node-status client
+    // reads it with the profile's login; this proves that login can, before the talk.
+    const QString id = u"node-api"_s;
+    if (m_config.profile.clusterKind == ClusterDriver::Kind::None) {
+        return report(make(id, Status::Skip, kNoCockroach));
+    }
+    const NodeApiLogin login = nodeApiLoginFrom(m_config.profile.sqlConninfo);
+    const QString user = login.user.isEmpty() ? u"(the SQL URL names no user)"_s : login.user;
+    const QString forwardFix
+        = u"forward crdb-0's HTTP port as the presenter does (kubectl -n %1 port-forward "
+          u"pod/crdb-0 %2:8080; the presenter with --port-forward starts it)."_s.arg(m_config.profile.kubeNamespace)
+              .arg(m_config.nodeHttpUrl.port(18080));
+    const QString adminFix = u"log in as an admin user: put one in the profile's sql_url (GRANT admin TO %1, or "
+                             u"the cluster's root user with a password)."_s.arg(user);
+    nodeLogin([this, id, user, forwardFix, adminFix](
+                  const QByteArray &session, int loginStatus, const QString &loginError) {
+        if (!loginError.isEmpty()) {
+            return report(make(id, Status::Fail, loginError, loginStatus == 0 ? forwardFix : adminFix));
+        }
+        Headers headers;
+        if (!session.isEmpty()) {
+            headers = {{"X-Cockroach-API-Session", session}};
+        }
+        get(
+            withPath(m_config.nodeHttpUrl, u"/api/v2/nodes/"_s),
+            [this, id, user, forwardFix, adminFix, withSession = !session.isEmpty()](
+                int status, const QByteArray &body, const QString &error) {
+                const QString as = withSession ? u"user %1"_s.arg(user) : u"no login (no password in the SQL URL)"_s;
+                if (status == 0) {
+                    return report(make(id, Status::Fail, error, forwardFix));
+                }
+                if (status == 403) {
+                    return report(make(id, Status::Fail,
+                        u"user %1 is not admin: /api/v2/nodes/ answered 403 (it is registered for the admin role)"_s
+                            .arg(user),
+                        adminFix));
+                }
+                if (status == 401) {
+                    return report(make(id, Status::Fail,
+                        u"%1: /api/v2/nodes/ answered 401 (a secure cluster needs a login: a password in the SQL "
+                        u"URL)"_s.arg(as),
+                        adminFix));
+                }
+                QString parseError;
+                const auto nodes = status == 200 ? parseNodesResponse(body, &parseError) : std::nullopt;
+                if (!nodes || nodes->isEmpty()) {
+                    return report(make(id, Status::Fail,
+                        status == 200 ? u"%1: /api/v2/nodes/ answered 200 without nodes (%2)"_s.arg(as, parseError)
+                                      : u"%1: /api/v2/nodes/ answered HTTP %2"_s.arg(as).arg(status),
+                        forwardFix));
+                }
+                report(make(id, Status::Pass,
+                    u"%1 read /api/v2/nodes/ at %2: %3 node(s), as the node-status client will"_s.arg(as)
+                        .arg(m_config.nodeHttpUrl.toString())
+                        .arg(nodes->size())));
+            },
+            headers);
+    });
+}
+
 // --- Prometheus and Grafana -------------------------------------------------------------------
+
+void PreflightRunner::fetchTargets(
+    const QString &id, bool needScrape, std::function<void(const TargetsAnswer &)> then, qint64 startedMs)
+{
+    if (startedMs < 0) {
+        startedMs = m_clock.elapsed();
+    }
+    QUrl url = withPath(m_config.profile.prometheusUrl, u"/api/v1/targets"_s);
+    url.setQuery(u"state=active"_s);
+    get(url, [this, id, needScrape, then, startedMs](int status, const QByteArray &body, const QString &error) {
+        TargetsAnswer answer;
+        answer.status = status;
+        answer.error = error;
+        if (status != 200) {
+            return then(answer);
+        }
+        const QJsonArray all
+            = QJsonDocument::fromJson(body).object().value("data"_L1).toObject().value("activeTargets"_L1).toArray();
+        // Prometheus lists a target before its first scrape with health "unknown" (and, for its
+        // first few seconds, lists none: discovery sends its first batch after a delay).
+        bool anyScraped = false;
+        QStringList unscraped;
+        double longestInterval = 0;
+        for (const QJsonValue &v : all) {
+            const QJsonObject t = v.toObject();
+            const bool scraped = t.value("health"_L1).toString() != "unknown"_L1;
+            anyScraped = anyScraped || scraped;
+            const QJsonObject labels = t.value("labels"_L1).toObject();
+            const QString job = labels.value("job"_L1).toString();
+            if (job != kCockroachJob && job != kSampleAppJob) {
+                continue;
+            }
+            answer.targets.append(t);
+            if (!scraped) {
+                unscraped << u"%1/%2"_s.arg(job, labels.value("instance"_L1).toString());
+                longestInterval = std::max(longestInterval, durationSeconds(t.value("scrapeInterval"_L1).toString()));
+            }
+        }
+        QStringList waitingFor = needScrape ? unscraped : QStringList();
+        if (answer.targets.isEmpty() && !anyScraped) {
+            waitingFor << u"no target discovered yet"_s;
+        }
+        if (waitingFor.isEmpty()) {
+            return then(answer);
+        }
+        const double intervalS = longestInterval > 0 ? longestInterval : double(m_config.expectedScrapeIntervalS);
+        const qint64 boundMs = std::min<qint64>(qint64(2.0 * intervalS * 1000.0), m_config.maxScrapeWaitMs);
+        answer.boundS = int((boundMs + 999) / 1000);
+        if (m_clock.elapsed() - startedMs >= boundMs) {
+            answer.unscraped = waitingFor;
+            return then(answer);
+        }
+        progress(make(id, Status::Wait,
+            u"waiting: Prometheus has not scraped yet (%1); re-checking every %2 s for up to %3 s (2 scrape "
+            u"intervals, at most %4 s)"_s.arg(waitingFor.join(u", "_s))
+                .arg(QString::number(m_config.scrapeRecheckMs / 1000.0, 'f', 0))
+                .arg(answer.boundS)
+                .arg(m_config.maxScrapeWaitMs / 1000)));
+        const quint64 round = m_round;
+        QTimer::singleShot(m_config.scrapeRecheckMs, this, [this, round, id, needScrape, then, startedMs] {
+            if (round == m_round) {
+                fetchTargets(id, needScrape, then, startedMs);
+            }
+        });
+    });
+}
+
+namespace {
+
+QString notScrapedDetail(const QStringList &unscraped, int boundS)
+{
+    return u"Prometheus has still not scraped after %1 s (2 scrape intervals, bounded): %2"_s.arg(boundS).arg(
+        unscraped.join(u", "_s));
+}
+
+const QString kNotScrapedFix = u"open Prometheus's /targets page and its log: a target that is never scraped is "
+                               u"not discovered or not reachable (annotations, network policy, the port)."_s;
+
+} // namespace
 
 void PreflightRunner::checkPrometheusTargets()
 {
     const QString id = u"prometheus-targets"_s;
     const ClusterDriver::Kind kind = m_config.profile.clusterKind;
     const int expectedCockroach = kind == ClusterDriver::Kind::None ? 0 : m_config.position.expectedNodes(kind);
-    QUrl url = withPath(m_config.profile.prometheusUrl, u"/api/v1/targets"_s);
-    url.setQuery(u"state=active"_s);
-    get(url, [this, id, kind, expectedCockroach](int status, const QByteArray &body, const QString &error) {
+    fetchTargets(id, true, [this, id, kind, expectedCockroach](const TargetsAnswer &answer) {
         const QString fix = u"check the Prometheus targets page (/targets): the pods need their prometheus.io "
                             u"annotations (k8s/observability/prometheus.yaml scrapes annotated pods)."_s;
-        const QJsonArray targets
-            = QJsonDocument::fromJson(body).object().value("data"_L1).toObject().value("activeTargets"_L1).toArray();
-        if (status != 200) {
-            return report(
-                make(id, Status::Fail, error.isEmpty() ? u"HTTP %1 from /api/v1/targets"_s.arg(status) : error,
-                    u"start or forward Prometheus (prometheus_url / --prometheus-url)."_s));
+        if (answer.status != 200) {
+            return report(make(id, Status::Fail,
+                answer.error.isEmpty() ? u"HTTP %1 from /api/v1/targets"_s.arg(answer.status) : answer.error,
+                u"start or forward Prometheus (prometheus_url / --prometheus-url)."_s));
+        }
+        if (!answer.unscraped.isEmpty()) {
+            return report(make(id, Status::Fail, notScrapedDetail(answer.unscraped, answer.boundS), kNotScrapedFix));
         }
         int cockroachUp = 0;
         int sampleAppUp = 0;
         QStringList down;
-        for (const QJsonValue &v : targets) {
+        for (const QJsonValue &v : answer.targets) {
             const QJsonObject t = v.toObject();
             const QJsonObject labels = t.value("labels"_L1).toObject();
             const QString job = labels.value("job"_L1).toString();
-            const bool up = t.value("health"_L1).toString() == "up"_L1;
-            if (job == kCockroachJob || job == kSampleAppJob) {
-                if (up) {
-                    (job == kCockroachJob ? cockroachUp : sampleAppUp) += 1;
-                } else {
-                    down << u"%1/%2 %3%4"_s.arg(job, labels.value("instance"_L1).toString(),
-                        t.value("health"_L1).toString(),
-                        t.value("lastError"_L1).toString().isEmpty()
-                            ? QString()
-                            : u" ("_s + t.value("lastError"_L1).toString() + u')');
-                }
+            if (t.value("health"_L1).toString() == "up"_L1) {
+                (job == kCockroachJob ? cockroachUp : sampleAppUp) += 1;
+            } else {
+                down << u"%1/%2 %3%4"_s.arg(job, labels.value("instance"_L1).toString(),
+                    t.value("health"_L1).toString(),
+                    t.value("lastError"_L1).toString().isEmpty() ? QString()
+                                                                 : u" ("_s + t.value("lastError"_L1).toString() + u')');
             }
         }
         QStringList problems;
@@ -503,25 +749,22 @@ void PreflightRunner::checkPrometheusTargets()
 void PreflightRunner::checkScrapeInterval()
 {
     const QString id = u"scrape-interval"_s;
-    QUrl url = withPath(m_config.profile.prometheusUrl, u"/api/v1/targets"_s);
-    url.setQuery(u"state=active"_s);
     const int expected = m_config.expectedScrapeIntervalS;
-    get(url, [this, id, expected](int status, const QByteArray &body, const QString &error) {
-        if (status != 200) {
-            return report(
-                make(id, Status::Fail, error.isEmpty() ? u"HTTP %1 from /api/v1/targets"_s.arg(status) : error,
-                    u"start or forward Prometheus (prometheus_url / --prometheus-url)."_s));
+    // The interval is known once a target is listed: no need to wait for its first scrape.
+    fetchTargets(id, false, [this, id, expected](const TargetsAnswer &answer) {
+        if (answer.status != 200) {
+            return report(make(id, Status::Fail,
+                answer.error.isEmpty() ? u"HTTP %1 from /api/v1/targets"_s.arg(answer.status) : answer.error,
+                u"start or forward Prometheus (prometheus_url / --prometheus-url)."_s));
         }
-        const QJsonArray targets
-            = QJsonDocument::fromJson(body).object().value("data"_L1).toObject().value("activeTargets"_L1).toArray();
+        if (!answer.unscraped.isEmpty()) {
+            return report(make(id, Status::Fail, notScrapedDetail(answer.unscraped, answer.boundS), kNotScrapedFix));
+        }
         QStringList wrong;
         int checked = 0;
-        for (const QJsonValue &v : targets) {
+        for (const QJsonValue &v : answer.targets) {
             const QJsonObject t = v.toObject();
             const QString job = t.value("labels"_L1).toObject().value("job"_L1).toString();
-            if (job != kCockroachJob && job != kSampleAppJob) {
-                continue;
-            }
             ++checked;
             const QString interval = t.value("scrapeInterval"_L1).toString();
             if (std::abs(durationSeconds(interval) - expected) > 0.001) {

@@ -6,6 +6,8 @@
 #include "sources/connection_profile.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
 #include <QList>
 #include <QObject>
 #include <QProcessEnvironment>
@@ -32,6 +34,15 @@ struct PreflightConfig
     int maxClockSkewMs = 2000;
     int licenceMarginHours = 24;
     int timeoutMs = 15000; // per kubectl call and HTTP request
+    // CockroachDB's HTTP port of one node, where the presenter's node-status client reads it:
+    // crdb-0's port-forward (PresenterSession::kNodeStatusBasePort + 0). The node-api and licence
+    // checks read it.
+    QUrl nodeHttpUrl {QStringLiteral("http://127.0.0.1:18080")};
+    // Prometheus up but not scraped yet (just started): the Prometheus checks re-check every
+    // scrapeRecheckMs for up to 2 of the targets' scrape intervals, and never longer than
+    // maxScrapeWaitMs; then they fail with the reason.
+    int scrapeRecheckMs = 2000;
+    int maxScrapeWaitMs = 60000;
     std::function<QDateTime()> now = [] { return QDateTime::currentDateTimeUtc(); };
 
     // The uids of grafana/dashboards/*.json under `repoRoot`; *error when none is found.
@@ -42,9 +53,13 @@ struct PreflightConfig
 // at once (kubectl as QProcess, HTTP through QNetworkAccessManager, SQL on a worker thread) and
 // reports checkFinished(); finished() comes once with every result in the order of checkIds().
 // Checks (ids): kube-access, pods, stop-shell, workload (kubectl; "skipped" with cluster kind
-// none), replication-factor, licence (SQL; skipped with kind none: PostgreSQL has neither),
-// prometheus-targets, scrape-interval, clock-skew (Prometheus), grafana (skipped without a
-// Grafana URL), port-forwards (every URL of the profile answers).
+// none), replication-factor, licence (SQL and the node's /_status/throttling; skipped with kind
+// none: PostgreSQL has neither), node-api (the presenter's login reads /api/v2/nodes/; skipped
+// with kind none), prometheus-targets, scrape-interval, clock-skew (Prometheus), grafana (skipped
+// without a Grafana URL), port-forwards (every URL of the profile answers).
+// A check that cannot know yet (Prometheus has not scraped) reports checkUpdated() with status
+// Wait and re-checks by itself, bounded (PreflightConfig::maxScrapeWaitMs); finished() carries
+// verdicts only.
 //
 // Threading: GUI thread only; never blocks it. run() again after finished() starts a new round.
 class PreflightRunner : public QObject
@@ -67,15 +82,40 @@ public:
 
 Q_SIGNALS:
     void checkFinished(const PreflightResult &result);
+    // A check's interim state (status Wait: it re-checks by itself); results() shows it too.
+    void checkUpdated(const PreflightResult &result);
     void finished(const QList<PreflightResult> &results);
 
 private:
     using Done = std::function<void(PreflightResult)>;
+    using Headers = QList<std::pair<QByteArray, QByteArray>>;
+    using HttpThen = std::function<void(int status, const QByteArray &body, const QString &error)>;
     void report(PreflightResult result);
+    void progress(PreflightResult result);
     QStringList kubectlArgs(const QStringList &args) const;
     void runKubectl(
         const QStringList &args, std::function<void(bool ok, const QByteArray &out, const QString &error)> then);
-    void get(const QUrl &url, std::function<void(int status, const QByteArray &body, const QString &error)> then);
+    void get(const QUrl &url, HttpThen then, const Headers &headers = {});
+    void post(const QUrl &url, const QByteArray &form, HttpThen then);
+    void finishReply(QNetworkReply *reply, const QUrl &target, HttpThen then);
+
+    // Prometheus's active targets of the story's jobs (cockroachdb, sampleapp). Waits while
+    // Prometheus has discovered none and scraped nothing yet, and (needScrape) while one of them
+    // has not been scraped yet (health "unknown"): reports Wait for `id` and asks again, up to
+    // the bound; `unscraped` then names what was still missing.
+    struct TargetsAnswer
+    {
+        int status = 0;
+        QString error;
+        QJsonArray targets; // of the story's jobs
+        QStringList unscraped; // empty unless the bound was reached
+        int boundS = 0;
+    };
+    void fetchTargets(
+        const QString &id, bool needScrape, std::function<void(const TargetsAnswer &)> then, qint64 startedMs = -1);
+    // POST /api/v2/login/ as the profile's SQL user when its URL has a password; `then` gets the
+    // session ("" without a password: insecure clusters need none) or an error sentence.
+    void nodeLogin(std::function<void(const QByteArray &session, int status, const QString &error)> then);
 
     void checkKubeAccess();
     void checkPods();
@@ -83,6 +123,7 @@ private:
     void checkWorkload();
     void checkReplicationFactor();
     void checkLicence();
+    void checkNodeApi();
     void checkPrometheusTargets();
     void checkScrapeInterval();
     void checkClockSkew();
@@ -98,4 +139,5 @@ private:
     QList<PreflightResult> m_results;
     int m_pending = 0;
     quint64 m_round = 0;
+    QElapsedTimer m_clock; // monotonic, for the bounded re-checks
 };

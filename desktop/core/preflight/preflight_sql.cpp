@@ -4,10 +4,15 @@
 #include "pgkit/zone_config.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <libpq-fe.h>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -109,36 +114,182 @@ std::optional<LicenceState> licenceStateFromRows(const QList<SqlRow> &rows, QStr
     return s;
 }
 
+namespace {
+
+QJsonValue field(const QJsonObject &o, const char *camel, const char *snake)
+{
+    const QJsonValue v = o.value(QLatin1StringView(camel));
+    return v.isUndefined() ? o.value(QLatin1StringView(snake)) : v;
+}
+
+// int64 seconds since the epoch: a JSON string (proto3 JSON) or a number; 0 = not set.
+QDateTime epochSeconds(const QJsonValue &v)
+{
+    const qint64 s = v.isString() ? v.toString().toLongLong() : qint64(v.toDouble());
+    return s > 0 ? QDateTime::fromSecsSinceEpoch(s, Qt::UTC) : QDateTime();
+}
+
+QString when(const QDateTime &t)
+{
+    return t.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s);
+}
+
+QString inHours(double hours)
+{
+    return hours >= 48 ? u"in %1 days"_s.arg(QString::number(hours / 24.0, 'f', 1))
+                       : u"in %1 h"_s.arg(QString::number(hours, 'f', 1));
+}
+
+} // namespace
+
+std::optional<ThrottlingMetadata> parseThrottlingMetadata(const QByteArray &json, QString *error)
+{
+    QJsonParseError parseError {};
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    const QJsonObject o = doc.object();
+    if (!doc.isObject() || field(o, "hasGracePeriod", "has_grace_period").isUndefined()) {
+        if (error) {
+            *error = u"not a GetThrottlingMetadataResponse (no hasGracePeriod): %1"_s.arg(
+                QString::fromUtf8(json.left(120)).simplified());
+        }
+        return std::nullopt;
+    }
+    ThrottlingMetadata m;
+    m.throttled = field(o, "throttled", "throttled").toBool();
+    m.explanation = field(o, "throttleExplanation", "throttle_explanation").toString();
+    m.hasGracePeriod = field(o, "hasGracePeriod", "has_grace_period").toBool();
+    m.gracePeriodEnd = epochSeconds(field(o, "gracePeriodEndSeconds", "grace_period_end_seconds"));
+    m.hasTelemetryDeadline = field(o, "hasTelemetryDeadline", "has_telemetry_deadline").toBool();
+    m.telemetryDeadline = epochSeconds(field(o, "telemetryDeadlineSeconds", "telemetry_deadline_seconds"));
+    m.lastTelemetryReceived = epochSeconds(field(o, "lastTelemetryReceivedSeconds", "last_telemetry_received_seconds"));
+    const QJsonArray nodes = field(o, "nodeIdsWithTelemetryProblems", "node_ids_with_telemetry_problems").toArray();
+    for (const QJsonValue &n : nodes) {
+        m.nodesWithTelemetryProblems << (n.isString() ? n.toString() : QString::number(n.toInt()));
+    }
+    return m;
+}
+
 PreflightResult judgeLicence(const LicenceState &state, const QDateTime &now, int marginHours)
 {
+    using Status = PreflightResult::Status;
     PreflightResult r;
     r.id = u"licence"_s;
     r.name = u"licence and throttle"_s;
-    const QString format = u"yyyy-MM-dd HH:mm 'UTC'"_s;
-    if (state.licensed) {
-        r.status = PreflightResult::Status::Pass;
-        r.detail = u"a licence key is set (enterprise.license)"_s;
+    auto verdict = [&r](Status status, const QString &detail, const QString &fix = {}) {
+        r.status = status;
+        r.detail = detail;
+        r.fix = status == Status::Pass ? QString() : fix;
         return r;
+    };
+    const QString keyFix = u"set a licence key (SET CLUSTER SETTING enterprise.license = '...'; an Enterprise Free or "
+                           u"Trial key from the CockroachDB Cloud Console) or rebuild the cluster less than 7 days "
+                           u"before the talk."_s;
+    const QString telemetryFix = u"let the cluster report telemetry (outbound internet to Cockroach Labs, "
+                                 u"diagnostics.reporting.enabled = true) or install a key that does not require it."_s;
+    const QString throttleWhat = u"throttled to 5 concurrent open transactions"_s;
+    const QString key = state.licensed ? u"a licence key is set"_s : u"no licence key"_s;
+
+    if (!state.throttling) {
+        // Without the cluster's word only the earliest throttle the rules allow is known.
+        const QString why = u"the cluster's enforcement state is unreadable (%1)"_s.arg(
+            state.throttlingError.isEmpty() ? u"not asked"_s : state.throttlingError);
+        const QString fix = u"forward crdb-0's HTTP port (kubectl -n crdb-evolution port-forward pod/crdb-0 "
+                            u"18080:8080) so that /_status/throttling answers, then run again."_s;
+        if (state.licensed) {
+            return verdict(Status::Warn,
+                u"%1, but a key is not a pass: Free and Trial keys throttle without telemetry; %2"_s.arg(key, why),
+                fix);
+        }
+        const QDateTime at = state.estimatedThrottleAt();
+        const double hours = double(now.secsTo(at)) / 3600.0;
+        const QString detail = u"%1; %2; at the earliest (7 days after init, %3) the cluster is %4 from %5"_s.arg(
+            key, why, when(state.initialisedAt), throttleWhat, when(at));
+        return verdict(hours < marginHours ? Status::Fail : Status::Warn, detail, keyFix);
     }
-    const QDateTime throttle = state.throttleAt();
-    const double hoursLeft = double(now.secsTo(throttle)) / 3600.0;
-    const QString fix = u"set a licence key (SET CLUSTER SETTING enterprise.license = '...'; an Enterprise Free or "
-                        u"Trial key from the CockroachDB Cloud Console) or rebuild the cluster less than 7 days "
-                        u"before the talk."_s;
-    if (hoursLeft <= 0) {
-        r.status = PreflightResult::Status::Fail;
-        r.detail = u"no licence, and the cluster (initialised %1) has been throttled to 5 concurrent open transactions "
-                   u"since %2"_s.arg(state.initialisedAt.toString(format), throttle.toString(format));
-        r.fix = fix;
-    } else if (hoursLeft < marginHours) {
-        r.status = PreflightResult::Status::Fail;
-        r.detail = u"no licence: throttling to 5 concurrent open transactions starts %1, in %2 h"_s.arg(
-            throttle.toString(format), QString::number(hoursLeft, 'f', 1));
-        r.fix = fix;
-    } else {
-        r.status = PreflightResult::Status::Pass;
-        r.detail = u"no licence; throttling starts %1 (in %2 days): set a key before then"_s.arg(
-            throttle.toString(format), QString::number(hoursLeft / 24.0, 'f', 1));
+
+    const ThrottlingMetadata &t = *state.throttling;
+    if (t.throttled) {
+        return verdict(Status::Fail,
+            u"%1; the cluster says it is %2 now%3"_s.arg(
+                key, throttleWhat, t.explanation.isEmpty() ? QString() : u": "_s + t.explanation),
+            t.hasTelemetryDeadline ? telemetryFix : keyFix);
     }
-    return r;
+    // The nearest throttle the cluster reports: its grace period's end or its telemetry deadline.
+    struct Deadline
+    {
+        QDateTime at;
+        QString what;
+        QString fix;
+    };
+    QList<Deadline> deadlines;
+    if (t.hasGracePeriod && t.gracePeriodEnd.isValid()) {
+        QString what;
+        if (state.licensed) {
+            what = u"the key's grace period ends (it expired or expires before)"_s;
+        } else {
+            const qint64 graceDays = state.initialisedAt.isValid()
+                ? qRound(double(state.initialisedAt.secsTo(t.gracePeriodEnd)) / 86400.0)
+                : 0;
+            what = graceDays >= 20 ? u"the 30-day grace period ends (a cluster not judged new at init)"_s
+                : graceDays > 0    ? u"the 7-day grace period after init ends (%1)"_s.arg(when(state.initialisedAt))
+                                   : u"the grace period ends"_s;
+        }
+        deadlines.append({t.gracePeriodEnd, what, keyFix});
+    }
+    if (t.hasTelemetryDeadline && t.telemetryDeadline.isValid()) {
+        const QString last = t.lastTelemetryReceived.isValid() ? when(t.lastTelemetryReceived) : u"never"_s;
+        deadlines.append({t.telemetryDeadline,
+            u"the key requires telemetry and the last report got through %1 (7 days' allowance)%2"_s.arg(last,
+                t.nodesWithTelemetryProblems.isEmpty()
+                    ? QString()
+                    : u"; nodes not reporting: %1"_s.arg(t.nodesWithTelemetryProblems.join(u", "_s))),
+            telemetryFix});
+    }
+    if (deadlines.isEmpty()) {
+        return verdict(Status::Pass,
+            u"%1 and the cluster reports no grace period and no telemetry deadline: no "
+            u"throttle pending"_s.arg(key));
+    }
+    std::sort(deadlines.begin(), deadlines.end(), [](const Deadline &a, const Deadline &b) { return a.at < b.at; });
+    const Deadline &next = deadlines.first();
+    const double hours = double(now.secsTo(next.at)) / 3600.0;
+    if (hours <= 0) {
+        return verdict(Status::Fail,
+            u"%1; %2: the cluster is %3 since %4"_s.arg(key, next.what, throttleWhat, when(next.at)), next.fix);
+    }
+    const QString detail
+        = u"%1; %2: %3 from %4 (%5)"_s.arg(key, next.what, throttleWhat, when(next.at), inHours(hours));
+    if (hours < marginHours) {
+        return verdict(Status::Fail, detail, next.fix);
+    }
+    // A key that has not expired (its grace period ends more than 30 days out: expiry plus 30 or 7
+    // days) and, if it requires telemetry, reports on time (DB Console warns after a day without).
+    const bool keyValid = state.licensed && (!t.hasGracePeriod || t.gracePeriodEnd > now.addDays(30));
+    const bool reporting = !t.hasTelemetryDeadline
+        || (t.lastTelemetryReceived.isValid() && t.lastTelemetryReceived.secsTo(now) < qint64(24) * 3600
+            && t.nodesWithTelemetryProblems.isEmpty());
+    if (keyValid && reporting) {
+        return verdict(Status::Pass, detail);
+    }
+    return verdict(Status::Warn, detail, next.fix);
+}
+
+NodeApiLogin nodeApiLoginFrom(const QByteArray &conninfo)
+{
+    NodeApiLogin login;
+    char *err = nullptr;
+    PQconninfoOption *options = PQconninfoParse(conninfo.constData(), &err);
+    PQfreemem(err);
+    if (!options) {
+        return login;
+    }
+    for (PQconninfoOption *o = options; o->keyword; ++o) {
+        if (o->val && qstrcmp(o->keyword, "user") == 0) {
+            login.user = QString::fromUtf8(o->val);
+        } else if (o->val && qstrcmp(o->keyword, "password") == 0) {
+            login.password = QString::fromUtf8(o->val);
+        }
+    }
+    PQconninfoFree(options);
+    return login;
 }

@@ -76,9 +76,21 @@ void CrdbStatusStandIn::setVars(int nodeId, const QString &advertiseAddress, dou
 
 void CrdbStatusStandIn::requireLogin(const QString &user, const QString &password)
 {
-    m_user = user;
-    m_password = password;
+    m_users.insert(user, {password, true});
 }
+
+void CrdbStatusStandIn::addUser(const QString &user, const QString &password, bool admin)
+{
+    m_users.insert(user, {password, admin});
+}
+
+namespace {
+// One session per user, its name inside (opaque to clients, as CockroachDB's is).
+QByteArray sessionFor(const QString &user)
+{
+    return (u"stand-in-session:"_s + user).toUtf8().toBase64();
+}
+} // namespace
 
 int CrdbStatusStandIn::requestCount(const QString &path) const
 {
@@ -139,6 +151,8 @@ void CrdbStatusStandIn::onReadyRead(QTcpSocket *socket)
             contentLength = value.toLongLong();
         } else if (name == "x-cockroach-api-session") {
             session = value;
+        } else if (name == "cookie" && value.startsWith("session=") && session.isEmpty()) {
+            session = value.mid(8);
         }
     }
     if (buffer.size() < headerEnd + 4 + contentLength) {
@@ -169,18 +183,34 @@ void CrdbStatusStandIn::onReadyRead(QTcpSocket *socket)
         }
     } else if (path == u"/api/v2/login/"_s && method == u"POST"_s) {
         const QUrlQuery form(QString::fromUtf8(body));
-        if (form.queryItemValue(u"username"_s) == m_user && form.queryItemValue(u"password"_s) == m_password) {
-            answer(socket, 200, "application/json", R"({"session":"c3RhbmQtaW4tc2Vzc2lvbg=="})");
+        const QString user = form.queryItemValue(u"username"_s, QUrl::FullyDecoded);
+        if (m_users.contains(user)
+            && m_users[user].password == form.queryItemValue(u"password"_s, QUrl::FullyDecoded)) {
+            answer(socket, 200, "application/json", R"({"session":")" + sessionFor(user) + R"("})");
         } else {
             answer(socket, 401, "text/plain", "the provided credentials did not match any account on the server\n");
         }
-    } else if (path == u"/api/v2/nodes/"_s) {
-        if (m_mode == Mode::NotLive) {
-            // Held open until the mode changes; the stand-in deletes it then, not the peer's close.
-            disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            m_hung.append(socket);
-        } else if (!m_user.isEmpty() && session != "c3RhbmQtaW4tc2Vzc2lvbg==") {
+    } else if (path == u"/api/v2/nodes/"_s && m_mode == Mode::NotLive) {
+        // Held open until the mode changes; the stand-in deletes it then, not the peer's close.
+        disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        m_hung.append(socket);
+    } else if (path == u"/api/v2/nodes/"_s || path == u"/_status/throttling"_s) {
+        QString sessionUser;
+        for (auto it = m_users.cbegin(); it != m_users.cend(); ++it) {
+            if (sessionFor(it.key()) == session) {
+                sessionUser = it.key();
+            }
+        }
+        if (!m_users.isEmpty() && sessionUser.isEmpty()) {
             answer(socket, 401, "text/plain", "invalid session header\n");
+        } else if (path == u"/_status/throttling"_s) {
+            if (m_throttling.isEmpty()) {
+                answer(socket, 404, "text/plain", "not found\n");
+            } else {
+                answer(socket, 200, "application/json", m_throttling);
+            }
+        } else if (!m_users.isEmpty() && !m_users[sessionUser].admin) {
+            answer(socket, 403, "text/plain", "user is not admin\n"); // the route's role check
         } else {
             answer(socket, 200, "application/json", nodesJson(m_nodes));
         }
@@ -195,6 +225,7 @@ void CrdbStatusStandIn::answer(QTcpSocket *socket, int status, const QByteArray 
 {
     const QByteArray reason = status == 200 ? "OK"
         : status == 401                     ? "Unauthorized"
+        : status == 403                     ? "Forbidden"
         : status == 404                     ? "Not Found"
                                             : "Error";
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: " + contentType

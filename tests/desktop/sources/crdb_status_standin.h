@@ -21,7 +21,10 @@ class QTcpSocket;
 //    started_at / updated_at in ns, liveness_status as livenesspb.NodeLivenessStatus's number);
 //  - POST /api/v2/login/ (form username, password) -> {"session": "..."}, and 401 on
 //    /api/v2/nodes/ without header X-Cockroach-API-Session when a session is required
-//    (pkg/server/authserver/api_v2_auth.go);
+//    (pkg/server/authserver/api_v2_auth.go); 403 for a session of a user that is not admin:
+//    /api/v2/nodes/ is registered for the admin role (pkg/server/api_v2.go, registerRoutes);
+//  - GET /_status/throttling: the licence enforcer's state (serverpb.GetThrottlingMetadataResponse,
+//    pkg/server/apiinternal/api_internal_status.go), the JSON given to setThrottling(); 404 unset;
 //  - GET /_status/vars: Prometheus text (node_id{advertise_addr=...} and the store gauges).
 // Modes make it behave like a node under a fault: Closed stops listening (connection refused, as
 // a killed process), Hung accepts and never answers (as a SIGSTOPped process), NotReady answers
@@ -55,7 +58,11 @@ public:
     void setNodes(const QList<Node> &nodes) { m_nodes = nodes; }
     void setVars(int nodeId, const QString &advertiseAddress, double ranges, double replicas, double leaseholders,
         double underReplicated, double unavailable, double uptimeS);
+    // Sessions are required from now on; `user` logs in as an admin.
     void requireLogin(const QString &user, const QString &password);
+    // Another user that can log in; not admin unless `admin`.
+    void addUser(const QString &user, const QString &password, bool admin);
+    void setThrottling(const QByteArray &json) { m_throttling = json; }
     int requestCount(const QString &path) const;
 
     static QByteArray nodesJson(const QList<Node> &nodes);
@@ -70,7 +77,13 @@ private:
     Mode m_mode = Mode::Serving;
     QList<Node> m_nodes;
     QByteArray m_vars;
-    QString m_user, m_password;
+    struct User
+    {
+        QString password;
+        bool admin = false;
+    };
+    QMap<QString, User> m_users; // empty: no login required
+    QByteArray m_throttling;
     QList<QTcpSocket *> m_hung;
     QMap<QString, int> m_requests;
 };
