@@ -197,6 +197,8 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     v->addWidget(m_banner);
     v->addWidget(m_splitter, 1);
     setCentralWidget(central);
+    // A size to start from; main.cpp's WindowMemory then fits it to the screen (or restores the
+    // last run's), before it shows.
     resize(1600, 900);
 
     connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);

@@ -1,0 +1,83 @@
+#include "window_memory.h"
+
+#include "model/window_placement.h"
+
+#include <QCoreApplication>
+#include <QEvent>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QSettings>
+#include <QTimer>
+#include <QWidget>
+
+WindowMemory *WindowMemory::attach(QWidget *window, const QString &key, const QSize &preferred)
+{
+    auto *memory = new WindowMemory(window, key);
+    memory->restore(preferred);
+    return memory;
+}
+
+WindowMemory::WindowMemory(QWidget *window, const QString &key) : QObject(window), m_window(window), m_key(key)
+{
+    window->installEventFilter(this);
+    // A quit (the last window closed, a signal: stop_signals.h) after which no close event may come.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &WindowMemory::save);
+}
+
+void WindowMemory::restore(const QSize &preferred)
+{
+    const QByteArray saved = QSettings().value(m_key).toByteArray();
+    if (!saved.isEmpty() && m_window->restoreGeometry(saved)) {
+        if (m_window->windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen)) {
+            return; // sized by the screen itself
+        }
+        // The screen it lands on; a screen that is gone (a projector unplugged) leaves it nowhere:
+        // then the one Qt would open it on.
+        QScreen *screen = QGuiApplication::screenAt(m_window->geometry().center());
+        if (!screen) {
+            screen = m_window->screen() ? m_window->screen() : QGuiApplication::primaryScreen();
+        }
+        if (screen) {
+            m_wanted = windowplacement::fit(m_window->geometry(), screen->availableGeometry());
+            apply();
+        }
+        return;
+    }
+    if (QScreen *screen = m_window->screen() ? m_window->screen() : QGuiApplication::primaryScreen()) {
+        m_wanted = windowplacement::initial(screen->availableGeometry(), preferred);
+        apply();
+    } else {
+        m_window->resize(preferred);
+    }
+}
+
+void WindowMemory::apply()
+{
+    if (!m_wanted.isNull() && m_window->geometry() != m_wanted) {
+        m_window->setGeometry(m_wanted);
+    }
+}
+
+void WindowMemory::save()
+{
+    // A window never shown has no geometry of its own to remember (a replay's hidden window).
+    if (m_shown) {
+        QSettings().setValue(m_key, m_window->saveGeometry());
+    }
+}
+
+bool WindowMemory::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_window) {
+        if (event->type() == QEvent::Show && !m_shown) {
+            m_shown = true;
+            // Once more when shown: before its first layout a window's minimum size is the one of
+            // the size it was built at (the presenter's charts arranged for 1600 px), which can
+            // hold it wider than the geometry asked for.
+            QTimer::singleShot(0, this, &WindowMemory::apply);
+        } else if (event->type() == QEvent::Close) {
+            save();
+        }
+    }
+    return QObject::eventFilter(watched, event);
+}
