@@ -245,10 +245,11 @@ int main(int argc, char *argv[])
     fallback.reset();
     recorder.reset();
     if (writer.isOpen()) {
+        const QString recorded = writer.path(); // close() forgets it
         writer.close(session.clock().nowMs());
         std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
             static_cast<long long>(writer.recordsAppended()), static_cast<long long>(writer.compressedBytes()),
-            qPrintable(writer.path()));
+            qPrintable(recorded));
     }
     if (!options.perfLog.isEmpty()) {
         clock.logLine("median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));

@@ -74,6 +74,8 @@ for sig in INT TERM HUP; do
         cat "$work/presenter-$sig.log"
         fail "SIG$sig: exit code $rc (expected 0)"
     fi
+    grep -q "recorded [0-9]* records ([0-9]* bytes) to $rec\$" "$work/presenter-$sig.log" \
+        || fail "SIG$sig: the presenter did not say where it recorded: $(grep recorded "$work/presenter-$sig.log")"
     if gzip -t "$rec" 2>"$work/gzip.err"; then
         last=$(zcat "$rec" | tail -n 1)
         case $last in
