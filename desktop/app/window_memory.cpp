@@ -7,8 +7,12 @@
 #include <QGuiApplication>
 #include <QScreen>
 #include <QSettings>
+#include <QStyle>
+#include <QWindow>
+
 #include <QTimer>
 #include <QWidget>
+#include <memory>
 
 WindowMemory *WindowMemory::attach(QWidget *window, const QString &key, const QSize &preferred)
 {
@@ -38,17 +42,26 @@ void WindowMemory::restore(const QSize &preferred)
             screen = m_window->screen() ? m_window->screen() : QGuiApplication::primaryScreen();
         }
         if (screen) {
-            m_wanted = windowplacement::fit(m_window->geometry(), screen->availableGeometry());
+            m_wanted = windowplacement::fit(m_window->geometry(), clientArea(screen));
             apply();
         }
         return;
     }
     if (QScreen *screen = m_window->screen() ? m_window->screen() : QGuiApplication::primaryScreen()) {
-        m_wanted = windowplacement::initial(screen->availableGeometry(), preferred);
+        m_wanted = windowplacement::initial(clientArea(screen), preferred);
         apply();
     } else {
         m_window->resize(preferred);
     }
+}
+
+QRect WindowMemory::clientArea(const QScreen *screen) const
+{
+    // The geometry set here is the client area's; a window manager puts its title bar above it. The
+    // frame is not known before the window shows, so room for a title bar is kept, as
+    // restoreGeometry does (a window on a bare X server starts that much lower).
+    const int titleBar = m_window->style()->pixelMetric(QStyle::PM_TitleBarHeight, nullptr, m_window);
+    return screen->availableGeometry().adjusted(0, titleBar, 0, 0);
 }
 
 void WindowMemory::apply()
@@ -56,6 +69,34 @@ void WindowMemory::apply()
     if (!m_wanted.isNull() && m_window->geometry() != m_wanted) {
         m_window->setGeometry(m_wanted);
     }
+}
+
+void WindowMemory::fitFrameWhenKnown()
+{
+    // An X window manager frames the window after it maps, and Qt announces no change of its frame
+    // margins: look for them a few times. When the frame (title bar, borders) would leave the
+    // screen, the window is moved and shrunk so the frame fits (openbox: 20 px on top, 5 below).
+    auto *poll = new QTimer(this);
+    poll->setInterval(100);
+    auto polls = std::make_shared<int>(30);
+    connect(poll, &QTimer::timeout, this, [this, poll, polls] {
+        const QWindow *window = m_window->windowHandle();
+        const QMargins frame = window ? window->frameMargins() : QMargins();
+        if (frame.isNull() && --*polls > 0) {
+            return;
+        }
+        poll->deleteLater();
+        const QScreen *screen = m_window->screen();
+        if (frame.isNull() || !screen || m_window->windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen)) {
+            return;
+        }
+        const QRect framed = m_window->geometry().marginsAdded(frame);
+        const QRect fitted = windowplacement::fit(framed, screen->availableGeometry());
+        if (fitted != framed) {
+            m_window->setGeometry(fitted.marginsRemoved(frame));
+        }
+    });
+    poll->start();
 }
 
 void WindowMemory::save()
@@ -75,6 +116,7 @@ bool WindowMemory::eventFilter(QObject *watched, QEvent *event)
             // the size it was built at (the presenter's charts arranged for 1600 px), which can
             // hold it wider than the geometry asked for.
             QTimer::singleShot(0, this, &WindowMemory::apply);
+            fitFrameWhenKnown();
         } else if (event->type() == QEvent::Close) {
             save();
         }

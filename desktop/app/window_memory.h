@@ -5,12 +5,14 @@
 #include <QSize>
 #include <QString>
 
+class QScreen;
 class QWidget;
 
 // Remembers a top-level window's size, place and screen across runs, as Qt applications do
 // (QSettings, saveGeometry / restoreGeometry), and never opens it larger than the screen it lands
-// on: a first run takes `preferred` shrunk to that screen's available area; a restored geometry
-// saved on a larger screen is clamped to this one (windowplacement::fit). Saved when the window
+// on: a first run takes `preferred` shrunk to that screen's available area (less a title bar's
+// height); a restored geometry saved on a larger screen is clamped to this one
+// (windowplacement::fit). Saved when the window
 // closes and when the application quits. Owned by the window (a child of it); GUI thread only.
 class WindowMemory : public QObject
 {
@@ -29,6 +31,8 @@ private:
     void restore(const QSize &preferred);
 
     void apply();
+    void fitFrameWhenKnown();
+    QRect clientArea(const QScreen *screen) const;
 
     QWidget *m_window;
     QString m_key;

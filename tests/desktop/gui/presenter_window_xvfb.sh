@@ -3,14 +3,15 @@
 # 1280x720 and 1920x1080: the presenter window and a kiosk that opens as a normal window (no such
 # --kiosk-screen) fit the screen, as read from X (xwininfo); a second run restores the size and place
 # the first run ended with (QSettings in a temp XDG_CONFIG_HOME), and a geometry saved on 1920x1080
-# opened on 1024x768 is clamped to the smaller screen. Each run is ended with SIGTERM and must exit 0.
+# opened on 1024x768 is clamped to the smaller screen; under a window manager (openbox) the frame
+# (title bar, borders) fits too. Each run is ended with SIGTERM and must exit 0.
 #   presenter_window_xvfb.sh PRESENTER_BINARY
 # PRESENTER_XVFB_DISPLAY=:N uses that display number (default: Xvfb picks a free one).
 set -euo pipefail
 presenter=$(realpath "$1")
 src=${TEST_SOURCE_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)}
 cd "$src" # the profile names the plan relative to the repository
-for tool in Xvfb xwininfo xdotool; do
+for tool in Xvfb xwininfo xprop xdotool openbox; do
     command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (.ci/debian-packages.txt)"; exit 1; }
 done
 work=$(mktemp -d /tmp/presenter-window-xvfb.XXXXXX)
@@ -139,6 +140,35 @@ start_presenter "$cfg"
 fits "saved on 1920x1080, opened on 1024x768: presenter" "$(geometry_of '^presenter: ')" 1024 768
 fits "saved on 1920x1080, opened on 1024x768: kiosk" "$(geometry_of '^presenter kiosk$')" 1024 768
 stop_presenter
+
+# Under a window manager (openbox: a title bar and borders around the client area): the frame fits
+# the screen too, on a first run and when restored.
+wm_pid=""
+frame_of() { # "X Y W H" of the window and its frame (_NET_FRAME_EXTENTS: left, right, top, bottom)
+    local id x y w h l r t b
+    id=$(window_id "$1")
+    read -r x y w h <<<"$(geometry_of "$1")"
+    for _ in $(seq 50); do xprop -id "$id" _NET_FRAME_EXTENTS | grep -q '=' && break; sleep 0.1; done
+    IFS=', ' read -r l r t b <<<"$(xprop -id "$id" _NET_FRAME_EXTENTS | sed 's/.*= //')"
+    echo "$((x - l)) $((y - t)) $((w + l + r)) $((h + t + b))"
+}
+for size in 1024x768 1280x720; do
+    start_xvfb "$size"
+    openbox --sm-disable >/dev/null 2>&1 &
+    wm_pid=$!
+    for _ in $(seq 100); do xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q window && break; sleep 0.05; done
+    cfg=$work/config-wm-$size
+    mkdir -p "$cfg"
+    for run in first second; do
+        start_presenter "$cfg"
+        sleep 1.5 # the frame is known a moment after the window maps; the presenter then fits it
+        fits "$run run under a window manager at $size: presenter's frame" "$(frame_of '^presenter: ')" "${size%x*}" "${size#*x}"
+        fits "$run run under a window manager at $size: kiosk's frame" "$(frame_of '^presenter kiosk$')" "${size%x*}" "${size#*x}"
+        stop_presenter
+    done
+    kill "$wm_pid" 2>/dev/null || true
+    wait "$wm_pid" 2>/dev/null || true
+done
 
 if [ "$failures" -gt 0 ]; then
     echo "$failures failure(s)"
