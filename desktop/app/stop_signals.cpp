@@ -60,17 +60,20 @@ StopSignals::StopSignals(std::function<void(int)> onSignal, QObject *parent)
 
 StopSignals::~StopSignals()
 {
+    if (!m_notifier) {
+        return; // never set up: the socket pair and the handlers are not this one's
+    }
     for (std::size_t i = 0; i < kSignals.size(); ++i) {
         if (g_installed[i]) {
             ::sigaction(kSignals[i], &g_previous[i], nullptr);
             g_installed[i] = false;
         }
     }
-    if (g_pipe[0] >= 0) {
-        ::close(g_pipe[0]);
-        ::close(g_pipe[1]);
-        g_pipe[0] = g_pipe[1] = -1;
-    }
+    delete m_notifier; // before its socket is closed
+    m_notifier = nullptr;
+    ::close(g_pipe[0]);
+    ::close(g_pipe[1]);
+    g_pipe[0] = g_pipe[1] = -1;
 }
 
 void StopSignals::readSignal()

@@ -8,10 +8,10 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStyle>
-#include <QWindow>
-
 #include <QTimer>
 #include <QWidget>
+#include <QWindow>
+
 #include <memory>
 
 WindowMemory *WindowMemory::attach(QWidget *window, const QString &key, const QSize &preferred)
@@ -85,6 +85,7 @@ void WindowMemory::fitFrameWhenKnown()
         if (frame.isNull() && --*polls > 0) {
             return;
         }
+        poll->stop();
         poll->deleteLater();
         const QScreen *screen = m_window->screen();
         if (frame.isNull() || !screen || m_window->windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen)) {
