@@ -5,7 +5,9 @@
 #   the sample app on http://127.0.0.1:8080 (web page at /) with a 20 rps baseline load
 #   Prometheus on http://127.0.0.1:9090 scraping it
 #   the presenter (demo/profiles/local.json); under Xvfb when there is no display
-# Ctrl-C stops everything it started. Nothing is deleted: the database survives restarts.
+# Ctrl-C (or SIGTERM/SIGHUP) stops everything it started, the presenter first with SIGTERM, waited
+# for, so its session ends cleanly (the recording gets its end record). Nothing is deleted: the
+# database survives restarts.
 #   demo/local-stack.sh [--no-presenter] [presenter flags...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,13 +23,24 @@ cmake --build --preset release -j "$(nproc)" --target sampleapp sqlapply $([ "$r
 pgdir=/tmp/crdb-evo-local-pg
 pgport=55432
 pids=()
+presenter_pid=""
 cleanup() {
+    trap - EXIT INT TERM HUP
     echo "local-stack: stopping"
+    # The presenter first, and waited for: SIGTERM closes its session cleanly (recording ended,
+    # port-forwards stopped); killing it with the rest would cut the recording.
+    if [ -n "$presenter_pid" ]; then
+        kill -TERM "$presenter_pid" 2>/dev/null || true
+        wait "$presenter_pid" 2>/dev/null || true
+    fi
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     tests/fixtures/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 tests/fixtures/postgres.sh start "$pgdir" "$pgport"
 "$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
@@ -59,4 +72,11 @@ if [ -z "${DISPLAY:-}" ]; then
     echo "local-stack: no display; the presenter runs under Xvfb $DISPLAY (pass --screenshot FILE to see it)"
     sleep 0.5
 fi
-"$build/desktop/app/presenter" --profile demo/profiles/local.json "$@"
+# In the background, so a signal to this script reaches the trap at once (bash runs a trap only
+# after a foreground command ends) and the trap stops the presenter as above.
+"$build/desktop/app/presenter" --profile demo/profiles/local.json "$@" &
+presenter_pid=$!
+rc=0
+wait "$presenter_pid" || rc=$?
+presenter_pid=""
+exit "$rc"

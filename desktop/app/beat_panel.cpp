@@ -32,6 +32,9 @@ BeatPanel::BeatPanel(PresenterSession *session, Mode mode, QWidget *parent)
     QFont sf = font();
     sf.setPointSizeF(big ? 20 : 10);
     m_stage->setFont(sf);
+    // "Next: <the next beat's title>" and "Last run: ..." are as long as the plan makes them: on
+    // one line they widened the presenter's panel past what it shows (every line cut at its side).
+    m_stage->setWordWrap(true);
     m_stage->setObjectName(u"beatStage"_s);
     layout->addWidget(m_stage);
     if (mode == Mode::Presenter) {

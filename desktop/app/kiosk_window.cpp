@@ -104,6 +104,8 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
     stack->addWidget(m_blank);
     connect(session->story(), &StoryController::blankChanged, this, &KioskWindow::setBlanked);
     connect(session->story(), &StoryController::changed, this, &KioskWindow::scheduleFit);
+    // The verdict lines come and go with the evaluator, not with the story: fit them too.
+    connect(session->evaluator(), &ExpectationEvaluator::changed, this, &KioskWindow::scheduleFit);
     setBlanked(session->story()->isBlanked());
     resize(1280, 720);
 }
@@ -129,33 +131,70 @@ void KioskWindow::scheduleFit()
 void KioskWindow::fit()
 {
     // Full type when everything fits (with its wrapped lines at this width); otherwise (a 1920x1080
-    // projector at 200 %, a two-line title, a down node's longer tile) the text outside the charts
-    // is set at 80 %, then the node tiles keep name and state and the big numbers drop their
-    // captions, then 70 % (at 200 % still 1.4 times the 1280x720 kiosk's type): the first step
-    // that fits wins, so the charts keep a readable plot and nothing is cut.
+    // projector at 200 %, a two-line title, a down node's longer tile, a beat's verdicts) the text
+    // outside the charts is set at 80 %, then the node tiles keep name and state and the big numbers
+    // drop their captions, then 70 % (at 200 % still 1.4 times the 1280x720 kiosk's type), then
+    // 60 %, then without the event line (the markers keep their short labels on the charts): the
+    // first step that fits wins, so the charts keep a readable plot and nothing is cut.
     struct Step
     {
         bool details;
         double scale;
+        bool events;
     };
-    static constexpr Step steps[] = {{true, 1.0}, {true, 0.8}, {false, 0.8}, {false, 0.7}};
+    static constexpr Step steps[] = {{true, 1.0, true}, {true, 0.8, true}, {false, 0.8, true}, {false, 0.7, true},
+        {false, 0.6, true}, {false, 0.6, false}};
     QLayout *layout = m_content->layout();
     for (const Step &step : steps) {
         setDense(!step.details, step.scale);
+        m_events->setVisible(step.events);
         // Laid out now (nested layouts follow their widgets' resize events), then judged by what
         // the labels got: a wrapped text given fewer lines than it needs does not fit. (The
         // layout's heightForWidth under-counts the node grid, whose tiles wrap at their own width.)
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         layout->activate();
         const auto labels = m_content->findChildren<QLabel *>();
-        const bool fits = std::none_of(labels.cbegin(), labels.cend(), [this](const QLabel *l) {
+        const bool textFits = std::none_of(labels.cbegin(), labels.cend(), [this](const QLabel *l) {
             return l->isVisibleTo(this) && l->wordWrap() && !l->text().isEmpty()
                 && l->height() + 1 < l->heightForWidth(l->width());
         });
-        if (fits) {
+        // Nor may the layout, short of height, lay its rows over each other (the charts over the
+        // event line on a beat with a two-line title at 960x540).
+        if (textFits && !rowsOverlap(layout)) {
             break;
         }
     }
+}
+
+namespace {
+
+// The visible widgets a layout (and the layouts inside it) manages, in order.
+void managedWidgets(QLayout *layout, QList<QWidget *> *out)
+{
+    for (int i = 0; i < layout->count(); ++i) {
+        QLayoutItem *item = layout->itemAt(i);
+        if (QWidget *w = item->widget(); w && !w->isHidden()) {
+            out->append(w);
+        } else if (QLayout *inner = item->layout()) {
+            managedWidgets(inner, out);
+        }
+    }
+}
+
+} // namespace
+
+bool KioskWindow::rowsOverlap(QLayout *layout)
+{
+    QList<QWidget *> widgets;
+    managedWidgets(layout, &widgets);
+    for (qsizetype i = 0; i < widgets.size(); ++i) {
+        for (qsizetype j = i + 1; j < widgets.size(); ++j) {
+            if (widgets[i]->geometry().intersects(widgets[j]->geometry())) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 void KioskWindow::setDense(bool dense, double scale)

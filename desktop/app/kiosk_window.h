@@ -8,6 +8,7 @@ class EventList;
 class ClusterView;
 class NodeGrid;
 class QLabel;
+class QLayout;
 class FrameClock;
 class PresenterSession;
 class TimeChart;
@@ -48,6 +49,7 @@ private:
     void fit(); // the largest type that fits the window's height (resizeEvent, new text) // dense: node details and
                 // tile captions hidden
     void showClusterView();
+    static bool rowsOverlap(QLayout *layout); // two widgets it manages laid over each other
 
     BeatPanel *m_beat;
     QList<TimeChart *> m_charts;

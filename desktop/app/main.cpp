@@ -7,6 +7,8 @@
 #include "preflight_cli.h"
 #include "preflight_panel.h"
 #include "replay_controls.h"
+#include "stop_signals.h"
+#include "window_memory.h"
 
 #include "model/presenter_session.h"
 #include "recording/recording_writer.h"
@@ -22,6 +24,7 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -42,15 +45,32 @@ void saveScreenshots(const QString &path, FrameClock &clock, QWidget *main, QWid
     }
 }
 
+// The presenter's window: where it was last time, or 1600x900, never larger than its screen.
+void showMain(QWidget *main)
+{
+    WindowMemory::attach(main, u"presenter/geometry"_s, QSize(1600, 900));
+    main->show();
+}
+
 // The kiosk full screen on --kiosk-screen (default the first); a normal window when there is no
-// such screen.
+// such screen (remembered like the presenter's).
 void showKiosk(KioskWindow *kiosk, const AppOptions &options)
 {
     const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
     if (!kiosk->showOnScreen(screen)) {
         std::fprintf(stderr, "presenter: no screen %d; the kiosk opens as a normal window\n", screen);
+        WindowMemory::attach(kiosk, u"kiosk/geometry"_s, kiosk->size());
         kiosk->show();
     }
+}
+
+// SIGINT, SIGTERM, SIGHUP: the session ends as when the window closes (recording ended, kubectl
+// port-forwards stopped, exit code 0).
+void quitOnSignal(int signal)
+{
+    const char *name = signal == SIGINT ? "SIGINT" : (signal == SIGTERM ? "SIGTERM" : "SIGHUP");
+    std::fprintf(stderr, "presenter: %s: closing the session\n", name);
+    QApplication::quit();
 }
 
 // presenter --replay FILE: the recording through the same windows; nothing touches a cluster.
@@ -72,7 +92,7 @@ int runReplay(const AppOptions &options)
     keys.setPlayer(replay->player());
     qApp->installEventFilter(&keys);
     if (windows.main()) {
-        windows.main()->show();
+        showMain(windows.main());
     }
     if (windows.kiosk()) {
         showKiosk(windows.kiosk(), options);
@@ -110,6 +130,9 @@ int main(int argc, char *argv[])
     }
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"presenter"_s);
+    // The settings (window geometry) in $XDG_CONFIG_HOME/crdb-live-evolution/presenter.conf.
+    QApplication::setOrganizationName(u"crdb-live-evolution"_s);
+    const StopSignals stopSignals(quitOnSignal);
     qRegisterMetaType<FeedTick>();
     qRegisterMetaType<FeedEvent>();
 
@@ -179,7 +202,7 @@ int main(int argc, char *argv[])
         } else {
             std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
         }
-        main->show();
+        showMain(main.get());
     }
     if (options.kioskOnly || options.kioskScreen >= 0) {
         kiosk = std::make_unique<KioskWindow>(&session, &clock, view);
@@ -222,10 +245,11 @@ int main(int argc, char *argv[])
     fallback.reset();
     recorder.reset();
     if (writer.isOpen()) {
+        const QString recorded = writer.path(); // close() forgets it
         writer.close(session.clock().nowMs());
         std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
             static_cast<long long>(writer.recordsAppended()), static_cast<long long>(writer.compressedBytes()),
-            qPrintable(writer.path()));
+            qPrintable(recorded));
     }
     if (!options.perfLog.isEmpty()) {
         clock.logLine("median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));

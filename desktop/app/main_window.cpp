@@ -177,8 +177,17 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
         m_charts.append(chart);
         clock->addChart(chart);
     }
+    // The charts' minimum width is that of their narrowest arrangement (two focus charts side by
+    // side), not of the current one: the arrangement follows the width (arrangeCharts), so a
+    // window made narrower than the current arrangement's minimum must be let through to get the
+    // narrower arrangement. It was not: a window shown at 1600 px could not be resized to 960.
+    m_chartsWidget->setMinimumWidth(2 * m_charts.constFirst()->minimumWidth() + m_focusRow->spacing());
     connect(session->story(), &StoryController::changed, this, &MainWindow::arrangeCharts);
     arrangeCharts();
+    // Arranged again whenever the charts' own width changes: the window's resize event comes
+    // before its layout gives the charts their new width (at the first show it still saw the
+    // unlaid-out default, kept two small-chart columns and made the window 575 px tall at 960x540).
+    m_chartsWidget->installEventFilter(this);
 
     m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->setChildrenCollapsible(false);
@@ -197,6 +206,8 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     v->addWidget(m_banner);
     v->addWidget(m_splitter, 1);
     setCentralWidget(central);
+    // A size to start from; main.cpp's WindowMemory then fits it to the screen (or restores the
+    // last run's), before it shows.
     resize(1600, 900);
 
     connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);
@@ -286,6 +297,14 @@ void MainWindow::resizeEvent(QResizeEvent *event)
         m_splitter->setSizes({left, total - left});
     }
     arrangeCharts();
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_chartsWidget && event->type() == QEvent::Resize) {
+        arrangeCharts();
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 QWidget *MainWindow::buildControls()

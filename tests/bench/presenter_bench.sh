@@ -88,7 +88,9 @@ perf=$out/perf.log
 : >"$perf"
 kiosk_args=()
 [ "${BENCH_KIOSK:-0}" = 1 ] && kiosk_args=(--kiosk-screen 0)
-"$presenter" --sampleapp-url "$bench_base" --prometheus-url "http://127.0.0.1:$promport" \
+# Fresh settings: the window's size (what each frame redraws) is not the one a person left saved.
+rm -rf "$out/config"
+XDG_CONFIG_HOME=$out/config "$presenter" --sampleapp-url "$bench_base" --prometheus-url "http://127.0.0.1:$promport" \
     --sql-url "postgresql://postgres@127.0.0.1:$pgport/evolution?sslmode=disable" \
     --kube-context presenter-bench-no-cluster --plan demo/plan.json \
     --window-minutes "$window_min" --perf-log "$perf" --max-fps "${BENCH_FPS:-15}" \

@@ -18,4 +18,5 @@ set(PRESENTER_MODEL_FILES
     model/node_view.h model/node_view.cpp
     model/heal_stopwatch.h model/heal_stopwatch.cpp
     model/request_tally.h model/request_tally.cpp
-    model/cluster_view.h model/cluster_view.cpp)
+    model/cluster_view.h model/cluster_view.cpp
+    model/window_placement.h model/window_placement.cpp)
