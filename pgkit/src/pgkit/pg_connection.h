@@ -40,6 +40,13 @@ PgConnPtr openConnection(
 QString sqlState(const pg_result *result);
 QString errorMessage(const pg_conn *conn, const pg_result *result);
 
+// Why a connection could not be opened, for logs, /readyz and the presenter: libpq's message, and
+// when libpq only says "SSL error: certificate verify failed" (its words for every chain failure),
+// the reason in words from OpenSSL after it: an expired certificate, one from a CA that sslrootcert
+// does not hold, ... (probeCertificateVerification, pgkit/tls_probe.h: one extra TLS handshake with
+// the same server, only in that case). Use it for every failed connect; blocking.
+QString connectFailureMessage(pg_conn *conn);
+
 enum class Dialect { Unknown, PostgreSQL, CockroachDB };
 // Detects the server from `SELECT version()`.
 Dialect detectDialect(pg_conn *conn, QString *versionText = nullptr);
