@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QMetaType>
 #include <QSslConfiguration>
+#include <QSslError>
 #include <QString>
 #include <QUrl>
 
@@ -80,6 +81,13 @@ struct NodeVars
 // Store gauges are summed over the node's stores (label store="N").
 NodeVars parseStatusVars(const QByteArray &text);
 
+// Why a node's HTTPS certificate was refused, in words for the presenter (Qt's own texts are
+// OpenSSL's: "The issuer certificate of a locally looked up certificate could not be found"): the
+// first error that explains the failure, e.g. "the node's certificate (issued by CN) is not signed by
+// the cluster's CA (ca.crt)", "... does not name 127.0.0.1 (it names other.example)", "... has
+// expired (valid until 2021-01-01 00:00 UTC)", followed by Qt's text in parentheses.
+QString describeTlsErrors(const QList<QSslError> &errors, const QString &host, const QString &caFile);
+
 struct NodeEndpoint
 {
     enum class Health { Unknown, Ready, NotReady, Unreachable };
@@ -140,6 +148,7 @@ private:
     enum class Kind { Health, Vars, Nodes, Login };
     void poll();
     QNetworkReply *get(const QUrl &base, const QString &pathAndQuery, bool withSession);
+    QNetworkReply *watchTls(QNetworkReply *reply);
     void onHealth(QNetworkReply *reply, const QString &pod, const QUrl &base);
     void onVars(QNetworkReply *reply, const QString &pod, const QUrl &base);
     void onNodes(QNetworkReply *reply);
@@ -163,6 +172,7 @@ private:
     QString m_user, m_password;
     QByteArray m_session;
     std::optional<QSslConfiguration> m_ssl;
+    QString m_caFile; // for the words of a refused certificate
 };
 
 Q_DECLARE_METATYPE(NodeStatusSnapshot)
