@@ -318,17 +318,16 @@ void NodeStatusClient::setCredentials(const QString &user, const QString &passwo
 bool NodeStatusClient::setCaCertificateFile(const QString &path, QString *error)
 {
     const QList<QSslCertificate> certs = QSslCertificate::fromPath(path);
-    if (certs.isEmpty()) {
-        if (error) {
-            *error = u"no certificate in %1"_s.arg(path);
-        }
-        return false;
-    }
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    // Trust exactly these, never the system's CAs: an unreadable file trusts nothing, and every
+    // https read then says which file it was.
     ssl.setCaCertificates(certs);
     m_ssl = ssl;
-    m_caFile = path;
-    return true;
+    m_caFile = certs.isEmpty() ? u"%1: no certificate could be read from it"_s.arg(path) : path;
+    if (certs.isEmpty() && error) {
+        *error = u"no certificate in %1"_s.arg(path);
+    }
+    return !certs.isEmpty();
 }
 
 void NodeStatusClient::replaySnapshot(const NodeStatusSnapshot &snapshot)

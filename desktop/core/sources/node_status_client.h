@@ -126,7 +126,9 @@ public:
     // api_v2_auth.go, login) gives {"session": ...}, sent as header X-Cockroach-API-Session on
     // /api/v2/nodes/ (the user needs admin or VIEWCLUSTERMETADATA). Insecure clusters need none.
     void setCredentials(const QString &user, const QString &password);
-    // For https base URLs: the CA that signed the nodes' certificates (the secure variant's ca.crt).
+    // For https base URLs: the CA that signed the nodes' certificates (the secure variant's ca.crt),
+    // trusted alone (not the system's CAs). False (and *error) when the file holds no certificate:
+    // then nothing is trusted and every https read says so.
     bool setCaCertificateFile(const QString &path, QString *error = nullptr);
 
     NodeStatusSnapshot snapshot() const;

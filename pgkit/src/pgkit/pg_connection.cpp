@@ -62,6 +62,17 @@ QString redactConninfo(const QByteArray &conninfo)
     return parts.join(u' ');
 }
 
+QString conninfoValue(const QByteArray &conninfo, const char *keyword)
+{
+    auto opts = parse(conninfo, nullptr);
+    for (auto *o = opts.get(); o && o->keyword; ++o) {
+        if (o->val && qstrcmp(o->keyword, keyword) == 0) {
+            return QString::fromLocal8Bit(o->val);
+        }
+    }
+    return {};
+}
+
 bool validateConninfo(const QByteArray &conninfo, QString *error)
 {
     if (conninfo.trimmed().isEmpty()) {

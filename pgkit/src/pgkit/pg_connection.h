@@ -27,6 +27,10 @@ using PgConnPtr = std::unique_ptr<pg_conn, PgConnDeleter>;
 // shows as ****. Returns a readable error text if the conninfo does not parse.
 QString redactConninfo(const QByteArray &conninfo);
 
+// The value of one keyword (e.g. "sslrootcert") in a URL or key=value conninfo; empty when it is
+// not set or the conninfo does not parse.
+QString conninfoValue(const QByteArray &conninfo, const char *keyword);
+
 // Parses the conninfo; on failure returns false and sets *error (never containing the password).
 bool validateConninfo(const QByteArray &conninfo, QString *error);
 

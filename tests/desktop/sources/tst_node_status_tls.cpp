@@ -6,6 +6,8 @@
 // endpoint and on the source's status, and nothing is read.
 #include "crdb_status_standin.h"
 
+#include "model/cluster_view.h"
+#include "model/presenter_session.h"
 #include "sources/node_status_client.h"
 
 #include <QProcess>
@@ -29,6 +31,9 @@ private Q_SLOTS:
     void rightCaReadsNodes();
     void badCertificateIsUnreachableWithTheReason_data();
     void badCertificateIsUnreachableWithTheReason();
+    void unreadableCaTrustsNothing();
+    void sessionReadsNodesWithTheProfilesCa_data();
+    void sessionReadsNodesWithTheProfilesCa();
 };
 
 void TstNodeStatusTls::initTestCase()
@@ -105,6 +110,69 @@ void TstNodeStatusTls::badCertificateIsUnreachableWithTheReason()
     QVERIFY(node.server().handshakesFailed() > 0);
     QCOMPARE(node.requestCount(u"/health"_s), 0);
     client.stop();
+}
+
+void TstNodeStatusTls::unreadableCaTrustsNothing()
+{
+    // Never the system's CAs instead: a CA file that holds nothing trusts nothing, and says which.
+    CrdbStatusStandIn node;
+    QVERIFY(node.useTls(cert(u"good.crt"_s), cert(u"server.key"_s)));
+    QVERIFY(node.listen());
+    NodeStatusClient client;
+    QString error;
+    QVERIFY(!client.setCaCertificateFile(m_dir.filePath(u"missing-ca.crt"_s), &error));
+    QVERIFY2(error.startsWith(u"no certificate in "_s), qPrintable(error));
+    client.setIntervalMs(200);
+    client.setEndpoints({{u"crdb-0"_s, node.url()}});
+    client.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!client.isHealthy(), 5000);
+    const QString why = client.snapshot().endpoints.at(0).error;
+    QVERIFY2(why.contains(u"missing-ca.crt: no certificate could be read from it"_s), qPrintable(why));
+    client.stop();
+}
+
+void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa_data()
+{
+    QTest::addColumn<QString>("rootCert");
+    QTest::addColumn<QString>("why"); // empty: the nodes are read
+    QTest::newRow("the cluster's CA") << u"ca.crt"_s << QString();
+    QTest::newRow("another CA") << u"wrong-ca.crt"_s << u"is not signed by the cluster's CA"_s;
+}
+
+void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa()
+{
+    // The presenter's own wiring: a profile whose SQL URL verifies the server (a secure cluster)
+    // gives the session's node status client that CA and https node URLs.
+    QFETCH(QString, rootCert);
+    QFETCH(QString, why);
+    CrdbStatusStandIn node;
+    QVERIFY(node.useTls(cert(u"good.crt"_s), cert(u"server.key"_s)));
+    QVERIFY(node.listen());
+    node.setNodes({{1, u"crdb-0.crdb:26257"_s, 3, 1}});
+    ConnectionProfile profile;
+    QString error;
+    profile = ConnectionProfile::fromJson(
+        u"{\"sql_url\": \"postgresql://root@localhost:26257/evolution?sslmode=verify-full&sslrootcert=%1\", "
+        "\"cluster_kind\": \"none\"}"_s.arg(cert(rootCert))
+            .toUtf8(),
+        &error, u"secure.json"_s);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
+    PresenterSession session(profile);
+    QCOMPARE(session.clusterView()->nodeUrlScheme(), u"https"_s);
+    NodeStatusClient *client = session.nodeStatus();
+    client->setIntervalMs(200);
+    client->setEndpoints({{u"crdb-0"_s, node.url()}});
+    client->start();
+    if (why.isEmpty()) {
+        QTRY_VERIFY_WITH_TIMEOUT(client->snapshot().nodesAtMs > 0, 5000);
+        QCOMPARE(client->snapshot().endpoints.at(0).health, NodeEndpoint::Health::Ready);
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(!client->isHealthy(), 5000);
+        const QString said = client->snapshot().endpoints.at(0).error;
+        QVERIFY2(said.contains(why) && said.contains(cert(rootCert)), qPrintable(said));
+    }
+    client->stop();
 }
 
 QTEST_GUILESS_MAIN(TstNodeStatusTls)
