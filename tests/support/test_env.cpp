@@ -68,6 +68,41 @@ bool pgFixture(const QString &command)
     return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
 
+int pgTlsPort()
+{
+    return env("TEST_PG_TLS_PORT").toInt();
+}
+
+QString pgTlsCertDir()
+{
+    return env("TEST_PG_TLS_DIR") + QStringLiteral("/certs");
+}
+
+bool pgTlsServe(const QString &cert)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::ForwardedChannels);
+    p.start(sourceDir() + QStringLiteral("/tests/fixtures/postgres-tls.sh"),
+        {QStringLiteral("restart"), env("TEST_PG_TLS_DIR"), cert});
+    return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+QString pgTlsVerifyFull(const QString &rootCert)
+{
+    return QStringLiteral("sslmode=verify-full&sslrootcert=%1/%2").arg(pgTlsCertDir(), rootCert);
+}
+
+QByteArray pgTlsUrl(const QString &user, const QString &query, const QString &host)
+{
+    const QString password
+        = user == u"app_reader" ? env("TEST_PG_TLS_READER_PASSWORD") : env("TEST_PG_TLS_WRITER_PASSWORD");
+    return QStringLiteral("postgresql://%1:%2@%3:%4/evolution?%5")
+        .arg(user, password, host)
+        .arg(pgTlsPort())
+        .arg(query)
+        .toUtf8();
+}
+
 quint16 freePort()
 {
     QTcpServer s;

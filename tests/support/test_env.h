@@ -22,6 +22,20 @@ QByteArray pgConninfo(
 // Runs tests/fixtures/postgres.sh <command> on the fixture (e.g. "restart"); true on success.
 bool pgFixture(const QString &command);
 
+// The TLS PostgreSQL fixture (tests/fixtures/postgres-tls.sh, FIXTURES pg_tls).
+int pgTlsPort();
+QString pgTlsCertDir(); // its certificates: ca.crt, wrong-ca.crt (the second CA), ...
+// Restarts it with the server certificate `cert`: good, wrong-ca, other-host, expired, or none
+// (TLS off). True on success.
+bool pgTlsServe(const QString &cert);
+// "sslmode=verify-full&sslrootcert=<pgTlsCertDir()>/<rootCert>": the secure variant's check, the
+// one place the TLS tests take it from (so they can be shown to fail with verification off).
+QString pgTlsVerifyFull(const QString &rootCert = QStringLiteral("ca.crt"));
+// A libpq URL for app_writer or app_reader (with its test password) to database evolution on
+// `host` (localhost or 127.0.0.1) at the TLS fixture's port, with `query` appended, e.g.
+// "sslmode=verify-full&sslrootcert=/path/ca.crt".
+QByteArray pgTlsUrl(const QString &user, const QString &query, const QString &host = QStringLiteral("localhost"));
+
 // A TCP port that was free a moment ago on 127.0.0.1.
 quint16 freePort();
 

@@ -53,7 +53,7 @@ void ClusterView::syncForwards()
             m_forwarded.insert(pod.name);
             m_forwards->addForward({pod.name + u"-http"_s, m_forwardNamespace, u"pod/"_s + pod.name, port, 8080});
         }
-        endpoints.append({pod.name, QUrl(u"http://127.0.0.1:%1"_s.arg(port))});
+        endpoints.append({pod.name, QUrl(u"%1://127.0.0.1:%2"_s.arg(m_nodeUrlScheme).arg(port))});
     }
     m_status->setEndpoints(endpoints);
 }

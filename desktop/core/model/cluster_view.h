@@ -44,6 +44,9 @@ public:
     HealStopwatch &stopwatch() { return m_stopwatch; }
     // Adds a forward per pod to `forwards` as pods appear and points the status client at them.
     void followPodsWithForwards(PortForwardSupervisor *forwards, const QString &kubeNamespace, quint16 basePort);
+    // "https" for a secure cluster (its HTTP port speaks TLS), "http" by default; set before following.
+    void setNodeUrlScheme(const QString &scheme) { m_nodeUrlScheme = scheme; }
+    QString nodeUrlScheme() const { return m_nodeUrlScheme; }
 
     const QList<NodeRow> &rows() const { return m_rows; }
     const ClusterSummary &summary() const { return m_summary; }
@@ -84,6 +87,7 @@ private:
     QPointer<PortForwardSupervisor> m_forwards;
     QString m_forwardNamespace;
     quint16 m_basePort = 0;
+    QString m_nodeUrlScheme {QStringLiteral("http")};
     QSet<QString> m_forwarded;
     const SessionClock *m_clock = nullptr;
     qint64 nowMs() const;

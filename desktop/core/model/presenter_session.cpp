@@ -50,6 +50,12 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
         m_nodeStatus->setCredentials(login.user, login.password);
     }
     m_clusterView->setReplicationFactor(profile.replicationFactor);
+    if (const QString ca = profile.clusterCaFile(); !ca.isEmpty()) {
+        // A secure cluster: its nodes' HTTP port speaks TLS with certificates from the SQL URL's CA
+        // (ConnectionProfile::clusterCaFile). An unreadable file trusts nothing and each read says so.
+        m_nodeStatus->setCaCertificateFile(ca);
+        m_clusterView->setNodeUrlScheme(u"https"_s);
+    }
     if (m_portForward && profile.clusterKind != ClusterDriver::Kind::None) {
         // One forward per CockroachDB pod, HTTP port 8080 to 127.0.0.1:18080+ordinal.
         m_clusterView->followPodsWithForwards(m_portForward, profile.kubeNamespace, kNodeStatusBasePort);

@@ -26,7 +26,7 @@ void runPreflightQuery(QObject *context, const QByteArray &conninfo, const QStri
         pgkit::PgConnPtr conn = pgkit::openConnection(conninfo, {}, connectTimeoutSeconds);
         if (PQstatus(conn.get()) != CONNECTION_OK) {
             error = u"cannot connect to %1: %2"_s.arg(
-                pgkit::redactConninfo(conninfo), QString::fromUtf8(PQerrorMessage(conn.get())).trimmed());
+                pgkit::redactConninfo(conninfo), pgkit::connectFailureMessage(conn.get()));
         } else {
             const pgkit::PgResultPtr result(PQexec(conn.get(), sql.toUtf8().constData()));
             if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {

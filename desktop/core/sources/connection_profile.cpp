@@ -71,6 +71,15 @@ QUrl ConnectionProfile::feedUrl() const
     return u;
 }
 
+QString ConnectionProfile::clusterCaFile() const
+{
+    const QString mode = pgkit::conninfoValue(sqlConninfo, "sslmode");
+    if (mode != u"verify-ca" && mode != u"verify-full") {
+        return {};
+    }
+    return pgkit::conninfoValue(sqlConninfo, "sslrootcert");
+}
+
 QStringList ConnectionProfile::kubectlGlobalArgs() const
 {
     QStringList args;

@@ -34,6 +34,12 @@ struct ConnectionProfile
 
     // ws://host:port/ws derived from sampleAppUrl (wss for https).
     QUrl feedUrl() const;
+    // The cluster's CA: the SQL URL's sslrootcert when it verifies the server (sslmode verify-ca or
+    // verify-full), else empty. A cluster whose SQL port is verified that way is a secure cluster,
+    // whose nodes serve their HTTP port (8080) over TLS with certificates from the same CA
+    // (cockroachdb/cockroach cloud/kubernetes/cockroachdb-statefulset-secure.yaml: readinessProbe
+    // scheme HTTPS on port http): the presenter's node status reads then use https and this CA.
+    QString clusterCaFile() const;
     // The kubectl global arguments for this profile (--context when set).
     QStringList kubectlGlobalArgs() const;
     // Checks every field; false with a sentence naming the field.

@@ -30,8 +30,14 @@ qint64 int64Of(const QJsonValue &v)
     return static_cast<qint64>(v.toDouble());
 }
 
+// The sentence describeTlsErrors() made when the reply's TLS handshake failed (set by watchTls).
+constexpr const char *kTlsWords = "crdbTlsWords";
+
 QString describeReply(QNetworkReply *reply, int timeoutMs)
 {
+    if (const QString tls = reply->property(kTlsWords).toString(); !tls.isEmpty()) {
+        return tls;
+    }
     if (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError) {
         return u"no answer within %1 ms (a paused or hung process)"_s.arg(timeoutMs);
     }
@@ -243,6 +249,41 @@ NodeVars parseStatusVars(const QByteArray &text)
     return vars;
 }
 
+QString describeTlsErrors(const QList<QSslError> &errors, const QString &host, const QString &caFile)
+{
+    const auto when = [](const QDateTime &t) { return t.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s); };
+    const auto first = [](const QStringList &names) { return names.isEmpty() ? u"?"_s : names.join(u", "_s); };
+    for (const QSslError &e : errors) {
+        const QSslCertificate c = e.certificate();
+        const QString qt = u" (Qt: %1)"_s.arg(e.errorString());
+        switch (e.error()) {
+        case QSslError::CertificateExpired:
+            return u"the node's certificate has expired (valid until %1)"_s.arg(when(c.expiryDate())) + qt;
+        case QSslError::CertificateNotYetValid:
+            return u"the node's certificate is not valid yet (valid from %1)"_s.arg(when(c.effectiveDate())) + qt;
+        case QSslError::UnableToGetLocalIssuerCertificate:
+        case QSslError::UnableToGetIssuerCertificate:
+        case QSslError::UnableToVerifyFirstCertificate:
+        case QSslError::SelfSignedCertificate:
+        case QSslError::SelfSignedCertificateInChain:
+        case QSslError::CertificateUntrusted:
+        case QSslError::CertificateSignatureFailed:
+            return u"the node's certificate (issued by %1) is not signed by the cluster's CA (%2)"_s.arg(
+                       first(c.issuerInfo(QSslCertificate::CommonName)),
+                       caFile.isEmpty() ? u"the system's CAs: no CA file given"_s : caFile)
+                + qt;
+        case QSslError::HostNameMismatch: {
+            QStringList names = c.subjectAlternativeNames().values(QSsl::DnsEntry);
+            names += c.subjectAlternativeNames().values(QSsl::IpAddressEntry);
+            return u"the node's certificate does not name %1 (it names %2)"_s.arg(host, first(names)) + qt;
+        }
+        default:
+            break;
+        }
+    }
+    return errors.isEmpty() ? QString() : u"the node's certificate is not trusted: "_s + errors.first().errorString();
+}
+
 NodeStatusClient::NodeStatusClient(QObject *parent)
     : DataSource(u"CockroachDB status"_s, parent), m_nam(new QNetworkAccessManager(this)), m_timer(new QTimer(this))
 {
@@ -301,16 +342,16 @@ void NodeStatusClient::setCredentials(const QString &user, const QString &passwo
 bool NodeStatusClient::setCaCertificateFile(const QString &path, QString *error)
 {
     const QList<QSslCertificate> certs = QSslCertificate::fromPath(path);
-    if (certs.isEmpty()) {
-        if (error) {
-            *error = u"no certificate in %1"_s.arg(path);
-        }
-        return false;
-    }
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    // Trust exactly these, never the system's CAs: an unreadable file trusts nothing, and every
+    // https read then says which file it was.
     ssl.setCaCertificates(certs);
     m_ssl = ssl;
-    return true;
+    m_caFile = certs.isEmpty() ? u"%1: no certificate could be read from it"_s.arg(path) : path;
+    if (certs.isEmpty() && error) {
+        *error = u"no certificate in %1"_s.arg(path);
+    }
+    return !certs.isEmpty();
 }
 
 void NodeStatusClient::replaySnapshot(const NodeStatusSnapshot &snapshot)
@@ -357,7 +398,16 @@ QNetworkReply *NodeStatusClient::get(const QUrl &base, const QString &pathAndQue
     if (withSession && !m_session.isEmpty()) {
         request.setRawHeader("X-Cockroach-API-Session", m_session);
     }
-    return m_nam->get(request);
+    return watchTls(m_nam->get(request));
+}
+
+QNetworkReply *NodeStatusClient::watchTls(QNetworkReply *reply)
+{
+    // sslErrors comes before finished: keep the words on the reply for describeReply().
+    connect(reply, &QNetworkReply::sslErrors, this, [reply, caFile = m_caFile](const QList<QSslError> &errors) {
+        reply->setProperty(kTlsWords, describeTlsErrors(errors, reply->url().host(), caFile));
+    });
+    return reply;
 }
 
 void NodeStatusClient::poll()
@@ -415,7 +465,7 @@ void NodeStatusClient::poll()
         QUrlQuery form;
         form.addQueryItem(u"username"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_user)));
         form.addQueryItem(u"password"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_password)));
-        m_loginInFlight = m_nam->post(request, form.toString(QUrl::FullyEncoded).toUtf8());
+        m_loginInFlight = watchTls(m_nam->post(request, form.toString(QUrl::FullyEncoded).toUtf8()));
         QNetworkReply *r = m_loginInFlight;
         connect(r, &QNetworkReply::finished, this, [this, r] { onLogin(r); });
         return;
@@ -497,6 +547,12 @@ void NodeStatusClient::onLogin(QNetworkReply *reply)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
     const QString session = o.value("session"_L1).toString();
+    if (status == 0) {
+        // No HTTP answer (refused, hung, a certificate refused): not a password problem.
+        m_nodesError = u"CockroachDB login as %1: %2"_s.arg(m_user, describeReply(reply, m_timeoutMs));
+        Q_EMIT updated(snapshot());
+        return;
+    }
     if (status != 200 || session.isEmpty()) {
         m_nodesError = u"CockroachDB login as %1 failed (HTTP %2): check the user's password and that it is "
                        u"an admin or has VIEWCLUSTERMETADATA"_s.arg(m_user)

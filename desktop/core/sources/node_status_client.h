@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QMetaType>
 #include <QSslConfiguration>
+#include <QSslError>
 #include <QString>
 #include <QUrl>
 
@@ -80,6 +81,13 @@ struct NodeVars
 // Store gauges are summed over the node's stores (label store="N").
 NodeVars parseStatusVars(const QByteArray &text);
 
+// Why a node's HTTPS certificate was refused, in words for the presenter (Qt's own texts are
+// OpenSSL's: "The issuer certificate of a locally looked up certificate could not be found"): the
+// first error that explains the failure, e.g. "the node's certificate (issued by CN) is not signed by
+// the cluster's CA (ca.crt)", "... does not name 127.0.0.1 (it names other.example)", "... has
+// expired (valid until 2021-01-01 00:00 UTC)", followed by Qt's text in parentheses.
+QString describeTlsErrors(const QList<QSslError> &errors, const QString &host, const QString &caFile);
+
 struct NodeEndpoint
 {
     enum class Health { Unknown, Ready, NotReady, Unreachable };
@@ -135,7 +143,9 @@ public:
     // api_v2_auth.go, login) gives {"session": ...}, sent as header X-Cockroach-API-Session on
     // /api/v2/nodes/ (the user needs admin or VIEWCLUSTERMETADATA). Insecure clusters need none.
     void setCredentials(const QString &user, const QString &password);
-    // For https base URLs: the CA that signed the nodes' certificates (the secure variant's ca.crt).
+    // For https base URLs: the CA that signed the nodes' certificates (the secure variant's ca.crt),
+    // trusted alone (not the system's CAs). False (and *error) when the file holds no certificate:
+    // then nothing is trusted and every https read says so.
     bool setCaCertificateFile(const QString &path, QString *error = nullptr);
 
     NodeStatusSnapshot snapshot() const;
@@ -157,6 +167,7 @@ private:
     enum class Kind { Health, Vars, Nodes, Login };
     void poll();
     QNetworkReply *get(const QUrl &base, const QString &pathAndQuery, bool withSession);
+    QNetworkReply *watchTls(QNetworkReply *reply);
     void onHealth(QNetworkReply *reply, const QString &pod, const QUrl &base);
     void onVars(QNetworkReply *reply, const QString &pod, const QUrl &base);
     void onNodes(QNetworkReply *reply);
@@ -180,6 +191,7 @@ private:
     QString m_user, m_password;
     QByteArray m_session;
     std::optional<QSslConfiguration> m_ssl;
+    QString m_caFile; // for the words of a refused certificate
 };
 
 Q_DECLARE_METATYPE(NodeStatusSnapshot)

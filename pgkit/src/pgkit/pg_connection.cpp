@@ -1,7 +1,10 @@
 #include "pg_connection.h"
 
+#include "tls_probe.h"
+
 #include <libpq-fe.h>
 
+#include <QDir>
 #include <QStringList>
 
 #include <vector>
@@ -57,6 +60,17 @@ QString redactConninfo(const QByteArray &conninfo)
         parts << key + u'=' + (secret ? QStringLiteral("****") : QString::fromUtf8(o->val));
     }
     return parts.join(u' ');
+}
+
+QString conninfoValue(const QByteArray &conninfo, const char *keyword)
+{
+    auto opts = parse(conninfo, nullptr);
+    for (auto *o = opts.get(); o && o->keyword; ++o) {
+        if (o->val && qstrcmp(o->keyword, keyword) == 0) {
+            return QString::fromLocal8Bit(o->val);
+        }
+    }
+    return {};
 }
 
 bool validateConninfo(const QByteArray &conninfo, QString *error)
@@ -118,6 +132,40 @@ QString errorMessage(const pg_conn *conn, const pg_result *result)
         return QString::fromUtf8(PQerrorMessage(conn)).trimmed();
     }
     return QStringLiteral("no connection");
+}
+
+QString connectFailureMessage(pg_conn *conn)
+{
+    if (!conn) {
+        return QStringLiteral("no connection");
+    }
+    const QString message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+    if (!message.contains(u"certificate verify failed")) {
+        return message; // name mismatch, no TLS on the server, a missing file: libpq says it clearly
+    }
+    QByteArray sslmode;
+    QString rootCert;
+    ConninfoOptionsPtr opts(PQconninfo(conn));
+    for (auto *o = opts.get(); o && o->keyword; ++o) {
+        if (!o->val) {
+            continue;
+        }
+        if (qstrcmp(o->keyword, "sslmode") == 0) {
+            sslmode = o->val;
+        } else if (qstrcmp(o->keyword, "sslrootcert") == 0) {
+            rootCert = QString::fromLocal8Bit(o->val);
+        }
+    }
+    if (rootCert.isEmpty()) {
+        // libpq's default (docs: libpq-ssl, "Client Verification of Server Certificates").
+        rootCert = QDir::homePath() + QStringLiteral("/.postgresql/root.crt");
+    }
+    const QString reason = probeCertificateVerification(
+        QByteArray(PQhost(conn)), QByteArray(PQhostaddr(conn)), QByteArray(PQport(conn)), rootCert);
+    if (reason.isEmpty()) {
+        return message;
+    }
+    return QStringLiteral("%1: %2 (sslmode=%3)").arg(message, reason, QString::fromLatin1(sslmode));
 }
 
 Dialect detectDialect(pg_conn *conn, QString *versionText)

@@ -27,6 +27,10 @@ using PgConnPtr = std::unique_ptr<pg_conn, PgConnDeleter>;
 // shows as ****. Returns a readable error text if the conninfo does not parse.
 QString redactConninfo(const QByteArray &conninfo);
 
+// The value of one keyword (e.g. "sslrootcert") in a URL or key=value conninfo; empty when it is
+// not set or the conninfo does not parse.
+QString conninfoValue(const QByteArray &conninfo, const char *keyword);
+
 // Parses the conninfo; on failure returns false and sets *error (never containing the password).
 bool validateConninfo(const QByteArray &conninfo, QString *error);
 
@@ -39,6 +43,13 @@ PgConnPtr openConnection(
 // The SQLSTATE of a failed result ("" if none), and its primary message.
 QString sqlState(const pg_result *result);
 QString errorMessage(const pg_conn *conn, const pg_result *result);
+
+// Why a connection could not be opened, for logs, /readyz and the presenter: libpq's message, and
+// when libpq only says "SSL error: certificate verify failed" (its words for every chain failure),
+// the reason in words from OpenSSL after it: an expired certificate, one from a CA that sslrootcert
+// does not hold, ... (probeCertificateVerification, pgkit/tls_probe.h: one extra TLS handshake with
+// the same server, only in that case). Use it for every failed connect; blocking.
+QString connectFailureMessage(pg_conn *conn);
 
 enum class Dialect { Unknown, PostgreSQL, CockroachDB };
 // Detects the server from `SELECT version()`.

@@ -8,7 +8,7 @@ namespace {
 ApplyResult connectionFailure(const PgConnPtr &conn, ApplyResult r, const QString &what)
 {
     r.ok = false;
-    r.message = QStringLiteral("%1: %2").arg(what, errorMessage(conn.get(), nullptr));
+    r.message = QStringLiteral("%1: %2").arg(what, connectFailureMessage(conn.get()));
     return r;
 }
 } // namespace

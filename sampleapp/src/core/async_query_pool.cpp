@@ -407,7 +407,7 @@ void AsyncQueryPool::openConnection()
         auto opened = std::make_shared<Opened>();
         pgkit::PgConnPtr conn = pgkit::openConnection(opts.conninfo, {}, opts.connectTimeoutSeconds);
         if (PQstatus(conn.get()) != CONNECTION_OK) {
-            opened->error = pgkit::errorMessage(conn.get(), nullptr);
+            opened->error = pgkit::connectFailureMessage(conn.get());
         } else if (opts.prepare && !opts.prepare(conn.get(), &opened->error)) {
             // discarded with `conn`
         } else {

@@ -119,7 +119,7 @@ ConnectionPool::Lease ConnectionPool::acquire(FailureKind *kind, QString *error)
             QString why;
             bool ok = PQstatus(conn.get()) == CONNECTION_OK;
             if (!ok) {
-                why = pgkit::errorMessage(conn.get(), nullptr);
+                why = pgkit::connectFailureMessage(conn.get());
             } else if (m_options.prepare && !m_options.prepare(conn.get(), &why)) {
                 ok = false;
             }

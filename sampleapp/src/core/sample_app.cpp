@@ -213,10 +213,18 @@ void SampleApp::updateReadiness(const AppDatabase::Readiness &r)
         m_telemetry.setBuildInfo(version(), pgkit::dialectName(m_db.dialect()));
     }
     if (m_readyKnown && ready == m_ready) {
+        // Still not ready, for another reason: say so. The first reason is often only the symptom
+        // (pooled connections cut by a server restart); the next check finds the cause (a server
+        // certificate that fails verification), and the log must show it, not just the symptom.
+        if (!ready && reason != m_notReadyReason) {
+            m_notReadyReason = reason;
+            applog::logger()->warn("still not ready: {}", reason);
+        }
         return;
     }
     m_readyKnown = true;
     m_ready = ready;
+    m_notReadyReason = ready ? QString() : reason;
     if (ready) {
         applog::logger()->info("ready: writer ok, reader ok, reader cannot write or create");
     } else {

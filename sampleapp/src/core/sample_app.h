@@ -86,6 +86,7 @@ private:
     quint16 m_port = 0;
     bool m_ready = false;
     bool m_readyKnown = false;
+    QString m_notReadyReason; // the last reason logged while not ready
     bool m_readinessPending = false;
     bool m_shuttingDown = false;
     bool m_cancelled = false;

@@ -31,7 +31,12 @@ bool CrdbStatusStandIn::listen()
 
 QUrl CrdbStatusStandIn::url() const
 {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+    return QUrl((m_server.isTls() ? u"https://127.0.0.1:%1"_s : u"http://127.0.0.1:%1"_s).arg(m_port));
+}
+
+bool CrdbStatusStandIn::useTls(const QString &certificateFile, const QString &keyFile)
+{
+    return m_server.setTlsFiles(certificateFile, keyFile);
 }
 
 void CrdbStatusStandIn::setMode(Mode mode)

@@ -5,8 +5,9 @@
 #include <QByteArray>
 #include <QList>
 #include <QObject>
-#include <QTcpServer>
 #include <QUrl>
+
+#include "tls_tcp_server.h"
 
 class QTcpSocket;
 
@@ -26,6 +27,7 @@ class QTcpSocket;
 //  - GET /_status/throttling: the licence enforcer's state (serverpb.GetThrottlingMetadataResponse,
 //    pkg/server/apiinternal/api_internal_status.go), the JSON given to setThrottling(); 404 unset;
 //  - GET /_status/vars: Prometheus text (node_id{advertise_addr=...} and the store gauges).
+// useTls() makes it a secure node's HTTPS port (url() then says https) with the given certificate.
 // Modes make it behave like a node under a fault: Closed stops listening (connection refused, as
 // a killed process), Hung accepts and never answers (as a SIGSTOPped process), NotReady answers
 // readiness 503 "node is not accepting SQL clients" (starting). Two modes for a process that runs
@@ -54,6 +56,10 @@ public:
     ~CrdbStatusStandIn() override;
     bool listen(); // on 127.0.0.1, a free port (kept across Closed -> Serving)
     QUrl url() const;
+    // Serve HTTPS with this certificate and key (PEM files); call before listen(). False if they
+    // do not load.
+    bool useTls(const QString &certificateFile, const QString &keyFile);
+    const TlsTcpServer &server() const { return m_server; }
     void setMode(Mode mode);
     void setNodes(const QList<Node> &nodes) { m_nodes = nodes; }
     void setVars(int nodeId, const QString &advertiseAddress, double ranges, double replicas, double leaseholders,
@@ -72,7 +78,7 @@ private:
     void onReadyRead(QTcpSocket *socket);
     void answer(QTcpSocket *socket, int status, const QByteArray &contentType, const QByteArray &body);
 
-    QTcpServer m_server;
+    TlsTcpServer m_server;
     quint16 m_port = 0;
     Mode m_mode = Mode::Serving;
     QList<Node> m_nodes;

@@ -75,6 +75,39 @@ private Q_SLOTS:
         QCOMPARE(p.clusterKind, kind);
     }
 
+    // The cluster's CA for the node status reads over https: the SQL URL's sslrootcert, only when
+    // that URL verifies the server (a secure cluster).
+    void clusterCaFile_data()
+    {
+        QTest::addColumn<QString>("sqlUrl");
+        QTest::addColumn<QString>("ca");
+        QTest::addRow("verify-full URL") << u"postgresql://root@localhost:26257/evolution?sslmode=verify-full&"
+                                            "sslrootcert=certs/ca.crt&sslcert=c.crt&sslkey=c.key"_s
+                                         << u"certs/ca.crt"_s;
+        QTest::addRow("verify-ca key=value")
+            << u"host=localhost sslmode=verify-ca sslrootcert=/etc/ca.crt"_s << u"/etc/ca.crt"_s;
+        QTest::addRow("insecure") << u"postgresql://root@localhost:26257/evolution?sslmode=disable"_s << QString();
+        QTest::addRow("require: encrypted, not verified")
+            << u"postgresql://root@localhost:26257/evolution?sslmode=require&sslrootcert=ca.crt"_s << QString();
+        QTest::addRow("no SQL URL") << QString() << QString();
+    }
+    void clusterCaFile()
+    {
+        QFETCH(QString, sqlUrl);
+        QFETCH(QString, ca);
+        ConnectionProfile p;
+        p.sqlConninfo = sqlUrl.toUtf8();
+        QCOMPARE(p.clusterCaFile(), ca);
+    }
+    void operatorProfileReadsNodesWithItsCa()
+    {
+        QString error;
+        const ConnectionProfile p
+            = ConnectionProfile::fromJsonFile(testenv::sourceDir() + u"/demo/profiles/operator.json"_s, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(p.clusterCaFile(), u"certs/operator/ca.crt"_s);
+    }
+
     void fileThenFlags()
     {
         const QString path = write(u"p.json"_s,
