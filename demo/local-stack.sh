@@ -9,6 +9,7 @@
 # for, so its session ends cleanly (the recording gets its end record). Nothing is deleted: the
 # database survives restarts.
 #   demo/local-stack.sh [--no-presenter] [presenter flags...]
+# CRDB_EVO_PRESET=dev uses the dev build (the tests' tree) instead of the release build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,9 +17,10 @@ run_presenter=1
 if [ "${1:-}" = "--no-presenter" ]; then run_presenter=0; shift; fi
 
 .ci/install-deps.sh
-build=$root/build/release
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target sampleapp sqlapply $([ "$run_presenter" = 1 ] && echo presenter)
+preset=${CRDB_EVO_PRESET:-release}
+build=$root/build/$preset
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)" --target sampleapp sqlapply $([ "$run_presenter" = 1 ] && echo presenter)
 
 pgdir=/tmp/crdb-evo-local-pg
 pgport=55432

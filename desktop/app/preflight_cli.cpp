@@ -30,7 +30,7 @@ bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QStr
         c.position = *position;
     }
     // Where the node-status client reads crdb-0 (its port-forward, PresenterSession).
-    c.nodeHttpUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(PresenterSession::kNodeStatusBasePort));
+    c.nodeHttpUrl = PreflightConfig::nodeHttpUrlFor(c.profile, PresenterSession::kNodeStatusBasePort);
     QString uidError;
     c.dashboardUids = PreflightConfig::dashboardUidsIn(u"."_s, &uidError);
     *config = c;

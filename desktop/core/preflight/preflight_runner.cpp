@@ -10,6 +10,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrlQuery>
 
@@ -225,6 +227,25 @@ void PreflightRunner::runKubectl(
         m_config.timeoutMs, m_config.env);
 }
 
+QUrl PreflightConfig::nodeHttpUrlFor(const ConnectionProfile &profile, int port)
+{
+    const QString scheme = profile.clusterCaFile().isEmpty() ? u"http"_s : u"https"_s;
+    return QUrl(u"%1://127.0.0.1:%2"_s.arg(scheme).arg(port));
+}
+
+void PreflightRunner::trustClusterCa(QNetworkRequest *request) const
+{
+    const QString ca = m_config.profile.clusterCaFile();
+    if (request->url().scheme() != u"https"_s || ca.isEmpty()) {
+        return;
+    }
+    // Exactly the cluster's CA, never the system's (NodeStatusClient::setCaCertificateFile): a file
+    // with no certificate trusts nothing, and the request fails with the TLS reason.
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setCaCertificates(QSslCertificate::fromPath(ca));
+    request->setSslConfiguration(ssl);
+}
+
 void PreflightRunner::get(const QUrl &url, HttpThen then, const Headers &headers)
 {
     QUrl target = url;
@@ -239,6 +260,7 @@ void PreflightRunner::get(const QUrl &url, HttpThen then, const Headers &headers
     }
     request.setUrl(target);
     request.setTransferTimeout(m_config.timeoutMs);
+    trustClusterCa(&request);
     finishReply(m_nam->get(request), target, std::move(then));
 }
 
@@ -247,6 +269,7 @@ void PreflightRunner::post(const QUrl &url, const QByteArray &form, HttpThen the
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded"_ba);
     request.setTransferTimeout(m_config.timeoutMs);
+    trustClusterCa(&request);
     finishReply(m_nam->post(request, form), url, std::move(then));
 }
 

@@ -19,6 +19,7 @@
 class KubectlProcess;
 class QNetworkAccessManager;
 class QNetworkReply;
+class QNetworkRequest;
 
 // What the pre-flight checks against, and how strict it is.
 struct PreflightConfig
@@ -37,7 +38,11 @@ struct PreflightConfig
     // CockroachDB's HTTP port of one node, where the presenter's node-status client reads it:
     // crdb-0's port-forward (PresenterSession::kNodeStatusBasePort + 0). The node-api and licence
     // checks read it.
+    // A secure cluster's HTTP port speaks TLS: nodeHttpUrlFor() gives https when the profile's SQL
+    // URL verifies the server (ConnectionProfile::clusterCaFile), and https requests then trust that
+    // CA alone, as the node-status client does.
     QUrl nodeHttpUrl {QStringLiteral("http://127.0.0.1:18080")};
+    static QUrl nodeHttpUrlFor(const ConnectionProfile &profile, int port);
     // Prometheus up but not scraped yet (just started): the Prometheus checks re-check every
     // scrapeRecheckMs for up to 2 of the targets' scrape intervals, and never longer than
     // maxScrapeWaitMs; then they fail with the reason.
@@ -97,6 +102,8 @@ private:
         const QStringList &args, std::function<void(bool ok, const QByteArray &out, const QString &error)> then);
     void get(const QUrl &url, HttpThen then, const Headers &headers = {});
     void post(const QUrl &url, const QByteArray &form, HttpThen then);
+    // An https request to a node trusts the cluster's CA (the profile's sslrootcert) alone.
+    void trustClusterCa(QNetworkRequest *request) const;
     void finishReply(QNetworkReply *reply, const QUrl &target, HttpThen then);
 
     // Prometheus's active targets of the story's jobs (cockroachdb, sampleapp). Waits while

@@ -506,6 +506,34 @@ private Q_SLOTS:
         session.nodeStatus()->stop();
     }
 
+    // A secure cluster's HTTP port speaks TLS: with the profile's SQL URL verifying the server, the
+    // check reads crdb-0 over https trusting the URL's sslrootcert, as the node-status client does
+    // (certificates made at test time by tests/fixtures/postgres-tls.sh).
+    void nodeApiOverTls()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess make;
+        make.setProcessChannelMode(QProcess::ForwardedChannels);
+        make.start(testenv::sourceDir() + u"/tests/fixtures/postgres-tls.sh"_s, {u"certs"_s, dir.path()});
+        QVERIFY(make.waitForFinished(60000) && make.exitStatus() == QProcess::NormalExit && make.exitCode() == 0);
+        const QString certs = dir.filePath(u"certs"_s);
+        CrdbStatusStandIn node;
+        QVERIFY(node.useTls(certs + u"/good.crt"_s, certs + u"/server.key"_s));
+        QVERIFY(node.listen());
+        node.setNodes({{1, u"crdb-0.crdb.crdb-evolution.svc.cluster.local:26257"_s, 3, 0}});
+        node.addUser(u"postgres"_s, u"s3cret"_s, true);
+        PreflightConfig c = config();
+        c.profile.sqlConninfo += " password=s3cret sslmode=verify-full sslrootcert=" + certs.toUtf8() + "/ca.crt";
+        c.nodeHttpUrl = PreflightConfig::nodeHttpUrlFor(c.profile, node.url().port());
+        QCOMPARE(c.nodeHttpUrl.scheme(), u"https"_s);
+        const PreflightResult r = runChecks(c).value(u"node-api"_s);
+        QVERIFY2(r.status == Status::Pass, qPrintable(r.line()));
+        QCOMPARE(node.server().handshakesFailed(), 0);
+        // Without a CA in the profile the URL stays http (an insecure cluster).
+        QCOMPARE(PreflightConfig::nodeHttpUrlFor(config().profile, 18080).scheme(), u"http"_s);
+    }
+
     // The TPC-C load has one owner: the set-up. DEMO.md starts it before the first beat (and
     // demo/evolve.sh phase0 with it), no beat starts it, and the pre-flight expects it from the
     // set-up state on.
