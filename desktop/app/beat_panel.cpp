@@ -192,8 +192,9 @@ void BeatPanel::refreshView()
                 settled = false;
                 break;
             }
-            verdicts.append(u"<span style='color:%1%2'>%3</span>"_s.arg(
-                color, settled ? u";font-weight:bold"_s : QString(), s.text(now).toHtmlEscaped()));
+            verdicts.append(
+                u"<span style='color:%1%2'>%3</span>"_s.arg(color, settled ? u";font-weight:bold"_s : QString(),
+                    (m_mode == Mode::Kiosk ? s.audienceText(now) : s.text(now)).toHtmlEscaped()));
         }
         if (!ev->states().isEmpty()) {
             verdicts.append(u"<span style='color:#555555'>%1</span>"_s.arg(ev->summary().toHtmlEscaped()));

@@ -115,6 +115,15 @@ qint64 ExpectationEvaluator::State::elapsedMs(qint64 nowMs) const
     return (verdict == Verdict::Pending ? nowMs : settledMs) - originMs();
 }
 
+QString ExpectationEvaluator::State::audienceText(qint64 nowMs) const
+{
+    if (verdict != Verdict::Skipped || skipReasonForAudience.isEmpty()) {
+        return text(nowMs);
+    }
+    const QString what = expectation.label.isEmpty() ? expectation.condition() : expectation.label;
+    return u"SKIPPED %1: %2"_s.arg(what, skipReasonForAudience);
+}
+
 QString ExpectationEvaluator::State::text(qint64 nowMs) const
 {
     // Whole seconds, but tenths below one: a pass after a false sample is never shown "in 0 s".
@@ -253,6 +262,7 @@ void ExpectationEvaluator::prepare(const QString &beatId, const QList<PlanExpect
             if (const QStringList names = promqlCockroachMetricNames(e.expr); !names.isEmpty()) {
                 s.verdict = Verdict::Skipped;
                 s.skipReason = u"reads CockroachDB's %1, and %2"_s.arg(names.join(u", "_s), m_noCockroachDB);
+                s.skipReasonForAudience = u"needs CockroachDB, and this stack has none"_s;
             }
         }
         m_states.append(s);
@@ -267,6 +277,7 @@ void ExpectationEvaluator::skipForAction(const QString &action, const QString &w
         State &s = m_states[i];
         if (s.verdict == Verdict::Pending) {
             s.skipReason = u"the beat's %1 was skipped (%2): no change to judge"_s.arg(action, why);
+            s.skipReasonForAudience = u"this stack could not make the change, so there is nothing to judge"_s;
             settle(static_cast<int>(i), Verdict::Skipped, Reason::None, now, now);
         }
     }

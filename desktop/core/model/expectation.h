@@ -97,6 +97,7 @@ public:
         std::optional<double> lastValue; // latest observation (the worst series for PromQL)
         QString lastError; // a PromQL error answer, shown instead of a value
         QString skipReason; // Skipped: why ("reads CockroachDB's liveness_livenodes, ...")
+        QString skipReasonForAudience; // the same in words for people: no metric or action names
 
         qint64 windowEndMs() const { return startedMs + qint64(expectation.withinS) * 1000; }
         // What the shown time counts from: the start, or for recovers the fault or first failure.
@@ -106,6 +107,10 @@ public:
         // The line on screen: "PASS healed in 41 s from the fault", "FAIL no range unavailable:
         // broke after 23 s (was 4)", "ALREADY TRUE ...", "NEVER BROKE ...", "SKIPPED ...: why".
         QString text(qint64 nowMs) const;
+        // The line on the audience's screen: text(), but a skip says why in words for people
+        // ("needs CockroachDB, and this stack has none"); the metric and the action stay on the
+        // presenter's window.
+        QString audienceText(qint64 nowMs) const;
     };
 
     explicit ExpectationEvaluator(QObject *parent = nullptr);

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void cleanup();
     void theRuleCatchesWhatItShould();
     void wordsForPeopleAtEveryBeat();
+    void wordsForPeopleOnTheLocalStack();
     void p99IsARollingMeanOnTheKioskOnly();
 
 private:
@@ -300,6 +301,63 @@ void TstKioskWordsGui::wordsForPeopleAtEveryBeat()
     QVERIFY(all.contains(u"Heal: crdb-2 down: "_s));
     QVERIFY(all.contains(u"live nodes"_s));
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+}
+
+void TstKioskWordsGui::wordsForPeopleOnTheLocalStack()
+{
+    // The local stack (no cluster): most verdicts on the kiosk are skipped ones, and their reasons
+    // are for people too: no metric name, no action type. The plan keeps only the actions the local
+    // stack skips without a peer (the cluster's changes), so the skips are the executor's own.
+    ConnectionProfile profile;
+    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
+    PresenterSession session(profile);
+    QStringList errors;
+    QVERIFY2(session.loadPlan(&errors), qPrintable(errors.join(u'\n')));
+    DemoPlan plan = session.story()->plan();
+    for (Beat &b : plan.beats) {
+        b.actions.removeIf([](const PlanAction &a) {
+            return !a.changesCluster() || a.type == PlanAction::Type::RunSql || a.type == PlanAction::Type::Backup;
+        });
+    }
+    session.story()->setPlan(plan);
+    session.story()->setMajorityLossConfirmation([](const Beat &) { return true; });
+    FrameClock clock(&session.store());
+    KioskWindow kiosk(&session, &clock);
+    kiosk.setObjectName(u"local-stack kiosk"_s);
+    kiosk.resize(1280, 720);
+    kiosk.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&kiosk));
+    const QStringList series = session.store().seriesNames();
+    QStringList problems;
+    QStringList skipped;
+    StoryController *story = session.story();
+    for (int beat = 0; beat < plan.beats.size(); ++beat) {
+        while (story->shownIndex() < beat) {
+            story->next();
+            story->next();
+            QTRY_VERIFY_WITH_TIMEOUT(story->stage() == StoryController::Stage::Showing, 3000);
+        }
+        QTest::qWait(50);
+        clock.frame(true);
+        for (const auto &[what, text] : shownTexts(&kiosk)) {
+            for (const QString &line : text.split(u'\n')) {
+                if (line.startsWith(u"SKIPPED"_s)) {
+                    skipped << line;
+                }
+            }
+            for (const QString &p : wordProblems(text, series)) {
+                problems << u"beat '%1', %2: %3 in \"%4\""_s.arg(plan.beats.at(beat).id, what, p, text);
+            }
+        }
+    }
+    problems.removeDuplicates();
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    // The walk saw both kinds of skip: a verdict on CockroachDB's metrics, and one after a change
+    // the local stack could not make (the failure beat's "the app stays ready").
+    QVERIFY2(skipped.filter(u"needs CockroachDB"_s).size() > 0, qPrintable(skipped.join(u'\n')));
+    QVERIFY2(skipped.filter(u"could not make the change"_s).size() > 0, qPrintable(skipped.join(u'\n')));
+    QVERIFY(kiosk.grab().save(testenv::outputDir() + u"/kiosk-words-local-stack.png"_s));
 }
 
 void TstKioskWordsGui::p99IsARollingMeanOnTheKioskOnly()
