@@ -2,10 +2,8 @@
 
 #include "model/story_controller.h"
 
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QTreeWidget>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -13,21 +11,15 @@ using namespace Qt::StringLiterals;
 PreflightPanel::PreflightPanel(StoryController *story, QWidget *parent)
     : QGroupBox(u"Pre-flight"_s, parent)
     , m_story(story)
-    , m_tree(new QTreeWidget)
+    , m_rowsLayout(new QVBoxLayout)
     , m_summary(new QLabel(u"not run yet"_s))
     , m_again(new QPushButton(u"Run again"_s))
 {
-    m_tree->setColumnCount(3);
-    m_tree->setHeaderLabels({u""_s, u"check"_s, u"found / fix (hover for all of it)"_s});
-    m_tree->setRootIsDecorated(false);
-    m_tree->setWordWrap(true);
-    m_tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_tree->setMinimumHeight(300);
     m_summary->setWordWrap(true);
+    m_rowsLayout->setSpacing(4);
     auto *v = new QVBoxLayout(this);
     v->addWidget(m_summary);
-    v->addWidget(m_tree);
+    v->addLayout(m_rowsLayout);
     v->addWidget(m_again);
     connect(m_again, &QPushButton::clicked, this, &PreflightPanel::run);
     connect(&m_runner, &PreflightRunner::checkFinished, this, [this] { show(m_runner.results()); });
@@ -53,33 +45,49 @@ QString PreflightPanel::summaryText() const
 
 void PreflightPanel::show(const QList<PreflightResult> &results)
 {
-    m_tree->clear();
+    while (m_rows.size() < results.size()) {
+        auto *row = new QLabel;
+        row->setWordWrap(true);
+        row->setTextFormat(Qt::RichText);
+        row->setObjectName(u"preflightRow"_s);
+        m_rowsLayout->addWidget(row);
+        m_rows.append(row);
+    }
+    while (m_rows.size() > results.size()) {
+        delete m_rows.takeLast();
+    }
     int failed = 0;
     int warned = 0;
-    for (const PreflightResult &r : results) {
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        const PreflightResult &r = results.at(i);
         const bool running = r.status == PreflightResult::Status::Wait && r.detail == "running"_L1;
         QString text = r.detail;
         if ((r.status == PreflightResult::Status::Fail || r.status == PreflightResult::Status::Warn)
             && !r.fix.isEmpty()) {
             text += u"\nFix: "_s + r.fix;
         }
-        auto *item = new QTreeWidgetItem({running ? u"…"_s : PreflightResult::statusName(r.status), r.name, text});
-        QColor colour = Qt::darkGray;
+        QString colour = u"#555555"_s;
         if (r.status == PreflightResult::Status::Pass) {
-            colour = QColor(0x1b, 0x7f, 0x3b);
+            colour = u"#1b7f3b"_s;
         } else if (r.status == PreflightResult::Status::Fail) {
-            colour = QColor(0xb0, 0x1c, 0x1c);
+            colour = u"#b01c1c"_s;
             ++failed;
         } else if (r.status == PreflightResult::Status::Warn) {
-            colour = QColor(0x9a, 0x5b, 0x00);
+            colour = u"#9a5b00"_s;
             ++warned;
         }
-        item->setForeground(0, colour);
-        QFont bold = item->font(0);
-        bold.setBold(true);
-        item->setFont(0, bold);
-        item->setToolTip(2, text);
-        m_tree->addTopLevelItem(item);
+        QString html = u"<b style='color:%1'>%2</b>&nbsp;&nbsp;%3"_s.arg(
+            colour, running ? u"…"_s : PreflightResult::statusName(r.status), r.name.toHtmlEscaped());
+        // A pass or a skip says enough in its name (its detail is the tooltip); everything else shows
+        // what was found and the fix, wrapped under it.
+        const bool detailShown
+            = r.status != PreflightResult::Status::Pass && r.status != PreflightResult::Status::Skip && !text.isEmpty();
+        if (detailShown) {
+            html
+                += u"<br><span style='color:#333333'>%1</span>"_s.arg(text.toHtmlEscaped().replace(u"\n"_s, u"<br>"_s));
+        }
+        m_rows[i]->setText(html);
+        m_rows[i]->setToolTip(text);
     }
     if (m_runner.isRunning()) {
         m_summary->setText(u"Checking %1 ..."_s.arg(m_runner.config().position.describe()));

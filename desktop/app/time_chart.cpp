@@ -3,6 +3,7 @@
 #include "model/rolling_window.h"
 
 #include <QDateTime>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QHelpEvent>
 #include <QLegendMarker>
@@ -364,17 +365,46 @@ void TimeChart::setUnavailableReason(const QString &why)
     viewport()->update();
 }
 
+QFont TimeChart::unavailableNoteFont(QRectF *area, bool *fits) const
+{
+    const QRectF plot = chart()->plotArea();
+    const QRectF whole = chart()->geometry();
+    *area = QRectF(whole.left() + 4, plot.top() + 4, whole.width() - 8, plot.height() - 8);
+    QFont f = font();
+    for (double pt = m_big ? 16 : 9; pt >= 6; pt -= 0.5) {
+        f.setPointSizeF(pt);
+        const QFontMetricsF fm(f);
+        const QRectF needed = fm.boundingRect(*area, Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason);
+        bool wordsFit = true;
+        for (const QString &word : m_unavailableReason.split(u' ', Qt::SkipEmptyParts)) {
+            wordsFit = wordsFit && fm.horizontalAdvance(word) <= area->width();
+        }
+        if (wordsFit && needed.height() <= area->height() && needed.width() <= area->width()) {
+            *fits = true;
+            return f;
+        }
+    }
+    *fits = false;
+    return f;
+}
+
 void TimeChart::drawForeground(QPainter *painter, const QRectF &rect)
 {
     QChartView::drawForeground(painter, rect);
     if (!m_unavailableReason.isEmpty()) {
-        const QRectF plot = chart()->plotArea();
+        QRectF area;
+        bool fits = false;
+        const QFont f = unavailableNoteFont(&area, &fits);
         painter->save();
-        QFont f = font();
-        f.setPointSizeF(m_big ? 16 : 9);
         painter->setFont(f);
+        // On the chart's own background, so the axis' numbers under a note wider than the plot
+        // never mix with its words.
+        const QRectF box = QFontMetricsF(f)
+                               .boundingRect(area, Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason)
+                               .adjusted(-3, -1, 3, 1);
+        painter->fillRect(box, chart()->backgroundBrush());
         painter->setPen(QColor(90, 90, 90));
-        painter->drawText(plot.adjusted(6, 6, -6, -6), Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason);
+        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason);
         painter->restore();
     }
     if (m_markers.isEmpty()) {

@@ -63,6 +63,10 @@ public:
     // ("needs CockroachDB: not on the local stack"); empty = it can.
     void setUnavailableReason(const QString &why);
     QString unavailableReason() const { return m_unavailableReason; }
+    // Where the note goes and in which font: across the chart's width (the plot is empty anyway),
+    // its type stepped down until every word fits; *fits is false only when even the smallest
+    // type cuts it (tests: a small chart at 1024x768 must not show "ockroachDB").
+    QFont unavailableNoteFont(QRectF *area, bool *fits) const;
     // Hands Qt Charts the points for time nowMs (the caller repaints); returns how many.
     qsizetype refresh(qint64 nowMs);
     // For the frame pacer (frame_pacer.h): what it drew last, and what there is to draw now.
