@@ -2,7 +2,10 @@
 
 #include <libpq-fe.h>
 
+#include <QRegularExpression>
 #include <QStringList>
+
+#include <algorithm>
 
 #include <vector>
 
@@ -31,14 +34,41 @@ ConninfoOptionsPtr parse(const QByteArray &conninfo, QString *error)
     ConninfoOptionsPtr opts(PQconninfoParse(conninfo.constData(), &err));
     if (!opts) {
         if (error) {
-            // libpq's parse errors quote the offending syntax, not parameter values.
-            *error = err ? QString::fromUtf8(err).trimmed() : QStringLiteral("cannot parse connection string");
+            // libpq's parse errors quote the offending text, and that text can hold the password:
+            // a URL with a mistyped scheme is not a URL to libpq (`missing "=" after "<the URL>"`).
+            *error = err ? maskPasswords(QString::fromUtf8(err).trimmed(), QString::fromUtf8(conninfo))
+                         : QStringLiteral("cannot parse connection string");
         }
         PQfreemem(err);
     }
     return opts;
 }
 } // namespace
+
+QString maskPasswords(QString message, const QString &source)
+{
+    static const QRegularExpression shapes[] = {
+        QRegularExpression(QStringLiteral("(?:^|[\\s/'\"])[^\\s/@:=']*:([^\\s/@]+)@")),
+        QRegularExpression(QStringLiteral("password\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'?")),
+        QRegularExpression(QStringLiteral("password\\s*=\\s*([^\\s'&]+)")),
+    };
+    QStringList secrets;
+    for (const QRegularExpression &shape : shapes) {
+        for (auto it = shape.globalMatch(source); it.hasNext();) {
+            const QString secret = it.next().captured(1);
+            if (!secret.isEmpty()) {
+                secrets << secret;
+                secrets << QString::fromUtf8(QByteArray::fromPercentEncoding(secret.toUtf8()));
+            }
+        }
+    }
+    // Longest first, so that a password containing another is masked whole.
+    std::sort(secrets.begin(), secrets.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    for (const QString &secret : std::as_const(secrets)) {
+        message.replace(secret, QStringLiteral("****"));
+    }
+    return message;
+}
 
 QString redactConninfo(const QByteArray &conninfo)
 {

@@ -27,6 +27,12 @@ using PgConnPtr = std::unique_ptr<pg_conn, PgConnDeleter>;
 // shows as ****. Returns a readable error text if the conninfo does not parse.
 QString redactConninfo(const QByteArray &conninfo);
 
+// `message` with every password `source` carries replaced by ****, found by the text's shape, not
+// by parsing (for messages about a conninfo or URL that did not parse): user:PASSWORD@ in a URL or
+// a bare user:password@host, password=... or password='...' as a pair or a URL parameter, as they
+// are and percent-decoded.
+QString maskPasswords(QString message, const QString &source);
+
 // Parses the conninfo; on failure returns false and sets *error (never containing the password).
 bool validateConninfo(const QByteArray &conninfo, QString *error);
 
