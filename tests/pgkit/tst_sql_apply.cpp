@@ -264,7 +264,8 @@ void TestSqlApply::reportsConnectionFailureWithoutPassword()
     // (found by tests/fuzz.sh, fuzz_connection_profile).
     for (const QByteArray &unparsable : {QByteArray("opstgresql://u:hunter2@h:5/db?sslmode=disable"),
              QByteArray("u:hunter2@h:5"), QByteArray("host=h password=hunter2 port"),
-             QByteArray("host=h password='hunter2 port=5"), QByteArray("postgresql://u:hunter2@h:5/db?x y")}) {
+             QByteArray("host=h password='hunter2 port=5"), QByteArray("postgresql://u:hunter2@h:5/db?x y"),
+             QByteArray("opstgresql://u:hunter2@h/db?s\0\0@x", 30), QByteArray("ftp://u:hunter2@word@h:5/db?x y")}) {
         QString error;
         QVERIFY(!validateConninfo(unparsable, &error));
         QVERIFY2(!error.isEmpty() && !error.contains(u"hunter2"_qs), qPrintable(error));

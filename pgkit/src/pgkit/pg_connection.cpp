@@ -30,6 +30,13 @@ using ConninfoOptionsPtr = std::unique_ptr<PQconninfoOption, ConninfoOptionsDele
 
 ConninfoOptionsPtr parse(const QByteArray &conninfo, QString *error)
 {
+    if (conninfo.contains('\0')) {
+        // libpq would read up to the NUL and silently drop the rest.
+        if (error) {
+            *error = QStringLiteral("the connection string contains a NUL character");
+        }
+        return nullptr;
+    }
     char *err = nullptr;
     ConninfoOptionsPtr opts(PQconninfoParse(conninfo.constData(), &err));
     if (!opts) {
@@ -47,20 +54,36 @@ ConninfoOptionsPtr parse(const QByteArray &conninfo, QString *error)
 
 QString maskPasswords(QString message, const QString &source)
 {
-    static const QRegularExpression shapes[] = {
-        QRegularExpression(QStringLiteral("(?:^|[\\s/'\"])[^\\s/@:=']*:([^\\s/@]+)@")),
+    // The user information of a URL, up to its last '@' (a password may hold one), after "//", the
+    // start, a space, a quote or '='; the password is what follows its first ':'.
+    static const QRegularExpression userInfo(QStringLiteral("(?:^|//|[\\s'\"=])([^\\s/]*)@"));
+    static const QRegularExpression pairs[] = {
         QRegularExpression(QStringLiteral("password\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'?")),
         QRegularExpression(QStringLiteral("password\\s*=\\s*([^\\s'&]+)")),
     };
     QStringList secrets;
-    for (const QRegularExpression &shape : shapes) {
-        for (auto it = shape.globalMatch(source); it.hasNext();) {
+    for (auto it = userInfo.globalMatch(source); it.hasNext();) {
+        const QString info = it.next().captured(1);
+        const qsizetype colon = info.indexOf(u':');
+        if (colon >= 0 && colon + 1 < info.size()) {
+            // Up to the last '@', and up to each earlier one: a message may quote either.
+            const QString password = info.mid(colon + 1);
+            secrets << password;
+            for (qsizetype at = password.indexOf(u'@'); at > 0; at = password.indexOf(u'@', at + 1)) {
+                secrets << password.left(at);
+            }
+        }
+    }
+    for (const QRegularExpression &pair : pairs) {
+        for (auto it = pair.globalMatch(source); it.hasNext();) {
             const QString secret = it.next().captured(1);
             if (!secret.isEmpty()) {
                 secrets << secret;
-                secrets << QString::fromUtf8(QByteArray::fromPercentEncoding(secret.toUtf8()));
             }
         }
+    }
+    for (qsizetype i = 0, n = secrets.size(); i < n; ++i) {
+        secrets << QString::fromUtf8(QByteArray::fromPercentEncoding(secrets.at(i).toUtf8()));
     }
     // Longest first, so that a password containing another is masked whole.
     std::sort(secrets.begin(), secrets.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });

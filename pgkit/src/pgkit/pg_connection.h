@@ -28,9 +28,9 @@ using PgConnPtr = std::unique_ptr<pg_conn, PgConnDeleter>;
 QString redactConninfo(const QByteArray &conninfo);
 
 // `message` with every password `source` carries replaced by ****, found by the text's shape, not
-// by parsing (for messages about a conninfo or URL that did not parse): user:PASSWORD@ in a URL or
-// a bare user:password@host, password=... or password='...' as a pair or a URL parameter, as they
-// are and percent-decoded.
+// by parsing (for messages about a conninfo or URL that did not parse): what follows the first ':'
+// of a URL's user information (up to its last '@', and up to each earlier '@'), password=... or
+// password='...' as a pair or a URL parameter; each as it is and percent-decoded.
 QString maskPasswords(QString message, const QString &source);
 
 // Parses the conninfo; on failure returns false and sets *error (never containing the password).

@@ -184,6 +184,10 @@ private Q_SLOTS:
             << QByteArray("{\"grafana_url\":\"ftp://admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
         QTest::addRow("grafana_url, a typo puts the password in the path")
             << QByteArray("{\"grafana_url\":\"http:p://admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("grafana_url, '=' before the user")
+            << QByteArray("{\"grafana_url\":\"http:p://=admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("grafana_url, '@' in the password")
+            << QByteArray("{\"grafana_url\":\"ftp://admin:grafana-pass@word@127.0.0.1:3000\"}") << u"grafana_url"_s;
         QTest::addRow("sampleapp_url, no host")
             << QByteArray("{\"sampleapp_url\":\"http://admin:app-pass@/x\"}") << u"sampleapp_url"_s;
     }
