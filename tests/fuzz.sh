@@ -43,6 +43,7 @@ targets=(
     "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/sources/connection_profile.cpp desktop/core/model/demo_plan.cpp desktop/core/sources/cluster_driver.cpp desktop/core/sources/kubectl_process.cpp desktop/core/sources/data_source.cpp pgkit/src/pgkit/pg_connection.cpp|desktop/core/sources/cluster_driver.h desktop/core/sources/kubectl_process.h desktop/core/sources/data_source.h|libpq|"
     "sql_script|tests/fuzz/fuzz_sql_script.cpp|tests/fuzz/corpus/sql_script|pgkit/src/pgkit/sql_script.cpp|||"
     "sampleapp_requests|tests/fuzz/fuzz_sampleapp_requests.cpp|tests/fuzz/corpus/sampleapp_requests|sampleapp/src/core/requests.cpp|||"
+    "sampleapp_config|tests/fuzz/fuzz_sampleapp_config.cpp|tests/fuzz/corpus/sampleapp_config|sampleapp/src/core/config.cpp sampleapp/src/core/log.cpp pgkit/src/pgkit/pg_connection.cpp||Qt6Network spdlog libpq|"
 )
 
 selected=()
@@ -60,7 +61,7 @@ mkdir -p "$out/obj" "$out/moc"
 common=(-std=c++20 -g -O1 -fPIC -fno-sanitize-recover=undefined
     -DQT_NO_CAST_FROM_ASCII -DQT_NO_CAST_TO_ASCII -DQT_USE_QSTRINGBUILDER -DQT_NO_KEYWORDS -DQT_NO_FOREACH
     -DQT_NO_URL_CAST_FROM_STRING
-    -I desktop/core -I desktop/core/sources -I pgkit/src -I sampleapp/src)
+    -I desktop/core -I desktop/core/sources -I pgkit/src -I sampleapp/src -I sampleapp/src/core)
 
 # One object per product source or moc file, shared by every target that needs it (product code
 # never carries the planted bug, so the planted build reuses the same objects).
