@@ -260,6 +260,17 @@ void TestSqlApply::reportsConnectionFailureWithoutPassword()
     QVERIFY2(!r.message.contains(u"hunter2"_qs), qPrintable(r.message));
     QVERIFY(redactConninfo(bad).contains(u"password=****"_qs));
     QVERIFY(!redactConninfo("postgresql://u:hunter2@h:5/db").contains(u"hunter2"_qs));
+    // A conninfo libpq cannot parse: its error quotes the text, which may hold the password
+    // (found by tests/fuzz.sh, fuzz_connection_profile).
+    for (const QByteArray &unparsable : {QByteArray("opstgresql://u:hunter2@h:5/db?sslmode=disable"),
+             QByteArray("u:hunter2@h:5"), QByteArray("host=h password=hunter2 port"),
+             QByteArray("host=h password='hunter2 port=5"), QByteArray("postgresql://u:hunter2@h:5/db?x y"),
+             QByteArray("opstgresql://u:hunter2@h/db?s\0\0@x", 30), QByteArray("ftp://u:hunter2@word@h:5/db?x y")}) {
+        QString error;
+        QVERIFY(!validateConninfo(unparsable, &error));
+        QVERIFY2(!error.isEmpty() && !error.contains(u"hunter2"_qs), qPrintable(error));
+        QVERIFY2(!redactConninfo(unparsable).contains(u"hunter2"_qs), qPrintable(redactConninfo(unparsable)));
+    }
 }
 
 void TestSqlApply::setsPassword()

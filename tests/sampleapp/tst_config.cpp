@@ -47,6 +47,9 @@ void TestConfig::rejects_data()
     QTest::addRow("reader empty") << u"APP_DB_READER_URL"_qs << u""_qs;
     QTest::addRow("reader malformed") << u"APP_DB_READER_URL"_qs << u"host=db port"_qs;
     QTest::addRow("writer bad url") << u"APP_DB_WRITER_URL"_qs << u"postgresql://u:pw1@db:notaport/x?sslmode=nope=x"_qs;
+    // libpq quotes a conninfo it cannot split whole (found by tests/fuzz.sh and tst_no_secrets).
+    QTest::addRow("writer scheme typo") << u"APP_DB_WRITER_URL"_qs << u"postgersql://u:pw1@db:26257/x"_qs;
+    QTest::addRow("reader bare user:password@host") << u"APP_DB_READER_URL"_qs << u"u:pw2@db:26257"_qs;
     QTest::addRow("port text") << u"APP_HTTP_PORT"_qs << u"eighty"_qs;
     QTest::addRow("port range") << u"APP_HTTP_PORT"_qs << u"70000"_qs;
     QTest::addRow("address") << u"APP_HTTP_ADDRESS"_qs << u"localhost:80"_qs;

@@ -16,7 +16,10 @@ namespace {
 bool checkHttpUrl(const QUrl &url, const QString &what, QString *error)
 {
     if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) || url.host().isEmpty()) {
-        *error = u"%1: expected an http:// or https:// URL with a host, got '%2'"_s.arg(what, url.toString());
+        // Errors are shown and logged: never with the password a URL may carry, also where a
+        // malformed URL puts it (in the path of "http:/user:password@host").
+        *error = u"%1: expected an http:// or https:// URL with a host, got '%2'"_s.arg(
+            what, pgkit::maskPasswords(url.toString(QUrl::RemovePassword), url.toString()));
         return false;
     }
     return true;

@@ -3,6 +3,7 @@
 #include <QJsonValue>
 
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -41,11 +42,23 @@ public:
     qint64 integer(const QJsonObject &o, const QString &key, const QString &path)
     {
         const double d = number(o, key, path);
-        if (m_ok && (d != std::floor(d) || std::fabs(d) > 9007199254740992.0)) {
+        // Checked even after an earlier problem: converting a double beyond qint64 is undefined.
+        if (d != std::floor(d) || std::fabs(d) > 9007199254740992.0) {
             fail(u"field %1 is not an integer"_s.arg(path + key));
             return 0;
         }
         return qint64(d);
+    }
+
+    // An integer the struct keeps as int (counts, intervals).
+    int intField(const QJsonObject &o, const QString &key, const QString &path)
+    {
+        const qint64 n = integer(o, key, path);
+        if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max()) {
+            fail(u"field %1 is out of range"_s.arg(path + key));
+            return 0;
+        }
+        return int(n);
     }
 
     std::optional<double> nullableNumber(const QJsonObject &o, const QString &key, const QString &path)
@@ -124,8 +137,8 @@ public:
     LatencyStats stats(const QJsonObject &o, const QString &path, bool hasRps)
     {
         LatencyStats s;
-        s.count = int(integer(o, u"count"_s, path));
-        s.errors = int(integer(o, u"errors"_s, path));
+        s.count = intField(o, u"count"_s, path);
+        s.errors = intField(o, u"errors"_s, path);
         if (hasRps) {
             s.rps = number(o, u"rps"_s, path);
         }
@@ -144,6 +157,25 @@ double numberOr(const QJsonObject &o, QLatin1StringView key, double fallback)
 {
     const QJsonValue v = o.value(key);
     return v.isDouble() ? v.toDouble() : fallback;
+}
+
+// Display-only counts: a value beyond the type's range is clamped to it (converting it as it is
+// would be undefined behaviour).
+template<typename Int> Int clampedOr(const QJsonObject &o, QLatin1StringView key, Int fallback)
+{
+    const QJsonValue v = o.value(key);
+    if (!v.isDouble()) {
+        return fallback;
+    }
+    const double d = v.toDouble();
+    // 2^63 is exactly representable; every double below it converts.
+    if (d >= double(std::numeric_limits<Int>::max())) {
+        return std::numeric_limits<Int>::max();
+    }
+    if (d <= double(std::numeric_limits<Int>::min())) {
+        return std::numeric_limits<Int>::min();
+    }
+    return Int(d);
 }
 
 bool boolOr(const QJsonObject &o, QLatin1StringView key, bool fallback)
@@ -168,11 +200,11 @@ LoadState parseLoadState(const QJsonObject &load)
     s.writers = boolOr(load, "writers"_L1, s.writers);
     s.targetRps = numberOr(load, "target_rps"_L1, 0);
     s.achievedRps = numberOr(load, "achieved_rps"_L1, 0);
-    s.inFlight = int(numberOr(load, "in_flight"_L1, 0));
-    s.activeWorkers = int(numberOr(load, "active_workers"_L1, 0));
-    s.sentTotal = qint64(numberOr(load, "sent_total"_L1, 0));
-    s.droppedTotal = qint64(numberOr(load, "dropped_total"_L1, 0));
-    s.errorsTotal = qint64(numberOr(load, "errors_total"_L1, 0));
+    s.inFlight = clampedOr<int>(load, "in_flight"_L1, 0);
+    s.activeWorkers = clampedOr<int>(load, "active_workers"_L1, 0);
+    s.sentTotal = clampedOr<qint64>(load, "sent_total"_L1, 0);
+    s.droppedTotal = clampedOr<qint64>(load, "dropped_total"_L1, 0);
+    s.errorsTotal = clampedOr<qint64>(load, "errors_total"_L1, 0);
     const QJsonValue spike = load.value("spike"_L1);
     s.spikeActive = spike.isObject();
     if (s.spikeActive) {
@@ -184,9 +216,9 @@ LoadState parseLoadState(const QJsonObject &load)
     s.intendedP99Ms = optionalNumber(latency.value("intended"_L1).toObject(), "p99"_L1);
     s.actualP99Ms = optionalNumber(latency.value("actual"_L1).toObject(), "p99"_L1);
     const QJsonObject limits = load.value("limits"_L1).toObject();
-    s.maxRps = int(numberOr(limits, "max_rps"_L1, 0));
-    s.maxSeconds = int(numberOr(limits, "max_seconds"_L1, 0));
-    s.maxConcurrency = int(numberOr(limits, "max_concurrency"_L1, 0));
+    s.maxRps = clampedOr<int>(limits, "max_rps"_L1, 0);
+    s.maxSeconds = clampedOr<int>(limits, "max_seconds"_L1, 0);
+    s.maxConcurrency = clampedOr<int>(limits, "max_concurrency"_L1, 0);
     s.authRequired = boolOr(load, "auth_required"_L1, false);
     return s;
 }
@@ -198,7 +230,7 @@ std::optional<FeedTick> parseTick(const QJsonObject &message, QString *error)
     if (!r.envelope(message, u"tick"_s, &t.seq, &t.tsMs)) {
         return std::nullopt;
     }
-    t.intervalMs = int(r.integer(message, u"interval_ms"_s, {}));
+    t.intervalMs = r.intField(message, u"interval_ms"_s, {});
     const QJsonObject routes = r.object(message, u"routes"_s, {});
     for (auto it = routes.begin(); r.ok() && it != routes.end(); ++it) {
         if (!it.value().isObject()) {
@@ -253,7 +285,7 @@ std::optional<FeedHello> parseHello(const QJsonObject &message, QString *error)
     if (!r.envelope(message, u"hello"_s, &h.seq, &h.tsMs)) {
         return std::nullopt;
     }
-    h.tickMs = int(r.integer(message, u"tick_ms"_s, {}));
+    h.tickMs = r.intField(message, u"tick_ms"_s, {});
     h.version = r.string(message, u"version"_s, {});
     h.dialect = r.string(message, u"dialect"_s, {});
     h.load = parseLoadState(r.object(message, u"load"_s, {}));

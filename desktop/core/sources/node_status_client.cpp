@@ -11,6 +11,9 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <cmath>
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -21,13 +24,15 @@ qint64 nowMs()
 }
 
 // JSON numbers for int64 fields: Go's encoding/json writes them as numbers; accept strings too
-// (protobuf's JSON mapping writes int64 as a string).
+// (protobuf's JSON mapping writes int64 as a string). A value beyond qint64 counts as not given
+// (0): converting it would be undefined behaviour.
 qint64 int64Of(const QJsonValue &v)
 {
     if (v.isString()) {
         return v.toString().toLongLong();
     }
-    return static_cast<qint64>(v.toDouble());
+    const double d = v.toDouble();
+    return d > -9.2e18 && d < 9.2e18 ? static_cast<qint64>(d) : 0;
 }
 
 // The sentence describeTlsErrors() made when the reply's TLS handshake failed (set by watchTls).
@@ -222,6 +227,11 @@ NodeVars parseStatusVars(const QByteArray &text)
             continue;
         }
         if (name == "node_id") {
+            // A node id is a positive int32 (cockroachdb/cockroach pkg/roachpb/metadata.go: NodeID is an
+            // int32, 0 is not valid); anything else is not one.
+            if (!(value >= 1 && value <= std::numeric_limits<int>::max()) || value != std::floor(value)) {
+                continue;
+            }
             vars.nodeId = static_cast<int>(value);
             const QByteArray key = "advertise_addr=\"";
             const qsizetype at = labels.indexOf(key);

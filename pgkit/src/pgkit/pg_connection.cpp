@@ -5,7 +5,10 @@
 #include <libpq-fe.h>
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QStringList>
+
+#include <algorithm>
 
 #include <vector>
 
@@ -30,18 +33,68 @@ using ConninfoOptionsPtr = std::unique_ptr<PQconninfoOption, ConninfoOptionsDele
 
 ConninfoOptionsPtr parse(const QByteArray &conninfo, QString *error)
 {
+    if (conninfo.contains('\0')) {
+        // libpq would read up to the NUL and silently drop the rest.
+        if (error) {
+            *error = QStringLiteral("the connection string contains a NUL character");
+        }
+        return nullptr;
+    }
     char *err = nullptr;
     ConninfoOptionsPtr opts(PQconninfoParse(conninfo.constData(), &err));
     if (!opts) {
         if (error) {
-            // libpq's parse errors quote the offending syntax, not parameter values.
-            *error = err ? QString::fromUtf8(err).trimmed() : QStringLiteral("cannot parse connection string");
+            // libpq's parse errors quote the offending text, and that text can hold the password:
+            // a URL with a mistyped scheme is not a URL to libpq (`missing "=" after "<the URL>"`).
+            *error = err ? maskPasswords(QString::fromUtf8(err).trimmed(), QString::fromUtf8(conninfo))
+                         : QStringLiteral("cannot parse connection string");
         }
         PQfreemem(err);
     }
     return opts;
 }
 } // namespace
+
+QString maskPasswords(QString message, const QString &source)
+{
+    // The user information of a URL, up to its last '@' (a password may hold one), after "//", the
+    // start, a space, a quote or '='; the password is what follows its first ':'.
+    static const QRegularExpression userInfo(QStringLiteral("(?:^|//|[\\s'\"=])([^\\s/]*)@"));
+    static const QRegularExpression pairs[] = {
+        QRegularExpression(QStringLiteral("password\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'?")),
+        QRegularExpression(QStringLiteral("password\\s*=\\s*([^\\s'&]+)")),
+    };
+    QStringList secrets;
+    for (auto it = userInfo.globalMatch(source); it.hasNext();) {
+        const QString info = it.next().captured(1);
+        const qsizetype colon = info.indexOf(u':');
+        if (colon >= 0 && colon + 1 < info.size()) {
+            // Up to the last '@', and up to each earlier one: a message may quote either.
+            const QString password = info.mid(colon + 1);
+            secrets << password;
+            for (qsizetype at = password.indexOf(u'@'); at > 0; at = password.indexOf(u'@', at + 1)) {
+                secrets << password.left(at);
+            }
+        }
+    }
+    for (const QRegularExpression &pair : pairs) {
+        for (auto it = pair.globalMatch(source); it.hasNext();) {
+            const QString secret = it.next().captured(1);
+            if (!secret.isEmpty()) {
+                secrets << secret;
+            }
+        }
+    }
+    for (qsizetype i = 0, n = secrets.size(); i < n; ++i) {
+        secrets << QString::fromUtf8(QByteArray::fromPercentEncoding(secrets.at(i).toUtf8()));
+    }
+    // Longest first, so that a password containing another is masked whole.
+    std::sort(secrets.begin(), secrets.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    for (const QString &secret : std::as_const(secrets)) {
+        message.replace(secret, QStringLiteral("****"));
+    }
+    return message;
+}
 
 QString redactConninfo(const QByteArray &conninfo)
 {

@@ -31,6 +31,12 @@ QString redactConninfo(const QByteArray &conninfo);
 // not set or the conninfo does not parse.
 QString conninfoValue(const QByteArray &conninfo, const char *keyword);
 
+// `message` with every password `source` carries replaced by ****, found by the text's shape, not
+// by parsing (for messages about a conninfo or URL that did not parse): what follows the first ':'
+// of a URL's user information (up to its last '@', and up to each earlier '@'), password=... or
+// password='...' as a pair or a URL parameter; each as it is and percent-decoded.
+QString maskPasswords(QString message, const QString &source);
+
 // Parses the conninfo; on failure returns false and sets *error (never containing the password).
 bool validateConninfo(const QByteArray &conninfo, QString *error);
 

@@ -198,6 +198,41 @@ private Q_SLOTS:
         QVERIFY2(error.contains(mentions), qPrintable(error));
         QVERIFY2(error.contains(u"t.json"_s), qPrintable(error));
     }
+
+    // Found by tests/fuzz.sh (fuzz_connection_profile): errors are shown and logged, so they never
+    // repeat a password, even when the URL around it is wrong (libpq quotes a conninfo it cannot
+    // split into key=value pairs whole; QUrl::toString() keeps the password).
+    void errorsNeverRepeatAPassword_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("mentions");
+        QTest::addRow("sql_url, mistyped scheme")
+            << QByteArray("{\"sql_url\":\"opstgresql://root:sql-pass@127.0.0.1:26257/defaultdb?sslmode=disable\"}")
+            << u"sql_url"_s;
+        QTest::addRow("sql_url, no scheme")
+            << QByteArray("{\"sql_url\":\"root:sql-pass@127.0.0.1:26257\"}") << u"sql_url"_s;
+        QTest::addRow("sql_url, key=value")
+            << QByteArray("{\"sql_url\":\"host=h password=sql-pass port\"}") << u"sql_url"_s;
+        QTest::addRow("grafana_url, not http")
+            << QByteArray("{\"grafana_url\":\"ftp://admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("grafana_url, a typo puts the password in the path")
+            << QByteArray("{\"grafana_url\":\"http:p://admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("grafana_url, '=' before the user")
+            << QByteArray("{\"grafana_url\":\"http:p://=admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("grafana_url, '@' in the password")
+            << QByteArray("{\"grafana_url\":\"ftp://admin:grafana-pass@word@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("sampleapp_url, no host")
+            << QByteArray("{\"sampleapp_url\":\"http://admin:app-pass@/x\"}") << u"sampleapp_url"_s;
+    }
+    void errorsNeverRepeatAPassword()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, mentions);
+        QString error;
+        ConnectionProfile::fromJson(json, &error, u"t.json"_s);
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QVERIFY2(!error.contains(u"-pass"_s), qPrintable(error));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConnectionProfile)

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -174,6 +176,39 @@ private Q_SLOTS:
                                      "dialect":"postgresql","load":{},"ready":true})"),
             &error));
         QCOMPARE(error, u"field tick_ms is not a number"_s);
+    }
+
+    // Found by tests/fuzz.sh (fuzz_feed_messages, UBSan): numbers beyond the range of the field's
+    // type. Converting such a double to an integer is undefined behaviour; the display-only load
+    // state clamps them, and an envelope integer out of range is refused even when another field
+    // was already wrong.
+    void outOfRangeNumbers()
+    {
+        const LoadState s = parseLoadState(json(R"({"in_flight":1e300,"active_workers":-1e300,"sent_total":1e300,
+            "dropped_total":-1e300,"errors_total":9.3e18,"limits":{"max_rps":1e10,"max_seconds":-1e10,
+            "max_concurrency":2147483648}})"));
+        QCOMPARE(s.inFlight, std::numeric_limits<int>::max());
+        QCOMPARE(s.activeWorkers, std::numeric_limits<int>::min());
+        QCOMPARE(s.sentTotal, std::numeric_limits<qint64>::max());
+        QCOMPARE(s.droppedTotal, std::numeric_limits<qint64>::min());
+        QCOMPARE(s.errorsTotal, std::numeric_limits<qint64>::max());
+        QCOMPARE(s.maxRps, std::numeric_limits<int>::max());
+        QCOMPARE(s.maxSeconds, std::numeric_limits<int>::min());
+        QCOMPARE(s.maxConcurrency, std::numeric_limits<int>::max());
+
+        // The fuzzer's input: a tick whose ts_ms is far beyond 2^53, read as an event.
+        const QJsonObject tick = json(R"({"v":1,"type":"tick","seq":42,"ts_ms":1.7638e140,"interval_ms":1000,
+            "routes":{"login":{"rps":40.0,"count":40,"errors":0,"p50_ms":1.1,"p95_ms":2.0,"p99_ms":3.5}},"rkady":true})");
+        QString error;
+        QVERIFY(!parseEvent(tick, &error));
+        QCOMPARE(error, u"message type is tick, not event"_s);
+        QVERIFY(!parseTick(tick, &error));
+        QCOMPARE(error, u"field ts_ms is not an integer"_s);
+        // A count beyond int: refused, not wrapped.
+        QVERIFY(!parseTick(json(R"({"v":1,"type":"tick","seq":1,"ts_ms":1,"interval_ms":1e12,"routes":{},
+            "db":{"writer":{"count":0,"errors":0},"reader":{"count":0,"errors":0}},"load":{},"ready":true})"),
+            &error));
+        QCOMPARE(error, u"field interval_ms is out of range"_s);
     }
 };
 

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void parseVars();
     void readinessSaysWhy_data();
     void readinessSaysWhy();
+    void parseOutOfRange();
     void fastPathMarksANodeDown();
     void secureClusterNeedsASession();
 };
@@ -121,6 +122,22 @@ void TstNodeStatusClient::parseVars()
     QCOMPARE(v.uptimeS, 125.0);
     const NodeVars empty = parseStatusVars("# nothing\n");
     QVERIFY(!empty.nodeId && !empty.ranges && !empty.underReplicated);
+}
+
+// Found by tests/fuzz.sh (fuzz_node_status, UBSan): a node id or a timestamp beyond its type's
+// range. Converting such a double to an integer is undefined behaviour; they count as not given.
+void TstNodeStatusClient::parseOutOfRange()
+{
+    QVERIFY(!parseStatusVars("node_id{advertise_addr=\"a:26257\"} 167380000000\n").nodeId);
+    QVERIFY(!parseStatusVars("node_id{advertise_addr=\"a:26257\"} NaN\n").nodeId);
+    QVERIFY(!parseStatusVars("node_id{advertise_addr=\"a:26257\"} -Inf\n").nodeId);
+    QVERIFY(!parseStatusVars("node_id{advertise_addr=\"a:26257\"} 2.5\n").nodeId);
+    QCOMPARE(parseStatusVars("node_id{advertise_addr=\"a:26257\"} 7\n").nodeId, 7);
+    const auto nodes = parseNodesResponse(R"({"nodes":[{"node_id":1,"address":{"address_field":"a:26257"},
+        "started_at":1e300,"updated_at":-1e300}]})");
+    QVERIFY(nodes && nodes->size() == 1);
+    QCOMPARE(nodes->at(0).startedAtNs, 0);
+    QCOMPARE(nodes->at(0).updatedAtNs, 0);
 }
 
 void TstNodeStatusClient::fastPathMarksANodeDown()

@@ -1,0 +1,11 @@
+-- 02-phase0-shutdown.sql: how long a draining node stays reachable while it reports unready.
+-- @dialect cockroachdb
+-- CockroachDB-only (a cluster setting). Idempotent (setting the same value again is a no-op) and
+-- non-destructive. Run as root (admin), once, at set-up (k8s/sql/phase0-job.yaml).
+-- A node that receives SIGTERM first enters the drain's "unready phase" for
+-- server.shutdown.initial_wait (default 0 s; cockroachdb/docs v25.4 node-shutdown.md): it keeps
+-- accepting SQL connections while /health?ready=1 fails. The StatefulSet's readiness probe needs up
+-- to 10 s (2 failures x 5 s) to take the pod out of the crdb-writer / crdb-reader Services, plus
+-- endpoint propagation; with the default 0 s, clients routed there in that window are refused.
+-- k8s/README.md, "Shutdown", explains the numbers.
+SET CLUSTER SETTING server.shutdown.initial_wait = '15s';

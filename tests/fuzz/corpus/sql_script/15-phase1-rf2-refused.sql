@@ -1,0 +1,24 @@
+-- 15-phase1-rf2-refused.sql: Phase 1, two nodes, still ONE copy: CockroachDB refuses two.
+-- @dialect cockroachdb
+-- CockroachDB-only: PostgreSQL has no zone configs. Non-destructive: the one statement is refused,
+-- so nothing changes, however often this runs. Run as root (admin) after crdb-1 is Ready.
+--
+-- Phase 1 adds a second node for capacity, not redundancy: the replication factor stays 1
+-- (01-phase0-rf1.sql), and ranges and their leases spread over the two nodes. Two voting copies on
+-- two nodes are impossible, and CockroachDB says so; this file shows it on stage:
+-- * num_replicas = 2 without num_voters is refused by zonepb.ZoneConfig.Validate
+--   (cockroachdb/cockroach pkg/config/zonepb/zone.go): "at least 3 replicas are required for
+--   multi-replica configurations"; num_voters = 2 is refused the same way ("at least 3 voting
+--   replicas ..."). pkg/sql/set_zone_config.go validates the complete zone and wraps the error as
+--   SQLSTATE 23514 (check_violation): "could not validate zone config: ...".
+-- * Asking for 3 instead would be accepted but never met: the replicate queue does not add a
+--   second voter unless it can reach a third ("avoid up-replicating to fragile quorum",
+--   pkg/kv/kvserver/replicate_queue.go), so ranges would stay at one copy, under-replicated.
+-- Two copies of a range would survive no failure anyway: a majority of 2 is 2. Fault tolerance
+-- comes with three nodes and RF=3 (20-phase2-rf3.sql).
+--
+-- The runner (sqlapply, the presenter) counts the refusal as the success and prints the server's
+-- message; if the statement were ever accepted, the run fails (sql/README.md, @expect-error).
+-- tests/story/tst_zone_configs.cpp replays it on a model of these rules.
+-- @expect-error 23514
+ALTER RANGE default CONFIGURE ZONE USING num_replicas = 2;
