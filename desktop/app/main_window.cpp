@@ -47,7 +47,7 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
-    // Issue 12: the session report, collected from the start, exported on demand (Ctrl+E).
+    // The session report, collected from the start, exported on demand (Ctrl+E).
     auto *log = new SessionLog(this);
     log->attach(session);
     auto *exportReport = new QAction(u"Export report…"_s, this);
@@ -150,7 +150,7 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     scroll->setObjectName(u"controlsScroll"_s);
     scroll->setWidget(left);
     scroll->setWidgetResizable(true);
-    // Issue 10: the panel wraps its text to the width it has; it never scrolls sideways.
+    // The panel wraps its text to the width it has; it never scrolls sideways.
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     // As narrow as its widest row (a node tile's three fault buttons), never narrower.
     m_leftMinWidth

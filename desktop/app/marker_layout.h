@@ -7,7 +7,7 @@
 #include <functional>
 
 // Where the event markers' labels go inside a chart's plot, as a pure function so a test can check
-// what the audience would see: no two labels overlap and none leaves the plot (issue 10: labels
+// what the audience would see: no two labels overlap and none leaves the plot (labels
 // drawn over each other, "d sql/00-bootstrap.sql" cut at the right edge).
 //
 // Newest markers are placed first (they matter most on stage). Each label tries, in order, its full

@@ -324,7 +324,7 @@ qsizetype TimeChart::refresh(qint64 nowMs)
         m_x->setRange(-seconds, 0);
     }
     // Headroom for the marker labels' rows at the top of the plot, so they sit above the lines
-    // instead of over them (issue 10: "the marker labels cover the data").
+    // instead of over them ("the marker labels cover the data").
     const double plotH = chart()->plotArea().height();
     const double band = plotH > 0 ? std::min(0.5, labelRows() * labelRowHeight() / plotH) : 0.3;
     const double top = niceCeiling(yMax * 1.05 / (1.0 - band));

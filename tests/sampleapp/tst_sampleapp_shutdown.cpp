@@ -1,4 +1,4 @@
-// Shutdown within the pod's grace period (issue 11, item 2), against the real binary and the real
+// Shutdown within the pod's grace period, against the real binary and the real
 // PostgreSQL fixture: on SIGTERM /readyz answers 503 at once, requests are still served for
 // APP_SHUTDOWN_DRAIN_MS, then the listeners close and the process exits within
 // APP_SHUTDOWN_TIMEOUT_MS, under load and with the database down or silent.

@@ -21,7 +21,7 @@ struct PlanAction
         Spike,
         Backup,
         StopNode,
-        // Faults (ClusterDriver, issue 9): ordinal; keep_down/kill_node/pause_node may set
+        // Faults (ClusterDriver): ordinal; keep_down/kill_node/pause_node may set
         // allow_majority_loss (a labelled beat, typed confirmation).
         KeepDown,
         StartNode,
@@ -57,7 +57,7 @@ struct PlanExpectation
 {
     enum class Kind { PromQL, Feed };
     enum class Op { Less, LessEqual, Equal, GreaterEqual, Greater };
-    // How the condition is judged (issue 9, demo/PLAN.md):
+    // How the condition is judged (demo/PLAN.md):
     //  - Eventually: passes at the first true sample within within_s; already true when evaluation
     //    starts is shown as "already true", never as a pass in 0 s;
     //  - Holds: an invariant over its window of within_s: fails at the first false sample, passes

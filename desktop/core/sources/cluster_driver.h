@@ -92,7 +92,7 @@ public:
     bool scaleTo(int nodes, QString *whyNot = nullptr);
     bool stopNode(int ordinal, QString *whyNot = nullptr);
 
-    // Faults the presenter controls (issue 9; contract, implemented in cluster_driver.cpp and
+    // Faults the presenter controls (contract, implemented in cluster_driver.cpp and
     // documented in desktop/README.md "Faults"). Each is one operation (busy until it settled) and
     // is refused synchronously (false + *whyNot) when unsafe or impossible for this cluster kind.
     // A fault that would leave a second node down (a majority of RF=3 lost: ranges unavailable) is

@@ -1,4 +1,4 @@
-// Issue 10: both windows at the sizes a talk meets (1024x768, 1280x720, 1366x768 and 1920x1080;
+// Both windows at the sizes a talk meets (1024x768, 1280x720, 1366x768 and 1920x1080;
 // under QT_SCALE_FACTOR=F the logical sizes of a 1920x1080 and a 2560x1440 screen at that factor:
 // 960x540 and 1280x720 at 2, 1280x720 and 1707x960 at 1.5), with ten minutes of data on every chart, bunched event
 // markers (one at "now", the right edge) and CockroachDB's view of three nodes (stand-ins of their HTTP ports, as in
