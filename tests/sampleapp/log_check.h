@@ -1,5 +1,5 @@
 #pragma once
-// The sample app's log must hold no warning or error a test did not provoke (STYLE.md 18): a test
+// The sample app's log must hold no warning or error a test did not provoke: a test
 // lists the messages it expects; anything else at warning level or above fails it.
 
 #include <QByteArray>

@@ -70,7 +70,7 @@ void TestSampleAppHttp::cleanupTestCase()
 {
     if (m_app) {
         QCOMPARE(m_app->stop(), 0);
-        // No warning or error the tests did not provoke (STYLE.md 18).
+        // No warning or error the tests did not provoke.
         VERIFY_LOG_CLEAN(m_app->output());
     }
 }

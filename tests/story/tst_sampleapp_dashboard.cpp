@@ -137,7 +137,7 @@ void TestSampleAppDashboard::cleanupTestCase()
     if (m_app) {
         testenv::http("POST", m_app->url(u"/load/stop"_s));
         QCOMPARE(m_app->stop(), 0);
-        // Load and a real Prometheus scraping: nothing here provokes a warning (STYLE.md 18).
+        // Load and a real Prometheus scraping: nothing here provokes a warning.
         VERIFY_LOG_CLEAN(m_app->output());
     }
 }

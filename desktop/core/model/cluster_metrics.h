@@ -8,7 +8,7 @@
 #include <QObject>
 #include <QString>
 
-// The cluster charts' PromQL (CockroachDB metric names from ../shared/reference, checked by a
+// The cluster charts' PromQL (CockroachDB metric names from tests/reference, checked by a
 // test) and the store series their answers become:
 //   crdb.live_nodes, crdb.ranges_underreplicated, crdb.ranges_unavailable, crdb.sql_qps,
 //   crdb.sql_p99_ms, crdb.replicas.<node>, crdb.leaseholders.<node>

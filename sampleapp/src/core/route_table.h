@@ -1,5 +1,5 @@
 #pragma once
-// The one door every HTTP route of the sample app goes through (STYLE.md 11: one class per
+// The one door every HTTP route of the sample app goes through (one class per
 // resource registers its routes here, never on the QHttpServer itself). For each request it runs
 // the shared precheck (shutdown, method, control token for commands, body size) and hands the
 // handler an HttpExchange, which counts and times the answer exactly once.
