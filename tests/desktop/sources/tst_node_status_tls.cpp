@@ -62,9 +62,9 @@ void TstNodeStatusTls::rightCaReadsNodes()
     client.setEndpoints({{u"crdb-0"_s, node.url()}});
     client.start();
     QTRY_VERIFY_WITH_TIMEOUT(client.snapshot().nodesAtMs > 0, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(client.snapshot().endpoints.at(0).health, NodeEndpoint::Health::Ready, 5000);
     const NodeStatusSnapshot s = client.snapshot();
     QCOMPARE(s.nodes.size(), 1);
-    QCOMPARE(s.endpoints.at(0).health, NodeEndpoint::Health::Ready);
     QVERIFY(client.isHealthy());
     QCOMPARE(node.server().handshakesFailed(), 0);
     QVERIFY(node.requestCount(u"/api/v2/login/"_s) >= 1);
@@ -166,7 +166,8 @@ void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa()
     client->start();
     if (why.isEmpty()) {
         QTRY_VERIFY_WITH_TIMEOUT(client->snapshot().nodesAtMs > 0, 5000);
-        QCOMPARE(client->snapshot().endpoints.at(0).health, NodeEndpoint::Health::Ready);
+        // The nodes list and the pod's readiness are two requests: either may answer first.
+        QTRY_COMPARE_WITH_TIMEOUT(client->snapshot().endpoints.at(0).health, NodeEndpoint::Health::Ready, 5000);
     } else {
         QTRY_VERIFY_WITH_TIMEOUT(!client->isHealthy(), 5000);
         const QString said = client->snapshot().endpoints.at(0).error;
