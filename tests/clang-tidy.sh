@@ -51,6 +51,8 @@ threaded=(
     desktop/core/model/time_series_store.cpp
     # The session recording: append() on the GUI thread, compression and writes on a std::thread.
     desktop/core/recording/recording_writer.cpp
+    # A signal handler (SIGINT, SIGTERM, SIGHUP) that only writes a byte to a socket pair.
+    desktop/app/stop_signals.cpp
 )
 # The SQL library, whole: every function of it runs on worker threads (SqlRunner's jobs, the
 # sample app's pools, sqlapply's cancel flag is an atomic set from another thread).
