@@ -31,7 +31,7 @@ if command -v ccache >/dev/null; then
 fi
 jobs=${FUZZ_JOBS:-$(nproc)}
 
-# name | target file | committed seed corpus | product sources | headers for moc | pkg-config modules
+# name | target file | committed seed corpus (sql_script: the phase SQL itself) | product sources | headers for moc | pkg-config modules
 # (every target gets Qt6Core) | extra libraries
 targets=(
     "recording|tests/desktop/recording/fuzz_recording_reader.cpp|tests/desktop/recording/corpus|desktop/core/recording/recording_reader.cpp|||-lz"
@@ -41,7 +41,7 @@ targets=(
     "node_status|tests/fuzz/fuzz_node_status.cpp|tests/fuzz/corpus/node_status|desktop/core/sources/node_status_client.cpp desktop/core/sources/data_source.cpp|desktop/core/sources/node_status_client.h desktop/core/sources/data_source.h|Qt6Network|"
     "plan|tests/fuzz/fuzz_demo_plan.cpp|tests/fuzz/corpus/plan|desktop/core/model/demo_plan.cpp|||"
     "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/sources/connection_profile.cpp desktop/core/model/demo_plan.cpp desktop/core/sources/cluster_driver.cpp desktop/core/sources/kubectl_process.cpp desktop/core/sources/data_source.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|desktop/core/sources/cluster_driver.h desktop/core/sources/kubectl_process.h desktop/core/sources/data_source.h|libpq openssl|"
-    "sql_script|tests/fuzz/fuzz_sql_script.cpp|tests/fuzz/corpus/sql_script|pgkit/src/pgkit/sql_script.cpp|||"
+    "sql_script|tests/fuzz/fuzz_sql_script.cpp|sql|pgkit/src/pgkit/sql_script.cpp|||"
     "sampleapp_requests|tests/fuzz/fuzz_sampleapp_requests.cpp|tests/fuzz/corpus/sampleapp_requests|sampleapp/src/core/requests.cpp|||"
     "sampleapp_config|tests/fuzz/fuzz_sampleapp_config.cpp|tests/fuzz/corpus/sampleapp_config|sampleapp/src/core/config.cpp sampleapp/src/core/log.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp||Qt6Network spdlog libpq openssl|"
 )
