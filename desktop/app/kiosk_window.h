@@ -50,6 +50,7 @@ private:
                 // tile captions hidden
     void showClusterView();
     static bool rowsOverlap(QLayout *layout); // two widgets it manages laid over each other
+    bool clippedByParents(const QWidget *w) const; // cut by a parent given less room than it needs
 
     BeatPanel *m_beat;
     QList<TimeChart *> m_charts;

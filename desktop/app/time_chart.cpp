@@ -369,7 +369,9 @@ QFont TimeChart::unavailableNoteFont(QRectF *area, bool *fits) const
 {
     const QRectF plot = chart()->plotArea();
     const QRectF whole = chart()->geometry();
-    *area = QRectF(whole.left() + 4, plot.top() + 4, whole.width() - 8, plot.height() - 8);
+    // From the chart's left edge (over the empty axis' numbers) to the plot's right edge: never over
+    // a legend beside the plot.
+    *area = QRectF(whole.left() + 4, plot.top() + 4, plot.right() - whole.left() - 8, plot.height() - 8);
     QFont f = font();
     for (double pt = m_big ? 16 : 9; pt >= 6; pt -= 0.5) {
         f.setPointSizeF(pt);

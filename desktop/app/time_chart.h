@@ -63,7 +63,8 @@ public:
     // ("needs CockroachDB: not on the local stack"); empty = it can.
     void setUnavailableReason(const QString &why);
     QString unavailableReason() const { return m_unavailableReason; }
-    // Where the note goes and in which font: across the chart's width (the plot is empty anyway),
+    // Where the note goes and in which font: from the chart's left edge over the empty axis to the
+    // plot's right edge (never over a legend),
     // its type stepped down until every word fits; *fits is false only when even the smallest
     // type cuts it (tests: a small chart at 1024x768 must not show "ockroachDB").
     QFont unavailableNoteFont(QRectF *area, bool *fits) const;

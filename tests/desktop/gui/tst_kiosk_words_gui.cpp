@@ -332,14 +332,55 @@ void TstKioskWordsGui::wordsForPeopleOnTheLocalStack()
     QStringList problems;
     QStringList skipped;
     StoryController *story = session.story();
-    for (int beat = 0; beat < plan.beats.size(); ++beat) {
+    const auto runTo = [story](int beat) {
         while (story->shownIndex() < beat) {
             story->next();
             story->next();
             QTRY_VERIFY_WITH_TIMEOUT(story->stage() == StoryController::Stage::Showing, 3000);
         }
+    };
+    for (int beat = 0; beat < plan.beats.size(); ++beat) {
+        runTo(beat);
         QTest::qWait(50);
         clock.frame(true);
+        if (beat == plan.indexOf(u"failure"_s)) {
+            // The failure beat on a 1024x768 projector: four skipped verdicts with their reasons, and
+            // nothing cut: no label clipped by the panel that holds it ("4 skipped" lost its lower half),
+            // and each chart's "needs CockroachDB" note whole, beside its legend.
+            kiosk.resize(1024, 768);
+            QTest::qWait(100);
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+            clock.frame(true);
+            QTest::qWait(50);
+            QVERIFY(kiosk.grab().save(testenv::outputDir() + u"/kiosk-words-local-stack-failure-1024x768.png"_s));
+            for (QLabel *label : kiosk.findChildren<QLabel *>()) {
+                if (!label->isVisibleTo(&kiosk) || label->text().isEmpty()) {
+                    continue;
+                }
+                QRect shown(label->mapTo(&kiosk, QPoint(0, 0)), label->size());
+                const QRect whole = shown;
+                for (QWidget *p = label->parentWidget(); p; p = p->parentWidget()) {
+                    shown &= QRect(p->mapTo(&kiosk, QPoint(0, 0)), p->size());
+                }
+                QVERIFY2(shown == whole,
+                    qPrintable(u"kiosk at 1024x768, failure beat: '%1' shows %2 of %3 px of height"_s
+                                   .arg(plainText(label->text()).left(80))
+                                   .arg(shown.height())
+                                   .arg(whole.height())));
+            }
+            for (TimeChart *chart : kiosk.charts()) {
+                if (chart->unavailableReason().isEmpty()) {
+                    continue;
+                }
+                QRectF area;
+                bool fits = false;
+                chart->unavailableNoteFont(&area, &fits);
+                QVERIFY2(fits, qPrintable(chart->spec().title));
+                QVERIFY2(area.right() <= chart->chart()->plotArea().right(), qPrintable(chart->spec().title));
+            }
+            kiosk.resize(1280, 720);
+            QTest::qWait(100);
+        }
         for (const auto &[what, text] : shownTexts(&kiosk)) {
             for (const QString &line : text.split(u'\n')) {
                 if (line.startsWith(u"SKIPPED"_s)) {
