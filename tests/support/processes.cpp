@@ -134,7 +134,10 @@ bool PrometheusProcess::start(int timeoutMs)
         return false;
     }
     f.close();
-    m_port = freePort();
+    // A restart (after the test killed it) listens on the same port, as Prometheus behind a Service does.
+    if (m_port == 0) {
+        m_port = freePort();
+    }
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->start(QStringLiteral("prometheus"),

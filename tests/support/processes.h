@@ -51,7 +51,9 @@ public:
     PrometheusProcess(const PrometheusProcess &) = delete;
     PrometheusProcess &operator=(const PrometheusProcess &) = delete;
 
+    // Starts (again, after a kill: on the same port, with the same data directory).
     bool start(int timeoutMs = 30000);
+    QProcess &process() { return *m_process; }
     QUrl url(const QString &path = {}) const;
     quint16 port() const { return m_port; }
     // GET /api/v1/query?query=...: the JSON answer (status 0 on transport failure).

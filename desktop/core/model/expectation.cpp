@@ -479,7 +479,8 @@ void ExpectationEvaluator::checkDeadlines(qint64 nowMs)
         const int index = static_cast<int>(i);
         switch (s.expectation.mode) {
         case PlanExpectation::Mode::Eventually:
-            settle(index, Verdict::Fail, Reason::NotWithin, end, nowMs);
+            // No sample at all (the source was down the whole window) is no data, not "not within".
+            settle(index, Verdict::Fail, s.samples == 0 ? Reason::NoData : Reason::NotWithin, end, nowMs);
             break;
         case PlanExpectation::Mode::Holds:
             // The stretch from the last sample to the window's end went unobserved too.

@@ -322,9 +322,10 @@ void ClusterDriver::refresh(StatusCallback then)
         return; // the answer in flight serves every waiter
     }
     m_refreshing = true;
+    const int statusTimeout = std::min(m_statusTimeoutMs, m_commandTimeoutMs);
     m_statusProcess.run(
         m_program, withGlobals(workloadStatusArguments()),
-        [this](const CommandResult &r) {
+        [this, statusTimeout](const CommandResult &r) {
             QString error = r.error;
             std::optional<int> desired;
             if (r.ok) {
@@ -358,9 +359,9 @@ void ClusterDriver::refresh(StatusCallback then)
                     judgeFaults();
                     finishRefresh(true, {});
                 },
-                m_commandTimeoutMs, m_env);
+                statusTimeout, m_env);
         },
-        m_commandTimeoutMs, m_env);
+        statusTimeout, m_env);
 }
 
 void ClusterDriver::finishRefresh(bool ok, const QString &error)

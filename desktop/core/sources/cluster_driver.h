@@ -88,6 +88,11 @@ public:
     void setPollIntervalMs(int ms) { m_pollIntervalMs = ms; }
     void setSettleTimeoutMs(int ms) { m_settleTimeoutMs = ms; }
     void setCommandTimeoutMs(int ms) { m_commandTimeoutMs = ms; }
+    // Each status read's kubectl call is killed after this (or the command timeout, if shorter): an
+    // API server that hangs (stopped, a dead port-forward) shows as down within one status interval
+    // plus this, not after the 30 s a fault or scale command may take.
+    static constexpr int kStatusTimeoutMs = 10000;
+    void setStatusTimeoutMs(int ms) { m_statusTimeoutMs = ms; }
 
     bool scaleTo(int nodes, QString *whyNot = nullptr);
     bool stopNode(int ordinal, QString *whyNot = nullptr);
@@ -235,6 +240,7 @@ private:
     int m_pollIntervalMs = 2000;
     int m_settleTimeoutMs = 300000;
     int m_commandTimeoutMs = 30000;
+    int m_statusTimeoutMs = kStatusTimeoutMs;
 
     ClusterStatus m_status;
     QMap<int, Fault> m_activeFaults;

@@ -314,6 +314,10 @@ void TstExpectation::modes_data()
     QTest::addRow("eventually: never true")
         << M::Eventually << none << false << u"x at 0"_s << qint64(-1) << every(101'000, 160'000, 10'000, 2)
         << qint64(160'001) << u"fail"_s << u"FAIL x at 0 not within 60 s (now 2)"_s;
+    QTest::addRow("eventually: no data for the whole window is no data, not \"not within\"")
+        << M::Eventually << none << false << u"x at 0"_s << qint64(-1)
+        << Samples {noData(110'000), noData(130'000), noData(150'000)} << qint64(160'001) << u"fail"_s
+        << u"FAIL x at 0: no data for the whole 60 s window"_s;
 
     // holds
     QTest::addRow("holds: no range unavailable turns red after a pass would have latched")

@@ -1,0 +1,374 @@
+#include "fake_kube_api.h"
+#include "model/presenter_session.h"
+#include "processes.h"
+#include "recording/recording_writer.h"
+#include "recording/session_recorder.h"
+#include "source_banner.h"
+#include "test_env.h"
+
+#include "sources/cluster_driver.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// One beat per outage. Each outage beat's expectations are true of ANY data (">= 0"): while their
+// source is down, only missing data can keep them from passing, so a PASS there is a PASS on
+// missing (or stale) data.
+const QByteArray kPlan = R"json({
+  "version": 1,
+  "title": "sources come and go",
+  "beats": [
+    {"id": "warm", "title": "Load on", "narration": "Load starts.",
+     "actions": [{"type": "load_start", "rps": 20, "mix": {"login": 0.2, "search": 0.8}}],
+     "expectations": [
+       {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 5, "within_s": 20,
+        "label": "load runs"}]},
+    {"id": "app-down", "title": "App down", "narration": "The app is gone.", "actions": [],
+     "expectations": [
+       {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 0, "within_s": 4,
+        "label": "feed answers"}]},
+    {"id": "prom-down", "title": "Prometheus down", "narration": "Prometheus is gone.", "actions": [],
+     "expectations": [
+       {"kind": "promql", "expr": "sum(app_operations_total)", "op": ">=", "value": 0, "within_s": 4,
+        "label": "Prometheus answers"}]},
+    {"id": "both-down", "title": "Both down", "narration": "Both are gone.", "actions": [],
+     "expectations": [
+       {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 0, "within_s": 4,
+        "label": "feed answers"},
+       {"kind": "promql", "expr": "sum(app_operations_total)", "op": ">=", "value": 0, "within_s": 4,
+        "label": "Prometheus answers"}]}
+  ]
+})json";
+
+// Nanoseconds this thread has spent runnable but waiting for a CPU (Linux schedstat, field 2):
+// taken out of each gap, as in tst_sources_responsiveness (2 cores shared with other processes).
+qint64 runQueueWaitNs()
+{
+    QFile f(u"/proc/thread-self/schedstat"_s);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return -1;
+    }
+    const QList<QByteArray> fields = f.readAll().trimmed().split(' ');
+    return fields.size() >= 2 ? fields.at(1).toLongLong() : -1;
+}
+
+// The longest gap between ticks of a 10 ms timer on this (the GUI) thread since reset().
+class GapMeter
+{
+public:
+    GapMeter()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 now = m_clock.elapsed();
+            const qint64 waitNs = runQueueWaitNs();
+            if (m_last >= 0) {
+                const qint64 gap = now - m_last;
+                m_maxGap = std::max(m_maxGap, gap);
+                m_maxStall = std::max(m_maxStall, gap - (waitNs - m_lastWaitNs) / 1000000);
+            }
+            m_last = now;
+            m_lastWaitNs = waitNs;
+        });
+        m_clock.start();
+        m_timer.start();
+    }
+    void reset()
+    {
+        m_last = -1;
+        m_maxGap = 0;
+        m_maxStall = 0;
+    }
+    qint64 maxGap() const { return m_maxGap; }
+    qint64 maxStall() const { return m_maxStall; } // minus time spent waiting for a CPU
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = -1;
+    qint64 m_lastWaitNs = 0;
+    qint64 m_maxGap = 0;
+    qint64 m_maxStall = 0;
+};
+
+ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
+{
+    ConnectionProfile p;
+    p.sampleAppUrl = app;
+    p.prometheusUrl = prom;
+    p.clusterKind = ClusterDriver::Kind::None;
+    p.replicationFactor = 1;
+    p.sqlConninfo = testenv::pgConninfo();
+    return p;
+}
+
+qint64 lastPointMs(const TimeSeriesStore &store, const QString &series)
+{
+    const QList<QPointF> pts = store.points(series);
+    return pts.isEmpty() ? -1 : qint64(pts.last().x());
+}
+
+} // namespace
+
+// The presenter outlives its sources: while a PresenterSession runs beats on the local stack (the
+// real sample app, a real Prometheus scraping it, the PostgreSQL fixture), the sample app and
+// Prometheus are killed (SIGKILL) and started again on the same port, one at a time, then
+// together. During each outage: the GUI thread keeps turning, the banner names the source and
+// since when, the recording keeps receiving records, an expectation on the down source never
+// passes; after it, each source comes back by itself (time to fresh data printed).
+class TestOutliveSources : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void appAndPrometheusComeAndGo();
+    void kubernetesApiStoppedAndContinued();
+};
+
+void TestOutliveSources::appAndPrometheusComeAndGo()
+{
+    testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s},
+        {u"APP_HTTP_PORT"_s, QString::number(testenv::freePort())}}); // restarts on the same port
+    QVERIFY2(app.start(), app.output().constData());
+    testenv::PrometheusProcess prom({u"127.0.0.1:%1"_s.arg(app.port())}, u"1s"_s);
+    QVERIFY2(prom.start(), prom.output().constData());
+
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(kPlan, &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+
+    PresenterSession session(localProfile(app.url(), prom.url()));
+    session.setPlan(*plan, testenv::sourceDir());
+    session.evaluator()->setPollIntervalMs(500);
+    // A poll that has data on the local stack (the session's own ask for CockroachDB's metrics).
+    session.prometheus()->addPoll(u"outlive.operations"_s, u"sum(app_operations_total)"_s, 500);
+
+    const QString file = testenv::outputDir() + u"/outlive-sources.jsonl.gz"_s;
+    QFile::remove(file);
+    recording::RecordingWriter writer;
+    QString error;
+    QVERIFY2(writer.open(file, SessionRecorder::header(session, session.clock().nowMs()), &error), qPrintable(error));
+    qint64 records = 0;
+    SessionRecorder recorder(&session, [&writer, &records](const recording::Record &r) {
+        writer.append(r);
+        ++records;
+    });
+    recorder.recordPlan(kPlan);
+
+    SourceBanner banner(session.sources()); // the main window's banner, on the same sources
+    DataSource *feedSource = session.feed();
+    DataSource *promSource = session.prometheus();
+
+    // Prometheus' fresh data: an answer with a series to that poll.
+    qint64 lastPromAnswerMs = -1;
+    connect(session.prometheus(), &PrometheusClient::polled, this,
+        [&](const QString &name, const QList<PromSeries> &series) {
+            if (name == u"outlive.operations"_s && !series.isEmpty()) {
+                lastPromAnswerMs = session.clock().nowMs();
+            }
+        });
+
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.lastTick().has_value(), 15000);
+
+    StoryController *story = session.story();
+    QSignalSpy finished(session.executor(), &BeatExecutor::finished);
+    auto runBeat = [&](int beat) {
+        story->next(); // arm
+        story->next(); // run
+        QCOMPARE(story->lastRunIndex(), beat);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), beat + 1, 15000);
+    };
+    runBeat(0);
+    QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(session.evaluator()->allSettled(), 25000);
+    QTRY_VERIFY_WITH_TIMEOUT(lastPromAnswerMs > 0, 15000); // Prometheus has scraped the app
+
+    auto killApp = [&] {
+        ::kill(pid_t(app.process().processId()), SIGKILL);
+        QVERIFY(app.process().waitForFinished(5000));
+    };
+    auto killProm = [&] {
+        ::kill(pid_t(prom.process().processId()), SIGKILL);
+        QVERIFY(prom.process().waitForFinished(5000));
+    };
+
+    GapMeter gaps;
+    struct Outage
+    {
+        QString what;
+        int beat;
+        QList<DataSource *> down;
+        bool app;
+        bool prom;
+    };
+    const QList<Outage> outages {
+        {u"sample app"_s, 1, {feedSource}, true, false},
+        {u"Prometheus"_s, 2, {promSource}, false, true},
+        {u"sample app + Prometheus"_s, 3, {feedSource, promSource}, true, true},
+    };
+    for (const Outage &o : outages) {
+        const qint64 recordsBefore = records;
+        gaps.reset();
+        if (o.app) {
+            killApp();
+        }
+        if (o.prom) {
+            killProm();
+        }
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        const qint64 downAt = session.clock().nowMs();
+        for (DataSource *s : o.down) {
+            QTRY_VERIFY2_WITH_TIMEOUT(!s->isHealthy(), qPrintable(s->name() + u" never reported down"_s), 15000);
+        }
+        // The banner names each down source and since when.
+        banner.refresh();
+        for (DataSource *s : o.down) {
+            QVERIFY2(
+                banner.text().contains(s->name()) && banner.text().contains(u"since"_s), qPrintable(banner.text()));
+        }
+        qInfo("%s down: banner \"%s\"", qPrintable(o.what), qPrintable(banner.text()));
+
+        // A beat judged on the down source: its window ends while the source is still down.
+        runBeat(o.beat);
+        QTRY_VERIFY_WITH_TIMEOUT(session.evaluator()->allSettled(), 15000);
+        for (const auto &s : session.evaluator()->states()) {
+            const QString text = s.text(session.clock().nowMs());
+            qInfo("%s down: verdict \"%s\"", qPrintable(o.what), qPrintable(text));
+            QVERIFY2(s.verdict != ExpectationEvaluator::Verdict::Pass
+                    && s.verdict != ExpectationEvaluator::Verdict::AlreadyTrue,
+                qPrintable(u"passed on missing data: "_s + text));
+            QVERIFY2(
+                s.verdict == ExpectationEvaluator::Verdict::Pending || text.contains(u"no data"_s), qPrintable(text));
+        }
+        const qint64 outageRecords = records - recordsBefore;
+        const qint64 outageMs = session.clock().nowMs() - downAt;
+        qInfo("%s down for %lld ms: %lld records written meanwhile; GUI thread: max timer gap %lld ms, "
+              "%lld ms of it not waiting for a CPU",
+            qPrintable(o.what), outageMs, outageRecords, gaps.maxGap(), gaps.maxStall());
+        QVERIFY2(outageRecords > 0, "the recording received nothing during the outage");
+        QVERIFY2(gaps.maxStall() < 500, qPrintable(u"the GUI thread stalled for %1 ms"_s.arg(gaps.maxStall())));
+
+        // Back, on the same port; each source picks it up by itself.
+        if (o.app) {
+            QVERIFY2(app.start(), app.output().constData());
+        }
+        if (o.prom) {
+            QVERIFY2(prom.start(), prom.output().constData());
+        }
+        const qint64 backAt = session.clock().nowMs();
+        if (o.app) {
+            QTRY_VERIFY_WITH_TIMEOUT(lastPointMs(session.store(), u"load.achieved"_s) >= backAt, 20000);
+            qInfo("%s back: the feed's fresh data in the store %lld ms after the app answered again",
+                qPrintable(o.what), lastPointMs(session.store(), u"load.achieved"_s) - backAt);
+        }
+        if (o.prom) {
+            QTRY_VERIFY_WITH_TIMEOUT(lastPromAnswerMs >= backAt, 20000);
+            qInfo("%s back: Prometheus' fresh answer %lld ms after it was ready again", qPrintable(o.what),
+                lastPromAnswerMs - backAt);
+        }
+        for (DataSource *s : o.down) {
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                s->isHealthy(), qPrintable(s->name() + u" still down: "_s + s->lastError()), 20000);
+        }
+        banner.refresh();
+        QVERIFY2(banner.isHidden(), qPrintable(banner.text()));
+    }
+
+    session.stop();
+    writer.close(session.clock().nowMs());
+    QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
+    QCOMPARE(writer.recordsAppended(), recorder.records());
+}
+
+// The Kubernetes API stopped (SIGSTOP: connections are accepted by the kernel, nothing answers,
+// every kubectl call hangs) and continued (SIGCONT). The fake API runs in a child process for
+// that (fake_kube_api_server). The cluster driver polls it with the session's settings (status
+// every 5 s, each status read killed after ClusterDriver::kStatusTimeoutMs). A kubectl port-forward cannot run against
+// the fake (it has no pods/portforward streaming endpoint), so the port-forward is not covered here.
+void TestOutliveSources::kubernetesApiStoppedAndContinued()
+{
+    const QString serverBinary = qEnvironmentVariable("FAKE_KUBE_API_SERVER");
+    QVERIFY2(!serverBinary.isEmpty(), "FAKE_KUBE_API_SERVER is not set (run through CTest)");
+    QTemporaryDir cache;
+    QProcess server;
+    server.start(serverBinary, {u"crdb-evolution"_s, u"3"_s, cache.filePath(u"kube-cache"_s)});
+    QVERIFY2(server.waitForStarted(5000), qPrintable(server.errorString()));
+    QStringList kubectlArgs;
+    QElapsedTimer started;
+    started.start();
+    while (started.elapsed() < 10000) {
+        if (!server.canReadLine() && !server.waitForReadyRead(1000)) {
+            continue;
+        }
+        const QString line = QString::fromUtf8(server.readLine()).trimmed();
+        if (line.isEmpty()) {
+            break;
+        }
+        kubectlArgs << line;
+    }
+    QVERIFY2(!kubectlArgs.isEmpty(), server.readAllStandardError().constData());
+
+    ClusterDriver driver; // as PresenterSession sets it up, against the child's API
+    driver.setKind(ClusterDriver::Kind::StatefulSet);
+    driver.setKubectl(u"kubectl"_s, kubectlArgs);
+    driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
+    driver.setNamespace(u"crdb-evolution"_s);
+    driver.setWorkloadName(u"crdb"_s);
+    qint64 lastStatusMs = -1;
+    QElapsedTimer clock;
+    clock.start();
+    connect(&driver, &ClusterDriver::statusChanged, this, [&](const ClusterDriver::ClusterStatus &s) {
+        if (s.valid) {
+            lastStatusMs = clock.elapsed();
+        }
+    });
+    SourceBanner banner({&driver});
+    driver.start();
+    QTRY_VERIFY_WITH_TIMEOUT(lastStatusMs >= 0, 30000);
+    QVERIFY2(driver.isHealthy(), qPrintable(driver.lastError()));
+
+    GapMeter gaps;
+    const qint64 stoppedAt = clock.elapsed();
+    QCOMPARE(::kill(pid_t(server.processId()), SIGSTOP), 0);
+    // Down within one status interval (5 s) plus one status read's timeout (10 s), with 5 s to
+    // spare: the banner must not stay silent for the 30 s a fault or scale command may take.
+    QTRY_VERIFY_WITH_TIMEOUT(!driver.isHealthy(), 60000);
+    const qint64 reportedAfter = clock.elapsed() - stoppedAt;
+    QVERIFY2(reportedAfter < 20000,
+        qPrintable(u"the cluster source reported the stopped API only after %1 ms"_s.arg(reportedAfter)));
+    banner.refresh();
+    QVERIFY2(banner.text().contains(driver.name()) && banner.text().contains(u"since"_s), qPrintable(banner.text()));
+    qInfo("Kubernetes API stopped: the cluster source reported down %lld ms after SIGSTOP; banner \"%s\"",
+        reportedAfter, qPrintable(banner.text().section(u'\n', 0, 0)));
+    qInfo("Kubernetes API stopped: GUI thread: max timer gap %lld ms, %lld ms of it not waiting for a CPU",
+        gaps.maxGap(), gaps.maxStall());
+    QVERIFY2(gaps.maxStall() < 500, qPrintable(u"the GUI thread stalled for %1 ms"_s.arg(gaps.maxStall())));
+
+    QCOMPARE(::kill(pid_t(server.processId()), SIGCONT), 0);
+    const qint64 continuedAt = clock.elapsed();
+    QTRY_VERIFY_WITH_TIMEOUT(lastStatusMs > continuedAt, 60000);
+    QTRY_VERIFY2_WITH_TIMEOUT(driver.isHealthy(), qPrintable(driver.lastError()), 10000);
+    qInfo("Kubernetes API continued: fresh cluster status %lld ms after SIGCONT", lastStatusMs - continuedAt);
+    banner.refresh();
+    QVERIFY2(banner.isHidden(), qPrintable(banner.text()));
+
+    driver.stop();
+    server.kill();
+    server.waitForFinished(5000);
+}
+
+QTEST_MAIN(TestOutliveSources)
+#include "tst_outlive_sources.moc"
