@@ -132,12 +132,16 @@ void PortForwardSupervisor::launch(int index)
             onExited(index, u"cannot run %1: %2"_s.arg(m_program, p->errorString()));
         }
     });
-    connect(p, &QProcess::finished, this, [this, index, p](int exitCode, QProcess::ExitStatus) {
+    connect(p, &QProcess::finished, this, [this, index, p](int exitCode, QProcess::ExitStatus status) {
         if (m_forwards[index].process != p) {
             return;
         }
         const QString out = QString::fromUtf8(m_forwards[index].output).trimmed().right(300);
-        onExited(index, u"exited with code %1%2"_s.arg(exitCode).arg(out.isEmpty() ? QString() : u": "_s + out));
+        // A forward killed by a signal (OOM killer, `kill -9`, a crash) is not an exit code: on
+        // Unix, QProcess reports the signal's number as exitCode() with CrashExit.
+        const QString how = status == QProcess::CrashExit ? u"was killed by signal %1"_s.arg(exitCode)
+                                                          : u"exited with code %1"_s.arg(exitCode);
+        onExited(index, how + (out.isEmpty() ? QString() : u": "_s + out));
     });
     p->start(m_program, arguments(r.forward));
 }

@@ -7,14 +7,19 @@
 #include "test_env.h"
 
 #include "sources/cluster_driver.h"
+#include "sources/feed_client.h"
+#include "sources/port_forward_supervisor.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 
 using namespace Qt::StringLiterals;
@@ -113,6 +118,41 @@ ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
     return p;
 }
 
+// The process id of this test's child whose command line contains every one of `needles` (the
+// supervisor's forward processes are its own; /proc is the only way to them from outside).
+qint64 childPid(const QStringList &needles)
+{
+    const QString self = QString::number(QCoreApplication::applicationPid());
+    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool isNumber = false;
+        const qint64 pid = entry.toLongLong(&isNumber);
+        if (!isNumber) {
+            continue;
+        }
+        QFile stat(u"/proc/%1/stat"_s.arg(entry));
+        QFile cmdline(u"/proc/%1/cmdline"_s.arg(entry));
+        if (!stat.open(QIODevice::ReadOnly) || !cmdline.open(QIODevice::ReadOnly)) {
+            continue;
+        }
+        // Field 4 of stat, after the command name in parentheses, is the parent's pid.
+        const QByteArray statText = stat.readAll();
+        const QList<QByteArray> fields = statText.mid(statText.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() < 2 || QString::fromLatin1(fields.at(1)) != self) {
+            continue;
+        }
+        const QString args = QString::fromUtf8(cmdline.readAll().replace('\0', ' '));
+        bool all = true;
+        for (const QString &n : needles) {
+            all = all && args.contains(n);
+        }
+        if (all) {
+            return pid;
+        }
+    }
+    return -1;
+}
+
 qint64 lastPointMs(const TimeSeriesStore &store, const QString &series)
 {
     const QList<QPointF> pts = store.points(series);
@@ -133,6 +173,7 @@ class TestOutliveSources : public QObject
 private Q_SLOTS:
     void appAndPrometheusComeAndGo();
     void kubernetesApiStoppedAndContinued();
+    void portForwardKilledAndRestarted();
 };
 
 void TestOutliveSources::appAndPrometheusComeAndGo()
@@ -296,8 +337,8 @@ void TestOutliveSources::appAndPrometheusComeAndGo()
 // The Kubernetes API stopped (SIGSTOP: connections are accepted by the kernel, nothing answers,
 // every kubectl call hangs) and continued (SIGCONT). The fake API runs in a child process for
 // that (fake_kube_api_server). The cluster driver polls it with the session's settings (status
-// every 5 s, each status read killed after ClusterDriver::kStatusTimeoutMs). A kubectl port-forward cannot run against
-// the fake (it has no pods/portforward streaming endpoint), so the port-forward is not covered here.
+// every 5 s, each status read killed after ClusterDriver::kStatusTimeoutMs). The port-forward has its
+// own case below (portForwardKilledAndRestarted).
 void TestOutliveSources::kubernetesApiStoppedAndContinued()
 {
     const QString serverBinary = qEnvironmentVariable("FAKE_KUBE_API_SERVER");
@@ -368,6 +409,139 @@ void TestOutliveSources::kubernetesApiStoppedAndContinued()
     driver.stop();
     server.kill();
     server.waitForFinished(5000);
+}
+
+// A dying port-forward: the session's sample-app and Prometheus URLs go through its own
+// PortForwardSupervisor (profile.portForward, as `--port-forward` sets it). A real kubectl
+// port-forward cannot run against the fake Kubernetes API (no pods/portforward streaming
+// endpoint), so the supervisor runs kubectl_port_forward_standin.py in place of kubectl: same
+// arguments, kubectl's "Forwarding from" line, real TCP to the real sample app and Prometheus.
+// The sample app's forward process is killed (SIGKILL) while load runs through it: the banner says
+// the port-forward is down and since when, the supervisor starts it again by itself, fresh feed
+// data returns; the time from the kill to fresh data and the longest GUI-timer gap are printed.
+void TestOutliveSources::portForwardKilledAndRestarted()
+{
+    const QString standin = testenv::sourceDir() + u"/tests/desktop/sources/kubectl_port_forward_standin.py"_s;
+    QVERIFY2(QFileInfo(standin).isExecutable(), qPrintable(standin));
+    testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s}});
+    QVERIFY2(app.start(), app.output().constData());
+    testenv::PrometheusProcess prom({u"127.0.0.1:%1"_s.arg(app.port())}, u"1s"_s);
+    QVERIFY2(prom.start(), prom.output().constData());
+
+    // The presenter's local ends of the forwards; the SQL forward (svc/crdb-writer, local 26257,
+    // PortForwardSupervisor::standardForwards) goes to the PostgreSQL fixture.
+    const quint16 appLocal = testenv::freePort();
+    const quint16 promLocal = testenv::freePort();
+    ConnectionProfile profile
+        = localProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(appLocal)), QUrl(u"http://127.0.0.1:%1"_s.arg(promLocal)));
+    profile.portForward = true;
+
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(kPlan, &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    PresenterSession session(profile);
+    session.setPlan(*plan, testenv::sourceDir());
+    session.evaluator()->setPollIntervalMs(500);
+    PortForwardSupervisor *forwards = session.portForward();
+    QVERIFY(forwards);
+    forwards->setKubectl(standin, profile.kubectlGlobalArgs());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"KUBECTL_STANDIN_TARGETS"_s,
+        u"svc/sampleapp=%1,svc/prometheus=%2,svc/crdb-writer=%3"_s.arg(app.port())
+            .arg(prom.port())
+            .arg(testenv::pgPort()));
+    forwards->setProcessEnvironment(env);
+    QSignalSpy down(forwards, &PortForwardSupervisor::forwardDown);
+    QSignalSpy up(forwards, &PortForwardSupervisor::forwardUp);
+    SourceBanner banner(session.sources());
+
+    session.prometheus()->addPoll(u"outlive.operations"_s, u"sum(app_operations_total)"_s, 500);
+
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    session.start();
+    QTRY_VERIFY2_WITH_TIMEOUT(forwards->isHealthy() && forwards->isUp(u"sampleapp"_s) && forwards->isUp(u"prometheus"_s)
+            && forwards->isUp(u"sql"_s),
+        qPrintable(forwards->lastError()), 15000);
+    const qint64 forwardsUpMs = sinceStart.elapsed();
+    QTRY_VERIFY_WITH_TIMEOUT(session.lastTick().has_value(), 15000);
+    // Every source answers through its forward before the kill.
+    auto allHealthy = [&] {
+        const QList<DataSource *> sources = session.sources();
+        return std::all_of(sources.begin(), sources.end(), [](DataSource *s) { return s->isHealthy(); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(allHealthy(), 20000);
+    qInfo("port-forward session start: forwards up after %lld ms, every source healthy after %lld ms", forwardsUpMs,
+        sinceStart.elapsed());
+
+    // Load through the forward (the control client uses the same URL).
+    StoryController *story = session.story();
+    QSignalSpy finished(session.executor(), &BeatExecutor::finished);
+    story->next();
+    story->next();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+    QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(lastPointMs(session.store(), u"load.achieved"_s) > 0, 15000);
+
+    const qint64 pid = childPid({standin, u"svc/sampleapp"_s, u"%1:8080"_s.arg(appLocal)});
+    QVERIFY2(pid > 0, "the sample app's forward process is not a child of this test");
+    const qsizetype downBefore = down.size();
+    const qsizetype upBefore = up.size();
+    QSignalSpy feedGaps(session.feed(), &FeedClient::gap);
+    GapMeter gaps;
+    const qint64 killedAt = session.clock().nowMs();
+    QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
+
+    // Down, in the banner, with since when (the supervisor reports the exit at once).
+    QTRY_VERIFY_WITH_TIMEOUT(down.size() > downBefore, 5000);
+    QCOMPARE(down.at(downBefore).at(0).toString(), u"sampleapp"_s);
+    const QString reason = down.at(downBefore).at(1).toString();
+    qInfo("port-forward killed: reported \"%s\"", qPrintable(reason));
+    QVERIFY2(reason.contains(u"killed by signal 9"_s), qPrintable(reason));
+    bool bannerSaidDown = false;
+    QString bannerText;
+    QElapsedTimer watch;
+    watch.start();
+    while (!bannerSaidDown && watch.elapsed() < 5000 && !forwards->isUp(u"sampleapp"_s)) {
+        banner.refresh();
+        bannerText = banner.text();
+        bannerSaidDown = !banner.isHidden() && bannerText.contains(forwards->name()) && bannerText.contains(u"since"_s)
+            && bannerText.contains(u"sampleapp"_s);
+        if (!bannerSaidDown) {
+            QTest::qWait(20);
+        }
+    }
+    QVERIFY2(bannerSaidDown, qPrintable(u"the banner never said the forward was down: \""_s + bannerText + u'"'));
+    for (const QString &line : bannerText.split(u'\n')) {
+        qInfo("port-forward killed: banner \"%s\"", qPrintable(line));
+    }
+
+    // Restarted by the supervisor itself, then fresh feed data through the new forward.
+    QTRY_VERIFY_WITH_TIMEOUT(up.size() > upBefore, 15000);
+    QCOMPARE(up.at(upBefore).at(0).toString(), u"sampleapp"_s);
+    const qint64 upAgainAt = session.clock().nowMs();
+    const qint64 newPid = childPid({standin, u"svc/sampleapp"_s});
+    QVERIFY2(newPid > 0 && newPid != pid, "no new forward process");
+    QTRY_VERIFY_WITH_TIMEOUT(lastPointMs(session.store(), u"load.achieved"_s) >= upAgainAt, 20000);
+    const qint64 freshAt = lastPointMs(session.store(), u"load.achieved"_s);
+    qInfo("port-forward killed: the supervisor's new forward up %lld ms after the kill; fresh feed data in the "
+          "store %lld ms after the kill",
+        upAgainAt - killedAt, freshAt - killedAt);
+    // The ticks the app sent while the forward was down are a gap, not data.
+    QVERIFY2(!feedGaps.isEmpty(), "the feed reported no gap across the dead forward");
+    qInfo("port-forward killed: the feed's gap across it: %lld ms of the app's ticks missed",
+        feedGaps.first().at(1).toLongLong() - feedGaps.first().at(0).toLongLong());
+    QTRY_VERIFY2_WITH_TIMEOUT(session.feed()->isHealthy(), qPrintable(session.feed()->lastError()), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(forwards->isHealthy(), qPrintable(forwards->lastError()), 10000);
+    qInfo("port-forward killed: GUI thread: max timer gap %lld ms, %lld ms of it not waiting for a CPU", gaps.maxGap(),
+        gaps.maxStall());
+    QVERIFY2(gaps.maxStall() < 500, qPrintable(u"the GUI thread stalled for %1 ms"_s.arg(gaps.maxStall())));
+    banner.refresh();
+    QVERIFY2(banner.isHidden(), qPrintable(banner.text()));
+
+    session.stop();
+    // stop() terminates the forwards; none is left behind.
+    QTRY_VERIFY_WITH_TIMEOUT(childPid({standin}) < 0, 5000);
 }
 
 QTEST_MAIN(TestOutliveSources)
