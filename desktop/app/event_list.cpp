@@ -32,9 +32,11 @@ void EventList::refresh()
     for (qsizetype i = all.size() - 1; i >= 0 && lines.size() < m_rows; --i) {
         lines << QDateTime::fromMSecsSinceEpoch(all[i].tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + all[i].text;
     }
+    // A longer line can wrap without the count changing: the height it needs at this width counts.
+    const int heightBefore = heightForWidth(width());
     setText(lines.isEmpty() ? u"Events: none yet"_s : lines.join(u'\n'));
     const int count = static_cast<int>(std::max<qsizetype>(1, lines.size()));
-    if (count != m_lines) {
+    if (count != m_lines || heightForWidth(width()) != heightBefore) {
         m_lines = count;
         Q_EMIT lineCountChanged(count);
     }

@@ -15,7 +15,8 @@ public:
     void refresh();
 
 Q_SIGNALS:
-    // The number of lines shown changed: a window that fits its text to its height re-fits.
+    // The lines shown changed in number or in the height they need (a longer line that wraps): a
+    // window that fits its text to its height re-fits.
     void lineCountChanged(int lines);
 
 private:

@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <cmath>
@@ -121,6 +122,7 @@ private Q_SLOTS:
     void theRuleCatchesWhatItShould();
     void wordsForPeopleAtEveryBeat();
     void wordsForPeopleOnTheLocalStack();
+    void aLongerEventLineRefits();
     void p99IsARollingMeanOnTheKioskOnly();
 
 private:
@@ -399,6 +401,32 @@ void TstKioskWordsGui::wordsForPeopleOnTheLocalStack()
     QVERIFY2(skipped.filter(u"needs CockroachDB"_s).size() > 0, qPrintable(skipped.join(u'\n')));
     QVERIFY2(skipped.filter(u"could not make the change"_s).size() > 0, qPrintable(skipped.join(u'\n')));
     QVERIFY(kiosk.grab().save(testenv::outputDir() + u"/kiosk-words-local-stack.png"_s));
+}
+
+void TstKioskWordsGui::aLongerEventLineRefits()
+{
+    // The kiosk's event line shows the newest two events; a new, longer one that wraps keeps the
+    // count at two but needs more height: the kiosk must re-fit (on the real X server at 1024x768
+    // the local stack's "skipped keep node ..." event pushed the verdicts' last line under the
+    // charts).
+    TimeSeriesStore store;
+    EventList events(&store, 2);
+    events.resize(400, 200);
+    const auto add = [&store](const QString &text) {
+        EventMarker e;
+        e.tsMs = QDateTime::currentMSecsSinceEpoch();
+        e.kind = EventMarker::Kind::Phase;
+        e.text = text;
+        store.addMarker(e);
+    };
+    add(u"one"_s);
+    add(u"two"_s);
+    events.refresh();
+    QSignalSpy spy(&events, &EventList::lineCountChanged);
+    add(u"skipped keep node crdb-2 down (SIGTERM; it stays down until started): needs Kubernetes: the "
+        u"local stack has no cluster"_s);
+    events.refresh();
+    QCOMPARE(spy.size(), 1);
 }
 
 void TstKioskWordsGui::p99IsARollingMeanOnTheKioskOnly()
