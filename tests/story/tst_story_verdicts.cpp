@@ -8,7 +8,7 @@
 // more than (RF - 1) / 2 nodes down, the liveness range has lost its quorum too (every range class,
 // liveness included, has the same replication factor here: sql/20-phase2-rf3.sql), the survivor
 // cannot renew its own liveness record, no node is live, nobody counts, and the gauges read 0
-// (cockroachdb issue #19644, PR #165716). So, replaying the plan's faults beat by beat:
+// (github.com/cockroachdb/cockroach/issues/19644 and /pull/165716). So, replaying the plan's faults beat by beat:
 //  - after a beat's actions lose the majority, none of its expectations may read such a gauge
 //    (a "> 0" can only fail, a "== 0 holds" passes for the wrong reason);
 //  - a beat that starts with the majority lost may not expect such a gauge to `recover` (its

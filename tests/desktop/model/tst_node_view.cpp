@@ -245,7 +245,8 @@ void TstNodeView::runningIsToldFromDown()
 
 // Two of three nodes kept down: the survivor's process answers, says "node is not healthy", and
 // its node list is the last one read. No node is live, and no range gauge is read: the summary
-// shows unknown, never a reassuring 0 (cockroachdb issue #19644: nobody counts a range then).
+// shows unknown, never a reassuring 0 (nobody counts a range then:
+// github.com/cockroachdb/cockroach/issues/19644).
 void TstNodeView::losingTheMajorityShowsNoLiveNode()
 {
     NodeStatusSnapshot s;
