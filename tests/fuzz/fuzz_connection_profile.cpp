@@ -9,27 +9,10 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 #include <cstring>
 
 namespace {
-
-// The password a URL-like text carries ("scheme://user:PASSWORD@host", or "password=PASSWORD"
-// in a key=value conninfo), found by the text's shape, not by the parser under test.
-QStringList passwordsIn(const QString &text)
-{
-    QStringList found;
-    static const QRegularExpression url(u"://[^/@:]*:([^@/]+)@"_qs);
-    static const QRegularExpression keyValue(u"password\\s*=\\s*'?([^'\\s]+)"_qs);
-    for (const QRegularExpression *re : {&url, &keyValue}) {
-        const QRegularExpressionMatch m = re->match(text);
-        if (m.hasMatch()) {
-            found << m.captured(1);
-        }
-    }
-    return found;
-}
 
 // The error without the words every profile error may use (field names, flags, labels), so that
 // a "password" that is one of them is not taken for a leak.

@@ -9,29 +9,9 @@
 #include "config.h"
 #include "fuzz_support.h"
 
-#include <QRegularExpression>
 
 #include <cmath>
 #include <cstring>
-
-namespace {
-
-// The password of a URL's user information or of a password=... pair, by the text's shape.
-QStringList passwordsIn(const QString &text)
-{
-    QStringList found;
-    static const QRegularExpression url(u"://[^/@:]*:([^@/]+)@"_qs);
-    static const QRegularExpression keyValue(u"password\\s*=\\s*'?([^'\\s]+)"_qs);
-    for (const QRegularExpression *re : {&url, &keyValue}) {
-        const QRegularExpressionMatch m = re->match(text);
-        if (m.hasMatch()) {
-            found << m.captured(1);
-        }
-    }
-    return found;
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

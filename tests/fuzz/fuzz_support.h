@@ -3,7 +3,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QRegularExpression>
 #include <QString>
+#include <QStringList>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,4 +28,20 @@ inline QByteArray fuzzBytes(const unsigned char *data, size_t size)
 inline bool isSentence(const QString &text)
 {
     return text.trimmed().size() >= 8 && text.contains(u' ');
+}
+
+// The password a URL-like text carries ("scheme://user:PASSWORD@host", or "password=PASSWORD"
+// in a key=value conninfo), found by the text's shape, not by the parser under test.
+inline QStringList passwordsIn(const QString &text)
+{
+    QStringList found;
+    static const QRegularExpression url(QStringLiteral("://[^/@:]*:([^@/]+)@"));
+    static const QRegularExpression keyValue(QStringLiteral("password\\s*=\\s*'?([^'\\s]+)"));
+    for (const QRegularExpression *re : {&url, &keyValue}) {
+        const QRegularExpressionMatch m = re->match(text);
+        if (m.hasMatch()) {
+            found << m.captured(1);
+        }
+    }
+    return found;
 }

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -90,6 +91,15 @@ bool pgTlsServe(const QString &cert)
 QString pgTlsVerifyFull(const QString &rootCert)
 {
     return QStringLiteral("sslmode=verify-full&sslrootcert=%1/%2").arg(pgTlsCertDir(), rootCert);
+}
+
+QString writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) {
+        return {};
+    }
+    return f.fileName();
 }
 
 QByteArray pgTlsUrl(const QString &user, const QString &query, const QString &host)

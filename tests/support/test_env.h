@@ -36,6 +36,9 @@ QString pgTlsVerifyFull(const QString &rootCert = QStringLiteral("ca.crt"));
 // "sslmode=verify-full&sslrootcert=/path/ca.crt".
 QByteArray pgTlsUrl(const QString &user, const QString &query, const QString &host = QStringLiteral("localhost"));
 
+// Writes `bytes` to `path`; returns the path, or empty when it cannot be written.
+QString writeFile(const QString &path, const QByteArray &bytes);
+
 // A TCP port that was free a moment ago on 127.0.0.1.
 quint16 freePort();
 

@@ -18,12 +18,7 @@ class TestConnectionProfile : public QObject
 
     QString write(const QString &name, const QByteArray &json)
     {
-        QFile f(m_dir.filePath(name));
-        if (!f.open(QIODevice::WriteOnly)) {
-            return {};
-        }
-        f.write(json);
-        return f.fileName();
+        return testenv::writeFile(m_dir.filePath(name), json);
     }
 
     bool parse(const QStringList &flags, ConnectionProfile *profile, QString *error)

@@ -17,15 +17,7 @@ class TestSqlRunner : public QObject
 
     QTemporaryDir m_dir;
 
-    QString write(const QString &name, const QByteArray &sql)
-    {
-        QFile f(m_dir.filePath(name));
-        if (!f.open(QIODevice::WriteOnly)) {
-            return {};
-        }
-        f.write(sql);
-        return f.fileName();
-    }
+    QString write(const QString &name, const QByteArray &sql) { return testenv::writeFile(m_dir.filePath(name), sql); }
 
     struct Run
     {

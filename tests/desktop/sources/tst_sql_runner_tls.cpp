@@ -6,7 +6,6 @@
 #include "sources/connection_profile.h"
 #include "sources/sql_runner.h"
 
-#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,15 +20,7 @@ class TestSqlRunnerTls : public QObject
 
     QTemporaryDir m_dir;
 
-    QString write(const QString &name, const QByteArray &sql)
-    {
-        QFile f(m_dir.filePath(name));
-        if (!f.open(QIODevice::WriteOnly)) {
-            return {};
-        }
-        f.write(sql);
-        return f.fileName();
-    }
+    QString write(const QString &name, const QByteArray &sql) { return testenv::writeFile(m_dir.filePath(name), sql); }
 
     // The SQL URL as a profile carries it (the field the presenter reads, validated like a real one).
     static QByteArray profileSqlUrl(const QString &rootCert, const QString &host = u"localhost"_s)
