@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 
 #include <QString>
 #include <QStringList>

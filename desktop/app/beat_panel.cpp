@@ -1,6 +1,6 @@
 #include "beat_panel.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QDateTime>
 #include <QLabel>

@@ -66,9 +66,9 @@ QList<ChartSpec> kioskCharts()
     return {requests(), p99, liveNodes(), ranges()};
 }
 
-QString unavailableReason(const ChartSpec &spec, ClusterDriver::Kind kind)
+QString unavailableReason(const ChartSpec &spec, ClusterKind kind)
 {
-    return kind == ClusterDriver::Kind::None && spec.needsCockroachDB() ? u"needs CockroachDB: not on the local stack"_s
+    return kind == ClusterKind::None && spec.needsCockroachDB() ? u"needs CockroachDB: not on the local stack"_s
                                                                         : QString();
 }
 

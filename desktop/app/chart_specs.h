@@ -13,5 +13,5 @@ QList<ChartSpec> kioskCharts(); // the few the audience needs
 inline constexpr qint64 kioskP99WindowMs = 10000;
 // Why this chart can have no data with this kind of cluster ("needs CockroachDB: not on the local
 // stack" for CockroachDB metrics on the local stack), or empty: TimeChart::setUnavailableReason.
-QString unavailableReason(const ChartSpec &spec, ClusterDriver::Kind kind);
+QString unavailableReason(const ChartSpec &spec, ClusterKind kind);
 } // namespace chartspecs

@@ -9,7 +9,7 @@
 #include "time_chart.h"
 
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QCoreApplication>
 #include <QGridLayout>

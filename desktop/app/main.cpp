@@ -10,7 +10,7 @@
 #include "stop_signals.h"
 #include "window_memory.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "recording/recording_writer.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
@@ -192,7 +192,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<MainWindow> main;
     std::unique_ptr<KioskWindow> kiosk;
     // CockroachDB's view of the nodes exists only where there is a cluster (not on the local stack).
-    ClusterView *view = options.profile.clusterKind == ClusterDriver::Kind::None ? nullptr : session.clusterView();
+    ClusterView *view = options.profile.clusterKind == ClusterKind::None ? nullptr : session.clusterView();
     if (!options.kioskOnly) {
         main = std::make_unique<MainWindow>(&session, &clock, view);
         PreflightConfig preflight;

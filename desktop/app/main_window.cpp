@@ -13,7 +13,7 @@
 #include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "report/session_log.h"
 
 #include <QAction>

@@ -1,6 +1,6 @@
 #include "preflight_cli.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QCoreApplication>
 #include <QSet>

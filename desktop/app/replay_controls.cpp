@@ -5,7 +5,7 @@
 #include "main_window.h"
 #include "replay_badge.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
 
@@ -64,7 +64,7 @@ ReplayWindows::ReplayWindows(
     m_clock = std::make_unique<FrameClock>(&session->store());
     m_clock->setClock([session] { return session->clock().nowMs(); });
     m_clock->setMaxFps(maxFps);
-    ClusterView *view = session->profile().clusterKind == ClusterDriver::Kind::None ? nullptr : session->clusterView();
+    ClusterView *view = session->profile().clusterKind == ClusterKind::None ? nullptr : session->clusterView();
     if (withMain) {
         m_main = std::make_unique<MainWindow>(session, m_clock.get(), view);
         m_main->setWindowTitle(u"REPLAY of %1 · %2"_s.arg(QFileInfo(replay->path()).fileName(), m_main->windowTitle()));

@@ -5,7 +5,7 @@
 #include "chart_specs.h"
 #include "time_chart.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "report/session_log.h"
 
 #include <QBuffer>
@@ -38,7 +38,7 @@ report::Meta ReportExporter::metaFor(const PresenterSession &session)
     meta.planTitle = session.story()->plan().title;
     meta.planPath = session.profile().planPath;
     const ConnectionProfile &p = session.profile();
-    meta.profile = p.clusterKind == ClusterDriver::Kind::None
+    meta.profile = p.clusterKind == ClusterKind::None
         ? u"local stack (no Kubernetes) · sample app %1"_s.arg(p.sampleAppUrl.toDisplayString())
         : u"%1 in namespace %2%3 · sample app %4"_s.arg(ConnectionProfile::kindName(p.clusterKind), p.kubeNamespace,
             p.kubeContext.isEmpty() ? QString() : u" (context %1)"_s.arg(p.kubeContext),

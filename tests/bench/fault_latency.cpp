@@ -33,7 +33,7 @@
 #include "standins_follow_fake.h"
 
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -143,7 +143,7 @@ int main(int argc, char *argv[])
     nodes.start();
 
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.clusterKind = ClusterKind::StatefulSet;
     profile.replicationFactor = 3;
     profile.kubeNamespace = ns;
     PresenterSession session(profile);

@@ -8,7 +8,7 @@
 #include "main_window.h"
 #include "replay_controls.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
 

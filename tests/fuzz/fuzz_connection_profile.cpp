@@ -5,7 +5,7 @@
 // secret the profile carries (a password in a URL, the control token), since errors are shown and
 // logged.
 #include "fuzz_support.h"
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -4,7 +4,7 @@
 // accepted plan gives none, its beat ids are unique and found by indexOf(), and every position,
 // focus and list it derives can be asked for.
 #include "fuzz_support.h"
-#include "model/demo_plan.h"
+#include "config/demo_plan.h"
 
 #include <QSet>
 

@@ -22,14 +22,14 @@ int ordinal(const QString &pod)
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     const QByteArray json = fuzzBytes(data, size);
-    for (const auto kind : {ClusterDriver::Kind::StatefulSet, ClusterDriver::Kind::Operator}) {
+    for (const auto kind : {ClusterKind::StatefulSet, ClusterKind::Operator}) {
         QString error;
         const auto desired = ClusterDriver::parseDesiredNodes(kind, json, &error);
         FUZZ_PROMISE(desired || isSentence(error));
     }
     QString error;
     const auto pods
-        = ClusterDriver::parsePods(json, &error, ClusterDriver::containerName(ClusterDriver::Kind::StatefulSet));
+        = ClusterDriver::parsePods(json, &error, ClusterDriver::containerName(ClusterKind::StatefulSet));
     FUZZ_PROMISE(pods || isSentence(error));
     if (!pods) {
         return 0;

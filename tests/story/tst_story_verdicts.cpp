@@ -15,7 +15,7 @@
 //    broken state was never counted: "never broke" at best).
 // What stays observable then is the app's feed (writes failing, readiness) and the survivor's own
 // liveness_livenodes (0 while it is not live: pkg/kv/kvserver/liveness/liveness.go, numLiveNodes).
-#include "model/demo_plan.h"
+#include "config/demo_plan.h"
 #include "test_env.h"
 
 #include <QRegularExpression>

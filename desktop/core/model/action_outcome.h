@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demo_plan.h"
+#include "config/demo_plan.h"
 
 #include <QMetaType>
 #include <QString>

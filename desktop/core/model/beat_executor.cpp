@@ -1,6 +1,6 @@
 #include "beat_executor.h"
 
-#include "sample_app_control.h"
+#include "sources/sample_app_control.h"
 #include "sources/cluster_driver.h"
 #include "sources/sql_runner.h"
 
@@ -85,7 +85,7 @@ BeatExecutor::BeatExecutor(
 
 bool BeatExecutor::isLocalStack() const
 {
-    return m_cluster && m_cluster->kind() == ClusterDriver::Kind::None;
+    return m_cluster && m_cluster->kind() == ClusterKind::None;
 }
 
 QString BeatExecutor::resolve(const QString &planPath) const

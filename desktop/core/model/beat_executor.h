@@ -1,7 +1,7 @@
 #pragma once
 
 #include "action_outcome.h"
-#include "demo_plan.h"
+#include "config/demo_plan.h"
 #include "time_series_store.h"
 
 #include <QMap>

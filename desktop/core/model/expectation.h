@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demo_plan.h"
+#include "config/demo_plan.h"
 #include "session_clock.h"
 #include "sources/feed_messages.h"
 #include "sources/prometheus_client.h"

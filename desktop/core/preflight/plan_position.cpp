@@ -27,14 +27,14 @@ std::optional<PlanPosition> PlanPosition::beforeBeat(const DemoPlan &plan, const
     return before(plan, index);
 }
 
-int PlanPosition::expectedNodes(ClusterDriver::Kind kind) const
+int PlanPosition::expectedNodes(ClusterKind kind) const
 {
-    return kind == ClusterDriver::Kind::Operator ? std::max(nodes, ClusterDriver::kOperatorMinimumNodes) : nodes;
+    return kind == ClusterKind::Operator ? std::max(nodes, ClusterDriver::kOperatorMinimumNodes) : nodes;
 }
 
-int PlanPosition::expectedReplicationFactor(ClusterDriver::Kind kind) const
+int PlanPosition::expectedReplicationFactor(ClusterKind kind) const
 {
-    return kind == ClusterDriver::Kind::Operator ? std::max(replicationFactor, 3) : replicationFactor;
+    return kind == ClusterKind::Operator ? std::max(replicationFactor, 3) : replicationFactor;
 }
 
 QString PlanPosition::describe() const

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/demo_plan.h"
+#include "config/demo_plan.h"
 #include "sources/cluster_driver.h"
 
 #include <QString>
@@ -24,7 +24,7 @@ struct PlanPosition
     // its CRD allows 3 nodes and up (spec.nodes minimum 3) and CockroachDB's default RF on 3 nodes
     // is 3 (k8s/operator/README.md), so the operator cluster is never below 3 nodes / RF 3; past
     // the plan's phase 2 both agree. None: the plan's numbers (nothing checks them).
-    int expectedNodes(ClusterDriver::Kind kind) const;
-    int expectedReplicationFactor(ClusterDriver::Kind kind) const;
+    int expectedNodes(ClusterKind kind) const;
+    int expectedReplicationFactor(ClusterKind kind) const;
     QString describe() const; // "before beat 'baseline' (set-up state)"
 };

@@ -296,7 +296,7 @@ void PreflightRunner::finishReply(QNetworkReply *reply, const QUrl &target, Http
 void PreflightRunner::checkKubeAccess()
 {
     const QString id = u"kube-access"_s;
-    if (m_config.profile.clusterKind == ClusterDriver::Kind::None) {
+    if (m_config.profile.clusterKind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoKubernetes));
     }
     const QString ns = m_config.profile.kubeNamespace;
@@ -317,8 +317,8 @@ void PreflightRunner::checkKubeAccess()
 void PreflightRunner::checkPods()
 {
     const QString id = u"pods"_s;
-    const ClusterDriver::Kind kind = m_config.profile.clusterKind;
-    if (kind == ClusterDriver::Kind::None) {
+    const ClusterKind kind = m_config.profile.clusterKind;
+    if (kind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoKubernetes));
     }
     const int expected = m_config.position.expectedNodes(kind);
@@ -365,8 +365,8 @@ void PreflightRunner::checkPods()
 void PreflightRunner::checkStopShell()
 {
     const QString id = u"stop-shell"_s;
-    const ClusterDriver::Kind kind = m_config.profile.clusterKind;
-    if (kind == ClusterDriver::Kind::None) {
+    const ClusterKind kind = m_config.profile.clusterKind;
+    if (kind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoKubernetes));
     }
     ClusterDriver argsOnly;
@@ -382,7 +382,7 @@ void PreflightRunner::checkStopShell()
         } else {
             // StatefulSet: exit 2 = no PID file, 3 = cockroach is PID 1 (ClusterDriver::signalCommand).
             report(make(id, Status::Fail, error,
-                kind == ClusterDriver::Kind::StatefulSet
+                kind == ClusterKind::StatefulSet
                     ? u"The faults need bash in container cockroachdb of crdb-0 and today's k8s/crdb-cluster.yaml "
                       u"(shareProcessNamespace, /cockroach/faults/cockroach.pid): apply it (demo/apply-cluster.sh) "
                       u"and let the pods restart one at a time; check the profile's cluster_kind."_s
@@ -395,7 +395,7 @@ void PreflightRunner::checkStopShell()
 void PreflightRunner::checkWorkload()
 {
     const QString id = u"workload"_s;
-    if (m_config.profile.clusterKind == ClusterDriver::Kind::None) {
+    if (m_config.profile.clusterKind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoKubernetes));
     }
     runKubectl({u"get"_s, u"pods"_s, u"-l"_s, kLoadgenSelector, u"-o"_s, u"json"_s},
@@ -433,8 +433,8 @@ void PreflightRunner::checkWorkload()
 void PreflightRunner::checkReplicationFactor()
 {
     const QString id = u"replication-factor"_s;
-    const ClusterDriver::Kind kind = m_config.profile.clusterKind;
-    if (kind == ClusterDriver::Kind::None) {
+    const ClusterKind kind = m_config.profile.clusterKind;
+    if (kind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoCockroach));
     }
     if (m_config.profile.sqlConninfo.isEmpty()) {
@@ -473,7 +473,7 @@ void PreflightRunner::checkReplicationFactor()
 void PreflightRunner::checkLicence()
 {
     const QString id = u"licence"_s;
-    if (m_config.profile.clusterKind == ClusterDriver::Kind::None) {
+    if (m_config.profile.clusterKind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoCockroach));
     }
     if (m_config.profile.sqlConninfo.isEmpty()) {
@@ -577,7 +577,7 @@ void PreflightRunner::checkNodeApi()
     // least of type `role` ... an HTTP 403 forbidden error is returned"). The node-status client
     // reads it with the profile's login; this proves that login can, before the talk.
     const QString id = u"node-api"_s;
-    if (m_config.profile.clusterKind == ClusterDriver::Kind::None) {
+    if (m_config.profile.clusterKind == ClusterKind::None) {
         return report(make(id, Status::Skip, kNoCockroach));
     }
     const NodeApiLogin login = nodeApiLoginFrom(m_config.profile.sqlConninfo);
@@ -718,8 +718,8 @@ const QString kNotScrapedFix = u"open Prometheus's /targets page and its log: a 
 void PreflightRunner::checkPrometheusTargets()
 {
     const QString id = u"prometheus-targets"_s;
-    const ClusterDriver::Kind kind = m_config.profile.clusterKind;
-    const int expectedCockroach = kind == ClusterDriver::Kind::None ? 0 : m_config.position.expectedNodes(kind);
+    const ClusterKind kind = m_config.profile.clusterKind;
+    const int expectedCockroach = kind == ClusterKind::None ? 0 : m_config.position.expectedNodes(kind);
     fetchTargets(id, true, [this, id, kind, expectedCockroach](const TargetsAnswer &answer) {
         const QString fix = u"check the Prometheus targets page (/targets): the pods need their prometheus.io "
                             u"annotations (k8s/observability/prometheus.yaml scrapes annotated pods)."_s;
@@ -748,7 +748,7 @@ void PreflightRunner::checkPrometheusTargets()
             }
         }
         QStringList problems;
-        if (kind != ClusterDriver::Kind::None && cockroachUp != expectedCockroach) {
+        if (kind != ClusterKind::None && cockroachUp != expectedCockroach) {
             problems << u"%1 of %2 CockroachDB target(s) up (job %3)"_s.arg(cockroachUp)
                             .arg(expectedCockroach)
                             .arg(kCockroachJob);
@@ -760,7 +760,7 @@ void PreflightRunner::checkPrometheusTargets()
             problems << u"down: %1"_s.arg(down.join(u", "_s));
         }
         if (problems.isEmpty()) {
-            const QString cockroach = kind == ClusterDriver::Kind::None
+            const QString cockroach = kind == ClusterKind::None
                 ? u"no CockroachDB expected (local stack)"_s
                 : u"%1 CockroachDB target(s) up"_s.arg(cockroachUp);
             return report(make(id, Status::Pass, u"%1, %2 sample app target(s) up"_s.arg(cockroach).arg(sampleAppUp)));
@@ -799,7 +799,7 @@ void PreflightRunner::checkScrapeInterval()
                 u"fix the targets first (the line above)."_s));
         }
         wrong.removeDuplicates();
-        if (m_config.profile.clusterKind == ClusterDriver::Kind::None) {
+        if (m_config.profile.clusterKind == ClusterKind::None) {
             // The story's 15 s is about CockroachDB's metrics on a cluster (10 s store sampling plus
             // the scrape); the local stack scrapes the sample app faster on purpose.
             return report(make(id, Status::Skip,
@@ -922,7 +922,7 @@ void PreflightRunner::checkPortForwards()
                 return report(make(id, Status::Pass, u"answering: %1"_s.arg(shown->join(u", "_s))));
             }
             report(make(id, Status::Fail, u"not answering: %1"_s.arg(state->second.join(u"; "_s)),
-                m_config.profile.clusterKind == ClusterDriver::Kind::None
+                m_config.profile.clusterKind == ClusterKind::None
                     ? u"start the local stack (demo/local-stack.sh)."_s
                     : u"start the port-forwards (--port-forward, or kubectl port-forward for each URL of the profile)."_s));
         });

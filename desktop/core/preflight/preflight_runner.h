@@ -3,7 +3,7 @@
 #include "plan_position.h"
 #include "preflight_result.h"
 #include "preflight_sql.h"
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

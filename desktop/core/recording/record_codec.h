@@ -2,10 +2,10 @@
 
 #include "model/action_outcome.h"
 #include "model/event_marker.h"
-#include "model/sample_app_control.h"
+#include "sources/sample_app_control.h"
 #include "model/story_controller.h"
 #include "sources/cluster_driver.h"
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 #include "sources/node_status_client.h"
 #include "sources/prometheus_client.h"
 

@@ -3,7 +3,7 @@
 #include "record_codec.h"
 #include "session_player.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QDir>
 #include <QFile>

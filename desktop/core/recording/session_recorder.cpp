@@ -2,7 +2,7 @@
 
 #include "record_codec.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

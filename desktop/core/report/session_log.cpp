@@ -1,6 +1,6 @@
 #include "session_log.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <algorithm>
 

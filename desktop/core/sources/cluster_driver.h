@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/cluster_kind.h"
 #include "data_source.h"
 #include "kubectl_process.h"
 
@@ -50,7 +51,7 @@ class ClusterDriver : public DataSource
 public:
     // None: no Kubernetes (the local stack). The driver then never runs kubectl, reports no
     // outage, and refuses scale / stop-node with that reason.
-    enum class Kind { StatefulSet, Operator, None };
+    using Kind = ClusterKind;
     struct PodStatus
     {
         QString name;

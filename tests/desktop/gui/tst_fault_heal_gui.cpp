@@ -19,7 +19,7 @@
 #include "standins_follow_fake.h"
 
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QApplication>
@@ -90,7 +90,7 @@ void TstFaultHealGui::init()
     // (there is no kubeconfig for it), and the fast path reads the stand-ins directly where the
     // presenter would read its per-pod port-forwards (the fake API has no port-forward).
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.clusterKind = ClusterKind::StatefulSet;
     profile.replicationFactor = 3;
     profile.kubeNamespace = m_ns;
     profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;

@@ -14,7 +14,7 @@
 #include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QApplication>
@@ -78,7 +78,7 @@ private:
 void TstFaultScreensGui::init()
 {
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.clusterKind = ClusterKind::None;
     profile.replicationFactor = 3;
     profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
     m_session = std::make_unique<PresenterSession>(profile);

@@ -15,7 +15,7 @@
 
 #include "chart_specs.h"
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QAbstractAxis>
@@ -145,7 +145,7 @@ void TstKioskWordsGui::init()
     // runs: the store is filled directly and the pods are reported by StandInCluster. The plan's
     // beats keep their titles and expectations (their labels are on the kiosk) without actions.
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.clusterKind = ClusterKind::StatefulSet;
     profile.replicationFactor = 3;
     profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
     m_session = std::make_unique<PresenterSession>(profile);
@@ -311,7 +311,7 @@ void TstKioskWordsGui::wordsForPeopleOnTheLocalStack()
     // are for people too: no metric name, no action type. The plan keeps only the actions the local
     // stack skips without a peer (the cluster's changes), so the skips are the executor's own.
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.clusterKind = ClusterKind::None;
     profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
     PresenterSession session(profile);
     QStringList errors;

@@ -9,7 +9,7 @@
 #include "source_banner.h"
 #include "time_chart.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "test_env.h"
 
@@ -388,7 +388,7 @@ void TstPresenterGui::localStackChartsSaySo()
         QVERIFY2(chart->unavailableReason().isEmpty(), qPrintable(chart->spec().title));
     }
     ConnectionProfile local = m_session->profile();
-    local.clusterKind = ClusterDriver::Kind::None;
+    local.clusterKind = ClusterKind::None;
     PresenterSession session(local);
     QStringList errors;
     QVERIFY2(session.loadPlan(&errors), qPrintable(errors.join(u'\n')));
@@ -442,7 +442,7 @@ void TstPresenterGui::localStackChartsSaySo()
 void TstPresenterGui::localStackShowsSkipped()
 {
     ConnectionProfile local = m_session->profile();
-    local.clusterKind = ClusterDriver::Kind::None;
+    local.clusterKind = ClusterKind::None;
     PresenterSession session(local);
     QStringList errors;
     QVERIFY2(session.loadPlan(&errors), qPrintable(errors.join(u'\n')));

@@ -21,7 +21,7 @@
 
 #include "chart_specs.h"
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QAbstractScrollArea>
@@ -234,7 +234,7 @@ void TstScreensGui::init()
     // A cluster profile (charts of CockroachDB metrics are live); the session is never started, so
     // no kubectl runs: the store is filled directly and the pods are reported by StandInCluster.
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.clusterKind = ClusterKind::StatefulSet;
     profile.replicationFactor = 3;
     profile.planPath = testenv::sourceDir() + u"/demo/plan.json"_s;
     m_session = std::make_unique<PresenterSession>(profile);

@@ -1,5 +1,5 @@
 #include "model/cluster_metrics.h"
-#include "model/demo_plan.h"
+#include "config/demo_plan.h"
 #include "model/promql_names.h"
 #include "test_env.h"
 

@@ -1,5 +1,5 @@
 #include "model/expectation.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "model/promql_names.h"
 
 #include <QDateTime>
@@ -443,14 +443,14 @@ namespace {
 ConnectionProfile noClusterProfile()
 {
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::StatefulSet;
+    profile.clusterKind = ClusterKind::StatefulSet;
     profile.kubeContext = u"tst-expectation-no-such-context"_s;
     return profile;
 }
 ConnectionProfile localStackProfile()
 {
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.clusterKind = ClusterKind::None;
     return profile;
 }
 PlanExpectation healedFromFault()

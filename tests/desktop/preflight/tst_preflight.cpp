@@ -1,4 +1,4 @@
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "preflight/plan_position.h"
 #include "preflight/preflight_runner.h"
 #include "preflight/preflight_sql.h"
@@ -84,7 +84,7 @@ class TestPreflight : public QObject
     DemoPlan m_plan;
     QStringList m_uids;
 
-    PreflightConfig config(ClusterDriver::Kind kind = ClusterDriver::Kind::StatefulSet)
+    PreflightConfig config(ClusterKind kind = ClusterKind::StatefulSet)
     {
         PreflightConfig c;
         c.profile.clusterKind = kind;
@@ -187,8 +187,8 @@ private Q_SLOTS:
         QCOMPARE(setup.beatId, u"baseline"_s);
         QCOMPARE(setup.nodes, 1);
         QCOMPARE(setup.replicationFactor, 1);
-        QCOMPARE(setup.expectedNodes(ClusterDriver::Kind::Operator), 3);
-        QCOMPARE(setup.expectedReplicationFactor(ClusterDriver::Kind::Operator), 3);
+        QCOMPARE(setup.expectedNodes(ClusterKind::Operator), 3);
+        QCOMPARE(setup.expectedReplicationFactor(ClusterKind::Operator), 3);
         QString error;
         const auto failure = PlanPosition::beforeBeat(m_plan, u"failure"_s, &error);
         QVERIFY2(failure, qPrintable(error));
@@ -605,7 +605,7 @@ private Q_SLOTS:
         m_api->reset(u"crdb-evolution"_s, 3);
         m_api->setContainerName(u"db"_s);
         m_api->setFaultSupport(false); // the operator's pod: cockroach is PID 1
-        PreflightConfig c = config(ClusterDriver::Kind::Operator);
+        PreflightConfig c = config(ClusterKind::Operator);
         c.queries.zoneConfig = kZoneRf3;
         const auto results = runChecks(c);
         QVERIFY2(results[u"pods"_s].status == Status::Pass, qPrintable(dump(results)));
@@ -617,7 +617,7 @@ private Q_SLOTS:
     // The local stack: the Kubernetes and CockroachDB checks say why they skip; the rest run.
     void localStack()
     {
-        PreflightConfig c = config(ClusterDriver::Kind::None);
+        PreflightConfig c = config(ClusterKind::None);
         const auto results = runChecks(c);
         for (const QString &id : {u"kube-access"_s, u"pods"_s, u"stop-shell"_s, u"workload"_s}) {
             QCOMPARE(results[id].status, Status::Skip);

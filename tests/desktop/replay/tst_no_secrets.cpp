@@ -14,7 +14,7 @@
 #include "main_window.h"
 #include "report_export.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/recording_writer.h"
 #include "recording/session_recorder.h"

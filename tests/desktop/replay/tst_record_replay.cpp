@@ -1,4 +1,4 @@
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/record_codec.h"
 #include "recording/recording_reader.h"
@@ -122,7 +122,7 @@ ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
     ConnectionProfile p;
     p.sampleAppUrl = app;
     p.prometheusUrl = prom;
-    p.clusterKind = ClusterDriver::Kind::None;
+    p.clusterKind = ClusterKind::None;
     p.replicationFactor = 1;
     p.controlToken = u"not-a-real-token"_s; // must never reach the recording
     p.sqlConninfo = "postgresql://admin:secret-password@127.0.0.1:1/x";

@@ -5,7 +5,7 @@
 #include "replay_badge.h"
 #include "replay_controls.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/recording_writer.h"
 #include "recording/replay_session.h"
@@ -45,7 +45,7 @@ ConnectionProfile profileFor(const testenv::SampleAppProcess &app)
     ConnectionProfile p;
     p.sampleAppUrl = app.url();
     p.prometheusUrl = QUrl(u"http://127.0.0.1:9"_s); // no Prometheus: its polls fail, recorded as such
-    p.clusterKind = ClusterDriver::Kind::None;
+    p.clusterKind = ClusterKind::None;
     return p;
 }
 

@@ -1,4 +1,4 @@
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/record_codec.h"
 #include "recording/recording_reader.h"
@@ -60,7 +60,7 @@ ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
     ConnectionProfile p;
     p.sampleAppUrl = app;
     p.prometheusUrl = prom;
-    p.clusterKind = ClusterDriver::Kind::None; // demo/profiles/local.json
+    p.clusterKind = ClusterKind::None; // demo/profiles/local.json
     p.replicationFactor = 1;
     p.sqlConninfo = testenv::pgConninfo(u"postgres"_s, u"postgres"_s);
     return p;

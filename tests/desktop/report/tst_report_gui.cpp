@@ -11,7 +11,7 @@
 #include "main_window.h"
 #include "report_export.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "report/session_log.h"
 #include "test_env.h"
@@ -52,7 +52,7 @@ void TstReportGui::initTestCase()
     profile.sampleAppUrl = m_app->url();
     profile.prometheusUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(testenv::freePort())); // none: PromQL stays pending
     profile.sqlConninfo = testenv::pgConninfo(u"postgres"_s, u"postgres"_s);
-    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.clusterKind = ClusterKind::None;
     profile.planPath = u"report-test-plan.json"_s;
     m_session = std::make_unique<PresenterSession>(profile);
     QStringList errors;

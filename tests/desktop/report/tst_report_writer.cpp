@@ -6,7 +6,7 @@
 #include "report/report_writer.h"
 #include "report/session_log.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -281,7 +281,7 @@ void TstReportWriter::faultSharesAndHeals()
 void TstReportWriter::sessionLogFollowsTheSession()
 {
     ConnectionProfile profile;
-    profile.clusterKind = ClusterDriver::Kind::None;
+    profile.clusterKind = ClusterKind::None;
     PresenterSession session(profile);
     QStringList errors;
     const auto plan = DemoPlan::fromJson(R"({"version":1,"title":"t","beats":[

@@ -1,5 +1,5 @@
 #include "model/beat_executor.h"
-#include "model/sample_app_control.h"
+#include "sources/sample_app_control.h"
 #include "processes.h"
 #include "sources/cluster_driver.h"
 #include "sources/sql_runner.h"
@@ -132,7 +132,7 @@ private Q_SLOTS:
     {
         QFETCH(bool, localStack);
         ClusterDriver driver;
-        driver.setKind(localStack ? ClusterDriver::Kind::None : ClusterDriver::Kind::StatefulSet);
+        driver.setKind(localStack ? ClusterKind::None : ClusterKind::StatefulSet);
         driver.setKubectl(u"kubectl"_s, {u"--context=tst-beat-executor-no-such-context"_s});
         SqlRunner sql;
         sql.setConninfo(testenv::pgConninfo(u"postgres"_s, u"postgres"_s));

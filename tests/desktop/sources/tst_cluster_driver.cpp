@@ -175,7 +175,7 @@ private Q_SLOTS:
         m_api->setReadyDelayMs(300);
         ClusterDriver driver;
         configure(driver);
-        driver.setKind(ClusterDriver::Kind::Operator);
+        driver.setKind(ClusterKind::Operator);
         driver.setMinimumNodes(1);
         QString whyNot;
         QVERIFY(!driver.scaleTo(2, &whyNot));
@@ -204,7 +204,7 @@ private Q_SLOTS:
     {
         ClusterDriver driver;
         configure(driver);
-        driver.setKind(ClusterDriver::Kind::None);
+        driver.setKind(ClusterKind::None);
         driver.setMinimumNodes(3);
         QSignalSpy failed(&driver, &ClusterDriver::failed);
         driver.start();
@@ -314,25 +314,25 @@ private Q_SLOTS:
     // the container the kind names ("cockroachdb" in k8s/crdb-cluster.yaml, "db" for the operator).
     void stopNodeSendsSigterm_data()
     {
-        QTest::addColumn<ClusterDriver::Kind>("kind");
+        QTest::addColumn<ClusterKind>("kind");
         QTest::addColumn<QString>("container");
         QTest::addColumn<QString>("script");
         // StatefulSet: the PID k8s/crdb-cluster.yaml's command wrote (PID 1 is the pause process
         // there); operator: PID 1, cockroach itself.
         QTest::addRow("statefulset")
-            << ClusterDriver::Kind::StatefulSet << u"cockroachdb"_s
+            << ClusterKind::StatefulSet << u"cockroachdb"_s
             << uR"(pid=$(cat /cockroach/faults/cockroach.pid) || exit 2; test "$pid" != 1 || exit 3; kill -TERM "$pid")"_s;
-        QTest::addRow("operator") << ClusterDriver::Kind::Operator << u"db"_s << u"kill -TERM 1"_s;
+        QTest::addRow("operator") << ClusterKind::Operator << u"db"_s << u"kill -TERM 1"_s;
     }
 
     void stopNodeSendsSigterm()
     {
-        QFETCH(ClusterDriver::Kind, kind);
+        QFETCH(ClusterKind, kind);
         QFETCH(QString, container);
         QFETCH(QString, script);
         m_api->reset(m_ns, 3);
         m_api->setContainerName(container);
-        m_api->setFaultSupport(kind == ClusterDriver::Kind::StatefulSet);
+        m_api->setFaultSupport(kind == ClusterKind::StatefulSet);
         m_api->setRestartDelayMs(800);
         ClusterDriver driver;
         configure(driver);

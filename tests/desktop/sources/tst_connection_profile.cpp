@@ -1,4 +1,4 @@
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -40,7 +40,7 @@ private Q_SLOTS:
         QVERIFY2(p.validate(&error), qPrintable(error));
         QCOMPARE(p.feedUrl(), QUrl(u"ws://127.0.0.1:8080/ws"_s));
         QCOMPARE(p.kubeNamespace, u"crdb-evolution"_s);
-        QCOMPARE(p.clusterKind, ClusterDriver::Kind::StatefulSet);
+        QCOMPARE(p.clusterKind, ClusterKind::StatefulSet);
         QVERIFY(p.kubectlGlobalArgs().isEmpty());
     }
 
@@ -49,16 +49,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<bool>("portForward");
-        QTest::addColumn<ClusterDriver::Kind>("kind");
-        QTest::addRow("local") << u"local.json"_s << false << ClusterDriver::Kind::None;
-        QTest::addRow("kind") << u"kind.json"_s << true << ClusterDriver::Kind::StatefulSet;
-        QTest::addRow("operator") << u"operator.json"_s << true << ClusterDriver::Kind::Operator;
+        QTest::addColumn<ClusterKind>("kind");
+        QTest::addRow("local") << u"local.json"_s << false << ClusterKind::None;
+        QTest::addRow("kind") << u"kind.json"_s << true << ClusterKind::StatefulSet;
+        QTest::addRow("operator") << u"operator.json"_s << true << ClusterKind::Operator;
     }
     void shippedProfiles()
     {
         QFETCH(QString, file);
         QFETCH(bool, portForward);
-        QFETCH(ClusterDriver::Kind, kind);
+        QFETCH(ClusterKind, kind);
         QString error;
         const ConnectionProfile p
             = ConnectionProfile::fromJsonFile(testenv::sourceDir() + u"/demo/profiles/"_s + file, &error);
@@ -123,7 +123,7 @@ private Q_SLOTS:
         QCOMPARE(p.sqlConninfo, QByteArray("postgresql://root@10.0.0.5:26257/evolution?sslmode=disable"));
         QCOMPARE(p.kubectlGlobalArgs(), (QStringList {u"--context"_s, u"kind-demo"_s}));
         QCOMPARE(p.kubeNamespace, u"other"_s); // the flag wins
-        QCOMPARE(p.clusterKind, ClusterDriver::Kind::Operator);
+        QCOMPARE(p.clusterKind, ClusterKind::Operator);
         QCOMPARE(p.replicationFactor, 5);
         QVERIFY(p.portForward);
         QCOMPARE(p.controlToken, u"s3cret"_s);
@@ -139,7 +139,7 @@ private Q_SLOTS:
                      &p, &error),
             qPrintable(error));
         QCOMPARE(p.feedUrl(), QUrl(u"wss://demo.example:8443/ws"_s));
-        QCOMPARE(p.clusterKind, ClusterDriver::Kind::Operator);
+        QCOMPARE(p.clusterKind, ClusterKind::Operator);
         QVERIFY(p.portForward);
     }
 

@@ -29,14 +29,14 @@ struct Documented
 {
     QString where; // "k8s/README.md:116"
     QString command; // "kill -TERM 1"
-    ClusterDriver::Kind kind;
+    ClusterKind kind;
     QString signal; // "TERM"
     QString target; // "1" or "pidfile:/cockroach/faults/cockroach.pid"; empty: not resolvable
 };
 
-QString kindName(ClusterDriver::Kind kind)
+QString kindName(ClusterKind kind)
 {
-    return kind == ClusterDriver::Kind::Operator ? u"the operator"_s : u"the StatefulSet"_s;
+    return kind == ClusterKind::Operator ? u"the operator"_s : u"the StatefulSet"_s;
 }
 
 // "signal target" pairs a shell line sends, targets resolved ("$pid" after pid=$(cat FILE)).
@@ -58,7 +58,7 @@ QSet<QString> killsIn(const QString &shell)
 }
 
 // What the driver sends, per kind: the faults it does not refuse there, resume, heal, the probe.
-QSet<QString> driverKills(ClusterDriver::Kind kind)
+QSet<QString> driverKills(ClusterKind kind)
 {
     ClusterDriver driver;
     driver.setKind(kind);
@@ -70,7 +70,7 @@ QSet<QString> driverKills(ClusterDriver::Kind kind)
         }
     }
     calls << driver.shellProbeArguments(2);
-    if (kind == ClusterDriver::Kind::StatefulSet) { // the operator has nothing to resume or heal by signal
+    if (kind == ClusterKind::StatefulSet) { // the operator has nothing to resume or heal by signal
         calls << driver.resumeNodeArguments(2) << driver.healArguments(2) << driver.startNodeArguments(2);
     }
     QSet<QString> out;
@@ -132,8 +132,8 @@ QList<Documented> documentedKills()
             d.command = m.captured(0);
             const QString before = line.left(m.capturedStart());
             d.kind = operatorAfter.match(line.mid(m.capturedEnd())).hasMatch() || operatorExec.match(before).hasMatch()
-                ? ClusterDriver::Kind::Operator
-                : ClusterDriver::Kind::StatefulSet;
+                ? ClusterKind::Operator
+                : ClusterKind::StatefulSet;
             d.signal = m.captured(1).isEmpty() ? u"TERM"_s : m.captured(1); // kill's default
             const QString target = m.captured(2);
             if (!m.captured(3).isEmpty()) {
@@ -168,7 +168,7 @@ void TstFaultDocs::theDriverSendsWhatThisCheckExpects()
     // The reference the docs are held to, read from the command builder (not copied here), and
     // what it must contain for the check to mean anything: the StatefulSet never signals PID 1;
     // the operator's stop is SIGTERM to PID 1 (cockroach is PID 1 there).
-    const QSet<QString> sts = driverKills(ClusterDriver::Kind::StatefulSet);
+    const QSet<QString> sts = driverKills(ClusterKind::StatefulSet);
     const QString pidFile = u"pidfile:"_s + QLatin1StringView(ClusterDriver::kPidFile);
     for (const QString &k : sts) {
         QVERIFY2(k.endsWith(pidFile), qPrintable(k));
@@ -176,19 +176,19 @@ void TstFaultDocs::theDriverSendsWhatThisCheckExpects()
     for (const QString &signal : {u"TERM"_s, u"KILL"_s, u"STOP"_s, u"CONT"_s, u"0"_s}) {
         QVERIFY2(sts.contains(signal + u' ' + pidFile), qPrintable(signal));
     }
-    QCOMPARE(driverKills(ClusterDriver::Kind::Operator), (QSet<QString> {u"TERM 1"_s, u"0 1"_s}));
+    QCOMPARE(driverKills(ClusterKind::Operator), (QSet<QString> {u"TERM 1"_s, u"0 1"_s}));
 }
 
 void TstFaultDocs::everyDocumentedSignalIsTheDrivers()
 {
-    const QSet<QString> sts = driverKills(ClusterDriver::Kind::StatefulSet);
-    const QSet<QString> op = driverKills(ClusterDriver::Kind::Operator);
+    const QSet<QString> sts = driverKills(ClusterKind::StatefulSet);
+    const QSet<QString> op = driverKills(ClusterKind::Operator);
     const QList<Documented> documented = documentedKills();
     QStringList problems;
     int operatorCommands = 0;
     for (const Documented &d : documented) {
-        const QSet<QString> &sent = d.kind == ClusterDriver::Kind::Operator ? op : sts;
-        operatorCommands += d.kind == ClusterDriver::Kind::Operator ? 1 : 0;
+        const QSet<QString> &sent = d.kind == ClusterKind::Operator ? op : sts;
+        operatorCommands += d.kind == ClusterKind::Operator ? 1 : 0;
         if (d.target.isEmpty()) {
             problems << u"%1: `%2`: $pid is not defined on that line (pid=$(cat %3))"_s.arg(
                 d.where, d.command, QLatin1StringView(ClusterDriver::kPidFile));

@@ -21,7 +21,7 @@ class TestFaults : public QObject
     std::unique_ptr<FakeKubeApi> m_api;
     std::unique_ptr<QTemporaryDir> m_cache;
 
-    void configure(ClusterDriver &driver, ClusterDriver::Kind kind = ClusterDriver::Kind::StatefulSet)
+    void configure(ClusterDriver &driver, ClusterKind kind = ClusterKind::StatefulSet)
     {
         driver.setKubectl(u"kubectl"_s, m_api->kubectlArgs(m_cache->path()));
         driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
@@ -116,7 +116,7 @@ private Q_SLOTS:
         m_api->setContainerName(u"db"_s);
         m_api->setFaultSupport(false);
         ClusterDriver driver;
-        configure(driver, ClusterDriver::Kind::Operator);
+        configure(driver, ClusterKind::Operator);
         QCOMPARE(driver.faultArguments(1, Fault::Stop),
             (QStringList {u"exec"_s, u"crdb-1"_s, u"-c"_s, u"db"_s, u"--"_s, u"bash"_s, u"-c"_s, u"kill -TERM 1"_s}));
         QString why;

@@ -7,7 +7,7 @@
 #include "crdb_status_standin.h"
 
 #include "model/cluster_view.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "sources/node_status_client.h"
 
 #include <QProcess>

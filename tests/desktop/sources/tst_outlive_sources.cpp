@@ -1,5 +1,5 @@
 #include "fake_kube_api.h"
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/recording_writer.h"
 #include "recording/session_recorder.h"
@@ -112,7 +112,7 @@ ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
     ConnectionProfile p;
     p.sampleAppUrl = app;
     p.prometheusUrl = prom;
-    p.clusterKind = ClusterDriver::Kind::None;
+    p.clusterKind = ClusterKind::None;
     p.replicationFactor = 1;
     p.sqlConninfo = testenv::pgConninfo();
     return p;
@@ -363,7 +363,7 @@ void TestOutliveSources::kubernetesApiStoppedAndContinued()
     QVERIFY2(!kubectlArgs.isEmpty(), server.readAllStandardError().constData());
 
     ClusterDriver driver; // as PresenterSession sets it up, against the child's API
-    driver.setKind(ClusterDriver::Kind::StatefulSet);
+    driver.setKind(ClusterKind::StatefulSet);
     driver.setKubectl(u"kubectl"_s, kubectlArgs);
     driver.setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     driver.setNamespace(u"crdb-evolution"_s);

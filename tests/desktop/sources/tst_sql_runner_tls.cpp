@@ -3,7 +3,7 @@
 // right CA runs a file over TLS; a server certificate from another CA, a client trusting another
 // CA, a certificate for another host, an expired one and a server without TLS each fail the run
 // with one sentence that says why, on finished() and as the source's failure.
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 #include "sources/sql_runner.h"
 
 #include <QSignalSpy>

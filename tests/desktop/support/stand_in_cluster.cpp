@@ -1,6 +1,6 @@
 #include "stand_in_cluster.h"
 
-#include "model/presenter_session.h"
+#include "session/presenter_session.h"
 
 using namespace Qt::StringLiterals;
 

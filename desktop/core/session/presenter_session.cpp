@@ -56,7 +56,7 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
         m_nodeStatus->setCaCertificateFile(ca);
         m_clusterView->setNodeUrlScheme(u"https"_s);
     }
-    if (m_portForward && profile.clusterKind != ClusterDriver::Kind::None) {
+    if (m_portForward && profile.clusterKind != ClusterKind::None) {
         // One forward per CockroachDB pod, HTTP port 8080 to 127.0.0.1:18080+ordinal.
         m_clusterView->followPodsWithForwards(m_portForward, profile.kubeNamespace, kNodeStatusBasePort);
     }
@@ -239,7 +239,7 @@ void PresenterSession::start()
     m_prometheus->start();
     m_sql->start();
     m_cluster->start();
-    if (m_profile.clusterKind != ClusterDriver::Kind::None) {
+    if (m_profile.clusterKind != ClusterKind::None) {
         m_nodeStatus->start();
     }
 }
@@ -259,7 +259,7 @@ void PresenterSession::stop()
 QList<DataSource *> PresenterSession::sources() const
 {
     QList<DataSource *> list {m_feed, m_prometheus, m_sql, m_cluster};
-    if (m_profile.clusterKind != ClusterDriver::Kind::None) {
+    if (m_profile.clusterKind != ClusterKind::None) {
         list.append(m_nodeStatus);
     }
     if (m_portForward) {

@@ -1,6 +1,6 @@
 #include "connection_profile.h"
 
-#include "model/demo_plan.h"
+#include "demo_plan.h"
 
 #include "pgkit/pg_connection.h"
 
@@ -34,29 +34,29 @@ void setError(QString *error, const QString &text)
 
 } // namespace
 
-QString ConnectionProfile::kindName(ClusterDriver::Kind kind)
+QString ConnectionProfile::kindName(ClusterKind kind)
 {
     switch (kind) {
-    case ClusterDriver::Kind::Operator:
+    case ClusterKind::Operator:
         return u"operator"_s;
-    case ClusterDriver::Kind::None:
+    case ClusterKind::None:
         return u"none"_s;
-    case ClusterDriver::Kind::StatefulSet:
+    case ClusterKind::StatefulSet:
         break;
     }
     return u"statefulset"_s;
 }
 
-std::optional<ClusterDriver::Kind> ConnectionProfile::kindFromName(const QString &name)
+std::optional<ClusterKind> ConnectionProfile::kindFromName(const QString &name)
 {
     if (name == "statefulset"_L1) {
-        return ClusterDriver::Kind::StatefulSet;
+        return ClusterKind::StatefulSet;
     }
     if (name == "operator"_L1) {
-        return ClusterDriver::Kind::Operator;
+        return ClusterKind::Operator;
     }
     if (name == "none"_L1) {
-        return ClusterDriver::Kind::None;
+        return ClusterKind::None;
     }
     return std::nullopt;
 }

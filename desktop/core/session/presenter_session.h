@@ -1,19 +1,19 @@
 #pragma once
 
-#include "action_outcome.h"
-#include "beat_executor.h"
-#include "cluster_metrics.h"
-#include "cluster_view.h"
-#include "demo_plan.h"
-#include "expectation.h"
-#include "feed_ingest.h"
-#include "sample_app_control.h"
-#include "session_clock.h"
-#include "story_controller.h"
-#include "time_series_store.h"
+#include "model/action_outcome.h"
+#include "model/beat_executor.h"
+#include "model/cluster_metrics.h"
+#include "model/cluster_view.h"
+#include "config/demo_plan.h"
+#include "model/expectation.h"
+#include "model/feed_ingest.h"
+#include "sources/sample_app_control.h"
+#include "model/session_clock.h"
+#include "model/story_controller.h"
+#include "model/time_series_store.h"
 
 #include "sources/cluster_driver.h"
-#include "sources/connection_profile.h"
+#include "config/connection_profile.h"
 #include "sources/feed_client.h"
 #include "sources/port_forward_supervisor.h"
 #include "sources/prometheus_client.h"
@@ -86,7 +86,7 @@ public:
     // marker and actionOutcome(-1, ...). False (whyNot) when the runner refused to start.
     bool runSqlFile(const QString &path, QString *whyNot = nullptr);
     // The local stack: cluster kind none, PostgreSQL standing in for CockroachDB, no Kubernetes.
-    bool isLocalStack() const { return m_profile.clusterKind == ClusterDriver::Kind::None; }
+    bool isLocalStack() const { return m_profile.clusterKind == ClusterKind::None; }
 
     // Replay (SessionPlayer, desktop/docs/RECORDING.md). setReplayMode() before anything else and
     // instead of start(): the clock follows the recording, no source starts, every action is

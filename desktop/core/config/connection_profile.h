@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cluster_driver.h"
+#include "cluster_kind.h"
 
 #include <QByteArray>
 #include <QString>
@@ -26,7 +26,7 @@ struct ConnectionProfile
     QByteArray sqlConninfo; // libpq URL or key=value conninfo (admin user: phase SQL creates roles)
     QString kubeContext; // empty = kubectl's current context
     QString kubeNamespace {QStringLiteral("crdb-evolution")};
-    ClusterDriver::Kind clusterKind = ClusterDriver::Kind::StatefulSet;
+    ClusterKind clusterKind = ClusterKind::StatefulSet;
     int replicationFactor = 1;
     QString controlToken; // sample app APP_CONTROL_TOKEN; empty = open
     bool portForward = false; // start `kubectl port-forward` for the sample app and Prometheus
@@ -53,6 +53,6 @@ struct ConnectionProfile
     // Loads --profile first (if given), then applies every other flag on top, then validates.
     bool applyOptions(const QCommandLineParser &parser, QString *error);
 
-    static QString kindName(ClusterDriver::Kind kind);
-    static std::optional<ClusterDriver::Kind> kindFromName(const QString &name);
+    static QString kindName(ClusterKind kind);
+    static std::optional<ClusterKind> kindFromName(const QString &name);
 };
