@@ -13,8 +13,8 @@
 #include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
-#include "session/presenter_session.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -88,7 +88,7 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     // markers come from the driver's faultStarted / faultEnded (BeatExecutor), as for plan actions.
     connect(m_nodes, &NodeGrid::faultRequested, this,
         [this](int ordinal, ClusterDriver::Fault fault, bool allowMajorityLoss) {
-            ClusterDriver *cluster = m_session->cluster();
+            ClusterCommands *cluster = m_session->clusterCommands();
             QString why;
             bool ok = false;
             switch (fault) {
@@ -111,13 +111,13 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
         });
     connect(m_nodes, &NodeGrid::startRequested, this, [this](int ordinal) {
         QString why;
-        if (!m_session->cluster()->startNode(ordinal, &why)) {
+        if (!m_session->clusterCommands()->startNode(ordinal, &why)) {
             m_nodes->showRefusal(why);
         }
     });
     connect(m_nodes, &NodeGrid::resumeRequested, this, [this](int ordinal) {
         QString why;
-        if (!m_session->cluster()->resumeNode(ordinal, &why)) {
+        if (!m_session->clusterCommands()->resumeNode(ordinal, &why)) {
             m_nodes->showRefusal(why);
         }
     });
@@ -140,7 +140,7 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     });
     connect(m_nodes, &NodeGrid::healAllRequested, this, [this] {
         QString why;
-        if (!m_session->cluster()->healAll(&why)) {
+        if (!m_session->clusterCommands()->healAll(&why)) {
             m_nodes->showRefusal(why);
         }
     });
@@ -465,7 +465,7 @@ void MainWindow::scale()
         return;
     }
     QString why;
-    if (!m_session->cluster()->scaleTo(n, &why)) {
+    if (!m_session->clusterCommands()->scaleTo(n, &why)) {
         m_commandStatus->setText(u"Scale refused: "_s + why);
         return;
     }
@@ -478,5 +478,5 @@ void MainWindow::spike()
     if (dialog.exec() != QDialog::Accepted) {
         return;
     }
-    m_session->control()->spike(dialog.seconds(), dialog.rps(), dialog.mix());
+    m_session->loadCommands()->spike(dialog.seconds(), dialog.rps(), dialog.mix());
 }

@@ -1,19 +1,19 @@
 #pragma once
 
+#include "config/demo_plan.h"
 #include "model/action_outcome.h"
 #include "model/beat_executor.h"
 #include "model/cluster_metrics.h"
 #include "model/cluster_view.h"
-#include "config/demo_plan.h"
 #include "model/expectation.h"
 #include "model/feed_ingest.h"
-#include "sources/sample_app_control.h"
 #include "model/session_clock.h"
 #include "model/story_controller.h"
 #include "model/time_series_store.h"
+#include "sources/sample_app_control.h"
 
-#include "sources/cluster_driver.h"
 #include "config/connection_profile.h"
+#include "sources/cluster_driver.h"
 #include "sources/feed_client.h"
 #include "sources/port_forward_supervisor.h"
 #include "sources/prometheus_client.h"
@@ -66,6 +66,11 @@ public:
     ClusterDriver *cluster() const { return m_cluster; }
     PortForwardSupervisor *portForward() const { return m_portForward; }
     SampleAppControl *control() const { return m_control; }
+    // What the beat executor and the windows ask of the world (sources/commands.h): the live
+    // sources, or in a replay the object that refuses every command with the reason.
+    ClusterCommands *clusterCommands() const { return m_clusterCommands; }
+    SqlCommands *sqlCommands() const { return m_sqlCommands; }
+    LoadCommands *loadCommands() const { return m_loadCommands; }
     FeedIngest *ingest() const { return m_ingest; }
     ExpectationEvaluator *evaluator() const { return m_evaluator; }
     StoryController *story() const { return m_story; }
@@ -134,6 +139,9 @@ private:
     ClusterDriver *m_cluster;
     PortForwardSupervisor *m_portForward = nullptr;
     SampleAppControl *m_control;
+    ClusterCommands *m_clusterCommands;
+    SqlCommands *m_sqlCommands;
+    LoadCommands *m_loadCommands;
     FeedIngest *m_ingest;
     ClusterMetrics *m_clusterMetrics;
     ExpectationEvaluator *m_evaluator;

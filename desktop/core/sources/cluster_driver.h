@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands.h"
 #include "config/cluster_kind.h"
 #include "data_source.h"
 #include "kubectl_process.h"
@@ -45,7 +46,7 @@
 // start() refreshes the status now and every statusIntervalMs; stop() ends that polling.
 //
 // Threading: GUI thread only; every signal is emitted there.
-class ClusterDriver : public DataSource
+class ClusterDriver : public DataSource, public ClusterCommands
 {
     Q_OBJECT
 public:
@@ -95,8 +96,8 @@ public:
     static constexpr int kStatusTimeoutMs = 10000;
     void setStatusTimeoutMs(int ms) { m_statusTimeoutMs = ms; }
 
-    bool scaleTo(int nodes, QString *whyNot = nullptr);
-    bool stopNode(int ordinal, QString *whyNot = nullptr);
+    bool scaleTo(int nodes, QString *whyNot = nullptr) override;
+    bool stopNode(int ordinal, QString *whyNot = nullptr) override;
 
     // Faults the presenter controls (contract, implemented in cluster_driver.cpp and
     // documented in desktop/README.md "Faults"). Each is one operation (busy until it settled) and
@@ -112,14 +113,14 @@ public:
         Pause, // SIGSTOP: a hung node (process alive, answering nothing) until resumeNode()
     };
     Q_ENUM(Fault)
-    bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
-    bool startNode(int ordinal, QString *whyNot = nullptr); // ends KeepDown
-    bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
-    bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr);
-    bool resumeNode(int ordinal, QString *whyNot = nullptr); // ends Pause
+    bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
+    bool startNode(int ordinal, QString *whyNot = nullptr) override; // ends KeepDown
+    bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
+    bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
+    bool resumeNode(int ordinal, QString *whyNot = nullptr) override; // ends Pause
     // Undoes every fault the presenter may have injected, in any state (also ones it does not know
     // about, e.g. after a restart of the presenter); safe to repeat. Done when every pod is Ready.
-    bool healAll(QString *whyNot = nullptr);
+    bool healAll(QString *whyNot = nullptr) override;
     // Faults injected and not yet ended, by ordinal.
     QMap<int, Fault> activeFaults() const { return m_activeFaults; }
     // How each fault is done (desktop/README.md "Faults"):

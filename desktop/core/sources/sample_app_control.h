@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sources/commands.h"
 #include "sources/feed_messages.h"
 
 #include <QJsonObject>
@@ -19,7 +20,7 @@ class QNetworkReply;
 // never for the next one that happens to arrive.
 //
 // Threading: GUI thread only; never blocks.
-class SampleAppControl : public QObject
+class SampleAppControl : public QObject, public LoadCommands
 {
     Q_OBJECT
 public:
@@ -35,13 +36,13 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
     // Each returns the request id its commandFinished() will carry (ids start at 1, never reused).
-    quint64 refresh(); // GET /load
-    quint64 loadStart(double rps = 0, const QMap<QString, double> &mix = {}); // rps 0 = the app's default
-    quint64 loadStop();
-    quint64 setReaders(bool on);
-    quint64 setWriters(bool on);
-    quint64 spike(double seconds, double rps, const QMap<QString, double> &mix = {});
-    quint64 spikeStop();
+    quint64 refresh() override; // GET /load
+    quint64 loadStart(double rps = 0, const QMap<QString, double> &mix = {}) override; // rps 0 = the app's default
+    quint64 loadStop() override;
+    quint64 setReaders(bool on) override;
+    quint64 setWriters(bool on) override;
+    quint64 spike(double seconds, double rps, const QMap<QString, double> &mix = {}) override;
+    quint64 spikeStop() override;
 
     bool hasState() const { return m_hasState; }
     LoadState lastState() const { return m_state; }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands.h"
 #include "data_source.h"
 
 #include "pgkit/sql_apply.h"
@@ -28,7 +29,7 @@
 // Threading: lives on the GUI thread; every signal is emitted there. The worker reports back with
 // queued calls that carry a job id and a QPointer, so a result from an older run or for a
 // destroyed runner is dropped. The conninfo is copied per run; the password is never logged.
-class SqlRunner : public DataSource
+class SqlRunner : public DataSource, public SqlCommands
 {
     Q_OBJECT
 public:
@@ -40,7 +41,7 @@ public:
 
     // False (and failed(reason), and *whyNot if given) when busy, or when the file cannot be
     // read or parsed; the checks on the file happen before any thread starts.
-    bool runFile(const QString &path, QString *whyNot = nullptr);
+    bool runFile(const QString &path, QString *whyNot = nullptr) override;
     void cancel();
     bool isBusy() const { return m_busy; }
     QString currentFile() const { return m_currentFile; }
