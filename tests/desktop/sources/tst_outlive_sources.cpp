@@ -1,8 +1,8 @@
 #include "fake_kube_api.h"
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/recording_writer.h"
 #include "recording/session_recorder.h"
+#include "session/presenter_session.h"
 #include "source_banner.h"
 #include "test_env.h"
 
@@ -159,6 +159,39 @@ qint64 lastPointMs(const TimeSeriesStore &store, const QString &series)
     return pts.isEmpty() ? -1 : qint64(pts.last().x());
 }
 
+// Starts fake_kube_api_server (a child process, so SIGSTOP stops only the API) with three pods in
+// crdb-evolution; the kubectl arguments that reach it go to *kubectlArgs.
+bool startFakeApiServer(QProcess &server, const QTemporaryDir &cache, QStringList *kubectlArgs, QString *error)
+{
+    const QString serverBinary = qEnvironmentVariable("FAKE_KUBE_API_SERVER");
+    if (serverBinary.isEmpty()) {
+        *error = u"FAKE_KUBE_API_SERVER is not set (run through CTest)"_s;
+        return false;
+    }
+    server.start(serverBinary, {u"crdb-evolution"_s, u"3"_s, cache.filePath(u"kube-cache"_s)});
+    if (!server.waitForStarted(5000)) {
+        *error = server.errorString();
+        return false;
+    }
+    QElapsedTimer started;
+    started.start();
+    while (started.elapsed() < 10000) {
+        if (!server.canReadLine() && !server.waitForReadyRead(1000)) {
+            continue;
+        }
+        const QString line = QString::fromUtf8(server.readLine()).trimmed();
+        if (line.isEmpty()) {
+            break;
+        }
+        kubectlArgs->append(line);
+    }
+    if (kubectlArgs->isEmpty()) {
+        *error = QString::fromUtf8(server.readAllStandardError());
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 // The presenter outlives its sources: while a PresenterSession runs beats on the local stack (the
@@ -174,6 +207,7 @@ private Q_SLOTS:
     void appAndPrometheusComeAndGo();
     void kubernetesApiStoppedAndContinued();
     void portForwardKilledAndRestarted();
+    void allFourTogether();
 };
 
 void TestOutliveSources::appAndPrometheusComeAndGo()
@@ -341,26 +375,11 @@ void TestOutliveSources::appAndPrometheusComeAndGo()
 // own case below (portForwardKilledAndRestarted).
 void TestOutliveSources::kubernetesApiStoppedAndContinued()
 {
-    const QString serverBinary = qEnvironmentVariable("FAKE_KUBE_API_SERVER");
-    QVERIFY2(!serverBinary.isEmpty(), "FAKE_KUBE_API_SERVER is not set (run through CTest)");
     QTemporaryDir cache;
     QProcess server;
-    server.start(serverBinary, {u"crdb-evolution"_s, u"3"_s, cache.filePath(u"kube-cache"_s)});
-    QVERIFY2(server.waitForStarted(5000), qPrintable(server.errorString()));
     QStringList kubectlArgs;
-    QElapsedTimer started;
-    started.start();
-    while (started.elapsed() < 10000) {
-        if (!server.canReadLine() && !server.waitForReadyRead(1000)) {
-            continue;
-        }
-        const QString line = QString::fromUtf8(server.readLine()).trimmed();
-        if (line.isEmpty()) {
-            break;
-        }
-        kubectlArgs << line;
-    }
-    QVERIFY2(!kubectlArgs.isEmpty(), server.readAllStandardError().constData());
+    QString serverError;
+    QVERIFY2(startFakeApiServer(server, cache, &kubectlArgs, &serverError), qPrintable(serverError));
 
     ClusterDriver driver; // as PresenterSession sets it up, against the child's API
     driver.setKind(ClusterKind::StatefulSet);
@@ -542,6 +561,180 @@ void TestOutliveSources::portForwardKilledAndRestarted()
     session.stop();
     // stop() terminates the forwards; none is left behind.
     QTRY_VERIFY_WITH_TIMEOUT(childPid({standin}) < 0, 5000);
+}
+
+// All four at once, in one session, while a beat is judged: the Kubernetes API stopped (SIGSTOP),
+// the sample app and Prometheus killed (SIGKILL), and the sample app's port-forward killed
+// (SIGKILL). The session's sample-app, Prometheus and SQL URLs go through its own port-forwards
+// (the stand-in kubectl, as in portForwardKilledAndRestarted), and its cluster driver reads the
+// fake Kubernetes API (a StatefulSet of three pods). The node-status fast path needs CockroachDB's
+// HTTP API, which does not run here, so the profile stays on the local stack's kind and the driver
+// is pointed at the API after the session is built (its own outage: tst_node_status_client).
+// Everything down is named on the banner with since when, the GUI thread keeps turning, the
+// recording keeps receiving records, no verdict passes on missing data; then everything comes back
+// and each source's time from its return to fresh data is printed.
+void TestOutliveSources::allFourTogether()
+{
+    QTemporaryDir cache;
+    QProcess server;
+    QStringList kubectlArgs;
+    QString serverError;
+    QVERIFY2(startFakeApiServer(server, cache, &kubectlArgs, &serverError), qPrintable(serverError));
+
+    const QString standin = testenv::sourceDir() + u"/tests/desktop/sources/kubectl_port_forward_standin.py"_s;
+    testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s},
+        {u"APP_HTTP_PORT"_s, QString::number(testenv::freePort())}}); // restarts on the same port
+    QVERIFY2(app.start(), app.output().constData());
+    testenv::PrometheusProcess prom({u"127.0.0.1:%1"_s.arg(app.port())}, u"1s"_s);
+    QVERIFY2(prom.start(), prom.output().constData());
+
+    const quint16 appLocal = testenv::freePort();
+    const quint16 promLocal = testenv::freePort();
+    ConnectionProfile profile
+        = localProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(appLocal)), QUrl(u"http://127.0.0.1:%1"_s.arg(promLocal)));
+    profile.portForward = true;
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(kPlan, &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    PresenterSession session(profile);
+    session.setPlan(*plan, testenv::sourceDir());
+    session.evaluator()->setPollIntervalMs(500);
+    session.prometheus()->addPoll(u"outlive.operations"_s, u"sum(app_operations_total)"_s, 500);
+
+    PortForwardSupervisor *forwards = session.portForward();
+    QVERIFY(forwards);
+    forwards->setKubectl(standin, profile.kubectlGlobalArgs());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"KUBECTL_STANDIN_TARGETS"_s,
+        u"svc/sampleapp=%1,svc/prometheus=%2,svc/crdb-writer=%3"_s.arg(app.port())
+            .arg(prom.port())
+            .arg(testenv::pgPort()));
+    forwards->setProcessEnvironment(env);
+
+    ClusterDriver *cluster = session.cluster();
+    cluster->setKind(ClusterKind::StatefulSet);
+    cluster->setKubectl(u"kubectl"_s, kubectlArgs);
+    cluster->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
+    cluster->setWorkloadName(u"crdb"_s);
+    qint64 lastStatusMs = -1;
+    connect(cluster, &ClusterDriver::statusChanged, this, [&](const ClusterDriver::ClusterStatus &s) {
+        if (s.valid) {
+            lastStatusMs = session.clock().nowMs();
+        }
+    });
+    qint64 lastPromAnswerMs = -1;
+    connect(session.prometheus(), &PrometheusClient::polled, this,
+        [&](const QString &name, const QList<PromSeries> &series) {
+            if (name == u"outlive.operations"_s && !series.isEmpty()) {
+                lastPromAnswerMs = session.clock().nowMs();
+            }
+        });
+
+    const QString file = testenv::outputDir() + u"/outlive-all-four.jsonl.gz"_s;
+    QFile::remove(file);
+    recording::RecordingWriter writer;
+    QString error;
+    QVERIFY2(writer.open(file, SessionRecorder::header(session, session.clock().nowMs()), &error), qPrintable(error));
+    qint64 records = 0;
+    SessionRecorder recorder(&session, [&writer, &records](const recording::Record &r) {
+        writer.append(r);
+        ++records;
+    });
+    recorder.recordPlan(kPlan);
+    SourceBanner banner(session.sources());
+    const QList<DataSource *> watched {session.feed(), session.prometheus(), cluster, forwards};
+
+    session.start();
+    auto allHealthy
+        = [&] { return std::all_of(watched.begin(), watched.end(), [](DataSource *s) { return s->isHealthy(); }); };
+    QTRY_VERIFY_WITH_TIMEOUT(allHealthy() && lastStatusMs > 0, 30000);
+    StoryController *story = session.story();
+    QSignalSpy finished(session.executor(), &BeatExecutor::finished);
+    story->next(); // arm "warm"
+    story->next(); // run it: load on, through the forward
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+    QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(lastPromAnswerMs > 0 && lastPointMs(session.store(), u"load.achieved"_s) > 0, 20000);
+
+    const qint64 forwardPid = childPid({standin, u"svc/sampleapp"_s, u"%1:8080"_s.arg(appLocal)});
+    QVERIFY2(forwardPid > 0, "the sample app's forward process is not a child of this test");
+    QSignalSpy forwardDown(forwards, &PortForwardSupervisor::forwardDown);
+    QSignalSpy forwardUp(forwards, &PortForwardSupervisor::forwardUp);
+    GapMeter gaps;
+    const qint64 recordsBefore = records;
+    const qint64 downAt = session.clock().nowMs();
+    QCOMPARE(::kill(pid_t(server.processId()), SIGSTOP), 0);
+    QCOMPARE(::kill(pid_t(forwardPid), SIGKILL), 0);
+    ::kill(pid_t(app.process().processId()), SIGKILL);
+    ::kill(pid_t(prom.process().processId()), SIGKILL);
+    QVERIFY(app.process().waitForFinished(5000));
+    QVERIFY(prom.process().waitForFinished(5000));
+
+    // Each one down and on the banner with since when. The port-forward is restarted by its
+    // supervisor at once, so it is caught while down by its signal, the others by their health.
+    const QList<DataSource *> polled {session.feed(), session.prometheus(), cluster};
+    for (DataSource *s : polled) {
+        QTRY_VERIFY2_WITH_TIMEOUT(!s->isHealthy(), qPrintable(s->name() + u" never reported down"_s), 30000);
+    }
+    banner.refresh();
+    for (DataSource *s : polled) {
+        QVERIFY2(banner.text().contains(s->name()) && banner.text().contains(u"since"_s), qPrintable(banner.text()));
+    }
+    for (const QString &line : banner.text().split(u'\n')) {
+        qInfo("all four down: banner \"%s\"", qPrintable(line));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!forwardDown.isEmpty(), 5000);
+    QCOMPARE(forwardDown.first().at(0).toString(), u"sampleapp"_s);
+    qInfo("all four down: the port-forward reported \"%s\"", qPrintable(forwardDown.first().at(1).toString()));
+
+    // The beats judged on the down sources, one after another, while they are down.
+    for (int beat = 1; beat <= 3; ++beat) {
+        story->next(); // arm
+        story->next(); // run
+        QCOMPARE(story->lastRunIndex(), beat);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), beat + 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.evaluator()->allSettled(), 20000);
+        for (const auto &s : session.evaluator()->states()) {
+            const QString text = s.text(session.clock().nowMs());
+            qInfo("all four down, beat %d: verdict \"%s\"", beat, qPrintable(text));
+            QVERIFY2(s.verdict != ExpectationEvaluator::Verdict::Pass
+                    && s.verdict != ExpectationEvaluator::Verdict::AlreadyTrue,
+                qPrintable(u"passed on missing data: "_s + text));
+        }
+    }
+    qInfo("all four down for %lld ms: %lld records written meanwhile; GUI thread: max timer gap %lld ms, %lld ms of "
+          "it not waiting for a CPU",
+        session.clock().nowMs() - downAt, records - recordsBefore, gaps.maxGap(), gaps.maxStall());
+    QVERIFY2(records > recordsBefore, "the recording received nothing while all four were down");
+    QVERIFY2(gaps.maxStall() < 500, qPrintable(u"the GUI thread stalled for %1 ms"_s.arg(gaps.maxStall())));
+
+    // Everything back at once; each source picks itself up.
+    QCOMPARE(::kill(pid_t(server.processId()), SIGCONT), 0);
+    QVERIFY2(app.start(), app.output().constData());
+    QVERIFY2(prom.start(), prom.output().constData());
+    const qint64 backAt = session.clock().nowMs();
+    QTRY_VERIFY_WITH_TIMEOUT(lastPointMs(session.store(), u"load.achieved"_s) >= backAt, 30000);
+    const qint64 feedFresh = lastPointMs(session.store(), u"load.achieved"_s) - backAt;
+    QTRY_VERIFY_WITH_TIMEOUT(lastPromAnswerMs >= backAt, 30000);
+    const qint64 promFresh = lastPromAnswerMs - backAt;
+    QTRY_VERIFY_WITH_TIMEOUT(lastStatusMs >= backAt, 60000);
+    const qint64 clusterFresh = lastStatusMs - backAt;
+    qInfo("all four back: fresh data after their return: feed (through the restarted forward) %lld ms, "
+          "Prometheus %lld ms, Kubernetes API %lld ms; the forward was up again %s",
+        feedFresh, promFresh, clusterFresh,
+        forwardUp.isEmpty() ? "never (still the old one?)" : "by itself, before the rest returned");
+    for (DataSource *s : watched) {
+        QTRY_VERIFY2_WITH_TIMEOUT(s->isHealthy(), qPrintable(s->name() + u" still down: "_s + s->lastError()), 30000);
+    }
+    banner.refresh();
+    QVERIFY2(banner.isHidden(), qPrintable(banner.text()));
+
+    session.stop();
+    writer.close(session.clock().nowMs());
+    QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
+    QCOMPARE(writer.recordsAppended(), recorder.records());
+    server.kill();
+    server.waitForFinished(5000);
 }
 
 QTEST_MAIN(TestOutliveSources)
