@@ -44,6 +44,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+# Each port free before anything starts (a stale PostgreSQL of this stack's own data directory is
+# fine: postgres.sh stops it first).
+. demo/lib/ports.sh
+own_pg=$(head -1 "$pgdir/data/postmaster.pid" 2>/dev/null || true)
+require_free_port "$pgport" "PostgreSQL" "$own_pg"
+require_free_port 8080 "the sample app"
+require_free_port 9090 "Prometheus"
+
 tests/fixtures/postgres.sh start "$pgdir" "$pgport"
 "$build/pgkit/sqlapply" --quiet --url "host=127.0.0.1 port=$pgport user=postgres dbname=postgres" \
     sql/00-bootstrap.sql sql/10-phase1-reader-user.sql
