@@ -10,13 +10,17 @@ name ("Record") does not count.
 
     check_architecture_map.py [--map FILE] [--desktop DIR]   check (default: this repository's)
     check_architecture_map.py --self-test                    remove one class from a copy of the
-                                                             map; the check must name it
+                                                             map: the check must name it; add a
+                                                             class to a copy of desktop/: named,
+                                                             but not its forward declaration or
+                                                             a class nested in it
 
 Exit status 0 when every class is named, 1 with the list of those that are not.
 """
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,11 +65,36 @@ def check(map_path, desktop):
     return classes, [(rel, cls) for rel, cls in classes if cls not in named]
 
 
+def run_check(map_path, desktop):
+    run = subprocess.run([sys.executable, __file__, "--map", map_path, "--desktop", desktop],
+                         capture_output=True, text=True)
+    return run.returncode, run.stdout.strip()
+
+
+def plant_class(map_path, desktop):
+    """A new top-level class in a copy of desktop/ is named; its forward declaration and a class
+    nested in it are not."""
+    planted = "class PlantedLater;\nclass PlantedTop : public QObject\n{\n    struct PlantedNested\n    {\n    };\n};\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "desktop")
+        shutil.copytree(desktop, copy)
+        with open(os.path.join(copy, "core", "model", "session_clock.h"), "a", encoding="utf-8") as f:
+            f.write(planted)
+        code, said = run_check(map_path, copy)
+    print(f"desktop/ with a planted class: exit {code}: {said}")
+    if code != 1 or ": PlantedTop" not in said or "PlantedLater" in said or "PlantedNested" in said:
+        print("FAIL: the check should name PlantedTop and only it")
+        return 1
+    return 0
+
+
 def self_test(map_path, desktop):
     """Remove every mention of one class from a copy of the map: the check must fail and name it."""
     classes, missing = check(map_path, desktop)
     if missing or not classes:
         print(f"FAIL: the self-test needs a complete map to start from ({len(missing)} missing)")
+        return 1
+    if plant_class(map_path, desktop):
         return 1
     victim = "SessionClock" if any(c == "SessionClock" for _r, c in classes) else classes[0][1]
     with open(map_path, encoding="utf-8") as f:
@@ -74,10 +103,9 @@ def self_test(map_path, desktop):
         copy = os.path.join(tmp, "context.md")
         with open(copy, "w", encoding="utf-8") as f:
             f.write(text)
-        run = subprocess.run([sys.executable, __file__, "--map", copy, "--desktop", desktop],
-                             capture_output=True, text=True)
-    print(f"map without {victim}: exit {run.returncode}: {run.stdout.strip()}")
-    if run.returncode != 1 or f": {victim}" not in run.stdout:
+        code, said = run_check(copy, desktop)
+    print(f"map without {victim}: exit {code}: {said}")
+    if code != 1 or f": {victim}" not in said:
         print(f"FAIL: the check did not name {victim}")
         return 1
     return 0
