@@ -4,13 +4,15 @@
 // accepted one validates and derives a ws:// or wss:// feed URL; and no error ever repeats a
 // secret the profile carries (a password in a URL, the control token), since errors are shown and
 // logged.
-#include "fuzz_support.h"
 #include "config/connection_profile.h"
+#include "fuzz_support.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <cstring>
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -18,12 +20,12 @@ namespace {
 // a "password" that is one of them is not taken for a leak.
 QString withoutVocabulary(QString error)
 {
-    static const QStringList words = {u"sampleapp_url"_qs, u"prometheus_url"_qs, u"grafana_url"_qs, u"sql_url"_qs,
-        u"kube_context"_qs, u"namespace"_qs, u"cluster_kind"_qs, u"replication_factor"_qs, u"control_token"_qs,
-        u"port_forward"_qs, u"description"_qs, u"sampleapp-url"_qs, u"prometheus-url"_qs, u"grafana-url"_qs,
-        u"sql-url"_qs, u"kube-context"_qs, u"cluster-kind"_qs, u"replication-factor"_qs, u"control-token"_qs,
-        u"port-forward"_qs, u"sample app URL"_qs, u"Prometheus URL"_qs, u"Grafana URL"_qs, u"SQL URL"_qs, u"http://"_qs,
-        u"https://"_qs, u"statefulset"_qs, u"operator"_qs};
+    static const QStringList words = {u"sampleapp_url"_s, u"prometheus_url"_s, u"grafana_url"_s, u"sql_url"_s,
+        u"kube_context"_s, u"namespace"_s, u"cluster_kind"_s, u"replication_factor"_s, u"control_token"_s,
+        u"port_forward"_s, u"description"_s, u"sampleapp-url"_s, u"prometheus-url"_s, u"grafana-url"_s, u"sql-url"_s,
+        u"kube-context"_s, u"cluster-kind"_s, u"replication-factor"_s, u"control-token"_s, u"port-forward"_s,
+        u"sample app URL"_s, u"Prometheus URL"_s, u"Grafana URL"_s, u"SQL URL"_s, u"http://"_s, u"https://"_s,
+        u"statefulset"_s, u"operator"_s};
     for (const QString &word : words) {
         error.replace(word, QStringLiteral("\u0001"), Qt::CaseInsensitive);
     }

@@ -9,9 +9,10 @@
 #include "config.h"
 #include "fuzz_support.h"
 
-
 #include <cmath>
 #include <cstring>
+
+using namespace Qt::StringLiterals;
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -26,12 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     QString error;
     const auto config = AppConfig::fromEnvironment(env, &error);
     if (!config) {
-        FUZZ_PROMISE(isSentence(error) && error.contains(u"APP_"_qs));
+        FUZZ_PROMISE(isSentence(error) && error.contains(u"APP_"_s));
         for (const QString &name : env.keys()) {
             QStringList secrets;
-            if (name == u"APP_DB_WRITER_URL"_qs || name == u"APP_DB_READER_URL"_qs) {
+            if (name == u"APP_DB_WRITER_URL"_s || name == u"APP_DB_READER_URL"_s) {
                 secrets = passwordsIn(env.value(name));
-            } else if (name == u"APP_CONTROL_TOKEN"_qs) {
+            } else if (name == u"APP_CONTROL_TOKEN"_s) {
                 secrets << env.value(name);
             }
             for (const QString &secret : std::as_const(secrets)) {

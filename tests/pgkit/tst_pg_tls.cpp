@@ -26,16 +26,15 @@ private Q_SLOTS:
 void TestPgTls::rightCaConnectsOverTls_data()
 {
     QTest::addColumn<QString>("host");
-    QTest::newRow("localhost") << u"localhost"_qs;
-    QTest::newRow("127.0.0.1 (an IP name in the certificate)") << u"127.0.0.1"_qs;
+    QTest::newRow("localhost") << u"localhost"_s;
+    QTest::newRow("127.0.0.1 (an IP name in the certificate)") << u"127.0.0.1"_s;
 }
 
 void TestPgTls::rightCaConnectsOverTls()
 {
     QFETCH(QString, host);
-    QVERIFY(testenv::pgTlsServe(u"good"_qs));
-    pgkit::PgConnPtr conn
-        = pgkit::openConnection(testenv::pgTlsUrl(u"app_writer"_qs, testenv::pgTlsVerifyFull(), host));
+    QVERIFY(testenv::pgTlsServe(u"good"_s));
+    pgkit::PgConnPtr conn = pgkit::openConnection(testenv::pgTlsUrl(u"app_writer"_s, testenv::pgTlsVerifyFull(), host));
     QVERIFY2(PQstatus(conn.get()) == CONNECTION_OK, qPrintable(pgkit::connectFailureMessage(conn.get())));
     QCOMPARE(PQsslInUse(conn.get()), 1);
     // The server's side of it: this session is encrypted.
@@ -50,23 +49,23 @@ void TestPgTls::badCasesFailWithTheReason_data()
     QTest::addColumn<QString>("rootCert");
     QTest::addColumn<QStringList>("says");
     QTest::newRow("server certificate from another CA")
-        << u"wrong-ca"_qs << u"ca.crt"_qs
-        << QStringList {u"certificate verify failed"_qs, u"is not signed by a CA in sslrootcert"_qs,
-               u"crdb-evolution wrong CA"_qs, u"OpenSSL: "_qs};
+        << u"wrong-ca"_s << u"ca.crt"_s
+        << QStringList {u"certificate verify failed"_s, u"is not signed by a CA in sslrootcert"_s,
+               u"crdb-evolution wrong CA"_s, u"OpenSSL: "_s};
     QTest::newRow("client trusts another CA")
-        << u"good"_qs << u"wrong-ca.crt"_qs
-        << QStringList {u"certificate verify failed"_qs, u"is not signed by a CA in sslrootcert"_qs, u"wrong-ca.crt"_qs,
-               u"crdb-evolution test CA"_qs};
+        << u"good"_s << u"wrong-ca.crt"_s
+        << QStringList {u"certificate verify failed"_s, u"is not signed by a CA in sslrootcert"_s, u"wrong-ca.crt"_s,
+               u"crdb-evolution test CA"_s};
     QTest::newRow("certificate for another host")
-        << u"other-host"_qs << u"ca.crt"_qs
-        << QStringList {u"server certificate for \"other-host.invalid\" does not match host name \"localhost\""_qs};
+        << u"other-host"_s << u"ca.crt"_s
+        << QStringList {u"server certificate for \"other-host.invalid\" does not match host name \"localhost\""_s};
     QTest::newRow("expired certificate")
-        << u"expired"_qs << u"ca.crt"_qs
-        << QStringList {u"certificate verify failed"_qs,
-               u"the server's certificate has expired (valid until 2021-01-01 00:00 UTC"_qs,
-               u"OpenSSL: certificate has expired"_qs};
-    QTest::newRow("server without TLS") << u"none"_qs << u"ca.crt"_qs
-                                        << QStringList {u"server does not support SSL, but SSL was required"_qs};
+        << u"expired"_s << u"ca.crt"_s
+        << QStringList {u"certificate verify failed"_s,
+               u"the server's certificate has expired (valid until 2021-01-01 00:00 UTC"_s,
+               u"OpenSSL: certificate has expired"_s};
+    QTest::newRow("server without TLS") << u"none"_s << u"ca.crt"_s
+                                        << QStringList {u"server does not support SSL, but SSL was required"_s};
 }
 
 void TestPgTls::badCasesFailWithTheReason()
@@ -76,7 +75,7 @@ void TestPgTls::badCasesFailWithTheReason()
     QFETCH(QStringList, says);
     QVERIFY(testenv::pgTlsServe(serverCert));
     pgkit::PgConnPtr conn
-        = pgkit::openConnection(testenv::pgTlsUrl(u"app_writer"_qs, testenv::pgTlsVerifyFull(rootCert)));
+        = pgkit::openConnection(testenv::pgTlsUrl(u"app_writer"_s, testenv::pgTlsVerifyFull(rootCert)));
     const QString message = pgkit::connectFailureMessage(conn.get());
     QVERIFY2(PQstatus(conn.get()) != CONNECTION_OK, "connected although the server must not be trusted");
     for (const QString &words : says) {
@@ -87,7 +86,7 @@ void TestPgTls::badCasesFailWithTheReason()
 
 void TestPgTls::cleanupTestCase()
 {
-    QVERIFY(testenv::pgTlsServe(u"good"_qs)); // leave the fixture as it started
+    QVERIFY(testenv::pgTlsServe(u"good"_s)); // leave the fixture as it started
 }
 
 QTEST_GUILESS_MAIN(TestPgTls)

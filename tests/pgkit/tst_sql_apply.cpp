@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace pgkit;
 
 class TestSqlApply : public QObject
@@ -53,7 +55,7 @@ void TestSqlApply::portableFilesAreIdempotent()
             QCOMPARE(r.dialect, Dialect::PostgreSQL);
         }
     }
-    QCOMPARE(scalar(testenv::pgConninfo(), "SELECT count(*) FROM search_terms"), u"60000"_qs);
+    QCOMPARE(scalar(testenv::pgConninfo(), "SELECT count(*) FROM search_terms"), u"60000"_s);
 }
 
 void TestSqlApply::seedIsLargeAndIndexed()
@@ -69,8 +71,8 @@ void TestSqlApply::seedIsLargeAndIndexed()
     for (int i = 0; i < PQntuples(r.get()); ++i) {
         plan += QString::fromUtf8(PQgetvalue(r.get(), i, 0)) + u'\n';
     }
-    QVERIFY2(plan.contains(u"search_terms_term_idx"_qs), qPrintable(plan));
-    QVERIFY2(!plan.contains(u"Seq Scan"_qs), qPrintable(plan));
+    QVERIFY2(plan.contains(u"search_terms_term_idx"_s), qPrintable(plan));
+    QVERIFY2(!plan.contains(u"Seq Scan"_s), qPrintable(plan));
 }
 
 // The seed must stay what it was before 00-bootstrap.sql became portable (the sample app and its
@@ -80,17 +82,17 @@ void TestSqlApply::seedIsUnchanged()
 {
     // The table may predate the file (the fixture's data directory is kept between runs and the
     // INSERT is ON CONFLICT DO NOTHING), so evaluate the file's own SELECT afresh.
-    const auto script = SqlScript::load(testenv::sourceDir() + u"/sql/00-bootstrap.sql"_qs);
+    const auto script = SqlScript::load(testenv::sourceDir() + u"/sql/00-bootstrap.sql"_s);
     QString select;
     for (const auto &step : script.steps) {
-        if (step.text.startsWith(u"INSERT INTO search_terms"_qs)) {
+        if (step.text.startsWith(u"INSERT INTO search_terms"_s)) {
             select = step.text;
         }
     }
-    const qsizetype from = select.indexOf(u"SELECT"_qs);
-    const qsizetype to = select.lastIndexOf(u"ON CONFLICT"_qs);
+    const qsizetype from = select.indexOf(u"SELECT"_s);
+    const qsizetype to = select.lastIndexOf(u"ON CONFLICT"_s);
     QVERIFY2(
-        from > 0 && to > from, qPrintable(u"no INSERT INTO search_terms ... SELECT ... ON CONFLICT in: "_qs + select));
+        from > 0 && to > from, qPrintable(u"no INSERT INTO search_terms ... SELECT ... ON CONFLICT in: "_s + select));
     select = select.mid(from, to - from);
     const QByteArray sql
         = "CREATE TEMP TABLE seed AS SELECT * FROM (" + select.toUtf8() + ") AS s (id, term, popularity)";
@@ -103,7 +105,7 @@ void TestSqlApply::seedIsUnchanged()
             + table;
         PgResultPtr m(PQexec(conn.get(), q.constData()));
         QCOMPARE(PQresultStatus(m.get()), PGRES_TUPLES_OK);
-        QCOMPARE(QString::fromUtf8(PQgetvalue(m.get(), 0, 0)), u"89d41c5478402d8488a56933bb0ec186"_qs);
+        QCOMPARE(QString::fromUtf8(PQgetvalue(m.get(), 0, 0)), u"89d41c5478402d8488a56933bb0ec186"_s);
     }
     PgResultPtr r(PQexec(conn.get(),
         "SELECT id, term, popularity FROM seed WHERE id IN (1, 19, 20, 42, 499, 500, 59999, 60000) "
@@ -115,9 +117,9 @@ void TestSqlApply::seedIsUnchanged()
                     .arg(QString::fromUtf8(PQgetvalue(r.get(), i, 0)), QString::fromUtf8(PQgetvalue(r.get(), i, 1)),
                         QString::fromUtf8(PQgetvalue(r.get(), i, 2)));
     }
-    const QStringList want {u"1|basil anchor 00001|919"_qs, u"19|tundra anchor 00019|461"_qs,
-        u"20|amber beacon 00020|380"_qs, u"42|cedar canyon 00042|598"_qs, u"499|tundra zenith 00499|581"_qs,
-        u"500|amber anchor 00500|500"_qs, u"59999|tundra zenith 59999|81"_qs, u"60000|amber anchor 60000|0"_qs};
+    const QStringList want {u"1|basil anchor 00001|919"_s, u"19|tundra anchor 00019|461"_s,
+        u"20|amber beacon 00020|380"_s, u"42|cedar canyon 00042|598"_s, u"499|tundra zenith 00499|581"_s,
+        u"500|amber anchor 00500|500"_s, u"59999|tundra zenith 59999|81"_s, u"60000|amber anchor 60000|0"_s};
     QCOMPARE(rows, want);
 }
 
@@ -141,8 +143,8 @@ void TestSqlApply::noAppUserCanCreateInPublic()
         PgConnPtr conn = openConnection(testenv::pgConninfo(user));
         QCOMPARE(PQstatus(conn.get()), CONNECTION_OK);
         PgResultPtr r(PQexec(conn.get(), "CREATE TABLE app_user_was_here (id INT8)"));
-        QVERIFY2(PQresultStatus(r.get()) == PGRES_FATAL_ERROR, qPrintable(user + u" could CREATE TABLE in public"_qs));
-        QCOMPARE(sqlState(r.get()), u"42501"_qs); // insufficient_privilege
+        QVERIFY2(PQresultStatus(r.get()) == PGRES_FATAL_ERROR, qPrintable(user + u" could CREATE TABLE in public"_s));
+        QCOMPARE(sqlState(r.get()), u"42501"_s); // insufficient_privilege
     }
 }
 
@@ -156,7 +158,7 @@ void TestSqlApply::readerIsReadOnly()
              "CREATE TABLE reader_was_here (id INT)"}) {
         PgResultPtr r(PQexec(conn.get(), sql));
         QCOMPARE(PQresultStatus(r.get()), PGRES_FATAL_ERROR);
-        QCOMPARE(sqlState(r.get()), u"42501"_qs); // insufficient_privilege
+        QCOMPARE(sqlState(r.get()), u"42501"_s); // insufficient_privilege
     }
     // And the writer can write (the split is permission, not luck).
     PgConnPtr writer = openConnection(testenv::pgConninfo(QStringLiteral("app_writer")));
@@ -177,9 +179,9 @@ void TestSqlApply::stopsAtFirstError()
     QCOMPARE(r.applied, 1);
     QCOMPARE(r.total, 3);
     QCOMPARE(r.failedLine, 2);
-    QCOMPARE(r.sqlState, u"42703"_qs);
-    QVERIFY2(r.message.contains(u"no_such_column"_qs), qPrintable(r.message));
-    QVERIFY(r.failedStatement.startsWith(u"SELECT no_such_column"_qs));
+    QCOMPARE(r.sqlState, u"42703"_s);
+    QVERIFY2(r.message.contains(u"no_such_column"_s), qPrintable(r.message));
+    QVERIFY(r.failedStatement.startsWith(u"SELECT no_such_column"_s));
 }
 
 // A statement that really fails on PostgreSQL with a given SQLSTATE, non-destructively: a CHECK
@@ -198,13 +200,13 @@ void TestSqlApply::expectedErrorIsTheSuccess()
     QCOMPARE(r.applied, 3);
     QCOMPARE(seen.size(), 3);
     QVERIFY(seen[1].refusedAsExpected);
-    QCOMPARE(seen[1].sqlState, u"23514"_qs);
-    QVERIFY2(seen[1].message.contains(u"violates check constraint"_qs), qPrintable(seen[1].message));
+    QCOMPARE(seen[1].sqlState, u"23514"_s);
+    QVERIFY2(seen[1].message.contains(u"violates check constraint"_s), qPrintable(seen[1].message));
     QVERIFY(!seen[2].refusedAsExpected);
     QCOMPARE(r.expectedRefusals.size(), 1);
     QCOMPARE(r.expectedRefusals[0].line, 3);
     const QString text = describeExpectedRefusal(r.expectedRefusals[0].sqlState, r.expectedRefusals[0].message);
-    QVERIFY2(text.startsWith(u"refused as expected (23514): new row for relation \"expect_t\" violates check"_qs),
+    QVERIFY2(text.startsWith(u"refused as expected (23514): new row for relation \"expect_t\" violates check"_s),
         qPrintable(text));
 }
 
@@ -220,8 +222,8 @@ void TestSqlApply::unexpectedSuccessFails()
     QCOMPARE(r.applied, 1);
     QCOMPARE(r.failedLine, 3);
     QVERIFY(r.sqlState.isEmpty());
-    QCOMPARE(r.expectedSqlState, u"23514"_qs);
-    QVERIFY2(r.message.contains(u"succeeded"_qs) && r.message.contains(u"23514"_qs), qPrintable(r.message));
+    QCOMPARE(r.expectedSqlState, u"23514"_s);
+    QVERIFY2(r.message.contains(u"succeeded"_s) && r.message.contains(u"23514"_s), qPrintable(r.message));
     QVERIFY(r.expectedRefusals.isEmpty());
 }
 
@@ -233,9 +235,9 @@ void TestSqlApply::otherErrorThanExpectedFails()
     const auto r = applyScript(script, testenv::pgConninfo());
     QVERIFY(!r.ok);
     QCOMPARE(r.applied, 0);
-    QCOMPARE(r.sqlState, u"42703"_qs);
-    QCOMPARE(r.expectedSqlState, u"23514"_qs);
-    QVERIFY2(r.message.contains(u"no_such_column"_qs) && r.message.contains(u"wanted SQLSTATE 23514"_qs),
+    QCOMPARE(r.sqlState, u"42703"_s);
+    QCOMPARE(r.expectedSqlState, u"23514"_s);
+    QVERIFY2(r.message.contains(u"no_such_column"_s) && r.message.contains(u"wanted SQLSTATE 23514"_s),
         qPrintable(r.message));
 }
 
@@ -248,7 +250,7 @@ void TestSqlApply::refusesCockroachOnlyOnPostgres()
     QVERIFY(!r.ok);
     QCOMPARE(r.applied, 0);
     QVERIFY(r.refused);
-    QVERIFY2(r.message.contains(u"CockroachDB-only"_qs) && r.message.contains(u"postgresql"_qs), qPrintable(r.message));
+    QVERIFY2(r.message.contains(u"CockroachDB-only"_s) && r.message.contains(u"postgresql"_s), qPrintable(r.message));
 }
 
 void TestSqlApply::reportsConnectionFailureWithoutPassword()
@@ -256,10 +258,10 @@ void TestSqlApply::reportsConnectionFailureWithoutPassword()
     const QByteArray bad = "host=127.0.0.1 port=1 user=postgres password=hunter2 dbname=x connect_timeout=2";
     const auto r = applyScript(SqlScript::parse(QStringLiteral("SELECT 1")), bad);
     QVERIFY(!r.ok);
-    QVERIFY2(r.message.contains(u"cannot connect"_qs), qPrintable(r.message));
-    QVERIFY2(!r.message.contains(u"hunter2"_qs), qPrintable(r.message));
-    QVERIFY(redactConninfo(bad).contains(u"password=****"_qs));
-    QVERIFY(!redactConninfo("postgresql://u:hunter2@h:5/db").contains(u"hunter2"_qs));
+    QVERIFY2(r.message.contains(u"cannot connect"_s), qPrintable(r.message));
+    QVERIFY2(!r.message.contains(u"hunter2"_s), qPrintable(r.message));
+    QVERIFY(redactConninfo(bad).contains(u"password=****"_s));
+    QVERIFY(!redactConninfo("postgresql://u:hunter2@h:5/db").contains(u"hunter2"_s));
     // A conninfo libpq cannot parse: its error quotes the text, which may hold the password
     // (found by tests/fuzz.sh, fuzz_connection_profile).
     for (const QByteArray &unparsable : {QByteArray("opstgresql://u:hunter2@h:5/db?sslmode=disable"),
@@ -268,8 +270,8 @@ void TestSqlApply::reportsConnectionFailureWithoutPassword()
              QByteArray("opstgresql://u:hunter2@h/db?s\0\0@x", 30), QByteArray("ftp://u:hunter2@word@h:5/db?x y")}) {
         QString error;
         QVERIFY(!validateConninfo(unparsable, &error));
-        QVERIFY2(!error.isEmpty() && !error.contains(u"hunter2"_qs), qPrintable(error));
-        QVERIFY2(!redactConninfo(unparsable).contains(u"hunter2"_qs), qPrintable(redactConninfo(unparsable)));
+        QVERIFY2(!error.isEmpty() && !error.contains(u"hunter2"_s), qPrintable(error));
+        QVERIFY2(!redactConninfo(unparsable).contains(u"hunter2"_s), qPrintable(redactConninfo(unparsable)));
     }
 }
 
@@ -278,7 +280,7 @@ void TestSqlApply::setsPassword()
     const QByteArray admin = testenv::pgConninfo();
     const auto r = setRolePassword(admin, QStringLiteral("app_reader"), QByteArrayLiteral("it's \"secret\""));
     QVERIFY2(r.ok, qPrintable(r.message));
-    QCOMPARE(scalar(admin, "SELECT rolpassword IS NOT NULL FROM pg_authid WHERE rolname = 'app_reader'"), u"t"_qs);
+    QCOMPARE(scalar(admin, "SELECT rolpassword IS NOT NULL FROM pg_authid WHERE rolname = 'app_reader'"), u"t"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSqlApply)

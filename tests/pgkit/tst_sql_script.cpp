@@ -4,6 +4,8 @@
 #include <QDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using pgkit::SqlScript;
 using pgkit::SqlStep;
 
@@ -26,17 +28,17 @@ void TestSqlScript::splitsStatements_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QStringList>("statements");
-    QTest::addRow("two") << QStringLiteral("SELECT 1; SELECT 2;") << QStringList {u"SELECT 1"_qs, u"SELECT 2"_qs};
+    QTest::addRow("two") << QStringLiteral("SELECT 1; SELECT 2;") << QStringList {u"SELECT 1"_s, u"SELECT 2"_s};
     QTest::addRow("no trailing semicolon")
-        << QStringLiteral("SELECT 1;\nSELECT 2") << QStringList {u"SELECT 1"_qs, u"SELECT 2"_qs};
+        << QStringLiteral("SELECT 1;\nSELECT 2") << QStringList {u"SELECT 1"_s, u"SELECT 2"_s};
     QTest::addRow("semicolon in string") << QStringLiteral("SELECT 'a;b'; SELECT 'it''s;'")
-                                         << QStringList {u"SELECT 'a;b'"_qs, u"SELECT 'it''s;'"_qs};
+                                         << QStringList {u"SELECT 'a;b'"_s, u"SELECT 'it''s;'"_s};
     QTest::addRow("semicolon in identifier")
-        << QStringLiteral("SELECT 1 AS \"x;y\";") << QStringList {u"SELECT 1 AS \"x;y\""_qs};
+        << QStringLiteral("SELECT 1 AS \"x;y\";") << QStringList {u"SELECT 1 AS \"x;y\""_s};
     QTest::addRow("dollar quote") << QStringLiteral("DO $f$ BEGIN PERFORM 1; END $f$; SELECT 3")
-                                  << QStringList {u"DO $f$ BEGIN PERFORM 1; END $f$"_qs, u"SELECT 3"_qs};
+                                  << QStringList {u"DO $f$ BEGIN PERFORM 1; END $f$"_s, u"SELECT 3"_s};
     QTest::addRow("comments") << QStringLiteral("-- lead; comment\nSELECT 1; /* block; */ SELECT 2;")
-                              << QStringList {u"SELECT 1"_qs, u"SELECT 2"_qs};
+                              << QStringList {u"SELECT 1"_s, u"SELECT 2"_s};
     QTest::addRow("empty") << QStringLiteral("  \n-- nothing\n;;") << QStringList {};
 }
 
@@ -67,11 +69,11 @@ void TestSqlScript::directives()
     QCOMPARE(script.dialect, SqlScript::Dialect::CockroachDB);
     QCOMPARE(script.steps.size(), 4);
     QCOMPARE(script.statementCount(), 3);
-    QCOMPARE(script.steps[0].tolerated, QStringList {u"42P04"_qs});
+    QCOMPARE(script.steps[0].tolerated, QStringList {u"42P04"_s});
     QCOMPARE(script.steps[0].line, 3);
     QCOMPARE(script.steps[1].kind, SqlStep::Kind::UseDatabase);
-    QCOMPARE(script.steps[1].text, u"x"_qs);
-    QCOMPARE(script.steps[2].tolerated, (QStringList {u"42710"_qs, u"0A000"_qs}));
+    QCOMPARE(script.steps[1].text, u"x"_s);
+    QCOMPARE(script.steps[2].tolerated, (QStringList {u"42710"_s, u"0A000"_s}));
     QCOMPARE(script.steps[2].line, 7);
     QVERIFY(script.steps[3].tolerated.isEmpty()); // @tolerate applies to the next statement only
 }
@@ -122,14 +124,14 @@ void TestSqlScript::repositoryFilesParseAndAreNonDestructive()
 {
     const QDir sqlDir(testenv::sourceDir() + QStringLiteral("/sql"));
     const auto files = sqlDir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
-    QVERIFY(files.contains(u"00-bootstrap.sql"_qs));
-    QVERIFY(files.contains(u"10-phase1-reader-user.sql"_qs));
+    QVERIFY(files.contains(u"00-bootstrap.sql"_s));
+    QVERIFY(files.contains(u"10-phase1-reader-user.sql"_s));
     for (const auto &f : files) {
         const auto script = SqlScript::load(sqlDir.filePath(f));
-        QVERIFY2(script.isValid(), qPrintable(f + u": "_qs + script.error));
+        QVERIFY2(script.isValid(), qPrintable(f + u": "_s + script.error));
         QVERIFY2(script.statementCount() > 0, qPrintable(f));
         const auto destructive = pgkit::findDestructiveStatements(script);
-        QVERIFY2(destructive.isEmpty(), qPrintable(f + u": "_qs + destructive.join(u"; "_qs)));
+        QVERIFY2(destructive.isEmpty(), qPrintable(f + u": "_s + destructive.join(u"; "_s)));
     }
 }
 
@@ -139,7 +141,7 @@ void TestSqlScript::findsDestructiveStatements()
                                                         "-- DELETE FROM t;\nDELETE FROM t WHERE true;\n"));
     const auto found = pgkit::findDestructiveStatements(script);
     QCOMPARE(found.size(), 3);
-    QVERIFY(found[0].startsWith(u"line 2"_qs));
+    QVERIFY(found[0].startsWith(u"line 2"_s));
 }
 
 void TestSqlScript::expectError()
@@ -152,7 +154,7 @@ void TestSqlScript::expectError()
     QVERIFY2(script.isValid(), qPrintable(script.error));
     QCOMPARE(script.statementCount(), 3);
     QVERIFY(script.steps[0].expectedError.isEmpty());
-    QCOMPARE(script.steps[1].expectedError, u"23514"_qs);
+    QCOMPARE(script.steps[1].expectedError, u"23514"_s);
     QCOMPARE(script.steps[1].line, 4);
     QVERIFY(script.steps[1].tolerated.isEmpty());
     QVERIFY(script.steps[2].expectedError.isEmpty()); // the next statement only
@@ -164,10 +166,10 @@ void TestSqlScript::masksCommentsAndLiterals()
     const QString masked = pgkit::maskCommentsAndLiterals(sql);
     QCOMPARE(masked.size(), sql.size());
     QCOMPARE(masked.count(u'/'), 1); // only 3 / 4 is SQL
-    QVERIFY(masked.contains(u"3 / 4"_qs));
+    QVERIFY(masked.contains(u"3 / 4"_s));
     QVERIFY(masked.contains(u'\n'));
-    QVERIFY(masked.startsWith(u"SELECT "_qs));
-    QVERIFY(masked.endsWith(u" FROM t"_qs));
+    QVERIFY(masked.startsWith(u"SELECT "_s));
+    QVERIFY(masked.endsWith(u" FROM t"_s));
 }
 
 QTEST_GUILESS_MAIN(TestSqlScript)

@@ -16,6 +16,8 @@
 
 #include <set>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 bool prepareForTest(pg_conn *conn, QString *error)
 {
@@ -88,7 +90,7 @@ std::unique_ptr<AsyncQueryPool> TestAsyncQueryPool::makePool(
     return std::make_unique<AsyncQueryPool>(
         AsyncQueryPool::Options {.name = QStringLiteral("test"),
             .pool = PoolId::Reader,
-            .conninfo = testenv::pgConninfo(u"app_reader"_qs) + " application_name=" + applicationName,
+            .conninfo = testenv::pgConninfo(u"app_reader"_s) + " application_name=" + applicationName,
             .size = size,
             .pipelineDepth = depth,
             .maxLifetime = lifetime,
@@ -145,7 +147,7 @@ void TestAsyncQueryPool::failingQueryFailsAloneInItsBatch()
     for (int i = 0; i < divisors.size(); ++i) {
         const Outcome &o = out[size_t(i)];
         if (divisors[i] == 0) {
-            QCOMPARE(o.failure.sqlState, u"22012"_qs);
+            QCOMPARE(o.failure.sqlState, u"22012"_s);
             QCOMPARE(o.failure.kind, DbErrorKind::Permanent);
             QCOMPARE(o.failure.attempts, 1); // a permanent error is not retried
             continue;
@@ -207,7 +209,7 @@ void TestAsyncQueryPool::connectionsPastTheirLifetimeAreReplaced()
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
         QVERIFY2(clock.elapsed() < 15000, "requests did not complete");
     }
-    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"; "_qs)));
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"; "_s)));
     QVERIFY2(completed > 100, qPrintable(QString::number(completed)));
     // Nothing was cut while in flight: a cut query would have been retried (and counted). Every
     // query was reported as a success, and the replacements as recycled connections.

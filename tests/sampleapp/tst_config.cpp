@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 class TestConfig : public QObject
 {
     Q_OBJECT
@@ -17,8 +19,8 @@ namespace {
 QProcessEnvironment baseEnv()
 {
     QProcessEnvironment env;
-    env.insert(u"APP_DB_WRITER_URL"_qs, u"postgresql://app_writer:pw1@db:26257/evolution?sslmode=verify-full"_qs);
-    env.insert(u"APP_DB_READER_URL"_qs, u"host=db port=26257 user=app_reader password=pw2 dbname=evolution"_qs);
+    env.insert(u"APP_DB_WRITER_URL"_s, u"postgresql://app_writer:pw1@db:26257/evolution?sslmode=verify-full"_s);
+    env.insert(u"APP_DB_READER_URL"_s, u"host=db port=26257 user=app_reader password=pw2 dbname=evolution"_s);
     return env;
 }
 } // namespace
@@ -43,33 +45,33 @@ void TestConfig::rejects_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("value"); // null = remove
-    QTest::addRow("writer missing") << u"APP_DB_WRITER_URL"_qs << QString();
-    QTest::addRow("reader empty") << u"APP_DB_READER_URL"_qs << u""_qs;
-    QTest::addRow("reader malformed") << u"APP_DB_READER_URL"_qs << u"host=db port"_qs;
-    QTest::addRow("writer bad url") << u"APP_DB_WRITER_URL"_qs << u"postgresql://u:pw1@db:notaport/x?sslmode=nope=x"_qs;
+    QTest::addRow("writer missing") << u"APP_DB_WRITER_URL"_s << QString();
+    QTest::addRow("reader empty") << u"APP_DB_READER_URL"_s << u""_s;
+    QTest::addRow("reader malformed") << u"APP_DB_READER_URL"_s << u"host=db port"_s;
+    QTest::addRow("writer bad url") << u"APP_DB_WRITER_URL"_s << u"postgresql://u:pw1@db:notaport/x?sslmode=nope=x"_s;
     // libpq quotes a conninfo it cannot split whole (found by tests/fuzz.sh and tst_no_secrets).
-    QTest::addRow("writer scheme typo") << u"APP_DB_WRITER_URL"_qs << u"postgersql://u:pw1@db:26257/x"_qs;
-    QTest::addRow("reader bare user:password@host") << u"APP_DB_READER_URL"_qs << u"u:pw2@db:26257"_qs;
-    QTest::addRow("port text") << u"APP_HTTP_PORT"_qs << u"eighty"_qs;
-    QTest::addRow("port range") << u"APP_HTTP_PORT"_qs << u"70000"_qs;
-    QTest::addRow("address") << u"APP_HTTP_ADDRESS"_qs << u"localhost:80"_qs;
-    QTest::addRow("pool zero") << u"APP_WRITER_POOL_SIZE"_qs << u"0"_qs;
-    QTest::addRow("max rps negative") << u"APP_MAX_RPS"_qs << u"-1"_qs;
-    QTest::addRow("max rps nan") << u"APP_MAX_RPS"_qs << u"nan"_qs;
-    QTest::addRow("max seconds inf") << u"APP_MAX_SECONDS"_qs << u"inf"_qs;
-    QTest::addRow("concurrency") << u"APP_MAX_CONCURRENCY"_qs << u"1e3"_qs;
-    QTest::addRow("token short") << u"APP_CONTROL_TOKEN"_qs << u"abc"_qs;
-    QTest::addRow("tick") << u"APP_TICK_MS"_qs << u"5"_qs;
-    QTest::addRow("log level") << u"APP_LOG_LEVEL"_qs << u"loud"_qs;
-    QTest::addRow("lifetime negative") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"-1"_qs;
-    QTest::addRow("lifetime text") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"five minutes"_qs;
-    QTest::addRow("lifetime fraction") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"1.5"_qs;
-    QTest::addRow("lifetime unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"300s"_qs;
-    QTest::addRow("lifetime over a day") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"86401"_qs;
-    QTest::addRow("drain negative") << u"APP_SHUTDOWN_DRAIN_MS"_qs << u"-1"_qs;
-    QTest::addRow("drain not below the timeout") << u"APP_SHUTDOWN_DRAIN_MS"_qs << u"15000"_qs;
-    QTest::addRow("shutdown timeout too short") << u"APP_SHUTDOWN_TIMEOUT_MS"_qs << u"500"_qs;
-    QTest::addRow("lifetime empty") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u""_qs;
+    QTest::addRow("writer scheme typo") << u"APP_DB_WRITER_URL"_s << u"postgersql://u:pw1@db:26257/x"_s;
+    QTest::addRow("reader bare user:password@host") << u"APP_DB_READER_URL"_s << u"u:pw2@db:26257"_s;
+    QTest::addRow("port text") << u"APP_HTTP_PORT"_s << u"eighty"_s;
+    QTest::addRow("port range") << u"APP_HTTP_PORT"_s << u"70000"_s;
+    QTest::addRow("address") << u"APP_HTTP_ADDRESS"_s << u"localhost:80"_s;
+    QTest::addRow("pool zero") << u"APP_WRITER_POOL_SIZE"_s << u"0"_s;
+    QTest::addRow("max rps negative") << u"APP_MAX_RPS"_s << u"-1"_s;
+    QTest::addRow("max rps nan") << u"APP_MAX_RPS"_s << u"nan"_s;
+    QTest::addRow("max seconds inf") << u"APP_MAX_SECONDS"_s << u"inf"_s;
+    QTest::addRow("concurrency") << u"APP_MAX_CONCURRENCY"_s << u"1e3"_s;
+    QTest::addRow("token short") << u"APP_CONTROL_TOKEN"_s << u"abc"_s;
+    QTest::addRow("tick") << u"APP_TICK_MS"_s << u"5"_s;
+    QTest::addRow("log level") << u"APP_LOG_LEVEL"_s << u"loud"_s;
+    QTest::addRow("lifetime negative") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"-1"_s;
+    QTest::addRow("lifetime text") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"five minutes"_s;
+    QTest::addRow("lifetime fraction") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"1.5"_s;
+    QTest::addRow("lifetime unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"300s"_s;
+    QTest::addRow("lifetime over a day") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"86401"_s;
+    QTest::addRow("drain negative") << u"APP_SHUTDOWN_DRAIN_MS"_s << u"-1"_s;
+    QTest::addRow("drain not below the timeout") << u"APP_SHUTDOWN_DRAIN_MS"_s << u"15000"_s;
+    QTest::addRow("shutdown timeout too short") << u"APP_SHUTDOWN_TIMEOUT_MS"_s << u"500"_s;
+    QTest::addRow("lifetime empty") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u""_s;
 }
 
 void TestConfig::rejects()
@@ -85,17 +87,17 @@ void TestConfig::rejects()
     QString error;
     QVERIFY(!AppConfig::fromEnvironment(env, &error));
     QVERIFY2(error.contains(name), qPrintable(error)); // the message names the variable
-    QVERIFY2(!error.contains(u"pw1"_qs) && !error.contains(u"pw2"_qs), qPrintable(error)); // never a password
+    QVERIFY2(!error.contains(u"pw1"_s) && !error.contains(u"pw2"_s), qPrintable(error)); // never a password
 }
 
 void TestConfig::connectionLifetime_data()
 {
     QTest::addColumn<QString>("value");
     QTest::addColumn<int>("seconds");
-    QTest::addRow("never") << u"0"_qs << 0;
-    QTest::addRow("one second") << u"1"_qs << 1;
-    QTest::addRow("ten minutes, spaces") << u" 600 "_qs << 600;
-    QTest::addRow("a day") << u"86400"_qs << 86400;
+    QTest::addRow("never") << u"0"_s << 0;
+    QTest::addRow("one second") << u"1"_s << 1;
+    QTest::addRow("ten minutes, spaces") << u" 600 "_s << 600;
+    QTest::addRow("a day") << u"86400"_s << 86400;
 }
 
 void TestConfig::connectionLifetime()
@@ -103,7 +105,7 @@ void TestConfig::connectionLifetime()
     QFETCH(QString, value);
     QFETCH(int, seconds);
     QProcessEnvironment env = baseEnv();
-    env.insert(u"APP_DB_MAX_CONN_LIFETIME_S"_qs, value);
+    env.insert(u"APP_DB_MAX_CONN_LIFETIME_S"_s, value);
     QString error;
     const auto c = AppConfig::fromEnvironment(env, &error);
     QVERIFY2(c, qPrintable(error));

@@ -14,6 +14,8 @@
 #include <set>
 #include <thread>
 
+using namespace Qt::StringLiterals;
+
 class TestDbPool : public QObject
 {
     Q_OBJECT
@@ -42,7 +44,7 @@ ConnectionPool::Options options(
     const QByteArray &appName, int size, std::chrono::milliseconds acquireTimeout = std::chrono::milliseconds(2000))
 {
     return ConnectionPool::Options {.name = QStringLiteral("writer"),
-        .conninfo = testenv::pgConninfo(u"app_writer"_qs) + " application_name=" + appName,
+        .conninfo = testenv::pgConninfo(u"app_writer"_s) + " application_name=" + appName,
         .size = size,
         .acquireTimeout = acquireTimeout};
 }
@@ -62,7 +64,7 @@ void TestDbPool::connectionsPastTheirLifetimeAreReplaced()
     const QByteArray appName = "tst_db_pool_" + QByteArray::number(lifetimeMs);
     std::atomic<int> recycled {0};
     ConnectionPool pool(ConnectionPool::Options {.name = QStringLiteral("writer"),
-        .conninfo = testenv::pgConninfo(u"app_writer"_qs) + " application_name=" + appName,
+        .conninfo = testenv::pgConninfo(u"app_writer"_s) + " application_name=" + appName,
         .size = 2,
         .maxLifetime = std::chrono::milliseconds(lifetimeMs),
         .recycled = [&recycled] { ++recycled; }});
@@ -91,7 +93,7 @@ void TestDbPool::connectionsPastTheirLifetimeAreReplaced()
                     if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
                         failures.append(pgkit::errorMessage(lease.get(), r.get()));
                     } else if (QByteArray(PQgetvalue(r.get(), 0, 0)) != before) {
-                        failures.append(u"the connection changed under a lease"_qs);
+                        failures.append(u"the connection changed under a lease"_s);
                     } else {
                         pids.insert(before);
                     }
@@ -103,7 +105,7 @@ void TestDbPool::connectionsPastTheirLifetimeAreReplaced()
     for (auto &t : threads) {
         t.join();
     }
-    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"; "_qs)));
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"; "_s)));
     QVERIFY2(completed > 50, qPrintable(QString::number(completed)));
     pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
     const QByteArray countSql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + appName + "'";

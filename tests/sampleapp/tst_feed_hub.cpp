@@ -8,6 +8,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+using namespace Qt::StringLiterals;
+
 class TestFeedHub : public QObject
 {
     Q_OBJECT
@@ -35,7 +37,7 @@ void TestFeedHub::slowClientIsDroppedOthersKeepTheirSequence()
             seqs << qint64(o.value(u"seq").toDouble());
         }
     });
-    reader.open(QUrl(u"ws://127.0.0.1:%1/ws"_qs.arg(server.serverPort())));
+    reader.open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(server.serverPort())));
     // The slow one: completes the WebSocket handshake, then never reads a byte.
     QTcpSocket slow;
     slow.setReadBufferSize(1); // Qt stops reading once one byte is buffered: the kernel buffers fill
@@ -48,13 +50,13 @@ void TestFeedHub::slowClientIsDroppedOthersKeepTheirSequence()
     const QString filler(256 * 1024, u'x');
     int sent = 0;
     while (hub.clientCount() == 2 && sent < 400) { // 100 MB at most: far past the 4 MB bound
-        hub.broadcast(QStringLiteral("tick"), QJsonObject {{u"filler"_qs, filler}});
+        hub.broadcast(QStringLiteral("tick"), QJsonObject {{u"filler"_s, filler}});
         ++sent;
         QTest::qWait(5);
     }
     QCOMPARE(hub.clientCount(), 1);
     for (int i = 0; i < 5; ++i) { // the survivor goes on receiving
-        hub.broadcast(QStringLiteral("tick"), QJsonObject {{u"filler"_qs, filler}});
+        hub.broadcast(QStringLiteral("tick"), QJsonObject {{u"filler"_s, filler}});
         ++sent;
     }
     QTRY_COMPARE_WITH_TIMEOUT(seqs.size(), sent, 20000);

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 class TestJsonText : public QObject
 {
     Q_OBJECT
@@ -15,15 +17,15 @@ private Q_SLOTS:
 void TestJsonText::roundTrips_data()
 {
     QTest::addColumn<QString>("text");
-    QTest::addRow("plain") << u"amber beacon 00020"_qs;
+    QTest::addRow("plain") << u"amber beacon 00020"_s;
     QTest::addRow("empty") << QString();
-    QTest::addRow("quotes and backslashes") << u"say \"hi\" \\ bye"_qs;
-    QTest::addRow("sql metacharacters") << u"'; DROP TABLE search_terms; --"_qs;
+    QTest::addRow("quotes and backslashes") << u"say \"hi\" \\ bye"_s;
+    QTest::addRow("sql metacharacters") << u"'; DROP TABLE search_terms; --"_s;
     QTest::addRow("controls") << QString::fromUtf8("a\nb\rc\td\x01"
                                                    "e\x1f"
                                                    "f\x7f");
-    QTest::addRow("unicode") << u"zoë 🚀 日本"_qs;
-    QTest::addRow("html") << u"</script><b>"_qs;
+    QTest::addRow("unicode") << u"zoë 🚀 日本"_s;
+    QTest::addRow("html") << u"</script><b>"_s;
 }
 
 void TestJsonText::roundTrips()

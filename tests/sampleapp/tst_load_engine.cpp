@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+using namespace Qt::StringLiterals;
+
 class TestLoadEngine : public QObject
 {
     Q_OBJECT
@@ -63,8 +65,8 @@ void TestLoadEngine::spikeHitsItsRate()
     std::atomic<int> &searches = counting.searches;
     Recorder &rec = counting.rec;
     QVERIFY(!engine.startSpike(SpikeRequest {2.0, 500, LoadMix {0.2, 0.8}}));
-    QTRY_VERIFY_WITH_TIMEOUT(rec.find(u"spike_ended"_qs).has_value(), 5000);
-    const auto ended = *rec.find(u"spike_ended"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(rec.find(u"spike_ended"_s).has_value(), 5000);
+    const auto ended = *rec.find(u"spike_ended"_s);
     const double completed = ended.detail.value(u"completed").toDouble();
     // 2 s at 500/s is 1000 operations; the schedule is exact, so allow only the boundary one.
     QVERIFY2(std::abs(completed - 1000) <= 1, qPrintable(QString::number(completed)));
@@ -135,7 +137,7 @@ void TestLoadEngine::spikeRefusedWhileRunning()
         Guardrails {1000, 300, 64, 65536}, [](Op) { return true; }, telemetry);
     QVERIFY(!engine.startSpike(SpikeRequest {10, 10, {}}));
     const auto busy = engine.startSpike(SpikeRequest {10, 10, {}});
-    QVERIFY(busy && busy->contains(u"already running"_qs));
+    QVERIFY(busy && busy->contains(u"already running"_s));
     engine.stopSpike();
     QTRY_COMPARE_WITH_TIMEOUT(engine.spikeRps(), 0.0, 2000);
     QVERIFY(!engine.startSpike(SpikeRequest {1, 10, {}}));

@@ -18,6 +18,8 @@
 
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 using Method = QHttpServerRequest::Method;
@@ -113,12 +115,12 @@ void TestRouteTable::init()
     m_handled = 0;
     m_routes->add("/read", {.method = Method::Get}, [this](const QHttpServerRequest &, const ExchangePtr &exchange) {
         ++m_handled;
-        exchange->reply(200, QJsonObject {{u"ok"_qs, true}});
+        exchange->reply(200, QJsonObject {{u"ok"_s, true}});
     });
     m_routes->add("/command", {.method = Method::Post, .command = true},
         [this](const QHttpServerRequest &, const ExchangePtr &exchange) {
             ++m_handled;
-            exchange->reply(200, QJsonObject {{u"ok"_qs, true}});
+            exchange->reply(200, QJsonObject {{u"ok"_s, true}});
         });
     m_port = m_server->listen(QHostAddress::LocalHost, 0);
     QVERIFY(m_port != 0);
@@ -158,18 +160,18 @@ void TestRouteTable::precheckRefuses_data()
     QTest::addColumn<bool>("shuttingDown");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code");
-    QTest::addRow("wrong method") << QByteArray("POST") << u"/read"_qs << QByteArray() << QByteArray() << false << 405
-                                  << u"method_not_allowed"_qs;
+    QTest::addRow("wrong method") << QByteArray("POST") << u"/read"_s << QByteArray() << QByteArray() << false << 405
+                                  << u"method_not_allowed"_s;
     QTest::addRow("command without token")
-        << QByteArray("POST") << u"/command"_qs << QByteArray() << QByteArray() << false << 401 << u"unauthorized"_qs;
-    QTest::addRow("command with a wrong token") << QByteArray("POST") << u"/command"_qs << QByteArray()
-                                                << QByteArray("Bearer s3creT") << false << 401 << u"unauthorized"_qs;
-    QTest::addRow("body too large") << QByteArray("GET") << u"/read"_qs << QByteArray(17, 'x') << QByteArray() << false
-                                    << 413 << u"body_too_large"_qs;
+        << QByteArray("POST") << u"/command"_s << QByteArray() << QByteArray() << false << 401 << u"unauthorized"_s;
+    QTest::addRow("command with a wrong token") << QByteArray("POST") << u"/command"_s << QByteArray()
+                                                << QByteArray("Bearer s3creT") << false << 401 << u"unauthorized"_s;
+    QTest::addRow("body too large") << QByteArray("GET") << u"/read"_s << QByteArray(17, 'x') << QByteArray() << false
+                                    << 413 << u"body_too_large"_s;
     QTest::addRow("after the drain: read")
-        << QByteArray("GET") << u"/read"_qs << QByteArray() << QByteArray() << true << 503 << u"shutting_down"_qs;
-    QTest::addRow("after the drain: command") << QByteArray("POST") << u"/command"_qs << QByteArray()
-                                              << QByteArray("Bearer s3cret") << true << 503 << u"shutting_down"_qs;
+        << QByteArray("GET") << u"/read"_s << QByteArray() << QByteArray() << true << 503 << u"shutting_down"_s;
+    QTest::addRow("after the drain: command") << QByteArray("POST") << u"/command"_s << QByteArray()
+                                              << QByteArray("Bearer s3cret") << true << 503 << u"shutting_down"_s;
 }
 
 void TestRouteTable::precheckRefuses()
@@ -199,14 +201,14 @@ void TestRouteTable::precheckRefuses()
 
 void TestRouteTable::acceptedRequestCountedOnce()
 {
-    QCOMPARE(send("GET", u"/read"_qs).status, 200);
-    QCOMPARE(send("POST", u"/command"_qs, {}, "Bearer s3cret").status, 200);
+    QCOMPARE(send("GET", u"/read"_s).status, 200);
+    QCOMPARE(send("POST", u"/command"_s, {}, "Bearer s3cret").status, 200);
     QCOMPARE(m_handled, 2);
     QCOMPARE(requests(*m_telemetry, "/read", "GET", 200), 1.0);
     QCOMPARE(allRequests(*m_telemetry, "/read"), 1.0);
     QCOMPARE(timed(*m_telemetry, "/read"), 1.0);
     QCOMPARE(requests(*m_telemetry, "/command", "POST", 200), 1.0);
-    QCOMPARE(m_routes->paths(), (QStringList {u"/read"_qs, u"/command"_qs}));
+    QCOMPARE(m_routes->paths(), (QStringList {u"/read"_s, u"/command"_s}));
 }
 
 void TestRouteTable::workerAnswerCountedOnce()
@@ -215,7 +217,7 @@ void TestRouteTable::workerAnswerCountedOnce()
     m_routes->add("/slow", {.method = Method::Post}, [&](const QHttpServerRequest &, const ExchangePtr &exchange) {
         m_routes->answerFromWorker(exchange, [&go]() -> JsonReply {
             go.acquire();
-            return {201, QJsonObject {{u"done"_qs, true}}};
+            return {201, QJsonObject {{u"done"_s, true}}};
         });
     });
     QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/slow").arg(m_port)));
@@ -234,10 +236,10 @@ void TestRouteTable::workerAnswerCountedOnce()
 void TestRouteTable::secondAnswerIsDropped()
 {
     m_routes->add("/twice", {}, [](const QHttpServerRequest &, const ExchangePtr &exchange) {
-        exchange->reply(200, QJsonObject {{u"first"_qs, true}});
-        exchange->reply(500, QJsonObject {{u"second"_qs, true}}); // a bug: logged, not written, not counted
+        exchange->reply(200, QJsonObject {{u"first"_s, true}});
+        exchange->reply(500, QJsonObject {{u"second"_s, true}}); // a bug: logged, not written, not counted
     });
-    const Answer a = send("GET", u"/twice"_qs);
+    const Answer a = send("GET", u"/twice"_s);
     QCOMPARE(a.status, 200);
     QVERIFY(a.json.value(u"first").toBool());
     QCOMPARE(allRequests(*m_telemetry, "/twice"), 1.0);
@@ -268,9 +270,9 @@ void TestRouteTable::hungUpClientCountedAs499()
 void TestRouteTable::fallbackAndWebSocketHandOver()
 {
     m_routes->setFallback([](const QHttpServerRequest &, const ExchangePtr &exchange) {
-        exchange->reply(404, QJsonObject {{u"error"_qs, u"not_found"_qs}});
+        exchange->reply(404, QJsonObject {{u"error"_s, u"not_found"_s}});
     });
-    const Answer a = send("PUT", u"/nowhere"_qs);
+    const Answer a = send("PUT", u"/nowhere"_s);
     QCOMPARE(a.status, 404);
     QCOMPARE(requests(*m_telemetry, "other", "PUT", 404), 1.0);
 
@@ -295,10 +297,10 @@ void TestRouteTable::databaseErrorBody_data()
     QTest::addColumn<bool>("withAttempts");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code");
-    QTest::addRow("transient") << int(DbErrorKind::Transient) << true << 503 << u"database_unavailable"_qs;
-    QTest::addRow("connect") << int(DbErrorKind::Connect) << false << 503 << u"database_unavailable"_qs;
-    QTest::addRow("acquire timeout") << int(DbErrorKind::AcquireTimeout) << true << 503 << u"database_unavailable"_qs;
-    QTest::addRow("permanent") << int(DbErrorKind::Permanent) << false << 500 << u"database_error"_qs;
+    QTest::addRow("transient") << int(DbErrorKind::Transient) << true << 503 << u"database_unavailable"_s;
+    QTest::addRow("connect") << int(DbErrorKind::Connect) << false << 503 << u"database_unavailable"_s;
+    QTest::addRow("acquire timeout") << int(DbErrorKind::AcquireTimeout) << true << 503 << u"database_unavailable"_s;
+    QTest::addRow("permanent") << int(DbErrorKind::Permanent) << false << 500 << u"database_error"_s;
 }
 
 void TestRouteTable::databaseErrorBody()
@@ -308,11 +310,11 @@ void TestRouteTable::databaseErrorBody()
     QFETCH(int, status);
     QFETCH(QString, code);
     const JsonReply r
-        = databaseErrorReply(DbFailure {DbErrorKind(kind), u"40001"_qs, u"restart transaction"_qs, 3}, withAttempts);
+        = databaseErrorReply(DbFailure {DbErrorKind(kind), u"40001"_s, u"restart transaction"_s, 3}, withAttempts);
     QCOMPARE(r.status, status);
     QCOMPARE(r.body.value(u"error").toString(), code);
-    QCOMPARE(r.body.value(u"message").toString(), u"restart transaction"_qs);
-    QCOMPARE(r.body.value(u"sqlstate").toString(), u"40001"_qs);
+    QCOMPARE(r.body.value(u"message").toString(), u"restart transaction"_s);
+    QCOMPARE(r.body.value(u"sqlstate").toString(), u"40001"_s);
     QCOMPARE(r.body.contains(u"attempts"), withAttempts);
     if (withAttempts) {
         QCOMPARE(r.body.value(u"attempts").toInt(), 3);

@@ -12,6 +12,8 @@
 #include <QTest>
 #include <QWebSocket>
 
+using namespace Qt::StringLiterals;
+
 class TestSampleAppFeed : public QObject
 {
     Q_OBJECT
@@ -44,7 +46,7 @@ struct FeedRecorder : QObject
     // The first event of this kind, optionally with detail.ready == ready.
     std::optional<QJsonObject> event(const QString &kind, std::optional<bool> ready = std::nullopt) const
     {
-        for (const auto &m : ofType(u"event"_qs)) {
+        for (const auto &m : ofType(u"event"_s)) {
             if (m.value(u"kind").toString() == kind
                 && (!ready || m.value(u"detail").toObject().value(u"ready").toBool() == *ready)) {
                 return m;
@@ -57,28 +59,28 @@ struct FeedRecorder : QObject
 
 void TestSampleAppFeed::helloTicksAndEvents()
 {
-    testenv::SampleAppProcess app({{u"APP_TICK_MS"_qs, u"200"_qs}});
+    testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s}});
     QVERIFY2(app.start(), app.output().constData());
-    QUrl ws = app.url(u"/ws"_qs);
-    ws.setScheme(u"ws"_qs);
+    QUrl ws = app.url(u"/ws"_s);
+    ws.setScheme(u"ws"_s);
     FeedRecorder feed(ws);
     QTRY_VERIFY_WITH_TIMEOUT(!feed.messages.isEmpty(), 5000);
     const QJsonObject hello = feed.messages.first();
-    QCOMPARE(hello.value(u"type").toString(), u"hello"_qs);
+    QCOMPARE(hello.value(u"type").toString(), u"hello"_s);
     QCOMPARE(hello.value(u"v").toInt(), 1);
     QCOMPARE(hello.value(u"tick_ms").toInt(), 200);
     QVERIFY(hello.value(u"load").toObject().contains(u"limits"));
 
-    QCOMPARE(testenv::http("POST", app.url(u"/load/start"_qs), R"({"rps":100})").status, 200);
-    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"load_started"_qs).has_value(), 3000);
-    QTRY_VERIFY_WITH_TIMEOUT(feed.ofType(u"tick"_qs).size() >= 8, 5000);
-    QCOMPARE(testenv::http("POST", app.url(u"/spike"_qs), R"({"seconds":0.5,"rps":200})").status, 202);
-    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"spike_ended"_qs).has_value(), 5000);
-    QVERIFY(feed.event(u"spike_started"_qs).has_value());
-    const QJsonObject ended = feed.event(u"spike_ended"_qs)->value(u"detail").toObject();
+    QCOMPARE(testenv::http("POST", app.url(u"/load/start"_s), R"({"rps":100})").status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"load_started"_s).has_value(), 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(feed.ofType(u"tick"_s).size() >= 8, 5000);
+    QCOMPARE(testenv::http("POST", app.url(u"/spike"_s), R"({"seconds":0.5,"rps":200})").status, 202);
+    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"spike_ended"_s).has_value(), 5000);
+    QVERIFY(feed.event(u"spike_started"_s).has_value());
+    const QJsonObject ended = feed.event(u"spike_ended"_s)->value(u"detail").toObject();
     QVERIFY(ended.value(u"completed").toDouble() >= 95);
-    QCOMPARE(testenv::http("POST", app.url(u"/load/stop"_qs)).status, 200);
-    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"load_stopped"_qs).has_value(), 3000);
+    QCOMPARE(testenv::http("POST", app.url(u"/load/stop"_s)).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"load_stopped"_s).has_value(), 3000);
 
     // One client: it sees every message, so the numbers go up by exactly one (hello uses none).
     qint64 last = -1;
@@ -90,7 +92,7 @@ void TestSampleAppFeed::helloTicksAndEvents()
     }
     double searchCount = 0;
     bool sawDb = false;
-    for (const auto &t : feed.ofType(u"tick"_qs)) {
+    for (const auto &t : feed.ofType(u"tick"_s)) {
         const auto search = t.value(u"routes").toObject().value(u"search").toObject();
         searchCount += search.value(u"count").toDouble();
         if (search.value(u"count").toDouble() > 0) {
@@ -120,34 +122,34 @@ void TestSampleAppFeed::readinessEventWhenReaderBreaks()
     QVERIFY(exec("ALTER ROLE tst_feed_reader LOGIN"));
     QVERIFY(exec("GRANT SELECT ON search_terms, login_events TO tst_feed_reader"));
     testenv::SampleAppProcess app(
-        {{u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"tst_feed_reader"_qs))},
-            {u"APP_TICK_MS"_qs, u"200"_qs}});
+        {{u"APP_DB_READER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"tst_feed_reader"_s))},
+            {u"APP_TICK_MS"_s, u"200"_s}});
     QVERIFY2(app.start(), app.output().constData());
-    QUrl ws = app.url(u"/ws"_qs);
-    ws.setScheme(u"ws"_qs);
+    QUrl ws = app.url(u"/ws"_s);
+    ws.setScheme(u"ws"_s);
     FeedRecorder feed(ws);
     QTRY_VERIFY_WITH_TIMEOUT(
-        !feed.ofType(u"tick"_qs).isEmpty() && feed.ofType(u"tick"_qs).last().value(u"ready").toBool(), 5000);
+        !feed.ofType(u"tick"_s).isEmpty() && feed.ofType(u"tick"_s).last().value(u"ready").toBool(), 5000);
 
     // The reader's database path breaks: its role can no longer log in, its sessions are cut.
     QVERIFY(exec("ALTER ROLE tst_feed_reader NOLOGIN"));
     QVERIFY(exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'tst_feed_reader'"));
-    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"readiness_changed"_qs, false).has_value(), 8000);
-    const QJsonObject down = *feed.event(u"readiness_changed"_qs, false);
-    QVERIFY2(down.value(u"detail").toObject().value(u"reason").toString().startsWith(u"reader"_qs),
+    QTRY_VERIFY_WITH_TIMEOUT(feed.event(u"readiness_changed"_s, false).has_value(), 8000);
+    const QJsonObject down = *feed.event(u"readiness_changed"_s, false);
+    QVERIFY2(down.value(u"detail").toObject().value(u"reason").toString().startsWith(u"reader"_s),
         qPrintable(down.value(u"text").toString()));
-    QCOMPARE(testenv::http("GET", app.url(u"/readyz"_qs)).status, 503);
+    QCOMPARE(testenv::http("GET", app.url(u"/readyz"_s)).status, 503);
 
     // And heals.
     QVERIFY(exec("ALTER ROLE tst_feed_reader LOGIN"));
-    QTRY_VERIFY_WITH_TIMEOUT(feed.ofType(u"tick"_qs).last().value(u"ready").toBool(), 8000);
-    QCOMPARE(testenv::http("GET", app.url(u"/readyz"_qs)).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(feed.ofType(u"tick"_s).last().value(u"ready").toBool(), 8000);
+    QCOMPARE(testenv::http("GET", app.url(u"/readyz"_s)).status, 200);
     QCOMPARE(app.stop(), 0);
     // The reader's role losing its login is this test's fault: the readiness warning it causes, and
     // the non-blocking reader pool seeing its sessions cut, and nothing else.
     VERIFY_LOG_CLEAN(app.output(),
-        {uR"(\[warning\] (still )?not ready: reader: reader: cannot connect: .*role "tst_feed_reader" is not permitted to log in)"_qs,
-            uR"(\[warning\] reader pool: connection lost: )"_qs});
+        {uR"(\[warning\] (still )?not ready: reader: reader: cannot connect: .*role "tst_feed_reader" is not permitted to log in)"_s,
+            uR"(\[warning\] reader pool: connection lost: )"_s});
 }
 
 QTEST_GUILESS_MAIN(TestSampleAppFeed)

@@ -16,6 +16,8 @@
 #include <QProcess>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 class TestSampleAppPgRestart : public QObject
 {
     Q_OBJECT
@@ -35,14 +37,14 @@ void TestSampleAppPgRestart::acknowledgedLoginsSurviveARestart()
     int inFlight = 0;
     int sent = 0;
     bool sending = true;
-    const QUrl loginUrl = app.url(u"/login"_qs);
+    const QUrl loginUrl = app.url(u"/login"_s);
 
     std::function<void()> sendOne = [&] {
         QNetworkRequest req(loginUrl);
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         req.setTransferTimeout(15000);
         const QByteArray body
-            = QJsonDocument(QJsonObject {{u"user_id"_qs, QStringLiteral("restart-%1").arg(sent++)}}).toJson();
+            = QJsonDocument(QJsonObject {{u"user_id"_s, QStringLiteral("restart-%1").arg(sent++)}}).toJson();
         QNetworkReply *reply = nam.post(req, body);
         ++inFlight;
         QObject::connect(reply, &QNetworkReply::finished, this, [&, reply] {
@@ -74,7 +76,7 @@ void TestSampleAppPgRestart::acknowledgedLoginsSurviveARestart()
     QProcess restart;
     restart.setProcessChannelMode(QProcess::ForwardedChannels);
     restart.start(
-        testenv::sourceDir() + u"/tests/fixtures/postgres.sh"_qs, {u"restart"_qs, qEnvironmentVariable("TEST_PG_DIR")});
+        testenv::sourceDir() + u"/tests/fixtures/postgres.sh"_s, {u"restart"_s, qEnvironmentVariable("TEST_PG_DIR")});
     QTRY_VERIFY_WITH_TIMEOUT(restart.state() == QProcess::NotRunning, 60000);
     QCOMPARE(restart.exitCode(), 0);
     const int ackedAtRestart = int(acked.size());
@@ -85,7 +87,7 @@ void TestSampleAppPgRestart::acknowledgedLoginsSurviveARestart()
     qInfo("sent %d, acknowledged %lld (before restart %d, during %d), statuses %s, transport errors %d", sent,
         acked.size(), ackedBeforeRestart, ackedAtRestart - ackedBeforeRestart,
         qPrintable(QString::fromUtf8(
-            QJsonDocument(QJsonObject {{u"201"_qs, statuses.value(201)}, {u"503"_qs, statuses.value(503)}})
+            QJsonDocument(QJsonObject {{u"201"_s, statuses.value(201)}, {u"503"_s, statuses.value(503)}})
                 .toJson(QJsonDocument::Compact))),
         transportErrors);
     QCOMPARE(transportErrors, 0); // the app answered every request
@@ -103,18 +105,18 @@ void TestSampleAppPgRestart::acknowledgedLoginsSurviveARestart()
     QCOMPARE(QByteArray(PQgetvalue(r.get(), 0, 0)).toLongLong(), qint64(acked.size()));
 
     // The restart really hit the app: it retried or replaced connections.
-    const QByteArray metrics = testenv::http("GET", app.url(u"/metrics"_qs)).body;
+    const QByteArray metrics = testenv::http("GET", app.url(u"/metrics"_s)).body;
     QVERIFY2(metrics.contains("app_db_retries_total{pool=\"writer\"}")
             && !metrics.contains("app_db_retries_total{pool=\"writer\"} 0\n"),
         "no writer retries recorded");
-    QCOMPARE(testenv::http("GET", app.url(u"/readyz"_qs)).status, 200);
+    QCOMPARE(testenv::http("GET", app.url(u"/readyz"_s)).status, 200);
     QCOMPARE(app.stop(), 0);
     // The restart is this test's fault: while PostgreSQL is down the readiness check fails on either
     // pool, the non-blocking reader pool loses its connections, and the 503s the test accepts may
     // come as an error burst. Nothing else may be logged.
     VERIFY_LOG_CLEAN(app.output(),
-        {uR"(\[warning\] (still )?not ready: (writer|reader): (writer|reader): cannot connect: )"_qs,
-            uR"(\[warning\] reader pool: connection lost: )"_qs, uR"(\[warning\] error burst: \d+ errors in )"_qs});
+        {uR"(\[warning\] (still )?not ready: (writer|reader): (writer|reader): cannot connect: )"_s,
+            uR"(\[warning\] reader pool: connection lost: )"_s, uR"(\[warning\] error burst: \d+ errors in )"_s});
 }
 
 QTEST_GUILESS_MAIN(TestSampleAppPgRestart)

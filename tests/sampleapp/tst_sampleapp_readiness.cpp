@@ -14,6 +14,8 @@
 #include <QSet>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using testenv::http;
 
 namespace {
@@ -61,24 +63,24 @@ private Q_SLOTS:
 void TestSampleAppReadiness::unreachableReaderIs503WithReason()
 {
     const quint16 closed = testenv::freePort(); // nothing listens there
-    testenv::SampleAppProcess app({{u"APP_DB_READER_URL"_qs,
+    testenv::SampleAppProcess app({{u"APP_DB_READER_URL"_s,
         QStringLiteral("host=127.0.0.1 port=%1 user=app_reader password=s3cret dbname=evolution").arg(closed)}});
     QVERIFY2(app.start(), app.output().constData()); // liveness does not depend on the database
-    const auto r = http("GET", app.url(u"/readyz"_qs));
+    const auto r = http("GET", app.url(u"/readyz"_s));
     QCOMPARE(r.status, 503);
     const QJsonObject o = r.json().object();
     QCOMPARE(o.value(u"ready").toBool(), false);
-    QVERIFY2(o.value(u"reason").toString().startsWith(u"reader: "_qs), r.body.constData());
+    QVERIFY2(o.value(u"reason").toString().startsWith(u"reader: "_s), r.body.constData());
     QVERIFY(o.value(u"checks").toObject().value(u"writer").toObject().value(u"ok").toBool());
     // Writes still work; reads fail with a clear 503, not a hang or a crash.
-    QCOMPARE(http("POST", app.url(u"/login"_qs), R"({"user_id":"still-writing"})").status, 201);
-    const auto s = http("GET", app.url(u"/search?q=amber"_qs));
+    QCOMPARE(http("POST", app.url(u"/login"_s), R"({"user_id":"still-writing"})").status, 201);
+    const auto s = http("GET", app.url(u"/search?q=amber"_s));
     QCOMPARE(s.status, 503);
-    QCOMPARE(s.json().object().value(u"error").toString(), u"database_unavailable"_qs);
-    QTRY_VERIFY_WITH_TIMEOUT(http("GET", app.url(u"/metrics"_qs)).body.contains("app_ready 0"), 5000);
+    QCOMPARE(s.json().object().value(u"error").toString(), u"database_unavailable"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(http("GET", app.url(u"/metrics"_s)).body.contains("app_ready 0"), 5000);
     QCOMPARE(app.stop(), 0);
     // The unreachable reader this test sets up, and nothing else.
-    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] (still )?not ready: reader: reader: cannot connect: )"_qs});
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] (still )?not ready: reader: reader: cannot connect: )"_s});
     QVERIFY2(!app.output().contains("s3cret"), "the reader password appeared in the log");
 }
 
@@ -94,16 +96,16 @@ void TestSampleAppReadiness::readerThatCanWriteIsNotReady()
     }
     pgkit::PgResultPtr before(PQexec(admin.get(), "SELECT count(*) FROM login_events WHERE user_id = 'readyz'"));
     testenv::SampleAppProcess app(
-        {{u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"tst_bad_reader"_qs))}});
+        {{u"APP_DB_READER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"tst_bad_reader"_s))}});
     QVERIFY2(app.start(), app.output().constData());
-    const auto r = http("GET", app.url(u"/readyz"_qs));
+    const auto r = http("GET", app.url(u"/readyz"_s));
     QCOMPARE(r.status, 503);
-    QVERIFY2(r.json().object().value(u"reason").toString().startsWith(u"reader_read_only"_qs), r.body.constData());
+    QVERIFY2(r.json().object().value(u"reason").toString().startsWith(u"reader_read_only"_s), r.body.constData());
     pgkit::PgResultPtr after(PQexec(admin.get(), "SELECT count(*) FROM login_events WHERE user_id = 'readyz'"));
     QCOMPARE(QByteArray(PQgetvalue(after.get(), 0, 0)), QByteArray("0"));
     QCOMPARE(app.stop(), 0);
     // The reader that can write this test sets up, and nothing else.
-    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_read_only: )"_qs});
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_read_only: )"_s});
 }
 
 void TestSampleAppReadiness::readerThatCanCreateIsNotReady()
@@ -120,23 +122,22 @@ void TestSampleAppReadiness::readerThatCanCreateIsNotReady()
         failed.constData());
     const QByteArray tablesBefore = publicTables(testenv::pgConninfo());
     testenv::SampleAppProcess app(
-        {{u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"tst_creating_reader"_qs))}});
+        {{u"APP_DB_READER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"tst_creating_reader"_s))}});
     QVERIFY2(app.start(), app.output().constData());
-    const auto r = http("GET", app.url(u"/readyz"_qs));
+    const auto r = http("GET", app.url(u"/readyz"_s));
     QCOMPARE(r.status, 503);
-    QVERIFY2(
-        r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_qs), r.body.constData());
+    QVERIFY2(r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_s), r.body.constData());
     QVERIFY2(check(r, "reader_read_only").value(u"ok").toBool(), r.body.constData()); // it still cannot INSERT
     QCOMPARE(check(r, "reader_cannot_create").value(u"ok").toBool(), false);
 
     QVERIFY2(adminExec(testenv::pgConninfo(), {"REVOKE CREATE ON SCHEMA public FROM tst_creating_reader"}, &failed),
         failed.constData());
-    const auto ok = http("GET", app.url(u"/readyz"_qs));
+    const auto ok = http("GET", app.url(u"/readyz"_s));
     QCOMPARE(ok.status, 200);
-    QVERIFY2(check(ok, "reader_cannot_create").value(u"detail").toString().contains(u"42501"_qs), ok.body.constData());
+    QVERIFY2(check(ok, "reader_cannot_create").value(u"detail").toString().contains(u"42501"_s), ok.body.constData());
     QCOMPARE(app.stop(), 0);
     // The reader that can create this test sets up, and nothing else.
-    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_cannot_create: )"_qs});
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_cannot_create: )"_s});
     QCOMPARE(publicTables(testenv::pgConninfo()), tablesBefore); // the probe never creates anything
 }
 
@@ -145,11 +146,11 @@ void TestSampleAppReadiness::createGrantedToPublicIsNotReady()
     // CockroachDB's default: the role PUBLIC (every user) has CREATE on schema public. Its own
     // database here, so the grant never reaches the other tests' app_reader in "evolution".
     QByteArray failed;
-    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo(u"postgres"_qs, u"postgres"_qs));
+    pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo(u"postgres"_s, u"postgres"_s));
     pgkit::PgResultPtr created(PQexec(admin.get(), "CREATE DATABASE tst_public_create"));
     QVERIFY2(PQresultStatus(created.get()) == PGRES_COMMAND_OK || pgkit::sqlState(created.get()) == u"42P04",
         PQerrorMessage(admin.get()));
-    const QByteArray db = testenv::pgConninfo(u"postgres"_qs, u"tst_public_create"_qs);
+    const QByteArray db = testenv::pgConninfo(u"postgres"_s, u"tst_public_create"_s);
     QVERIFY2(
         adminExec(db,
             {"CREATE TABLE IF NOT EXISTS login_events (id UUID PRIMARY KEY, user_id TEXT NOT NULL, "
@@ -163,22 +164,20 @@ void TestSampleAppReadiness::createGrantedToPublicIsNotReady()
         failed.constData());
     const QByteArray tablesBefore = publicTables(db);
     testenv::SampleAppProcess app(
-        {{u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs, u"tst_public_create"_qs))},
-            {u"APP_DB_READER_URL"_qs,
-                QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs, u"tst_public_create"_qs))}});
+        {{u"APP_DB_WRITER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_s, u"tst_public_create"_s))},
+            {u"APP_DB_READER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_s, u"tst_public_create"_s))}});
     QVERIFY2(app.start(), app.output().constData());
-    const auto r = http("GET", app.url(u"/readyz"_qs));
+    const auto r = http("GET", app.url(u"/readyz"_s));
     QCOMPARE(r.status, 503);
-    QVERIFY2(
-        r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_qs), r.body.constData());
+    QVERIFY2(r.json().object().value(u"reason").toString().startsWith(u"reader_cannot_create: "_s), r.body.constData());
 
     QVERIFY2(adminExec(db, {"REVOKE CREATE ON SCHEMA public FROM PUBLIC"}, &failed), failed.constData());
-    const auto ok = http("GET", app.url(u"/readyz"_qs));
+    const auto ok = http("GET", app.url(u"/readyz"_s));
     QVERIFY2(ok.status == 200, ok.body.constData());
     QVERIFY(check(ok, "reader_cannot_create").value(u"ok").toBool());
     QCOMPARE(app.stop(), 0);
     // The CREATE granted to PUBLIC this test sets up, and nothing else.
-    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_cannot_create: )"_qs});
+    VERIFY_LOG_CLEAN(app.output(), {uR"(\[warning\] not ready: reader_cannot_create: )"_s});
     QCOMPARE(publicTables(db), tablesBefore);
 }
 
@@ -187,10 +186,10 @@ void TestSampleAppReadiness::connectionsAreReplacedUnderContinuousRequests()
     // APP_DB_MAX_CONN_LIFETIME_S=1 through the real binary: under continuous /search and /login
     // for 3.5 s, every request succeeds, both pools count replaced connections, and the backends
     // serving the app at the end are not the ones of the start.
-    const QString suffix = u" application_name=tst_recycle"_qs;
-    testenv::SampleAppProcess app({{u"APP_DB_MAX_CONN_LIFETIME_S"_qs, u"1"_qs},
-        {u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs)) + suffix},
-        {u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs)) + suffix}});
+    const QString suffix = u" application_name=tst_recycle"_s;
+    testenv::SampleAppProcess app({{u"APP_DB_MAX_CONN_LIFETIME_S"_s, u"1"_s},
+        {u"APP_DB_WRITER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_s)) + suffix},
+        {u"APP_DB_READER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_s)) + suffix}});
     QVERIFY2(app.start(), app.output().constData());
     pgkit::PgConnPtr admin = pgkit::openConnection(testenv::pgConninfo());
     auto backends = [&] {
@@ -207,9 +206,9 @@ void TestSampleAppReadiness::connectionsAreReplacedUnderContinuousRequests()
     QSet<QByteArray> first;
     int requests = 0;
     while (clock.elapsed() < 3500) {
-        const auto s = http("GET", app.url(u"/search?q=amber"_qs));
+        const auto s = http("GET", app.url(u"/search?q=amber"_s));
         QVERIFY2(s.status == 200, s.body.constData());
-        const auto l = http("POST", app.url(u"/login"_qs), R"({"user_id":"recycle"})");
+        const auto l = http("POST", app.url(u"/login"_s), R"({"user_id":"recycle"})");
         QVERIFY2(l.status == 201, l.body.constData());
         requests += 2;
         if (first.isEmpty() && clock.elapsed() > 300) {
@@ -219,7 +218,7 @@ void TestSampleAppReadiness::connectionsAreReplacedUnderContinuousRequests()
     const QSet<QByteArray> last = backends();
     QVERIFY2(!first.isEmpty() && !last.isEmpty(), "no backend of the app seen in pg_stat_activity");
     QVERIFY2(!first.intersects(last), "a connection of the start was still open at the end");
-    const QByteArray metrics = http("GET", app.url(u"/metrics"_qs)).body;
+    const QByteArray metrics = http("GET", app.url(u"/metrics"_s)).body;
     for (const char *pool : {"writer", "reader"}) {
         const QByteArray line = QByteArray("app_db_connections_recycled_total{pool=\"") + pool + "\"} ";
         const qsizetype at = metrics.indexOf(line);
@@ -239,12 +238,12 @@ void TestSampleAppReadiness::badConfigurationStopsAtStart_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("value");
-    QTest::addRow("missing writer") << u"APP_DB_WRITER_URL"_qs << QString();
-    QTest::addRow("malformed reader") << u"APP_DB_READER_URL"_qs << u"host=x port password=topsecret"_qs;
-    QTest::addRow("bad port") << u"APP_HTTP_PORT"_qs << u"-3"_qs;
-    QTest::addRow("bad rps limit") << u"APP_MAX_RPS"_qs << u"lots"_qs;
-    QTest::addRow("negative connection lifetime") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"-5"_qs;
-    QTest::addRow("connection lifetime with unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_qs << u"5m"_qs;
+    QTest::addRow("missing writer") << u"APP_DB_WRITER_URL"_s << QString();
+    QTest::addRow("malformed reader") << u"APP_DB_READER_URL"_s << u"host=x port password=topsecret"_s;
+    QTest::addRow("bad port") << u"APP_HTTP_PORT"_s << u"-3"_s;
+    QTest::addRow("bad rps limit") << u"APP_MAX_RPS"_s << u"lots"_s;
+    QTest::addRow("negative connection lifetime") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"-5"_s;
+    QTest::addRow("connection lifetime with unit") << u"APP_DB_MAX_CONN_LIFETIME_S"_s << u"5m"_s;
 }
 
 void TestSampleAppReadiness::badConfigurationStopsAtStart()
@@ -253,9 +252,9 @@ void TestSampleAppReadiness::badConfigurationStopsAtStart()
     QFETCH(QString, value);
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"APP_DB_WRITER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_qs)));
-    env.insert(u"APP_DB_READER_URL"_qs, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_qs)));
-    env.insert(u"APP_HTTP_PORT"_qs, QString::number(testenv::freePort()));
+    env.insert(u"APP_DB_WRITER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"app_writer"_s)));
+    env.insert(u"APP_DB_READER_URL"_s, QString::fromUtf8(testenv::pgConninfo(u"app_reader"_s)));
+    env.insert(u"APP_HTTP_PORT"_s, QString::number(testenv::freePort()));
     if (value.isNull()) {
         env.remove(name);
     } else {

@@ -14,6 +14,8 @@
 
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 struct DocumentedRoute
@@ -26,17 +28,17 @@ struct DocumentedRoute
 // the same cell (`/load/readers/start`, `/load/readers/stop`) share its method.
 QList<DocumentedRoute> documentedRoutes()
 {
-    QFile f(testenv::sourceDir() + u"/sampleapp/PROTOCOL.md"_qs);
+    QFile f(testenv::sourceDir() + u"/sampleapp/PROTOCOL.md"_s);
     if (!f.open(QIODevice::ReadOnly)) {
         return {};
     }
     const QString text = QString::fromUtf8(f.readAll());
-    const qsizetype start = text.indexOf(u"## HTTP routes"_qs);
-    const qsizetype end = text.indexOf(u"\n## "_qs, start + 1);
+    const qsizetype start = text.indexOf(u"## HTTP routes"_s);
+    const qsizetype end = text.indexOf(u"\n## "_s, start + 1);
     QList<DocumentedRoute> routes;
     static const QRegularExpression row(
-        u"^\\| `(GET|POST) (/[^`?\\[]*)[^`]*`((?:, `/[^`]*`)*) \\|"_qs, QRegularExpression::MultilineOption);
-    static const QRegularExpression more(u"`(/[^`]*)`"_qs);
+        u"^\\| `(GET|POST) (/[^`?\\[]*)[^`]*`((?:, `/[^`]*`)*) \\|"_s, QRegularExpression::MultilineOption);
+    static const QRegularExpression more(u"`(/[^`]*)`"_s);
     for (auto m = row.globalMatch(text.mid(start, end - start)); m.hasNext();) {
         const auto match = m.next();
         const QByteArray method = match.captured(1).toLatin1();
@@ -86,9 +88,9 @@ private:
 void TestSampleAppRoutes::initTestCase()
 {
     AppConfig config;
-    config.writerConninfo = testenv::pgConninfo(u"app_writer"_qs);
-    config.readerConninfo = testenv::pgConninfo(u"app_reader"_qs);
-    config.httpAddress = u"127.0.0.1"_qs;
+    config.writerConninfo = testenv::pgConninfo(u"app_writer"_s);
+    config.readerConninfo = testenv::pgConninfo(u"app_reader"_s);
+    config.httpAddress = u"127.0.0.1"_s;
     config.httpPort = 0;
     config.maxBodyBytes = 16;
     config.shutdownDrainMs = 0;
@@ -136,24 +138,24 @@ void TestSampleAppRoutes::everyRouteIsPrechecked()
     const QByteArray wrong = method == "GET" ? "PUT" : "DELETE";
     auto r = testenv::http(wrong, url(path));
     QCOMPARE(r.status, 405);
-    QCOMPARE(r.json().object().value(u"error").toString(), u"method_not_allowed"_qs);
+    QCOMPARE(r.json().object().value(u"error").toString(), u"method_not_allowed"_s);
     QCOMPARE(requests(m_app->telemetry(), path, wrong, 405), 1.0);
 
     r = testenv::http(method, url(path), QByteArray(17, ' '));
     QCOMPARE(r.status, 413);
-    QCOMPARE(r.json().object().value(u"error").toString(), u"body_too_large"_qs);
+    QCOMPARE(r.json().object().value(u"error").toString(), u"body_too_large"_s);
     QCOMPARE(requests(m_app->telemetry(), path, method, 413), 1.0);
 }
 
 void TestSampleAppRoutes::webSocketRouteAndUnknownPaths()
 {
-    auto r = testenv::http("PUT", url(u"/ws"_qs));
+    auto r = testenv::http("PUT", url(u"/ws"_s));
     QCOMPARE(r.status, 426);
-    QCOMPARE(requests(m_app->telemetry(), u"/ws"_qs, "PUT", 426), 1.0);
-    r = testenv::http("GET", url(u"/nowhere"_qs));
+    QCOMPARE(requests(m_app->telemetry(), u"/ws"_s, "PUT", 426), 1.0);
+    r = testenv::http("GET", url(u"/nowhere"_s));
     QCOMPARE(r.status, 404);
-    QCOMPARE(r.json().object().value(u"error").toString(), u"not_found"_qs);
-    QCOMPARE(requests(m_app->telemetry(), u"other"_qs, "GET", 404), 1.0);
+    QCOMPARE(r.json().object().value(u"error").toString(), u"not_found"_s);
+    QCOMPARE(requests(m_app->telemetry(), u"other"_s, "GET", 404), 1.0);
 }
 
 QTEST_MAIN(TestSampleAppRoutes)

@@ -220,7 +220,7 @@ for (const { file, obj } of docs) {
 expect(shutdownProblems({ kind: "StatefulSet", spec: { template: { spec: { containers: [{ name: "c", image: "cockroachdb/cockroach:v1", livenessProbe: {},
     readinessProbe: { httpGet: { path: "/health?ready=1" } } }] } } } }).length === 2, "self-check", "shutdown rule");
 
-// Faults the presenter controls (desktop/README.md "Faults", k8s/README.md "Faults"): every
+// Faults the presenter controls (desktop/docs/faults.md, k8s/README.md "Faults"): every
 // CockroachDB StatefulSet (main and secure) must let the presenter signal cockroach itself and hold a
 // node down:
 //  - shareProcessNamespace: true, so cockroach is not PID 1 of its PID namespace: Linux delivers to a

@@ -377,8 +377,7 @@ void PreflightRunner::checkStopShell()
     runKubectl(args, [this, id, shown, kind](bool ok, const QByteArray &, const QString &error) {
         if (ok) {
             report(make(id, Status::Pass,
-                u"%1 works (the faults signal that process: ClusterDriver, desktop/README.md \"Faults\")"_s.arg(
-                    shown)));
+                u"%1 works (the faults signal that process: ClusterDriver, desktop/docs/faults.md)"_s.arg(shown)));
         } else {
             // StatefulSet: exit 2 = no PID file, 3 = cockroach is PID 1 (ClusterDriver::signalCommand).
             report(make(id, Status::Fail, error,

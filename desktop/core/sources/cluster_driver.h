@@ -40,7 +40,7 @@
 //    before the signal (that late refusal comes as operationFinished(false, ...)). nodeStopped()
 //    marks the moment the signal was delivered; the operation then stays busy until the pod
 //    restarted and is ready again (operationFinished(true, ...)) or settleTimeoutMs passed.
-//  - the faults below (keepDown ... healAll): see their comment and desktop/README.md "Faults".
+//  - the faults below (keepDown ... healAll): see their comment and desktop/docs/faults.md.
 // Health: failed() when kubectl cannot run or the API answers with an error (status refresh or
 // operation); recovered() on the next successful status refresh.
 // start() refreshes the status now and every statusIntervalMs; stop() ends that polling.
@@ -100,7 +100,7 @@ public:
     bool stopNode(int ordinal, QString *whyNot = nullptr) override;
 
     // Faults the presenter controls (contract, implemented in cluster_driver.cpp and
-    // documented in desktop/README.md "Faults"). Each is one operation (busy until it settled) and
+    // documented in desktop/docs/faults.md). Each is one operation (busy until it settled) and
     // is refused synchronously (false + *whyNot) when unsafe or impossible for this cluster kind.
     // A fault that would leave a second node down (a majority of RF=3 lost: ranges unavailable) is
     // refused unless allowMajorityLoss is true (an explicit, labelled beat with a typed
@@ -123,7 +123,7 @@ public:
     bool healAll(QString *whyNot = nullptr) override;
     // Faults injected and not yet ended, by ordinal.
     QMap<int, Fault> activeFaults() const { return m_activeFaults; }
-    // How each fault is done (desktop/README.md "Faults"):
+    // How each fault is done (desktop/docs/faults.md):
     //  - StatefulSet (shareProcessNamespace: true; the container command writes cockroach's PID to
     //    kPidFile and waits while kHoldFile exists): Stop = SIGTERM, KeepDown = create the hold file
     //    then SIGTERM, Kill = SIGKILL, Pause = SIGSTOP, all to the PID in kPidFile; startNode removes

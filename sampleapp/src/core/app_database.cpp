@@ -11,6 +11,8 @@
 #include <chrono>
 #include <thread>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 constexpr const char *kLoginInsert = "login_insert";
@@ -122,9 +124,9 @@ QString AppDatabase::Readiness::reason() const
 
 QJsonObject AppDatabase::Readiness::toJson() const
 {
-    auto check = [](const Check &c) { return QJsonObject {{u"ok"_qs, c.ok}, {u"detail"_qs, c.detail}}; };
-    return QJsonObject {{u"writer"_qs, check(writer)}, {u"reader"_qs, check(reader)},
-        {u"reader_read_only"_qs, check(readerReadOnly)}, {u"reader_cannot_create"_qs, check(readerCannotCreate)}};
+    auto check = [](const Check &c) { return QJsonObject {{u"ok"_s, c.ok}, {u"detail"_s, c.detail}}; };
+    return QJsonObject {{u"writer"_s, check(writer)}, {u"reader"_s, check(reader)},
+        {u"reader_read_only"_s, check(readerReadOnly)}, {u"reader_cannot_create"_s, check(readerCannotCreate)}};
 }
 
 AppDatabase::AppDatabase(const AppConfig &config, DbObserver &observer, pgkit::RetryPolicy retry)

@@ -8,6 +8,8 @@
 #include <QRandomGenerator>
 #include <QtConcurrent>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 using Clock = std::chrono::steady_clock;
 
@@ -40,7 +42,7 @@ void AsyncQueryPool::execPrepared(const char *statement, QList<QByteArray> param
 {
     Job job {statement, std::move(params), std::move(callback), Clock::now(), 0, {}};
     if (m_closed) {
-        fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, 0});
+        fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_s, 0});
         return;
     }
     if (int(m_queue.size()) >= m_options.maxQueued) {
@@ -281,7 +283,7 @@ void AsyncQueryPool::requeueFront(std::vector<Job> jobs)
         if (it->attempts >= m_options.retry.maxAttempts) {
             fail(*it,
                 Failure {DbErrorKind::Transient, {},
-                    m_options.name + u": aborted by failing queries sent with it, %1 times"_qs.arg(it->attempts),
+                    m_options.name + u": aborted by failing queries sent with it, %1 times"_s.arg(it->attempts),
                     it->attempts});
             continue;
         }
@@ -510,13 +512,13 @@ void AsyncQueryPool::close()
     std::deque<Job> waiting;
     waiting.swap(m_queue);
     for (Job &job : waiting) {
-        fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, job.attempts});
+        fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_s, job.attempts});
     }
     for (auto &c : m_conns) {
         c->readable->setEnabled(false);
         c->writable->setEnabled(false);
         for (Job &job : c->inflight) {
-            fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_qs, job.attempts});
+            fail(job, Failure {DbErrorKind::Permanent, {}, m_options.name + u" pool is closed"_s, job.attempts});
         }
         c->inflight.clear();
     }

@@ -10,6 +10,8 @@
 
 #include <QCryptographicHash>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 using Method = QHttpServerRequest::Method;
@@ -72,7 +74,7 @@ void DataRoutes::addRoutes(RouteTable &routes)
                 const auto r = m_db.login(user, ipHash, uaHash);
                 m_telemetry.operation(Op::Login, Origin::Http, r.ok, secondsSince(opStart));
                 if (r.ok) {
-                    return {201, QJsonObject {{u"id"_qs, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_qs, user}}};
+                    return {201, QJsonObject {{u"id"_s, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_s, user}}};
                 }
                 return databaseErrorReply(r.error, true);
             });

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QJsonDocument>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 constexpr qint64 kMaxBufferedBytes = qint64 {4} * 1024 * 1024;
 }
@@ -21,10 +23,10 @@ QByteArray FeedHub::stamp(const QString &type, QJsonObject message)
     // A hello carries the last sequence number without using one: a new client must not make the
     // others see a jump (a gap) in the numbers.
     const bool hello = type == u"hello";
-    message.insert(u"v"_qs, kVersion);
-    message.insert(u"type"_qs, type);
-    message.insert(u"seq"_qs, double(hello ? m_seq : ++m_seq));
-    message.insert(u"ts_ms"_qs, double(QDateTime::currentMSecsSinceEpoch()));
+    message.insert(u"v"_s, kVersion);
+    message.insert(u"type"_s, type);
+    message.insert(u"seq"_s, double(hello ? m_seq : ++m_seq));
+    message.insert(u"ts_ms"_s, double(QDateTime::currentMSecsSinceEpoch()));
     return QJsonDocument(message).toJson(QJsonDocument::Compact);
 }
 
@@ -67,7 +69,7 @@ void FeedHub::broadcast(const QString &type, QJsonObject message)
 
 void FeedHub::event(const QString &kind, const QString &text, const QJsonObject &detail)
 {
-    broadcast(QStringLiteral("event"), QJsonObject {{u"kind"_qs, kind}, {u"text"_qs, text}, {u"detail"_qs, detail}});
+    broadcast(QStringLiteral("event"), QJsonObject {{u"kind"_s, kind}, {u"text"_s, text}, {u"detail"_s, detail}});
 }
 
 void FeedHub::removeClient(QWebSocket *socket)

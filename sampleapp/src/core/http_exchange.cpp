@@ -6,6 +6,8 @@
 #include <QHttpServerResponse>
 #include <QJsonDocument>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 double secondsSince(HttpExchange::Clock::time_point t0)
@@ -51,10 +53,10 @@ QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name
 JsonReply databaseErrorReply(const DbFailure &failure, bool withAttempts)
 {
     const bool unavailable = failure.kind != DbErrorKind::Permanent;
-    QJsonObject body {{u"error"_qs, unavailable ? u"database_unavailable"_qs : u"database_error"_qs},
-        {u"message"_qs, failure.message}, {u"sqlstate"_qs, failure.sqlState}};
+    QJsonObject body {{u"error"_s, unavailable ? u"database_unavailable"_s : u"database_error"_s},
+        {u"message"_s, failure.message}, {u"sqlstate"_s, failure.sqlState}};
     if (withAttempts) {
-        body.insert(u"attempts"_qs, failure.attempts);
+        body.insert(u"attempts"_s, failure.attempts);
     }
     return {unavailable ? 503 : 500, body};
 }

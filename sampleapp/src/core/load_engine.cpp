@@ -2,6 +2,8 @@
 
 #include <QJsonValue>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 double seconds(LoadEngine::Clock::duration d)
@@ -17,7 +19,7 @@ QJsonValue optionalMs(const std::optional<double> &v)
 QJsonObject percentiles(const LatencyHistogram::Snapshot &s)
 {
     return QJsonObject {
-        {u"p50"_qs, optionalMs(s.p50Ms)}, {u"p95"_qs, optionalMs(s.p95Ms)}, {u"p99"_qs, optionalMs(s.p99Ms)}};
+        {u"p50"_s, optionalMs(s.p50Ms)}, {u"p95"_s, optionalMs(s.p95Ms)}, {u"p99"_s, optionalMs(s.p99Ms)}};
 }
 
 } // namespace
@@ -91,7 +93,7 @@ void LoadEngine::startLoad(const LoadRequest &request)
         recomputeRatesLocked(Clock::now());
     }
     emitEvent({QStringLiteral("load_started"), QStringLiteral("Load started at %1 rps").arg(request.rps),
-        QJsonObject {{u"rps"_qs, request.rps}, {u"mix"_qs, request.mix.toJson()}}});
+        QJsonObject {{u"rps"_s, request.rps}, {u"mix"_s, request.mix.toJson()}}});
 }
 
 void LoadEngine::stopLoad()
@@ -126,7 +128,7 @@ std::optional<QString> LoadEngine::startSpike(const SpikeRequest &request)
     }
     emitEvent({QStringLiteral("spike_started"),
         QStringLiteral("Spike: %1 rps for %2 s").arg(request.rps).arg(request.seconds),
-        QJsonObject {{u"rps"_qs, request.rps}, {u"seconds"_qs, request.seconds}, {u"mix"_qs, request.mix.toJson()}}});
+        QJsonObject {{u"rps"_s, request.rps}, {u"seconds"_s, request.seconds}, {u"mix"_s, request.mix.toJson()}}});
     return std::nullopt;
 }
 
@@ -232,15 +234,15 @@ void LoadEngine::finishSpikeLocked(std::unique_lock<std::mutex> &lock, bool stop
     const double target = spike->request.rps;
     const double achieved = completed / duration;
     const QJsonObject detail {
-        {u"target_rps"_qs, target},
-        {u"seconds"_qs, duration},
-        {u"scheduled"_qs, double(spike->scheduled)},
-        {u"completed"_qs, completed},
-        {u"dropped"_qs, double(spike->dropped)},
-        {u"errors"_qs, double(spike->errors.load())},
-        {u"achieved_rps"_qs, achieved},
-        {u"achieved_ratio"_qs, target > 0 ? achieved / target : 0.0},
-        {u"stopped_early"_qs, stoppedEarly},
+        {u"target_rps"_s, target},
+        {u"seconds"_s, duration},
+        {u"scheduled"_s, double(spike->scheduled)},
+        {u"completed"_s, completed},
+        {u"dropped"_s, double(spike->dropped)},
+        {u"errors"_s, double(spike->errors.load())},
+        {u"achieved_rps"_s, achieved},
+        {u"achieved_ratio"_s, target > 0 ? achieved / target : 0.0},
+        {u"stopped_early"_s, stoppedEarly},
     };
     m_telemetry.setSpikeActive(false);
     m_lastSpike = detail;
@@ -299,37 +301,37 @@ QJsonObject LoadEngine::stateLocked() const
 {
     QJsonValue base = QJsonValue::Null;
     if (m_base) {
-        base = QJsonObject {{u"rps"_qs, m_base->rps}, {u"mix"_qs, m_base->mix.toJson()}};
+        base = QJsonObject {{u"rps"_s, m_base->rps}, {u"mix"_s, m_base->mix.toJson()}};
     }
     QJsonValue spike = QJsonValue::Null;
     if (m_spike && !m_spike->ended) {
-        spike = QJsonObject {{u"rps"_qs, m_spike->request.rps}, {u"seconds"_qs, m_spike->request.seconds},
-            {u"remaining_s"_qs, std::max(0.0, seconds(m_spike->end - Clock::now()))},
-            {u"mix"_qs, m_spike->request.mix.toJson()}};
+        spike = QJsonObject {{u"rps"_s, m_spike->request.rps}, {u"seconds"_s, m_spike->request.seconds},
+            {u"remaining_s"_s, std::max(0.0, seconds(m_spike->end - Clock::now()))},
+            {u"mix"_s, m_spike->request.mix.toJson()}};
     }
     double target = 0;
     for (const Stream &s : m_streams) {
         target += s.rate;
     }
     return QJsonObject {
-        {u"running"_qs, target > 0},
-        {u"readers"_qs, m_readers},
-        {u"writers"_qs, m_writers},
-        {u"base"_qs, base},
-        {u"spike"_qs, spike},
-        {u"last_spike"_qs, m_lastSpike.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_lastSpike)},
-        {u"target_rps"_qs, target},
-        {u"achieved_rps"_qs, std::round(m_achievedRps * 10.0) / 10.0},
-        {u"in_flight"_qs, m_inFlight.load()},
-        {u"active_workers"_qs, m_workers.activeThreadCount()},
-        {u"sent_total"_qs, double(m_sentTotal.load())},
-        {u"dropped_total"_qs, double(m_droppedTotal.load())},
-        {u"errors_total"_qs, double(m_errorsTotal.load())},
-        {u"latency_ms"_qs,
-            QJsonObject {{u"intended"_qs, percentiles(m_lastIntended)}, {u"actual"_qs, percentiles(m_lastActual)}}},
-        {u"limits"_qs,
-            QJsonObject {{u"max_rps"_qs, m_limits.maxRps}, {u"max_seconds"_qs, m_limits.maxSeconds},
-                {u"max_concurrency"_qs, m_limits.maxConcurrency}}},
+        {u"running"_s, target > 0},
+        {u"readers"_s, m_readers},
+        {u"writers"_s, m_writers},
+        {u"base"_s, base},
+        {u"spike"_s, spike},
+        {u"last_spike"_s, m_lastSpike.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_lastSpike)},
+        {u"target_rps"_s, target},
+        {u"achieved_rps"_s, std::round(m_achievedRps * 10.0) / 10.0},
+        {u"in_flight"_s, m_inFlight.load()},
+        {u"active_workers"_s, m_workers.activeThreadCount()},
+        {u"sent_total"_s, double(m_sentTotal.load())},
+        {u"dropped_total"_s, double(m_droppedTotal.load())},
+        {u"errors_total"_s, double(m_errorsTotal.load())},
+        {u"latency_ms"_s,
+            QJsonObject {{u"intended"_s, percentiles(m_lastIntended)}, {u"actual"_s, percentiles(m_lastActual)}}},
+        {u"limits"_s,
+            QJsonObject {{u"max_rps"_s, m_limits.maxRps}, {u"max_seconds"_s, m_limits.maxSeconds},
+                {u"max_concurrency"_s, m_limits.maxConcurrency}}},
     };
 }
 

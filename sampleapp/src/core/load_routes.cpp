@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 using Method = QHttpServerRequest::Method;
 } // namespace
@@ -71,7 +73,7 @@ void LoadRoutes::addRoutes(RouteTable &routes)
     routes.add(
         "/load", {.method = Method::Get}, [this, &routes](const QHttpServerRequest &, const ExchangePtr &exchange) {
             QJsonObject state = m_load.state();
-            state.insert(u"auth_required"_qs, routes.commandsNeedToken());
+            state.insert(u"auth_required"_s, routes.commandsNeedToken());
             exchange->reply(200, state);
         });
 }

@@ -5,6 +5,8 @@
 
 #include <QFile>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 using Method = QHttpServerRequest::Method;
 } // namespace
@@ -16,21 +18,21 @@ OpsRoutes::OpsRoutes(AppDatabase &db, Telemetry &telemetry, QString version, Hoo
 void OpsRoutes::addRoutes(RouteTable &routes)
 {
     routes.add("/healthz", {.method = Method::Get}, [this](const QHttpServerRequest &, const ExchangePtr &exchange) {
-        exchange->reply(200, QJsonObject {{u"status"_qs, u"ok"_qs}, {u"version"_qs, m_version}});
+        exchange->reply(200, QJsonObject {{u"status"_s, u"ok"_s}, {u"version"_s, m_version}});
     });
 
     routes.add(
         "/readyz", {.method = Method::Get}, [this, &routes](const QHttpServerRequest &, const ExchangePtr &exchange) {
             if (m_hooks.shuttingDown()) {
-                exchange->reply(503, QJsonObject {{u"ready"_qs, false}, {u"reason"_qs, u"shutting down"_qs}});
+                exchange->reply(503, QJsonObject {{u"ready"_s, false}, {u"reason"_s, u"shutting down"_s}});
                 return;
             }
             routes.answerFromWorker(exchange, [this]() -> JsonReply {
                 const auto r = m_db.checkReadiness();
                 m_hooks.readinessObserved(r);
-                QJsonObject body {{u"ready"_qs, r.ready()}, {u"checks"_qs, r.toJson()}};
+                QJsonObject body {{u"ready"_s, r.ready()}, {u"checks"_s, r.toJson()}};
                 if (!r.ready()) {
-                    body.insert(u"reason"_qs, r.reason());
+                    body.insert(u"reason"_s, r.reason());
                 }
                 return {r.ready() ? 200 : 503, body};
             });
@@ -52,8 +54,8 @@ void OpsRoutes::addRoutes(RouteTable &routes)
             return;
         }
         exchange->reply(426,
-            QJsonObject {{u"error"_qs, u"upgrade_required"_qs},
-                {u"message"_qs, u"GET /ws is the WebSocket timeline feed: connect with a WebSocket client"_qs}});
+            QJsonObject {{u"error"_s, u"upgrade_required"_s},
+                {u"message"_s, u"GET /ws is the WebSocket timeline feed: connect with a WebSocket client"_s}});
     });
 
     routes.add("/", {.method = Method::Get}, [](const QHttpServerRequest &, const ExchangePtr &exchange) {
@@ -72,8 +74,8 @@ void OpsRoutes::addRoutes(RouteTable &routes)
 
     routes.setFallback([](const QHttpServerRequest &request, const ExchangePtr &exchange) {
         exchange->reply(404,
-            QJsonObject {{u"error"_qs, u"not_found"_qs},
-                {u"message"_qs,
+            QJsonObject {{u"error"_s, u"not_found"_s},
+                {u"message"_s,
                     QStringLiteral("no route %1 %2")
                         .arg(QString::fromLatin1(methodName(request.method())), request.url().path())}});
     });

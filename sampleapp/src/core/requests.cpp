@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 Parsed<QJsonObject> parseObject(const QByteArray &body, bool allowEmpty)
@@ -113,17 +115,17 @@ std::optional<ApiError> checkRps(double rps, const Guardrails &limits, double ot
 
 QJsonObject ApiError::toJson() const
 {
-    QJsonObject o {{u"error"_qs, code}, {u"message"_qs, message}};
+    QJsonObject o {{u"error"_s, code}, {u"message"_s, message}};
     if (!limit.isEmpty()) {
-        o.insert(u"limit"_qs, limit);
-        o.insert(u"max"_qs, max);
+        o.insert(u"limit"_s, limit);
+        o.insert(u"max"_s, max);
     }
     return o;
 }
 
 QJsonObject LoadMix::toJson() const
 {
-    return QJsonObject {{u"login"_qs, login}, {u"search"_qs, search}};
+    return QJsonObject {{u"login"_s, login}, {u"search"_s, search}};
 }
 
 std::optional<ApiError> checkBodySize(qsizetype size, const Guardrails &limits)

@@ -7,6 +7,8 @@
 #include <QWebSocket>
 #include <QtConcurrent>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 // One retry policy for both database paths (/login and the load generator's blocking calls,
@@ -30,10 +32,10 @@ QJsonValue ms(const std::optional<double> &v)
 
 QJsonObject windowJson(const LatencyHistogram::Snapshot &s, double intervalSeconds, bool withRate)
 {
-    QJsonObject o {{u"count"_qs, double(s.count)}, {u"errors"_qs, double(s.errors)}, {u"p50_ms"_qs, ms(s.p50Ms)},
-        {u"p95_ms"_qs, ms(s.p95Ms)}, {u"p99_ms"_qs, ms(s.p99Ms)}};
+    QJsonObject o {{u"count"_s, double(s.count)}, {u"errors"_s, double(s.errors)}, {u"p50_ms"_s, ms(s.p50Ms)},
+        {u"p95_ms"_s, ms(s.p95Ms)}, {u"p99_ms"_s, ms(s.p99Ms)}};
     if (withRate) {
-        o.insert(u"rps"_qs, intervalSeconds > 0 ? std::round(double(s.count) / intervalSeconds * 10.0) / 10.0 : 0.0);
+        o.insert(u"rps"_s, intervalSeconds > 0 ? std::round(double(s.count) / intervalSeconds * 10.0) / 10.0 : 0.0);
     }
     return o;
 }
@@ -146,10 +148,10 @@ void SampleApp::onNewWebSocket()
         }
         m_telemetry.httpRequest("/ws", "GET", 101, 0);
         QJsonObject state = m_load.state();
-        state.insert(u"auth_required"_qs, !m_config.controlToken.isEmpty());
+        state.insert(u"auth_required"_s, !m_config.controlToken.isEmpty());
         m_feed.addClient(std::move(socket),
-            QJsonObject {{u"tick_ms"_qs, m_config.tickMs}, {u"version"_qs, version()},
-                {u"dialect"_qs, pgkit::dialectName(m_db.dialect())}, {u"load"_qs, state}, {u"ready"_qs, m_ready}});
+            QJsonObject {{u"tick_ms"_s, m_config.tickMs}, {u"version"_s, version()},
+                {u"dialect"_s, pgkit::dialectName(m_db.dialect())}, {u"load"_s, state}, {u"ready"_s, m_ready}});
     }
 }
 
@@ -161,7 +163,7 @@ void SampleApp::tick()
     const auto writer = m_telemetry.dbWindow(PoolId::Writer).takeSnapshot();
     const auto reader = m_telemetry.dbWindow(PoolId::Reader).takeSnapshot();
     QJsonObject load = m_load.sampleInterval(interval);
-    load.insert(u"auth_required"_qs, !m_config.controlToken.isEmpty());
+    load.insert(u"auth_required"_s, !m_config.controlToken.isEmpty());
     m_telemetry.setPoolConnections(
         PoolId::Writer, m_db.pool(PoolId::Writer).idleCount(), m_db.pool(PoolId::Writer).busyCount());
     // The reader has two sets: blocking (load generator, readiness) and non-blocking (HTTP /search).
@@ -170,19 +172,19 @@ void SampleApp::tick()
         m_db.pool(PoolId::Reader).idleCount() + m_readerAsync.openCount() - asyncBusy,
         m_db.pool(PoolId::Reader).busyCount() + asyncBusy);
     m_feed.broadcast(QStringLiteral("tick"),
-        QJsonObject {{u"interval_ms"_qs, std::round(interval * 1000.0)},
-            {u"routes"_qs,
-                QJsonObject {{u"login"_qs, windowJson(login, interval, true)},
-                    {u"search"_qs, windowJson(search, interval, true)}}},
-            {u"db"_qs,
-                QJsonObject {{u"writer"_qs, windowJson(writer, interval, false)},
-                    {u"reader"_qs, windowJson(reader, interval, false)}}},
-            {u"load"_qs, load}, {u"ready"_qs, m_ready}});
+        QJsonObject {{u"interval_ms"_s, std::round(interval * 1000.0)},
+            {u"routes"_s,
+                QJsonObject {{u"login"_s, windowJson(login, interval, true)},
+                    {u"search"_s, windowJson(search, interval, true)}}},
+            {u"db"_s,
+                QJsonObject {{u"writer"_s, windowJson(writer, interval, false)},
+                    {u"reader"_s, windowJson(reader, interval, false)}}},
+            {u"load"_s, load}, {u"ready"_s, m_ready}});
     const auto errors = login.errors + search.errors;
     if (errors >= 10) {
         m_feed.event(QStringLiteral("error_burst"),
             QStringLiteral("%1 errors in the last %2 s").arg(errors).arg(interval, 0, 'f', 1),
-            QJsonObject {{u"errors"_qs, double(errors)}, {u"interval_ms"_qs, std::round(interval * 1000.0)}});
+            QJsonObject {{u"errors"_s, double(errors)}, {u"interval_ms"_s, std::round(interval * 1000.0)}});
         applog::logger()->warn("error burst: {} errors in {:.1f} s", errors, interval);
     }
 }
@@ -232,7 +234,7 @@ void SampleApp::updateReadiness(const AppDatabase::Readiness &r)
     }
     m_feed.event(QStringLiteral("readiness_changed"),
         ready ? QStringLiteral("Ready") : QStringLiteral("Not ready: ") + reason,
-        QJsonObject {{u"ready"_qs, ready}, {u"reason"_qs, reason}});
+        QJsonObject {{u"ready"_s, ready}, {u"reason"_s, reason}});
 }
 
 void SampleApp::postEvent(const LoadEngine::Event &e)
@@ -262,7 +264,7 @@ void SampleApp::shutdown()
         m_readyKnown = true;
         m_ready = false;
         m_feed.event(QStringLiteral("readiness_changed"), QStringLiteral("Not ready: shutting down"),
-            QJsonObject {{u"ready"_qs, false}, {u"reason"_qs, u"shutting down"_qs}});
+            QJsonObject {{u"ready"_s, false}, {u"reason"_s, u"shutting down"_s}});
     }
     // The drain keeps the listeners open while the Service stops sending new connections here.
     QTimer::singleShot(m_config.shutdownDrainMs, Qt::PreciseTimer, this, &SampleApp::closeListeners);

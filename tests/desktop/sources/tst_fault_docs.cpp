@@ -1,5 +1,5 @@
 // The fault commands the docs show are the ones the driver sends. A presenter on stage copies what
-// desktop/README.md, k8s/README.md, demo/DEMO.md or a manifest's comment says; a `kill -TERM 1` for
+// desktop/docs/*.md, k8s/README.md, demo/DEMO.md or a manifest's comment says; a `kill -TERM 1` for
 // the StatefulSet signals the pod's pause process (PID 1 under shareProcessNamespace), not
 // cockroach. So every documented `kill [-SIG] TARGET` with a fault's signal (TERM, KILL, STOP, CONT,
 // 0; none is TERM), in every *.md of the repository and every comment in k8s/**/*.yaml, must be one that

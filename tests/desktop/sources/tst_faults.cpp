@@ -10,7 +10,7 @@
 using namespace Qt::StringLiterals;
 using Fault = ClusterDriver::Fault;
 
-// The faults the presenter controls (desktop/README.md "Faults"): ClusterDriver running the real
+// The faults the presenter controls (desktop/docs/faults.md): ClusterDriver running the real
 // kubectl against FakeKubeApi, which models what the pods of k8s/crdb-cluster.yaml do with the
 // commands (PID file, hold file, shared PID namespace, stopped / restarting / held processes).
 class TestFaults : public QObject
