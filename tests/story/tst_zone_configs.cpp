@@ -5,7 +5,7 @@
 // it could not satisfy with the nodes it has at that point, is caught before the stage.
 //
 // The order: the set-up applies the files of k8s/sql/phase0/job.yaml (00-bootstrap.sql,
-// 01-phase0-rf1.sql) on the one node of k8s/crdb-cluster.yaml (demo/DEMO.md, "Before the talk");
+// 01-phase0-rf1.sql) on the one node of k8s/base/crdb-cluster.yaml (demo/DEMO.md, "Before the talk");
 // then demo/plan.json beat by beat: each `scale` action sets the live nodes, each `run_sql` action
 // replays its file. A statement marked `-- @expect-error 23514` must be one the model refuses with
 // that SQLSTATE (the refusal is what the talk shows); every other one must be accepted.
