@@ -14,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ns=crdb-evolution
 run() { echo "+ $*" >&2; "$@"; }
+# KUBE_CONTEXT (demo/up.sh): every kubectl here talks to that context.
+if [ -n "${KUBE_CONTEXT:-}" ]; then kubectl() { command kubectl --context "$KUBE_CONTEXT" "$@"; }; fi
 overlay=k8s/
 if [ "${CRDB_SECURE:-0}" = 1 ]; then overlay=k8s/secure/; fi
 

@@ -78,6 +78,19 @@ export function shellBlocks(markdown) {
     return blocks;
 }
 
+// demo/down.sh is the one script that deletes (demo/DEMO.md, "Optional teardown"): only namespaces,
+// only those selected by up.sh's label, and only after a typed confirmation or an explicit --yes.
+export const TEARDOWN_SCRIPT = "demo/down.sh";
+export function teardownProblems(text) {
+    const problems = [];
+    for (const d of findDestructive(text)) {
+        if (!(d.rule === "kubectl delete" && /\bdelete namespace\b/.test(d.text))) problems.push(`${d.line}: ${d.rule}: ${d.text} (the tear-down deletes namespaces only)`);
+    }
+    if (!/read -r answer/.test(text) || !/--yes/.test(text)) problems.push("no typed confirmation (read -r answer) with --yes to skip it");
+    if (!/get (namespaces|ns) -l "\$managed_label"/.test(text)) problems.push("does not select the namespaces by up.sh's label");
+    return problems;
+}
+
 const isTeardown = (block) => block.headings.some((h) => /optional teardown/i.test(h ?? ""));
 
 function walk(dir, pred) {
@@ -134,7 +147,15 @@ export function kubectlCommands(text) {
         for (const part of code.split(/;|&&|\|\||\||&(?!\d)/)) {
             const words = part.trim().split(/\s+/).filter(Boolean);
             while (words.length && ["then", "else", "do", "if", "run", "time", "!", "{", "("].includes(words[0])) words.shift();
-            if (words[0] === "kubectl") out.push({ line: start + 1, argv: words.map((w) => w.replace(/^["']|["']$/g, "")) });
+            if (words[0] !== "kubectl") continue;
+            // A context or kubeconfig names where, not what: `kubectl --context "$ctx" apply -k DIR` is `kubectl apply -k DIR`.
+            const argv = words.map((w) => w.replace(/^["']|["']$/g, ""));
+            for (let j = 1; j < argv.length;) {
+                if (/^--(context|kubeconfig)=/.test(argv[j])) argv.splice(j, 1);
+                else if (argv[j] === "--context" || argv[j] === "--kubeconfig") argv.splice(j, 2);
+                else j++;
+            }
+            out.push({ line: start + 1, argv });
         }
     }
     return out;
@@ -285,7 +306,16 @@ function main() {
     const scripts = [...walk(path.join(root, "demo"), (p) => p.endsWith(".sh")), ...walk(path.join(root, "k8s"), (p) => p.endsWith(".sh"))];
     for (const f of scripts) {
         scanned++;
-        for (const d of findDestructive(fs.readFileSync(f, "utf8"))) failures.push(`${rel(f)}:${d.line}: ${d.rule}: ${d.text}`);
+        const text = fs.readFileSync(f, "utf8");
+        if (rel(f) === TEARDOWN_SCRIPT) {
+            for (const p of teardownProblems(text)) failures.push(`${rel(f)}: ${p}`);
+            continue;
+        }
+        for (const d of findDestructive(text)) failures.push(`${rel(f)}:${d.line}: ${d.rule}: ${d.text}`);
+    }
+    for (const [text, want] of [[fs.readFileSync(path.join(root, TEARDOWN_SCRIPT), "utf8"), 0],
+        ["read -r answer\n--yes\nkubectl get ns -l \"$managed_label\"\nkubectl delete statefulset crdb\n", 1], ["kubectl delete namespace x\n", 1]]) {
+        if ((teardownProblems(text).length > 0) !== (want > 0)) failures.push(`self-check: teardown rule on ${JSON.stringify(text.slice(0, 60))}: ${teardownProblems(text)}`);
     }
     for (const s of ["demo/evolve.sh", "demo/backup.sh", "demo/check.sh"]) {
         if (!fs.existsSync(path.join(root, s))) failures.push(`${s} missing`);
@@ -357,6 +387,8 @@ function main() {
         if (order.length < 2 || probe(cm, nsObj) !== 1 || probe(nsObj, cm) !== 0) failures.push("self-check: namespace order rule");
         const parsed = kubectlCommands("if x; then run kubectl apply -f a.yaml; else run kubectl apply \\\n  -f k8s/app/  # c\nfi");
         if (parsed.length !== 2 || parsed[1].line !== 1 || parsed[1].argv.join(" ") !== "kubectl apply -f k8s/app/") failures.push(`self-check: kubectl command parser ${JSON.stringify(parsed)}`);
+        const withContext = kubectlCommands('run kubectl --context "$ctx" apply -k k8s/app/');
+        if (withContext.length !== 1 || withContext[0].argv.join(" ") !== "kubectl apply -k k8s/app/") failures.push(`self-check: --context not stripped ${JSON.stringify(withContext)}`);
     }
 
     // A CrdbCluster must set spec.nodes (the operator has no default), and the presenter patches it:
