@@ -83,15 +83,20 @@ own_namespace() {
         "$1" "${managed_label%%=*}" "${managed_label#*=}" | k create -f - >/dev/null
 }
 
-# wait_until WHAT NAMESPACE KIND/NAME JSONPATH TEST: polls until TEST (a function of the jsonpath's
-# output) holds, printing one progress line per change, for at most $timeout seconds.
+# wait_until WHAT NAMESPACE KIND/NAME JSONPATH TEST [FAILED]: polls until TEST (a function of the
+# jsonpath's output) holds, printing one progress line per change, for at most $timeout seconds;
+# stops at once when FAILED holds.
 wait_until() {
-    local what=$1 ns=$2 obj=$3 path=$4 test=$5 start=$SECONDS last="" now
+    local what=$1 ns=$2 obj=$3 path=$4 test=$5 failed=${6:-never} start=$SECONDS last="" now
     while :; do
         now=$(k -n "$ns" get "$obj" -o "jsonpath=$path" 2>/dev/null || true)
         if "$test" "$now"; then
             printf 'up: %-34s ready (%s) after %ds\n' "$what" "${now:-done}" $((SECONDS - start)) >&2
             return 0
+        fi
+        if "$failed" "$now"; then
+            echo "up: $what failed ($now): kubectl --context $ctx -n $ns logs $obj" >&2
+            exit 1
         fi
         if [ "$now" != "$last" ] || [ $(((SECONDS - start) % 30)) -eq 0 ]; then
             printf 'up: %-34s waiting (%s) %ds\n' "$what" "${now:-not there yet}" $((SECONDS - start)) >&2
@@ -104,12 +109,15 @@ wait_until() {
         sleep 2
     done
 }
-job_done() { [ "$1" = True ]; }
+never() { false; }
+# The types of the Job's true conditions: Complete (with SuccessCriteriaMet on newer clusters) or Failed.
+job_done() { [[ " $1 " == *" Complete "* ]]; }
+job_failed() { [[ " $1 " == *" Failed "* ]]; }
 # "active/succeeded": a pod of the Job runs (or ran).
 job_started() { [ "${1%/*}" -ge 1 ] 2>/dev/null || [ "${1#*/}" -ge 1 ] 2>/dev/null; }
 # "ready/wanted" from {.status.readyReplicas}/{.spec.replicas}: every wanted replica ready.
 all_ready() { local ready=${1%/*} want=${1#*/}; [ -n "$ready" ] && [ -n "$want" ] && [ "$want" -gt 0 ] && [ "$ready" = "$want" ]; }
-wait_job() { wait_until "job/$2" "$1" "job/$2" '{.status.conditions[?(@.type=="Complete")].status}' job_done; }
+wait_job() { wait_until "job/$2" "$1" "job/$2" '{.status.conditions[?(@.status=="True")].type}' job_done job_failed; }
 wait_ready() { wait_until "$2" "$1" "$2" '{.status.readyReplicas}/{.spec.replicas}' all_ready; }
 
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
@@ -121,7 +129,13 @@ if ! k get namespaces >/dev/null; then
 fi
 secure=${CRDB_SECURE:-0}
 app=k8s/app/
-if [ "$secure" = 1 ]; then app=k8s/secure/app/; fi
+if [ "$secure" = 1 ]; then
+    app=k8s/secure/app/
+    if ! k -n crdb-evolution get secret crdb-node-certs >/dev/null 2>&1; then
+        echo "up: CRDB_SECURE=1 needs the certificates first: k8s/secure/make-certs.sh (k8s/secure/README.md)" >&2
+        exit 1
+    fi
+fi
 
 own_namespace crdb-evolution
 own_namespace crdb-observability

@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { kustomizationDirs, renderKustomization } from "./check-safety.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = process.env.TEST_SOURCE_DIR || path.resolve(here, "../..");
@@ -42,16 +43,9 @@ const rel = (p) => path.relative(root, p);
 
 // ---- render and parse
 // Every kustomization under k8s/ (a Component is only ever included), rendered as `kubectl apply -k`
-// would; docs carry the kustomization directory as their `file` ("k8s/secure/"). Objects that
-// several kustomizations render (crdb-sql in every SQL step) appear once per rendering.
-export function kustomizations(dir = path.join(root, "k8s")) {
-    return walk(dir, (p) => path.basename(p) === "kustomization.yaml")
-        .filter((p) => YAML.parse(fs.readFileSync(p, "utf8")).kind !== "Component")
-        .map((p) => `${rel(path.dirname(p))}/`);
-}
-export function render(dir) {
-    return execFileSync("kubectl", ["kustomize", path.join(root, dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
-}
+// would (check-safety.mjs holds the helpers); docs carry the kustomization directory as their
+// `file` ("k8s/secure/"). Objects that several kustomizations render (crdb-sql in every SQL step)
+// appear once per rendering.
 const docs = []; // {file, obj}
 function addDocs(file, text) {
     for (const d of YAML.parseAllDocuments(text, { uniqueKeys: true })) {
@@ -65,11 +59,11 @@ function addDocs(file, text) {
         docs.push({ file, obj });
     }
 }
-const rendered = kustomizations();
+const rendered = kustomizationDirs();
 if (rendered.length < 10) fail("k8s/", `only ${rendered.length} kustomizations found`);
 for (const dir of rendered) {
     try {
-        addDocs(dir, render(dir));
+        addDocs(dir, renderKustomization(dir));
     } catch (e) {
         fail(dir, `kubectl kustomize: ${e.stderr || e.message}`);
     }
