@@ -424,11 +424,13 @@ function main() {
     console.log(`check-safety: ${scanned} scripts, code blocks and container commands clean; ${BEATS.length} beats in order`);
 }
 
-// --print-applies: the `kubectl apply` commands of demo/DEMO.md (outside "Optional teardown") and of
-// the scripts, as JSON [{source, line, argv}], for the test that runs them with the real kubectl
-// against the fake Kubernetes API (tests/desktop/sources/tst_setup_reapply.cpp).
+// --print-applies: the `kubectl apply` commands of demo/DEMO.md (outside "Optional teardown"), of the
+// secure and operator variants' READMEs (their overlays) and of the scripts, as JSON
+// [{source, line, argv}], for the test that runs them with the real kubectl against the fake
+// Kubernetes API (tests/desktop/sources/tst_setup_reapply.cpp).
+const APPLY_SOURCES = ["demo/DEMO.md", "k8s/secure/README.md", "k8s/operator/README.md"];
 export function documentedApplies() {
-    return documentedKubectl().filter((c) => (c.source === "demo/DEMO.md" || c.source.endsWith(".sh")) && c.argv[1] === "apply"
+    return documentedKubectl().filter((c) => (APPLY_SOURCES.includes(c.source) || c.source.endsWith(".sh")) && c.argv[1] === "apply"
         && c.argv[2] !== "set-last-applied");
 }
 

@@ -171,7 +171,7 @@ private Q_SLOTS:
 
     void cleanup() { m_api.setObjects(nullptr); }
 
-    // Every documented `kubectl apply` (demo/DEMO.md and the scripts, as listed by
+    // Every documented `kubectl apply` (demo/DEMO.md, the secure and operator READMEs and the scripts, as listed by
     // tests/story/check-safety.mjs) on a cluster scaled to three nodes.
     void documentedAppliesKeepThreeNodes()
     {
