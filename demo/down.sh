@@ -33,16 +33,24 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$ctx" ]; then echo "down: say which cluster: --context CTX or --kind [NAME]" >&2; usage; fi
 
-# Selected by the label, and the label checked again on each answer before anything is deleted.
-if ! listed=$(kubectl --context "$ctx" get namespaces -l "$managed_label" \
-    -o 'jsonpath={range .items[*]}{.metadata.name}={.metadata.labels.app\.kubernetes\.io/managed-by}{"\n"}{end}'); then
+# Selected by the label, and the label checked again on each answer before anything is deleted; a
+# namespace already terminating (an earlier run) is only reported, so running again is harmless.
+if ! listed=$(kubectl --context "$ctx" get namespaces -l "$managed_label" -o \
+    'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels.app\.kubernetes\.io/managed-by} {.status.phase}{"\n"}{end}'); then
     echo "down: cannot list namespaces on context $ctx" >&2
     exit 1
 fi
-namespaces=$(printf '%s\n' "$listed" | sed -n "s/=${managed_label#*=}\$//p" | tr '\n' ' ')
-namespaces=${namespaces% }
+namespaces=""
+while read -r name owner phase; do
+    [ "$owner" = "${managed_label#*=}" ] || continue
+    if [ "$phase" = Terminating ]; then
+        echo "down: namespace/$name is already being deleted"
+    else
+        namespaces="$namespaces${namespaces:+ }$name"
+    fi
+done <<<"$listed"
 if [ -z "$namespaces" ]; then
-    echo "down: nothing made by up.sh on context $ctx (no namespace labelled $managed_label)"
+    echo "down: nothing made by up.sh left to delete on context $ctx (no namespace labelled $managed_label that is not already going)"
     exit 0
 fi
 echo "down: on context $ctx, up.sh made these namespaces; deleting them deletes everything in them (data included):"

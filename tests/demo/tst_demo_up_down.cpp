@@ -269,6 +269,14 @@ private Q_SLOTS:
         QCOMPARE(deletes.size(), 1);
         QVERIFY2(deletes.first().startsWith(u"DELETE "_s + kEvolutionNs), qPrintable(deletes.first()));
         QVERIFY(requestsMatching(u"PATCH "_s + kSts + u"/scale"_s).isEmpty()); // never a scale-down
+
+        // Again while the namespace terminates (what a real API server does after that DELETE): no new request.
+        m_objects->handle(
+            "PATCH", kEvolutionNs.toLatin1(), "application/merge-patch+json", R"({"status":{"phase":"Terminating"}})");
+        const Result again = script(u"down.sh"_s, {u"--context"_s, u"fake-ctx"_s, u"--yes"_s});
+        QVERIFY2(again.exitCode == 0 && again.output.contains(u"namespace/crdb-evolution is already being deleted"_s),
+            qPrintable(again.output));
+        QCOMPARE(requestsMatching(u"DELETE"_s).size(), 1);
     }
 
     // Nothing labelled: nothing to do, nothing asked.
