@@ -11,7 +11,7 @@ case "$n" in 0 | 1 | 2) ;; *) echo "usage: $0 0|1|2" >&2; exit 2 ;; esac
 run() { echo "+ $*" >&2; "$@"; }
 if [ "${CRDB_SECURE:-0}" = 1 ]; then sqlflags=(--certs-dir=/cockroach/cockroach-certs); else sqlflags=(--insecure); fi
 
-run kubectl apply -f k8s/sql/configmap.yaml -f "k8s/sql/backup-$n-job.yaml"
+run kubectl apply -k "k8s/sql/backup-$n/"
 run kubectl -n "$ns" wait --for=condition=complete "job/sql-backup-$n" --timeout=900s
 run kubectl -n "$ns" logs "job/sql-backup-$n"
 run kubectl -n "$ns" exec crdb-0 -c cockroachdb -- /cockroach/cockroach sql "${sqlflags[@]}" --host=localhost \

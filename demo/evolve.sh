@@ -5,7 +5,7 @@
 #                           # the TPC-C load (the set-up owns it: no beat starts it)
 #   demo/evolve.sh phase1   # scale to 2 nodes, wait until both are Ready, then show RF=2 refused (RF stays 1)
 #   demo/evolve.sh phase2   # scale to 3 nodes, wait until all are Ready, then RF=3
-# Secure mode: CRDB_SECURE=1 (after k8s/secure/make-certs.sh; uses k8s/secure/crdb-cluster.yaml).
+# Secure mode: CRDB_SECURE=1 (after k8s/secure/make-certs.sh; applies the overlay k8s/secure/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ns=crdb-evolution
@@ -27,26 +27,25 @@ scale_to() {
 
 case "${1:-}" in
 phase0)
-    # Safe at any phase: never changes the node count (see the script).
+    # The cluster and its Services; safe at any phase: never changes the node count (see the script).
     run demo/apply-cluster.sh
-    run kubectl apply -f k8s/services.yaml
     wait_job crdb-init
-    run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase0-job.yaml
+    run kubectl apply -k k8s/sql/phase0/
     wait_job sql-phase0
-    run kubectl apply -f k8s/sql/reader-user-job.yaml
+    run kubectl apply -k k8s/sql/reader-user/
     wait_job sql-reader-user
     # Needs database evolution (sql-phase0); runs until stopped, for the whole talk.
-    run kubectl apply -f k8s/loadgen-job.yaml
+    run kubectl apply -k k8s/loadgen/
     ;;
 phase1)
     scale_to 2
-    run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase1-rf2-refused-job.yaml
+    run kubectl apply -k k8s/sql/phase1-rf2-refused/
     wait_job sql-phase1-rf2-refused
     run kubectl -n crdb-evolution logs job/sql-phase1-rf2-refused   # "refused as expected (23514): ..."
     ;;
 phase2)
     scale_to 3
-    run kubectl apply -f k8s/sql/configmap.yaml -f k8s/sql/phase2-rf3-job.yaml
+    run kubectl apply -k k8s/sql/phase2-rf3/
     wait_job sql-phase2-rf3
     ;;
 *)

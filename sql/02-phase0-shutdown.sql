@@ -1,7 +1,7 @@
 -- 02-phase0-shutdown.sql: how long a draining node stays reachable while it reports unready.
 -- @dialect cockroachdb
 -- CockroachDB-only (a cluster setting). Idempotent (setting the same value again is a no-op) and
--- non-destructive. Run as root (admin), once, at set-up (k8s/sql/phase0-job.yaml).
+-- non-destructive. Run as root (admin), once, at set-up (k8s/sql/phase0/).
 -- A node that receives SIGTERM first enters the drain's "unready phase" for
 -- server.shutdown.initial_wait (default 0 s; cockroachdb/docs v25.4 node-shutdown.md): it keeps
 -- accepting SQL connections while /health?ready=1 fails. The StatefulSet's readiness probe needs up

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Operator variant, after `kubectl create -f k8s/operator/crdb-cluster.yaml` and before the app and
+# Operator variant, after `kubectl create -k k8s/operator/` and before the app and
 # the load generator: the clients' Secrets for the operator's TLS cluster, in namespace crdb-evolution.
 # Every URL dials crdb-public.crdb-evolution with sslmode=verify-full: the operator's node
 # certificate names only localhost, 127.0.0.1, crdb-public[.crdb-evolution[.svc.cluster.local]] and

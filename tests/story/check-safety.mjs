@@ -3,10 +3,14 @@
 //   - demo/*.sh and k8s/**/*.sh (comment lines excepted),
 //   - shell code blocks of demo/DEMO.md, k8s/README.md, grafana/README.md and context.md, except
 //     under a heading that says "Optional teardown",
-//   - the commands and args of every container in k8s/ manifests (Jobs, Deployments, StatefulSets).
-// Also checks the beat markers of demo/DEMO.md (ids and order from the shared story beats).
+//   - the commands and args of every container kubectl would apply from k8s/: the rendered output
+//     (`kubectl kustomize`) of every kustomization under k8s/, and the optional/ files.
+// Also checks that every documented `kubectl apply`/`create` names files and kustomizations that
+// exist (a directory holding a kustomization is applied with -k), that each applies a Namespace
+// before the objects in it, and the beat markers of demo/DEMO.md (ids and order from the shared story beats).
 // Run: node tests/story/check-safety.mjs
 import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,6 +78,19 @@ export function shellBlocks(markdown) {
     return blocks;
 }
 
+// demo/down.sh is the one script that deletes (demo/DEMO.md, "Optional teardown"): only namespaces,
+// only those selected by up.sh's label, and only after a typed confirmation or an explicit --yes.
+export const TEARDOWN_SCRIPT = "demo/down.sh";
+export function teardownProblems(text) {
+    const problems = [];
+    for (const d of findDestructive(text)) {
+        if (!(d.rule === "kubectl delete" && /\bdelete namespace\b/.test(d.text))) problems.push(`${d.line}: ${d.rule}: ${d.text} (the tear-down deletes namespaces only)`);
+    }
+    if (!/read -r answer/.test(text) || !/--yes/.test(text)) problems.push("no typed confirmation (read -r answer) with --yes to skip it");
+    if (!/get (namespaces|ns) -l "\$managed_label"/.test(text)) problems.push("does not select the namespaces by up.sh's label");
+    return problems;
+}
+
 const isTeardown = (block) => block.headings.some((h) => /optional teardown/i.test(h ?? ""));
 
 function walk(dir, pred) {
@@ -85,6 +102,27 @@ function walk(dir, pred) {
         else if (pred(p)) out.push(p);
     }
     return out.sort();
+}
+
+// ---- Kustomizations: what `kubectl apply -k DIR` applies is `kubectl kustomize DIR` (kubectl's
+// own kustomize, v5.5.0 here), in that order: kustomize sorts a Namespace before the objects in it
+// (its default "legacy" order; kubectl.docs.kubernetes.io, "Kustomization / sortOptions").
+export const isKustomization = (dir) => fs.existsSync(path.join(root, dir, "kustomization.yaml"));
+// Every kustomization directory under k8s/ ("k8s/secure/"), Components (only ever included) left out.
+export function kustomizationDirs() {
+    return walk(path.join(root, "k8s"), (p) => path.basename(p) === "kustomization.yaml")
+        .filter((p) => YAML.parse(fs.readFileSync(p, "utf8")).kind !== "Component")
+        .map((p) => `${path.relative(root, path.dirname(p))}/`);
+}
+const rendered = new Map();
+// The rendered YAML of a kustomization (throws with kubectl's message when it does not build).
+export function renderKustomization(dir) {
+    const key = dir.replace(/\/?$/, "/");
+    if (!rendered.has(key)) {
+        rendered.set(key, execFileSync("kubectl", ["kustomize", path.join(root, key)],
+            { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 }));
+    }
+    return rendered.get(key);
 }
 
 // ---- Documented `kubectl apply` commands (shared with validate-manifests.mjs and the fake-API test)
@@ -109,7 +147,15 @@ export function kubectlCommands(text) {
         for (const part of code.split(/;|&&|\|\||\||&(?!\d)/)) {
             const words = part.trim().split(/\s+/).filter(Boolean);
             while (words.length && ["then", "else", "do", "if", "run", "time", "!", "{", "("].includes(words[0])) words.shift();
-            if (words[0] === "kubectl") out.push({ line: start + 1, argv: words.map((w) => w.replace(/^["']|["']$/g, "")) });
+            if (words[0] !== "kubectl") continue;
+            // A context or kubeconfig names where, not what: `kubectl --context "$ctx" apply -k DIR` is `kubectl apply -k DIR`.
+            const argv = words.map((w) => w.replace(/^["']|["']$/g, ""));
+            for (let j = 1; j < argv.length;) {
+                if (/^--(context|kubeconfig)=/.test(argv[j])) argv.splice(j, 1);
+                else if (argv[j] === "--context" || argv[j] === "--kubeconfig") argv.splice(j, 2);
+                else j++;
+            }
+            out.push({ line: start + 1, argv });
         }
     }
     return out;
@@ -136,14 +182,23 @@ export function documentedKubectl() {
 // order; a directory expands to its *.json, *.yaml, *.yml files in lexical order, subdirectories
 // only with -R (kubernetes/cli-runtime pkg/resource/visitor.go, ExpandPathsToFileVisitors:
 // filepath.Walk, which walks in lexical order, SkipDir unless recursive; FileExtensions).
+// A -k (--kustomize) argument is one entry { file: DIR, kustomize: true, fromDir: true }: its objects
+// are the rendered output, in kustomize's order.
 export function applyFiles(argv) {
     const files = [];
     const recursive = argv.some((a) => a === "-R" || a === "--recursive" || a === "--recursive=true");
     for (let i = 0; i < argv.length; i++) {
         let arg = null;
+        let kustomize = false;
         if (argv[i] === "-f" || argv[i] === "--filename") arg = argv[++i];
         else if (/^(-f|--filename)=/.test(argv[i])) arg = argv[i].replace(/^[^=]*=/, "");
+        else if (argv[i] === "-k" || argv[i] === "--kustomize") [arg, kustomize] = [argv[++i], true];
+        else if (/^(-k|--kustomize)=/.test(argv[i])) [arg, kustomize] = [argv[i].replace(/^[^=]*=/, ""), true];
         if (!arg || arg === "-" || /\$/.test(arg)) continue;
+        if (kustomize) {
+            files.push({ file: arg.replace(/\/?$/, "/"), kustomize: true, fromDir: true, missing: !isKustomization(arg) });
+            continue;
+        }
         const p = path.join(root, arg);
         if (!fs.existsSync(p)) {
             files.push({ file: arg.replace(/\/$/, ""), missing: true, fromDir: false });
@@ -159,6 +214,23 @@ export function applyFiles(argv) {
         }
     }
     return files;
+}
+
+// A documented apply or create whose -f names no file, or a directory holding a kustomization
+// (kubectl would read kustomization.yaml as an object and fail: such a directory is applied with
+// -k), or whose -k names no kustomization.
+export function missingApplyProblems(commands) {
+    const problems = [];
+    for (const c of commands) {
+        if (!["apply", "create"].includes(c.argv[1]) || c.argv[2] === "set-last-applied") continue;
+        for (const f of applyFiles(c.argv)) {
+            if (f.missing) problems.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\`: ${f.file} ${f.kustomize ? "holds no kustomization.yaml" : "does not exist"}`);
+            else if (!f.kustomize && isKustomization(path.dirname(f.file)) && path.basename(f.file) === "kustomization.yaml") {
+                problems.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\`: ${path.dirname(f.file)}/ is a kustomization: apply it with -k`);
+            }
+        }
+    }
+    return problems;
 }
 
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
@@ -181,7 +253,7 @@ export function namespaceOrderProblems(commands, objectsOf) {
         const files = applyFiles(c.argv);
         const appliesDir = files.some((f) => f.fromDir);
         const created = new Set(seen);
-        for (const { file, missing } of files) {
+        for (const { file, missing, kustomize } of files) {
             if (missing) continue;
             for (const o of objectsOf(file)) {
                 if (o?.kind === "Namespace") {
@@ -191,7 +263,8 @@ export function namespaceOrderProblems(commands, objectsOf) {
                 const ns = o?.metadata?.namespace;
                 if (!appliesDir || !o || CLUSTER_SCOPED.has(o.kind) || !ns || created.has(ns)) continue;
                 problems.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\` applies ${o.kind}/${o.metadata.name} (${file}) in namespace ${ns} `
-                    + `before any Namespace ${ns} exists (files apply in name order; name the Namespace file 00-namespace.yaml)`);
+                    + `before any Namespace ${ns} exists (${kustomize ? "add the Namespace to the kustomization: kustomize puts it first"
+                        : "files apply in name order; name the Namespace file 00-namespace.yaml"})`);
             }
         }
         for (const ns of created) seen.add(ns);
@@ -199,9 +272,11 @@ export function namespaceOrderProblems(commands, objectsOf) {
     return problems;
 }
 
-function yamlObjects(file) {
+// A file's objects, or a kustomization directory's rendered objects.
+export function yamlObjects(file) {
     const p = path.join(root, file);
     if (!fs.existsSync(p)) return [];
+    if (fs.statSync(p).isDirectory()) return isKustomization(file) ? YAML.parseAllDocuments(renderKustomization(file)).map((d) => d.toJS()).filter(Boolean) : [];
     if (file.endsWith(".json")) return [JSON.parse(fs.readFileSync(p, "utf8"))];
     return YAML.parseAllDocuments(fs.readFileSync(p, "utf8")).map((d) => d.toJS()).filter(Boolean);
 }
@@ -231,7 +306,16 @@ function main() {
     const scripts = [...walk(path.join(root, "demo"), (p) => p.endsWith(".sh")), ...walk(path.join(root, "k8s"), (p) => p.endsWith(".sh"))];
     for (const f of scripts) {
         scanned++;
-        for (const d of findDestructive(fs.readFileSync(f, "utf8"))) failures.push(`${rel(f)}:${d.line}: ${d.rule}: ${d.text}`);
+        const text = fs.readFileSync(f, "utf8");
+        if (rel(f) === TEARDOWN_SCRIPT) {
+            for (const p of teardownProblems(text)) failures.push(`${rel(f)}: ${p}`);
+            continue;
+        }
+        for (const d of findDestructive(text)) failures.push(`${rel(f)}:${d.line}: ${d.rule}: ${d.text}`);
+    }
+    for (const [text, want] of [[fs.readFileSync(path.join(root, TEARDOWN_SCRIPT), "utf8"), 0],
+        ["read -r answer\n--yes\nkubectl get ns -l \"$managed_label\"\nkubectl delete statefulset crdb\n", 1], ["kubectl delete namespace x\n", 1]]) {
+        if ((teardownProblems(text).length > 0) !== (want > 0)) failures.push(`self-check: teardown rule on ${JSON.stringify(text.slice(0, 60))}: ${teardownProblems(text)}`);
     }
     for (const s of ["demo/evolve.sh", "demo/backup.sh", "demo/check.sh"]) {
         if (!fs.existsSync(path.join(root, s))) failures.push(`${s} missing`);
@@ -251,9 +335,22 @@ function main() {
         }
     }
 
-    // Container commands in the manifests.
-    for (const f of walk(path.join(root, "k8s"), (p) => /\.ya?ml$/.test(p))) {
-        for (const doc of YAML.parseAllDocuments(fs.readFileSync(f, "utf8"))) {
+    // Container commands as kubectl applies them: every kustomization rendered (a patch file alone is
+    // no object), and the optional/ files, which are applied on their own.
+    const applied = [];
+    for (const dir of kustomizationDirs()) {
+        try {
+            applied.push({ where: dir, text: renderKustomization(dir) });
+        } catch (e) {
+            failures.push(`${dir}: kubectl kustomize: ${e.stderr || e.message}`);
+        }
+    }
+    if (applied.length < 10) failures.push(`only ${applied.length} kustomizations under k8s/`);
+    for (const f of walk(path.join(root, "k8s"), (p) => /\.ya?ml$/.test(p) && p.includes(`${path.sep}optional${path.sep}`))) {
+        applied.push({ where: rel(f), text: fs.readFileSync(f, "utf8") });
+    }
+    for (const { where, text } of applied) {
+        for (const doc of YAML.parseAllDocuments(text)) {
             const o = doc.toJS();
             const spec = o?.spec?.template?.spec ?? o?.spec?.jobTemplate?.spec?.template?.spec;
             if (!spec) continue;
@@ -261,7 +358,7 @@ function main() {
                 scanned++;
                 const cmd = [...(c.command ?? []), ...(c.args ?? []), JSON.stringify(c.lifecycle ?? {})].join("\n");
                 for (const d of findDestructive(cmd, { skipComments: false })) {
-                    failures.push(`${rel(f)} ${o.kind}/${o.metadata.name} container ${c.name}: ${d.rule}: ${d.text}`);
+                    failures.push(`${where} ${o.kind}/${o.metadata.name} container ${c.name}: ${d.rule}: ${d.text}`);
                 }
             }
         }
@@ -271,9 +368,14 @@ function main() {
     {
         const commands = documentedKubectl();
         scanned += commands.length;
-        if (!commands.some((c) => c.argv.includes("apply") && applyFiles(c.argv).some((f) => f.fromDir))) {
-            failures.push("no documented `kubectl apply -f <dir>/` found: the command scanner is broken");
+        if (!commands.some((c) => c.argv.includes("apply") && applyFiles(c.argv).some((f) => f.kustomize && !f.missing))) {
+            failures.push("no documented `kubectl apply -k <dir>/` found: the command scanner is broken");
         }
+        for (const p of missingApplyProblems(commands)) failures.push(p);
+        const planted = missingApplyProblems([{ source: "x", line: 1, argv: ["kubectl", "apply", "-f", "k8s/observability/"] },
+            { source: "x", line: 2, argv: ["kubectl", "apply", "-k", "k8s/no-such-dir/"] }, { source: "x", line: 3, argv: ["kubectl", "create", "-f", "k8s/nothing.yaml"] },
+            { source: "x", line: 4, argv: ["kubectl", "apply", "-k", "k8s/app/"] }]);
+        if (planted.length !== 3) failures.push(`self-check: missing apply rule ${JSON.stringify(planted)}`);
         for (const p of namespaceOrderProblems(commands, yamlObjects)) failures.push(p);
         // Self-check on crafted objects in a real directory's apply order: a Namespace in the last
         // file is caught, in the first file it is not.
@@ -285,6 +387,8 @@ function main() {
         if (order.length < 2 || probe(cm, nsObj) !== 1 || probe(nsObj, cm) !== 0) failures.push("self-check: namespace order rule");
         const parsed = kubectlCommands("if x; then run kubectl apply -f a.yaml; else run kubectl apply \\\n  -f k8s/app/  # c\nfi");
         if (parsed.length !== 2 || parsed[1].line !== 1 || parsed[1].argv.join(" ") !== "kubectl apply -f k8s/app/") failures.push(`self-check: kubectl command parser ${JSON.stringify(parsed)}`);
+        const withContext = kubectlCommands('run kubectl --context "$ctx" apply -k k8s/app/');
+        if (withContext.length !== 1 || withContext[0].argv.join(" ") !== "kubectl apply -k k8s/app/") failures.push(`self-check: --context not stripped ${JSON.stringify(withContext)}`);
     }
 
     // A CrdbCluster must set spec.nodes (the operator has no default), and the presenter patches it:
@@ -298,7 +402,8 @@ function main() {
             failures.push(`${c.source}:${c.line}: \`${c.argv.join(" ")}\` applies a CrdbCluster with spec.nodes: re-applied after a scale it `
                 + "resets the node count; create it once with `kubectl create -f` and scale with `kubectl patch`");
         }
-        if (!appliesNodes({ argv: ["kubectl", "apply", "-f", "k8s/operator/crdb-cluster.yaml"] })) failures.push("self-check: CrdbCluster apply rule");
+        if (!appliesNodes({ argv: ["kubectl", "apply", "-f", "k8s/operator/crdb-cluster.yaml"] })
+            || !appliesNodes({ argv: ["kubectl", "apply", "-k", "k8s/operator/"] })) failures.push("self-check: CrdbCluster apply rule");
     }
 
     // Beat markers in DEMO.md: exactly the shared ids, in order, each on a heading.
@@ -319,11 +424,13 @@ function main() {
     console.log(`check-safety: ${scanned} scripts, code blocks and container commands clean; ${BEATS.length} beats in order`);
 }
 
-// --print-applies: the `kubectl apply` commands of demo/DEMO.md (outside "Optional teardown") and of
-// the scripts, as JSON [{source, line, argv}], for the test that runs them with the real kubectl
-// against the fake Kubernetes API (tests/desktop/sources/tst_setup_reapply.cpp).
+// --print-applies: the `kubectl apply` commands of demo/DEMO.md (outside "Optional teardown"), of the
+// secure and operator variants' READMEs (their overlays) and of the scripts, as JSON
+// [{source, line, argv}], for the test that runs them with the real kubectl against the fake
+// Kubernetes API (tests/desktop/sources/tst_setup_reapply.cpp).
+const APPLY_SOURCES = ["demo/DEMO.md", "k8s/secure/README.md", "k8s/operator/README.md"];
 export function documentedApplies() {
-    return documentedKubectl().filter((c) => (c.source === "demo/DEMO.md" || c.source.endsWith(".sh")) && c.argv[1] === "apply"
+    return documentedKubectl().filter((c) => (APPLY_SOURCES.includes(c.source) || c.source.endsWith(".sh")) && c.argv[1] === "apply"
         && c.argv[2] !== "set-last-applied");
 }
 

@@ -4,8 +4,8 @@
 // nodes). No CockroachDB runs here, so this is where a zone config the cluster would refuse, or one
 // it could not satisfy with the nodes it has at that point, is caught before the stage.
 //
-// The order: the set-up applies the files of k8s/sql/phase0-job.yaml (00-bootstrap.sql,
-// 01-phase0-rf1.sql) on the one node of k8s/crdb-cluster.yaml (demo/DEMO.md, "Before the talk");
+// The order: the set-up applies the files of k8s/sql/phase0/job.yaml (00-bootstrap.sql,
+// 01-phase0-rf1.sql) on the one node of k8s/base/crdb-cluster.yaml (demo/DEMO.md, "Before the talk");
 // then demo/plan.json beat by beat: each `scale` action sets the live nodes, each `run_sql` action
 // replays its file. A statement marked `-- @expect-error 23514` must be one the model refuses with
 // that SQLSTATE (the refusal is what the talk shows); every other one must be accepted.
@@ -134,7 +134,7 @@ void TestZoneConfigs::storyZoneConfigsHold()
 {
     QList<Step> steps;
     // The set-up: the files the phase 0 Job applies, on one node.
-    QFile job(testenv::sourceDir() + u"/k8s/sql/phase0-job.yaml"_s);
+    QFile job(testenv::sourceDir() + u"/k8s/sql/phase0/job.yaml"_s);
     QVERIFY(job.open(QIODevice::ReadOnly));
     static const QRegularExpression sqlFile(u"/sql/([\\w.-]+\\.sql)"_s);
     QStringList setupFiles;

@@ -1,18 +1,23 @@
-// Validates every Kubernetes manifest under k8s/ offline (no cluster can run here):
-//  - every YAML file parses, every document is a Kubernetes object that validates against the
-//    Kubernetes schemas (kubernetes-models), CrdbCluster against the operator CRD (ajv);
-//  - the embedded copies (ConfigMap crdb-sql = sql/*.sql, grafana-dashboards = grafana/dashboards/*.json)
-//    equal their sources byte for byte;
+// Validates every Kubernetes manifest under k8s/ offline (no cluster can run here), as kubectl
+// applies them: the output of `kubectl kustomize` of every kustomization under k8s/ (the overlays
+// insecure default k8s/, k8s/secure/, k8s/operator/, and the parts: services, SQL steps,
+// observability, app, load), plus the optional/ files that are applied on their own:
+//  - every rendered document is a Kubernetes object that validates against the Kubernetes schemas
+//    (kubernetes-models), CrdbCluster against the operator CRD (ajv);
+//  - the generated ConfigMaps (crdb-sql from sql/*.sql, grafana-dashboards from
+//    grafana/dashboards/*.json) hold every source file, byte for byte;
+//  - every image is one of k8s/images/ (names and tags in one place), and no manifest names a tag;
 //  - the cross-references a schema cannot see: Services select the CockroachDB pods, Jobs only read
 //    SQL files that exist, required ConfigMaps/Secrets exist, images are pinned, the Prometheus
 //    config is accepted by promtool.
-// Run: node tests/story/validate-manifests.mjs   (env TEST_SOURCE_DIR, CRDB_EVO_REFERENCE_DIR)
+// Run: node tests/story/validate-manifests.mjs   (env TEST_SOURCE_DIR, CRDB_EVO_REFERENCE_DIR; kubectl on PATH)
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { kustomizationDirs, renderKustomization } from "./check-safety.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = process.env.TEST_SOURCE_DIR || path.resolve(here, "../..");
@@ -36,23 +41,36 @@ function walk(dir, pred) {
 }
 const rel = (p) => path.relative(root, p);
 
-// ---- parse
+// ---- render and parse
+// Every kustomization under k8s/ (a Component is only ever included), rendered as `kubectl apply -k`
+// would (check-safety.mjs holds the helpers); docs carry the kustomization directory as their
+// `file` ("k8s/secure/"). Objects that several kustomizations render (crdb-sql in every SQL step)
+// appear once per rendering.
 const docs = []; // {file, obj}
-const yamlFiles = walk(path.join(root, "k8s"), (p) => /\.ya?ml$/.test(p));
-if (yamlFiles.length < 15) fail("k8s/", `only ${yamlFiles.length} YAML files found`);
-for (const file of yamlFiles) {
-    const text = fs.readFileSync(file, "utf8");
+function addDocs(file, text) {
     for (const d of YAML.parseAllDocuments(text, { uniqueKeys: true })) {
         checks++;
         if (d.errors.length) {
-            fail(rel(file), `YAML error: ${d.errors.map((e) => e.message).join("; ")}`);
+            fail(file, `YAML error: ${d.errors.map((e) => e.message).join("; ")}`);
             continue;
         }
         const obj = d.toJS();
         if (obj === null || obj === undefined) continue;
-        docs.push({ file: rel(file), obj });
+        docs.push({ file, obj });
     }
 }
+const rendered = kustomizationDirs();
+if (rendered.length < 10) fail("k8s/", `only ${rendered.length} kustomizations found`);
+for (const dir of rendered) {
+    try {
+        addDocs(dir, renderKustomization(dir));
+    } catch (e) {
+        fail(dir, `kubectl kustomize: ${e.stderr || e.message}`);
+    }
+}
+// optional/ folders are applied file by file (kubectl apply -f), outside every kustomization.
+const yamlFiles = walk(path.join(root, "k8s"), (p) => /\.ya?ml$/.test(p) && p.includes(`${path.sep}optional${path.sep}`));
+for (const file of yamlFiles) addDocs(rel(file), fs.readFileSync(file, "utf8"));
 
 // ---- schemas
 const crdPath = path.join(referenceDir, "crdbclusters-crd.yaml");
@@ -163,7 +181,9 @@ for (const { file, obj } of docs) {
 
 // ---- helpers over the main-flow objects (k8s/secure/ and optional/ are variants)
 const mainDocs = docs.filter((d) => !d.file.includes("/optional/") && !d.file.startsWith("k8s/secure/") && !d.file.startsWith("k8s/operator/"));
-const find = (kind, name, ns) => mainDocs.filter((d) => d.obj.kind === kind && d.obj.metadata.name === name && (!ns || d.obj.metadata.namespace === ns));
+// One entry per object: the same object rendered by several kustomizations (k8s/ and k8s/base/) counts once.
+const find = (kind, name, ns) => mainDocs.filter((d) => d.obj.kind === kind && d.obj.metadata.name === name && (!ns || d.obj.metadata.namespace === ns))
+    .filter((d, i, all) => all.findIndex((e) => e.obj.metadata.namespace === d.obj.metadata.namespace) === i);
 const podSpecOf = (o) => (o.kind === "Pod" ? o.spec : o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec);
 const matches = (selector, labels) => Object.entries(selector || {}).every(([k, v]) => labels?.[k] === v);
 function expect(cond, where, msg) {
@@ -267,7 +287,7 @@ expect(faultProblems({ kind: "StatefulSet", spec: { template: { spec: { containe
 
 // Phase 0 StatefulSet.
 const [sts] = find("StatefulSet", "crdb", "crdb-evolution");
-expect(sts, "k8s/crdb-cluster.yaml", "StatefulSet crdb missing");
+expect(sts, "k8s/base/crdb-cluster.yaml", "StatefulSet crdb missing");
 if (sts) {
     const s = sts.obj.spec;
     const podLabels = s.template.metadata.labels;
@@ -289,18 +309,21 @@ if (sts) {
     expect(pdb && matches(pdb.obj.spec.selector.matchLabels, podLabels), "PodDisruptionBudget crdb", "selects the CockroachDB pods");
     for (const name of ["crdb-writer", "crdb-reader"]) {
         const [svc] = find("Service", name, "crdb-evolution");
-        expect(svc, "k8s/services.yaml", `Service ${name} missing`);
+        expect(svc, "k8s/services/", `Service ${name} missing`);
         if (!svc) continue;
-        expect(svc.file === "k8s/services.yaml", name, "lives in k8s/services.yaml");
+        // One definition, k8s/services/, shared by every variant (the base includes it).
+        const copies = docs.filter((d) => d.obj.kind === "Service" && d.obj.metadata.name === name);
+        expect(copies.some((d) => d.file === "k8s/services/") && copies.every((d) => JSON.stringify(d.obj) === JSON.stringify(svc.obj)),
+            name, `lives in k8s/services/, the same in every kustomization (${copies.map((d) => d.file)})`);
         expect(matches(svc.obj.spec.selector, podLabels) && Object.keys(svc.obj.spec.selector).length > 0, name, "selects the CockroachDB pods");
         expect(svc.obj.spec.ports.some((p) => p.port === 26257 && p.targetPort === 26257), name, "port 26257");
     }
 }
-expect(find("Job", "crdb-init", "crdb-evolution").length === 1, "k8s/crdb-cluster.yaml", "init Job crdb-init");
+expect(find("Job", "crdb-init", "crdb-evolution").length === 1, "k8s/base/crdb-cluster.yaml", "init Job crdb-init");
 
 // Sample app.
 const [app] = find("Deployment", "sampleapp", "crdb-evolution");
-expect(app, "k8s/app/deployment.yaml", "Deployment sampleapp missing");
+expect(app, "k8s/app/", "Deployment sampleapp missing");
 if (app) {
     const spec = app.obj.spec.template.spec;
     const c = spec.containers[0];
@@ -316,6 +339,40 @@ if (app) {
     const urls = secret?.obj.stringData ?? {};
     expect(/@crdb-writer:26257\/evolution/.test(urls.APP_DB_WRITER_URL ?? "") && /^postgresql:\/\/app_writer@/.test(urls.APP_DB_WRITER_URL ?? ""), "Secret sampleapp-db", "writer URL: app_writer via crdb-writer");
     expect(/@crdb-reader:26257\/evolution/.test(urls.APP_DB_READER_URL ?? "") && /^postgresql:\/\/app_reader@/.test(urls.APP_DB_READER_URL ?? ""), "Secret sampleapp-db", "reader URL: app_reader via crdb-reader");
+}
+
+// Images and tags in one place: k8s/images/ (a kustomize Component every kustomization includes;
+// its images transformer sets each tag: kubectl.docs.kubernetes.io, "Kustomization / images").
+// Every rendered image is one of its entries, and no manifest under k8s/ names a tag of its own.
+const IMAGES_DIR = "k8s/images";
+export function allowedImages(component) {
+    return new Set((component.images ?? []).map((i) => `${i.newName ?? i.name}:${i.newTag}`));
+}
+export function imageProblems(obj, allowed) {
+    const spec = podSpecOf(obj);
+    const images = obj.kind === "CrdbCluster" ? [obj.spec?.image?.name] : [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.image);
+    return images.filter((i) => !allowed.has(i)).map((i) => `image ${i} is not one of ${IMAGES_DIR}/ (${[...allowed].join(", ")}): does its kustomization include the component?`);
+}
+export function taggedImageLines(text) {
+    return text.split("\n").map((line, i) => ({ line: i + 1, text: line }))
+        .filter(({ text }) => /^\s*(?:-\s*)?(?:image|name):\s*["']?(?:cockroachdb\/cockroach|crdb-live-evolution\/sampleapp|prom\/prometheus|grafana\/grafana|[\w.-]+\/[\w.-]+):[\w.-]+["']?\s*(?:#.*)?$/.test(text));
+}
+{
+    const allowed = allowedImages(YAML.parse(fs.readFileSync(path.join(root, IMAGES_DIR, "kustomization.yaml"), "utf8")));
+    expect(allowed.size >= 4, IMAGES_DIR, `expected the four images, found ${[...allowed]}`);
+    for (const { file, obj } of docs) {
+        for (const p of imageProblems(obj, allowed)) expect(false, `${file} ${obj.kind}/${obj.metadata.name}`, p);
+    }
+    for (const f of walk(path.join(root, "k8s"), (p) => /\.ya?ml$/.test(p) && !p.startsWith(path.join(root, IMAGES_DIR)))) {
+        for (const l of taggedImageLines(fs.readFileSync(f, "utf8"))) expect(false, `${rel(f)}:${l.line}`, `names an image tag (${l.text.trim()}): tags live in ${IMAGES_DIR}/ only`);
+    }
+    // Self-checks: a container outside the list, a CrdbCluster's tagless image and a tag in a manifest are caught.
+    const pod = (image) => ({ kind: "Deployment", spec: { template: { spec: { containers: [{ name: "c", image }] } } } });
+    expect(imageProblems(pod("cockroachdb/cockroach:v25.3.0"), allowed).length === 1 && imageProblems(pod([...allowed][0]), allowed).length === 0
+        && imageProblems({ kind: "CrdbCluster", spec: { image: { name: "cockroachdb/cockroach" } } }, allowed).length === 1,
+        "self-check", "image rule");
+    expect(taggedImageLines("          image: prom/prometheus:v2.55.1\n    name: cockroachdb/cockroach:v25.4.0\n  image: prom/prometheus\n").length === 2,
+        "self-check", "tagged image line rule");
 }
 
 // Every pod template: pinned images; referenced ConfigMaps/Secrets exist unless optional.
@@ -415,17 +472,18 @@ for (const { file, obj } of docs) {
     expect(bad.length === 1 && implicit.length === 1 && good.length === 0, "self-check", `workload URL rule: ${JSON.stringify([bad, implicit, good])}`);
 }
 
-// Embedded copies equal their sources byte for byte, and cover every source file.
+// The generated ConfigMaps hold every source file byte for byte: a generator lists its files one by
+// one (sql/kustomization.yaml, grafana/kustomization.yaml), so a new file must be added there.
 function checkEmbedded(cmName, ns, dir, ext) {
     const [cm] = find("ConfigMap", cmName, ns);
     expect(cm, cmName, "ConfigMap missing");
     if (!cm) return {};
     const sources = fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(ext)).sort();
     expect(JSON.stringify(Object.keys(cm.obj.data).sort()) === JSON.stringify(sources), `${cm.file} ${cmName}`,
-        `keys ${Object.keys(cm.obj.data).sort()} != files in ${dir}: ${sources} (rerun the generator)`);
+        `keys ${Object.keys(cm.obj.data).sort()} != files in ${dir}: ${sources} (list every file in the generator of ${path.dirname(dir) === "." ? dir : path.dirname(dir)}/kustomization.yaml)`);
     for (const f of sources) {
         const want = fs.readFileSync(path.join(root, dir, f), "utf8");
-        expect(cm.obj.data[f] === want, `${cm.file} ${cmName}`, `${f} differs from ${dir}/${f} (rerun the generator)`);
+        expect(cm.obj.data[f] === want, `${cm.file} ${cmName}`, `${f} differs from ${dir}/${f}`);
     }
     return cm.obj.data;
 }
@@ -461,7 +519,7 @@ for (const f of ["00-bootstrap.sql", "01-phase0-rf1.sql", "02-phase0-shutdown.sq
 
 // Prometheus: promtool accepts the config; 15 s; pod discovery in crdb-evolution.
 const [promCm] = find("ConfigMap", "prometheus-config", "crdb-observability");
-expect(promCm, "k8s/observability/prometheus.yaml", "ConfigMap prometheus-config missing");
+expect(promCm, "k8s/observability/prometheus.yml", "ConfigMap prometheus-config missing");
 if (promCm) {
     const text = promCm.obj.data["prometheus.yml"];
     const cfg = YAML.parse(text);
@@ -731,8 +789,8 @@ export function operatorUrlProblems(urls, cluster) {
 }
 
 if (failures.length) {
-    console.error(`validate-manifests: ${failures.length} failure(s) in ${yamlFiles.length} files, ${docs.length} objects:`);
+    console.error(`validate-manifests: ${failures.length} failure(s) in ${rendered.length} kustomizations and ${yamlFiles.length} optional files, ${docs.length} objects:`);
     for (const f of failures) console.error(`  FAIL ${f}`);
     process.exit(1);
 }
-console.log(`validate-manifests: ${yamlFiles.length} YAML files, ${docs.length} objects, ${checks} checks passed`);
+console.log(`validate-manifests: ${rendered.length} kustomizations rendered and ${yamlFiles.length} optional files, ${docs.length} objects, ${checks} checks passed`);

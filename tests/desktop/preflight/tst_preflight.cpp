@@ -542,7 +542,7 @@ private Q_SLOTS:
         QFile demo(testenv::sourceDir() + u"/demo/DEMO.md"_s);
         QVERIFY(demo.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(demo.readAll());
-        const QString apply = u"kubectl apply -f k8s/loadgen-job.yaml"_s;
+        const QString apply = u"kubectl apply -k k8s/loadgen/"_s;
         const qsizetype firstBeat = text.indexOf(u"<!-- beat: %1 -->"_s.arg(m_plan.beats.first().id));
         const qsizetype setUp = text.indexOf(u"## Before the talk"_s);
         QVERIFY(setUp >= 0 && firstBeat > setUp);
@@ -554,7 +554,7 @@ private Q_SLOTS:
         const QString script = QString::fromUtf8(evolve.readAll());
         const qsizetype phase0 = script.indexOf(u"\nphase0)"_s);
         const qsizetype phase1 = script.indexOf(u"\nphase1)"_s);
-        const qsizetype inScript = script.indexOf(u"run kubectl apply -f k8s/loadgen-job.yaml"_s);
+        const qsizetype inScript = script.indexOf(u"run kubectl apply -k k8s/loadgen/"_s);
         QVERIFY2(inScript > phase0 && inScript < phase1, "demo/evolve.sh phase0 does not start the TPC-C load");
     }
 

@@ -1,7 +1,7 @@
-// The set-up is safe to run again at any phase: the real kubectl applies every documented file of
-// k8s/ to FakeKubeApi + FakeKubeObjects (the one fake) holding a cluster already scaled to three
-// nodes, and the StatefulSet keeps its three replicas. Client-side apply sends a three-way patch
-// (kubernetes/kubectl pkg/cmd/apply/patcher.go, patchSimple: original = the last-applied annotation,
+// The set-up is safe to run again at any phase: the real kubectl applies every documented
+// kustomization of k8s/ (kubectl apply -k, the rendered output) to FakeKubeApi + FakeKubeObjects (the one fake) holding
+// a cluster already scaled to three nodes, and the StatefulSet keeps its three replicas. Client-side apply sends a
+// three-way patch (kubernetes/kubectl pkg/cmd/apply/patcher.go, patchSimple: original = the last-applied annotation,
 // modified = the file, current = the live object): a replicas field in the file that differs from the
 // live object is sent, and one in the annotation but not in the file is deleted, which the API server
 // defaults back to 1. Either way two of three nodes would stop at once.
@@ -93,10 +93,11 @@ class TestSetupReapply : public QObject
         return out;
     }
 
-    // A cluster in the Phase 2 state: the StatefulSet created from `manifest`, then scaled to 3.
-    void phase2From(const QString &manifest)
+    // A cluster in the Phase 2 state: the StatefulSet created by `kubectl apply <source>` (-k DIR or
+    // -f FILE), then scaled to 3.
+    void phase2From(const QStringList &source)
     {
-        const Result created = kubectl({u"apply"_s, u"-f"_s, manifest});
+        const Result created = kubectl(QStringList {u"apply"_s} + source);
         QVERIFY2(created.exitCode == 0, qPrintable(created.output));
         const Result scaled
             = kubectl({u"-n"_s, u"crdb-evolution"_s, u"scale"_s, u"statefulset"_s, u"crdb"_s, u"--replicas=3"_s});
@@ -104,15 +105,15 @@ class TestSetupReapply : public QObject
         QCOMPARE(replicas(), 3);
     }
 
-    // k8s/crdb-cluster.yaml as set up by an earlier version of this repository (replicas: 1), so the
-    // live object's last-applied annotation still holds the field.
-    QString legacyManifest()
+    // The cluster (kubectl kustomize k8s/) as set up by an earlier version of this repository
+    // (replicas: 1), so the live object's last-applied annotation still holds the field.
+    QStringList legacyManifest()
     {
-        QFile in(m_source + u"/k8s/crdb-cluster.yaml"_s);
-        if (!in.open(QIODevice::ReadOnly)) {
+        const Result rendered = run(m_kubectl, {u"kustomize"_s, u"k8s/"_s});
+        if (rendered.exitCode != 0) {
             return {};
         }
-        QString text = QString::fromUtf8(in.readAll());
+        QString text = rendered.output;
         if (!text.contains("\n  replicas: 1\n"_L1)) {
             text.replace("\n  serviceName: crdb\n"_L1, "\n  serviceName: crdb\n  replicas: 1\n"_L1);
         }
@@ -122,7 +123,7 @@ class TestSetupReapply : public QObject
             return {};
         }
         out.write(text.toUtf8());
-        return path;
+        return {u"-f"_s, path};
     }
 
     // The scripts' environment: `kubectl` on PATH is the real one, pointed at the fake.
@@ -154,7 +155,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_tmp.isValid());
         m_source = qEnvironmentVariable("TEST_SOURCE_DIR");
-        QVERIFY2(QFile::exists(m_source + u"/k8s/crdb-cluster.yaml"_s), "TEST_SOURCE_DIR must be the repository");
+        QVERIFY2(QFile::exists(m_source + u"/k8s/kustomization.yaml"_s), "TEST_SOURCE_DIR must be the repository");
         m_kubectl = QStandardPaths::findExecutable(u"kubectl"_s);
         QVERIFY2(!m_kubectl.isEmpty(), "kubectl is not on PATH (.ci/install-deps.sh installs it)");
         QVERIFY(m_api.listen());
@@ -170,11 +171,11 @@ private Q_SLOTS:
 
     void cleanup() { m_api.setObjects(nullptr); }
 
-    // Every documented `kubectl apply` (demo/DEMO.md and the scripts, as listed by
+    // Every documented `kubectl apply` (demo/DEMO.md, the secure and operator READMEs and the scripts, as listed by
     // tests/story/check-safety.mjs) on a cluster scaled to three nodes.
     void documentedAppliesKeepThreeNodes()
     {
-        phase2From(u"k8s/crdb-cluster.yaml"_s);
+        phase2From({u"-k"_s, u"k8s/"_s});
         if (QTest::currentTestFailed()) {
             return;
         }
@@ -190,16 +191,18 @@ private Q_SLOTS:
             for (qsizetype i = 1; i < words.size(); ++i) {
                 argv << words.at(i).toString();
             }
-            // `-f -` reads a pipe of the script (make-certs.sh's Secrets); `$n` names a file chosen at
-            // run time (backup.sh): drop those -f arguments, run the rest as written.
+            // `-f -` reads a pipe of the script (make-certs.sh's Secrets); `$n` names a file or
+            // kustomization chosen at run time (backup.sh, apply-cluster.sh): drop those -f and -k
+            // arguments, run the rest as written.
             for (qsizetype i = 0; i + 1 < argv.size();) {
-                if (argv.at(i) == "-f"_L1 && (argv.at(i + 1) == "-"_L1 || argv.at(i + 1).contains(u'$'))) {
+                const bool source = argv.at(i) == "-f"_L1 || argv.at(i) == "-k"_L1;
+                if (source && (argv.at(i + 1) == "-"_L1 || argv.at(i + 1).contains(u'$'))) {
                     argv.remove(i, 2);
                 } else {
                     ++i;
                 }
             }
-            if (!argv.contains("-f"_L1)) {
+            if (!argv.contains("-f"_L1) && !argv.contains("-k"_L1)) {
                 continue;
             }
             const QString where = c["source"_L1].toString() + u':' + QString::number(c["line"_L1].toInt());
@@ -222,7 +225,7 @@ private Q_SLOTS:
         if (QTest::currentTestFailed()) {
             return;
         }
-        QVERIFY(kubectl({u"apply"_s, u"-f"_s, u"k8s/crdb-cluster.yaml"_s}).exitCode == 0);
+        QVERIFY(kubectl({u"apply"_s, u"-k"_s, u"k8s/"_s}).exitCode == 0);
         QCOMPARE(replicas(), 1);
     }
 
@@ -252,11 +255,11 @@ private Q_SLOTS:
         QVERIFY(patchesTouchingReplicas().isEmpty());
     }
 
-    // A fresh cluster: the folders apply in one go (their Namespace file sorts first).
+    // A fresh cluster: the kustomizations apply in one go (kustomize puts each Namespace first).
     void freshClusterFoldersApply()
     {
-        for (const QString &f : {u"k8s/crdb-cluster.yaml"_s, u"k8s/observability/"_s, u"k8s/app/"_s}) {
-            const Result r = kubectl({u"apply"_s, u"-f"_s, f});
+        for (const QString &f : {u"k8s/"_s, u"k8s/observability/"_s, u"k8s/app/"_s}) {
+            const Result r = kubectl({u"apply"_s, u"-k"_s, f});
             QVERIFY2(r.exitCode == 0, qPrintable(f + u"\n"_s + r.output));
         }
         QCOMPARE(replicas(), 1); // a new StatefulSet starts at one node (defaulted)
