@@ -468,7 +468,7 @@ const QString kHoldFile = u"/cockroach/faults/hold"_s;
 
 void FakeKubeApi::startContainer(Pod &pod) const
 {
-    // The container command of k8s/crdb-cluster.yaml: PID file, hold wait, exec cockroach.
+    // The container command of k8s/base/crdb-cluster.yaml: PID file, hold wait, exec cockroach.
     pod.started = true;
     pod.stopped = false;
     pod.pendingTerm = false;

@@ -51,13 +51,13 @@ public:
     // 10 s, 20 s, 40 s ... capped at 300 s, reset after 10 min of running (kubernetes.io docs "Pod
     // Lifecycle", container restarts). Here: the n-th restart (n >= 2) waits backoffMs * 2^(n-2).
     void setCrashBackoffMs(int ms) { m_backoffMs = ms; }
-    // What the CockroachDB pods run. true (default): today's k8s/crdb-cluster.yaml: shareProcessNamespace
+    // What the CockroachDB pods run. true (default): today's k8s/base/crdb-cluster.yaml: shareProcessNamespace
     // (PID 1 is the pause process, cockroach another PID), an emptyDir at /cockroach/faults, the
     // command writes cockroach.pid there and waits while /cockroach/faults/hold exists. false: the
     // operator's pod (or an older manifest): cockroach is PID 1 of the container's PID namespace and
     // there is no /cockroach/faults.
     void setFaultSupport(bool on);
-    // The CockroachDB container's name: "cockroachdb" in k8s/crdb-cluster.yaml, "db" for the
+    // The CockroachDB container's name: "cockroachdb" in k8s/base/crdb-cluster.yaml, "db" for the
     // operator (cockroach-operator pkg/resource/statefulset.go, DbContainerName). An exec naming
     // another container fails the way the API server refuses it.
     void setContainerName(const QString &name) { m_containerName = name; }
@@ -65,11 +65,11 @@ public:
     // (build/deploy/Dockerfile: ubi-minimal, whose bash runs the /bin/bash entrypoint
     // cockroach.sh, plus tzdata hostname tar, and cockroach itself): no `kill` binary.
     void setExecutables(const QStringList &programs) { m_executables = programs; }
-    // The TPC-C workload's pod (k8s/loadgen-job.yaml, label app.kubernetes.io/name=crdb-loadgen)
+    // The TPC-C workload's pod (k8s/loadgen/job.yaml, label app.kubernetes.io/name=crdb-loadgen)
     // in this phase ("Running", "Failed", ...); empty = no such pod (the default).
     void setLoadgenPhase(const QString &phase) { m_loadgenPhase = phase; }
 
-    // Generic object storage (fake_kube_objects.h) answers first when set, for `kubectl apply -f k8s/...`.
+    // Generic object storage (fake_kube_objects.h) answers first when set, for `kubectl apply -k k8s/...`.
     void setObjects(FakeKubeObjects *objects) { m_objects = objects; }
 
     // "METHOD path?query" of every request, in order.

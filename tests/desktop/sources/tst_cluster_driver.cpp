@@ -311,13 +311,13 @@ private Q_SLOTS:
     }
 
     // The exact argv per cluster kind: the shell builtin `kill` (the image has no kill binary) in
-    // the container the kind names ("cockroachdb" in k8s/crdb-cluster.yaml, "db" for the operator).
+    // the container the kind names ("cockroachdb" in k8s/base/crdb-cluster.yaml, "db" for the operator).
     void stopNodeSendsSigterm_data()
     {
         QTest::addColumn<ClusterKind>("kind");
         QTest::addColumn<QString>("container");
         QTest::addColumn<QString>("script");
-        // StatefulSet: the PID k8s/crdb-cluster.yaml's command wrote (PID 1 is the pause process
+        // StatefulSet: the PID k8s/base/crdb-cluster.yaml's command wrote (PID 1 is the pause process
         // there); operator: PID 1, cockroach itself.
         QTest::addRow("statefulset")
             << ClusterKind::StatefulSet << u"cockroachdb"_s

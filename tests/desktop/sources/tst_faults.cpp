@@ -11,7 +11,7 @@ using namespace Qt::StringLiterals;
 using Fault = ClusterDriver::Fault;
 
 // The faults the presenter controls (desktop/docs/faults.md): ClusterDriver running the real
-// kubectl against FakeKubeApi, which models what the pods of k8s/crdb-cluster.yaml do with the
+// kubectl against FakeKubeApi, which models what the pods of k8s/base/crdb-cluster.yaml do with the
 // commands (PID file, hold file, shared PID namespace, stopped / restarting / held processes).
 class TestFaults : public QObject
 {
