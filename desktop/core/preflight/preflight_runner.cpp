@@ -1,6 +1,5 @@
 #include "preflight_runner.h"
 
-#include "preflight_prometheus.h"
 #include "sources/kubectl_process.h"
 
 #include <QDir>
