@@ -38,7 +38,7 @@ targets=(
     "feed|tests/fuzz/fuzz_feed_messages.cpp|tests/fuzz/corpus/feed|desktop/core/sources/feed_messages.cpp|||"
     "prometheus|tests/fuzz/fuzz_prometheus_response.cpp|tests/fuzz/corpus/prometheus|desktop/core/sources/prometheus_client.cpp desktop/core/sources/data_source.cpp|desktop/core/sources/prometheus_client.h desktop/core/sources/data_source.h|Qt6Network|"
     "kubectl|tests/fuzz/fuzz_kubectl_json.cpp|tests/fuzz/corpus/kubectl|desktop/core/sources/cluster_driver.cpp desktop/core/sources/kubectl_process.cpp desktop/core/sources/data_source.cpp|desktop/core/sources/cluster_driver.h desktop/core/sources/kubectl_process.h desktop/core/sources/data_source.h||"
-    "node_status|tests/fuzz/fuzz_node_status.cpp|tests/fuzz/corpus/node_status|desktop/core/sources/node_status_client.cpp desktop/core/sources/data_source.cpp|desktop/core/sources/node_status_client.h desktop/core/sources/data_source.h|Qt6Network|"
+    "node_status|tests/fuzz/fuzz_node_status.cpp|tests/fuzz/corpus/node_status|desktop/core/sources/node_status_answers.cpp||Qt6Network|"
     "plan|tests/fuzz/fuzz_demo_plan.cpp|tests/fuzz/corpus/plan|desktop/core/model/demo_plan.cpp|||"
     "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/sources/connection_profile.cpp desktop/core/model/demo_plan.cpp desktop/core/sources/cluster_driver.cpp desktop/core/sources/kubectl_process.cpp desktop/core/sources/data_source.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|desktop/core/sources/cluster_driver.h desktop/core/sources/kubectl_process.h desktop/core/sources/data_source.h|libpq openssl|"
     "sql_script|tests/fuzz/fuzz_sql_script.cpp|sql|pgkit/src/pgkit/sql_script.cpp|||"

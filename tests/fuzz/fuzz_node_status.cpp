@@ -1,11 +1,11 @@
 // libFuzzer target over CockroachDB's own answers read by NodeStatusClient
-// (desktop/core/sources/node_status_client.h): /api/v2/nodes/ (parseNodesResponse) and
+// (desktop/core/sources/node_status_answers.h): /api/v2/nodes/ (parseNodesResponse) and
 // /_status/vars (parseStatusVars). Each input is given to both.
 // Promises: never a crash or undefined behaviour; a refused nodes answer says why in a sentence;
 // every accepted node has a positive id and an address, and a known liveness is a known enum
 // value; what parseStatusVars read, written back as Prometheus text, reads back the same.
 #include "fuzz_support.h"
-#include "sources/node_status_client.h"
+#include "sources/node_status_answers.h"
 
 #include <cmath>
 #include <cstring>

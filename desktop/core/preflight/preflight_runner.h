@@ -1,9 +1,9 @@
 #pragma once
 
+#include "config/connection_profile.h"
 #include "plan_position.h"
 #include "preflight_result.h"
 #include "preflight_sql.h"
-#include "config/connection_profile.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -15,6 +15,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 
 class KubectlProcess;
 class QNetworkAccessManager;
@@ -120,9 +121,14 @@ private:
     };
     void fetchTargets(
         const QString &id, bool needScrape, std::function<void(const TargetsAnswer &)> then, qint64 startedMs = -1);
+    // Reports the line of `id` when Prometheus did not answer or never scraped within the bound.
+    bool reportTargetsFailure(const QString &id, const TargetsAnswer &answer);
     // POST /api/v2/login/ as the profile's SQL user when its URL has a password; `then` gets the
     // session ("" without a password: insecure clusters need none) or an error sentence.
     void nodeLogin(std::function<void(const QByteArray &session, int status, const QString &error)> then);
+    // The licence enforcer's own dates, GET /_status/throttling after nodeLogin(): nothing and why
+    // when they cannot be read.
+    void readThrottling(std::function<void(std::optional<ThrottlingMetadata> throttling, const QString &error)> then);
 
     void checkKubeAccess();
     void checkPods();

@@ -169,72 +169,73 @@ std::optional<ThrottlingMetadata> parseThrottlingMetadata(const QByteArray &json
     return m;
 }
 
-PreflightResult judgeLicence(const LicenceState &state, const QDateTime &now, int marginHours)
+namespace {
+
+using Status = PreflightResult::Status;
+
+const QString kKeyFix = u"set a licence key (SET CLUSTER SETTING enterprise.license = '...'; an Enterprise Free or "
+                        u"Trial key from the CockroachDB Cloud Console) or rebuild the cluster less than 7 days "
+                        u"before the talk."_s;
+const QString kTelemetryFix = u"let the cluster report telemetry (outbound internet to Cockroach Labs, "
+                              u"diagnostics.reporting.enabled = true) or install a key that does not require it."_s;
+const QString kThrottleWhat = u"throttled to 5 concurrent open transactions"_s;
+
+PreflightResult licenceLine(Status status, const QString &detail, const QString &fix = {})
 {
-    using Status = PreflightResult::Status;
     PreflightResult r;
     r.id = u"licence"_s;
     r.name = u"licence and throttle"_s;
-    auto verdict = [&r](Status status, const QString &detail, const QString &fix = {}) {
-        r.status = status;
-        r.detail = detail;
-        r.fix = status == Status::Pass ? QString() : fix;
-        return r;
-    };
-    const QString keyFix = u"set a licence key (SET CLUSTER SETTING enterprise.license = '...'; an Enterprise Free or "
-                           u"Trial key from the CockroachDB Cloud Console) or rebuild the cluster less than 7 days "
-                           u"before the talk."_s;
-    const QString telemetryFix = u"let the cluster report telemetry (outbound internet to Cockroach Labs, "
-                                 u"diagnostics.reporting.enabled = true) or install a key that does not require it."_s;
-    const QString throttleWhat = u"throttled to 5 concurrent open transactions"_s;
-    const QString key = state.licensed ? u"a licence key is set"_s : u"no licence key"_s;
+    r.status = status;
+    r.detail = detail;
+    r.fix = status == Status::Pass ? QString() : fix;
+    return r;
+}
 
-    if (!state.throttling) {
-        // Without the cluster's word only the earliest throttle the rules allow is known.
-        const QString why = u"the cluster's enforcement state is unreadable (%1)"_s.arg(
-            state.throttlingError.isEmpty() ? u"not asked"_s : state.throttlingError);
-        const QString fix = u"forward crdb-0's HTTP port (kubectl -n crdb-evolution port-forward pod/crdb-0 "
-                            u"18080:8080) so that /_status/throttling answers, then run again."_s;
-        if (state.licensed) {
-            return verdict(Status::Warn,
-                u"%1, but a key is not a pass: Free and Trial keys throttle without telemetry; %2"_s.arg(key, why),
-                fix);
-        }
-        const QDateTime at = state.estimatedThrottleAt();
-        const double hours = double(now.secsTo(at)) / 3600.0;
-        const QString detail = u"%1; %2; at the earliest (7 days after init, %3) the cluster is %4 from %5"_s.arg(
-            key, why, when(state.initialisedAt), throttleWhat, when(at));
-        return verdict(hours < marginHours ? Status::Fail : Status::Warn, detail, keyFix);
+// Without the cluster's word only the earliest throttle the rules allow is known: never a pass.
+PreflightResult judgeWithoutTheClustersWord(
+    const LicenceState &state, const QString &key, const QDateTime &now, int marginHours)
+{
+    const QString why = u"the cluster's enforcement state is unreadable (%1)"_s.arg(
+        state.throttlingError.isEmpty() ? u"not asked"_s : state.throttlingError);
+    const QString fix = u"forward crdb-0's HTTP port (kubectl -n crdb-evolution port-forward pod/crdb-0 "
+                        u"18080:8080) so that /_status/throttling answers, then run again."_s;
+    if (state.licensed) {
+        return licenceLine(Status::Warn,
+            u"%1, but a key is not a pass: Free and Trial keys throttle without telemetry; %2"_s.arg(key, why), fix);
     }
+    const QDateTime at = state.estimatedThrottleAt();
+    const double hours = double(now.secsTo(at)) / 3600.0;
+    const QString detail = u"%1; %2; at the earliest (7 days after init, %3) the cluster is %4 from %5"_s.arg(
+        key, why, when(state.initialisedAt), kThrottleWhat, when(at));
+    return licenceLine(hours < marginHours ? Status::Fail : Status::Warn, detail, kKeyFix);
+}
 
-    const ThrottlingMetadata &t = *state.throttling;
-    if (t.throttled) {
-        return verdict(Status::Fail,
-            u"%1; the cluster says it is %2 now%3"_s.arg(
-                key, throttleWhat, t.explanation.isEmpty() ? QString() : u": "_s + t.explanation),
-            t.hasTelemetryDeadline ? telemetryFix : keyFix);
+// A throttle the cluster reports ahead: its grace period's end or its telemetry deadline.
+struct Deadline
+{
+    QDateTime at;
+    QString what;
+    QString fix;
+};
+
+QString gracePeriodWhat(const LicenceState &state, const ThrottlingMetadata &t)
+{
+    if (state.licensed) {
+        return u"the key's grace period ends (it expired or expires before)"_s;
     }
-    // The nearest throttle the cluster reports: its grace period's end or its telemetry deadline.
-    struct Deadline
-    {
-        QDateTime at;
-        QString what;
-        QString fix;
-    };
+    const qint64 graceDays
+        = state.initialisedAt.isValid() ? qRound(double(state.initialisedAt.secsTo(t.gracePeriodEnd)) / 86400.0) : 0;
+    return graceDays >= 20 ? u"the 30-day grace period ends (a cluster not judged new at init)"_s
+        : graceDays > 0    ? u"the 7-day grace period after init ends (%1)"_s.arg(when(state.initialisedAt))
+                           : u"the grace period ends"_s;
+}
+
+// The deadlines the cluster reports, the nearest first.
+QList<Deadline> throttleDeadlines(const LicenceState &state, const ThrottlingMetadata &t)
+{
     QList<Deadline> deadlines;
     if (t.hasGracePeriod && t.gracePeriodEnd.isValid()) {
-        QString what;
-        if (state.licensed) {
-            what = u"the key's grace period ends (it expired or expires before)"_s;
-        } else {
-            const qint64 graceDays = state.initialisedAt.isValid()
-                ? qRound(double(state.initialisedAt.secsTo(t.gracePeriodEnd)) / 86400.0)
-                : 0;
-            what = graceDays >= 20 ? u"the 30-day grace period ends (a cluster not judged new at init)"_s
-                : graceDays > 0    ? u"the 7-day grace period after init ends (%1)"_s.arg(when(state.initialisedAt))
-                                   : u"the grace period ends"_s;
-        }
-        deadlines.append({t.gracePeriodEnd, what, keyFix});
+        deadlines.append({t.gracePeriodEnd, gracePeriodWhat(state, t), kKeyFix});
     }
     if (t.hasTelemetryDeadline && t.telemetryDeadline.isValid()) {
         const QString last = t.lastTelemetryReceived.isValid() ? when(t.lastTelemetryReceived) : u"never"_s;
@@ -243,24 +244,43 @@ PreflightResult judgeLicence(const LicenceState &state, const QDateTime &now, in
                 t.nodesWithTelemetryProblems.isEmpty()
                     ? QString()
                     : u"; nodes not reporting: %1"_s.arg(t.nodesWithTelemetryProblems.join(u", "_s))),
-            telemetryFix});
+            kTelemetryFix});
     }
+    std::sort(deadlines.begin(), deadlines.end(), [](const Deadline &a, const Deadline &b) { return a.at < b.at; });
+    return deadlines;
+}
+
+} // namespace
+
+PreflightResult judgeLicence(const LicenceState &state, const QDateTime &now, int marginHours)
+{
+    const QString key = state.licensed ? u"a licence key is set"_s : u"no licence key"_s;
+    if (!state.throttling) {
+        return judgeWithoutTheClustersWord(state, key, now, marginHours);
+    }
+    const ThrottlingMetadata &t = *state.throttling;
+    if (t.throttled) {
+        return licenceLine(Status::Fail,
+            u"%1; the cluster says it is %2 now%3"_s.arg(
+                key, kThrottleWhat, t.explanation.isEmpty() ? QString() : u": "_s + t.explanation),
+            t.hasTelemetryDeadline ? kTelemetryFix : kKeyFix);
+    }
+    const QList<Deadline> deadlines = throttleDeadlines(state, t);
     if (deadlines.isEmpty()) {
-        return verdict(Status::Pass,
+        return licenceLine(Status::Pass,
             u"%1 and the cluster reports no grace period and no telemetry deadline: no "
             u"throttle pending"_s.arg(key));
     }
-    std::sort(deadlines.begin(), deadlines.end(), [](const Deadline &a, const Deadline &b) { return a.at < b.at; });
     const Deadline &next = deadlines.first();
     const double hours = double(now.secsTo(next.at)) / 3600.0;
     if (hours <= 0) {
-        return verdict(Status::Fail,
-            u"%1; %2: the cluster is %3 since %4"_s.arg(key, next.what, throttleWhat, when(next.at)), next.fix);
+        return licenceLine(Status::Fail,
+            u"%1; %2: the cluster is %3 since %4"_s.arg(key, next.what, kThrottleWhat, when(next.at)), next.fix);
     }
     const QString detail
-        = u"%1; %2: %3 from %4 (%5)"_s.arg(key, next.what, throttleWhat, when(next.at), inHours(hours));
+        = u"%1; %2: %3 from %4 (%5)"_s.arg(key, next.what, kThrottleWhat, when(next.at), inHours(hours));
     if (hours < marginHours) {
-        return verdict(Status::Fail, detail, next.fix);
+        return licenceLine(Status::Fail, detail, next.fix);
     }
     // A key that has not expired (its grace period ends more than 30 days out: expiry plus 30 or 7
     // days) and, if it requires telemetry, reports on time (DB Console warns after a day without).
@@ -268,10 +288,7 @@ PreflightResult judgeLicence(const LicenceState &state, const QDateTime &now, in
     const bool reporting = !t.hasTelemetryDeadline
         || (t.lastTelemetryReceived.isValid() && t.lastTelemetryReceived.secsTo(now) < qint64(24) * 3600
             && t.nodesWithTelemetryProblems.isEmpty());
-    if (keyValid && reporting) {
-        return verdict(Status::Pass, detail);
-    }
-    return verdict(Status::Warn, detail, next.fix);
+    return licenceLine(keyValid && reporting ? Status::Pass : Status::Warn, detail, next.fix);
 }
 
 NodeApiLogin nodeApiLoginFrom(const QByteArray &conninfo)

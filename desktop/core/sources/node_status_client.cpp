@@ -1,8 +1,6 @@
 #include "node_status_client.h"
 
 #include <QDateTime>
-#include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -11,9 +9,6 @@
 #include <QTimer>
 #include <QUrlQuery>
 
-#include <cmath>
-#include <limits>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -21,18 +16,6 @@ namespace {
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-// JSON numbers for int64 fields: Go's encoding/json writes them as numbers; accept strings too
-// (protobuf's JSON mapping writes int64 as a string). A value beyond qint64 counts as not given
-// (0): converting it would be undefined behaviour.
-qint64 int64Of(const QJsonValue &v)
-{
-    if (v.isString()) {
-        return v.toString().toLongLong();
-    }
-    const double d = v.toDouble();
-    return d > -9.2e18 && d < 9.2e18 ? static_cast<qint64>(d) : 0;
 }
 
 // The sentence describeTlsErrors() made when the reply's TLS handshake failed (set by watchTls).
@@ -69,230 +52,6 @@ QUrl joinUrl(const QUrl &base, const QString &pathAndQuery)
 }
 
 } // namespace
-
-QString livenessName(CrdbLiveness liveness)
-{
-    switch (liveness) {
-    case CrdbLiveness::Unknown:
-        return u"unknown"_s;
-    case CrdbLiveness::Dead:
-        return u"dead"_s;
-    case CrdbLiveness::Suspect:
-        return u"suspect"_s;
-    case CrdbLiveness::Live:
-        return u"live"_s;
-    case CrdbLiveness::Decommissioning:
-        return u"decommissioning"_s;
-    case CrdbLiveness::Decommissioned:
-        return u"decommissioned"_s;
-    case CrdbLiveness::Draining:
-        return u"draining"_s;
-    case CrdbLiveness::Starting:
-        return u"starting"_s;
-    }
-    return u"unknown"_s;
-}
-
-QString endpointHealthName(NodeEndpoint::Health health)
-{
-    switch (health) {
-    case NodeEndpoint::Health::Unknown:
-        return u"not asked yet"_s;
-    case NodeEndpoint::Health::Ready:
-        return u"ready"_s;
-    case NodeEndpoint::Health::NotReady:
-        return u"not ready"_s;
-    case NodeEndpoint::Health::Unreachable:
-        return u"not answering"_s;
-    }
-    return {};
-}
-
-ReadinessFailure classifyReadinessFailure(const QString &text)
-{
-    if (text.isEmpty()) {
-        return ReadinessFailure::None;
-    }
-    // The gateway answers with the gRPC status's message in a JSON body; match the sentence, not
-    // the framing, so a plain-text body reads the same.
-    if (text.contains(u"node is shutting down"_s, Qt::CaseInsensitive)) {
-        return ReadinessFailure::Draining;
-    }
-    if (text.contains(u"node is not healthy"_s, Qt::CaseInsensitive)
-        || text.contains(u"liveness record not found"_s, Qt::CaseInsensitive)) {
-        return ReadinessFailure::NotLive;
-    }
-    if (text.contains(u"not accepting SQL clients"_s, Qt::CaseInsensitive)) {
-        return ReadinessFailure::NotAcceptingSql;
-    }
-    if (text.contains(u"waiting for cluster initialization"_s, Qt::CaseInsensitive)
-        || text.contains(u"node waiting for init"_s, Qt::CaseInsensitive)) {
-        return ReadinessFailure::WaitingForInit;
-    }
-    return ReadinessFailure::Other;
-}
-
-std::optional<QList<CrdbNode>> parseNodesResponse(const QByteArray &json, QString *error)
-{
-    auto fail = [error](const QString &why) {
-        if (error) {
-            *error = why;
-        }
-        return std::nullopt;
-    };
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        return fail(u"not a CockroachDB nodes answer: %1"_s.arg(
-            parseError.error == QJsonParseError::NoError ? u"not a JSON object"_s : parseError.errorString()));
-    }
-    const QJsonValue nodesValue = doc.object().value("nodes"_L1);
-    if (!nodesValue.isArray()) {
-        return fail(u"not a CockroachDB nodes answer: no \"nodes\" array"_s);
-    }
-    QList<CrdbNode> nodes;
-    const QJsonArray array = nodesValue.toArray();
-    for (qsizetype i = 0; i < array.size(); ++i) {
-        const QJsonObject o = array.at(i).toObject();
-        CrdbNode n;
-        n.nodeId = o.value("node_id"_L1).toInt();
-        if (n.nodeId <= 0) {
-            return fail(u"nodes[%1]: no node_id"_s.arg(i));
-        }
-        // util.UnresolvedAddr (pkg/util/unresolved_addr.proto): network_field, address_field.
-        n.address = o.value("address"_L1).toObject().value("address_field"_L1).toString();
-        if (n.address.isEmpty()) {
-            return fail(u"nodes[%1] (node %2): no address.address_field"_s.arg(i).arg(n.nodeId));
-        }
-        n.sqlAddress = o.value("sql_address"_L1).toObject().value("address_field"_L1).toString();
-        const QJsonValue liveness = o.value("liveness_status"_L1);
-        if (liveness.isDouble()) {
-            const int value = liveness.toInt(-1);
-            if (value >= 0 && value <= static_cast<int>(CrdbLiveness::Starting)) {
-                n.liveness = static_cast<CrdbLiveness>(value);
-                n.livenessKnown = true;
-            }
-        }
-        n.startedAtNs = int64Of(o.value("started_at"_L1));
-        n.updatedAtNs = int64Of(o.value("updated_at"_L1));
-        nodes.append(n);
-    }
-    return nodes;
-}
-
-NodeVars parseStatusVars(const QByteArray &text)
-{
-    NodeVars vars;
-    auto add = [](std::optional<double> &slot, double v) { slot = slot.value_or(0) + v; };
-    qsizetype pos = 0;
-    while (pos < text.size()) {
-        qsizetype end = text.indexOf('\n', pos);
-        if (end < 0) {
-            end = text.size();
-        }
-        const QByteArrayView line(text.constData() + pos, end - pos);
-        pos = end + 1;
-        if (line.isEmpty() || line.front() == '#') {
-            continue;
-        }
-        qsizetype nameEnd = 0;
-        while (nameEnd < line.size() && line[nameEnd] != '{' && line[nameEnd] != ' ') {
-            ++nameEnd;
-        }
-        const QByteArrayView name = line.first(nameEnd);
-        // Only the few gauges the grid shows; everything else is skipped without parsing.
-        static const QByteArrayView wanted[] = {"node_id", "ranges", "replicas", "replicas_leaseholders",
-            "ranges_underreplicated", "ranges_unavailable", "sys_uptime"};
-        if (std::find(std::begin(wanted), std::end(wanted), name) == std::end(wanted)) {
-            continue;
-        }
-        QByteArrayView labels;
-        qsizetype valueStart = nameEnd;
-        if (nameEnd < line.size() && line[nameEnd] == '{') {
-            const qsizetype close = line.indexOf('}', nameEnd);
-            if (close < 0) {
-                continue;
-            }
-            labels = line.sliced(nameEnd + 1, close - nameEnd - 1);
-            valueStart = close + 1;
-        }
-        QByteArrayView rest = line.sliced(valueStart).trimmed();
-        const qsizetype space = rest.indexOf(' ');
-        if (space >= 0) {
-            rest = rest.first(space); // a timestamp may follow the value
-        }
-        bool ok = false;
-        const double value = rest.toDouble(&ok);
-        if (!ok) {
-            continue;
-        }
-        if (name == "node_id") {
-            // A node id is a positive int32 (cockroachdb/cockroach pkg/roachpb/metadata.go: NodeID is an
-            // int32, 0 is not valid); anything else is not one.
-            if (!(value >= 1 && value <= std::numeric_limits<int>::max()) || value != std::floor(value)) {
-                continue;
-            }
-            vars.nodeId = static_cast<int>(value);
-            const QByteArray key = "advertise_addr=\"";
-            const qsizetype at = labels.indexOf(key);
-            if (at >= 0) {
-                const qsizetype from = at + key.size();
-                const qsizetype to = labels.indexOf('"', from);
-                if (to > from) {
-                    vars.advertiseAddress = QString::fromUtf8(labels.sliced(from, to - from));
-                }
-            }
-        } else if (name == "ranges") {
-            add(vars.ranges, value);
-        } else if (name == "replicas") {
-            add(vars.replicas, value);
-        } else if (name == "replicas_leaseholders") {
-            add(vars.leaseholders, value);
-        } else if (name == "ranges_underreplicated") {
-            add(vars.underReplicated, value);
-        } else if (name == "ranges_unavailable") {
-            add(vars.unavailable, value);
-        } else if (name == "sys_uptime") {
-            vars.uptimeS = value;
-        }
-    }
-    return vars;
-}
-
-QString describeTlsErrors(const QList<QSslError> &errors, const QString &host, const QString &caFile)
-{
-    const auto when = [](const QDateTime &t) { return t.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s); };
-    const auto first = [](const QStringList &names) { return names.isEmpty() ? u"?"_s : names.join(u", "_s); };
-    for (const QSslError &e : errors) {
-        const QSslCertificate c = e.certificate();
-        const QString qt = u" (Qt: %1)"_s.arg(e.errorString());
-        switch (e.error()) {
-        case QSslError::CertificateExpired:
-            return u"the node's certificate has expired (valid until %1)"_s.arg(when(c.expiryDate())) + qt;
-        case QSslError::CertificateNotYetValid:
-            return u"the node's certificate is not valid yet (valid from %1)"_s.arg(when(c.effectiveDate())) + qt;
-        case QSslError::UnableToGetLocalIssuerCertificate:
-        case QSslError::UnableToGetIssuerCertificate:
-        case QSslError::UnableToVerifyFirstCertificate:
-        case QSslError::SelfSignedCertificate:
-        case QSslError::SelfSignedCertificateInChain:
-        case QSslError::CertificateUntrusted:
-        case QSslError::CertificateSignatureFailed:
-            return u"the node's certificate (issued by %1) is not signed by the cluster's CA (%2)"_s.arg(
-                       first(c.issuerInfo(QSslCertificate::CommonName)),
-                       caFile.isEmpty() ? u"the system's CAs: no CA file given"_s : caFile)
-                + qt;
-        case QSslError::HostNameMismatch: {
-            QStringList names = c.subjectAlternativeNames().values(QSsl::DnsEntry);
-            names += c.subjectAlternativeNames().values(QSsl::IpAddressEntry);
-            return u"the node's certificate does not name %1 (it names %2)"_s.arg(host, first(names)) + qt;
-        }
-        default:
-            break;
-        }
-    }
-    return errors.isEmpty() ? QString() : u"the node's certificate is not trusted: "_s + errors.first().errorString();
-}
 
 NodeStatusClient::NodeStatusClient(QObject *parent)
     : DataSource(u"CockroachDB status"_s, parent), m_nam(new QNetworkAccessManager(this)), m_timer(new QTimer(this))
@@ -425,6 +184,24 @@ void NodeStatusClient::poll()
     if (!isRunning()) {
         return;
     }
+    pollEndpoints();
+    if (m_nodesInFlight || m_loginInFlight || m_endpoints.isEmpty()) {
+        return;
+    }
+    const std::optional<QUrl> base = nodesBaseUrl();
+    if (!base) {
+        return;
+    }
+    if (!m_user.isEmpty() && m_session.isEmpty()) {
+        return login(*base);
+    }
+    m_nodesInFlight = get(*base, u"/api/v2/nodes/"_s, true);
+    QNetworkReply *r = m_nodesInFlight;
+    connect(r, &QNetworkReply::finished, this, [this, r] { onNodes(r); });
+}
+
+void NodeStatusClient::pollEndpoints()
+{
     const qint64 now = nowMs();
     for (const NodeEndpoint &e : std::as_const(m_endpoints)) {
         if (!m_healthInFlight.contains(e.pod)) {
@@ -443,9 +220,10 @@ void NodeStatusClient::poll()
             connect(r, &QNetworkReply::finished, this, [this, r, pod, base] { onVars(r, pod, base); });
         }
     }
-    if (m_nodesInFlight || m_loginInFlight || m_endpoints.isEmpty()) {
-        return;
-    }
+}
+
+std::optional<QUrl> NodeStatusClient::nodesBaseUrl()
+{
     // Ask a pod that answered its health check; any pod when none did yet.
     QList<int> candidates;
     for (int i = 0; i < m_endpoints.size(); ++i) {
@@ -461,28 +239,26 @@ void NodeStatusClient::poll()
         }
     }
     if (candidates.isEmpty()) {
-        return;
+        return std::nullopt;
     }
-    const QUrl base = m_endpoints[candidates[m_nodesFrom++ % candidates.size()]].baseUrl;
-    if (!m_user.isEmpty() && m_session.isEmpty()) {
-        const QUrl url = joinUrl(base, u"/api/v2/login/"_s);
-        QNetworkRequest request(url);
-        request.setTransferTimeout(m_timeoutMs);
-        if (m_ssl) {
-            request.setSslConfiguration(*m_ssl);
-        }
-        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
-        QUrlQuery form;
-        form.addQueryItem(u"username"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_user)));
-        form.addQueryItem(u"password"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_password)));
-        m_loginInFlight = watchTls(m_nam->post(request, form.toString(QUrl::FullyEncoded).toUtf8()));
-        QNetworkReply *r = m_loginInFlight;
-        connect(r, &QNetworkReply::finished, this, [this, r] { onLogin(r); });
-        return;
+    return m_endpoints[candidates[m_nodesFrom++ % candidates.size()]].baseUrl;
+}
+
+void NodeStatusClient::login(const QUrl &base)
+{
+    const QUrl url = joinUrl(base, u"/api/v2/login/"_s);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_timeoutMs);
+    if (m_ssl) {
+        request.setSslConfiguration(*m_ssl);
     }
-    m_nodesInFlight = get(base, u"/api/v2/nodes/"_s, true);
-    QNetworkReply *r = m_nodesInFlight;
-    connect(r, &QNetworkReply::finished, this, [this, r] { onNodes(r); });
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/x-www-form-urlencoded"_s);
+    QUrlQuery form;
+    form.addQueryItem(u"username"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_user)));
+    form.addQueryItem(u"password"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_password)));
+    m_loginInFlight = watchTls(m_nam->post(request, form.toString(QUrl::FullyEncoded).toUtf8()));
+    QNetworkReply *r = m_loginInFlight;
+    connect(r, &QNetworkReply::finished, this, [this, r] { onLogin(r); });
 }
 
 NodeEndpoint *NodeStatusClient::endpoint(const QString &pod, const QUrl &base)

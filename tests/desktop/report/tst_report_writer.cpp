@@ -8,6 +8,7 @@
 
 #include "session/presenter_session.h"
 
+#include <QFile>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -124,6 +125,7 @@ private Q_SLOTS:
     void everyBeatWithItsVerdicts();
     void faultSharesAndHeals();
     void sessionLogFollowsTheSession();
+    void wholeDocumentsAsBefore();
 };
 
 void TstReportWriter::nearestRank_data()
@@ -355,6 +357,71 @@ void TstReportWriter::sessionLogFollowsTheSession()
     QVERIFY(html.contains(u"One &lt;&amp;&gt;"_s));
     QVERIFY(html.contains(u"&lt;script&gt;x&lt;/script&gt;"_s));
     QVERIFY(html.contains(u"<b class=\"share\">99.50 %</b>"_s));
+}
+
+// Every byte of three documents (every branch of every section: live and replay, an empty
+// session, a beat still running, a fault still down at export, charts drawn and not) against
+// report_documents.golden.html, written by the writer before its sections became functions.
+// Times are formatted in the local zone: CTest runs this test with TZ=UTC.
+// REPORT_GOLDEN_UPDATE=1 rewrites the file (only when the report is meant to change).
+void TstReportWriter::wholeDocumentsAsBefore()
+{
+    SessionRecord r = handMadeRecord();
+    SessionRecord::BeatRun running;
+    running.index = 10;
+    running.id = u"running"_s;
+    running.title = u"Still running"_s;
+    running.ranMs = r.startedMs + 125000;
+    SessionRecord::BeatRun summarised = running;
+    summarised.index = 11;
+    summarised.id = u"summarised"_s;
+    summarised.actionsDoneMs = r.startedMs + 126000;
+    summarised.actionsOk = true;
+    summarised.actionsSummary = u"1 action applied"_s;
+    summarised.endMs = r.startedMs + 127000;
+    r.beats << running << summarised;
+    SessionRecord::Fault stillDown = r.faults[0];
+    stillDown.pod = u"crdb-1"_s;
+    stillDown.endMs = 0;
+    stillDown.shownTallyText = u"shown <differently>"_s;
+    r.faults << stillDown;
+
+    report::Meta live;
+    live.planTitle = u"The plan"_s;
+    live.planPath = u"demo/plan.json"_s;
+    live.profile = u"local stack · http://127.0.0.1:8080"_s;
+    live.generatedMs = r.startedMs + 140000;
+    live.chartWindowMs = 600000;
+    const QByteArray png = QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(16, 'x');
+    const QList<report::Chart> charts {
+        {u"requests"_s, u"Requests/s"_s, png, {}}, {u"ranges"_s, u"Ranges <all>"_s, {}, u"needs CockroachDB"_s}};
+    report::Meta replay = live;
+    replay.replay = true;
+    replay.replayFile = u"/tmp/session.jsonl.gz"_s;
+    report::Meta bare;
+    bare.replay = true;
+    SessionRecord empty;
+    empty.startedMs = r.startedMs;
+    const QByteArray documents = report::html(r, charts, live) + "\n<!-- next -->\n" + report::html(r, {}, replay)
+        + "\n<!-- next -->\n" + report::html(empty, {}, bare);
+
+    const QString path
+        = qEnvironmentVariable("TEST_SOURCE_DIR") + u"/tests/desktop/report/report_documents.golden.html"_s;
+    QFile file(path);
+    if (qEnvironmentVariableIsSet("REPORT_GOLDEN_UPDATE")) {
+        QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
+        file.write(documents);
+        file.close();
+    }
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+    const QList<QByteArray> expected = file.readAll().split('\n');
+    const QList<QByteArray> actual = documents.split('\n');
+    for (qsizetype i = 0; i < std::min(expected.size(), actual.size()); ++i) {
+        QVERIFY2(actual[i] == expected[i],
+            qPrintable(u"line %1 differs:\n  now:    %2\n  before: %3"_s.arg(i + 1).arg(
+                QString::fromUtf8(actual[i].left(300)), QString::fromUtf8(expected[i].left(300)))));
+    }
+    QCOMPARE(actual.size(), expected.size());
 }
 
 QTEST_GUILESS_MAIN(TstReportWriter)
