@@ -77,7 +77,7 @@ inline constexpr qint64 kNodesStaleMs = 10000;
 
 // True when `address` (host:port as CockroachDB reports it) names pod `pod`: its host's first DNS
 // label is exactly the pod name (crdb-2.crdb.crdb-evolution.svc.cluster.local:26257 for crdb-2;
-// the StatefulSet's --advertise-host=$(hostname -f), k8s/crdb-cluster.yaml).
+// the StatefulSet's --advertise-host=$(hostname -f), k8s/base/crdb-cluster.yaml).
 bool addressNamesPod(const QString &address, const QString &pod);
 
 // Joins pods and CockroachDB's nodes. A pod's node is the node id the pod itself reports

@@ -56,7 +56,9 @@ void PreflightRunner::checkGrafana()
         report(make(id, Status::Fail,
             wanted.isEmpty() ? u"no dashboard uid to look for"_s
                              : u"missing dashboard(s): %1"_s.arg(missing.join(u", "_s)),
-            u"apply k8s/observability/ (the dashboards ConfigMap, generated from grafana/dashboards/) and restart Grafana."_s));
+            u"kubectl apply -k k8s/observability/ (ConfigMap grafana-dashboards is generated from grafana/dashboards/ "
+            u"by "
+            u"grafana/kustomization.yaml) and restart Grafana."_s));
     });
 }
 

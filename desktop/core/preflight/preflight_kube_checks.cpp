@@ -13,7 +13,7 @@ using Status = PreflightResult::Status;
 
 const QString kNoKubernetes = u"skipped: no Kubernetes (local stack)"_s;
 
-// The workload's pods (k8s/loadgen-job.yaml) and the CockroachDB pods (k8s/crdb-cluster.yaml; the
+// The workload's pods (k8s/loadgen/job.yaml) and the CockroachDB pods (k8s/base/crdb-cluster.yaml; the
 // operator labels its pods the same way).
 const QString kCockroachSelector = u"app.kubernetes.io/name=cockroachdb"_s;
 const QString kLoadgenSelector = u"app.kubernetes.io/name=crdb-loadgen"_s;
@@ -35,8 +35,10 @@ void PreflightRunner::checkKubeAccess()
                 report(make(id, Status::Pass, u"%1 reaches namespace %2"_s.arg(context, ns)));
             } else {
                 report(make(id, Status::Fail, u"%1, namespace %2: %3"_s.arg(context, ns, error),
-                    u"select the cluster's context (kube_context / --kube-context, kubectl config use-context) and "
-                    u"apply k8s/ so that the namespace exists."_s));
+                    u"select the cluster's context (kube_context / --kube-context, kubectl config use-context; "
+                    u"with kind, create the cluster as demo/up.sh --kind does: name crdb-evolution, context "
+                    u"kind-crdb-evolution, which demo/profiles/kind.json pins) and kubectl apply -k k8s/ so that the "
+                    u"namespace exists (or demo/up.sh --context CTX)."_s));
             }
         });
 }
@@ -58,7 +60,8 @@ void PreflightRunner::checkPods()
             }
             if (!pods) {
                 return report(make(id, Status::Fail, u"cannot list the CockroachDB pods: %1"_s.arg(parseError),
-                    u"check kubectl access (the line above) and that k8s/crdb-cluster.yaml is applied."_s));
+                    u"check kubectl access (the line above) and that the cluster is applied (kubectl apply -k k8s/, or "
+                    u"demo/up.sh)."_s));
             }
             QStringList notReady;
             int ready = 0;
@@ -109,7 +112,7 @@ void PreflightRunner::checkStopShell()
             // StatefulSet: exit 2 = no PID file, 3 = cockroach is PID 1 (ClusterDriver::signalCommand).
             report(make(id, Status::Fail, error,
                 kind == ClusterKind::StatefulSet
-                    ? u"The faults need bash in container cockroachdb of crdb-0 and today's k8s/crdb-cluster.yaml "
+                    ? u"The faults need bash in container cockroachdb of crdb-0 and today's cluster kustomization "
                       u"(shareProcessNamespace, /cockroach/faults/cockroach.pid): apply it (demo/apply-cluster.sh) "
                       u"and let the pods restart one at a time; check the profile's cluster_kind."_s
                     : u"Stop node needs bash in container db of crdb-0: use the cockroachdb/cockroach image and the "
@@ -133,8 +136,8 @@ void PreflightRunner::checkWorkload()
             }
             // The set-up starts the load (demo/DEMO.md, "Before the talk"; demo/evolve.sh phase0) and
             // it never stops: no beat starts it, so it is expected at every position of the plan.
-            const QString fix = u"the TPC-C load belongs to the set-up, before the talk: kubectl apply -f "
-                                u"k8s/loadgen-job.yaml (demo/DEMO.md, \"Before the talk\"), then kubectl logs "
+            const QString fix = u"the TPC-C load belongs to the set-up, before the talk: kubectl apply -k "
+                                u"k8s/loadgen/ (demo/DEMO.md, \"Before the talk\"), then kubectl logs "
                                 u"job/crdb-loadgen to see why it stopped."_s;
             if (!pods) {
                 return report(make(id, Status::Fail, u"cannot list the workload pods: %1"_s.arg(parseError), fix));

@@ -93,7 +93,7 @@ void PreflightRunner::checkPrometheusTargets()
     const int expectedCockroach = kind == ClusterKind::None ? 0 : m_config.position.expectedNodes(kind);
     fetchTargets(id, true, [this, id, kind, expectedCockroach](const TargetsAnswer &answer) {
         const QString fix = u"check the Prometheus targets page (/targets): the pods need their prometheus.io "
-                            u"annotations (k8s/observability/prometheus.yaml scrapes annotated pods)."_s;
+                            u"annotations (k8s/observability/prometheus.yml scrapes annotated pods)."_s;
         if (reportTargetsFailure(id, answer)) {
             return;
         }
@@ -148,7 +148,8 @@ void PreflightRunner::checkScrapeInterval()
                 make(id, Status::Pass, u"%1 s on every scraped target, as the story's timings assume"_s.arg(expected)));
         }
         report(make(id, Status::Fail, u"%1; the story's timings assume %2 s"_s.arg(wrong.join(u", "_s)).arg(expected),
-            u"set scrape_interval: %1s in k8s/observability/prometheus.yaml and restart Prometheus."_s.arg(expected)));
+            u"set scrape_interval: %1s in k8s/observability/prometheus.yml, then kubectl apply -k k8s/observability/ "
+            u"and restart Prometheus."_s.arg(expected)));
     });
 }
 
