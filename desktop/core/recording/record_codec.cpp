@@ -244,13 +244,7 @@ NodeStatusSnapshot nodeSnapshotFromJson(const QJsonObject &o)
 
 EventMarker::Kind markerKindFromName(const QString &name)
 {
-    using K = EventMarker::Kind;
-    for (K k : {K::Phase, K::Scale, K::Sql, K::SpikeStart, K::SpikeEnd, K::Load, K::Failure, K::Recovery}) {
-        if (eventMarkerKindName(k) == name) {
-            return k;
-        }
-    }
-    return K::Other;
+    return eventMarkerKindFromName(name);
 }
 
 QJsonObject storyToJson(const StoryController::Snapshot &snapshot)
