@@ -19,6 +19,7 @@ void PlanReader::rejectUnknown(const QJsonObject &o, const QString &where, const
         }
     }
 }
+
 std::optional<QString> PlanReader::string(const QJsonObject &o, const QString &where, const QString &key, bool required)
 {
     const QJsonValue v = o.value(key);
