@@ -31,16 +31,21 @@ if command -v ccache >/dev/null; then
 fi
 jobs=${FUZZ_JOBS:-$(nproc)}
 
+# The plan's parser: its files in config/ (the plan, its reader, its checks, the feed's field table
+# and the chart catalog its validation reads); the plan's enums are Q_ENUMs (moc).
+plan_sources=$(printf 'desktop/core/config/%s.cpp ' demo_plan plan_parser plan_reader plan_steps feed_schema \
+    chart_catalog enum_names)
+plan_mocs="desktop/core/config/demo_plan.h"
 # name | target file | committed seed corpus (sql_script: the phase SQL itself) | product sources | headers for moc | pkg-config modules
 # (every target gets Qt6Core) | extra libraries
 targets=(
     "recording|tests/desktop/recording/fuzz_recording_reader.cpp|tests/desktop/recording/corpus|desktop/core/recording/recording_reader.cpp|||-lz"
-    "feed|tests/fuzz/fuzz_feed_messages.cpp|tests/fuzz/corpus/feed|desktop/core/sources/feed_messages.cpp|||"
+    "feed|tests/fuzz/fuzz_feed_messages.cpp|tests/fuzz/corpus/feed|desktop/core/sources/feed_messages.cpp desktop/core/config/feed_schema.cpp|||"
     "prometheus|tests/fuzz/fuzz_prometheus_response.cpp|tests/fuzz/corpus/prometheus|desktop/core/sources/prometheus_client.cpp desktop/core/sources/data_source.cpp|desktop/core/sources/prometheus_client.h desktop/core/sources/data_source.h|Qt6Network|"
     "kubectl|tests/fuzz/fuzz_kubectl_json.cpp|tests/fuzz/corpus/kubectl|desktop/core/sources/cluster_driver.cpp desktop/core/sources/kubectl_process.cpp desktop/core/sources/data_source.cpp|desktop/core/sources/cluster_driver.h desktop/core/sources/kubectl_process.h desktop/core/sources/data_source.h||"
     "node_status|tests/fuzz/fuzz_node_status.cpp|tests/fuzz/corpus/node_status|desktop/core/sources/node_status_answers.cpp||Qt6Network|"
-    "plan|tests/fuzz/fuzz_demo_plan.cpp|tests/fuzz/corpus/plan|desktop/core/model/demo_plan.cpp|||"
-    "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/sources/connection_profile.cpp desktop/core/model/demo_plan.cpp desktop/core/sources/cluster_driver.cpp desktop/core/sources/kubectl_process.cpp desktop/core/sources/data_source.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|desktop/core/sources/cluster_driver.h desktop/core/sources/kubectl_process.h desktop/core/sources/data_source.h|libpq openssl|"
+    "plan|tests/fuzz/fuzz_demo_plan.cpp|tests/fuzz/corpus/plan|$plan_sources|$plan_mocs||"
+    "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/config/connection_profile.cpp $plan_sources pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|$plan_mocs|libpq openssl|"
     "sql_script|tests/fuzz/fuzz_sql_script.cpp|sql|pgkit/src/pgkit/sql_script.cpp|||"
     "sampleapp_requests|tests/fuzz/fuzz_sampleapp_requests.cpp|tests/fuzz/corpus/sampleapp_requests|sampleapp/src/core/requests.cpp|||"
     "sampleapp_config|tests/fuzz/fuzz_sampleapp_config.cpp|tests/fuzz/corpus/sampleapp_config|sampleapp/src/core/config.cpp sampleapp/src/core/log.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp||Qt6Network spdlog libpq openssl|"

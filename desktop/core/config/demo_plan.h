@@ -2,6 +2,8 @@
 
 #include <QList>
 #include <QMap>
+#include <QMetaType>
+#include <QObject>
 #include <QString>
 #include <QStringList>
 
@@ -13,6 +15,9 @@
 
 struct PlanAction
 {
+    Q_GADGET
+public:
+    // The plan's names of the types are their snake_case keys: RunSql is "run_sql" (typeName()).
     enum class Type {
         RunSql,
         Scale,
@@ -30,6 +35,7 @@ struct PlanAction
         ResumeNode,
         HealAll,
     };
+    Q_ENUM(Type)
 
     Type type = Type::LoadStop;
     QString file; // run_sql (backup: sql/90-backup.sql)
@@ -47,7 +53,8 @@ struct PlanAction
     bool changesCluster() const;
     // One line for the armed preview: "Run sql/20-phase2-rf3.sql", "Scale to 3 nodes".
     QString describe() const;
-    static QString typeName(Type type);
+    static QString typeName(Type type); // "run_sql", "keep_down": the plan's and the recording's key
+    static std::optional<Type> typeFromName(QStringView name); // typeName() back
     // stop_node, keep_down, kill_node, pause_node: the node goes down.
     bool isFault() const;
     QString majorityLossText() const; // the label of an allowed majority loss, or empty
@@ -55,6 +62,8 @@ struct PlanAction
 
 struct PlanExpectation
 {
+    Q_GADGET
+public:
     enum class Kind { PromQL, Feed };
     enum class Op { Less, LessEqual, Equal, GreaterEqual, Greater };
     // How the condition is judged (demo/PLAN.md):
@@ -65,12 +74,13 @@ struct PlanExpectation
     //  - Recovers: must first be seen false, then true; timed from the first false sample, or from
     //    the marker named in `from` (e.g. "fault": the latest fault action's completion).
     enum class Mode { Eventually, Holds, Recovers };
+    Q_ENUM(Mode) // the plan's "mode": the snake_case key ("eventually")
     Mode mode = Mode::Eventually;
     QString from; // recovers: the marker its time counts from ("fault"); empty = first false sample
 
     Kind kind = Kind::PromQL;
     QString expr; // promql
-    QString field; // feed: one of DemoPlan::feedFields()
+    QString field; // feed: one of feedschema::fieldNames() (config/feed_schema.h)
     Op op = Op::Equal;
     double value = 0;
     int withinS = 0;
@@ -79,7 +89,8 @@ struct PlanExpectation
     bool holds(double observed) const;
     QString condition() const; // "sum(ranges_underreplicated) == 0"
     QString describe() const; // label, or the condition, plus " within N s"
-    static QString opName(Op op);
+    static QString opName(Op op); // "<", "<=", "==", ">=", ">"
+    static std::optional<Op> opFromName(QStringView name);
 };
 
 struct Beat
@@ -127,10 +138,8 @@ public:
     QStringList sqlFiles() const; // every file an action runs, in order, without duplicates
     QStringList promqlExpressions() const;
 
-    // The feed fields an expectation may name (values come from each tick).
-    static QStringList feedFields();
-    // The presenter's charts by stable id, the names a beat's "focus" may use (desktop/app/chart_specs.cpp
-    // gives each chart one of these; tst_screens_gui checks the two lists agree).
+    // The presenter's charts by stable id, the names a beat's "focus" may use: the chart catalog's
+    // (config/chart_catalog.h), which desktop/app/chart_specs.cpp draws.
     static QStringList chartIds();
     // The focus charts while beat `index` is shown: its own focus, else the latest earlier beat's,
     // else `requests` and `latency` (before the first beat, index -1).

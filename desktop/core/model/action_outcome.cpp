@@ -1,5 +1,6 @@
 #include "action_outcome.h"
 
+#include "config/enum_names.h"
 #include "pgkit/sql_apply.h"
 
 using namespace Qt::StringLiterals;
@@ -21,29 +22,17 @@ QString ActionOutcome::kindName(Kind kind)
 
 QString ActionOutcome::kindKey(Kind kind)
 {
-    return kind == Kind::RefusedAsExpected ? u"refused_as_expected"_s : kindName(kind);
+    return enumKey(kind, KeyStyle::Snake);
 }
 
 std::optional<ActionOutcome::Kind> ActionOutcome::kindFromKey(const QString &key)
 {
-    for (const Kind k : {Kind::Applied, Kind::Skipped, Kind::RefusedAsExpected, Kind::Failed}) {
-        if (kindKey(k) == key) {
-            return k;
-        }
-    }
-    return std::nullopt;
+    return enumFromKey<Kind>(key, KeyStyle::Snake);
 }
 
 std::optional<PlanAction::Type> ActionOutcome::typeFromName(const QString &name)
 {
-    using T = PlanAction::Type;
-    for (const T t : {T::RunSql, T::Scale, T::LoadStart, T::LoadStop, T::Spike, T::Backup, T::StopNode, T::KeepDown,
-             T::StartNode, T::KillNode, T::PauseNode, T::ResumeNode, T::HealAll}) {
-        if (PlanAction::typeName(t) == name) {
-            return t;
-        }
-    }
-    return std::nullopt;
+    return PlanAction::typeFromName(name);
 }
 
 QString ActionOutcome::text() const

@@ -3,6 +3,7 @@
 #include "config/demo_plan.h"
 
 #include <QMetaType>
+#include <QObject>
 #include <QString>
 
 #include <optional>
@@ -19,7 +20,10 @@ struct ApplyResult;
 // is ever called applied. Plain value.
 struct ActionOutcome
 {
+    Q_GADGET
+public:
     enum class Kind { Applied, Skipped, RefusedAsExpected, Failed };
+    Q_ENUM(Kind) // the recording's key is the snake_case name: "refused_as_expected"
 
     Kind kind = Kind::Applied;
     PlanAction::Type type = PlanAction::Type::RunSql;

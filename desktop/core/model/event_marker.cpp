@@ -1,32 +1,19 @@
 #include "event_marker.h"
 
+#include "config/enum_names.h"
+
 #include <optional>
 
 using namespace Qt::StringLiterals;
 
 QString eventMarkerKindName(EventMarker::Kind kind)
 {
-    switch (kind) {
-    case EventMarker::Kind::Phase:
-        return u"phase"_s;
-    case EventMarker::Kind::Scale:
-        return u"scale"_s;
-    case EventMarker::Kind::Sql:
-        return u"sql"_s;
-    case EventMarker::Kind::SpikeStart:
-        return u"spike_start"_s;
-    case EventMarker::Kind::SpikeEnd:
-        return u"spike_end"_s;
-    case EventMarker::Kind::Load:
-        return u"load"_s;
-    case EventMarker::Kind::Failure:
-        return u"failure"_s;
-    case EventMarker::Kind::Recovery:
-        return u"recovery"_s;
-    case EventMarker::Kind::Other:
-        break;
-    }
-    return u"other"_s;
+    return enumKey(kind, KeyStyle::Snake);
+}
+
+EventMarker::Kind eventMarkerKindFromName(const QString &name)
+{
+    return enumFromKey<EventMarker::Kind>(name, KeyStyle::Snake).value_or(EventMarker::Kind::Other);
 }
 
 std::optional<EventMarker::Kind> eventMarkerKindForFeed(const QString &feedKind)

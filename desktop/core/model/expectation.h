@@ -20,10 +20,6 @@
 // tst_expectation checks it against CockroachDB's metric list (tests/reference/).
 QStringList promqlCockroachMetricNames(const QString &promql);
 
-// Reads one feed field (DemoPlan::feedFields()) from a tick; nothing when the tick has no value
-// for it (a percentile of an interval without samples).
-std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field);
-
 // Evaluates a beat's expectations live and times them, each by its mode (PlanExpectation::Mode,
 // demo/PLAN.md "Expectations"):
 //  - Eventually: Pass at the first true sample after the first ("reached 0 in 41 s"); true at the
@@ -54,7 +50,8 @@ std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field)
 // was made, not when the beat started). start() is both at once. Samples before begin() are
 // ignored, and so are answers to queries sent before it. within_s counts from begin().
 //
-// Inputs: onFeedTick() for feed fields; for PromQL, the evaluator sends instant queries through
+// Inputs: onFeedTick() for feed fields (read through the feed's table: feedFieldValue(),
+// config/feed_schema.h); for PromQL, the evaluator sends instant queries through
 // the attached PrometheusClient every pollIntervalMs while something is being judged, and takes
 // the answers in onPromResult(). A PromQL sample is true when the answer has at least one series
 // and every series' value satisfies the condition (so "sum(...) == 0" and per-node

@@ -1,5 +1,7 @@
 #include "story_controller.h"
 
+#include "config/enum_names.h"
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -154,23 +156,10 @@ void StoryController::replaySnapshot(const Snapshot &snapshot)
 
 QString StoryController::stageName(Stage stage)
 {
-    switch (stage) {
-    case Stage::Showing:
-        return u"showing"_s;
-    case Stage::Armed:
-        return u"armed"_s;
-    case Stage::Running:
-        return u"running"_s;
-    }
-    return {};
+    return enumKey(stage, KeyStyle::Snake);
 }
 
 std::optional<StoryController::Stage> StoryController::stageFromName(const QString &name)
 {
-    for (Stage stage : {Stage::Showing, Stage::Armed, Stage::Running}) {
-        if (stageName(stage) == name) {
-            return stage;
-        }
-    }
-    return std::nullopt;
+    return enumFromKey<Stage>(name, KeyStyle::Snake);
 }

@@ -25,6 +25,7 @@ class StoryController : public QObject
     Q_OBJECT
 public:
     enum class Stage { Showing, Armed, Running };
+    Q_ENUM(Stage)
 
     explicit StoryController(QObject *parent = nullptr);
 

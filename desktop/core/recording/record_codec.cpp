@@ -1,6 +1,6 @@
 #include "record_codec.h"
 
-#include <QMetaEnum>
+#include "config/enum_names.h"
 
 #include <cmath>
 
@@ -48,18 +48,6 @@ std::optional<double> optionalFromJson(const QJsonValue &v)
         return std::nullopt;
     }
     return numberFromText(v);
-}
-
-template<typename E> QString enumKey(E value)
-{
-    return QString::fromLatin1(QMetaEnum::fromType<E>().valueToKey(int(value)));
-}
-
-template<typename E> std::optional<E> enumFromKey(const QString &key)
-{
-    bool ok = false;
-    const int v = QMetaEnum::fromType<E>().keyToValue(key.toLatin1().constData(), &ok);
-    return ok ? std::optional<E>(E(v)) : std::nullopt;
 }
 
 QString healthKey(NodeEndpoint::Health h)
@@ -244,13 +232,7 @@ NodeStatusSnapshot nodeSnapshotFromJson(const QJsonObject &o)
 
 EventMarker::Kind markerKindFromName(const QString &name)
 {
-    using K = EventMarker::Kind;
-    for (K k : {K::Phase, K::Scale, K::Sql, K::SpikeStart, K::SpikeEnd, K::Load, K::Failure, K::Recovery}) {
-        if (eventMarkerKindName(k) == name) {
-            return k;
-        }
-    }
-    return K::Other;
+    return eventMarkerKindFromName(name);
 }
 
 QJsonObject storyToJson(const StoryController::Snapshot &snapshot)

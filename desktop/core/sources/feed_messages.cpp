@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <variant>
 
 using namespace Qt::StringLiterals;
 
@@ -134,40 +135,37 @@ public:
         return ok();
     }
 
+    // A latency block, field by field as the schema lists them (the pools carry no rate).
     LatencyStats stats(const QJsonObject &o, const QString &path, bool hasRps)
     {
         LatencyStats s;
-        s.count = intField(o, u"count"_s, path);
-        s.errors = intField(o, u"errors"_s, path);
-        if (hasRps) {
-            s.rps = number(o, u"rps"_s, path);
+        for (const feedschema::StatsField &f : feedschema::statsFields()) {
+            if (hasRps || !f.routesOnly) {
+                std::visit([&](auto member) { read(o, f.key, path, s.*member); }, f.member);
+            }
         }
-        s.p50Ms = nullableNumber(o, u"p50_ms"_s, path);
-        s.p95Ms = nullableNumber(o, u"p95_ms"_s, path);
-        s.p99Ms = nullableNumber(o, u"p99_ms"_s, path);
         return s;
     }
 
 private:
+    void read(const QJsonObject &o, const QString &key, const QString &path, int &out) { out = intField(o, key, path); }
+    void read(const QJsonObject &o, const QString &key, const QString &path, double &out)
+    {
+        out = number(o, key, path);
+    }
+    void read(const QJsonObject &o, const QString &key, const QString &path, std::optional<double> &out)
+    {
+        out = nullableNumber(o, key, path);
+    }
+
     QString *m_error;
     bool m_ok = true;
 };
 
-double numberOr(const QJsonObject &o, QLatin1StringView key, double fallback)
-{
-    const QJsonValue v = o.value(key);
-    return v.isDouble() ? v.toDouble() : fallback;
-}
-
 // Display-only counts: a value beyond the type's range is clamped to it (converting it as it is
 // would be undefined behaviour).
-template<typename Int> Int clampedOr(const QJsonObject &o, QLatin1StringView key, Int fallback)
+template<typename Int> Int clamped(double d)
 {
-    const QJsonValue v = o.value(key);
-    if (!v.isDouble()) {
-        return fallback;
-    }
-    const double d = v.toDouble();
     // 2^63 is exactly representable; every double below it converts.
     if (d >= double(std::numeric_limits<Int>::max())) {
         return std::numeric_limits<Int>::max();
@@ -178,48 +176,56 @@ template<typename Int> Int clampedOr(const QJsonObject &o, QLatin1StringView key
     return Int(d);
 }
 
-bool boolOr(const QJsonObject &o, QLatin1StringView key, bool fallback)
+// The value at a dotted path ("latency_ms.actual.p99"); undefined where the path does not lead.
+QJsonValue valueAt(const QJsonObject &o, const QString &path)
 {
-    const QJsonValue v = o.value(key);
-    return v.isBool() ? v.toBool() : fallback;
+    QJsonValue v = o;
+    for (const QStringView part : QStringView(path).split(u'.')) {
+        v = v.toObject().value(part);
+    }
+    return v;
 }
 
-std::optional<double> optionalNumber(const QJsonObject &o, QLatin1StringView key)
+// Sets one load field from its wire value when the value has the field's type; otherwise the
+// field keeps its default.
+struct LenientRead
 {
-    const QJsonValue v = o.value(key);
-    return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
-}
+    QJsonValue v;
+    LoadState &s;
+
+    void operator()(bool LoadState::*m) const
+    {
+        if (v.isBool()) {
+            s.*m = v.toBool();
+        }
+    }
+    template<typename Int> void operator()(Int LoadState::*m) const
+    {
+        if (v.isDouble()) {
+            s.*m = clamped<Int>(v.toDouble());
+        }
+    }
+    void operator()(double LoadState::*m) const
+    {
+        if (v.isDouble()) {
+            s.*m = v.toDouble();
+        }
+    }
+    void operator()(std::optional<double> LoadState::*m) const
+    {
+        s.*m = v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+    }
+    void operator()(feedschema::Present p) const { s.*(p.member) = v.isObject(); }
+};
 
 } // namespace
 
 LoadState parseLoadState(const QJsonObject &load)
 {
     LoadState s;
-    s.running = boolOr(load, "running"_L1, s.running);
-    s.readers = boolOr(load, "readers"_L1, s.readers);
-    s.writers = boolOr(load, "writers"_L1, s.writers);
-    s.targetRps = numberOr(load, "target_rps"_L1, 0);
-    s.achievedRps = numberOr(load, "achieved_rps"_L1, 0);
-    s.inFlight = clampedOr<int>(load, "in_flight"_L1, 0);
-    s.activeWorkers = clampedOr<int>(load, "active_workers"_L1, 0);
-    s.sentTotal = clampedOr<qint64>(load, "sent_total"_L1, 0);
-    s.droppedTotal = clampedOr<qint64>(load, "dropped_total"_L1, 0);
-    s.errorsTotal = clampedOr<qint64>(load, "errors_total"_L1, 0);
-    const QJsonValue spike = load.value("spike"_L1);
-    s.spikeActive = spike.isObject();
-    if (s.spikeActive) {
-        const QJsonObject o = spike.toObject();
-        s.spikeRps = numberOr(o, "rps"_L1, 0);
-        s.spikeRemainingS = numberOr(o, "remaining_s"_L1, 0);
+    for (const feedschema::LoadField &f : feedschema::loadFields()) {
+        std::visit(LenientRead {valueAt(load, f.path), s}, f.member);
     }
-    const QJsonObject latency = load.value("latency_ms"_L1).toObject();
-    s.intendedP99Ms = optionalNumber(latency.value("intended"_L1).toObject(), "p99"_L1);
-    s.actualP99Ms = optionalNumber(latency.value("actual"_L1).toObject(), "p99"_L1);
-    const QJsonObject limits = load.value("limits"_L1).toObject();
-    s.maxRps = clampedOr<int>(limits, "max_rps"_L1, 0);
-    s.maxSeconds = clampedOr<int>(limits, "max_seconds"_L1, 0);
-    s.maxConcurrency = clampedOr<int>(limits, "max_concurrency"_L1, 0);
-    s.authRequired = boolOr(load, "auth_required"_L1, false);
     return s;
 }
 
@@ -240,11 +246,10 @@ std::optional<FeedTick> parseTick(const QJsonObject &message, QString *error)
         t.routes.insert(it.key(), r.stats(it.value().toObject(), u"routes.%1."_s.arg(it.key()), true));
     }
     const QJsonObject db = r.object(message, u"db"_s, {});
-    if (r.ok()) {
-        t.writer = r.stats(r.object(db, u"writer"_s, u"db."_s), u"db.writer."_s, false);
-    }
-    if (r.ok()) {
-        t.reader = r.stats(r.object(db, u"reader"_s, u"db."_s), u"db.reader."_s, false);
+    for (const feedschema::PoolField &pool : feedschema::pools()) {
+        if (r.ok()) {
+            t.*(pool.member) = r.stats(r.object(db, pool.name, u"db."_s), u"db.%1."_s.arg(pool.name), false);
+        }
     }
     const QJsonObject load = r.object(message, u"load"_s, {});
     t.load = parseLoadState(load);

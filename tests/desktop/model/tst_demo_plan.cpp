@@ -1,5 +1,7 @@
-#include "model/cluster_metrics.h"
+#include "config/chart_catalog.h"
 #include "config/demo_plan.h"
+#include "config/feed_schema.h"
+#include "model/cluster_metrics.h"
 #include "model/promql_names.h"
 #include "test_env.h"
 
@@ -47,6 +49,40 @@ QByteArray minimalPlan(const QString &beatsJson)
 {
     return (u"{\"version\": 1, \"title\": \"t\", \"beats\": ["_s + beatsJson + u"]}"_s).toUtf8();
 }
+
+// `a.<b|c>.<d|e>` expanded in order: a.b.d, a.b.e, a.c.d, a.c.e.
+QStringList expandChoices(const QString &name)
+{
+    static const QRegularExpression choice(u"<([^>]+)>"_s);
+    const QRegularExpressionMatch m = choice.match(name);
+    if (!m.hasMatch()) {
+        return {name};
+    }
+    QStringList out;
+    for (const QString &option : m.captured(1).split(u'|')) {
+        out << expandChoices(QString(name).replace(m.capturedStart(), m.capturedLength(), option));
+    }
+    return out;
+}
+
+// The backticked names of one sentence of demo/PLAN.md (from `start` to `end`), choices expanded.
+QStringList planMarkdownNames(const QString &start, const QString &end)
+{
+    QFile f(testenv::sourceDir() + u"/demo/PLAN.md"_s);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const QString md = QString::fromUtf8(f.readAll());
+    const qsizetype from = md.indexOf(start);
+    const qsizetype to = from < 0 ? -1 : md.indexOf(end, from);
+    static const QRegularExpression code(u"`([^`]+)`"_s);
+    QStringList names;
+    auto it = code.globalMatch(md.mid(from, to - from));
+    while (from >= 0 && to >= 0 && it.hasNext()) {
+        names << expandChoices(it.next().captured(1));
+    }
+    return names;
+}
 } // namespace
 
 class TstDemoPlan : public QObject
@@ -67,6 +103,8 @@ private Q_SLOTS:
     void realPlanMetricsExist();
     void metricListMatchesReference();
     void demoMarkdownMatchesPlan();
+    void planMarkdownListsTheTables();
+    void chartCatalog();
 };
 
 void TstDemoPlan::parsesEveryActionAndExpectation()
@@ -447,6 +485,43 @@ void TstDemoPlan::demoMarkdownMatchesPlan()
     const auto plan = DemoPlan::load(planPath(), &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
     QCOMPARE(ids, plan->beatIds());
+}
+
+// demo/PLAN.md names the feed fields a plan may read and the charts a focus may name: the same
+// lists, in the same order, as the feed's table and the chart catalog.
+void TstDemoPlan::planMarkdownListsTheTables()
+{
+    QCOMPARE(planMarkdownNames(u"Feed fields:"_s, u"Booleans read"_s), feedschema::fieldNames());
+    QCOMPARE(planMarkdownNames(u"ids: `requests`"_s, u"(an unknown id"_s), chartcatalog::presenterIds());
+    QCOMPARE(planMarkdownNames(u"(before the first beat:"_s, u")"_s), chartcatalog::defaultFocus());
+}
+
+void TstDemoPlan::chartCatalog()
+{
+    QCOMPARE(DemoPlan::chartIds(), chartcatalog::presenterIds());
+    QStringList ids;
+    for (const ChartInfo &c : chartcatalog::charts()) {
+        QVERIFY2(!c.title.isEmpty() && !c.unit.isEmpty(), qPrintable(c.id));
+        QVERIFY2(!ids.contains(c.id), qPrintable(c.id + u" twice"_s));
+        ids << c.id;
+        QCOMPARE(chartcatalog::chart(c.id).title, c.title);
+    }
+    QVERIFY(chartcatalog::chart(u"no-such-chart"_s).id.isEmpty());
+    // The kiosk's own p99 (a rolling mean) is a chart, but not one a focus may name.
+    QVERIFY(ids.contains(u"p99"_s));
+    QVERIFY(!chartcatalog::presenterIds().contains(u"p99"_s));
+    for (const QString &id : chartcatalog::defaultFocus()) {
+        QVERIFY2(chartcatalog::presenterIds().contains(id), qPrintable(id));
+    }
+    // CockroachDB's charts, and only those, have nothing to show on the local stack.
+    QCOMPARE(chartcatalog::chart(u"live-nodes"_s).needsCockroachDB(), true);
+    QCOMPARE(chartcatalog::chart(u"db-latency"_s).needsCockroachDB(), false);
+    // A beat's focus is validated against the catalog.
+    QStringList errors;
+    QVERIFY(!DemoPlan::fromJson(
+        minimalPlan(u"{\"id\": \"b\", \"title\": \"t\", \"narration\": \"n\", \"focus\": [\"p99\"]}"_s), &errors));
+    QVERIFY2(
+        errors.value(0).contains(u"unknown chart 'p99' (one of requests, latency,"_s), qPrintable(errors.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TstDemoPlan)

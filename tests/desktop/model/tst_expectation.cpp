@@ -1,6 +1,6 @@
 #include "model/expectation.h"
-#include "session/presenter_session.h"
 #include "model/promql_names.h"
+#include "session/presenter_session.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -151,7 +151,7 @@ void TstExpectation::feedFieldValues()
     QCOMPARE(feedFieldValue(t, field), value);
     // Every field the plan may name is readable from a full tick.
     if (field == u"ready") {
-        for (const QString &f : DemoPlan::feedFields()) {
+        for (const QString &f : feedschema::fieldNames()) {
             FeedTick full;
             LatencyStats all;
             all.p50Ms = all.p95Ms = all.p99Ms = 1;

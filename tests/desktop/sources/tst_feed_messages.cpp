@@ -1,7 +1,11 @@
 #include "sources/feed_messages.h"
+#include "test_env.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QTest>
+
+#include <algorithm>
 
 #include <limits>
 
@@ -29,6 +33,52 @@ const char *kTick = R"({"v":1,"type":"tick","seq":42,"ts_ms":1763800000000,"inte
   "limits": {"max_rps": 1000, "max_seconds": 300, "max_concurrency": 64},
   "auth_required": true},
  "ready": false})";
+
+// The tick example of sampleapp/PROTOCOL.md with its "Load state" example in place of
+// `<load state>`: the protocol's own field list, read from the document.
+QJsonObject protocolTick()
+{
+    QFile f(testenv::sourceDir() + u"/sampleapp/PROTOCOL.md"_s);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const QString md = QString::fromUtf8(f.readAll());
+    const auto jsonBlockAfter = [&](const QString &heading) {
+        const qsizetype at = md.indexOf(heading);
+        const qsizetype start = at < 0 ? -1 : md.indexOf(u"```json\n"_s, at);
+        const qsizetype end = start < 0 ? -1 : md.indexOf(u"\n```"_s, start + 8);
+        return end < 0 ? QString() : md.mid(start + 8, end - start - 8);
+    };
+    QString tick = jsonBlockAfter(u"- `tick`, every `tick_ms`:"_s);
+    tick.replace(u"<load state>"_s, jsonBlockAfter(u"### Load state (JSON)"_s));
+    return QJsonDocument::fromJson(tick.toUtf8()).object();
+}
+
+QJsonValue valueAt(const QJsonObject &o, const QString &path)
+{
+    QJsonValue v = o;
+    for (const QString &part : path.split(u'.')) {
+        v = v.toObject().value(part);
+    }
+    return v;
+}
+
+QStringList sorted(QStringList list)
+{
+    std::sort(list.begin(), list.end());
+    return list;
+}
+
+QStringList statsKeys(bool routes)
+{
+    QStringList keys;
+    for (const feedschema::StatsField &f : feedschema::statsFields()) {
+        if (routes || !f.routesOnly) {
+            keys << f.key;
+        }
+    }
+    return sorted(keys);
+}
 } // namespace
 
 class TestFeedMessages : public QObject
@@ -209,6 +259,39 @@ private Q_SLOTS:
             "db":{"writer":{"count":0,"errors":0},"reader":{"count":0,"errors":0}},"load":{},"ready":true})"),
             &error));
         QCOMPARE(error, u"field interval_ms is out of range"_s);
+    }
+    // The feed's table (config/feed_schema.h) against the protocol's document: the documented tick
+    // parses; every field a plan may name and every load value the parser reads is where the
+    // document puts it; each latency block of the document has exactly the table's numbers.
+    void schemaMatchesProtocol()
+    {
+        const QJsonObject doc = protocolTick();
+        QVERIFY2(!doc.isEmpty(), "no tick example (with its load state) in sampleapp/PROTOCOL.md");
+        QString error;
+        const auto tick = parseTick(doc, &error);
+        QVERIFY2(tick, qPrintable(u"PROTOCOL.md's tick: "_s + error));
+        for (const feedschema::TickField &f : feedschema::tickFields()) {
+            QVERIFY2(!valueAt(doc, f.wirePath).isUndefined(),
+                qPrintable(u"%1: no %2 in PROTOCOL.md's tick"_s.arg(f.name, f.wirePath)));
+            QVERIFY2(f.value(*tick).has_value(), qPrintable(f.name + u" has no value in PROTOCOL.md's tick"_s));
+        }
+        const QJsonObject load = doc.value("load"_L1).toObject();
+        for (const feedschema::LoadField &f : feedschema::loadFields()) {
+            QVERIFY2(!valueAt(load, f.path).isUndefined(),
+                qPrintable(u"load.%1 is not in PROTOCOL.md's load state"_s.arg(f.path)));
+        }
+        const QJsonObject routes = doc.value("routes"_L1).toObject();
+        QCOMPARE(sorted(routes.keys()), sorted(feedschema::routeNames()));
+        for (const QString &route : routes.keys()) {
+            QCOMPARE(sorted(routes.value(route).toObject().keys()), statsKeys(true));
+        }
+        const QJsonObject db = doc.value("db"_L1).toObject();
+        QStringList pools;
+        for (const feedschema::PoolField &pool : feedschema::pools()) {
+            pools << pool.name;
+            QCOMPARE(sorted(db.value(pool.name).toObject().keys()), statsKeys(false));
+        }
+        QCOMPARE(sorted(db.keys()), sorted(pools));
     }
 };
 
