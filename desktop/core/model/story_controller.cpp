@@ -35,8 +35,8 @@ const Beat *StoryController::armedBeat() const
 
 bool StoryController::handleKey(int key)
 {
-    if (m_replay) {
-        return false; // the replay's own keys (pause, seek, speed) take them
+    if (!m_inputEnabled) {
+        return false; // whoever drives the story instead (a replay's player) takes them
     }
     switch (key) {
     case Qt::Key_PageDown:
@@ -58,7 +58,7 @@ bool StoryController::handleKey(int key)
 
 void StoryController::next()
 {
-    if (m_replay || m_stage == Stage::Running) {
+    if (!m_inputEnabled || m_stage == Stage::Running) {
         return;
     }
     if (m_shown < m_lastRun) {
@@ -97,7 +97,7 @@ bool StoryController::losesMajority(const Beat &beat)
 
 void StoryController::cancel()
 {
-    if (m_replay || m_stage != Stage::Armed) {
+    if (!m_inputEnabled || m_stage != Stage::Armed) {
         return;
     }
     m_stage = Stage::Showing;
@@ -106,7 +106,7 @@ void StoryController::cancel()
 
 void StoryController::back()
 {
-    if (m_replay) {
+    if (!m_inputEnabled) {
         return;
     }
     if (m_stage == Stage::Armed) {
@@ -120,7 +120,7 @@ void StoryController::back()
 
 void StoryController::toggleBlank()
 {
-    if (m_replay) {
+    if (!m_inputEnabled) {
         return;
     }
     m_blanked = !m_blanked;
@@ -138,7 +138,7 @@ void StoryController::setRunFinished(bool ok, const QString &summary)
     Q_EMIT changed();
 }
 
-void StoryController::replaySnapshot(const Snapshot &snapshot)
+void StoryController::restore(const Snapshot &snapshot)
 {
     const bool blankChangedNow = snapshot.blanked != m_blanked;
     m_shown = snapshot.shown;
