@@ -14,10 +14,10 @@ class ClusterDriver;
 class SampleAppControl;
 
 // Runs a beat's actions one after the other, stopping at the first failure: it asks through the
-// commands it is given (sources/commands.h: the live sources, or an object refusing them all) and
-// learns how each went from the sources' own signals, and drops markers in the store (the beat itself, scale, node
-// stopped, and every SQL file's, skipped and failed action's outcome). Load and spike markers come from the sample
-// app's own feed events, so they are not doubled.
+// commands it is given (sources/commands.h: the live sources, or an object refusing them all),
+// learns how each went from the sources' own signals, and drops markers in the store (the beat
+// itself, scale, node stopped, and every SQL file's, skipped and failed action's outcome). Load
+// and spike markers come from the sample app's own feed events, so they are not doubled.
 //
 // One outcome per action (ActionOutcome): applied, skipped: why, refused as expected, or failed:
 // why, decided here once and emitted as actionOutcome(); its text() is the marker's, the
