@@ -311,7 +311,7 @@ QWidget *MainWindow::buildControls()
 {
     auto *box = new QGroupBox(u"Controls"_s);
     auto *v = new QVBoxLayout(box);
-    SampleAppControl *control = m_session->control();
+    // Commands through the session's accessor: in a replay they are refused, never sent.
 
     auto *loadRow = new QHBoxLayout;
     m_rps = new QSpinBox;
@@ -320,8 +320,8 @@ QWidget *MainWindow::buildControls()
     m_rps->setSuffix(u" req/s"_s);
     auto *start = new QPushButton(u"Start load"_s);
     auto *stop = new QPushButton(u"Stop load"_s);
-    connect(start, &QPushButton::clicked, this, [this, control] { control->loadStart(m_rps->value()); });
-    connect(stop, &QPushButton::clicked, control, &SampleAppControl::loadStop);
+    connect(start, &QPushButton::clicked, this, [this] { m_session->loadCommands()->loadStart(m_rps->value(), {}); });
+    connect(stop, &QPushButton::clicked, this, [this] { m_session->loadCommands()->loadStop(); });
     loadRow->addWidget(m_rps);
     loadRow->addWidget(start);
     loadRow->addWidget(stop);
@@ -332,8 +332,8 @@ QWidget *MainWindow::buildControls()
     m_writers = new QCheckBox(u"Writers (login)"_s);
     m_readers->setChecked(true);
     m_writers->setChecked(true);
-    connect(m_readers, &QCheckBox::clicked, control, &SampleAppControl::setReaders);
-    connect(m_writers, &QCheckBox::clicked, control, &SampleAppControl::setWriters);
+    connect(m_readers, &QCheckBox::clicked, this, [this](bool on) { m_session->loadCommands()->setReaders(on); });
+    connect(m_writers, &QCheckBox::clicked, this, [this](bool on) { m_session->loadCommands()->setWriters(on); });
     auto *spike = new QPushButton(u"Spike…"_s);
     connect(spike, &QPushButton::clicked, this, &MainWindow::spike);
     mixRow->addWidget(m_readers);

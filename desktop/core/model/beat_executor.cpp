@@ -1,7 +1,7 @@
 #include "beat_executor.h"
 
-#include "sources/sample_app_control.h"
 #include "sources/cluster_driver.h"
+#include "sources/sample_app_control.h"
 #include "sources/sql_runner.h"
 
 #include <QDateTime>
@@ -10,10 +10,25 @@
 
 using namespace Qt::StringLiterals;
 
-BeatExecutor::BeatExecutor(
-    TimeSeriesStore *store, SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app, QObject *parent)
-    : QObject(parent), m_store(store), m_sql(sql), m_cluster(cluster), m_app(app), m_rootDir(QDir::currentPath())
+BeatExecutor::Wiring BeatExecutor::Wiring::of(SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app)
 {
+    return {sql, cluster, app, sql, cluster, app};
+}
+
+BeatExecutor::BeatExecutor(TimeSeriesStore *store, const Wiring &wiring, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_sqlCommands(wiring.sqlCommands)
+    , m_clusterCommands(wiring.clusterCommands)
+    , m_loadCommands(wiring.loadCommands)
+    , m_sql(wiring.sql)
+    , m_cluster(wiring.cluster)
+    , m_app(wiring.app)
+    , m_rootDir(QDir::currentPath())
+{
+    const SqlRunner *sql = wiring.sql;
+    const ClusterDriver *cluster = wiring.cluster;
+    const SampleAppControl *app = wiring.app;
     if (sql) {
         connect(sql, &SqlRunner::progress, this, [this](int index, int total, const QString &statement) {
             if (m_waiting == Waiting::Sql) {
@@ -83,6 +98,13 @@ BeatExecutor::BeatExecutor(
     }
 }
 
+void BeatExecutor::setCommands(SqlCommands *sql, ClusterCommands *cluster, LoadCommands *load)
+{
+    m_sqlCommands = sql;
+    m_clusterCommands = cluster;
+    m_loadCommands = load;
+}
+
 bool BeatExecutor::isLocalStack() const
 {
     return m_cluster && m_cluster->kind() == ClusterKind::None;
@@ -131,24 +153,24 @@ void BeatExecutor::startAction()
     switch (a.type) {
     case PlanAction::Type::RunSql:
     case PlanAction::Type::Backup:
-        if (!m_sql || m_sql->conninfo().isEmpty()) {
+        if (!m_sqlCommands || !m_sql || m_sql->conninfo().isEmpty()) {
             fail(u"no SQL connection configured (--sql-url)"_s);
             return;
         }
         m_waiting = Waiting::Sql;
-        if (!m_sql->runFile(resolve(a.file), &whyNot)) {
+        if (!m_sqlCommands->runFile(resolve(a.file), &whyNot)) {
             fail(whyNot);
             return;
         }
         return;
     case PlanAction::Type::Scale:
-        if (!m_cluster) {
+        if (!m_clusterCommands || !m_cluster) {
             fail(u"no cluster driver configured"_s);
             return;
         }
         m_waiting = Waiting::Cluster;
         addMarker(EventMarker {now, EventMarker::Kind::Scale, u"scale to %1"_s.arg(a.nodes)});
-        if (!m_cluster->scaleTo(a.nodes, &whyNot)) {
+        if (!m_clusterCommands->scaleTo(a.nodes, &whyNot)) {
             fail(whyNot);
         }
         return;
@@ -156,7 +178,7 @@ void BeatExecutor::startAction()
     case PlanAction::Type::KeepDown:
     case PlanAction::Type::KillNode:
     case PlanAction::Type::PauseNode: {
-        if (!m_cluster) {
+        if (!m_clusterCommands || !m_cluster) {
             fail(u"no cluster driver configured"_s);
             return;
         }
@@ -164,13 +186,13 @@ void BeatExecutor::startAction()
         m_waiting = Waiting::NodeStop;
         bool accepted = false;
         if (a.type == PlanAction::Type::StopNode) {
-            accepted = m_cluster->stopNode(a.ordinal, &whyNot);
+            accepted = m_clusterCommands->stopNode(a.ordinal, &whyNot);
         } else if (a.type == PlanAction::Type::KeepDown) {
-            accepted = m_cluster->keepDown(a.ordinal, a.allowMajorityLoss, &whyNot);
+            accepted = m_clusterCommands->keepDown(a.ordinal, a.allowMajorityLoss, &whyNot);
         } else if (a.type == PlanAction::Type::KillNode) {
-            accepted = m_cluster->killNode(a.ordinal, a.allowMajorityLoss, &whyNot);
+            accepted = m_clusterCommands->killNode(a.ordinal, a.allowMajorityLoss, &whyNot);
         } else {
-            accepted = m_cluster->pauseNode(a.ordinal, a.allowMajorityLoss, &whyNot);
+            accepted = m_clusterCommands->pauseNode(a.ordinal, a.allowMajorityLoss, &whyNot);
         }
         if (!accepted) {
             fail(whyNot);
@@ -180,16 +202,16 @@ void BeatExecutor::startAction()
     case PlanAction::Type::StartNode:
     case PlanAction::Type::ResumeNode:
     case PlanAction::Type::HealAll: {
-        if (!m_cluster) {
+        if (!m_clusterCommands || !m_cluster) {
             fail(u"no cluster driver configured"_s);
             return;
         }
         // Done when the node (heal_all: every node) is Ready again: ClusterDriver::operationFinished.
         m_waiting = Waiting::Cluster;
         m_healStartMs = now;
-        const bool accepted = a.type == PlanAction::Type::StartNode ? m_cluster->startNode(a.ordinal, &whyNot)
-            : a.type == PlanAction::Type::ResumeNode                ? m_cluster->resumeNode(a.ordinal, &whyNot)
-                                                                    : m_cluster->healAll(&whyNot);
+        const bool accepted = a.type == PlanAction::Type::StartNode ? m_clusterCommands->startNode(a.ordinal, &whyNot)
+            : a.type == PlanAction::Type::ResumeNode                ? m_clusterCommands->resumeNode(a.ordinal, &whyNot)
+                                                                    : m_clusterCommands->healAll(&whyNot);
         if (!accepted) {
             fail(whyNot);
         }
@@ -198,17 +220,17 @@ void BeatExecutor::startAction()
     case PlanAction::Type::LoadStart:
     case PlanAction::Type::LoadStop:
     case PlanAction::Type::Spike:
-        if (!m_app) {
+        if (!m_loadCommands || !m_app) {
             fail(u"no sample app configured"_s);
             return;
         }
         m_waiting = Waiting::App;
         if (a.type == PlanAction::Type::LoadStart) {
-            m_appRequest = m_app->loadStart(a.rps, a.mix);
+            m_appRequest = m_loadCommands->loadStart(a.rps, a.mix);
         } else if (a.type == PlanAction::Type::LoadStop) {
-            m_appRequest = m_app->loadStop();
+            m_appRequest = m_loadCommands->loadStop();
         } else {
-            m_appRequest = m_app->spike(a.seconds, a.rps, a.mix);
+            m_appRequest = m_loadCommands->spike(a.seconds, a.rps, a.mix);
         }
         return;
     }
@@ -228,10 +250,6 @@ void BeatExecutor::actionDone(const ActionOutcome &outcome)
     const int index = m_index;
     const bool failed = outcome.kind == ActionOutcome::Kind::Failed;
     m_waiting = Waiting::Nothing;
-    // Only a file that ran moves the cluster driver's floor: a skipped or refused one changed nothing.
-    if (outcome.kind == ActionOutcome::Kind::Applied && a.replicationFactor > 0 && m_cluster) {
-        m_cluster->setMinimumNodes(a.replicationFactor);
-    }
     // Every SQL file's outcome is a marker (applied, skipped, refused as expected, failed); other
     // actions mark themselves when applied (scale, faults, the feed's load events), so only their
     // skips and failures are marked here. What ran on the server is drawn as SQL; what changed

@@ -2,6 +2,7 @@
 
 #include "action_outcome.h"
 #include "config/demo_plan.h"
+#include "sources/commands.h"
 #include "time_series_store.h"
 
 #include <QMap>
@@ -12,10 +13,11 @@ class SqlRunner;
 class ClusterDriver;
 class SampleAppControl;
 
-// Runs a beat's actions one after the other through the real sources, stopping at the first
-// failure, and drops markers in the store (the beat itself, scale, node stopped, and every SQL
-// file's, skipped and failed action's outcome). Load and spike markers come from the sample app's
-// own feed events, so they are not doubled.
+// Runs a beat's actions one after the other, stopping at the first failure: it asks through the
+// commands it is given (sources/commands.h: the live sources, or an object refusing them all),
+// learns how each went from the sources' own signals, and drops markers in the store (the beat
+// itself, scale, node stopped, and every SQL file's, skipped and failed action's outcome). Load
+// and spike markers come from the sample app's own feed events, so they are not doubled.
 //
 // One outcome per action (ActionOutcome): applied, skipped: why, refused as expected, or failed:
 // why, decided here once and emitted as actionOutcome(); its text() is the marker's, the
@@ -31,7 +33,9 @@ class SampleAppControl;
 //    the story does not wait for them);
 //  - start_node / resume_node: that node is Ready again; heal_all: every node is Ready;
 //  - load_start / load_stop / spike: the sample app accepted the command.
-// A missing source (null) fails the action that needs it with a sentence saying so.
+// A missing command or source (null) fails the action that needs it with a sentence saying so.
+// The executor only reads the sources (signals, the SQL connection, the cluster kind); an applied
+// replication factor moves the driver's scale floor in the session (PresenterSession), not here.
 // Fault markers: every ClusterDriver::faultStarted / faultEnded, whoever caused it (a plan action or
 // a manual control), becomes a marker ("crdb-2 down (keep down)", Failure; "crdb-2 back after 14 s",
 // Recovery), and a completed heal_all one more ("healed: every node ready after 41 s", Recovery).
@@ -41,8 +45,23 @@ class BeatExecutor : public QObject
 {
     Q_OBJECT
 public:
-    BeatExecutor(TimeSeriesStore *store, SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app,
-        QObject *parent = nullptr);
+    // What the executor asks of the world, and the sources whose signals answer it (read only).
+    struct Wiring
+    {
+        SqlCommands *sqlCommands = nullptr;
+        ClusterCommands *clusterCommands = nullptr;
+        LoadCommands *loadCommands = nullptr;
+        const SqlRunner *sql = nullptr;
+        const ClusterDriver *cluster = nullptr;
+        const SampleAppControl *app = nullptr;
+        // Live: each source answers its own commands.
+        static Wiring of(SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app);
+    };
+
+    BeatExecutor(TimeSeriesStore *store, const Wiring &wiring, QObject *parent = nullptr);
+
+    // Replaces what the executor asks through (the session's commands), keeping the signals.
+    void setCommands(SqlCommands *sql, ClusterCommands *cluster, LoadCommands *load);
 
     // SQL paths in the plan ("sql/20-phase2-rf3.sql") are relative to this directory (the
     // repository root: the plan file's parent's parent).
@@ -77,9 +96,12 @@ private:
     PlanAction current() const { return m_beat.actions.value(m_index); }
 
     TimeSeriesStore *m_store;
-    QPointer<SqlRunner> m_sql;
-    QPointer<ClusterDriver> m_cluster;
-    QPointer<SampleAppControl> m_app;
+    SqlCommands *m_sqlCommands;
+    ClusterCommands *m_clusterCommands;
+    LoadCommands *m_loadCommands;
+    QPointer<const SqlRunner> m_sql;
+    QPointer<const ClusterDriver> m_cluster;
+    QPointer<const SampleAppControl> m_app;
     QString m_rootDir;
     Beat m_beat;
     int m_index = -1; // action running, -1 = idle

@@ -23,8 +23,8 @@ class SessionClock
 public:
     qint64 nowMs() const
     {
-        if (m_replay) {
-            return m_replayMs;
+        if (m_set) {
+            return m_setMs;
         }
         if (!m_pinned) {
             m_pinnedMs = QDateTime::currentMSecsSinceEpoch();
@@ -38,17 +38,18 @@ public:
         }
         return m_pinnedMs;
     }
-    bool isReplay() const { return m_replay; }
-    // Switches to recorded time (and stays there): the player advances it record by record.
-    void setReplayTime(qint64 ms)
+    bool followsWallClock() const { return !m_set; }
+    // Switches to a time set from outside, and stays there: a recording's, which the player
+    // advances record by record.
+    void setTime(qint64 ms)
     {
-        m_replay = true;
-        m_replayMs = ms;
+        m_set = true;
+        m_setMs = ms;
     }
 
 private:
-    bool m_replay = false;
-    qint64 m_replayMs = 0;
+    bool m_set = false;
+    qint64 m_setMs = 0;
     mutable bool m_pinned = false;
     mutable qint64 m_pinnedMs = 0;
     mutable QObject m_unpin;

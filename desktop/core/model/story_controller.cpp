@@ -37,8 +37,8 @@ const Beat *StoryController::armedBeat() const
 
 bool StoryController::handleKey(int key)
 {
-    if (m_replay) {
-        return false; // the replay's own keys (pause, seek, speed) take them
+    if (!m_inputEnabled) {
+        return false; // whoever drives the story instead (a replay's player) takes them
     }
     switch (key) {
     case Qt::Key_PageDown:
@@ -60,7 +60,7 @@ bool StoryController::handleKey(int key)
 
 void StoryController::next()
 {
-    if (m_replay || m_stage == Stage::Running) {
+    if (!m_inputEnabled || m_stage == Stage::Running) {
         return;
     }
     if (m_shown < m_lastRun) {
@@ -99,7 +99,7 @@ bool StoryController::losesMajority(const Beat &beat)
 
 void StoryController::cancel()
 {
-    if (m_replay || m_stage != Stage::Armed) {
+    if (!m_inputEnabled || m_stage != Stage::Armed) {
         return;
     }
     m_stage = Stage::Showing;
@@ -108,7 +108,7 @@ void StoryController::cancel()
 
 void StoryController::back()
 {
-    if (m_replay) {
+    if (!m_inputEnabled) {
         return;
     }
     if (m_stage == Stage::Armed) {
@@ -122,7 +122,7 @@ void StoryController::back()
 
 void StoryController::toggleBlank()
 {
-    if (m_replay) {
+    if (!m_inputEnabled) {
         return;
     }
     m_blanked = !m_blanked;
@@ -140,7 +140,7 @@ void StoryController::setRunFinished(bool ok, const QString &summary)
     Q_EMIT changed();
 }
 
-void StoryController::replaySnapshot(const Snapshot &snapshot)
+void StoryController::restore(const Snapshot &snapshot)
 {
     const bool blankChangedNow = snapshot.blanked != m_blanked;
     m_shown = snapshot.shown;

@@ -70,12 +70,15 @@ public:
         bool operator==(const Snapshot &) const = default;
     };
     Snapshot snapshot() const { return {m_shown, m_lastRun, m_stage, m_blanked, m_lastSummary}; }
-    // Replay: keys and next()/back()/cancel() do nothing and runRequested() is never emitted; the
-    // recorded state comes in through replaySnapshot(), which emits changed() (and blankChanged()
-    // when that changed) like a live change.
-    void setReplay(bool replay) { m_replay = replay; }
-    bool isReplay() const { return m_replay; }
-    void replaySnapshot(const Snapshot &snapshot);
+    // Whether the presenter's input drives the story (true unless set otherwise). Without it keys
+    // are not handled (handleKey() false, so another handler may take them), next() / back() /
+    // cancel() / toggleBlank() do nothing and runRequested() is never emitted: the state then comes
+    // only through restore().
+    void setInputEnabled(bool enabled) { m_inputEnabled = enabled; }
+    bool isInputEnabled() const { return m_inputEnabled; }
+    // Takes a state kept elsewhere (a recording); emits changed() (and blankChanged() when that
+    // changed) like a live change.
+    void restore(const Snapshot &snapshot);
     static QString stageName(Stage stage); // "showing", "armed", "running"
     static std::optional<Stage> stageFromName(const QString &name);
 
@@ -96,6 +99,6 @@ private:
     Stage m_stage = Stage::Showing;
     bool m_blanked = false;
     QString m_lastSummary;
-    bool m_replay = false;
+    bool m_inputEnabled = true;
     std::function<bool(const Beat &)> m_confirmMajorityLoss;
 };

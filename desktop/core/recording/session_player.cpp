@@ -1,10 +1,9 @@
 #include "session_player.h"
 
-#include "record_codec.h"
+#include "recorded_inputs.h"
 
 #include "session/presenter_session.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <algorithm>
@@ -13,6 +12,7 @@ using namespace Qt::StringLiterals;
 
 SessionPlayer::SessionPlayer(PresenterSession *session, QObject *parent) : QObject(parent), m_session(session)
 {
+    recordedinputs::registerHandlers(*this, *session);
     m_timer.setInterval(40);
     connect(&m_timer, &QTimer::timeout, this, &SessionPlayer::step);
 }
@@ -40,7 +40,7 @@ void SessionPlayer::load(const QList<recording::Record> &records)
     }
     m_next = 0;
     m_nowMs = startMs();
-    m_session->clock().setReplayTime(m_nowMs);
+    m_session->clock().setTime(m_nowMs);
     Q_EMIT positionChanged();
 }
 
@@ -101,7 +101,7 @@ void SessionPlayer::advanceTo(qint64 ms)
 
 void SessionPlayer::showPosition()
 {
-    m_session->clock().setReplayTime(m_nowMs);
+    m_session->clock().setTime(m_nowMs);
     m_session->evaluator()->checkDeadlines(m_nowMs);
     Q_EMIT positionChanged();
 }
@@ -112,7 +112,7 @@ void SessionPlayer::seekToRecord(qsizetype index)
     if (index < m_next) {
         m_next = 0;
         m_nowMs = startMs();
-        m_session->clock().setReplayTime(m_nowMs); // what starts over starts at the recording's start
+        m_session->clock().setTime(m_nowMs); // what starts over starts at the recording's start
         m_session->resetForReplay();
     }
     while (m_next < index) {
@@ -196,69 +196,20 @@ bool SessionPlayer::handleKey(int key)
     }
 }
 
+bool SessionPlayer::setHandler(const QString &kind, Handler handler)
+{
+    if (m_handlers.contains(kind)) {
+        return false;
+    }
+    m_handlers.insert(kind, std::move(handler));
+    return true;
+}
+
 void SessionPlayer::deliver(const recording::Record &r)
 {
-    using namespace recordcodec;
-    PresenterSession *s = m_session;
-    const QJsonObject &d = r.data;
-    s->clock().setReplayTime(r.tMs);
-    const QString &k = r.kind;
-    if (k == "feed"_L1) {
-        s->feed()->replayMessage(d.value("text"_L1).toString(), r.tMs);
-    } else if (k == "feed_connected"_L1) {
-        s->feed()->replayConnected(d.value("connected"_L1).toBool());
-    } else if (k == "prom_poll"_L1) {
-        const QString name = d.value("name"_L1).toString();
-        if (d.contains("error"_L1)) {
-            s->prometheus()->replayPollFailed(name, d.value("error"_L1).toString());
-        } else {
-            s->prometheus()->replayPoll(name, seriesFromJson(d.value("series"_L1).toArray()));
-        }
-    } else if (k == "prom_query"_L1) {
-        ExpectationEvaluator *ev = s->evaluator();
-        const int index = d.value("index"_L1).toInt(-1);
-        if (d.value("beat"_L1).toString() != ev->beatId() || index < 0 || index >= ev->states().size()) {
-            return; // an answer for another beat's expectations (live dropped it the same way)
-        }
-        if (d.contains("error"_L1)) {
-            ev->onPromError(index, d.value("error"_L1).toString(), r.tMs);
-        } else {
-            ev->onPromResult(index, seriesFromJson(d.value("series"_L1).toArray()), r.tMs);
-        }
-    } else if (k == "cluster_status"_L1) {
-        s->cluster()->replayStatus(clusterStatusFromJson(d));
-    } else if (k == "fault"_L1) {
-        if (const auto fault = faultFromKey(d.value("fault"_L1).toString())) {
-            s->cluster()->replayFault(d.value("event"_L1).toString() == "started"_L1, d.value("ordinal"_L1).toInt(),
-                d.value("pod"_L1).toString(), *fault);
-        }
-    } else if (k == "cluster_op"_L1) {
-        s->cluster()->replayOperationFinished(d.value("ok"_L1).toBool(), d.value("summary"_L1).toString());
-    } else if (k == "node_status"_L1) {
-        s->nodeStatus()->replaySnapshot(nodeSnapshotFromJson(d));
-    } else if (k == "app_state"_L1) {
-        s->control()->replayState(d.value("load"_L1).toObject());
-    } else if (k == "app_command"_L1) {
-        if (const auto command = commandFromKey(d.value("command"_L1).toString())) {
-            s->control()->replayCommandFinished(*command, d.value("ok"_L1).toBool(), d.value("message"_L1).toString());
-        }
-    } else if (k == "sql"_L1) {
-        s->sql()->replayFinished(d.value("ok"_L1).toBool(), d.value("summary"_L1).toString());
-    } else if (k == "story"_L1) {
-        s->story()->replaySnapshot(storyFromJson(d));
-    } else if (k == "beat_run"_L1) {
-        s->replayBeatRun(d.value("index"_L1).toInt(-1));
-    } else if (k == "action_outcome"_L1) {
-        if (const auto outcome = actionOutcomeFromJson(d)) {
-            s->replayActionOutcome(d.value("index"_L1).toInt(-1), *outcome);
-        }
-    } else if (k == "action"_L1) {
-        s->replayActionCompleted(d.value("index"_L1).toInt(-1), r.tMs);
-    } else if (k == "beat_finished"_L1) {
-        s->replayBeatFinished(r.tMs, d.value("ok"_L1).toBool(), d.value("summary"_L1).toString());
-    } else if (k == "marker"_L1) {
-        s->store().addMarker(EventMarker {d.value("x"_L1).toInteger(),
-            markerKindFromName(d.value("kind"_L1).toString()), d.value("text"_L1).toString()});
-    }
+    m_session->clock().setTime(r.tMs);
     // "plan", "user" and kinds this presenter does not know: nothing to feed.
+    if (const auto handler = m_handlers.constFind(r.kind); handler != m_handlers.cend()) {
+        (*handler)(r);
+    }
 }

@@ -3,31 +3,42 @@
 #include "recording.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 class PresenterSession;
 
 // Plays a recording through a PresenterSession in replay mode (PresenterSession::setReplayMode):
-// each record goes to the source or step that received it live (FeedClient::replayMessage,
-// PrometheusClient::replayPoll, ClusterDriver::replayStatus / replayFault,
-// NodeStatusClient::replaySnapshot, StoryController::replaySnapshot, the session's replayBeat*,
-// the evaluator's onPromResult ...), with the session's clock set to the record's time, so the
-// charts, markers, node grid, verdicts and kiosk are built by the same code as live. Nothing is
-// executed: an action appears as its recorded result.
+// each record goes, through the handler registered for its kind, to the state entry point of the
+// source or step that received it live (FeedClient::ingest, PrometheusClient::deliver,
+// ClusterDriver::applyStatus, NodeStatusClient::applySnapshot, StoryController::restore, the
+// session's apply*, the evaluator's onPromResult ...; the table is recordedinputs::registerHandlers,
+// recorded_inputs.h), with the session's clock set to the record's time, so the charts, markers,
+// node grid, verdicts and kiosk are built by the same code as live. Nothing is executed: an action
+// appears as its recorded result.
 //
 // Time: the recording's time advances at speed() times the wall clock while playing. Seeking to a
 // beat plays every record before that beat's run at once (backwards: from the start, after
-// PresenterSession::resetForReplay()). Unknown kinds are skipped (RECORDING.md: a new kind does
-// not change the format version).
+// PresenterSession::resetForReplay()). A kind without a handler is skipped (RECORDING.md: a new
+// kind does not change the format version).
 //
 // Threading: GUI thread only.
 class SessionPlayer : public QObject
 {
     Q_OBJECT
 public:
+    // Registers the handler of every kind this presenter plays (recordedinputs::registerHandlers).
     SessionPlayer(PresenterSession *session, QObject *parent = nullptr);
+
+    // What a record of one kind feeds. One handler per kind: false (the first one kept) when the
+    // kind already has one.
+    using Handler = std::function<void(const recording::Record &)>;
+    bool setHandler(const QString &kind, Handler handler);
+    bool hasHandler(const QString &kind) const { return m_handlers.contains(kind); }
 
     // The plan recorded in the file (its "plan" record), if any; the session must have a plan
     // set before load() (the recorded one when there is one).
@@ -85,6 +96,7 @@ private:
     void deliver(const recording::Record &record);
 
     PresenterSession *m_session;
+    QHash<QString, Handler> m_handlers;
     QList<recording::Record> m_records;
     QList<BeatMark> m_beats;
     qsizetype m_next = 0;

@@ -24,7 +24,7 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     , m_clusterMetrics(new ClusterMetrics(&m_store, this))
     , m_evaluator(new ExpectationEvaluator(this))
     , m_story(new StoryController(this))
-    , m_executor(new BeatExecutor(&m_store, m_sql, m_cluster, m_control, this))
+    , m_executor(new BeatExecutor(&m_store, BeatExecutor::Wiring::of(m_sql, m_cluster, m_control), this))
     , m_nodeStatus(new NodeStatusClient(this))
     , m_clusterView(new ClusterView(m_cluster, m_nodeStatus, this))
 {
@@ -85,7 +85,7 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
         Q_EMIT tickArrived();
     });
     // The hello carries the load state (and guardrails) before the first tick.
-    connect(m_feed, &FeedClient::helloReceived, m_control, &SampleAppControl::refresh);
+    connect(m_feed, &FeedClient::helloReceived, this, [this] { m_loadCommands->refresh(); });
     // A beat's expectations are judged from the moment its change was made: the completion of its
     // last action, not the key press (a beat without actions, or one whose action failed: when it
     // finished). Fault actions leave the marker "from": "fault" counts from.
@@ -134,8 +134,11 @@ void PresenterSession::onActionCompleted(int index, const PlanAction &action, qi
     if (action.isFault() && applied) {
         m_evaluator->noteFault(atMs);
     }
+    // Only a file that ran moves the replication factor and the driver's scale floor: a skipped or
+    // refused one changed nothing.
     if (action.replicationFactor > 0 && applied) {
         m_clusterView->setReplicationFactor(action.replicationFactor);
+        m_cluster->setMinimumNodes(action.replicationFactor);
     }
     if (index == m_actionsInRun - 1) {
         m_evaluator->begin(atMs);
@@ -145,18 +148,21 @@ void PresenterSession::onActionCompleted(int index, const PlanAction &action, qi
 
 void PresenterSession::setReplayMode()
 {
-    m_clock.setReplayTime(0);
+    m_clock.setTime(0);
     m_feed->setUrl({});
     m_prometheus->setBaseUrl({});
-    m_sql->setReplay(true);
-    m_cluster->setReplay(true);
-    m_control->setReplay(true);
-    m_story->setReplay(true);
+    m_refusing = std::make_unique<RefusingCommands>(m_control);
+    m_clusterCommands = m_refusing.get();
+    m_sqlCommands = m_refusing.get();
+    m_loadCommands = m_refusing.get();
+    m_executor->setCommands(m_sqlCommands, m_clusterCommands, m_loadCommands);
+    // The player's keys drive a replay; the story follows the recorded state.
+    m_story->setInputEnabled(false);
     // Judged from the recorded answers (replay of "prom_query"), never from a live Prometheus.
     m_evaluator->attachPrometheus(nullptr);
 }
 
-void PresenterSession::replayBeatRun(int beatIndex)
+void PresenterSession::applyBeatRun(int beatIndex)
 {
     const auto &beats = m_story->plan().beats;
     if (beatIndex < 0 || beatIndex >= beats.size()) {
@@ -165,7 +171,7 @@ void PresenterSession::replayBeatRun(int beatIndex)
     beginBeat(beatIndex, beats.at(beatIndex));
 }
 
-void PresenterSession::replayActionCompleted(int actionIndex, qint64 atMs)
+void PresenterSession::applyActionCompleted(int actionIndex, qint64 atMs)
 {
     const auto &beats = m_story->plan().beats;
     if (m_runningBeat < 0 || m_runningBeat >= beats.size()) {
@@ -178,13 +184,13 @@ void PresenterSession::replayActionCompleted(int actionIndex, qint64 atMs)
     onActionCompleted(actionIndex, beat.actions.at(actionIndex), atMs);
 }
 
-void PresenterSession::replayBeatFinished(qint64 atMs, bool ok, const QString &summary)
+void PresenterSession::applyBeatFinished(qint64 atMs, bool ok, const QString &summary)
 {
     m_evaluator->begin(atMs);
     Q_EMIT beatFinished(ok, summary);
 }
 
-void PresenterSession::replayActionOutcome(int actionIndex, const ActionOutcome &outcome)
+void PresenterSession::applyActionOutcome(int actionIndex, const ActionOutcome &outcome)
 {
     onActionOutcome(actionIndex, outcome);
 }
@@ -199,9 +205,9 @@ void PresenterSession::resetForReplay()
     m_runningBeat = -1;
     m_actionsInRun = 0;
     m_outcomes.clear();
-    m_feed->replayReset();
+    m_feed->reset();
     m_ingest->reset();
-    m_story->replaySnapshot({});
+    m_story->restore({});
     Q_EMIT replayRestarted();
 }
 
@@ -280,7 +286,7 @@ void PresenterSession::mark(EventMarker::Kind kind, const QString &text)
 
 bool PresenterSession::runSqlFile(const QString &path, QString *whyNot)
 {
-    if (!m_sql->runFile(path, whyNot)) {
+    if (!m_sqlCommands->runFile(path, whyNot)) {
         return false;
     }
     const QString subject = u"sql/"_s + QFileInfo(path).fileName();

@@ -10,6 +10,7 @@
 #include "model/session_clock.h"
 #include "model/story_controller.h"
 #include "model/time_series_store.h"
+#include "refusing_commands.h"
 #include "sources/sample_app_control.h"
 
 #include "config/connection_profile.h"
@@ -20,6 +21,8 @@
 #include "sources/sql_runner.h"
 
 #include <QObject>
+
+#include <memory>
 
 // Everything the presenter runs, wired once, without widgets: the sources a connection profile
 // describes, the store they fill, the plan, the story controller, the beat executor and the
@@ -55,7 +58,7 @@ public:
     // The session's "now": the wall clock live, the recording's time in a replay.
     const SessionClock &clock() const { return m_clock; }
     SessionClock &clock() { return m_clock; }
-    bool isReplay() const { return m_clock.isReplay(); }
+    bool isReplay() const { return !m_clock.followsWallClock(); }
     // What a replay plays (the recording's file name; empty live): the report and titles say it.
     void setReplaySource(const QString &name) { m_replaySource = name; }
     QString replaySource() const { return m_replaySource; }
@@ -94,15 +97,18 @@ public:
     bool isLocalStack() const { return m_profile.clusterKind == ClusterKind::None; }
 
     // Replay (SessionPlayer, desktop/docs/RECORDING.md). setReplayMode() before anything else and
-    // instead of start(): the clock follows the recording, no source starts, every action is
-    // refused (ClusterDriver::replayRefusal()), the story follows the recorded state and the
-    // expectations are judged from the recorded PromQL answers. The replay* calls below are the
-    // live paths' own steps (the same methods the live signals reach).
+    // instead of start(): the clock follows the recording, no source starts, the commands are one
+    // RefusingCommands (every action refused with RefusingCommands::reason()), the story takes no
+    // input and follows the recorded state (StoryController::restore), and the expectations are
+    // judged from the recorded PromQL answers. No source is told: the recorded inputs reach them
+    // through their state entry points (recording/recorded_inputs.h).
     void setReplayMode();
-    void replayBeatRun(int beatIndex);
-    void replayActionCompleted(int actionIndex, qint64 atMs);
-    void replayBeatFinished(qint64 atMs, bool ok, const QString &summary);
-    void replayActionOutcome(int actionIndex, const ActionOutcome &outcome);
+    // A beat's run, an action's end or outcome, the beat's end, observed elsewhere (a recording):
+    // the live paths' own steps (the same methods the executor's signals reach).
+    void applyBeatRun(int beatIndex);
+    void applyActionCompleted(int actionIndex, qint64 atMs);
+    void applyBeatFinished(qint64 atMs, bool ok, const QString &summary);
+    void applyActionOutcome(int actionIndex, const ActionOutcome &outcome);
     // Forgets what was shown (store, expectations, the cluster view's fault and stopwatch): a
     // replay seeking backwards plays the recording again from its start.
     void resetForReplay();
@@ -142,6 +148,7 @@ private:
     ClusterCommands *m_clusterCommands;
     SqlCommands *m_sqlCommands;
     LoadCommands *m_loadCommands;
+    std::unique_ptr<RefusingCommands> m_refusing; // a replay's commands
     FeedIngest *m_ingest;
     ClusterMetrics *m_clusterMetrics;
     ExpectationEvaluator *m_evaluator;

@@ -312,9 +312,6 @@ void ClusterDriver::refreshStatus()
 
 void ClusterDriver::refresh(StatusCallback then)
 {
-    if (m_replay) {
-        return; // a replay's status comes from the recording (replayStatus)
-    }
     if (then) {
         m_statusWaiters.append(std::move(then));
     }
@@ -378,18 +375,13 @@ void ClusterDriver::finishRefresh(bool ok, const QString &error)
     }
 }
 
-QString ClusterDriver::replayRefusal()
-{
-    return u"this is a replay: actions are shown as recorded, never executed"_s;
-}
-
-void ClusterDriver::replayStatus(const ClusterStatus &status)
+void ClusterDriver::applyStatus(const ClusterStatus &status)
 {
     m_status = status;
     Q_EMIT statusChanged(m_status);
 }
 
-void ClusterDriver::replayFault(bool started, int ordinal, const QString &pod, Fault fault)
+void ClusterDriver::applyFaultEvent(bool started, int ordinal, const QString &pod, Fault fault)
 {
     if (started) {
         m_activeFaults.insert(ordinal, fault);
@@ -433,9 +425,6 @@ void ClusterDriver::finishOperation(bool ok, const QString &summary)
 
 bool ClusterDriver::scaleTo(int nodes, QString *whyNot)
 {
-    if (m_replay) {
-        return refuse(replayRefusal(), whyNot);
-    }
     if (m_kind == Kind::None) {
         return refuse(u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s, whyNot);
     }
@@ -479,9 +468,6 @@ bool ClusterDriver::scaleTo(int nodes, QString *whyNot)
 
 bool ClusterDriver::stopNode(int ordinal, QString *whyNot)
 {
-    if (m_replay) {
-        return refuse(replayRefusal(), whyNot);
-    }
     if (m_kind == Kind::None) {
         return refuse(u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s, whyNot);
     }
@@ -794,9 +780,6 @@ bool ClusterDriver::pauseNode(int ordinal, bool allowMajorityLoss, QString *whyN
 
 bool ClusterDriver::injectFault(int ordinal, Fault fault, bool allowMajorityLoss, QString *whyNot)
 {
-    if (m_replay) {
-        return refuse(replayRefusal(), whyNot);
-    }
     const QString pod = podName(ordinal);
     if (const QString why = faultRefusal(m_kind, fault, ordinal); !why.isEmpty()) {
         return refuse(why, whyNot);
@@ -880,9 +863,6 @@ bool ClusterDriver::resumeNode(int ordinal, QString *whyNot)
 
 bool ClusterDriver::releaseNode(int ordinal, Fault expected, QString *whyNot)
 {
-    if (m_replay) {
-        return refuse(replayRefusal(), whyNot);
-    }
     const QString pod = podName(ordinal);
     const bool start = expected == Fault::KeepDown;
     if (const QString why = faultRefusal(m_kind, expected, ordinal); !why.isEmpty()) {
@@ -925,9 +905,6 @@ bool ClusterDriver::releaseNode(int ordinal, Fault expected, QString *whyNot)
 
 bool ClusterDriver::healAll(QString *whyNot)
 {
-    if (m_replay) {
-        return refuse(replayRefusal(), whyNot);
-    }
     if (m_kind == Kind::None) {
         return refuse(u"this profile has no Kubernetes cluster (cluster_kind none: the local stack)"_s, whyNot);
     }

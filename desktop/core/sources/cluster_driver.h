@@ -142,16 +142,11 @@ public:
     static QString faultName(Fault fault); // "stop", "keep down", "kill", "pause"
     void refreshStatus();
 
-    // Replay (SessionPlayer, desktop/docs/RECORDING.md): the driver never runs kubectl; every
-    // action (scale, stop, faults, start, resume, heal) and every refresh is refused with
-    // replayRefusal(), and the recorded status and fault events come in through replay*(), which
-    // update the same state and emit the same signals as live.
-    void setReplay(bool replay) { m_replay = replay; }
-    bool isReplay() const { return m_replay; }
-    static QString replayRefusal();
-    void replayStatus(const ClusterStatus &status);
-    void replayFault(bool started, int ordinal, const QString &pod, Fault fault);
-    void replayOperationFinished(bool ok, const QString &summary) { Q_EMIT operationFinished(ok, summary); }
+    // State entry points for a status, a fault event or an operation's end observed elsewhere (a
+    // recording): they update the same state and emit the same signals as the live path.
+    void applyStatus(const ClusterStatus &status);
+    void applyFaultEvent(bool started, int ordinal, const QString &pod, Fault fault);
+    void applyOperationFinished(bool ok, const QString &summary) { Q_EMIT operationFinished(ok, summary); }
 
     bool isBusy() const { return m_busy; }
     ClusterStatus status() const { return m_status; }
@@ -246,7 +241,6 @@ private:
 
     ClusterStatus m_status;
     QMap<int, Fault> m_activeFaults;
-    bool m_replay = false;
     KubectlProcess m_statusProcess;
     QList<StatusCallback> m_statusWaiters;
     bool m_refreshing = false;

@@ -141,7 +141,7 @@ void FeedClient::track(qint64 seq, qint64 tsMs)
     m_lastTsMs = std::max(m_lastTsMs, tsMs);
 }
 
-void FeedClient::replayConnected(bool connected)
+void FeedClient::applyConnected(bool connected)
 {
     if (connected) {
         m_awaitingFirstMessage = true; // as openSocket() does for a new connection
@@ -149,7 +149,7 @@ void FeedClient::replayConnected(bool connected)
     setConnected(connected);
 }
 
-void FeedClient::replayReset()
+void FeedClient::reset()
 {
     setConnected(false);
     m_lastSeq = -1;

@@ -37,14 +37,14 @@ public:
     // The delay before the next reconnect attempt (for display; 0 while connected).
     int nextRetryMs() const { return m_connected ? 0 : m_backoffMs; }
 
-    // Replay (SessionPlayer): a recorded message or connection change goes through the same path
+    // A message or connection change received elsewhere (a recording) goes through the same path
     // as a live one (parsing, gap tracking, the same signals). Never call these on a started client.
-    void replayMessage(const QString &text, qint64 receivedMs) { handleMessage(text, receivedMs); }
-    void replayConnected(bool connected);
-    // Forgets the messages seen (a replay starting over): disconnected, no last seq/ts.
-    void replayReset();
+    void ingest(const QString &text, qint64 receivedMs) { handleMessage(text, receivedMs); }
+    void applyConnected(bool connected);
+    // Forgets the messages seen (what is shown starting over): disconnected, no last seq/ts.
+    void reset();
     // While a message is being handled (its signals are being emitted): when it was received, the
-    // time its tick is judged at, live and in a replay alike (a replay passes the recorded time).
+    // time its tick is judged at, live and ingested alike (ingest() passes the recorded time).
     // 0 outside that (e.g. a signal emitted by a test).
     qint64 handlingReceivedMs() const { return m_handlingReceivedMs; }
 

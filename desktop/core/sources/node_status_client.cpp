@@ -123,7 +123,7 @@ bool NodeStatusClient::setCaCertificateFile(const QString &path, QString *error)
     return !certs.isEmpty();
 }
 
-void NodeStatusClient::replaySnapshot(const NodeStatusSnapshot &snapshot)
+void NodeStatusClient::applySnapshot(const NodeStatusSnapshot &snapshot)
 {
     m_endpoints = snapshot.endpoints;
     m_nodes = snapshot.nodes;

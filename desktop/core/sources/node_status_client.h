@@ -65,9 +65,9 @@ public:
     // An extra round now (requests already in flight are not sent twice): the presenter just
     // injected or ended a fault and should not wait up to one interval to show it.
     void pollNow() { poll(); }
-    // Replay (SessionPlayer): a recorded snapshot becomes the client's state and is emitted like a
+    // A snapshot observed elsewhere (a recording) becomes the client's state and is emitted like a
     // live update. Never call it on a started client.
-    void replaySnapshot(const NodeStatusSnapshot &snapshot);
+    void applySnapshot(const NodeStatusSnapshot &snapshot);
     void stop() override;
 
 Q_SIGNALS:

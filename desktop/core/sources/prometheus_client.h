@@ -57,10 +57,10 @@ public:
     // The PromQL a poll sends (empty for an unknown name).
     QString pollQuery(const QString &name) const { return m_polls.value(name).promql; }
 
-    // Replay (SessionPlayer): a recorded poll answer, emitted like a live one. Never call these on
+    // A poll answer received elsewhere (a recording), emitted like a live one. Never call these on
     // a started client.
-    void replayPoll(const QString &name, const QList<PromSeries> &series) { Q_EMIT polled(name, series); }
-    void replayPollFailed(const QString &name, const QString &error) { Q_EMIT pollFailed(name, error); }
+    void deliver(const QString &name, const QList<PromSeries> &series) { Q_EMIT polled(name, series); }
+    void deliverFailure(const QString &name, const QString &error) { Q_EMIT pollFailed(name, error); }
 
     void start() override; // starts the polls (the first round immediately)
     void stop() override; // stops the polls; one-off queries keep working

@@ -1,7 +1,5 @@
 #include "sample_app_control.h"
 
-#include "sources/cluster_driver.h"
-
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -100,7 +98,7 @@ quint64 SampleAppControl::spikeStop()
     return send(Command::SpikeStop, "POST", u"/spike/stop"_s);
 }
 
-void SampleAppControl::replayState(const QJsonObject &load)
+void SampleAppControl::applyState(const QJsonObject &load)
 {
     m_stateJson = load;
     m_state = parseLoadState(load);
@@ -108,21 +106,14 @@ void SampleAppControl::replayState(const QJsonObject &load)
     Q_EMIT stateReceived(m_state);
 }
 
-void SampleAppControl::replayCommandFinished(Command command, bool ok, const QString &message)
+void SampleAppControl::reportFinished(quint64 requestId, Command command, bool ok, const QString &message)
 {
-    Q_EMIT commandFinished(++m_lastRequestId, command, ok, message);
+    Q_EMIT commandFinished(requestId, command, ok, message);
 }
 
 quint64 SampleAppControl::send(Command command, const QByteArray &method, const QString &path, const QByteArray &body)
 {
-    const quint64 id = ++m_lastRequestId;
-    if (m_replay) {
-        // Answered later, like a request: callers match the id they got back.
-        QMetaObject::invokeMethod(
-            this, [this, id, command] { Q_EMIT commandFinished(id, command, false, ClusterDriver::replayRefusal()); },
-            Qt::QueuedConnection);
-        return id;
-    }
+    const quint64 id = newRequestId();
     QUrl url = m_baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + path);
     QNetworkRequest req(url);

@@ -49,12 +49,12 @@ public:
     // The latest /load answer as it came (the session recorder records it).
     QJsonObject lastStateJson() const { return m_stateJson; }
 
-    // Replay (SessionPlayer): every command is refused (commandFinished with ok false and
-    // ClusterDriver::replayRefusal()'s text) and sends nothing; recorded answers come in through
-    // replayState() / replayCommandFinished(), emitted like live ones.
-    void setReplay(bool replay) { m_replay = replay; }
-    void replayState(const QJsonObject &load);
-    void replayCommandFinished(Command command, bool ok, const QString &message);
+    // State entry points for what was observed elsewhere (a recording) or answered without a
+    // request (a command refused before it was sent): the same state and signals as a live answer.
+    // newRequestId() hands out the id such an answer carries (never one a request had).
+    void applyState(const QJsonObject &load);
+    quint64 newRequestId() { return ++m_lastRequestId; }
+    void reportFinished(quint64 requestId, Command command, bool ok, const QString &message);
 
 Q_SIGNALS:
     void stateReceived(const LoadState &state);
@@ -71,6 +71,5 @@ private:
     LoadState m_state;
     QJsonObject m_stateJson;
     bool m_hasState = false;
-    bool m_replay = false;
     quint64 m_lastRequestId = 0;
 };

@@ -1,7 +1,5 @@
 #include "sql_runner.h"
 
-#include "cluster_driver.h"
-
 #include "pgkit/pg_connection.h"
 #include "pgkit/sql_script.h"
 
@@ -70,17 +68,13 @@ void SqlRunner::refuse(const QString &reason, QString *whyNot)
     Q_EMIT failed(reason);
 }
 
-void SqlRunner::replayFinished(bool ok, const QString &summary)
+void SqlRunner::reportFinished(bool ok, const QString &summary)
 {
     Q_EMIT finished(ok, summary, pgkit::ApplyResult {});
 }
 
 bool SqlRunner::runFile(const QString &path, QString *whyNot)
 {
-    if (m_replay) {
-        refuse(ClusterDriver::replayRefusal(), whyNot);
-        return false;
-    }
     if (m_busy) {
         refuse(
             u"SQL runner busy with %1; wait for it to finish or cancel it"_s.arg(QFileInfo(m_currentFile).fileName()),

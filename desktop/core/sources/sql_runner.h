@@ -46,11 +46,9 @@ public:
     bool isBusy() const { return m_busy; }
     QString currentFile() const { return m_currentFile; }
 
-    // Replay (SessionPlayer): runFile() is refused with ClusterDriver::replayRefusal()'s text, and
-    // a recorded run's end comes in through replayFinished() (emitted like a live one, without
-    // the per-statement result).
-    void setReplay(bool replay) { m_replay = replay; }
-    void replayFinished(bool ok, const QString &summary);
+    // A run's end observed elsewhere (a recording): emitted like a live one, without the
+    // per-statement result.
+    void reportFinished(bool ok, const QString &summary);
 
     // A SqlRunner has nothing to poll: start()/stop() only set the running flag.
     void start() override;
@@ -68,7 +66,6 @@ private:
 
     QByteArray m_conninfo;
     bool m_busy = false;
-    bool m_replay = false;
     quint64 m_jobId = 0;
     QString m_currentFile;
     std::shared_ptr<std::atomic_bool> m_cancel;

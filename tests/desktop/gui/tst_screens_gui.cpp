@@ -581,7 +581,7 @@ void TstScreensGui::longLinesWrap()
     runUpTo(longest);
     StoryController::Snapshot shot = m_session->story()->snapshot();
     shot.lastSummary = u"sql/20-phase2-rf3.sql: 12 of 12 statements applied; scale to 3: crdb-2 Ready"_s;
-    m_session->story()->replaySnapshot(shot);
+    m_session->story()->restore(shot);
     m_session->evaluator()->prepare(plan->beats[longest].id, plan->beats[longest].expectations);
     Q_EMIT m_session->sql()->progress(11, 12,
         u"ALTER DATABASE system CONFIGURE ZONE USING num_replicas = 3, gc.ttlseconds = 90000, "

@@ -719,7 +719,7 @@ void TstExpectation::skippedSqlKeepsTheAppVerdicts()
 void TstExpectation::nextBeatSettlesWhatEndedFirst()
 {
     SessionClock clock;
-    clock.setReplayTime(0);
+    clock.setTime(0);
     ExpectationEvaluator ev;
     ev.setClock(&clock);
     auto ready = feed(u"ready"_s, PlanExpectation::Op::Equal, 1, 10);
@@ -731,7 +731,7 @@ void TstExpectation::nextBeatSettlesWhatEndedFirst()
         ev.onFeedTick(tick, t);
     }
     QSignalSpy settled(&ev, &ExpectationEvaluator::settled);
-    clock.setReplayTime(10'400); // the window ended at 10 s; no check ran since
+    clock.setTime(10'400); // the window ended at 10 s; no check ran since
     ev.prepare(u"two"_s, {ready});
     QCOMPARE(settled.size(), 1);
     QCOMPARE(settled[0][1].value<V>(), V::Pass);

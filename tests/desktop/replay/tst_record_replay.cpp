@@ -1,4 +1,3 @@
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/record_codec.h"
 #include "recording/recording_reader.h"
@@ -7,6 +6,7 @@
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QJsonDocument>
@@ -268,19 +268,19 @@ void TstRecordReplay::replayTouchesNothing()
     PresenterSession replay(localProfile(QUrl(u"http://127.0.0.1:9"_s), QUrl(u"http://127.0.0.1:9"_s)));
     replay.setReplayMode();
     QString why;
-    QVERIFY(!replay.cluster()->scaleTo(3, &why));
-    QCOMPARE(why, ClusterDriver::replayRefusal());
-    QVERIFY(!replay.cluster()->keepDown(1, false, &why));
-    QCOMPARE(why, ClusterDriver::replayRefusal());
-    QVERIFY(!replay.cluster()->healAll(&why));
-    QVERIFY(!replay.sql()->runFile(testenv::sourceDir() + u"/sql/00-bootstrap.sql"_s, &why));
-    QCOMPARE(why, ClusterDriver::replayRefusal());
+    QVERIFY(!replay.clusterCommands()->scaleTo(3, &why));
+    QCOMPARE(why, RefusingCommands::reason());
+    QVERIFY(!replay.clusterCommands()->keepDown(1, false, &why));
+    QCOMPARE(why, RefusingCommands::reason());
+    QVERIFY(!replay.clusterCommands()->healAll(&why));
+    QVERIFY(!replay.sqlCommands()->runFile(testenv::sourceDir() + u"/sql/00-bootstrap.sql"_s, &why));
+    QCOMPARE(why, RefusingCommands::reason());
     QSignalSpy answered(replay.control(), &SampleAppControl::commandFinished);
-    const quint64 id = replay.control()->loadStart(10);
+    const quint64 id = replay.loadCommands()->loadStart(10, {});
     QTRY_COMPARE(answered.size(), 1);
     QCOMPARE(answered.first().at(0).toULongLong(), id);
     QCOMPARE(answered.first().at(2).toBool(), false);
-    QCOMPARE(answered.first().at(3).toString(), ClusterDriver::replayRefusal());
+    QCOMPARE(answered.first().at(3).toString(), RefusingCommands::reason());
     // The story's keys belong to the player in a replay.
     QVERIFY(!replay.story()->handleKey(Qt::Key_PageDown));
 }

@@ -1,7 +1,7 @@
 #include "model/beat_executor.h"
-#include "sources/sample_app_control.h"
 #include "processes.h"
 #include "sources/cluster_driver.h"
+#include "sources/sample_app_control.h"
 #include "sources/sql_runner.h"
 #include "test_env.h"
 
@@ -55,7 +55,7 @@ private Q_SLOTS:
         driver.setPollIntervalMs(100);
         driver.setMinimumNodes(3);
         TimeSeriesStore store;
-        BeatExecutor executor(&store, nullptr, &driver, nullptr);
+        BeatExecutor executor(&store, BeatExecutor::Wiring::of(nullptr, &driver, nullptr));
 
         Beat beat;
         beat.id = u"majority"_s;
@@ -97,7 +97,7 @@ private Q_SLOTS:
         driver.setPollIntervalMs(100);
         driver.setMinimumNodes(3);
         TimeSeriesStore store;
-        BeatExecutor executor(&store, nullptr, &driver, nullptr);
+        BeatExecutor executor(&store, BeatExecutor::Wiring::of(nullptr, &driver, nullptr));
         Beat beat;
         beat.title = u"Two down"_s;
         beat.actions = {action(PlanAction::Type::KeepDown, 2), action(PlanAction::Type::KillNode, 1)};
@@ -137,7 +137,7 @@ private Q_SLOTS:
         SqlRunner sql;
         sql.setConninfo(testenv::pgConninfo(u"postgres"_s, u"postgres"_s));
         TimeSeriesStore store;
-        BeatExecutor executor(&store, &sql, &driver, nullptr);
+        BeatExecutor executor(&store, BeatExecutor::Wiring::of(&sql, &driver, nullptr));
         executor.setRootDir(testenv::sourceDir());
         Beat beat;
         beat.id = u"baseline"_s;
@@ -221,7 +221,7 @@ private Q_SLOTS:
         SqlRunner runner;
         runner.setConninfo(testenv::pgConninfo(u"postgres"_s, u"postgres"_s));
         TimeSeriesStore store;
-        BeatExecutor executor(&store, &runner, &driver, nullptr);
+        BeatExecutor executor(&store, BeatExecutor::Wiring::of(&runner, &driver, nullptr));
         executor.setRootDir(dir.path());
         Beat beat;
         beat.title = u"SQL"_s;
@@ -264,7 +264,7 @@ private Q_SLOTS:
         SampleAppControl control;
         control.setBaseUrl(app.url());
         TimeSeriesStore store;
-        BeatExecutor executor(&store, nullptr, nullptr, &control);
+        BeatExecutor executor(&store, BeatExecutor::Wiring::of(nullptr, nullptr, &control));
         Beat beat;
         beat.id = u"spike"_s;
         beat.title = u"Spike"_s;
