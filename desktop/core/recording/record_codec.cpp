@@ -1,5 +1,7 @@
 #include "record_codec.h"
 
+#include "sources/cluster/fault_table.h"
+
 #include <QMetaEnum>
 
 #include <cmath>
@@ -154,12 +156,12 @@ ClusterDriver::ClusterStatus clusterStatusFromJson(const QJsonObject &o)
 
 QString faultKey(ClusterDriver::Fault fault)
 {
-    return enumKey(fault);
+    return kube::faultRow(fault).key;
 }
 
 std::optional<ClusterDriver::Fault> faultFromKey(const QString &key)
 {
-    return enumFromKey<ClusterDriver::Fault>(key);
+    return kube::faultFromKey(key);
 }
 
 QString commandKey(SampleAppControl::Command command)
