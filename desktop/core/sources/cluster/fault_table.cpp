@@ -130,6 +130,19 @@ std::optional<Fault> faultEndedBy(EndedBy endedBy)
     return std::nullopt;
 }
 
+bool hasEnded(EndedBy endedBy, bool ready, bool sawDown, bool released)
+{
+    switch (endedBy) {
+    case EndedBy::Restart:
+        return ready && sawDown;
+    case EndedBy::Start:
+        return ready && sawDown && released;
+    case EndedBy::Resume:
+        return ready && released;
+    }
+    return false;
+}
+
 bool injectFault(ClusterCommands &cluster, Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot)
 {
     return faultRow(fault).inject(cluster, ordinal, allowMajorityLoss, whyNot);

@@ -62,6 +62,10 @@ const ReleaseRow *releaseRowNamed(const QString &name);
 // The fault a release ends (KeepDown for Start), if any.
 std::optional<Fault> faultEndedBy(EndedBy endedBy);
 
+// Whether a fault has ended on its pod's state: `ready` now, `sawDown` since it started (not ready,
+// restarted or not listed), `released` (its start / resume was sent).
+bool hasEnded(EndedBy endedBy, bool ready, bool sawDown, bool released);
+
 // One dispatch for every fault: the ClusterCommands call of its row.
 bool injectFault(ClusterCommands &cluster, Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot);
 

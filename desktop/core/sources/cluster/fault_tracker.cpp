@@ -44,7 +44,7 @@ void FaultTracker::apply(bool started, int ordinal, kube::Fault fault)
     }
 }
 
-bool FaultTracker::hasEnded(Track &t, kube::Fault fault, const kube::PodStatus *pod) const
+bool FaultTracker::observe(Track &t, kube::Fault fault, const kube::PodStatus *pod) const
 {
     if (!pod) {
         t.sawDown = true;
@@ -53,10 +53,7 @@ bool FaultTracker::hasEnded(Track &t, kube::Fault fault, const kube::PodStatus *
     if (!pod->ready || pod->restarts > t.restartsBefore) {
         t.sawDown = true;
     }
-    const kube::EndedBy endedBy = kube::faultRow(fault).endedBy;
-    const bool needsRelease = endedBy != kube::EndedBy::Restart;
-    const bool needsSighting = endedBy != kube::EndedBy::Resume;
-    return pod->ready && (!needsRelease || t.released) && (t.sawDown || !needsSighting);
+    return kube::hasEnded(kube::faultRow(fault).endedBy, pod->ready, t.sawDown, t.released);
 }
 
 void FaultTracker::judge(const kube::ClusterStatus &status)
@@ -65,7 +62,7 @@ void FaultTracker::judge(const kube::ClusterStatus &status)
     for (int ordinal : ordinals) {
         const kube::Fault fault = m_active.value(ordinal);
         const QString pod = m_setup.podName(ordinal);
-        if (hasEnded(m_tracks[ordinal], fault, kube::findPod(status, pod))) {
+        if (observe(m_tracks[ordinal], fault, kube::findPod(status, pod))) {
             m_tracks.remove(ordinal);
             m_active.remove(ordinal);
             Q_EMIT ended(ordinal, pod, fault);

@@ -43,7 +43,7 @@ private:
         bool released = false;
         QElapsedTimer since;
     };
-    bool hasEnded(Track &track, kube::Fault fault, const kube::PodStatus *pod) const;
+    bool observe(Track &track, kube::Fault fault, const kube::PodStatus *pod) const; // true: it has ended
     void watch();
 
     const KubectlSetup &m_setup;
