@@ -53,7 +53,7 @@ private Q_SLOTS:
         }
         QCOMPARE(names.size(), faults.keyCount());
         QCOMPARE(keys.size(), faults.keyCount());
-        QCOMPARE(kube::faultFromKey(u"Throttle"_s), std::nullopt);
+        QCOMPARE(kube::faultFromKey(u"Unplug"_s), std::nullopt);
     }
 
     // What recordings hold and the report shows: unchanged, or old recordings stop playing.
