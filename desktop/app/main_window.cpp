@@ -15,6 +15,7 @@
 #include "model/cluster_view.h"
 #include "report/session_log.h"
 #include "session/presenter_session.h"
+#include "sources/cluster/fault_table.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -88,23 +89,8 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
     // markers come from the driver's faultStarted / faultEnded (BeatExecutor), as for plan actions.
     connect(m_nodes, &NodeGrid::faultRequested, this,
         [this](int ordinal, ClusterDriver::Fault fault, bool allowMajorityLoss) {
-            ClusterCommands *cluster = m_session->clusterCommands();
             QString why;
-            bool ok = false;
-            switch (fault) {
-            case ClusterDriver::Fault::Stop:
-                ok = cluster->stopNode(ordinal, &why);
-                break;
-            case ClusterDriver::Fault::KeepDown:
-                ok = cluster->keepDown(ordinal, allowMajorityLoss, &why);
-                break;
-            case ClusterDriver::Fault::Kill:
-                ok = cluster->killNode(ordinal, allowMajorityLoss, &why);
-                break;
-            case ClusterDriver::Fault::Pause:
-                ok = cluster->pauseNode(ordinal, allowMajorityLoss, &why);
-                break;
-            }
+            const bool ok = kube::injectFault(*m_session->clusterCommands(), fault, ordinal, allowMajorityLoss, &why);
             if (!ok) {
                 m_nodes->showRefusal(why);
             }

@@ -4,6 +4,7 @@
 
 #include "model/cluster_view.h"
 #include "session/presenter_session.h"
+#include "sources/cluster/fault_table.h"
 
 #include <QFrame>
 #include <QGridLayout>
@@ -59,39 +60,25 @@ QString borderOf(NodeRow::State state)
     return u"#9e9e9e"_s;
 }
 
-// The actions of a tile, in display order: label, key, tooltip.
+// The actions of a tile, in display order: each fault (sources/cluster/fault_table.h), then the
+// action that ends it when it needs one (Keep down, Start; Pause, Resume).
 struct Action
 {
     QString key, label, tip;
 };
 const QList<Action> &faultActions()
 {
-    static const QList<Action> list = {
-        {u"stop"_s, u"Stop"_s, u"SIGTERM: graceful drain; the kubelet restarts the container at once"_s},
-        {u"keep down"_s, u"Keep down"_s, u"SIGTERM, and the node stays down until Start (a controlled outage)"_s},
-        {u"start"_s, u"Start"_s, u"Ends Keep down: the node starts again"_s},
-        {u"kill"_s, u"Kill"_s, u"SIGKILL: a crash, no drain; the kubelet restarts the container"_s},
-        {u"pause"_s, u"Pause"_s, u"SIGSTOP: a hung node (alive, answering nothing) until Resume"_s},
-        {u"resume"_s, u"Resume"_s, u"Ends Pause: SIGCONT"_s},
-    };
+    static const QList<Action> list = [] {
+        QList<Action> actions;
+        for (const kube::FaultRow &row : kube::faultTable()) {
+            actions.append({row.name, row.label, row.tooltip});
+            if (const kube::ReleaseRow *release = kube::releaseRow(row.endedBy)) {
+                actions.append({release->name, release->label, release->tooltip});
+            }
+        }
+        return actions;
+    }();
     return list;
-}
-
-// ClusterDriver::faultName() is declared on main but defined by the faults helper's branch; this
-// grid must link without it.
-QString faultLabel(ClusterDriver::Fault fault)
-{
-    switch (fault) {
-    case ClusterDriver::Fault::Stop:
-        return u"Stop"_s;
-    case ClusterDriver::Fault::KeepDown:
-        return u"Keep down"_s;
-    case ClusterDriver::Fault::Kill:
-        return u"Kill"_s;
-    case ClusterDriver::Fault::Pause:
-        return u"Pause"_s;
-    }
-    return {};
 }
 
 } // namespace
@@ -342,17 +329,15 @@ void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
         ClusterDriver *driver = m_session->cluster();
         const bool busy = driver->isBusy();
         const auto faults = driver->activeFaults();
-        const bool keptDown = faults.value(row.ordinal, ClusterDriver::Fault::Stop) == ClusterDriver::Fault::KeepDown
-            && faults.contains(row.ordinal);
-        const bool paused = faults.value(row.ordinal, ClusterDriver::Fault::Stop) == ClusterDriver::Fault::Pause
-            && faults.contains(row.ordinal);
         const bool up = row.state == NodeRow::State::Up;
-        tile.buttons[u"stop"_s]->setEnabled(!busy && up);
-        tile.buttons[u"keep down"_s]->setEnabled(!busy && up);
-        tile.buttons[u"kill"_s]->setEnabled(!busy && up);
-        tile.buttons[u"pause"_s]->setEnabled(!busy && up);
-        tile.buttons[u"start"_s]->setEnabled(!busy && keptDown);
-        tile.buttons[u"resume"_s]->setEnabled(!busy && paused);
+        for (const kube::FaultRow &fault : kube::faultTable()) {
+            tile.buttons[fault.name]->setEnabled(!busy && up);
+            if (const kube::ReleaseRow *release = kube::releaseRow(fault.endedBy)) {
+                // Start / Resume end the fault this node has now.
+                const bool hasIt = faults.contains(row.ordinal) && faults.value(row.ordinal) == fault.fault;
+                tile.buttons[release->name]->setEnabled(!busy && hasIt);
+            }
+        }
     }
 }
 
@@ -407,28 +392,24 @@ bool NodeGrid::confirm(const QString &title, const QString &text)
 
 void NodeGrid::requestPlain(const QString &pod, int ordinal, const QString &action)
 {
-    if (action == u"stop"_s) {
-        requestFault(pod, ordinal, ClusterDriver::Fault::Stop);
-    } else if (action == u"keep down"_s) {
-        requestFault(pod, ordinal, ClusterDriver::Fault::KeepDown);
-    } else if (action == u"kill"_s) {
-        requestFault(pod, ordinal, ClusterDriver::Fault::Kill);
-    } else if (action == u"pause"_s) {
-        requestFault(pod, ordinal, ClusterDriver::Fault::Pause);
-    } else if (action == u"start"_s) {
-        if (confirm(u"Start a node"_s, u"Start %1 again (end its controlled outage)?"_s.arg(pod))) {
-            Q_EMIT startRequested(ordinal);
-        }
-    } else if (action == u"resume"_s) {
-        if (confirm(u"Resume a node"_s, u"Resume the paused CockroachDB process of %1 (SIGCONT)?"_s.arg(pod))) {
-            Q_EMIT resumeRequested(ordinal);
-        }
+    if (const auto fault = kube::faultFromName(action)) {
+        requestFault(pod, ordinal, *fault);
+        return;
+    }
+    const kube::ReleaseRow *release = kube::releaseRowNamed(action);
+    if (!release || !confirm(release->confirmTitle, release->confirmation.arg(pod))) {
+        return;
+    }
+    if (release->endedBy == kube::EndedBy::Start) {
+        Q_EMIT startRequested(ordinal);
+    } else {
+        Q_EMIT resumeRequested(ordinal);
     }
 }
 
 void NodeGrid::requestFault(const QString &pod, int ordinal, ClusterDriver::Fault fault)
 {
-    const QString name = faultLabel(fault);
+    const QString name = kube::faultRow(fault).label;
     const bool majority = m_view && m_view->wouldLoseMajority();
     if (majority) {
         // Stop has no majority override in the driver (it refuses); the others take one.
@@ -445,22 +426,7 @@ void NodeGrid::requestFault(const QString &pod, int ordinal, ClusterDriver::Faul
         Q_EMIT faultRequested(ordinal, fault, true);
         return;
     }
-    QString what;
-    switch (fault) {
-    case ClusterDriver::Fault::Stop:
-        what = u"Send SIGTERM to %1? It drains and the kubelet restarts it."_s;
-        break;
-    case ClusterDriver::Fault::KeepDown:
-        what = u"Stop %1 and keep it down until Start?"_s;
-        break;
-    case ClusterDriver::Fault::Kill:
-        what = u"Kill %1 (SIGKILL, no drain)? The kubelet restarts it."_s;
-        break;
-    case ClusterDriver::Fault::Pause:
-        what = u"Pause %1 (SIGSTOP: a hung node) until Resume?"_s;
-        break;
-    }
-    if (confirm(u"Fault: "_s + name, what.arg(pod))) {
+    if (confirm(u"Fault: "_s + name, kube::faultRow(fault).confirmation.arg(pod))) {
         Q_EMIT faultRequested(ordinal, fault, false);
     }
 }

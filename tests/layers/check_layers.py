@@ -22,6 +22,7 @@ import tempfile
 LAYERS = {
     "core/config": ("config", 1),
     "core/sources": ("sources", 2),
+    "core/sources/cluster": ("sources", 2),
     "core/model": ("model", 3),
     "core/preflight": ("preflight", 3),
     "core/session": ("session", 4),

@@ -1,6 +1,7 @@
 #include "record_codec.h"
 
 #include "config/enum_names.h"
+#include "sources/cluster/fault_table.h"
 
 #include <cmath>
 
@@ -142,12 +143,12 @@ ClusterDriver::ClusterStatus clusterStatusFromJson(const QJsonObject &o)
 
 QString faultKey(ClusterDriver::Fault fault)
 {
-    return enumKey(fault);
+    return kube::faultRow(fault).key;
 }
 
 std::optional<ClusterDriver::Fault> faultFromKey(const QString &key)
 {
-    return enumFromKey<ClusterDriver::Fault>(key);
+    return kube::faultFromKey(key);
 }
 
 QString commandKey(SampleAppControl::Command command)

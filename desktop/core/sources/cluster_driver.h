@@ -1,20 +1,20 @@
 #pragma once
 
+#include "cluster/cluster_types.h"
+#include "cluster/fault_tracker.h"
+#include "cluster/kubectl_setup.h"
+#include "cluster/operation_runner.h"
+#include "cluster/safety_rules.h"
+#include "cluster/status_poller.h"
 #include "commands.h"
 #include "config/cluster_kind.h"
 #include "data_source.h"
-#include "kubectl_process.h"
 
-#include <QElapsedTimer>
 #include <QList>
 #include <QMap>
-#include <QMetaType>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
-#include <QTimer>
-
-#include <functional>
 
 // Drives the CockroachDB cluster through kubectl, run as an asynchronous QProcess with argument
 // lists (never a shell string, never waitForFinished). Two kinds of cluster:
@@ -41,6 +41,10 @@
 //    marks the moment the signal was delivered; the operation then stays busy until the pod
 //    restarted and is ready again (operationFinished(true, ...)) or settleTimeoutMs passed.
 //  - the faults below (keepDown ... healAll): see their comment and desktop/docs/faults.md.
+// The parts (sources/cluster/): KubectlCommands builds every kubectl argument list per kind,
+// safety_rules decides what is refused, the fault table says what each fault is, StatusPoller reads
+// the status, OperationRunner runs the one operation and waits for it to settle, FaultTracker knows
+// the active faults and when each ends. This class owns them and keeps the public API.
 // Health: failed() when kubectl cannot run or the API answers with an error (status refresh or
 // operation); recovered() on the next successful status refresh.
 // start() refreshes the status now and every statusIntervalMs; stop() ends that polling.
@@ -53,48 +57,36 @@ public:
     // None: no Kubernetes (the local stack). The driver then never runs kubectl, reports no
     // outage, and refuses scale / stop-node with that reason.
     using Kind = ClusterKind;
-    struct PodStatus
-    {
-        QString name;
-        QString phase; // Pending, Running, ..., or Terminating while being deleted
-        bool ready = false;
-        int restarts = 0;
-    };
-    struct ClusterStatus
-    {
-        int desiredNodes = 0;
-        int readyNodes = 0;
-        QList<PodStatus> pods; // sorted by ordinal
-        bool valid = false; // false until a refresh succeeded
-    };
+    using PodStatus = kube::PodStatus;
+    using ClusterStatus = kube::ClusterStatus;
 
     explicit ClusterDriver(QObject *parent = nullptr);
     ~ClusterDriver() override;
 
     void setKind(Kind kind);
-    Kind kind() const { return m_kind; }
+    Kind kind() const { return m_setup.kind(); }
     // program: "kubectl" or a path; globalArgs go first on every call (e.g. --context X,
     // --server=URL, --kubeconfig F).
     void setKubectl(const QString &program, const QStringList &globalArgs = {});
-    void setProcessEnvironment(const QProcessEnvironment &env) { m_env = env; }
-    void setNamespace(const QString &ns) { m_namespace = ns; }
-    QString kubeNamespace() const { return m_namespace; }
+    void setProcessEnvironment(const QProcessEnvironment &env) { m_setup.env = env; }
+    void setNamespace(const QString &ns) { m_setup.kubeNamespace = ns; }
+    QString kubeNamespace() const { return m_setup.kubeNamespace; }
     // The StatefulSet or CrdbCluster (default "crdb"); its pods are <name>-<ordinal>. (Not
     // DataSource::name(), the source's display name.)
-    void setWorkloadName(const QString &name) { m_workloadName = name; }
-    QString workloadName() const { return m_workloadName; }
+    void setWorkloadName(const QString &name) { m_setup.setWorkload(name); }
+    QString workloadName() const { return m_setup.workload(); }
     void setMinimumNodes(int replicationFactor) { m_minimumNodes = replicationFactor; }
     int minimumNodes() const { return m_minimumNodes; }
 
     void setStatusIntervalMs(int ms);
-    void setPollIntervalMs(int ms) { m_pollIntervalMs = ms; }
-    void setSettleTimeoutMs(int ms) { m_settleTimeoutMs = ms; }
-    void setCommandTimeoutMs(int ms) { m_commandTimeoutMs = ms; }
+    void setPollIntervalMs(int ms) { m_setup.pollIntervalMs = ms; }
+    void setSettleTimeoutMs(int ms) { m_setup.settleTimeoutMs = ms; }
+    void setCommandTimeoutMs(int ms) { m_setup.commandTimeoutMs = ms; }
     // Each status read's kubectl call is killed after this (or the command timeout, if shorter): an
     // API server that hangs (stopped, a dead port-forward) shows as down within one status interval
     // plus this, not after the 30 s a fault or scale command may take.
     static constexpr int kStatusTimeoutMs = 10000;
-    void setStatusTimeoutMs(int ms) { m_statusTimeoutMs = ms; }
+    void setStatusTimeoutMs(int ms) { m_setup.statusTimeoutMs = ms; }
 
     bool scaleTo(int nodes, QString *whyNot = nullptr) override;
     bool stopNode(int ordinal, QString *whyNot = nullptr) override;
@@ -106,13 +98,8 @@ public:
     // refused unless allowMajorityLoss is true (an explicit, labelled beat with a typed
     // confirmation). faultStarted() marks the moment the node went down (signal delivered), and
     // faultEnded() the moment its pod is Ready again.
-    enum class Fault {
-        Stop, // SIGTERM: graceful drain; the kubelet restarts the container at once
-        KeepDown, // SIGTERM, and the node stays down until startNode() (a controlled outage)
-        Kill, // SIGKILL: a crash, no drain; the kubelet restarts the container
-        Pause, // SIGSTOP: a hung node (process alive, answering nothing) until resumeNode()
-    };
-    Q_ENUM(Fault)
+    // Stop, KeepDown, Kill, Pause: sources/cluster/fault_table.h says what each is.
+    using Fault = kube::Fault;
     bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
     bool startNode(int ordinal, QString *whyNot = nullptr) override; // ends KeepDown
     bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
@@ -122,7 +109,7 @@ public:
     // about, e.g. after a restart of the presenter); safe to repeat. Done when every pod is Ready.
     bool healAll(QString *whyNot = nullptr) override;
     // Faults injected and not yet ended, by ordinal.
-    QMap<int, Fault> activeFaults() const { return m_activeFaults; }
+    QMap<int, Fault> activeFaults() const { return m_faults.active(); }
     // How each fault is done (desktop/docs/faults.md):
     //  - StatefulSet (shareProcessNamespace: true; the container command writes cockroach's PID to
     //    kPidFile and waits while kHoldFile exists): Stop = SIGTERM, KeepDown = create the hold file
@@ -134,9 +121,9 @@ public:
     // (faultStarted); the driver then watches the pod and emits faultEnded() once it is Ready again
     // (after startNode / resumeNode / healAll for KeepDown / Pause). startNode / resumeNode finish
     // when that pod is Ready, healAll when every pod is Ready and no fault is active.
-    static constexpr auto kFaultDir = "/cockroach/faults";
-    static constexpr auto kPidFile = "/cockroach/faults/cockroach.pid";
-    static constexpr auto kHoldFile = "/cockroach/faults/hold";
+    static constexpr auto kFaultDir = kube::kFaultDir;
+    static constexpr auto kPidFile = kube::kPidFile;
+    static constexpr auto kHoldFile = kube::kHoldFile;
     // Why this cluster kind cannot do this fault (empty when it can).
     static QString faultRefusal(Kind kind, Fault fault, int ordinal);
     static QString faultName(Fault fault); // "stop", "keep down", "kill", "pause"
@@ -148,8 +135,8 @@ public:
     void applyFaultEvent(bool started, int ordinal, const QString &pod, Fault fault);
     void applyOperationFinished(bool ok, const QString &summary) { Q_EMIT operationFinished(ok, summary); }
 
-    bool isBusy() const { return m_busy; }
-    ClusterStatus status() const { return m_status; }
+    bool isBusy() const { return m_operations.isBusy(); }
+    ClusterStatus status() const { return m_poller.status(); }
     QString podName(int ordinal) const;
 
     void start() override;
@@ -168,7 +155,7 @@ public:
     QStringList shellProbeArguments(int ordinal) const;
     // The CockroachDB container of a pod: "cockroachdb" (StatefulSet) or "db" (operator).
     static QString containerName(Kind kind);
-    QString containerName() const { return containerName(m_kind); }
+    QString containerName() const { return m_setup.commands().containerName(); }
     QStringList workloadStatusArguments() const;
     QStringList podsStatusArguments() const;
 
@@ -179,8 +166,8 @@ public:
     static std::optional<QList<PodStatus>> parsePods(
         const QByteArray &json, QString *error, const QString &container = QStringLiteral("cockroachdb"));
 
-    static constexpr int kOperatorMinimumNodes = 3;
-    static constexpr int kStopNodeMinimumReplicationFactor = 3;
+    static constexpr int kOperatorMinimumNodes = kube::safety::kOperatorMinimumNodes;
+    static constexpr int kStopNodeMinimumReplicationFactor = kube::safety::kStopNodeMinimumReplicationFactor;
 
 Q_SIGNALS:
     void statusChanged(const ClusterStatus &status);
@@ -194,69 +181,18 @@ Q_SIGNALS:
     void faultEnded(int ordinal, const QString &pod, ClusterDriver::Fault fault);
 
 private:
-    using StatusCallback = std::function<void(bool ok, const QString &error)>;
-
-    QStringList withGlobals(const QStringList &args) const;
-    QStringList execInCockroachArguments(int ordinal, const QString &shellCommand) const;
-    void refresh(StatusCallback then);
-    void finishRefresh(bool ok, const QString &error);
+    kube::safety::Situation situation() const;
     bool refuse(const QString &reason, QString *whyNot);
-    void beginOperation(const QString &text);
-    void finishOperation(bool ok, const QString &summary);
-    void settleStep();
-    QString readinessText() const;
-    QString stopNodeObstacle(int ordinal) const; // why stopping it now is unsafe, or empty
-    // Why this fault on crdb-i is unsafe on the current status (a second node down), or empty.
-    QString faultObstacle(int ordinal, Fault fault, bool allowMajorityLoss) const;
+    void onStatusRead(const ClusterStatus &status);
+    void onOperationFinished(bool ok, const QString &summary);
     bool injectFault(int ordinal, Fault fault, bool allowMajorityLoss, QString *whyNot);
+    void sendFault(int ordinal, Fault fault, bool allowMajorityLoss);
+    void sendStop(int ordinal);
     bool releaseNode(int ordinal, Fault expected, QString *whyNot);
-    QString explainExecFailure(const QString &pod, const CommandResult &r) const;
-    QString signalCommand(const QString &signal) const;
-    void startFaultTracking(int ordinal, Fault fault);
-    void judgeFaults(); // after every status refresh: which active faults have ended
-    void healRound(QList<int> ordinals);
 
-    struct FaultTrack
-    {
-        int restartsBefore = 0;
-        bool sawDown = false;
-        bool released = false; // KeepDown / Pause: startNode / resumeNode / healAll was sent
-        QElapsedTimer since;
-    };
-    QMap<int, FaultTrack> m_faultTracks;
-    QTimer m_faultWatchTimer;
-    int m_targetOrdinal = -1;
-
-    Kind m_kind = Kind::StatefulSet;
-    QString m_program = QStringLiteral("kubectl");
-    QStringList m_globalArgs;
-    QProcessEnvironment m_env;
-    QString m_namespace = QStringLiteral("crdb-evolution");
-    QString m_workloadName = QStringLiteral("crdb");
+    KubectlSetup m_setup;
     int m_minimumNodes = 1;
-    int m_pollIntervalMs = 2000;
-    int m_settleTimeoutMs = 300000;
-    int m_commandTimeoutMs = 30000;
-    int m_statusTimeoutMs = kStatusTimeoutMs;
-
-    ClusterStatus m_status;
-    QMap<int, Fault> m_activeFaults;
-    KubectlProcess m_statusProcess;
-    QList<StatusCallback> m_statusWaiters;
-    bool m_refreshing = false;
-    int m_pendingDesired = 0;
-    QTimer m_statusTimer;
-
-    KubectlProcess m_operationProcess;
-    bool m_busy = false;
-    QTimer m_settleTimer;
-    QElapsedTimer m_operationClock;
-    // What the running operation waits for.
-    enum class Waiting { Nothing, Scale, Restart, Ready, AllReady } m_waiting = Waiting::Nothing;
-    int m_targetNodes = 0;
-    QString m_targetPod;
-    int m_restartsBefore = 0;
-    bool m_sawNotReady = false;
+    StatusPoller m_poller {m_setup};
+    FaultTracker m_faults {m_setup};
+    OperationRunner m_operations {m_setup, m_poller, m_faults};
 };
-
-Q_DECLARE_METATYPE(ClusterDriver::ClusterStatus)

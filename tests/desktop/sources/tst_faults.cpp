@@ -1,3 +1,4 @@
+#include "sources/cluster/fault_table.h"
 #include "sources/cluster_driver.h"
 
 #include <QElapsedTimer>
@@ -53,17 +54,7 @@ class TestFaults : public QObject
 
     bool inject(ClusterDriver &driver, int ordinal, Fault fault, bool allow, QString *whyNot)
     {
-        switch (fault) {
-        case Fault::Stop:
-            return driver.stopNode(ordinal, whyNot);
-        case Fault::KeepDown:
-            return driver.keepDown(ordinal, allow, whyNot);
-        case Fault::Kill:
-            return driver.killNode(ordinal, allow, whyNot);
-        case Fault::Pause:
-            return driver.pauseNode(ordinal, allow, whyNot);
-        }
-        return false;
+        return kube::injectFault(driver, fault, ordinal, allow, whyNot);
     }
 
 private Q_SLOTS:
