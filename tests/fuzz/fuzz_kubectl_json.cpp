@@ -1,10 +1,11 @@
-// libFuzzer target over what the presenter reads from kubectl (ClusterDriver::parseDesiredNodes
-// for `kubectl get statefulset|crdbcluster NAME -o json`, ClusterDriver::parsePods for `kubectl
-// get pods -o json`; desktop/core/sources/cluster_driver.h, also used by the pre-flight).
+// libFuzzer target over what the presenter reads from kubectl (each kind's
+// KubectlCommands::parseDesiredNodes for `kubectl get statefulset|crdbcluster NAME -o json`,
+// kube::parsePods for `kubectl get pods -o json`; desktop/core/sources/cluster/kubectl_commands.h,
+// which the cluster driver and the pre-flight use).
 // Promises: never a crash or undefined behaviour; a refusal is a sentence; pods come sorted by
 // ordinal; a pod being deleted is never ready.
 #include "fuzz_support.h"
-#include "sources/cluster_driver.h"
+#include "sources/cluster/kubectl_commands.h"
 
 #include <cstring>
 
@@ -24,18 +25,19 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const QByteArray json = fuzzBytes(data, size);
     for (const auto kind : {ClusterKind::StatefulSet, ClusterKind::Operator}) {
         QString error;
-        const auto desired = ClusterDriver::parseDesiredNodes(kind, json, &error);
+        const auto desired
+            = kube::KubectlCommands::forKind(kind, QStringLiteral("crdb"))->parseDesiredNodes(json, &error);
         FUZZ_PROMISE(desired || isSentence(error));
     }
     QString error;
-    const auto pods
-        = ClusterDriver::parsePods(json, &error, ClusterDriver::containerName(ClusterKind::StatefulSet));
+    const auto pods = kube::parsePods(json, &error,
+        kube::KubectlCommands::forKind(ClusterKind::StatefulSet, QStringLiteral("crdb"))->containerName());
     FUZZ_PROMISE(pods || isSentence(error));
     if (!pods) {
         return 0;
     }
     for (qsizetype i = 0; i < pods->size(); ++i) {
-        const ClusterDriver::PodStatus &p = pods->at(i);
+        const kube::PodStatus &p = pods->at(i);
         FUZZ_PROMISE(p.phase != QLatin1String("Terminating") || !p.ready);
         if (i > 0) {
             FUZZ_PROMISE(ordinal(pods->at(i - 1).name) <= ordinal(p.name));
