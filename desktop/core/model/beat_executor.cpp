@@ -105,6 +105,16 @@ void BeatExecutor::setCommands(SqlCommands *sql, ClusterCommands *cluster, LoadC
     m_loadCommands = load;
 }
 
+void BeatExecutor::stopFollowingSources()
+{
+    for (const QObject *source : {static_cast<const QObject *>(m_sql), static_cast<const QObject *>(m_cluster),
+             static_cast<const QObject *>(m_app)}) {
+        if (source) {
+            disconnect(source, nullptr, this, nullptr);
+        }
+    }
+}
+
 bool BeatExecutor::isLocalStack() const
 {
     return m_cluster && m_cluster->kind() == ClusterKind::None;

@@ -62,6 +62,10 @@ public:
 
     // Replaces what the executor asks through (the session's commands), keeping the signals.
     void setCommands(SqlCommands *sql, ClusterCommands *cluster, LoadCommands *load);
+    // Stops reacting to the sources' signals (a session whose inputs are a recording: the markers
+    // and outcomes those signals would make live are recorded themselves, and a fault event played
+    // back must not draw its marker again at the wall clock's time).
+    void stopFollowingSources();
 
     // SQL paths in the plan ("sql/20-phase2-rf3.sql") are relative to this directory (the
     // repository root: the plan file's parent's parent).

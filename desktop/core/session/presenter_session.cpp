@@ -156,6 +156,7 @@ void PresenterSession::setReplayMode()
     m_sqlCommands = m_refusing.get();
     m_loadCommands = m_refusing.get();
     m_executor->setCommands(m_sqlCommands, m_clusterCommands, m_loadCommands);
+    m_executor->stopFollowingSources(); // the recording holds what they made live
     // The player's keys drive a replay; the story follows the recorded state.
     m_story->setInputEnabled(false);
     // Judged from the recorded answers (replay of "prom_query"), never from a live Prometheus.

@@ -138,6 +138,7 @@ private Q_SLOTS:
     void liveAndReplayShowTheSame();
     void replayTouchesNothing();
     void openTruncatedAndForeignFiles();
+    void aRecordedFaultIsMarkedOnce();
 };
 
 void TstRecordReplay::liveAndReplayShowTheSame()
@@ -343,6 +344,43 @@ void TstRecordReplay::openTruncatedAndForeignFiles()
     // Not a recording at all.
     QVERIFY(!ReplaySession::open(testenv::sourceDir() + u"/demo/plan.json"_s, &error));
     QVERIFY2(!error.isEmpty(), "no reason given");
+}
+
+// What a live session on a cluster records when crdb-2 is kept down and comes back: the driver's
+// fault events and the markers drawn for them live (SessionRecorder writes both). A replay shows
+// each marker once, at its recorded time: the recorded fault events move the cluster view, they do
+// not draw their markers a second time at the replay's wall-clock time.
+void TstRecordReplay::aRecordedFaultIsMarkedOnce()
+{
+    const qint64 t0 = 1'700'000'000'000;
+    auto fault = [](const char *event) {
+        return QJsonObject {{u"event"_s, QString::fromLatin1(event)}, {u"ordinal"_s, 2}, {u"pod"_s, u"crdb-2"_s},
+            {u"fault"_s, u"KeepDown"_s}};
+    };
+    auto marker = [](qint64 x, EventMarker::Kind kind, const QString &text) {
+        return QJsonObject {{u"x"_s, x}, {u"kind"_s, eventMarkerKindName(kind)}, {u"text"_s, text}};
+    };
+    const QList<recording::Record> records {
+        {t0, u"plan"_s, {{u"document"_s, QJsonDocument::fromJson(kPlan).object()}}},
+        {t0 + 1000, u"fault"_s, fault("started")},
+        {t0 + 1000, u"marker"_s, marker(t0 + 1000, EventMarker::Kind::Failure, u"crdb-2 down (keep down)"_s)},
+        {t0 + 9000, u"fault"_s, fault("ended")},
+        {t0 + 9000, u"marker"_s, marker(t0 + 9000, EventMarker::Kind::Recovery, u"crdb-2 back after 8 s"_s)},
+        {t0 + 9500, u"cluster_op"_s, {{u"ok"_s, true}, {u"summary"_s, u"healed: every node ready"_s}}},
+    };
+    PresenterSession replay(localProfile(QUrl(u"http://127.0.0.1:9"_s), QUrl(u"http://127.0.0.1:9"_s)));
+    replay.setReplayMode();
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(SessionPlayer::recordedPlan(records), &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    replay.setPlan(*plan, testenv::sourceDir());
+    SessionPlayer player(&replay);
+    player.load(records);
+    player.seekToRecord(player.recordCount());
+    const QStringList expected {
+        u"%1 %2 crdb-2 down (keep down)"_s.arg(t0 + 1000).arg(eventMarkerKindName(EventMarker::Kind::Failure)),
+        u"%1 %2 crdb-2 back after 8 s"_s.arg(t0 + 9000).arg(eventMarkerKindName(EventMarker::Kind::Recovery))};
+    QCOMPARE(markerModel(replay.store()), expected);
 }
 
 QTEST_GUILESS_MAIN(TstRecordReplay)
