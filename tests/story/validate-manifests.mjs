@@ -280,8 +280,8 @@ for (const { file, obj } of docs) {
     for (const p of faultProblems(obj)) expect(false, `${file} StatefulSet/${obj.metadata.name}`, p);
     checks++;
 }
-expect(fs.readFileSync(path.join(root, "desktop/core/sources/cluster_driver.h"), "utf8").includes(`kFaultDir = "${FAULT_DIR}"`),
-    "desktop/core/sources/cluster_driver.h", `the cluster driver must use the manifests' fault directory ${FAULT_DIR}`);
+expect(fs.readFileSync(path.join(root, "desktop/core/sources/cluster/kubectl_commands.h"), "utf8").includes(`kFaultDir = "${FAULT_DIR}"`),
+    "desktop/core/sources/cluster/kubectl_commands.h", `the cluster commands must use the manifests' fault directory ${FAULT_DIR}`);
 expect(faultProblems({ kind: "StatefulSet", spec: { template: { spec: { containers: [{ name: "c", image: "cockroachdb/cockroach:v1",
     command: ["/bin/bash", "-ec", "exec /cockroach/cockroach start --insecure"] }] } } } }).length === 4, "self-check", "fault rule");
 
