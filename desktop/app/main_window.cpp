@@ -13,7 +13,6 @@
 #include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
-#include "report/session_log.h"
 #include "session/presenter_session.h"
 
 #include <QAction>
@@ -47,12 +46,10 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
-    // The session report, collected from the start, exported on demand (Ctrl+E).
-    auto *log = new SessionLog(this);
-    log->attach(session);
+    // The session's report (its log collects from the start), exported on demand (Ctrl+E).
     auto *exportReport = new QAction(u"Export report…"_s, this);
     exportReport->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    connect(exportReport, &QAction::triggered, this, [this, log] { exportReportWithDialog(this, m_session, log); });
+    connect(exportReport, &QAction::triggered, this, [this] { exportReportWithDialog(this, m_session); });
     addAction(exportReport);
 
     auto *left = new QWidget;

@@ -11,9 +11,9 @@
 #include "main_window.h"
 #include "report_export.h"
 
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QAction>
@@ -40,7 +40,6 @@ private Q_SLOTS:
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
     std::unique_ptr<PresenterSession> m_session;
-    std::unique_ptr<SessionLog> m_log;
 };
 
 void TstReportGui::initTestCase()
@@ -70,8 +69,6 @@ void TstReportGui::initTestCase()
         &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
     m_session->setPlan(*plan, testenv::sourceDir());
-    m_log = std::make_unique<SessionLog>();
-    m_log->attach(m_session.get());
     m_session->start();
     QTRY_VERIFY_WITH_TIMEOUT(m_session->feed()->isConnected(), 10000);
 }
@@ -130,7 +127,7 @@ void TstReportGui::exportsALiveSession()
 
     const QString path = testenv::outputDir() + u"/report.html"_s;
     QFile::remove(path);
-    ReportExporter exporter(m_session.get(), m_log.get());
+    ReportExporter exporter(m_session.get());
     QSignalSpy done(&exporter, &ReportExporter::finished);
     QVERIFY(exporter.start(path, ReportExporter::metaFor(*m_session)));
     QVERIFY(!exporter.start(path, {})); // one at a time
