@@ -1,27 +1,20 @@
-// presenter: parses the command line and wires the session to its windows; nothing else.
+// presenter: parses the command line, builds the session and its windows (PresenterWindows), records
+// the session and runs; nothing else.
 #include "app_options.h"
-#include "clicker_keys.h"
 #include "frame_clock.h"
-#include "kiosk_window.h"
-#include "main_window.h"
 #include "preflight_cli.h"
-#include "preflight_panel.h"
+#include "presenter_windows.h"
 #include "replay_controls.h"
 #include "stop_signals.h"
-#include "window_memory.h"
 
-#include "session/presenter_session.h"
 #include "recording/recording_writer.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
+#include "session/presenter_session.h"
 
 #include <QApplication>
-#include <QDateTime>
 #include <QFile>
-#include <QFileInfo>
-#include <QPushButton>
-#include <QStatusBar>
 #include <QTimer>
 
 #include <csignal>
@@ -31,38 +24,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// Saves the window(s) to `path` (the kiosk to path-kiosk.ext when both are open).
-void saveScreenshots(const QString &path, FrameClock &clock, QWidget *main, QWidget *kiosk)
-{
-    clock.frame(true);
-    if (main) {
-        main->grab().save(path);
-    }
-    if (kiosk) {
-        const QFileInfo fi(path);
-        kiosk->grab().save(main ? fi.path() + u'/' + fi.completeBaseName() + u"-kiosk."_s + fi.suffix() : path);
-    }
-}
-
-// The presenter's window: where it was last time, or 1600x900, never larger than its screen.
-void showMain(QWidget *main)
-{
-    WindowMemory::attach(main, u"presenter/geometry"_s, QSize(1600, 900));
-    main->show();
-}
-
-// The kiosk full screen on --kiosk-screen (default the first); a normal window when there is no
-// such screen (remembered like the presenter's).
-void showKiosk(KioskWindow *kiosk, const AppOptions &options)
-{
-    const int screen = options.kioskScreen >= 0 ? options.kioskScreen : 0;
-    if (!kiosk->showOnScreen(screen)) {
-        std::fprintf(stderr, "presenter: no screen %d; the kiosk opens as a normal window\n", screen);
-        WindowMemory::attach(kiosk, u"kiosk/geometry"_s, kiosk->size());
-        kiosk->show();
-    }
-}
 
 // SIGINT, SIGTERM, SIGHUP: the session ends as when the window closes (recording ended, kubectl
 // port-forwards stopped, exit code 0).
@@ -86,23 +47,15 @@ int runReplay(const AppOptions &options)
         std::fprintf(stderr, "presenter: %s: %s\n", qPrintable(options.replay), qPrintable(replay->problem()));
     }
     replay->session()->store().setWindowMs(qint64(options.windowMinutes) * 60 * 1000);
-    const bool withKiosk = options.kioskOnly || options.kioskScreen >= 0;
-    ReplayWindows windows(replay.get(), !options.kioskOnly, withKiosk, options.maxFps, options.highContrast);
-    ReplayKeys keys;
-    keys.setPlayer(replay->player());
-    qApp->installEventFilter(&keys);
-    if (windows.main()) {
-        showMain(windows.main());
-    }
-    if (windows.kiosk()) {
-        showKiosk(windows.kiosk(), options);
-    }
+    const WindowsOptions shown = WindowsOptions::from(options);
+    ReplayWindows windows(replay.get(), shown.main, shown.kiosk, options.maxFps, options.highContrast);
+    windows.windows()->show(options.kioskScreen);
     replay->player()->setSpeed(options.speed);
     replay->player()->play();
     if (options.quitAfterMs > 0) {
         QTimer::singleShot(options.quitAfterMs, qApp, [&] {
             if (!options.screenshot.isEmpty()) {
-                saveScreenshots(options.screenshot, *windows.clock(), windows.main(), windows.kiosk());
+                windows.windows()->saveScreenshots(options.screenshot);
             }
             QApplication::quit();
         });
@@ -154,20 +107,6 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    FrameClock clock(&session.store());
-    clock.setMaxFps(options.maxFps);
-    if (!options.perfLog.isEmpty()) {
-        clock.setPerfLog(options.perfLog);
-        QObject::connect(session.ingest(), &FeedIngest::tickStored, &clock, [&clock](const FeedTick &, double ms) {
-            clock.logLine("store_latency " + QByteArray::number(ms, 'f', 3));
-        });
-    }
-    ClickerKeys keys(session.story());
-    app.installEventFilter(&keys);
-    // Installed after ClickerKeys, so it sees keys first: F9, and a replay's keys while one shows.
-    ReplayKeys replayKeys;
-    app.installEventFilter(&replayKeys);
-
     // Every live session is recorded (desktop/docs/RECORDING.md), unless --no-record.
     recording::RecordingWriter writer;
     std::unique_ptr<SessionRecorder> recorder;
@@ -189,54 +128,36 @@ int main(int argc, char *argv[])
         }
     }
 
-    std::unique_ptr<MainWindow> main;
-    std::unique_ptr<KioskWindow> kiosk;
-    // CockroachDB's view of the nodes exists only where there is a cluster (not on the local stack).
-    ClusterView *view = options.profile.clusterKind == ClusterKind::None ? nullptr : session.clusterView();
-    if (!options.kioskOnly) {
-        main = std::make_unique<MainWindow>(&session, &clock, view);
-        PreflightConfig preflight;
-        if (preflightConfigFor(options, &preflight, &error)) {
-            main->preflightPanel()->setConfig(preflight);
-            main->preflightPanel()->run();
-        } else {
-            std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
-        }
-        showMain(main.get());
+    PresenterWindows windows(&session, WindowsOptions::from(options));
+    FrameClock *clock = windows.clock();
+    if (!options.perfLog.isEmpty()) {
+        clock->setPerfLog(options.perfLog);
+        QObject::connect(session.ingest(), &FeedIngest::tickStored, clock, [clock](const FeedTick &, double ms) {
+            clock->logLine("store_latency " + QByteArray::number(ms, 'f', 3));
+        });
     }
-    if (options.kioskOnly || options.kioskScreen >= 0) {
-        kiosk = std::make_unique<KioskWindow>(&session, &clock, view);
-        kiosk->setHighContrast(options.highContrast);
-        showKiosk(kiosk.get(), options);
+    PreflightConfig preflight;
+    if (preflightConfigFor(options, &preflight, &error)) {
+        windows.runPreflight(preflight); // on the presenter's window only
+    } else if (windows.main()) {
+        std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
     }
+    windows.show(options.kioskScreen);
     // The fallback to a rehearsal recording: F9, or the button on the presenter's status bar.
     std::unique_ptr<FallbackSwitcher> fallback;
     if (!options.fallback.isEmpty()) {
-        fallback = std::make_unique<FallbackSwitcher>(
-            &session, options.fallback, &replayKeys, options.maxFps, options.highContrast);
-        fallback->setLiveWindows(main.get(), kiosk.get());
-        replayKeys.setFallbackToggle([&fallback] { fallback->toggle(); });
-        QObject::connect(fallback.get(), &FallbackSwitcher::failed, [&main](const QString &why) {
-            std::fprintf(stderr, "presenter: no fallback: %s\n", qPrintable(why));
-            if (main) {
-                main->statusBar()->showMessage(u"No fallback: "_s + why, 15000);
-            }
-        });
-        if (main) {
-            auto *button = new QPushButton(u"Fall back to rehearsal (F9)"_s);
-            button->setToolTip(u"Switch both windows to %1 at the current beat; F9 again returns to live."_s.arg(
-                QFileInfo(options.fallback).fileName()));
-            main->statusBar()->addPermanentWidget(button);
-            QObject::connect(button, &QPushButton::clicked, fallback.get(), [&fallback] { fallback->toggle(); });
-        }
+        fallback = std::make_unique<FallbackSwitcher>(&session, options.fallback, options.maxFps, options.highContrast);
+        fallback->setLiveWindows(&windows);
+        QObject::connect(fallback.get(), &FallbackSwitcher::failed,
+            [](const QString &why) { std::fprintf(stderr, "presenter: no fallback: %s\n", qPrintable(why)); });
     }
     session.start();
-    clock.start();
+    clock->start();
 
     if (options.quitAfterMs > 0) {
         QTimer::singleShot(options.quitAfterMs, &app, [&] {
             if (!options.screenshot.isEmpty()) {
-                saveScreenshots(options.screenshot, clock, main.get(), kiosk.get());
+                windows.saveScreenshots(options.screenshot);
             }
             QApplication::quit();
         });
@@ -252,7 +173,7 @@ int main(int argc, char *argv[])
             qPrintable(recorded));
     }
     if (!options.perfLog.isEmpty()) {
-        clock.logLine("median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));
+        clock->logLine("median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));
     }
     return rc;
 }

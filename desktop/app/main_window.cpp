@@ -6,7 +6,6 @@
 #include "event_list.h"
 #include "frame_clock.h"
 #include "node_grid.h"
-#include "report_export.h"
 #include "source_banner.h"
 #include "spike_dialog.h"
 #include "time_chart.h"
@@ -46,12 +45,6 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
-    // The session's report (its log collects from the start), exported on demand (Ctrl+E).
-    auto *exportReport = new QAction(u"Export report…"_s, this);
-    exportReport->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    connect(exportReport, &QAction::triggered, this, [this] { exportReportWithDialog(this, m_session); });
-    addAction(exportReport);
-
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->addWidget(m_preflight);

@@ -9,6 +9,7 @@
 // screenshots it; prints its path and size.
 #include "frame_clock.h"
 #include "main_window.h"
+#include "presenter_windows.h"
 #include "report_export.h"
 
 #include "processes.h"
@@ -87,8 +88,8 @@ void TstReportGui::cleanupTestCase()
 
 void TstReportGui::mainWindowOffersTheExport()
 {
-    FrameClock clock(&m_session->store());
-    MainWindow main(m_session.get(), &clock);
+    PresenterWindows windows(m_session.get(), {});
+    MainWindow &main = *windows.main();
     QAction *found = nullptr;
     for (QAction *a : main.actions()) {
         if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E)) {
