@@ -8,7 +8,7 @@ class QTimer;
 
 // The story beat on screen: title, narration (presenter mode only), the armed preview (what the
 // next PageDown will do), the running beat's progress and its expectations with live verdicts.
-// Read-only: keys go to the StoryController through ClickerKeys.
+// Read-only: keys go to the StoryController through the windows' key actions (key_bindings.h).
 class BeatPanel : public QWidget
 {
     Q_OBJECT

@@ -153,9 +153,9 @@ int main(int argc, char *argv[])
     driver->setKubectl(parser.value(kubectlOpt), api.kubectlArgs(cache.path()));
     driver->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     session.nodeStatus()->setEndpoints(nodes.endpoints()); // where the per-pod port-forwards would be
-    WindowsOptions options;
-    options.kiosk = true;
-    PresenterWindows windows(&session, options); // the node view: the session's (a cluster profile)
+    WindowsOptions shown;
+    shown.kiosk = true;
+    PresenterWindows windows(&session, shown); // the node view: the session's (a cluster profile)
     ClusterView *view = windows.clusterView();
     FrameClock &clock = *windows.clock();
     MainWindow &main = *windows.main();
