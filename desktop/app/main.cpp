@@ -34,6 +34,84 @@ void quitOnSignal(int signal)
     QApplication::quit();
 }
 
+// --quit-after-ms N (and --screenshot FILE): saves the window(s), then quits.
+void quitAfter(const AppOptions &options, PresenterWindows *windows)
+{
+    if (options.quitAfterMs <= 0) {
+        return;
+    }
+    QTimer::singleShot(options.quitAfterMs, qApp, [&options, windows] {
+        if (!options.screenshot.isEmpty()) {
+            windows->saveScreenshots(options.screenshot);
+        }
+        QApplication::quit();
+    });
+}
+
+// Every live session is recorded (desktop/docs/RECORDING.md), unless --no-record.
+class LiveRecording
+{
+public:
+    void start(PresenterSession &session, const AppOptions &options)
+    {
+        const qint64 startedMs = session.clock().nowMs();
+        const QString path
+            = options.recordPath.isEmpty() ? recording::RecordingWriter::defaultPath(startedMs) : options.recordPath;
+        QString recordError;
+        if (!m_writer.open(path, SessionRecorder::header(session, startedMs), &recordError)) {
+            std::fprintf(stderr, "presenter: not recording this session: %s\n", qPrintable(recordError));
+            return;
+        }
+        m_recorder
+            = std::make_unique<SessionRecorder>(&session, [this](const recording::Record &r) { m_writer.append(r); });
+        QFile planFile(options.profile.planPath);
+        if (planFile.open(QIODevice::ReadOnly)) {
+            m_recorder->recordPlan(planFile.readAll());
+        }
+        std::fprintf(stderr, "presenter: recording this session to %s\n", qPrintable(path));
+    }
+
+    void finish(PresenterSession &session)
+    {
+        m_recorder.reset();
+        if (!m_writer.isOpen()) {
+            return;
+        }
+        const QString recorded = m_writer.path(); // close() forgets it
+        m_writer.close(session.clock().nowMs());
+        std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
+            static_cast<long long>(m_writer.recordsAppended()), static_cast<long long>(m_writer.compressedBytes()),
+            qPrintable(recorded));
+    }
+
+private:
+    recording::RecordingWriter m_writer;
+    std::unique_ptr<SessionRecorder> m_recorder;
+};
+
+// --perf-log FILE: frame times and feed-to-store latencies (the benchmark's).
+void logPerformance(PresenterSession &session, FrameClock *clock, const QString &path)
+{
+    clock->setPerfLog(path);
+    QObject::connect(session.ingest(), &FeedIngest::tickStored, clock,
+        [clock](const FeedTick &, double ms) { clock->logLine("store_latency " + QByteArray::number(ms, 'f', 3)); });
+}
+
+// The fallback to a rehearsal recording: F9, or the button on the presenter's status bar.
+std::unique_ptr<FallbackSwitcher> fallbackFor(
+    PresenterSession &session, PresenterWindows &windows, const AppOptions &options)
+{
+    if (options.fallback.isEmpty()) {
+        return nullptr;
+    }
+    auto fallback
+        = std::make_unique<FallbackSwitcher>(&session, options.fallback, options.maxFps, options.highContrast);
+    fallback->setLiveWindows(&windows);
+    QObject::connect(fallback.get(), &FallbackSwitcher::failed,
+        [](const QString &why) { std::fprintf(stderr, "presenter: no fallback: %s\n", qPrintable(why)); });
+    return fallback;
+}
+
 // presenter --replay FILE: the recording through the same windows; nothing touches a cluster.
 int runReplay(const AppOptions &options)
 {
@@ -52,22 +130,54 @@ int runReplay(const AppOptions &options)
     windows.windows()->show(options.kioskScreen);
     replay->player()->setSpeed(options.speed);
     replay->player()->play();
-    if (options.quitAfterMs > 0) {
-        QTimer::singleShot(options.quitAfterMs, qApp, [&] {
-            if (!options.screenshot.isEmpty()) {
-                windows.windows()->saveScreenshots(options.screenshot);
-            }
-            QApplication::quit();
-        });
-    }
+    quitAfter(options, windows.windows());
     return QApplication::exec();
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+// The live talk: the session, its recording, its windows, until the last window closes or a signal.
+int runLive(const AppOptions &options)
 {
-    // --preflight needs no window (it runs where no display is): a QCoreApplication then.
+    PresenterSession session(options.profile);
+    session.store().setWindowMs(qint64(options.windowMinutes) * 60 * 1000);
+    QStringList planErrors;
+    if (!session.loadPlan(&planErrors)) {
+        std::fprintf(
+            stderr, "presenter: the demo plan does not validate:\n  %s\n", qPrintable(planErrors.join(u"\n  "_s)));
+        return 2;
+    }
+    LiveRecording recording;
+    if (options.record) {
+        recording.start(session, options);
+    }
+    PresenterWindows windows(&session, WindowsOptions::from(options));
+    if (!options.perfLog.isEmpty()) {
+        logPerformance(session, windows.clock(), options.perfLog);
+    }
+    PreflightConfig preflight;
+    QString error;
+    if (preflightConfigFor(options, &preflight, &error)) {
+        windows.runPreflight(preflight); // on the presenter's window only
+    } else if (windows.main()) {
+        std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
+    }
+    windows.show(options.kioskScreen);
+    std::unique_ptr<FallbackSwitcher> fallback = fallbackFor(session, windows, options);
+    session.start();
+    windows.clock()->start();
+    quitAfter(options, &windows);
+    const int rc = QApplication::exec();
+    fallback.reset();
+    recording.finish(session);
+    if (!options.perfLog.isEmpty()) {
+        windows.clock()->logLine(
+            "median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));
+    }
+    return rc;
+}
+
+// --preflight needs no window (it runs where no display is): a QCoreApplication then. -1: not asked.
+int runPreflightOnly(int argc, char *argv[])
+{
     for (int i = 1; i < argc; ++i) {
         if (qstrcmp(argv[i], "--preflight") == 0) {
             QCoreApplication app(argc, argv);
@@ -81,6 +191,16 @@ int main(int argc, char *argv[])
             return runPreflightCli(options);
         }
     }
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (const int rc = runPreflightOnly(argc, argv); rc >= 0) {
+        return rc;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"presenter"_s);
     // The settings (window geometry) in $XDG_CONFIG_HOME/crdb-live-evolution/presenter.conf.
@@ -88,92 +208,11 @@ int main(int argc, char *argv[])
     const StopSignals stopSignals(quitOnSignal);
     qRegisterMetaType<FeedTick>();
     qRegisterMetaType<FeedEvent>();
-
     AppOptions options;
     QString error;
     if (!AppOptions::parse(QApplication::arguments(), &options, &error)) {
         std::fprintf(stderr, "presenter: %s\n", qPrintable(error));
         return 2;
     }
-    if (!options.replay.isEmpty()) {
-        return runReplay(options);
-    }
-    PresenterSession session(options.profile);
-    session.store().setWindowMs(qint64(options.windowMinutes) * 60 * 1000);
-    QStringList planErrors;
-    if (!session.loadPlan(&planErrors)) {
-        std::fprintf(
-            stderr, "presenter: the demo plan does not validate:\n  %s\n", qPrintable(planErrors.join(u"\n  "_s)));
-        return 2;
-    }
-
-    // Every live session is recorded (desktop/docs/RECORDING.md), unless --no-record.
-    recording::RecordingWriter writer;
-    std::unique_ptr<SessionRecorder> recorder;
-    if (options.record) {
-        const qint64 startedMs = session.clock().nowMs();
-        const QString path
-            = options.recordPath.isEmpty() ? recording::RecordingWriter::defaultPath(startedMs) : options.recordPath;
-        QString recordError;
-        if (writer.open(path, SessionRecorder::header(session, startedMs), &recordError)) {
-            recorder = std::make_unique<SessionRecorder>(
-                &session, [&writer](const recording::Record &r) { writer.append(r); });
-            QFile planFile(options.profile.planPath);
-            if (planFile.open(QIODevice::ReadOnly)) {
-                recorder->recordPlan(planFile.readAll());
-            }
-            std::fprintf(stderr, "presenter: recording this session to %s\n", qPrintable(path));
-        } else {
-            std::fprintf(stderr, "presenter: not recording this session: %s\n", qPrintable(recordError));
-        }
-    }
-
-    PresenterWindows windows(&session, WindowsOptions::from(options));
-    FrameClock *clock = windows.clock();
-    if (!options.perfLog.isEmpty()) {
-        clock->setPerfLog(options.perfLog);
-        QObject::connect(session.ingest(), &FeedIngest::tickStored, clock, [clock](const FeedTick &, double ms) {
-            clock->logLine("store_latency " + QByteArray::number(ms, 'f', 3));
-        });
-    }
-    PreflightConfig preflight;
-    if (preflightConfigFor(options, &preflight, &error)) {
-        windows.runPreflight(preflight); // on the presenter's window only
-    } else if (windows.main()) {
-        std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
-    }
-    windows.show(options.kioskScreen);
-    // The fallback to a rehearsal recording: F9, or the button on the presenter's status bar.
-    std::unique_ptr<FallbackSwitcher> fallback;
-    if (!options.fallback.isEmpty()) {
-        fallback = std::make_unique<FallbackSwitcher>(&session, options.fallback, options.maxFps, options.highContrast);
-        fallback->setLiveWindows(&windows);
-        QObject::connect(fallback.get(), &FallbackSwitcher::failed,
-            [](const QString &why) { std::fprintf(stderr, "presenter: no fallback: %s\n", qPrintable(why)); });
-    }
-    session.start();
-    clock->start();
-
-    if (options.quitAfterMs > 0) {
-        QTimer::singleShot(options.quitAfterMs, &app, [&] {
-            if (!options.screenshot.isEmpty()) {
-                windows.saveScreenshots(options.screenshot);
-            }
-            QApplication::quit();
-        });
-    }
-    const int rc = QApplication::exec();
-    fallback.reset();
-    recorder.reset();
-    if (writer.isOpen()) {
-        const QString recorded = writer.path(); // close() forgets it
-        writer.close(session.clock().nowMs());
-        std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
-            static_cast<long long>(writer.recordsAppended()), static_cast<long long>(writer.compressedBytes()),
-            qPrintable(recorded));
-    }
-    if (!options.perfLog.isEmpty()) {
-        clock->logLine("median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));
-    }
-    return rc;
+    return options.replay.isEmpty() ? runLive(options) : runReplay(options);
 }
