@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+struct Beat;
 class PresenterSession;
 class QLabel;
 class QTimer;
@@ -24,6 +25,9 @@ public:
 
 private:
     void refreshView();
+    QString stageLine() const; // where the story stands and what PageDown does next (presenter)
+    void showPreview(const Beat *armed); // what the armed beat will do (presenter)
+    QStringList verdictLines(const Beat *shown) const; // the shown beat's verdicts, coloured
 
     PresenterSession *m_session;
     Mode m_mode;
