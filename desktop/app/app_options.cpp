@@ -4,9 +4,10 @@
 
 using namespace Qt::StringLiterals;
 
-bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *error)
+namespace {
+
+void declareOptions(QCommandLineParser &parser)
 {
-    QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Presenter for the CockroachDB live evolution demo. Clicker keys: PageDown previews the next beat, "
         u"PageDown again runs it, Escape cancels, PageUp goes back (display only), B blanks the kiosk. "
@@ -47,21 +48,12 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
             u"current beat, and back."_s,
             u"file"_s},
     });
-    if (!parser.parse(arguments)) {
-        *error = parser.errorText();
-        return false;
-    }
-    if (parser.isSet(u"help"_s)) {
-        parser.showHelp(0); // exits
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        *error = u"unexpected argument: %1"_s.arg(parser.positionalArguments().constFirst());
-        return false;
-    }
-    AppOptions o;
-    if (!o.profile.applyOptions(parser, error)) {
-        return false;
-    }
+}
+
+// --kiosk-screen, --quit-after-ms, --max-fps, --window-minutes, --theme, --speed: each in its range.
+bool readNumbers(const QCommandLineParser &parser, AppOptions *out, QString *error)
+{
+    AppOptions &o = *out;
     auto intOption = [&](const QString &name, int min, int max, int *target) {
         if (!parser.isSet(name)) {
             return true;
@@ -97,6 +89,33 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
             return false;
         }
         o.speed = v;
+    }
+    return true;
+}
+
+} // namespace
+
+bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *error)
+{
+    QCommandLineParser parser;
+    declareOptions(parser);
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return false;
+    }
+    if (parser.isSet(u"help"_s)) {
+        parser.showHelp(0); // exits
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = u"unexpected argument: %1"_s.arg(parser.positionalArguments().constFirst());
+        return false;
+    }
+    AppOptions o;
+    if (!o.profile.applyOptions(parser, error)) {
+        return false;
+    }
+    if (!readNumbers(parser, &o, error)) {
+        return false;
     }
     o.replay = parser.value(u"replay"_s);
     o.record = !parser.isSet(u"no-record"_s) && o.replay.isEmpty();

@@ -111,6 +111,29 @@ void BeatPanel::refreshView()
         m_narration->setVisible(!m_narration->text().isEmpty());
     }
 
+    QString stage = stageLine();
+    if (m_mode == Mode::Kiosk) {
+        // The audience sees the beat and the verdicts, not the presenter's controls.
+        stage = story->stage() == StoryController::Stage::Running ? u"in progress…"_s : QString();
+    }
+    m_stage->setText(stage);
+    m_stage->setVisible(!stage.isEmpty());
+
+    showPreview(story->armedBeat());
+    if (story->stage() != StoryController::Stage::Running) {
+        m_progress->clear();
+    }
+    m_progress->setVisible(m_mode == Mode::Presenter && !m_progress->text().isEmpty());
+
+    const QStringList verdicts = verdictLines(shown);
+    m_expectations->setText(verdicts.join(u"<br>"_s));
+    m_expectations->setVisible(!verdicts.isEmpty());
+}
+
+QString BeatPanel::stageLine() const
+{
+    const StoryController *story = m_session->story();
+    const DemoPlan &plan = story->plan();
     QString stage;
     switch (story->stage()) {
     case StoryController::Stage::Showing:
@@ -132,14 +155,11 @@ void BeatPanel::refreshView()
         stage = u"Running…"_s;
         break;
     }
-    if (m_mode == Mode::Kiosk) {
-        // The audience sees the beat and the verdicts, not the presenter's controls.
-        stage = story->stage() == StoryController::Stage::Running ? u"in progress…"_s : QString();
-    }
-    m_stage->setText(stage);
-    m_stage->setVisible(!stage.isEmpty());
+    return stage;
+}
 
-    const Beat *armed = story->armedBeat();
+void BeatPanel::showPreview(const Beat *armed)
+{
     if (armed && m_mode == Mode::Presenter) {
         QStringList lines {u"<b>PageDown will run: %1</b>"_s.arg(armed->title.toHtmlEscaped())};
         for (const PlanAction &a : armed->actions) {
@@ -157,11 +177,10 @@ void BeatPanel::refreshView()
         m_preview->clear();
         m_preview->setVisible(false);
     }
-    if (story->stage() != StoryController::Stage::Running) {
-        m_progress->clear();
-    }
-    m_progress->setVisible(m_mode == Mode::Presenter && !m_progress->text().isEmpty());
+}
 
+QStringList BeatPanel::verdictLines(const Beat *shown) const
+{
     // Verdicts belong to the beat that ran; show them while that beat is on screen.
     const ExpectationEvaluator *ev = m_session->evaluator();
     QStringList verdicts;
@@ -200,6 +219,5 @@ void BeatPanel::refreshView()
             verdicts.append(u"<span style='color:#555555'>%1</span>"_s.arg(ev->summary().toHtmlEscaped()));
         }
     }
-    m_expectations->setText(verdicts.join(u"<br>"_s));
-    m_expectations->setVisible(!verdicts.isEmpty());
+    return verdicts;
 }

@@ -2,13 +2,14 @@
 
 #include <QWidget>
 
+struct Beat;
 class PresenterSession;
 class QLabel;
 class QTimer;
 
 // The story beat on screen: title, narration (presenter mode only), the armed preview (what the
 // next PageDown will do), the running beat's progress and its expectations with live verdicts.
-// Read-only: keys go to the StoryController through ClickerKeys.
+// Read-only: keys go to the StoryController through the windows' key actions (key_bindings.h).
 class BeatPanel : public QWidget
 {
     Q_OBJECT
@@ -24,6 +25,9 @@ public:
 
 private:
     void refreshView();
+    QString stageLine() const; // where the story stands and what PageDown does next (presenter)
+    void showPreview(const Beat *armed); // what the armed beat will do (presenter)
+    QStringList verdictLines(const Beat *shown) const; // the shown beat's verdicts, coloured
 
     PresenterSession *m_session;
     Mode m_mode;

@@ -37,62 +37,10 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
     auto *v = new QVBoxLayout(m_content);
     v->addWidget(m_beat, 0);
     if (view) {
-        auto *numbers = new QHBoxLayout;
-        for (const QString &title : {u"Live nodes"_s, u"Unavailable ranges"_s, u"Under-replicated ranges"_s,
-                 u"App requests OK (this beat)"_s}) {
-            auto *tile = new BigNumberTile(title);
-            numbers->addWidget(tile, 1);
-            m_tiles.append(tile);
-        }
-        v->addLayout(numbers, 0);
-        m_stopwatch = new QLabel;
-        m_stopwatch->setObjectName(u"healStopwatch"_s);
-        QFont f = m_stopwatch->font();
-        f.setPointSizeF(20);
-        f.setBold(true);
-        m_stopwatch->setFont(f);
-        m_stopwatch->setWordWrap(true);
-        v->addWidget(m_stopwatch, 0);
-        m_appExperience = new QLabel;
-        QFont af = m_appExperience->font();
-        af.setPointSizeF(16);
-        m_appExperience->setFont(af);
-        m_appExperience->setWordWrap(true);
-        v->addWidget(m_appExperience, 0);
-        m_nodes = new NodeGrid(session, view, NodeGrid::Mode::Kiosk);
-        v->addWidget(m_nodes, 0);
-        connect(view, &ClusterView::changed, this, &KioskWindow::showClusterView);
-        // A tile's text grows (a node down): fit the type again.
-        connect(view, &ClusterView::changed, this, &KioskWindow::scheduleFit);
-        showClusterView();
+        addClusterRows(v, session, view);
     }
-    auto *grid = new QGridLayout;
-    auto specs = chartspecs::kioskCharts();
-    if (view) {
-        // Live nodes and ranges are the big numbers and the node grid now: keep the app's charts,
-        // one row, so everything fits a 1280x720 projector.
-        specs = specs.mid(0, 2);
-    }
-    for (qsizetype i = 0; i < specs.size(); ++i) {
-        auto *chart = new TimeChart(specs[i], &session->store());
-        chart->setBigType(true);
-        chart->setUnavailableReason(chartspecs::unavailableReason(specs[i], session->profile().clusterKind));
-        grid->addWidget(chart, static_cast<int>(i / 2), static_cast<int>(i % 2));
-        if (view) {
-            chart->setMinimumHeight(120);
-        }
-        m_charts.append(chart);
-        clock->addChart(chart);
-    }
-    v->addLayout(grid, 1);
-    // The full text of the markers the charts could only label shortly (or not at all).
-    m_events = new EventList(&session->store(), 2);
-    // Its second line takes height from the node tiles and charts: fit again (nothing cut).
-    connect(m_events, &EventList::lineCountChanged, this, &KioskWindow::scheduleFit);
-    QFont ef = m_events->font();
-    ef.setPointSizeF(13);
-    m_events->setFont(ef);
-    v->addWidget(m_events, 0);
+    addCharts(v, session, clock, view != nullptr);
+    addEventLine(v, session);
     m_blank->setAutoFillBackground(true);
     QPalette p = m_blank->palette();
     p.setColor(QPalette::Window, Qt::black);
@@ -108,6 +56,73 @@ KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterVi
     connect(session->evaluator(), &ExpectationEvaluator::changed, this, &KioskWindow::scheduleFit);
     setBlanked(session->story()->isBlanked());
     resize(1280, 720);
+}
+
+void KioskWindow::addClusterRows(QVBoxLayout *v, PresenterSession *session, ClusterView *view)
+{
+    auto *numbers = new QHBoxLayout;
+    for (const QString &title :
+        {u"Live nodes"_s, u"Unavailable ranges"_s, u"Under-replicated ranges"_s, u"App requests OK (this beat)"_s}) {
+        auto *tile = new BigNumberTile(title);
+        numbers->addWidget(tile, 1);
+        m_tiles.append(tile);
+    }
+    v->addLayout(numbers, 0);
+    m_stopwatch = new QLabel;
+    m_stopwatch->setObjectName(u"healStopwatch"_s);
+    QFont f = m_stopwatch->font();
+    f.setPointSizeF(20);
+    f.setBold(true);
+    m_stopwatch->setFont(f);
+    m_stopwatch->setWordWrap(true);
+    v->addWidget(m_stopwatch, 0);
+    m_appExperience = new QLabel;
+    QFont af = m_appExperience->font();
+    af.setPointSizeF(16);
+    m_appExperience->setFont(af);
+    m_appExperience->setWordWrap(true);
+    v->addWidget(m_appExperience, 0);
+    m_nodes = new NodeGrid(session, view, NodeGrid::Mode::Kiosk);
+    v->addWidget(m_nodes, 0);
+    connect(view, &ClusterView::changed, this, &KioskWindow::showClusterView);
+    // A tile's text grows (a node down): fit the type again.
+    connect(view, &ClusterView::changed, this, &KioskWindow::scheduleFit);
+    showClusterView();
+}
+
+void KioskWindow::addCharts(QVBoxLayout *v, PresenterSession *session, FrameClock *clock, bool withView)
+{
+    auto *grid = new QGridLayout;
+    auto specs = chartspecs::kioskCharts();
+    if (withView) {
+        // Live nodes and ranges are the big numbers and the node grid now: keep the app's charts,
+        // one row, so everything fits a 1280x720 projector.
+        specs = specs.mid(0, 2);
+    }
+    for (qsizetype i = 0; i < specs.size(); ++i) {
+        auto *chart = new TimeChart(specs[i], &session->store());
+        chart->setBigType(true);
+        chart->setUnavailableReason(chartspecs::unavailableReason(specs[i], session->profile().clusterKind));
+        grid->addWidget(chart, static_cast<int>(i / 2), static_cast<int>(i % 2));
+        if (withView) {
+            chart->setMinimumHeight(120);
+        }
+        m_charts.append(chart);
+        clock->addChart(chart);
+    }
+    v->addLayout(grid, 1);
+}
+
+void KioskWindow::addEventLine(QVBoxLayout *v, PresenterSession *session)
+{
+    // The full text of the markers the charts could only label shortly (or not at all).
+    m_events = new EventList(&session->store(), 2);
+    // Its second line takes height from the node tiles and charts: fit again (nothing cut).
+    connect(m_events, &EventList::lineCountChanged, this, &KioskWindow::scheduleFit);
+    QFont ef = m_events->font();
+    ef.setPointSizeF(13);
+    m_events->setFont(ef);
+    v->addWidget(m_events, 0);
 }
 
 void KioskWindow::resizeEvent(QResizeEvent *event)

@@ -9,6 +9,7 @@ class ClusterView;
 class NodeGrid;
 class QLabel;
 class QLayout;
+class QVBoxLayout;
 class FrameClock;
 class PresenterSession;
 class TimeChart;
@@ -43,6 +44,10 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    // The big numbers, the heal stopwatch, the app's experience and the node grid.
+    void addClusterRows(QVBoxLayout *v, PresenterSession *session, ClusterView *view);
+    void addCharts(QVBoxLayout *v, PresenterSession *session, FrameClock *clock, bool withView);
+    void addEventLine(QVBoxLayout *v, PresenterSession *session);
     void setBlanked(bool blanked);
     void setDense(bool dense, double scale);
     void scheduleFit();

@@ -1,35 +1,23 @@
 #include "main_window.h"
-#include "preflight_panel.h"
 
 #include "beat_panel.h"
 #include "chart_specs.h"
+#include "chart_wall.h"
+#include "controls_panel.h"
 #include "event_list.h"
-#include "frame_clock.h"
 #include "node_grid.h"
-#include "report_export.h"
+#include "preflight_panel.h"
 #include "source_banner.h"
-#include "spike_dialog.h"
-#include "time_chart.h"
 #include "typed_confirm_dialog.h"
 
 #include "model/cluster_view.h"
-#include "report/session_log.h"
 #include "session/presenter_session.h"
 #include "sources/cluster/fault_table.h"
 
-#include <QAction>
-#include <QCheckBox>
-#include <QComboBox>
-#include <QDir>
-#include <QGridLayout>
 #include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -48,27 +36,96 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
 {
     const QString title = session->story()->plan().title;
     setWindowTitle(title.isEmpty() ? u"presenter"_s : u"presenter: "_s + title);
-    // The session report, collected from the start, exported on demand (Ctrl+E).
-    auto *log = new SessionLog(this);
-    log->attach(session);
-    auto *exportReport = new QAction(u"Export report…"_s, this);
-    exportReport->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    connect(exportReport, &QAction::triggered, this, [this, log] { exportReportWithDialog(this, m_session, log); });
-    addAction(exportReport);
+    QScrollArea *left = buildLeft(session);
 
+    QList<ChartSpec> specs = chartspecs::appCharts();
+    specs.append(chartspecs::clusterCharts());
+    m_chartWall = new ChartWall(specs, &session->store(), clock, session->profile().clusterKind);
+    m_splitter = new QSplitter(Qt::Horizontal);
+    // The beat's focus (the armed beat's before it runs: the presenter points at them while saying it).
+    m_chartWall->setFocusSource([story = session->story()] {
+        return story->plan().focusAt(story->armedIndex() >= 0 ? story->armedIndex() : story->shownIndex());
+    });
+    m_chartWall->setWidthSource([this] { return m_splitter->sizes().value(1, m_chartWall->width()); });
+    connect(session->story(), &StoryController::changed, m_chartWall, &ChartWall::arrange);
+    m_chartWall->arrange();
+
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(m_chartWall);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        m_splitterMoved = true;
+        m_chartWall->arrange();
+    });
+
+    auto *central = new QWidget;
+    auto *v = new QVBoxLayout(central);
+    v->setContentsMargins(2, 2, 2, 2);
+    v->addWidget(m_banner);
+    v->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+    // A size to start from; PresenterWindows' WindowMemory then fits it to the screen (or restores
+    // the last run's), before it shows.
+    resize(1600, 900);
+}
+
+QScrollArea *MainWindow::buildLeft(PresenterSession *session)
+{
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->addWidget(m_preflight);
     leftLayout->addWidget(m_beat);
-    leftLayout->addWidget(buildControls());
+    leftLayout->addWidget(buildControls(session));
     auto *eventsBox = new QGroupBox(u"Events (newest first)"_s);
     auto *eventsLayout = new QVBoxLayout(eventsBox);
     m_events = new EventList(&session->store(), 5);
     eventsLayout->addWidget(m_events);
     leftLayout->addWidget(eventsBox);
+    leftLayout->addWidget(buildNodes(session));
+    leftLayout->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setObjectName(u"controlsScroll"_s);
+    scroll->setWidget(left);
+    scroll->setWidgetResizable(true);
+    // The panel wraps its text to the width it has; it never scrolls sideways.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // As narrow as its widest row (a node tile's three fault buttons), never narrower.
+    m_leftMinWidth
+        = std::max(300, left->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
+    scroll->setMinimumWidth(m_leftMinWidth);
+    return scroll;
+}
+
+ControlsPanel *MainWindow::buildControls(PresenterSession *session)
+{
+    ControlsInputs in;
+    in.control = session->control();
+    in.load = session->loadCommands();
+    in.cluster = session->clusterCommands();
+    in.sql = session->sql();
+    in.sqlDir = session->sqlDir();
+    in.runSqlFile = [session](const QString &path, QString *why) { return session->runSqlFile(path, why); };
+    in.scaled = [session](int n) { session->mark(EventMarker::Kind::Scale, u"scale to %1"_s.arg(n)); };
+    m_controls = new ControlsPanel(in);
+    // A run's end in the words of its one outcome (a plan action's or the control's own):
+    // "applied ...", "skipped ...: why", "refused as expected ...", "failed ...: why".
+    connect(session, &PresenterSession::actionOutcome, m_controls, [this](int, const ActionOutcome &outcome) {
+        if (outcome.isSql()) {
+            m_controls->showSqlOutcome(outcome.text());
+        }
+    });
+    connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);
+    connect(session, &PresenterSession::tickArrived, this, &MainWindow::showLoadState);
+    return m_controls;
+}
+
+QGroupBox *MainWindow::buildNodes(PresenterSession *session)
+{
     auto *nodesBox = new QGroupBox(u"Nodes"_s);
     auto *nodesLayout = new QVBoxLayout(nodesBox);
-    if (view) {
+    if (m_view) {
         m_stopwatch = new QLabel;
         m_stopwatch->setObjectName(u"healStopwatch"_s);
         QFont f = m_stopwatch->font();
@@ -80,10 +137,16 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
         m_appExperience->setWordWrap(true);
         nodesLayout->addWidget(m_stopwatch);
         nodesLayout->addWidget(m_appExperience);
-        connect(view, &ClusterView::changed, this, &MainWindow::showClusterView);
+        connect(m_view, &ClusterView::changed, this, &MainWindow::showClusterView);
         showClusterView();
     }
     nodesLayout->addWidget(m_nodes);
+    connectNodeControls(session);
+    return nodesBox;
+}
+
+void MainWindow::connectNodeControls(PresenterSession *session)
+{
     // The manual fault controls (each already confirmed by the grid; a majority loss by a typed
     // confirmation). The driver refuses what is unsafe or impossible, and the grid shows why; the
     // markers come from the driver's faultStarted / faultEnded (BeatExecutor), as for plan actions.
@@ -130,146 +193,16 @@ MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView
             m_nodes->showRefusal(why);
         }
     });
-    leftLayout->addWidget(nodesBox);
-    leftLayout->addStretch(1);
-    auto *scroll = new QScrollArea;
-    scroll->setObjectName(u"controlsScroll"_s);
-    scroll->setWidget(left);
-    scroll->setWidgetResizable(true);
-    // The panel wraps its text to the width it has; it never scrolls sideways.
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // As narrow as its widest row (a node tile's three fault buttons), never narrower.
-    m_leftMinWidth
-        = std::max(300, left->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
-    scroll->setMinimumWidth(m_leftMinWidth);
-
-    // The beat's focus charts in a big row on top, the others small below (demo/PLAN.md "focus").
-    m_chartsWidget = new QWidget;
-    m_chartsWidget->setObjectName(u"charts"_s);
-    auto *chartsLayout = new QVBoxLayout(m_chartsWidget);
-    chartsLayout->setContentsMargins(0, 0, 0, 0);
-    chartsLayout->setSpacing(2);
-    m_focusRow = new QGridLayout;
-    m_focusRow->setSpacing(2);
-    m_otherGrid = new QGridLayout;
-    m_otherGrid->setSpacing(2);
-    chartsLayout->addLayout(m_focusRow, 3);
-    chartsLayout->addLayout(m_otherGrid, 2);
-    QList<ChartSpec> specs = chartspecs::appCharts();
-    specs.append(chartspecs::clusterCharts());
-    for (const ChartSpec &spec : std::as_const(specs)) {
-        auto *chart = new TimeChart(spec, &session->store(), m_chartsWidget);
-        chart->setUnavailableReason(chartspecs::unavailableReason(spec, session->profile().clusterKind));
-        m_charts.append(chart);
-        clock->addChart(chart);
-    }
-    // The charts' minimum width is that of their narrowest arrangement (two focus charts side by
-    // side), not of the current one: the arrangement follows the width (arrangeCharts), so a
-    // window made narrower than the current arrangement's minimum must be let through to get the
-    // narrower arrangement. It was not: a window shown at 1600 px could not be resized to 960.
-    m_chartsWidget->setMinimumWidth(2 * m_charts.constFirst()->minimumWidth() + m_focusRow->spacing());
-    connect(session->story(), &StoryController::changed, this, &MainWindow::arrangeCharts);
-    arrangeCharts();
-    // Arranged again whenever the charts' own width changes: the window's resize event comes
-    // before its layout gives the charts their new width (at the first show it still saw the
-    // unlaid-out default, kept two small-chart columns and made the window 575 px tall at 960x540).
-    m_chartsWidget->installEventFilter(this);
-
-    m_splitter = new QSplitter(Qt::Horizontal);
-    m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(scroll);
-    m_splitter->addWidget(m_chartsWidget);
-    m_splitter->setStretchFactor(0, 0);
-    m_splitter->setStretchFactor(1, 1);
-    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
-        m_splitterMoved = true;
-        arrangeCharts();
-    });
-
-    auto *central = new QWidget;
-    auto *v = new QVBoxLayout(central);
-    v->setContentsMargins(2, 2, 2, 2);
-    v->addWidget(m_banner);
-    v->addWidget(m_splitter, 1);
-    setCentralWidget(central);
-    // A size to start from; main.cpp's WindowMemory then fits it to the screen (or restores the
-    // last run's), before it shows.
-    resize(1600, 900);
-
-    connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);
-    connect(session, &PresenterSession::tickArrived, this, &MainWindow::showLoadState);
-    connect(session->control(), &SampleAppControl::commandFinished, this,
-        [this](quint64, SampleAppControl::Command command, bool ok, const QString &message) {
-            if (command != SampleAppControl::Command::Refresh) {
-                const QString what = SampleAppControl::commandName(command);
-                m_commandStatus->setText(ok ? QString(what + u": ok"_s) : QString(what + u": refused: "_s + message));
-            }
-        });
-}
-
-void MainWindow::arrangeCharts()
-{
-    // An armed beat's charts come up before it runs: the presenter points at them while saying it.
-    const StoryController *story = m_session->story();
-    const QStringList focus
-        = story->plan().focusAt(story->armedIndex() >= 0 ? story->armedIndex() : story->shownIndex());
-    // Side by side while each focus chart gets 260 px (its title and a two-entry legend unelided),
-    // else two columns (three focus charts on a 1024-wide screen).
-    const int n = static_cast<int>(std::max<qsizetype>(1, focus.size()));
-    const int width = m_splitter ? m_splitter->sizes().value(1, m_chartsWidget->width()) : m_chartsWidget->width();
-    const int columns = width / n >= 260 ? n : std::min(n, 2);
-    // How many compact charts (120 px each, TimeChart::setCompact) fit side by side in this width.
-    const int spacing = std::max(0, m_otherGrid->horizontalSpacing());
-    const QMargins margins = m_otherGrid->contentsMargins();
-    const int otherFit = std::max(1, (width - margins.left() - margins.right() + spacing) / (120 + spacing));
-    if (focus == m_focus && columns == m_focusColumns && otherFit == m_otherFit && !m_focusRow->isEmpty()) {
-        return;
-    }
-    m_focus = focus;
-    m_focusColumns = columns;
-    m_otherFit = otherFit;
-    for (TimeChart *c : std::as_const(m_charts)) {
-        m_focusRow->removeWidget(c);
-        m_otherGrid->removeWidget(c);
-    }
-    QList<TimeChart *> others;
-    int placed = 0;
-    for (const QString &id : focus) {
-        for (TimeChart *c : std::as_const(m_charts)) {
-            if (c->spec().id == id) {
-                c->setCompact(false);
-                m_focusRow->addWidget(c, placed / columns, placed % columns);
-                ++placed;
-            }
-        }
-    }
-    for (int c = 0; c < m_focusRow->columnCount(); ++c) {
-        m_focusRow->setColumnStretch(c, c < columns ? 1 : 0);
-    }
-    for (TimeChart *c : std::as_const(m_charts)) {
-        if (!focus.contains(c->spec().id)) {
-            others.append(c);
-        }
-    }
-    // Two rows of small charts under the focus row, or as many columns as the width holds and more
-    // rows: nine small charts in five columns do not fit beside the left panel on a 1024-wide screen.
-    const int otherColumns = std::min(static_cast<int>((others.size() + 1) / 2), otherFit);
-    for (qsizetype i = 0; i < others.size(); ++i) {
-        others[i]->setCompact(true);
-        m_otherGrid->addWidget(others[i], static_cast<int>(i) / otherColumns, static_cast<int>(i) % otherColumns);
-    }
-    for (int c = 0; c < m_otherGrid->columnCount(); ++c) {
-        m_otherGrid->setColumnStretch(c, c < otherColumns ? 1 : 0);
-    }
-    const int otherRows = static_cast<int>((others.size() + otherColumns - 1) / otherColumns);
-    for (int r = 0; r < m_otherGrid->rowCount(); ++r) {
-        m_otherGrid->setRowStretch(r, r < otherRows ? 1 : 0);
-    }
 }
 
 QStringList MainWindow::focusChartIds() const
 {
-    return m_focus;
+    return m_chartWall->focusChartIds();
+}
+
+const QList<TimeChart *> &MainWindow::charts() const
+{
+    return m_chartWall->charts();
 }
 
 void MainWindow::resizeEvent(QResizeEvent *event)
@@ -282,94 +215,7 @@ void MainWindow::resizeEvent(QResizeEvent *event)
         const int left = std::clamp(total / 4, m_leftMinWidth, std::max(m_leftMinWidth, 460));
         m_splitter->setSizes({left, total - left});
     }
-    arrangeCharts();
-}
-
-bool MainWindow::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == m_chartsWidget && event->type() == QEvent::Resize) {
-        arrangeCharts();
-    }
-    return QMainWindow::eventFilter(watched, event);
-}
-
-QWidget *MainWindow::buildControls()
-{
-    auto *box = new QGroupBox(u"Controls"_s);
-    auto *v = new QVBoxLayout(box);
-    // Commands through the session's accessor: in a replay they are refused, never sent.
-
-    auto *loadRow = new QHBoxLayout;
-    m_rps = new QSpinBox;
-    m_rps->setRange(1, 1000);
-    m_rps->setValue(20);
-    m_rps->setSuffix(u" req/s"_s);
-    auto *start = new QPushButton(u"Start load"_s);
-    auto *stop = new QPushButton(u"Stop load"_s);
-    connect(start, &QPushButton::clicked, this, [this] { m_session->loadCommands()->loadStart(m_rps->value(), {}); });
-    connect(stop, &QPushButton::clicked, this, [this] { m_session->loadCommands()->loadStop(); });
-    loadRow->addWidget(m_rps);
-    loadRow->addWidget(start);
-    loadRow->addWidget(stop);
-    v->addLayout(loadRow);
-
-    auto *mixRow = new QHBoxLayout;
-    m_readers = new QCheckBox(u"Readers (search)"_s);
-    m_writers = new QCheckBox(u"Writers (login)"_s);
-    m_readers->setChecked(true);
-    m_writers->setChecked(true);
-    connect(m_readers, &QCheckBox::clicked, this, [this](bool on) { m_session->loadCommands()->setReaders(on); });
-    connect(m_writers, &QCheckBox::clicked, this, [this](bool on) { m_session->loadCommands()->setWriters(on); });
-    auto *spike = new QPushButton(u"Spike…"_s);
-    connect(spike, &QPushButton::clicked, this, &MainWindow::spike);
-    mixRow->addWidget(m_readers);
-    mixRow->addWidget(m_writers);
-    mixRow->addWidget(spike);
-    v->addLayout(mixRow);
-    m_loadStatus = new QLabel(u"Load: no state yet"_s);
-    m_loadStatus->setWordWrap(true);
-    v->addWidget(m_loadStatus);
-
-    auto *sqlRow = new QHBoxLayout;
-    m_sqlFile = new QComboBox;
-    const QDir sqlDir(m_session->sqlDir());
-    for (const QString &f : sqlDir.entryList({u"*.sql"_s}, QDir::Files, QDir::Name)) {
-        m_sqlFile->addItem(f, sqlDir.absoluteFilePath(f));
-    }
-    auto *runSql = new QPushButton(u"Run SQL…"_s);
-    connect(runSql, &QPushButton::clicked, this, &MainWindow::runSql);
-    sqlRow->addWidget(m_sqlFile, 1);
-    sqlRow->addWidget(runSql);
-    v->addLayout(sqlRow);
-    m_sqlStatus = new QLabel;
-    m_sqlStatus->setWordWrap(true);
-    v->addWidget(m_sqlStatus);
-    SqlRunner *sql = m_session->sql();
-    connect(sql, &SqlRunner::progress, this, [this](int index, int total, const QString &statement) {
-        m_sqlStatus->setText(u"SQL %1/%2: %3"_s.arg(index + 1).arg(total).arg(statement.simplified().left(100)));
-    });
-    // A run's end in the words of its one outcome (a plan action's or the control's own):
-    // "applied ...", "skipped ...: why", "refused as expected ...", "failed ...: why".
-    connect(m_session, &PresenterSession::actionOutcome, this, [this](int, const ActionOutcome &outcome) {
-        if (outcome.isSql()) {
-            m_sqlStatus->setText(outcome.text());
-        }
-    });
-
-    auto *scaleRow = new QHBoxLayout;
-    m_nodesSpin = new QSpinBox;
-    m_nodesSpin->setRange(1, 9);
-    m_nodesSpin->setValue(3);
-    m_nodesSpin->setSuffix(u" nodes"_s);
-    auto *scale = new QPushButton(u"Scale…"_s);
-    connect(scale, &QPushButton::clicked, this, &MainWindow::scale);
-    scaleRow->addWidget(m_nodesSpin);
-    scaleRow->addWidget(scale);
-    v->addLayout(scaleRow);
-    m_commandStatus = new QLabel;
-    m_commandStatus->setWordWrap(true);
-    v->addWidget(m_commandStatus);
-    return box;
+    m_chartWall->arrange();
 }
 
 QString MainWindow::stopwatchText() const
@@ -397,72 +243,19 @@ void MainWindow::showClusterView()
 
 QString MainWindow::sqlStatusText() const
 {
-    return m_sqlStatus->text();
+    return m_controls->sqlStatusText();
 }
 
 QString MainWindow::loadStatusText() const
 {
-    return m_loadStatus->text();
+    return m_controls->loadStatusText();
 }
 
 void MainWindow::showLoadState()
 {
     const auto &tick = m_session->lastTick();
-    const LoadState s = tick ? tick->load : m_session->control()->lastState();
     if (!tick && !m_session->control()->hasState()) {
         return;
     }
-    const QSignalBlocker b1(m_readers);
-    const QSignalBlocker b2(m_writers);
-    m_readers->setChecked(s.readers);
-    m_writers->setChecked(s.writers);
-    QString text = s.running ? u"Load: target %1 req/s, achieved %2, in flight %3, dropped %4"_s.arg(s.targetRps)
-                                   .arg(s.achievedRps, 0, 'f', 1)
-                                   .arg(s.inFlight)
-                                   .arg(s.droppedTotal)
-                             : u"Load: stopped"_s;
-    if (s.spikeActive) {
-        text += u"; spike %1 req/s, %2 s left"_s.arg(s.spikeRps).arg(s.spikeRemainingS, 0, 'f', 0);
-    }
-    m_loadStatus->setText(text);
-}
-
-bool MainWindow::confirm(const QString &title, const QString &text)
-{
-    return QMessageBox::question(this, title, text) == QMessageBox::Yes;
-}
-
-void MainWindow::runSql()
-{
-    const QString path = m_sqlFile->currentData().toString();
-    if (path.isEmpty() || !confirm(u"Run SQL"_s, u"Run %1 against the cluster?"_s.arg(m_sqlFile->currentText()))) {
-        return;
-    }
-    QString why;
-    if (!m_session->runSqlFile(path, &why)) {
-        m_sqlStatus->setText(u"Refused: "_s + why);
-    }
-}
-
-void MainWindow::scale()
-{
-    const int n = m_nodesSpin->value();
-    if (!confirm(u"Scale"_s, u"Scale the CockroachDB cluster to %1 node(s)?"_s.arg(n))) {
-        return;
-    }
-    QString why;
-    if (!m_session->clusterCommands()->scaleTo(n, &why)) {
-        m_commandStatus->setText(u"Scale refused: "_s + why);
-        return;
-    }
-    m_session->mark(EventMarker::Kind::Scale, u"scale to %1"_s.arg(n));
-}
-
-void MainWindow::spike()
-{
-    SpikeDialog dialog(m_session->control()->lastState(), this);
-    if (dialog.exec() != QDialog::Accepted) {
-        return;
-    }
-    m_session->loadCommands()->spike(dialog.seconds(), dialog.rps(), dialog.mix());
+    m_controls->showLoadState(tick ? tick->load : m_session->control()->lastState());
 }

@@ -3,27 +3,25 @@
 #include <QMainWindow>
 
 class BeatPanel;
+class ChartWall;
 class ClusterView;
+class ControlsPanel;
 class EventList;
 class FrameClock;
 class NodeGrid;
+class PreflightPanel;
 class PresenterSession;
 class SourceBanner;
 class TimeChart;
-class QCheckBox;
-class QComboBox;
+class QGroupBox;
 class QLabel;
-class QPushButton;
-class QSpinBox;
-class QGridLayout;
-class QHBoxLayout;
+class QScrollArea;
 class QSplitter;
 
-// The presenter's screen: the story beat panel (narration, armed preview, verdicts), the controls
-// (load, readers/writers, spike, phase SQL, scale), the node grid and every chart. Anything that
-// changes the cluster asks for confirmation first; beats are confirmed by arming them.
-class PreflightPanel;
-
+// The presenter's screen: the pre-flight checklist, the story beat panel (narration, armed
+// preview, verdicts), the controls (ControlsPanel), the events, the node grid with the heal
+// stopwatch and the app's experience, and every chart (ChartWall). Anything that changes the
+// cluster asks for confirmation first; beats are confirmed by arming them.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -37,7 +35,7 @@ public:
     SourceBanner *banner() const { return m_banner; }
     // The pre-flight checklist (presenter screen only); set its config and run() it.
     PreflightPanel *preflightPanel() const { return m_preflight; }
-    const QList<TimeChart *> &charts() const { return m_charts; }
+    const QList<TimeChart *> &charts() const;
     QString loadStatusText() const;
     QString sqlStatusText() const; // the SQL status line: the last SQL outcome's words
     QString stopwatchText() const;
@@ -48,16 +46,14 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void arrangeCharts();
-    QWidget *buildControls();
+    QScrollArea *buildLeft(PresenterSession *session);
+    ControlsPanel *buildControls(PresenterSession *session);
+    QGroupBox *buildNodes(PresenterSession *session);
+    // The node grid's fault controls and the majority-loss confirmation.
+    void connectNodeControls(PresenterSession *session);
     void showLoadState();
-    bool confirm(const QString &title, const QString &text);
-    void runSql();
-    void scale();
-    void spike();
     void showClusterView();
 
     PresenterSession *m_session;
@@ -65,26 +61,13 @@ private:
     NodeGrid *m_nodes;
     SourceBanner *m_banner;
     PreflightPanel *m_preflight;
-    QList<TimeChart *> m_charts;
-    QSpinBox *m_rps = nullptr;
-    QCheckBox *m_readers = nullptr;
-    QCheckBox *m_writers = nullptr;
-    QLabel *m_loadStatus = nullptr;
-    QComboBox *m_sqlFile = nullptr;
-    QLabel *m_sqlStatus = nullptr;
-    QSpinBox *m_nodesSpin = nullptr;
-    QLabel *m_commandStatus = nullptr;
+    ControlsPanel *m_controls = nullptr;
+    ChartWall *m_chartWall = nullptr;
     ClusterView *m_view = nullptr;
     QLabel *m_stopwatch = nullptr;
     QLabel *m_appExperience = nullptr;
-    QWidget *m_chartsWidget = nullptr;
-    QGridLayout *m_focusRow = nullptr;
-    int m_focusColumns = 0;
-    int m_otherFit = 0; // small-chart columns the width held at the last arrangement
-    QGridLayout *m_otherGrid = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_splitterMoved = false;
     int m_leftMinWidth = 300;
     EventList *m_events = nullptr;
-    QStringList m_focus;
 };

@@ -3,89 +3,60 @@
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
+#include "presenter_windows.h"
 #include "replay_badge.h"
 
-#include "session/presenter_session.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
+#include "session/presenter_session.h"
 
-#include <QApplication>
 #include <QFileInfo>
-#include <QKeyEvent>
 #include <QPushButton>
-#include <QStatusBar>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
-
-ReplayKeys::ReplayKeys(QObject *parent) : QObject(parent) { }
-
-void ReplayKeys::setPlayer(SessionPlayer *player)
-{
-    m_player = player;
-}
-
-bool ReplayKeys::eventFilter(QObject *watched, QEvent *event)
-{
-    if (event->type() != QEvent::KeyPress || !watched->isWidgetType()) {
-        return false;
-    }
-    auto *key = static_cast<QKeyEvent *>(event);
-    if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) {
-        return false;
-    }
-    if (QApplication::activeModalWidget()) {
-        return false; // a dialog's keys are the dialog's
-    }
-    if (key->key() == Qt::Key_F9 && m_toggle) {
-        if (!key->isAutoRepeat()) {
-            m_toggle();
-        }
-        return true;
-    }
-    if (!m_player) {
-        return false;
-    }
-    if (key->isAutoRepeat()) {
-        return key->key() == Qt::Key_PageDown || key->key() == Qt::Key_PageUp;
-    }
-    if (m_player->handleKey(key->key())) {
-        return true;
-    }
-    // The live story's clicker keys never reach it while a replay is on screen.
-    return key->key() == Qt::Key_Escape || key->key() == Qt::Key_B;
-}
 
 ReplayWindows::ReplayWindows(
     ReplaySession *replay, bool withMain, bool withKiosk, int maxFps, bool highContrast, QObject *parent)
     : QObject(parent), m_replay(replay), m_badgeTimer(new QTimer(this))
 {
-    PresenterSession *session = replay->session();
-    m_clock = std::make_unique<FrameClock>(&session->store());
-    m_clock->setClock([session] { return session->clock().nowMs(); });
-    m_clock->setMaxFps(maxFps);
-    ClusterView *view = session->profile().clusterKind == ClusterKind::None ? nullptr : session->clusterView();
-    if (withMain) {
-        m_main = std::make_unique<MainWindow>(session, m_clock.get(), view);
-        m_main->setWindowTitle(u"REPLAY of %1 · %2"_s.arg(QFileInfo(replay->path()).fileName(), m_main->windowTitle()));
-        m_mainBadge = new ReplayBadge(m_main.get());
+    WindowsOptions options;
+    options.main = withMain;
+    options.kiosk = withKiosk;
+    options.maxFps = maxFps;
+    options.highContrast = highContrast;
+    options.player = replay->player();
+    m_windows = std::make_unique<PresenterWindows>(replay->session(), options);
+    if (MainWindow *main = m_windows->main()) {
+        main->setWindowTitle(u"REPLAY of %1 · %2"_s.arg(QFileInfo(replay->path()).fileName(), main->windowTitle()));
+        m_mainBadge = new ReplayBadge(main);
     }
-    if (withKiosk) {
-        m_kiosk = std::make_unique<KioskWindow>(session, m_clock.get(), view);
-        m_kiosk->setHighContrast(highContrast);
-        m_kioskBadge = new ReplayBadge(m_kiosk.get(), true);
+    if (KioskWindow *kiosk = m_windows->kiosk()) {
+        m_kioskBadge = new ReplayBadge(kiosk, true);
     }
     m_badgeTimer->setInterval(250);
     connect(m_badgeTimer, &QTimer::timeout, this, &ReplayWindows::updateBadges);
     connect(replay->player(), &SessionPlayer::playingChanged, this, &ReplayWindows::updateBadges);
     m_badgeTimer->start();
-    m_clock->start();
+    m_windows->clock()->start();
     updateBadges();
 }
 
-ReplayWindows::~ReplayWindows()
+ReplayWindows::~ReplayWindows() = default;
+
+MainWindow *ReplayWindows::main() const
 {
-    m_clock->stop();
+    return m_windows->main();
+}
+
+KioskWindow *ReplayWindows::kiosk() const
+{
+    return m_windows->kiosk();
+}
+
+FrameClock *ReplayWindows::clock() const
+{
+    return m_windows->clock();
 }
 
 void ReplayWindows::updateBadges()
@@ -99,18 +70,23 @@ void ReplayWindows::updateBadges()
 }
 
 FallbackSwitcher::FallbackSwitcher(
-    PresenterSession *live, QString rehearsalPath, ReplayKeys *keys, int maxFps, bool highContrast, QObject *parent)
-    : QObject(parent)
-    , m_live(live)
-    , m_path(std::move(rehearsalPath))
-    , m_keys(keys)
-    , m_maxFps(maxFps)
-    , m_highContrast(highContrast)
+    PresenterSession *live, QString rehearsalPath, int maxFps, bool highContrast, QObject *parent)
+    : QObject(parent), m_live(live), m_path(std::move(rehearsalPath)), m_maxFps(maxFps), m_highContrast(highContrast)
 { }
 
 FallbackSwitcher::~FallbackSwitcher()
 {
     m_windows.reset(); // the windows read the replay session
+}
+
+void FallbackSwitcher::setLiveWindows(PresenterWindows *live)
+{
+    setLiveWindows(live->main(), live->kiosk());
+    live->setFallback([this] { toggle(); }, u"Fall back to rehearsal (F9)"_s,
+        u"Switch both windows to %1 at the current beat; F9 again returns to live."_s.arg(
+            QFileInfo(m_path).fileName()));
+    connect(this, &FallbackSwitcher::failed, live,
+        [live](const QString &why) { live->showStatus(u"No fallback: "_s + why, 15000); });
 }
 
 void FallbackSwitcher::setLiveWindows(QWidget *main, QWidget *kiosk)
@@ -151,12 +127,9 @@ bool FallbackSwitcher::toggle(QString *error)
             }
             m_windows = std::make_unique<ReplayWindows>(
                 m_replay.get(), !m_liveMain.isNull(), !m_liveKiosk.isNull(), m_maxFps, m_highContrast);
-            // The way back, on the replay's presenter window (F9 does the same).
-            if (MainWindow *main = m_windows->main()) {
-                auto *back = new QPushButton(u"Back to live (F9)"_s);
+            // The way back: F9, or the button on the replay's presenter window.
+            if (QPushButton *back = m_windows->windows()->setFallback([this] { toggle(); }, u"Back to live (F9)"_s)) {
                 back->setObjectName(u"backToLive"_s);
-                main->statusBar()->addPermanentWidget(back);
-                connect(back, &QPushButton::clicked, this, [this] { toggle(); });
             }
         }
         // At the beat the live talk shows: its first run in the rehearsal.
@@ -168,13 +141,11 @@ bool FallbackSwitcher::toggle(QString *error)
         }
         swap(m_liveMain, m_windows->main());
         swap(m_liveKiosk, m_windows->kiosk());
-        m_keys->setPlayer(player);
         player->play();
         m_windows->updateBadges();
         m_replaying = true;
     } else {
         m_replay->player()->pause();
-        m_keys->setPlayer(nullptr);
         swap(m_windows->main(), m_liveMain);
         swap(m_windows->kiosk(), m_liveKiosk);
         m_replaying = false;

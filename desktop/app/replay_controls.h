@@ -3,41 +3,21 @@
 #include <QObject>
 #include <QPointer>
 
-#include <functional>
 #include <memory>
 
 class FrameClock;
 class KioskWindow;
 class MainWindow;
 class PresenterSession;
+class PresenterWindows;
 class QTimer;
 class QWidget;
 class ReplayBadge;
 class ReplaySession;
 class SessionPlayer;
 
-// The replay's keys, installed on the application after ClickerKeys (so it sees keys first):
-// while a replay is on screen (setPlayer), Space pauses/plays, PageDown/PageUp (clicker) and
-// Right/Left seek to the next/previous recorded beat, +/- change the speed, Home restarts; the
-// live story never sees those keys then. F9 calls the fallback toggle when one is set.
-class ReplayKeys : public QObject
-{
-    Q_OBJECT
-public:
-    explicit ReplayKeys(QObject *parent = nullptr);
-    void setPlayer(SessionPlayer *player); // null: no replay on screen, keys pass through
-    void setFallbackToggle(std::function<void()> toggle) { m_toggle = std::move(toggle); }
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
-private:
-    QPointer<SessionPlayer> m_player;
-    std::function<void()> m_toggle;
-};
-
-// A replay's windows: the same MainWindow and KioskWindow classes as live, built on a
-// ReplaySession, each with a REPLAY badge that follows the player (position, speed, paused).
+// A replay's windows: the same PresenterWindows as live, built on a ReplaySession, its keys driving
+// the player, each window with a REPLAY badge that follows the player (position, speed, paused).
 class ReplayWindows : public QObject
 {
     Q_OBJECT
@@ -46,18 +26,17 @@ public:
     ReplayWindows(
         ReplaySession *replay, bool withMain, bool withKiosk, int maxFps, bool highContrast, QObject *parent = nullptr);
     ~ReplayWindows() override;
-    MainWindow *main() const { return m_main.get(); }
-    KioskWindow *kiosk() const { return m_kiosk.get(); }
-    FrameClock *clock() const { return m_clock.get(); }
+    PresenterWindows *windows() const { return m_windows.get(); }
+    MainWindow *main() const;
+    KioskWindow *kiosk() const;
+    FrameClock *clock() const;
     ReplayBadge *mainBadge() const { return m_mainBadge; }
     ReplayBadge *kioskBadge() const { return m_kioskBadge; }
     void updateBadges();
 
 private:
     ReplaySession *m_replay;
-    std::unique_ptr<FrameClock> m_clock;
-    std::unique_ptr<MainWindow> m_main;
-    std::unique_ptr<KioskWindow> m_kiosk;
+    std::unique_ptr<PresenterWindows> m_windows;
     ReplayBadge *m_mainBadge = nullptr;
     ReplayBadge *m_kioskBadge = nullptr;
     QTimer *m_badgeTimer;
@@ -73,10 +52,13 @@ class FallbackSwitcher : public QObject
 {
     Q_OBJECT
 public:
-    FallbackSwitcher(PresenterSession *live, QString rehearsalPath, ReplayKeys *keys, int maxFps, bool highContrast,
-        QObject *parent = nullptr);
+    FallbackSwitcher(
+        PresenterSession *live, QString rehearsalPath, int maxFps, bool highContrast, QObject *parent = nullptr);
     ~FallbackSwitcher() override;
-    void setLiveWindows(QWidget *main, QWidget *kiosk);
+    // The live talk's windows: F9 there switches, and the presenter's window gets the
+    // "Fall back to rehearsal (F9)" button (and a failure's reason on its status bar).
+    void setLiveWindows(PresenterWindows *live);
+    void setLiveWindows(QWidget *main, QWidget *kiosk); // the windows only, no key nor button
 
     // Live -> replay or replay -> live; false with *error when the recording cannot be opened.
     bool toggle(QString *error = nullptr);
@@ -93,7 +75,6 @@ private:
 
     PresenterSession *m_live;
     QString m_path;
-    ReplayKeys *m_keys;
     int m_maxFps;
     bool m_highContrast;
     QPointer<QWidget> m_liveMain, m_liveKiosk;

@@ -5,8 +5,8 @@
 #include "chart_specs.h"
 #include "time_chart.h"
 
-#include "session/presenter_session.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -26,8 +26,8 @@
 
 using namespace Qt::StringLiterals;
 
-ReportExporter::ReportExporter(PresenterSession *session, SessionLog *log, QObject *parent)
-    : QObject(parent), m_session(session), m_log(log)
+ReportExporter::ReportExporter(PresenterSession *session, QObject *parent)
+    : QObject(parent), m_session(session), m_log(session->log())
 { }
 
 report::Meta ReportExporter::metaFor(const PresenterSession &session)
@@ -149,7 +149,7 @@ void ReportExporter::write()
     });
 }
 
-void exportReportWithDialog(QWidget *parent, PresenterSession *session, SessionLog *log)
+void exportReportWithDialog(QWidget *parent, PresenterSession *session)
 {
     // Next to the recordings: a talk's recording and its report belong together.
     const QString dir = recording::RecordingWriter::defaultDirectory();
@@ -160,7 +160,7 @@ void exportReportWithDialog(QWidget *parent, PresenterSession *session, SessionL
     if (path.isEmpty()) {
         return;
     }
-    auto *exporter = new ReportExporter(session, log, parent);
+    auto *exporter = new ReportExporter(session, parent);
     QObject::connect(exporter, &ReportExporter::finished, parent,
         [parent, exporter](bool ok, const QString &file, qint64 bytes, const QString &error) {
             exporter->deleteLater();

@@ -28,7 +28,8 @@ class ReportExporter : public QObject
 public:
     static constexpr QSize kChartSize {900, 260};
 
-    ReportExporter(PresenterSession *session, SessionLog *log, QObject *parent = nullptr);
+    // Exports what the session's own log (PresenterSession::log()) collected.
+    explicit ReportExporter(PresenterSession *session, QObject *parent = nullptr);
 
     // Starts an export to `path`; false (and nothing happens) while one runs.
     bool start(const QString &path, const report::Meta &meta);
@@ -59,4 +60,4 @@ private:
 
 // The presenter window's "Export report…" (Ctrl+E): asks for a file (the recordings folder by
 // default) and exports there, then says where it went or why it failed. Returns at once.
-void exportReportWithDialog(QWidget *parent, PresenterSession *session, SessionLog *log);
+void exportReportWithDialog(QWidget *parent, PresenterSession *session);

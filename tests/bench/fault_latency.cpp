@@ -30,6 +30,7 @@
 #include "kiosk_window.h"
 #include "main_window.h"
 #include "node_grid.h"
+#include "presenter_windows.h"
 #include "standins_follow_fake.h"
 
 #include "model/cluster_view.h"
@@ -152,10 +153,13 @@ int main(int argc, char *argv[])
     driver->setKubectl(parser.value(kubectlOpt), api.kubectlArgs(cache.path()));
     driver->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     session.nodeStatus()->setEndpoints(nodes.endpoints()); // where the per-pod port-forwards would be
-    ClusterView *view = session.clusterView();
-    FrameClock clock(&session.store());
-    MainWindow main(&session, &clock, view);
-    KioskWindow kiosk(&session, &clock, view);
+    WindowsOptions shown;
+    shown.kiosk = true;
+    PresenterWindows windows(&session, shown); // the node view: the session's (a cluster profile)
+    ClusterView *view = windows.clusterView();
+    FrameClock &clock = *windows.clock();
+    MainWindow &main = *windows.main();
+    KioskWindow &kiosk = *windows.kiosk();
     main.resize(1920, 1080);
     kiosk.resize(1280, 720);
     main.show();

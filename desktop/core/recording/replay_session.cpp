@@ -1,5 +1,7 @@
 #include "replay_session.h"
 
+#include "report/session_log.h"
+
 #include "record_codec.h"
 #include "session_player.h"
 
@@ -65,6 +67,7 @@ std::unique_ptr<ReplaySession> ReplaySession::open(const QString &path, QString 
     r->m_session->setPlan(*plan, QFileInfo(read->header.plan).absoluteDir().absoluteFilePath(u".."_s));
     r->m_player = std::make_unique<SessionPlayer>(r->m_session.get());
     r->m_player->load(read->records);
+    r->m_session->log()->restart(); // the report starts at the recording's start, not at open time
     return r;
 }
 

@@ -16,20 +16,12 @@ qint64 SessionLog::now() const
 void SessionLog::attach(PresenterSession *session)
 {
     m_session = session;
-    m_rec.startedMs = now();
-    m_rec.sessionTally.begin(u"during the session"_s, m_rec.startedMs);
+    restart();
     // PresenterSession::beatRunStarted, not StoryController::runRequested: a replay requests no run.
     // It is emitted after the session prepared the evaluator for the new beat, so the previous
     // beat's lines are the ones captured on its last change.
     // A replay seeking backwards plays again from its start: so does the log.
-    connect(session, &PresenterSession::replayRestarted, this, [this] {
-        m_rec = SessionRecord {};
-        m_rec.startedMs = now();
-        m_rec.sessionTally.begin(u"during the session"_s, m_rec.startedMs);
-        m_eventKeys.clear();
-        m_markersRevision = 0;
-        m_stopwatchRunning = false;
-    });
+    connect(session, &PresenterSession::replayRestarted, this, &SessionLog::restart);
     connect(session, &PresenterSession::beatRunStarted, this, [this](int index) { onRunRequested(index); });
     connect(session->evaluator(), &ExpectationEvaluator::changed, this, &SessionLog::captureVerdicts);
     connect(session->evaluator(), &ExpectationEvaluator::settled, this, &SessionLog::captureVerdicts);
@@ -70,6 +62,16 @@ void SessionLog::attach(PresenterSession *session)
     });
     connect(session->clusterView(), &ClusterView::changed, this, &SessionLog::onClusterViewChanged);
     connect(session->ingest(), &FeedIngest::tickStored, this, [this](const FeedTick &tick) { onTick(tick); });
+}
+
+void SessionLog::restart()
+{
+    m_rec = SessionRecord {};
+    m_rec.startedMs = now();
+    m_rec.sessionTally.begin(u"during the session"_s, m_rec.startedMs);
+    m_eventKeys.clear();
+    m_markersRevision = 0;
+    m_stopwatchRunning = false;
 }
 
 void SessionLog::onRunRequested(int index)

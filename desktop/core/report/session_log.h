@@ -97,6 +97,9 @@ public:
 
     // Connects to the session's signals; call before session->start() to miss nothing.
     void attach(PresenterSession *session);
+    // Forgets what was collected and starts again at the session clock's now (a replay seeking
+    // backwards; a replay once its recording is loaded, so it starts at the recording's start).
+    void restart();
     // Brings the current beat's verdict lines and the markers up to nowMs (export calls it).
     void sync();
 

@@ -1,6 +1,7 @@
 #include "presenter_session.h"
 
 #include "preflight/preflight_sql.h"
+#include "report/session_log.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -27,6 +28,7 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     , m_executor(new BeatExecutor(&m_store, BeatExecutor::Wiring::of(m_sql, m_cluster, m_control), this))
     , m_nodeStatus(new NodeStatusClient(this))
     , m_clusterView(new ClusterView(m_cluster, m_nodeStatus, this))
+    , m_log(new SessionLog(this))
 {
     m_feed->setUrl(profile.feedUrl());
     m_prometheus->setBaseUrl(profile.prometheusUrl);
@@ -105,6 +107,8 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     connect(m_executor, &BeatExecutor::finished, this, &PresenterSession::beatFinished);
     // A manual fault (the node grid's controls) is a fault too: "from": "fault" counts from it.
     connect(m_cluster, &ClusterDriver::faultStarted, this, [this] { m_evaluator->noteFault(m_clock.nowMs()); });
+    // Last: the log reads what the connections above have already updated.
+    m_log->attach(this);
 }
 
 void PresenterSession::beginBeat(int index, const Beat &beat)

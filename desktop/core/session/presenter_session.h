@@ -24,6 +24,8 @@
 
 #include <memory>
 
+class SessionLog;
+
 // Everything the presenter runs, wired once, without widgets: the sources a connection profile
 // describes, the store they fill, the plan, the story controller, the beat executor and the
 // expectation evaluator. The main window and the kiosk window only read it and forward intent.
@@ -82,6 +84,9 @@ public:
     static constexpr quint16 kNodeStatusBasePort = 18080; // crdb-N HTTP 8080 -> 127.0.0.1:18080+N
     NodeStatusClient *nodeStatus() const { return m_nodeStatus; }
     ClusterView *clusterView() const { return m_clusterView; }
+    // What the session showed, collected from its construction for the report (either window's
+    // export reads it, so a kiosk-only session has its report too).
+    SessionLog *log() const { return m_log; }
     QList<DataSource *> sources() const;
     // The latest feed tick (for the load panel), if any arrived.
     const std::optional<FeedTick> &lastTick() const { return m_lastTick; }
@@ -156,6 +161,7 @@ private:
     BeatExecutor *m_executor;
     NodeStatusClient *m_nodeStatus;
     ClusterView *m_clusterView;
+    SessionLog *m_log;
     std::optional<FeedTick> m_lastTick;
     qsizetype m_actionsInRun = 0; // the running beat's actions: the last one starts the judging
     int m_runningBeat = -1;

@@ -16,6 +16,7 @@
 #include "kiosk_window.h"
 #include "main_window.h"
 #include "node_grid.h"
+#include "presenter_windows.h"
 #include "standins_follow_fake.h"
 
 #include "model/cluster_view.h"
@@ -64,9 +65,10 @@ private:
     std::unique_ptr<FakeKubeApi> m_api;
     std::unique_ptr<StandInsFollowFake> m_nodes;
     std::unique_ptr<PresenterSession> m_session;
-    std::unique_ptr<FrameClock> m_clock;
-    std::unique_ptr<MainWindow> m_main;
-    std::unique_ptr<KioskWindow> m_kiosk;
+    std::unique_ptr<PresenterWindows> m_windows;
+    FrameClock *m_clock = nullptr;
+    MainWindow *m_main = nullptr;
+    KioskWindow *m_kiosk = nullptr;
 };
 
 void TstFaultHealGui::init()
@@ -102,14 +104,17 @@ void TstFaultHealGui::init()
     driver->setProcessEnvironment(FakeKubeApi::kubectlEnvironment());
     m_session->nodeStatus()->setEndpoints(m_nodes->endpoints());
 
-    m_clock = std::make_unique<FrameClock>(&m_session->store());
     QVERIFY(m_session->clusterView());
-    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_session->clusterView());
-    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_session->clusterView());
+    WindowsOptions shown;
+    shown.kiosk = true; // the node view: the session's (a cluster profile)
+    m_windows = std::make_unique<PresenterWindows>(m_session.get(), shown);
+    m_clock = m_windows->clock();
+    m_main = m_windows->main();
+    m_kiosk = m_windows->kiosk();
     m_main->show();
     m_kiosk->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
-    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_main));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk));
     // The sources this test is about; the feed, Prometheus and SQL have nothing to talk to here
     // (tst_presenter_gui runs them against the real sample app).
     driver->start();
@@ -122,9 +127,10 @@ void TstFaultHealGui::cleanup()
     if (m_session) {
         m_session->stop();
     }
-    m_main.reset();
-    m_kiosk.reset();
-    m_clock.reset();
+    m_windows.reset();
+    m_main = nullptr;
+    m_kiosk = nullptr;
+    m_clock = nullptr;
     m_session.reset();
     m_nodes.reset();
     const std::unique_ptr<FakeKubeApi> api = std::move(m_api);

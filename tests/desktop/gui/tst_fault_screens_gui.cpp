@@ -10,6 +10,7 @@
 #include "kiosk_window.h"
 #include "main_window.h"
 #include "node_grid.h"
+#include "presenter_windows.h"
 #include "stand_in_cluster.h"
 #include "typed_confirm_dialog.h"
 
@@ -70,9 +71,10 @@ private:
     std::unique_ptr<PresenterSession> m_session;
     std::unique_ptr<StandInCluster> m_nodes;
     ClusterView *m_view = nullptr;
-    std::unique_ptr<FrameClock> m_clock;
-    std::unique_ptr<MainWindow> m_main;
-    std::unique_ptr<KioskWindow> m_kiosk;
+    std::unique_ptr<PresenterWindows> m_windows;
+    FrameClock *m_clock = nullptr;
+    MainWindow *m_main = nullptr;
+    KioskWindow *m_kiosk = nullptr;
 };
 
 void TstFaultScreensGui::init()
@@ -88,21 +90,26 @@ void TstFaultScreensGui::init()
     QVERIFY(m_nodes->isListening());
     m_view = m_nodes->view();
     m_view->stopwatch().setSettleMs(1000);
-    m_clock = std::make_unique<FrameClock>(&m_session->store());
-    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_view);
-    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_view);
+    WindowsOptions options;
+    options.kiosk = true;
+    options.clusterView = m_view;
+    m_windows = std::make_unique<PresenterWindows>(m_session.get(), options);
+    m_clock = m_windows->clock();
+    m_main = m_windows->main();
+    m_kiosk = m_windows->kiosk();
     m_main->show();
     m_kiosk->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
-    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_main));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk));
     m_nodes->start();
 }
 
 void TstFaultScreensGui::cleanup()
 {
-    m_main.reset();
-    m_kiosk.reset();
-    m_clock.reset();
+    m_windows.reset();
+    m_main = nullptr;
+    m_kiosk = nullptr;
+    m_clock = nullptr;
     m_view = nullptr;
     m_nodes.reset();
     m_session.reset();
@@ -146,7 +153,7 @@ void TstFaultScreensGui::feed(int count, int errors)
 void TstFaultScreensGui::screenshots(const QString &phase)
 {
     for (const QSize size : {QSize(1920, 1080), QSize(1280, 720)}) {
-        for (QWidget *w : {static_cast<QWidget *>(m_main.get()), static_cast<QWidget *>(m_kiosk.get())}) {
+        for (QWidget *w : {static_cast<QWidget *>(m_main), static_cast<QWidget *>(m_kiosk)}) {
             w->resize(size);
         }
         QTest::qWait(150);

@@ -10,6 +10,7 @@
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
+#include "presenter_windows.h"
 #include "stand_in_cluster.h"
 #include "time_chart.h"
 
@@ -133,9 +134,10 @@ private:
 
     std::unique_ptr<PresenterSession> m_session;
     std::unique_ptr<StandInCluster> m_nodes;
-    std::unique_ptr<FrameClock> m_clock;
-    std::unique_ptr<MainWindow> m_main;
-    std::unique_ptr<KioskWindow> m_kiosk; // with CockroachDB's view: numbers, stopwatch, node grid
+    std::unique_ptr<PresenterWindows> m_windows;
+    FrameClock *m_clock = nullptr;
+    MainWindow *m_main = nullptr;
+    KioskWindow *m_kiosk = nullptr; // with CockroachDB's view: numbers, stopwatch, node grid
     std::unique_ptr<KioskWindow> m_chartsKiosk; // without it: the four charts, live nodes among them
 };
 
@@ -158,13 +160,17 @@ void TstKioskWordsGui::init()
     m_session->story()->setPlan(plan);
     m_nodes = std::make_unique<StandInCluster>(m_session.get());
     QVERIFY(m_nodes->isListening());
-    m_clock = std::make_unique<FrameClock>(&m_session->store());
-    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_nodes->view());
-    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_nodes->view());
+    WindowsOptions options;
+    options.kiosk = true;
+    options.clusterView = m_nodes->view();
+    m_windows = std::make_unique<PresenterWindows>(m_session.get(), options);
+    m_clock = m_windows->clock();
+    m_main = m_windows->main();
+    m_kiosk = m_windows->kiosk();
     m_kiosk->setObjectName(u"kiosk"_s);
-    m_chartsKiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get());
+    m_chartsKiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock);
     m_chartsKiosk->setObjectName(u"kiosk without the node view"_s);
-    for (QWidget *w : {static_cast<QWidget *>(m_main.get()), static_cast<QWidget *>(m_kiosk.get()),
+    for (QWidget *w : {static_cast<QWidget *>(m_main), static_cast<QWidget *>(m_kiosk),
              static_cast<QWidget *>(m_chartsKiosk.get())}) {
         w->resize(1280, 720);
         w->show();
@@ -178,10 +184,11 @@ void TstKioskWordsGui::init()
 
 void TstKioskWordsGui::cleanup()
 {
-    m_main.reset();
-    m_kiosk.reset();
     m_chartsKiosk.reset();
-    m_clock.reset();
+    m_windows.reset();
+    m_main = nullptr;
+    m_kiosk = nullptr;
+    m_clock = nullptr;
     m_nodes.reset();
     m_session.reset();
 }
@@ -244,7 +251,7 @@ QStringList TstKioskWordsGui::problemsOnTheKiosks(const QString &where, QStringL
 {
     const QStringList series = m_session->store().seriesNames();
     QStringList out;
-    for (KioskWindow *kiosk : {m_kiosk.get(), m_chartsKiosk.get()}) {
+    for (KioskWindow *kiosk : {m_kiosk, m_chartsKiosk.get()}) {
         for (const auto &[what, text] : shownTexts(kiosk)) {
             seen->append(text);
             for (const QString &p : wordProblems(text, series)) {

@@ -1,16 +1,16 @@
 #include "app_options.h"
 #include "beat_panel.h"
-#include "clicker_keys.h"
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
 #include "preflight/plan_position.h"
 #include "preflight_panel.h"
+#include "presenter_windows.h"
 #include "source_banner.h"
 #include "time_chart.h"
 
-#include "session/presenter_session.h"
 #include "processes.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QApplication>
@@ -90,10 +90,10 @@ private:
     const Beat &beat(int index) const { return m_session->story()->plan().beats.at(index); }
     // The clicker's way through the first beat (PageDown arms, PageDown runs), until it finished.
     void runFirstBeat();
-    std::unique_ptr<FrameClock> m_clock;
-    std::unique_ptr<ClickerKeys> m_keys;
-    std::unique_ptr<MainWindow> m_main;
-    std::unique_ptr<KioskWindow> m_kiosk;
+    std::unique_ptr<PresenterWindows> m_windows;
+    FrameClock *m_clock = nullptr;
+    MainWindow *m_main = nullptr;
+    KioskWindow *m_kiosk = nullptr;
 };
 
 void TstPresenterGui::init()
@@ -113,15 +113,17 @@ void TstPresenterGui::init()
     m_session = std::make_unique<PresenterSession>(profile);
     QStringList errors;
     QVERIFY2(m_session->loadPlan(&errors), qPrintable(errors.join(u'\n')));
-    m_clock = std::make_unique<FrameClock>(&m_session->store());
-    m_keys = std::make_unique<ClickerKeys>(m_session->story());
-    qApp->installEventFilter(m_keys.get());
-    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get());
-    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get());
+    WindowsOptions options;
+    options.kiosk = true;
+    options.clusterView = nullptr;
+    m_windows = std::make_unique<PresenterWindows>(m_session.get(), options);
+    m_clock = m_windows->clock();
+    m_main = m_windows->main();
+    m_kiosk = m_windows->kiosk();
     m_main->show();
     m_kiosk->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
-    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_main));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk));
     m_session->start();
     m_clock->start();
     // Events sent before the feed connects are not replayed: be connected before any beat runs.
@@ -133,10 +135,10 @@ void TstPresenterGui::cleanup()
     if (m_session) {
         m_session->stop();
     }
-    m_keys.reset();
-    m_main.reset();
-    m_kiosk.reset();
-    m_clock.reset();
+    m_windows.reset();
+    m_main = nullptr;
+    m_kiosk = nullptr;
+    m_clock = nullptr;
     m_session.reset();
     if (m_app) {
         m_app->stop();
@@ -148,8 +150,8 @@ void TstPresenterGui::runFirstBeat()
 {
     StoryController *story = m_session->story();
     QCOMPARE(story->lastRunIndex(), -1);
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
     QCOMPARE(story->shownIndex(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 60000);
     QCOMPARE(story->lastRunIndex(), 0);
@@ -217,7 +219,7 @@ void TstPresenterGui::preflightChecklistBeforeFirstBeat()
     QVERIFY2(
         panel->summaryText().contains(u"FAILED before beat '%1'"_s.arg(beat(0).id)), qPrintable(panel->summaryText()));
     QTest::qWait(100);
-    verifyScreenshot(m_main.get(), u"presenter-preflight.png"_s);
+    verifyScreenshot(m_main, u"presenter-preflight.png"_s);
 }
 
 void TstPresenterGui::clickerKeysDriveTheStory()
@@ -238,7 +240,7 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QVERIFY2(panel->stageText().contains(first.title), qPrintable(panel->stageText()));
 
     // PageDown: armed, the preview says what will happen; nothing runs yet.
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
     QCOMPARE(story->stage(), StoryController::Stage::Armed);
     for (const PlanAction &action : first.actions) {
         QVERIFY2(panel->previewText().contains(action.describe()), qPrintable(panel->previewText()));
@@ -249,7 +251,7 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QVERIFY(m_kiosk->beatPanel()->previewText().isEmpty());
 
     // Escape disarms.
-    QTest::keyClick(m_main.get(), Qt::Key_Escape);
+    QTest::keyClick(m_main, Qt::Key_Escape);
     QCOMPARE(story->stage(), StoryController::Stage::Showing);
     QVERIFY(panel->previewText().isEmpty());
 
@@ -257,8 +259,8 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     // runs on real PostgreSQL, and the CockroachDB-only RF=1 file is refused with its reason: this
     // profile names a Kubernetes cluster (kind statefulset), so a PostgreSQL server is the wrong
     // server and nothing is skipped (the local stack's skips: tst_beat_executor).
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
     QCOMPARE(story->shownIndex(), 0);
     QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(1).arg(beatCount())));
     QVERIFY2(panel->narrationText().contains(first.narration), qPrintable(panel->narrationText()));
@@ -284,21 +286,21 @@ void TstPresenterGui::clickerKeysDriveTheStory()
 
     // Run the narration-only beat, then look back with PageUp: display only.
     QVERIFY2(beat(1).actions.isEmpty(), qPrintable(beat(1).id));
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
     QTRY_COMPARE_WITH_TIMEOUT(story->stage(), StoryController::Stage::Showing, 5000);
     QCOMPARE(story->lastRunIndex(), 1);
     QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(2).arg(beatCount())));
     QSignalSpy runs(story, &StoryController::runRequested);
-    QTest::keyClick(m_main.get(), Qt::Key_PageUp);
+    QTest::keyClick(m_main, Qt::Key_PageUp);
     QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(1).arg(beatCount())));
     QVERIFY(panel->stageText().contains(u"nothing is undone"_s));
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown); // forward through a beat already run
+    QTest::keyClick(m_main, Qt::Key_PageDown); // forward through a beat already run
     QVERIFY(panel->titleText().startsWith(u"%1/%2"_s.arg(2).arg(beatCount())));
     QCOMPARE(story->stage(), StoryController::Stage::Showing);
     QCOMPARE(runs.size(), 0);
     // Arm the next beat: its preview is what the presenter sees on stage; nothing runs.
-    QTest::keyClick(m_main.get(), Qt::Key_PageDown);
+    QTest::keyClick(m_main, Qt::Key_PageDown);
     QCOMPARE(story->stage(), StoryController::Stage::Armed);
     QVERIFY(!beat(2).actions.isEmpty());
     QVERIFY2(panel->previewText().contains(beat(2).actions.constFirst().describe()), qPrintable(panel->previewText()));
@@ -352,10 +354,10 @@ void TstPresenterGui::kioskBlanksAndShowsNoNarration()
 {
     runFirstBeat();
     QVERIFY(!m_kiosk->isBlanked());
-    QTest::keyClick(m_kiosk.get(), Qt::Key_B);
+    QTest::keyClick(m_kiosk, Qt::Key_B);
     QVERIFY(m_kiosk->isBlanked());
-    verifyScreenshot(m_kiosk.get(), u"presenter-kiosk-blank.png"_s, true);
-    QTest::keyClick(m_main.get(), Qt::Key_B);
+    verifyScreenshot(m_kiosk, u"presenter-kiosk-blank.png"_s, true);
+    QTest::keyClick(m_main, Qt::Key_B);
     QVERIFY(!m_kiosk->isBlanked());
     QVERIFY(!m_main->beatPanel()->narrationText().isEmpty());
     QVERIFY(m_kiosk->beatPanel()->narrationText().isEmpty());
@@ -369,8 +371,8 @@ void TstPresenterGui::screenshots()
     runFirstBeat();
     QTRY_VERIFY_WITH_TIMEOUT(m_session->store().points(u"app.rps.search"_s).size() >= 10, 20000);
     m_clock->frame(true);
-    verifyScreenshot(m_main.get(), u"presenter-main.png"_s);
-    verifyScreenshot(m_kiosk.get(), u"presenter-kiosk.png"_s);
+    verifyScreenshot(m_main, u"presenter-main.png"_s);
+    verifyScreenshot(m_kiosk, u"presenter-kiosk.png"_s);
 }
 
 void TstPresenterGui::preflightHiddenOnceABeatRan()

@@ -16,6 +16,7 @@
 #include "main_window.h"
 #include "node_grid.h"
 #include "preflight_panel.h"
+#include "presenter_windows.h"
 #include "stand_in_cluster.h"
 #include "time_chart.h"
 
@@ -224,9 +225,10 @@ private:
     std::unique_ptr<PresenterSession> m_session;
     std::unique_ptr<StandInCluster> m_nodes;
     ClusterView *m_view = nullptr;
-    std::unique_ptr<FrameClock> m_clock;
-    std::unique_ptr<MainWindow> m_main;
-    std::unique_ptr<KioskWindow> m_kiosk;
+    std::unique_ptr<PresenterWindows> m_windows;
+    FrameClock *m_clock = nullptr;
+    MainWindow *m_main = nullptr;
+    KioskWindow *m_kiosk = nullptr;
 };
 
 void TstScreensGui::init()
@@ -251,14 +253,18 @@ void TstScreensGui::init()
     m_nodes = std::make_unique<StandInCluster>(m_session.get());
     QVERIFY(m_nodes->isListening());
     m_view = m_nodes->view();
-    m_clock = std::make_unique<FrameClock>(&m_session->store());
-    m_main = std::make_unique<MainWindow>(m_session.get(), m_clock.get(), m_view);
+    WindowsOptions options;
+    options.kiosk = true;
+    options.clusterView = m_view;
+    m_windows = std::make_unique<PresenterWindows>(m_session.get(), options);
+    m_clock = m_windows->clock();
+    m_main = m_windows->main();
+    m_kiosk = m_windows->kiosk();
     m_main->setObjectName(u"main"_s);
-    m_kiosk = std::make_unique<KioskWindow>(m_session.get(), m_clock.get(), m_view);
     m_main->show();
     m_kiosk->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_main.get()));
-    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk.get()));
+    QVERIFY(QTest::qWaitForWindowExposed(m_main));
+    QVERIFY(QTest::qWaitForWindowExposed(m_kiosk));
     m_nodes->start();
     QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
     // Every node's gauges arrived too: the tiles show figures, not the dashes of "no data yet".
@@ -273,9 +279,10 @@ void TstScreensGui::init()
 
 void TstScreensGui::cleanup()
 {
-    m_main.reset();
-    m_kiosk.reset();
-    m_clock.reset();
+    m_windows.reset();
+    m_main = nullptr;
+    m_kiosk = nullptr;
+    m_clock = nullptr;
     m_view = nullptr;
     m_nodes.reset();
     m_session.reset();
@@ -441,7 +448,7 @@ QStringList TstScreensGui::showAt(const QSize &size, const QString &name)
         || !m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-"_s + suffix)) {
         return {u"cannot save the screenshots "_s + suffix};
     }
-    return problemsIn(m_main.get(), size) + problemsIn(m_kiosk.get(), size);
+    return problemsIn(m_main, size) + problemsIn(m_kiosk, size);
 }
 
 void TstScreensGui::everySize()
@@ -491,7 +498,7 @@ void TstScreensGui::everyBeatAtEverySize()
         settle();
         const QString where
             = beat < 0 ? u"before the first beat"_s : u"beat '%1'"_s.arg(m_session->story()->plan().beats.at(beat).id);
-        const QStringList found = problemsIn(m_main.get(), size) + problemsIn(m_kiosk.get(), size);
+        const QStringList found = problemsIn(m_main, size) + problemsIn(m_kiosk, size);
         for (const QString &p : found) {
             problems << where + u": "_s + p;
         }
@@ -516,7 +523,7 @@ void TstScreensGui::highContrastKiosk()
     QVERIFY(m_kiosk->isHighContrast());
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/screens-kiosk-high-contrast%1.png"_s.arg(scaleSuffix())));
     settle();
-    const QStringList problems = problemsIn(m_kiosk.get(), size);
+    const QStringList problems = problemsIn(m_kiosk, size);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     m_kiosk->setHighContrast(false);
 }

@@ -2,15 +2,16 @@
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
+#include "presenter_windows.h"
 #include "replay_badge.h"
 #include "replay_controls.h"
 
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/recording_writer.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QApplication>
@@ -156,9 +157,6 @@ void TstReplayGui::replayWindowsShowTheRecording()
     windows.main()->show();
     windows.kiosk()->show();
     QVERIFY(QTest::qWaitForWindowExposed(windows.main()));
-    ReplayKeys keys;
-    keys.setPlayer(replay->player());
-    qApp->installEventFilter(&keys);
 
     SessionPlayer *player = replay->player();
     player->setSpeed(8);
@@ -187,7 +185,6 @@ void TstReplayGui::replayWindowsShowTheRecording()
     // Actions are shown as recorded, never executed.
     QString why;
     QVERIFY(!replay->session()->cluster()->scaleTo(3, &why));
-    qApp->removeEventFilter(&keys);
 }
 
 void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
@@ -197,9 +194,11 @@ void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
     QVERIFY(plan);
     PresenterSession live(profileFor(*m_app));
     live.setPlan(*plan, testenv::sourceDir());
-    FrameClock clock(&live.store());
-    MainWindow main(&live, &clock);
-    KioskWindow kiosk(&live, &clock);
+    WindowsOptions options;
+    options.kiosk = true;
+    PresenterWindows windows(&live, options);
+    MainWindow &main = *windows.main();
+    KioskWindow &kiosk = *windows.kiosk();
     main.resize(1280, 720);
     kiosk.resize(1280, 720);
     main.show();
@@ -210,11 +209,8 @@ void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
     live.story()->next(); // the live talk is at "warm" when the network dies
     QCOMPARE(live.story()->shownIndex(), 0);
 
-    ReplayKeys keys;
-    qApp->installEventFilter(&keys);
-    FallbackSwitcher fallback(&live, m_rehearsal, &keys, 15, false);
-    fallback.setLiveWindows(&main, &kiosk);
-    keys.setFallbackToggle([&fallback] { fallback.toggle(); });
+    FallbackSwitcher fallback(&live, m_rehearsal, 15, false);
+    fallback.setLiveWindows(&windows);
 
     QTest::keyClick(&main, Qt::Key_F9);
     QVERIFY(fallback.isReplaying());
@@ -252,7 +248,6 @@ void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
     QVERIFY(!fallback.replay()->player()->isPlaying());
     QCOMPARE(badgePixels(&kiosk), 0);
     live.stop();
-    qApp->removeEventFilter(&keys);
 }
 
 void TstReplayGui::fallbackToAMissingFileKeepsLive()
@@ -260,8 +255,7 @@ void TstReplayGui::fallbackToAMissingFileKeepsLive()
     PresenterSession live(profileFor(*m_app));
     QWidget main;
     main.show();
-    ReplayKeys keys;
-    FallbackSwitcher fallback(&live, testenv::outputDir() + u"/no-such-recording.jsonl.gz"_s, &keys, 15, false);
+    FallbackSwitcher fallback(&live, testenv::outputDir() + u"/no-such-recording.jsonl.gz"_s, 15, false);
     fallback.setLiveWindows(&main, nullptr);
     QSignalSpy failed(&fallback, &FallbackSwitcher::failed);
     QString error;

@@ -9,11 +9,12 @@
 // screenshots it; prints its path and size.
 #include "frame_clock.h"
 #include "main_window.h"
+#include "presenter_windows.h"
 #include "report_export.h"
 
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QAction>
@@ -40,7 +41,6 @@ private Q_SLOTS:
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
     std::unique_ptr<PresenterSession> m_session;
-    std::unique_ptr<SessionLog> m_log;
 };
 
 void TstReportGui::initTestCase()
@@ -70,8 +70,6 @@ void TstReportGui::initTestCase()
         &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
     m_session->setPlan(*plan, testenv::sourceDir());
-    m_log = std::make_unique<SessionLog>();
-    m_log->attach(m_session.get());
     m_session->start();
     QTRY_VERIFY_WITH_TIMEOUT(m_session->feed()->isConnected(), 10000);
 }
@@ -90,8 +88,8 @@ void TstReportGui::cleanupTestCase()
 
 void TstReportGui::mainWindowOffersTheExport()
 {
-    FrameClock clock(&m_session->store());
-    MainWindow main(m_session.get(), &clock);
+    PresenterWindows windows(m_session.get(), {});
+    MainWindow &main = *windows.main();
     QAction *found = nullptr;
     for (QAction *a : main.actions()) {
         if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_E)) {
@@ -130,7 +128,7 @@ void TstReportGui::exportsALiveSession()
 
     const QString path = testenv::outputDir() + u"/report.html"_s;
     QFile::remove(path);
-    ReportExporter exporter(m_session.get(), m_log.get());
+    ReportExporter exporter(m_session.get());
     QSignalSpy done(&exporter, &ReportExporter::finished);
     QVERIFY(exporter.start(path, ReportExporter::metaFor(*m_session)));
     QVERIFY(!exporter.start(path, {})); // one at a time
