@@ -37,7 +37,8 @@ ControlsPanel::ControlsPanel(ControlsInputs inputs, QWidget *parent)
 void ControlsPanel::buildLoadRows()
 {
     auto *v = static_cast<QVBoxLayout *>(layout());
-    SampleAppControl *control = m_in.control;
+    // Every command through the load commands: in a replay they are refused, never sent.
+    LoadCommands *load = m_in.load;
     auto *loadRow = new QHBoxLayout;
     m_rps = new QSpinBox;
     m_rps->setRange(1, 1000);
@@ -45,8 +46,8 @@ void ControlsPanel::buildLoadRows()
     m_rps->setSuffix(u" req/s"_s);
     auto *start = new QPushButton(u"Start load"_s);
     auto *stop = new QPushButton(u"Stop load"_s);
-    connect(start, &QPushButton::clicked, this, [this, control] { control->loadStart(m_rps->value()); });
-    connect(stop, &QPushButton::clicked, control, &SampleAppControl::loadStop);
+    connect(start, &QPushButton::clicked, this, [this, load] { load->loadStart(m_rps->value(), {}); });
+    connect(stop, &QPushButton::clicked, this, [load] { load->loadStop(); });
     loadRow->addWidget(m_rps);
     loadRow->addWidget(start);
     loadRow->addWidget(stop);
@@ -57,8 +58,8 @@ void ControlsPanel::buildLoadRows()
     m_writers = new QCheckBox(u"Writers (login)"_s);
     m_readers->setChecked(true);
     m_writers->setChecked(true);
-    connect(m_readers, &QCheckBox::clicked, control, &SampleAppControl::setReaders);
-    connect(m_writers, &QCheckBox::clicked, control, &SampleAppControl::setWriters);
+    connect(m_readers, &QCheckBox::clicked, this, [load](bool on) { load->setReaders(on); });
+    connect(m_writers, &QCheckBox::clicked, this, [load](bool on) { load->setWriters(on); });
     auto *spike = new QPushButton(u"Spike…"_s);
     connect(spike, &QPushButton::clicked, this, &ControlsPanel::spike);
     mixRow->addWidget(m_readers);

@@ -15,7 +15,7 @@ class SqlRunner;
 struct LoadState;
 
 // What the controls read and ask: the sample app's control (its load state and its commands'
-// answers; load start and stop, readers and writers), the load commands (spike), the cluster
+// answers), the load commands (start, stop, readers, writers, spike), the cluster
 // commands (scale), the SQL runner (a run's progress), the sql/ folder and the session's manual
 // SQL run and scale marker.
 struct ControlsInputs

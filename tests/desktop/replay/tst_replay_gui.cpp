@@ -12,6 +12,7 @@
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
 #include "session/presenter_session.h"
+#include "session/refusing_commands.h"
 #include "test_env.h"
 
 #include <QApplication>
@@ -185,6 +186,30 @@ void TstReplayGui::replayWindowsShowTheRecording()
     // Actions are shown as recorded, never executed.
     QString why;
     QVERIFY(!replay->session()->cluster()->scaleTo(3, &why));
+    // The controls' buttons ask through the session's commands: refused in a replay, never sent
+    // to the sample app the recording came from.
+    QPushButton *start = nullptr;
+    for (auto *b : windows.main()->findChildren<QPushButton *>()) {
+        if (b->text() == u"Start load"_s) {
+            start = b;
+        }
+    }
+    QVERIFY(start);
+    QSignalSpy answered(replay->session()->control(), &SampleAppControl::commandFinished);
+    start->click();
+    auto loadStartAnswer = [&answered]() -> QList<QVariant> {
+        for (const QList<QVariant> &a : std::as_const(answered)) {
+            if (a.at(1).value<SampleAppControl::Command>() == SampleAppControl::Command::LoadStart) {
+                return a;
+            }
+        }
+        return {};
+    };
+    QTRY_VERIFY(!loadStartAnswer().isEmpty());
+    const QList<QVariant> a = loadStartAnswer();
+    qInfo("Start load in a replay: %s: %s", a.at(2).toBool() ? "sent" : "refused", qPrintable(a.at(3).toString()));
+    QCOMPARE(a.at(2).toBool(), false);
+    QCOMPARE(a.at(3).toString(), RefusingCommands::reason());
 }
 
 void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
