@@ -96,7 +96,7 @@ QByteArray encorePlan(const QString &lossExpectations, const QString &healExpect
 
 } // namespace
 
-class TstStoryVerdicts : public QObject
+class TestStoryVerdicts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -105,7 +105,7 @@ private Q_SLOTS:
     void theTalksPlanAsksOnlyForWhatCanBeSeen();
 };
 
-void TstStoryVerdicts::theRuleCatches_data()
+void TestStoryVerdicts::theRuleCatches_data()
 {
     QTest::addColumn<QString>("loss");
     QTest::addColumn<QString>("heal");
@@ -134,7 +134,7 @@ void TstStoryVerdicts::theRuleCatches_data()
                         u"came while no node was live and was never counted"_s};
 }
 
-void TstStoryVerdicts::theRuleCatches()
+void TestStoryVerdicts::theRuleCatches()
 {
     QFETCH(QString, loss);
     QFETCH(QString, heal);
@@ -146,7 +146,7 @@ void TstStoryVerdicts::theRuleCatches()
     QCOMPARE(countedGaugeProblems(*plan), problems);
 }
 
-void TstStoryVerdicts::theTalksPlanAsksOnlyForWhatCanBeSeen()
+void TestStoryVerdicts::theTalksPlanAsksOnlyForWhatCanBeSeen()
 {
     QStringList errors;
     const auto plan = DemoPlan::load(testenv::sourceDir() + u"/demo/plan.json"_s, &errors);
@@ -156,5 +156,5 @@ void TstStoryVerdicts::theTalksPlanAsksOnlyForWhatCanBeSeen()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-QTEST_GUILESS_MAIN(TstStoryVerdicts)
+QTEST_GUILESS_MAIN(TestStoryVerdicts)
 #include "tst_story_verdicts.moc"

@@ -38,7 +38,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TstFaultHealGui : public QObject
+class TestFaultHealGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -71,7 +71,7 @@ private:
     KioskWindow *m_kiosk = nullptr;
 };
 
-void TstFaultHealGui::init()
+void TestFaultHealGui::init()
 {
     m_cache = std::make_unique<QTemporaryDir>();
     m_api = std::make_unique<FakeKubeApi>();
@@ -122,7 +122,7 @@ void TstFaultHealGui::init()
     m_clock->start();
 }
 
-void TstFaultHealGui::cleanup()
+void TestFaultHealGui::cleanup()
 {
     if (m_session) {
         m_session->stop();
@@ -144,7 +144,7 @@ void TstFaultHealGui::cleanup()
     }
 }
 
-QString TstFaultHealGui::clickAndConfirm(QPushButton *button)
+QString TestFaultHealGui::clickAndConfirm(QPushButton *button)
 {
     QString text;
     QTimer poll;
@@ -162,7 +162,7 @@ QString TstFaultHealGui::clickAndConfirm(QPushButton *button)
     return text;
 }
 
-QStringList TstFaultHealGui::markers() const
+QStringList TestFaultHealGui::markers() const
 {
     QStringList list;
     for (const EventMarker &m : m_session->store().markers()) {
@@ -171,7 +171,7 @@ QStringList TstFaultHealGui::markers() const
     return list;
 }
 
-QString TstFaultHealGui::mainSummary() const
+QString TestFaultHealGui::mainSummary() const
 {
     for (const QLabel *label : m_main->nodeGrid()->findChildren<QLabel *>()) {
         if (label->text().startsWith(u"CockroachDB: "_s) && label->text().contains(u" nodes live"_s)) {
@@ -181,7 +181,7 @@ QString TstFaultHealGui::mainSummary() const
     return {};
 }
 
-void TstFaultHealGui::screenshots(const QString &phase)
+void TestFaultHealGui::screenshots(const QString &phase)
 {
     m_main->resize(1920, 1080);
     m_kiosk->resize(1280, 720); // the projector
@@ -201,7 +201,7 @@ void TstFaultHealGui::screenshots(const QString &phase)
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/fault-e2e-kiosk-"_s + phase + u".png"_s));
 }
 
-void TstFaultHealGui::waitHealthy()
+void TestFaultHealGui::waitHealthy()
 {
     ClusterView *view = m_session->clusterView();
     // The driver's pods (kubectl get pods) and CockroachDB's view (the stand-ins) both arrived.
@@ -211,7 +211,7 @@ void TstFaultHealGui::waitHealthy()
     QTRY_COMPARE_WITH_TIMEOUT(view->summary().reporting, 3, 10000);
 }
 
-void TstFaultHealGui::keepCrdb2Down()
+void TestFaultHealGui::keepCrdb2Down()
 {
     QPushButton *keepDown = m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s);
     QVERIFY(!clickAndConfirm(keepDown).isEmpty());
@@ -221,7 +221,7 @@ void TstFaultHealGui::keepCrdb2Down()
     QTRY_VERIFY_WITH_TIMEOUT(m_main->nodeGrid()->button(u"crdb-2"_s, u"start"_s)->isEnabled(), 5000);
 }
 
-void TstFaultHealGui::beforeTheFault()
+void TestFaultHealGui::beforeTheFault()
 {
     waitHealthy();
     const QString tile = m_main->nodeGrid()->tileText(u"crdb-2"_s);
@@ -241,7 +241,7 @@ void TstFaultHealGui::beforeTheFault()
     screenshots(u"1-before"_s);
 }
 
-void TstFaultHealGui::keepDownFromTheGrid()
+void TestFaultHealGui::keepDownFromTheGrid()
 {
     waitHealthy();
     QPushButton *keepDown = m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s);
@@ -278,7 +278,7 @@ void TstFaultHealGui::keepDownFromTheGrid()
 // readiness says "node is shutting down" while it still serves SQL for server.shutdown.initial_wait),
 // then exits. The fake's process drains for 2 s here (15 to 30 s on a real node): both windows show
 // "draining" (the process runs, CockroachDB still calls it live) before DOWN.
-void TstFaultHealGui::keepDownShowsTheDrainFirst()
+void TestFaultHealGui::keepDownShowsTheDrainFirst()
 {
     waitHealthy();
     m_api->setDrainMs(2000);
@@ -298,7 +298,7 @@ void TstFaultHealGui::keepDownShowsTheDrainFirst()
     QVERIFY(!m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"draining"_s));
 }
 
-void TstFaultHealGui::startFromTheGrid()
+void TestFaultHealGui::startFromTheGrid()
 {
     waitHealthy();
     keepCrdb2Down();
@@ -328,7 +328,7 @@ void TstFaultHealGui::startFromTheGrid()
     screenshots(u"3-after"_s);
 }
 
-void TstFaultHealGui::pauseThenHealAll()
+void TestFaultHealGui::pauseThenHealAll()
 {
     waitHealthy();
     const qsizetype backBefore = markers().filter(u"crdb-2 back after"_s).size();
@@ -363,5 +363,5 @@ void TstFaultHealGui::pauseThenHealAll()
     screenshots(u"5-healed"_s);
 }
 
-QTEST_MAIN(TstFaultHealGui)
+QTEST_MAIN(TestFaultHealGui)
 #include "tst_fault_heal_gui.moc"

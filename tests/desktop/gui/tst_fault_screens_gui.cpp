@@ -46,7 +46,7 @@ FeedTick tick(qint64 tsMs, int count, int errors)
 }
 } // namespace
 
-class TstFaultScreensGui : public QObject
+class TestFaultScreensGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -77,7 +77,7 @@ private:
     KioskWindow *m_kiosk = nullptr;
 };
 
-void TstFaultScreensGui::init()
+void TestFaultScreensGui::init()
 {
     ConnectionProfile profile;
     profile.clusterKind = ClusterKind::None;
@@ -104,7 +104,7 @@ void TstFaultScreensGui::init()
     m_nodes->start();
 }
 
-void TstFaultScreensGui::cleanup()
+void TestFaultScreensGui::cleanup()
 {
     m_windows.reset();
     m_main = nullptr;
@@ -115,7 +115,7 @@ void TstFaultScreensGui::cleanup()
     m_session.reset();
 }
 
-void TstFaultScreensGui::healthyUnderLoad()
+void TestFaultScreensGui::healthyUnderLoad()
 {
     QTRY_COMPARE_WITH_TIMEOUT(m_view->summary().liveNodes, 3, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(m_view->summary().reporting == 3, 5000);
@@ -123,14 +123,14 @@ void TstFaultScreensGui::healthyUnderLoad()
     feed(500, 0);
 }
 
-void TstFaultScreensGui::keepCrdb2Down()
+void TestFaultScreensGui::keepCrdb2Down()
 {
     Q_EMIT m_session->cluster()->faultStarted(2, u"crdb-2"_s, ClusterDriver::Fault::KeepDown);
     node(2).setMode(CrdbStatusStandIn::Mode::Closed);
     QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"DOWN: refused"_s), 3000);
 }
 
-void TstFaultScreensGui::expireCrdb2Liveness()
+void TestFaultScreensGui::expireCrdb2Liveness()
 {
     QList<CrdbStatusStandIn::Node> &cluster = m_nodes->nodes();
     cluster[2].liveness = 2;
@@ -144,13 +144,13 @@ void TstFaultScreensGui::expireCrdb2Liveness()
     QTRY_VERIFY_WITH_TIMEOUT(m_kiosk->nodeGrid()->tileText(u"crdb-2"_s).contains(u"CockroachDB: suspect"_s), 3000);
 }
 
-void TstFaultScreensGui::feed(int count, int errors)
+void TestFaultScreensGui::feed(int count, int errors)
 {
     // A tick covers the 200 ms before its timestamp: stamp it after now, as a tick arriving next would be.
     m_view->addTick(tick(QDateTime::currentMSecsSinceEpoch() + 200, count, errors));
 }
 
-void TstFaultScreensGui::screenshots(const QString &phase)
+void TestFaultScreensGui::screenshots(const QString &phase)
 {
     for (const QSize size : {QSize(1920, 1080), QSize(1280, 720)}) {
         for (QWidget *w : {static_cast<QWidget *>(m_main), static_cast<QWidget *>(m_kiosk)}) {
@@ -164,7 +164,7 @@ void TstFaultScreensGui::screenshots(const QString &phase)
     }
 }
 
-void TstFaultScreensGui::beforeTheFault()
+void TestFaultScreensGui::beforeTheFault()
 {
     NodeGrid *grid = m_kiosk->nodeGrid();
     QVERIFY(grid);
@@ -188,14 +188,14 @@ void TstFaultScreensGui::beforeTheFault()
     screenshots(u"1-before"_s);
 }
 
-void TstFaultScreensGui::kioskHasNoControls()
+void TestFaultScreensGui::kioskHasNoControls()
 {
     QVERIFY(m_kiosk->findChildren<QPushButton *>().isEmpty());
     QVERIFY(m_main->nodeGrid()->button(u"crdb-2"_s, u"keep down"_s));
     QVERIFY(m_main->nodeGrid()->healAllButton());
 }
 
-void TstFaultScreensGui::duringTheFault()
+void TestFaultScreensGui::duringTheFault()
 {
     // keep_down on crdb-2: the driver says the node went down, its port refuses connections, and
     // the two others soon count the ranges that lost a replica.
@@ -221,7 +221,7 @@ void TstFaultScreensGui::duringTheFault()
     screenshots(u"2-during"_s);
 }
 
-void TstFaultScreensGui::losingTheMajorityNeedsTheNameTyped()
+void TestFaultScreensGui::losingTheMajorityNeedsTheNameTyped()
 {
     NodeGrid *grid = m_main->nodeGrid();
     QSignalSpy faults(grid, &NodeGrid::faultRequested);
@@ -268,7 +268,7 @@ void TstFaultScreensGui::losingTheMajorityNeedsTheNameTyped()
     QCOMPARE(heals.size(), 1);
 }
 
-void TstFaultScreensGui::afterTheHeal()
+void TestFaultScreensGui::afterTheHeal()
 {
     healthyUnderLoad();
     keepCrdb2Down();
@@ -303,7 +303,7 @@ void TstFaultScreensGui::afterTheHeal()
 // checkReadinessForHealthCheck), its nodes list hangs. The audience must read "running, not live",
 // not "down", for crdb-0, no live node, and no range count: nobody counts ranges then (the gauges
 // would read 0, calcRangeCounter), so the numbers say unknown, never a reassuring 0.
-void TstFaultScreensGui::withTheMajorityLost()
+void TestFaultScreensGui::withTheMajorityLost()
 {
     healthyUnderLoad();
     keepCrdb2Down();
@@ -324,5 +324,5 @@ void TstFaultScreensGui::withTheMajorityLost()
     screenshots(u"4-majority-lost"_s);
 }
 
-QTEST_MAIN(TstFaultScreensGui)
+QTEST_MAIN(TestFaultScreensGui)
 #include "tst_fault_screens_gui.moc"

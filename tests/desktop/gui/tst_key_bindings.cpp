@@ -16,7 +16,7 @@ using namespace Qt::StringLiterals;
 
 Q_DECLARE_METATYPE(KeyIntent)
 
-class TstKeyBindings : public QObject
+class TestKeyBindings : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -27,7 +27,7 @@ private Q_SLOTS:
     void keysReachThePlayerOnce();
 };
 
-void TstKeyBindings::intents_data()
+void TestKeyBindings::intents_data()
 {
     QTest::addColumn<QKeySequence>("key");
     QTest::addColumn<KeyIntent>("live");
@@ -57,7 +57,7 @@ void TstKeyBindings::intents_data()
     row("A", QKeySequence(Qt::Key_A), I::None, I::None);
 }
 
-void TstKeyBindings::intents()
+void TestKeyBindings::intents()
 {
     QFETCH(QKeySequence, key);
     QFETCH(KeyIntent, live);
@@ -66,7 +66,7 @@ void TstKeyBindings::intents()
     QCOMPARE(keybindings::intentFor(key, true), replay);
 }
 
-void TstKeyBindings::eachKeyOnce()
+void TestKeyBindings::eachKeyOnce()
 {
     std::set<QString> seen;
     for (const KeyBinding &row : keybindings::table()) {
@@ -76,7 +76,7 @@ void TstKeyBindings::eachKeyOnce()
     }
 }
 
-void TstKeyBindings::actionsFollowTheMode()
+void TestKeyBindings::actionsFollowTheMode()
 {
     PresenterSession session({});
     KeyActions live(session.story(), nullptr);
@@ -100,7 +100,7 @@ void TstKeyBindings::actionsFollowTheMode()
     }
 }
 
-void TstKeyBindings::keysReachThePlayerOnce()
+void TestKeyBindings::keysReachThePlayerOnce()
 {
     PresenterSession session({});
     session.setReplayMode();
@@ -127,5 +127,5 @@ void TstKeyBindings::keysReachThePlayerOnce()
     QCOMPARE(player.speed(), 1.0);
 }
 
-QTEST_MAIN(TstKeyBindings)
+QTEST_MAIN(TestKeyBindings)
 #include "tst_key_bindings.moc"

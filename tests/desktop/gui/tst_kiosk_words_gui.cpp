@@ -114,7 +114,7 @@ QStringList wordProblems(const QString &text, const QStringList &seriesNames)
 
 } // namespace
 
-class TstKioskWordsGui : public QObject
+class TestKioskWordsGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -141,7 +141,7 @@ private:
     std::unique_ptr<KioskWindow> m_chartsKiosk; // without it: the four charts, live nodes among them
 };
 
-void TstKioskWordsGui::init()
+void TestKioskWordsGui::init()
 {
     // A cluster profile (every kiosk chart is live); the session is never started, so no kubectl
     // runs: the store is filled directly and the pods are reported by StandInCluster. The plan's
@@ -182,7 +182,7 @@ void TstKioskWordsGui::init()
     fillStore();
 }
 
-void TstKioskWordsGui::cleanup()
+void TestKioskWordsGui::cleanup()
 {
     m_chartsKiosk.reset();
     m_windows.reset();
@@ -193,7 +193,7 @@ void TstKioskWordsGui::cleanup()
     m_session.reset();
 }
 
-void TstKioskWordsGui::fillStore()
+void TestKioskWordsGui::fillStore()
 {
     // Five minutes at the feed's pace (1 s ticks) with a p99 that jumps 30 / 70 ms from tick to
     // tick around 50 ms (the band), and Prometheus' cluster series every 15 s; the markers the talk
@@ -228,7 +228,7 @@ void TstKioskWordsGui::fillStore()
     at(t0 + 200'000, EventMarker::Kind::Failure, u"crdb-2 down (keep down)"_s);
 }
 
-void TstKioskWordsGui::runUpTo(int beatIndex)
+void TestKioskWordsGui::runUpTo(int beatIndex)
 {
     StoryController *story = m_session->story();
     while (story->shownIndex() < beatIndex) {
@@ -238,7 +238,7 @@ void TstKioskWordsGui::runUpTo(int beatIndex)
     }
 }
 
-void TstKioskWordsGui::draw()
+void TestKioskWordsGui::draw()
 {
     QTest::qWait(50);
     m_clock->frame(true);
@@ -247,7 +247,7 @@ void TstKioskWordsGui::draw()
     QTest::qWait(50);
 }
 
-QStringList TstKioskWordsGui::problemsOnTheKiosks(const QString &where, QStringList *seen)
+QStringList TestKioskWordsGui::problemsOnTheKiosks(const QString &where, QStringList *seen)
 {
     const QStringList series = m_session->store().seriesNames();
     QStringList out;
@@ -262,7 +262,7 @@ QStringList TstKioskWordsGui::problemsOnTheKiosks(const QString &where, QStringL
     return out;
 }
 
-void TstKioskWordsGui::theRuleCatchesWhatItShould()
+void TestKioskWordsGui::theRuleCatchesWhatItShould()
 {
     // The rule itself, on the texts it exists for, and on what it must let through.
     const QStringList series {u"app.p99.login"_s};
@@ -275,7 +275,7 @@ void TstKioskWordsGui::theRuleCatchesWhatItShould()
     QCOMPARE(wordProblems(u"<b>PASS</b>"_s, series), QStringList());
 }
 
-void TstKioskWordsGui::wordsForPeopleAtEveryBeat()
+void TestKioskWordsGui::wordsForPeopleAtEveryBeat()
 {
     QStringList problems;
     QStringList seen;
@@ -312,7 +312,7 @@ void TstKioskWordsGui::wordsForPeopleAtEveryBeat()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-void TstKioskWordsGui::wordsForPeopleOnTheLocalStack()
+void TestKioskWordsGui::wordsForPeopleOnTheLocalStack()
 {
     // The local stack (no cluster): most verdicts on the kiosk are skipped ones, and their reasons
     // are for people too: no metric name, no action type. The plan keeps only the actions the local
@@ -410,7 +410,7 @@ void TstKioskWordsGui::wordsForPeopleOnTheLocalStack()
     QVERIFY(kiosk.grab().save(testenv::outputDir() + u"/kiosk-words-local-stack.png"_s));
 }
 
-void TstKioskWordsGui::aLongerEventLineRefits()
+void TestKioskWordsGui::aLongerEventLineRefits()
 {
     // The kiosk's event line shows the newest two events; a new, longer one that wraps keeps the
     // count at two but needs more height: the kiosk must re-fit (on the real X server at 1024x768
@@ -436,7 +436,7 @@ void TstKioskWordsGui::aLongerEventLineRefits()
     QCOMPARE(spy.size(), 1);
 }
 
-void TstKioskWordsGui::p99IsARollingMeanOnTheKioskOnly()
+void TestKioskWordsGui::p99IsARollingMeanOnTheKioskOnly()
 {
     draw();
     QVERIFY(m_kiosk->grab().save(testenv::outputDir() + u"/kiosk-words.png"_s));
@@ -493,5 +493,5 @@ void TstKioskWordsGui::p99IsARollingMeanOnTheKioskOnly()
     QCOMPARE(hi, 70.0);
 }
 
-QTEST_MAIN(TstKioskWordsGui)
+QTEST_MAIN(TestKioskWordsGui)
 #include "tst_kiosk_words_gui.moc"

@@ -34,7 +34,7 @@ QString problems(const QRectF &plot, const QList<Label> &labels)
 }
 } // namespace
 
-class TstMarkerLayout : public QObject
+class TestMarkerLayout : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -46,7 +46,7 @@ private Q_SLOTS:
     void elide();
 };
 
-void TstMarkerLayout::sparseMarkersKeepTheirFullText()
+void TestMarkerLayout::sparseMarkersKeepTheirFullText()
 {
     const QRectF plot(10, 10, 800, 200);
     const auto labels = layout(
@@ -59,7 +59,7 @@ void TstMarkerLayout::sparseMarkersKeepTheirFullText()
     QCOMPARE(problems(plot, labels), QString());
 }
 
-void TstMarkerLayout::crowdedMarkersNeverOverlap_data()
+void TestMarkerLayout::crowdedMarkersNeverOverlap_data()
 {
     QTest::addColumn<QRectF>("plot");
     QTest::addColumn<int>("count");
@@ -70,7 +70,7 @@ void TstMarkerLayout::crowdedMarkersNeverOverlap_data()
     QTest::addRow("wide, 40 markers") << QRectF(50, 30, 1700, 400) << 40 << 4;
 }
 
-void TstMarkerLayout::crowdedMarkersNeverOverlap()
+void TestMarkerLayout::crowdedMarkersNeverOverlap()
 {
     QFETCH(QRectF, plot);
     QFETCH(int, count);
@@ -92,7 +92,7 @@ void TstMarkerLayout::crowdedMarkersNeverOverlap()
     }
 }
 
-void TstMarkerLayout::aLabelAtTheRightEdgeIsNotCut()
+void TestMarkerLayout::aLabelAtTheRightEdgeIsNotCut()
 {
     // The "d sql/00-bootstrap.sql": a marker at "now", the right edge of the plot.
     const QRectF plot(0, 0, 600, 100);
@@ -103,7 +103,7 @@ void TstMarkerLayout::aLabelAtTheRightEdgeIsNotCut()
     QCOMPARE(labels[0].rect.right(), 598.5); // left of its line
 }
 
-void TstMarkerLayout::newestMarkersWinTheRoom()
+void TestMarkerLayout::newestMarkersWinTheRoom()
 {
     // Ten markers on one spot, one row: only the newest keeps a label.
     const QRectF plot(0, 0, 400, 16);
@@ -117,7 +117,7 @@ void TstMarkerLayout::newestMarkersWinTheRoom()
     QCOMPARE(problems(plot, labels), QString());
 }
 
-void TstMarkerLayout::elide()
+void TestMarkerLayout::elide()
 {
     QCOMPARE(markerlayout::elide(u"abcdef"_s, 42, width7), u"abcdef"_s);
     QCOMPARE(markerlayout::elide(u"abcdef"_s, 35, width7), u"abcd…"_s);
@@ -125,5 +125,5 @@ void TstMarkerLayout::elide()
     QCOMPARE(markerlayout::elide(u"abcdef"_s, 10, width7), QString());
 }
 
-QTEST_GUILESS_MAIN(TstMarkerLayout)
+QTEST_GUILESS_MAIN(TestMarkerLayout)
 #include "tst_marker_layout.moc"

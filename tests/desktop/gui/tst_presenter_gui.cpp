@@ -67,7 +67,7 @@ void verifyScreenshot(QWidget *w, const QString &name, bool blank = false)
 // Every function starts from a fresh sample app, session and windows (init) and brings about the
 // state it checks itself, so each passes alone and in any order (tests/gui-order.sh). What the talk
 // says (titles, narration, actions, expectations) is read from the plan the session loaded.
-class TstPresenterGui : public QObject
+class TestPresenterGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -96,7 +96,7 @@ private:
     KioskWindow *m_kiosk = nullptr;
 };
 
-void TstPresenterGui::init()
+void TestPresenterGui::init()
 {
     QVERIFY2(!testenv::sampleappBinary().isEmpty(), "the sampleapp target is not part of this build");
     m_app = std::make_unique<testenv::SampleAppProcess>(QMap<QString, QString> {{u"APP_TICK_MS"_s, u"200"_s}});
@@ -130,7 +130,7 @@ void TstPresenterGui::init()
     QTRY_VERIFY_WITH_TIMEOUT(m_session->feed()->isConnected(), 10000);
 }
 
-void TstPresenterGui::cleanup()
+void TestPresenterGui::cleanup()
 {
     if (m_session) {
         m_session->stop();
@@ -146,7 +146,7 @@ void TstPresenterGui::cleanup()
     m_app.reset();
 }
 
-void TstPresenterGui::runFirstBeat()
+void TestPresenterGui::runFirstBeat()
 {
     StoryController *story = m_session->story();
     QCOMPARE(story->lastRunIndex(), -1);
@@ -157,7 +157,7 @@ void TstPresenterGui::runFirstBeat()
     QCOMPARE(story->lastRunIndex(), 0);
 }
 
-void TstPresenterGui::options()
+void TestPresenterGui::options()
 {
     AppOptions o;
     QString error;
@@ -178,7 +178,7 @@ void TstPresenterGui::options()
 // The checklist is on the presenter's screen before the first beat (never on the kiosk), one row
 // per check with its verdict; this profile has no reachable cluster or Prometheus, so it shows
 // failures with their fixes next to the sample app's port answering.
-void TstPresenterGui::preflightChecklistBeforeFirstBeat()
+void TestPresenterGui::preflightChecklistBeforeFirstBeat()
 {
     PreflightPanel *panel = m_main->preflightPanel();
     QVERIFY(panel->isVisible());
@@ -222,7 +222,7 @@ void TstPresenterGui::preflightChecklistBeforeFirstBeat()
     verifyScreenshot(m_main, u"presenter-preflight.png"_s);
 }
 
-void TstPresenterGui::clickerKeysDriveTheStory()
+void TestPresenterGui::clickerKeysDriveTheStory()
 {
     BeatPanel *panel = m_main->beatPanel();
     StoryController *story = m_session->story();
@@ -307,7 +307,7 @@ void TstPresenterGui::clickerKeysDriveTheStory()
     QCOMPARE(runs.size(), 0);
 }
 
-void TstPresenterGui::chartsShowLiveData()
+void TestPresenterGui::chartsShowLiveData()
 {
     // Run the first beat (it starts the load), wait for a few seconds of ticks and the load
     // markers, then draw a frame.
@@ -350,7 +350,7 @@ void TstPresenterGui::chartsShowLiveData()
         m_main->loadStatusText().contains(u"target %1 req/s"_s.arg(load->rps)), qPrintable(m_main->loadStatusText()));
 }
 
-void TstPresenterGui::kioskBlanksAndShowsNoNarration()
+void TestPresenterGui::kioskBlanksAndShowsNoNarration()
 {
     runFirstBeat();
     QVERIFY(!m_kiosk->isBlanked());
@@ -365,7 +365,7 @@ void TstPresenterGui::kioskBlanksAndShowsNoNarration()
     QCOMPARE(m_kiosk->beatPanel()->titleText(), m_main->beatPanel()->titleText());
 }
 
-void TstPresenterGui::screenshots()
+void TestPresenterGui::screenshots()
 {
     // The first beat run and a few seconds of its load on the charts.
     runFirstBeat();
@@ -375,7 +375,7 @@ void TstPresenterGui::screenshots()
     verifyScreenshot(m_kiosk, u"presenter-kiosk.png"_s);
 }
 
-void TstPresenterGui::preflightHiddenOnceABeatRan()
+void TestPresenterGui::preflightHiddenOnceABeatRan()
 {
     QVERIFY(m_main->preflightPanel()->isVisible());
     runFirstBeat();
@@ -384,7 +384,7 @@ void TstPresenterGui::preflightHiddenOnceABeatRan()
 
 // On the local stack (cluster kind none) a chart that can only show CockroachDB metrics says so
 // inside its plot instead of showing empty axes; with a cluster profile no chart does.
-void TstPresenterGui::localStackChartsSaySo()
+void TestPresenterGui::localStackChartsSaySo()
 {
     for (const TimeChart *chart : m_main->charts()) {
         QVERIFY2(chart->unavailableReason().isEmpty(), qPrintable(chart->spec().title));
@@ -441,7 +441,7 @@ void TstPresenterGui::localStackChartsSaySo()
 // file is skipped with its reason on the SQL status line (never "applied", never "FAILED"), and the
 // expectation on CockroachDB's metric is SKIPPED in grey with its reason, counted apart, while the
 // load's verdict is judged.
-void TstPresenterGui::localStackShowsSkipped()
+void TestPresenterGui::localStackShowsSkipped()
 {
     ConnectionProfile local = m_session->profile();
     local.clusterKind = ClusterKind::None;
@@ -491,5 +491,5 @@ void TstPresenterGui::localStackShowsSkipped()
     session.stop();
 }
 
-QTEST_MAIN(TstPresenterGui)
+QTEST_MAIN(TestPresenterGui)
 #include "tst_presenter_gui.moc"

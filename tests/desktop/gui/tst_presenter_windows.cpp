@@ -15,7 +15,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TstPresenterWindows : public QObject
+class TestPresenterWindows : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -26,7 +26,7 @@ private Q_SLOTS:
     void everyWindowHasTheKeys();
 };
 
-void TstPresenterWindows::windowsFromTheCommandLine_data()
+void TestPresenterWindows::windowsFromTheCommandLine_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<bool>("main");
@@ -36,7 +36,7 @@ void TstPresenterWindows::windowsFromTheCommandLine_data()
     QTest::addRow("--kiosk") << QStringList {u"--kiosk"_s} << false << true;
 }
 
-void TstPresenterWindows::windowsFromTheCommandLine()
+void TestPresenterWindows::windowsFromTheCommandLine()
 {
     QFETCH(QStringList, args);
     QFETCH(bool, main);
@@ -53,7 +53,7 @@ void TstPresenterWindows::windowsFromTheCommandLine()
     QCOMPARE(windows.kiosk() != nullptr, kiosk);
 }
 
-void TstPresenterWindows::nodeViewOnlyWithACluster_data()
+void TestPresenterWindows::nodeViewOnlyWithACluster_data()
 {
     QTest::addColumn<ClusterKind>("kind");
     QTest::addColumn<bool>("noneGiven"); // the test says: no node view
@@ -64,7 +64,7 @@ void TstPresenterWindows::nodeViewOnlyWithACluster_data()
     QTest::addRow("statefulset, none given") << ClusterKind::StatefulSet << true << false;
 }
 
-void TstPresenterWindows::nodeViewOnlyWithACluster()
+void TestPresenterWindows::nodeViewOnlyWithACluster()
 {
     QFETCH(ClusterKind, kind);
     QFETCH(bool, noneGiven);
@@ -84,7 +84,7 @@ void TstPresenterWindows::nodeViewOnlyWithACluster()
     QCOMPARE(windows.main()->findChild<QObject *>(u"healStopwatch"_s) != nullptr, expectView);
 }
 
-void TstPresenterWindows::everyWindowHasTheKeys()
+void TestPresenterWindows::everyWindowHasTheKeys()
 {
     PresenterSession session({});
     WindowsOptions options;
@@ -101,5 +101,5 @@ void TstPresenterWindows::everyWindowHasTheKeys()
     QVERIFY(keys.contains(QKeySequence(Qt::CTRL | Qt::Key_E).toString()));
 }
 
-QTEST_MAIN(TstPresenterWindows)
+QTEST_MAIN(TestPresenterWindows)
 #include "tst_presenter_windows.moc"

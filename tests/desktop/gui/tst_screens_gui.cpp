@@ -197,7 +197,7 @@ void settle()
 }
 } // namespace
 
-class TstScreensGui : public QObject
+class TestScreensGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -231,7 +231,7 @@ private:
     KioskWindow *m_kiosk = nullptr;
 };
 
-void TstScreensGui::init()
+void TestScreensGui::init()
 {
     // A cluster profile (charts of CockroachDB metrics are live); the session is never started, so
     // no kubectl runs: the store is filled directly and the pods are reported by StandInCluster.
@@ -277,7 +277,7 @@ void TstScreensGui::init()
     fillStore();
 }
 
-void TstScreensGui::cleanup()
+void TestScreensGui::cleanup()
 {
     m_windows.reset();
     m_main = nullptr;
@@ -288,7 +288,7 @@ void TstScreensGui::cleanup()
     m_session.reset();
 }
 
-void TstScreensGui::fillStore()
+void TestScreensGui::fillStore()
 {
     // Ten minutes at the feed's and Prometheus' pace, shaped like the talk: the load starts, a
     // third node joins, crdb-2 goes down and comes back.
@@ -353,7 +353,7 @@ void TstScreensGui::fillStore()
     at(double(now - t0) / 60000.0, EventMarker::Kind::Phase, u"beat: "_s + beats.constLast().title);
 }
 
-void TstScreensGui::runUpTo(int beatIndex)
+void TestScreensGui::runUpTo(int beatIndex)
 {
     StoryController *story = m_session->story();
     while (story->shownIndex() < beatIndex) {
@@ -363,14 +363,14 @@ void TstScreensGui::runUpTo(int beatIndex)
     }
 }
 
-void TstScreensGui::showTheFaultBeat()
+void TestScreensGui::showTheFaultBeat()
 {
     const int failure = m_session->story()->plan().indexOf(u"failure"_s);
     QVERIFY(failure > 0);
     runUpTo(failure);
 }
 
-void TstScreensGui::chartIdsAreThePlans()
+void TestScreensGui::chartIdsAreThePlans()
 {
     // A beat's "focus" is validated against DemoPlan::chartIds(): every chart must carry one of them.
     QStringList ids;
@@ -382,7 +382,7 @@ void TstScreensGui::chartIdsAreThePlans()
     QCOMPARE(ids, DemoPlan::chartIds());
 }
 
-void TstScreensGui::focusFollowsTheBeat()
+void TestScreensGui::focusFollowsTheBeat()
 {
     m_main->resize(1280, 720);
     const DemoPlan &plan = m_session->story()->plan();
@@ -415,7 +415,7 @@ void TstScreensGui::focusFollowsTheBeat()
         qPrintable(u"focus charts %1 px², others up to %2 px²"_s.arg(smallestFocus).arg(largestOther)));
 }
 
-void TstScreensGui::everySize_data()
+void TestScreensGui::everySize_data()
 {
     QTest::addColumn<QSize>("size");
     if (scaled()) {
@@ -432,7 +432,7 @@ void TstScreensGui::everySize_data()
     }
 }
 
-QStringList TstScreensGui::showAt(const QSize &size, const QString &name)
+QStringList TestScreensGui::showAt(const QSize &size, const QString &name)
 {
     m_main->resize(size);
     m_kiosk->resize(size);
@@ -451,7 +451,7 @@ QStringList TstScreensGui::showAt(const QSize &size, const QString &name)
     return problemsIn(m_main, size) + problemsIn(m_kiosk, size);
 }
 
-void TstScreensGui::everySize()
+void TestScreensGui::everySize()
 {
     // The state every size is checked in, set here (it used to be inherited from the function that
     // ran before): the fault beat shown, its charts big. Other beats' layouts are not checked yet.
@@ -468,12 +468,12 @@ void TstScreensGui::everySize()
     QVERIFY2(events[1].endsWith(u"  "_s + markers[markers.size() - 2].text), qPrintable(events[1]));
 }
 
-void TstScreensGui::everyBeatAtEverySize_data()
+void TestScreensGui::everyBeatAtEverySize_data()
 {
     everySize_data();
 }
 
-void TstScreensGui::everyBeatAtEverySize()
+void TestScreensGui::everyBeatAtEverySize()
 {
     // Every beat's layout (its focus charts big, the rest small; the kiosk's numbers), from before
     // the first beat to the last, at each size: not only the fault beat's.
@@ -512,7 +512,7 @@ void TstScreensGui::everyBeatAtEverySize()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-void TstScreensGui::highContrastKiosk()
+void TestScreensGui::highContrastKiosk()
 {
     showTheFaultBeat();
     m_kiosk->setHighContrast(true);
@@ -528,12 +528,12 @@ void TstScreensGui::highContrastKiosk()
     m_kiosk->setHighContrast(false);
 }
 
-void TstScreensGui::duringAFault_data()
+void TestScreensGui::duringAFault_data()
 {
     everySize_data();
 }
 
-void TstScreensGui::duringAFault()
+void TestScreensGui::duringAFault()
 {
     // The fullest kiosk: crdb-2 down (its tile grows a line), the app's experience during the
     // fault under the stopwatch. Nothing may be cut or squeezed.
@@ -557,7 +557,7 @@ void TstScreensGui::duringAFault()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-void TstScreensGui::longLinesWrap_data()
+void TestScreensGui::longLinesWrap_data()
 {
     everySize_data();
     if (!scaled()) {
@@ -565,7 +565,7 @@ void TstScreensGui::longLinesWrap_data()
     }
 }
 
-void TstScreensGui::longLinesWrap()
+void TestScreensGui::longLinesWrap()
 {
     // The presenter's panel with its longest lines at once, as after a beat that ran SQL: the
     // plan's longest beat title, the last run's summary, its verdicts (the real plan's
@@ -599,5 +599,5 @@ void TstScreensGui::longLinesWrap()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-QTEST_MAIN(TstScreensGui)
+QTEST_MAIN(TestScreensGui)
 #include "tst_screens_gui.moc"

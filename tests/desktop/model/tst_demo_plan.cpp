@@ -85,7 +85,7 @@ QStringList planMarkdownNames(const QString &start, const QString &end)
 }
 } // namespace
 
-class TstDemoPlan : public QObject
+class TestDemoPlan : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -107,7 +107,7 @@ private Q_SLOTS:
     void chartCatalog();
 };
 
-void TstDemoPlan::parsesEveryActionAndExpectation()
+void TestDemoPlan::parsesEveryActionAndExpectation()
 {
     QStringList errors;
     const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "one", "title": "One", "narration": "Say it.",
@@ -154,7 +154,7 @@ void TstDemoPlan::parsesEveryActionAndExpectation()
     QCOMPARE(plan->focusAt(7), (QStringList {u"live-nodes"_s, u"ranges"_s}));
 }
 
-void TstDemoPlan::validationErrors_data()
+void TestDemoPlan::validationErrors_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("expectedError"); // a substring of one of the errors
@@ -262,7 +262,7 @@ void TstDemoPlan::validationErrors_data()
                                  << u"beat 'b'.focus[1]: chart 'ranges' named twice"_s;
 }
 
-void TstDemoPlan::validationErrors()
+void TestDemoPlan::validationErrors()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, expectedError);
@@ -274,7 +274,7 @@ void TstDemoPlan::validationErrors()
     QVERIFY2(found, qPrintable(u"expected '%1' in:\n%2"_s.arg(expectedError, errors.join(u'\n'))));
 }
 
-void TstDemoPlan::expectationHolds_data()
+void TestDemoPlan::expectationHolds_data()
 {
     QTest::addColumn<QString>("op");
     QTest::addColumn<double>("observed");
@@ -289,7 +289,7 @@ void TstDemoPlan::expectationHolds_data()
     QTest::addRow("NaN never holds") << u"<"_s << std::numeric_limits<double>::quiet_NaN() << false;
 }
 
-void TstDemoPlan::expectationHolds()
+void TestDemoPlan::expectationHolds()
 {
     QFETCH(QString, op);
     QFETCH(double, observed);
@@ -302,7 +302,7 @@ void TstDemoPlan::expectationHolds()
     QCOMPARE(plan->beats[0].expectations[0].holds(observed), holds);
 }
 
-void TstDemoPlan::promqlMetricNames_data()
+void TestDemoPlan::promqlMetricNames_data()
 {
     QTest::addColumn<QString>("promql");
     QTest::addColumn<QStringList>("names");
@@ -320,14 +320,14 @@ void TstDemoPlan::promqlMetricNames_data()
                                << QStringList {u"a_metric"_s, u"b_metric"_s};
 }
 
-void TstDemoPlan::promqlMetricNames()
+void TestDemoPlan::promqlMetricNames()
 {
     QFETCH(QString, promql);
     QFETCH(QStringList, names);
     QCOMPARE(::promqlMetricNames(promql), names);
 }
 
-void TstDemoPlan::positionBetweenBeats()
+void TestDemoPlan::positionBetweenBeats()
 {
     QStringList errors;
     const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "a", "title": "A", "narration": "N",
@@ -348,7 +348,7 @@ void TstDemoPlan::positionBetweenBeats()
     QVERIFY(!DemoPlan::replicationFactorRefusal(0).isEmpty());
 }
 
-void TstDemoPlan::faultsAndModes()
+void TestDemoPlan::faultsAndModes()
 {
     QStringList errors;
     const auto plan = DemoPlan::fromJson(minimalPlan(uR"j({"id": "f", "title": "F", "narration": "N",
@@ -386,7 +386,7 @@ void TstDemoPlan::faultsAndModes()
         u"sum(ranges_underreplicated) == 0 recovers within 300 s (timed from the fault)"_s);
 }
 
-void TstDemoPlan::realPlanValidates()
+void TestDemoPlan::realPlanValidates()
 {
     QStringList errors;
     const auto plan = DemoPlan::load(planPath(), &errors);
@@ -413,7 +413,7 @@ void TstDemoPlan::realPlanValidates()
     }));
 }
 
-void TstDemoPlan::realPlanSqlFilesExist()
+void TestDemoPlan::realPlanSqlFilesExist()
 {
     QStringList errors;
     const auto plan = DemoPlan::load(planPath(), &errors);
@@ -424,7 +424,7 @@ void TstDemoPlan::realPlanSqlFilesExist()
     }
 }
 
-void TstDemoPlan::realPlanMetricsExist()
+void TestDemoPlan::realPlanMetricsExist()
 {
     const auto known = readNames(testenv::sourceDir() + u"/tests/desktop/model/cockroach-metric-names.txt"_s, false);
     QVERIFY(!known.isEmpty());
@@ -457,7 +457,7 @@ void TstDemoPlan::realPlanMetricsExist()
     }
 }
 
-void TstDemoPlan::metricListMatchesReference()
+void TestDemoPlan::metricListMatchesReference()
 {
     const QString dir = qEnvironmentVariable("TEST_REFERENCE_DIR", testenv::sourceDir() + u"/tests/reference"_s);
     const QString tsv = dir + u"/cockroach-metrics.tsv"_s;
@@ -471,7 +471,7 @@ void TstDemoPlan::metricListMatchesReference()
     }
 }
 
-void TstDemoPlan::demoMarkdownMatchesPlan()
+void TestDemoPlan::demoMarkdownMatchesPlan()
 {
     QFile md(testenv::sourceDir() + u"/demo/DEMO.md"_s);
     QVERIFY2(md.open(QIODevice::ReadOnly), "demo/DEMO.md is missing");
@@ -489,14 +489,14 @@ void TstDemoPlan::demoMarkdownMatchesPlan()
 
 // demo/PLAN.md names the feed fields a plan may read and the charts a focus may name: the same
 // lists, in the same order, as the feed's table and the chart catalog.
-void TstDemoPlan::planMarkdownListsTheTables()
+void TestDemoPlan::planMarkdownListsTheTables()
 {
     QCOMPARE(planMarkdownNames(u"Feed fields:"_s, u"Booleans read"_s), feedschema::fieldNames());
     QCOMPARE(planMarkdownNames(u"ids: `requests`"_s, u"(an unknown id"_s), chartcatalog::presenterIds());
     QCOMPARE(planMarkdownNames(u"(before the first beat:"_s, u")"_s), chartcatalog::defaultFocus());
 }
 
-void TstDemoPlan::chartCatalog()
+void TestDemoPlan::chartCatalog()
 {
     QCOMPARE(DemoPlan::chartIds(), chartcatalog::presenterIds());
     QStringList ids;
@@ -524,5 +524,5 @@ void TstDemoPlan::chartCatalog()
         errors.value(0).contains(u"unknown chart 'p99' (one of requests, latency,"_s), qPrintable(errors.join(u'\n')));
 }
 
-QTEST_GUILESS_MAIN(TstDemoPlan)
+QTEST_GUILESS_MAIN(TestDemoPlan)
 #include "tst_demo_plan.moc"

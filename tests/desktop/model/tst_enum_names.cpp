@@ -21,7 +21,7 @@ public:
 using Word = Sample::Word;
 } // namespace
 
-class TstEnumNames : public QObject
+class TestEnumNames : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -33,7 +33,7 @@ private Q_SLOTS:
     void recordedKeysStayTheSame();
 };
 
-void TstEnumNames::keys_data()
+void TestEnumNames::keys_data()
 {
     QTest::addColumn<int>("value");
     QTest::addColumn<QString>("asIs");
@@ -44,7 +44,7 @@ void TstEnumNames::keys_data()
     QTest::addRow("one letter") << int(Word::X) << u"X"_s << u"x"_s;
 }
 
-void TstEnumNames::keys()
+void TestEnumNames::keys()
 {
     QFETCH(int, value);
     QFETCH(QString, asIs);
@@ -56,7 +56,7 @@ void TstEnumNames::keys()
     QCOMPARE(enumFromKey<Word>(snake, KeyStyle::Snake), std::optional<Word>(w));
 }
 
-void TstEnumNames::onlyItsOwnSpellingsReadBack_data()
+void TestEnumNames::onlyItsOwnSpellingsReadBack_data()
 {
     QTest::addColumn<QString>("key");
     QTest::addColumn<int>("style");
@@ -70,14 +70,14 @@ void TstEnumNames::onlyItsOwnSpellingsReadBack_data()
     QTest::addRow("trailing space") << u"plain "_s << int(KeyStyle::Snake);
 }
 
-void TstEnumNames::onlyItsOwnSpellingsReadBack()
+void TestEnumNames::onlyItsOwnSpellingsReadBack()
 {
     QFETCH(QString, key);
     QFETCH(int, style);
     QCOMPARE(enumFromKey<Word>(key, KeyStyle(style)), std::nullopt);
 }
 
-void TstEnumNames::keysInDeclarationOrder()
+void TestEnumNames::keysInDeclarationOrder()
 {
     QCOMPARE(
         enumKeys<Word>(KeyStyle::Snake), (QStringList {u"plain"_s, u"two_words"_s, u"three_words_here"_s, u"x"_s}));
@@ -87,7 +87,7 @@ void TstEnumNames::keysInDeclarationOrder()
 }
 
 // The strings on disk before the enums spelled them (recordings, demo/plan.json): byte for byte.
-void TstEnumNames::recordedKeysStayTheSame()
+void TestEnumNames::recordedKeysStayTheSame()
 {
     using T = PlanAction::Type;
     QCOMPARE(PlanAction::typeName(T::RunSql), u"run_sql"_s);
@@ -106,5 +106,5 @@ void TstEnumNames::recordedKeysStayTheSame()
     QCOMPARE(StoryController::stageFromName(u"running"_s), std::optional(StoryController::Stage::Running));
 }
 
-QTEST_GUILESS_MAIN(TstEnumNames)
+QTEST_GUILESS_MAIN(TestEnumNames)
 #include "tst_enum_names.moc"

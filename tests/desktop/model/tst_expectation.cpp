@@ -88,7 +88,7 @@ QString verdictName(V v)
 Q_DECLARE_METATYPE(Samples)
 Q_DECLARE_METATYPE(PlanExpectation::Mode)
 
-class TstExpectation : public QObject
+class TestExpectation : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -118,7 +118,7 @@ private Q_SLOTS:
     void nextBeatSettlesWhatEndedFirst();
 };
 
-void TstExpectation::feedFieldValues_data()
+void TestExpectation::feedFieldValues_data()
 {
     QTest::addColumn<QString>("field");
     QTest::addColumn<std::optional<double>>("value");
@@ -134,7 +134,7 @@ void TstExpectation::feedFieldValues_data()
     QTest::addRow("unknown") << u"db.other.count"_s << std::optional<double>();
 }
 
-void TstExpectation::feedFieldValues()
+void TestExpectation::feedFieldValues()
 {
     QFETCH(QString, field);
     QFETCH(std::optional<double>, value);
@@ -164,7 +164,7 @@ void TstExpectation::feedFieldValues()
     }
 }
 
-void TstExpectation::healedIn41Seconds()
+void TestExpectation::healedIn41Seconds()
 {
     ExpectationEvaluator ev;
     QSignalSpy settled(&ev, &ExpectationEvaluator::settled);
@@ -187,7 +187,7 @@ void TstExpectation::healedIn41Seconds()
     QCOMPARE(ev.states()[0].verdict, V::Pass);
 }
 
-void TstExpectation::failsAfterTheLimit()
+void TestExpectation::failsAfterTheLimit()
 {
     ExpectationEvaluator ev;
     ev.start(u"b"_s, {promql(u"max(liveness_livenodes)"_s, PlanExpectation::Op::Equal, 3, 60)}, 0);
@@ -200,7 +200,7 @@ void TstExpectation::failsAfterTheLimit()
     QCOMPARE(ev.states()[0].text(90'000), u"FAIL max(liveness_livenodes) == 3 not within 60 s (now 2)"_s);
 }
 
-void TstExpectation::lateObservationIsAFail()
+void TestExpectation::lateObservationIsAFail()
 {
     ExpectationEvaluator ev;
     ev.start(u"b"_s, {promql(u"x"_s, PlanExpectation::Op::Equal, 0, 10)}, 0);
@@ -208,7 +208,7 @@ void TstExpectation::lateObservationIsAFail()
     QCOMPARE(ev.states()[0].verdict, V::Fail);
 }
 
-void TstExpectation::everySeriesMustHold()
+void TestExpectation::everySeriesMustHold()
 {
     ExpectationEvaluator ev;
     ev.start(u"b"_s, {promql(u"sum by (pod) (replicas)"_s, PlanExpectation::Op::Greater, 0, 100)}, 0);
@@ -219,7 +219,7 @@ void TstExpectation::everySeriesMustHold()
     QCOMPARE(ev.states()[0].verdict, V::Pass);
 }
 
-void TstExpectation::emptyAnswerIsPending()
+void TestExpectation::emptyAnswerIsPending()
 {
     ExpectationEvaluator ev;
     ev.start(u"b"_s, {promql(u"sum(ranges_unavailable)"_s, PlanExpectation::Op::Equal, 0, 100)}, 0);
@@ -228,7 +228,7 @@ void TstExpectation::emptyAnswerIsPending()
     QVERIFY(!ev.states()[0].lastValue);
 }
 
-void TstExpectation::queryErrorIsShown()
+void TestExpectation::queryErrorIsShown()
 {
     ExpectationEvaluator ev;
     ev.start(u"b"_s, {promql(u"sum("_s, PlanExpectation::Op::Equal, 0, 100)}, 0);
@@ -237,7 +237,7 @@ void TstExpectation::queryErrorIsShown()
     QVERIFY(ev.states()[0].text(1000).contains(u"query error: bad_data: parse error"_s));
 }
 
-void TstExpectation::feedConditionPasses()
+void TestExpectation::feedConditionPasses()
 {
     ExpectationEvaluator ev;
     QSignalSpy changed(&ev, &ExpectationEvaluator::changed);
@@ -258,7 +258,7 @@ void TstExpectation::feedConditionPasses()
     QVERIFY(changed.size() >= 2);
 }
 
-void TstExpectation::missingPercentileStaysPending()
+void TestExpectation::missingPercentileStaysPending()
 {
     ExpectationEvaluator ev;
     ev.start(u"b"_s, {feed(u"routes.search.p99_ms"_s, PlanExpectation::Op::Less, 50, 30)}, 0);
@@ -268,7 +268,7 @@ void TstExpectation::missingPercentileStaysPending()
     QCOMPARE(ev.states()[0].verdict, V::Pending);
 }
 
-void TstExpectation::restartDropsOldAnswers()
+void TestExpectation::restartDropsOldAnswers()
 {
     ExpectationEvaluator ev;
     ev.start(u"a"_s, {promql(u"x"_s, PlanExpectation::Op::Equal, 0, 100)}, 0);
@@ -284,7 +284,7 @@ void TstExpectation::restartDropsOldAnswers()
 // Every mode through the same code path the app uses (onPromResult / onFeedTick, then the
 // deadline check the app runs once a second), with synthetic times. The evaluator starts judging
 // at 100 s; "fault" is the completion time of the latest fault action (-1: none ran).
-void TstExpectation::modes_data()
+void TestExpectation::modes_data()
 {
     using M = PlanExpectation::Mode;
     QTest::addColumn<M>("mode");
@@ -376,7 +376,7 @@ void TstExpectation::modes_data()
                                        << u"FAIL healed: no data for the whole 60 s window"_s;
 }
 
-void TstExpectation::modes()
+void TestExpectation::modes()
 {
     QFETCH(PlanExpectation::Mode, mode);
     QFETCH(QString, from);
@@ -413,7 +413,7 @@ void TstExpectation::modes()
     QCOMPARE(verdictName(st.verdict), verdict);
 }
 
-void TstExpectation::summaryNeverCountsAlreadyTrueAsAPass()
+void TestExpectation::summaryNeverCountsAlreadyTrueAsAPass()
 {
     ExpectationEvaluator ev;
     auto eventually = promql(u"x"_s, PlanExpectation::Op::Equal, 0, 60);
@@ -463,7 +463,7 @@ PlanExpectation healedFromFault()
 }
 } // namespace
 
-void TstExpectation::judgingStartsAtTheLastActionsCompletion()
+void TestExpectation::judgingStartsAtTheLastActionsCompletion()
 {
     PresenterSession session(noClusterProfile());
     PlanAction stop;
@@ -499,7 +499,7 @@ void TstExpectation::judgingStartsAtTheLastActionsCompletion()
     QCOMPARE(ev->states()[0].text(141'000), u"PASS healed in 41 s from the fault"_s);
 }
 
-void TstExpectation::beatWithoutActionsStartsWhenItRuns()
+void TestExpectation::beatWithoutActionsStartsWhenItRuns()
 {
     PresenterSession session(noClusterProfile());
     DemoPlan plan;
@@ -517,7 +517,7 @@ void TstExpectation::beatWithoutActionsStartsWhenItRuns()
     QCOMPARE(session.story()->stage(), StoryController::Stage::Showing);
 }
 
-void TstExpectation::failedBeatStartsWhenItStopped()
+void TestExpectation::failedBeatStartsWhenItStopped()
 {
     // Stop node is refused (a cluster profile whose kubectl context does not exist: no status, so
     // no node is known to be safe to stop): the fault never happened, so there is no marker and the
@@ -544,7 +544,7 @@ void TstExpectation::failedBeatStartsWhenItStopped()
     QCOMPARE(ev->states()[0].text(t0 + 12'000), u"PASS healed in 10 s from the first failure (no fault ran)"_s);
 }
 
-void TstExpectation::cockroachMetricNames_data()
+void TestExpectation::cockroachMetricNames_data()
 {
     QTest::addColumn<QString>("promql");
     QTest::addColumn<QStringList>("names");
@@ -556,7 +556,7 @@ void TstExpectation::cockroachMetricNames_data()
     QTest::addRow("both") << u"sum(app_ready) * max(ranges_unavailable)"_s << QStringList {u"ranges_unavailable"_s};
 }
 
-void TstExpectation::cockroachMetricNames()
+void TestExpectation::cockroachMetricNames()
 {
     QFETCH(QString, promql);
     QFETCH(QStringList, names);
@@ -565,7 +565,7 @@ void TstExpectation::cockroachMetricNames()
 
 // The rule (every name but app_*, up, scrape_*) against CockroachDB's real metric list: every PromQL
 // the plan and the presenter read is sorted right, and no CockroachDB metric looks like the app's.
-void TstExpectation::cockroachMetricNamesAgainstCockroachDBsList()
+void TestExpectation::cockroachMetricNamesAgainstCockroachDBsList()
 {
     QFile tsv(qEnvironmentVariable("TEST_REFERENCE_DIR") + u"/cockroach-metrics.tsv"_s);
     QVERIFY2(tsv.open(QIODevice::ReadOnly), qPrintable(tsv.fileName()));
@@ -597,7 +597,7 @@ void TstExpectation::cockroachMetricNamesAgainstCockroachDBsList()
     QVERIFY(cockroachExprs > 0);
 }
 
-void TstExpectation::skippedWhereThereIsNoCockroachDB()
+void TestExpectation::skippedWhereThereIsNoCockroachDB()
 {
     auto live = promql(u"max(liveness_livenodes)"_s, PlanExpectation::Op::Equal, 1, 60);
     live.label = u"one live node"_s;
@@ -642,7 +642,7 @@ void TstExpectation::skippedWhereThereIsNoCockroachDB()
     }
 }
 
-void TstExpectation::skippedClusterChangeSkipsTheBeat()
+void TestExpectation::skippedClusterChangeSkipsTheBeat()
 {
     // The failure beat on the local stack: keep_down is skipped (no Kubernetes), so "the app stays
     // ready" would hold with nothing broken: Skipped, with the action and its reason.
@@ -679,7 +679,7 @@ void TstExpectation::skippedClusterChangeSkipsTheBeat()
     QCOMPARE(ev->summary(), u"2 skipped"_s);
 }
 
-void TstExpectation::skippedSqlKeepsTheAppVerdicts()
+void TestExpectation::skippedSqlKeepsTheAppVerdicts()
 {
     // A beat whose only skipped step is CockroachDB-only SQL keeps its app-level verdicts: the app was
     // really under load and really served. (The outcome is emitted here as the executor would after
@@ -716,7 +716,7 @@ void TstExpectation::skippedSqlKeepsTheAppVerdicts()
 
 // A window that ended before the next beat is prepared is settled first, at its end, whether or not
 // the once-a-second check ran: a replay (no timer between records) shows the verdict live showed.
-void TstExpectation::nextBeatSettlesWhatEndedFirst()
+void TestExpectation::nextBeatSettlesWhatEndedFirst()
 {
     SessionClock clock;
     clock.setTime(0);
@@ -740,5 +740,5 @@ void TstExpectation::nextBeatSettlesWhatEndedFirst()
     QCOMPARE(ev.states()[0].verdict, V::Pending);
 }
 
-QTEST_GUILESS_MAIN(TstExpectation)
+QTEST_GUILESS_MAIN(TestExpectation)
 #include "tst_expectation.moc"

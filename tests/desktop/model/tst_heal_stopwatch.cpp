@@ -8,7 +8,7 @@ using namespace Qt::StringLiterals;
 
 Q_DECLARE_METATYPE(HealStopwatch::Phase)
 
-class TstHealStopwatch : public QObject
+class TestHealStopwatch : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -20,7 +20,7 @@ private Q_SLOTS:
 };
 
 // A step: "t live under" (t in s; live 1/0 for crdb-2; under -1 = no data).
-void TstHealStopwatch::sequences_data()
+void TestHealStopwatch::sequences_data()
 {
     QTest::addColumn<QString>("steps");
     QTest::addColumn<HealStopwatch::Phase>("phase");
@@ -51,7 +51,7 @@ void TstHealStopwatch::sequences_data()
         << u"healed in 25 s (crdb-2 back after 20 s; up to 5 ranges were under-replicated)"_s;
 }
 
-void TstHealStopwatch::sequences()
+void TestHealStopwatch::sequences()
 {
     QFETCH(QString, steps);
     QFETCH(HealStopwatch::Phase, phase);
@@ -72,7 +72,7 @@ void TstHealStopwatch::sequences()
     QCOMPARE(w.text(t0 + 50'000), text);
 }
 
-void TstHealStopwatch::secondFaultWhileHealingKeepsTheClock()
+void TestHealStopwatch::secondFaultWhileHealingKeepsTheClock()
 {
     HealStopwatch w;
     w.faultStarted(u"crdb-2"_s, 0);
@@ -86,7 +86,7 @@ void TstHealStopwatch::secondFaultWhileHealingKeepsTheClock()
     QCOMPARE(w.elapsedMs(99000), 30000); // frozen once stopped
 }
 
-void TstHealStopwatch::aNewFaultAfterAHealStartsAgain()
+void TestHealStopwatch::aNewFaultAfterAHealStartsAgain()
 {
     HealStopwatch w;
     w.faultStarted(u"crdb-2"_s, 0);
@@ -100,7 +100,7 @@ void TstHealStopwatch::aNewFaultAfterAHealStartsAgain()
     QCOMPARE(w.phase(), HealStopwatch::Phase::WaitingForRanges);
 }
 
-void TstHealStopwatch::resetKeepsTheSettings()
+void TestHealStopwatch::resetKeepsTheSettings()
 {
     // With a 1 s settle, a node back without under-replication is told after 1 s, not the default 20 s.
     HealStopwatch w;
@@ -118,5 +118,5 @@ void TstHealStopwatch::resetKeepsTheSettings()
     QCOMPARE(run(), HealStopwatch::Phase::BackWithoutUnderReplication);
 }
 
-QTEST_GUILESS_MAIN(TstHealStopwatch)
+QTEST_GUILESS_MAIN(TestHealStopwatch)
 #include "tst_heal_stopwatch.moc"

@@ -47,7 +47,7 @@ NodeEndpoint endpoint(const QString &pod, NodeEndpoint::Health health, std::opti
 const QString kNs = u".crdb.crdb-evolution.svc.cluster.local"_s;
 } // namespace
 
-class TstNodeView : public QObject
+class TestNodeView : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -68,7 +68,7 @@ private Q_SLOTS:
     void losesMajority();
 };
 
-void TstNodeView::addressNamesPod_data()
+void TestNodeView::addressNamesPod_data()
 {
     QTest::addColumn<QString>("address");
     QTest::addColumn<QString>("pod");
@@ -82,7 +82,7 @@ void TstNodeView::addressNamesPod_data()
     QTest::addRow("IPv6") << u"[fd00::7]:26257"_s << u"crdb-2"_s << false;
 }
 
-void TstNodeView::addressNamesPod()
+void TestNodeView::addressNamesPod()
 {
     QFETCH(QString, address);
     QFETCH(QString, pod);
@@ -90,7 +90,7 @@ void TstNodeView::addressNamesPod()
     QCOMPARE(nodeview::addressNamesPod(address, pod), names);
 }
 
-void TstNodeView::matchesByNodeIdAndAddress()
+void TestNodeView::matchesByNodeIdAndAddress()
 {
     // Node ids are not ordinals: crdb-0 may well be node 3 after a re-init.
     NodeStatusSnapshot s;
@@ -110,7 +110,7 @@ void TstNodeView::matchesByNodeIdAndAddress()
     QCOMPARE(rows[2].uptimeS, 90);
 }
 
-void TstNodeView::matchesByAddressWhenThePodSaysNothing()
+void TestNodeView::matchesByAddressWhenThePodSaysNothing()
 {
     NodeStatusSnapshot s;
     s.nodes = {node(7, u"crdb-1"_s + kNs)};
@@ -122,7 +122,7 @@ void TstNodeView::matchesByAddressWhenThePodSaysNothing()
     QCOMPARE(rows[0].matchedBy, u"address"_s);
 }
 
-void TstNodeView::aNodeIdWhoseAddressNamesAnotherPodIsAMismatch()
+void TestNodeView::aNodeIdWhoseAddressNamesAnotherPodIsAMismatch()
 {
     NodeStatusSnapshot s;
     s.nodes = {node(1, u"crdb-0"_s + kNs), node(2, u"crdb-1"_s + kNs)};
@@ -136,7 +136,7 @@ void TstNodeView::aNodeIdWhoseAddressNamesAnotherPodIsAMismatch()
     QCOMPARE(rows.size(), 3); // both CockroachDB nodes stay visible
 }
 
-void TstNodeView::nodesWithoutPodsGetTheirOwnRow()
+void TestNodeView::nodesWithoutPodsGetTheirOwnRow()
 {
     NodeStatusSnapshot s;
     s.nodes = {node(4, u"crdb-3"_s + kNs, CrdbLiveness::Dead), node(1, u"crdb-0"_s + kNs)};
@@ -150,7 +150,7 @@ void TstNodeView::nodesWithoutPodsGetTheirOwnRow()
     QCOMPARE(rows[1].stateText, u"dead"_s);
 }
 
-void TstNodeView::aNodeThatStopsAnsweringIsDownBeforeLivenessExpires()
+void TestNodeView::aNodeThatStopsAnsweringIsDownBeforeLivenessExpires()
 {
     NodeStatusSnapshot s;
     s.nodes = {node(3, u"crdb-2"_s + kNs, CrdbLiveness::Live)};
@@ -171,7 +171,7 @@ void TstNodeView::aNodeThatStopsAnsweringIsDownBeforeLivenessExpires()
 // what tells "running" from "down", and the readiness answer's sentence (CockroachDB's
 // checkReadinessForHealthCheck, pkg/server/admin.go) tells draining from "cannot prove its
 // liveness". Bodies as the stand-in and CockroachDB's gateway send them.
-void TstNodeView::runningIsToldFromDown_data()
+void TestNodeView::runningIsToldFromDown_data()
 {
     QTest::addColumn<int>("health");
     QTest::addColumn<QString>("error");
@@ -220,7 +220,7 @@ void TstNodeView::runningIsToldFromDown_data()
                                        << u"still says live"_s;
 }
 
-void TstNodeView::runningIsToldFromDown()
+void TestNodeView::runningIsToldFromDown()
 {
     QFETCH(int, health);
     QFETCH(QString, error);
@@ -247,7 +247,7 @@ void TstNodeView::runningIsToldFromDown()
 // its node list is the last one read. No node is live, and no range gauge is read: the summary
 // shows unknown, never a reassuring 0 (nobody counts a range then:
 // github.com/cockroachdb/cockroach/issues/19644).
-void TstNodeView::losingTheMajorityShowsNoLiveNode()
+void TestNodeView::losingTheMajorityShowsNoLiveNode()
 {
     NodeStatusSnapshot s;
     s.nodes = {node(1, u"crdb-0"_s + kNs), node(2, u"crdb-1"_s + kNs), node(3, u"crdb-2"_s + kNs)};
@@ -269,7 +269,7 @@ void TstNodeView::losingTheMajorityShowsNoLiveNode()
     QCOMPARE(sum.underReplicatedRanges, std::nullopt);
 }
 
-void TstNodeView::livenessDecidesForAnAnsweringNode_data()
+void TestNodeView::livenessDecidesForAnAnsweringNode_data()
 {
     QTest::addColumn<int>("liveness");
     QTest::addColumn<int>("state");
@@ -284,7 +284,7 @@ void TstNodeView::livenessDecidesForAnAnsweringNode_data()
     QTest::addRow("unknown") << 0 << int(NodeRow::State::NotReady) << u"unknown"_s;
 }
 
-void TstNodeView::livenessDecidesForAnAnsweringNode()
+void TestNodeView::livenessDecidesForAnAnsweringNode()
 {
     QFETCH(int, liveness);
     QFETCH(int, state);
@@ -298,7 +298,7 @@ void TstNodeView::livenessDecidesForAnAnsweringNode()
     QCOMPARE(rows[0].stateText, text);
 }
 
-void TstNodeView::summarySumsFreshGaugesOnly()
+void TestNodeView::summarySumsFreshGaugesOnly()
 {
     NodeStatusSnapshot s;
     s.nodes = {node(1, u"crdb-0"_s + kNs), node(2, u"crdb-1"_s + kNs), node(3, u"crdb-2"_s + kNs)};
@@ -319,7 +319,7 @@ void TstNodeView::summarySumsFreshGaugesOnly()
     QCOMPARE(none.underReplicatedRanges, std::nullopt); // unknown, never a reassuring 0
 }
 
-void TstNodeView::losesMajority_data()
+void TestNodeView::losesMajority_data()
 {
     QTest::addColumn<int>("rf");
     QTest::addColumn<int>("down");
@@ -331,7 +331,7 @@ void TstNodeView::losesMajority_data()
     QTest::addRow("RF 1, any node") << 1 << 0 << true;
 }
 
-void TstNodeView::losesMajority()
+void TestNodeView::losesMajority()
 {
     QFETCH(int, rf);
     QFETCH(int, down);
@@ -339,5 +339,5 @@ void TstNodeView::losesMajority()
     QCOMPARE(nodeview::losesMajority(rf, down), loses);
 }
 
-QTEST_GUILESS_MAIN(TstNodeView)
+QTEST_GUILESS_MAIN(TestNodeView)
 #include "tst_node_view.moc"

@@ -23,7 +23,7 @@ FeedTick tick(qint64 tsMs, int login, int loginErrors, int search, int searchErr
 }
 } // namespace
 
-class TstRequestTally : public QObject
+class TestRequestTally : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -32,7 +32,7 @@ private Q_SLOTS:
 };
 
 // ticks: "ts login loginErr search searchErr" (ts in s); the window is [10 s, 20 s] unless open.
-void TstRequestTally::windows_data()
+void TestRequestTally::windows_data()
 {
     QTest::addColumn<QString>("ticks");
     QTest::addColumn<bool>("closed");
@@ -57,7 +57,7 @@ void TstRequestTally::windows_data()
         << u"0.00 % of requests succeeded while crdb-2 was down (0 of 200; 200 failed)"_s << u"0.00 %"_s;
 }
 
-void TstRequestTally::windows()
+void TestRequestTally::windows()
 {
     QFETCH(QString, ticks);
     QFETCH(bool, closed);
@@ -78,5 +78,5 @@ void TstRequestTally::windows()
     QCOMPARE(t.text(), text);
 }
 
-QTEST_GUILESS_MAIN(TstRequestTally)
+QTEST_GUILESS_MAIN(TestRequestTally)
 #include "tst_request_tally.moc"

@@ -33,7 +33,7 @@ QString format(const QList<QPointF> &points)
 }
 } // namespace
 
-class TstRollingWindow : public QObject
+class TestRollingWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -42,7 +42,7 @@ private Q_SLOTS:
     void aPerTickBandBecomesALine();
 };
 
-void TstRollingWindow::trailingMean_data()
+void TestRollingWindow::trailingMean_data()
 {
     QTest::addColumn<QString>("points");
     QTest::addColumn<qint64>("windowMs");
@@ -63,7 +63,7 @@ void TstRollingWindow::trailingMean_data()
         << u"0:10 1:10 2:10 3:100 4:10 5:10 6:10"_s << qint64(3000) << u"0:10 1:10 2:10 3:40 4:40 5:40 6:10"_s;
 }
 
-void TstRollingWindow::trailingMean()
+void TestRollingWindow::trailingMean()
 {
     QFETCH(QString, points);
     QFETCH(qint64, windowMs);
@@ -71,7 +71,7 @@ void TstRollingWindow::trailingMean()
     QCOMPARE(format(rollingwindow::trailingMean(parse(points), windowMs)), expected);
 }
 
-void TstRollingWindow::aPerTickBandBecomesALine()
+void TestRollingWindow::aPerTickBandBecomesALine()
 {
     // A p99 alternating 40 / 60 ms every 100 ms tick (the "hairy band"): over a 10 s window every
     // point after the first window is 50 (the band is 20 ms wide raw, about 0 smoothed), and a real
@@ -94,5 +94,5 @@ void TstRollingWindow::aPerTickBandBecomesALine()
     QVERIFY(smooth[310].y() > 50 && smooth[310].y() < 200);
 }
 
-QTEST_GUILESS_MAIN(TstRollingWindow)
+QTEST_GUILESS_MAIN(TestRollingWindow)
 #include "tst_rolling_window.moc"

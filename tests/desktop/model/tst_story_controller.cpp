@@ -6,7 +6,7 @@
 using namespace Qt::StringLiterals;
 using Stage = StoryController::Stage;
 
-class TstStoryController : public QObject
+class TestStoryController : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -32,7 +32,7 @@ private:
 
 // A beat that may lose the majority runs only after the typed confirmation; without a
 // confirmation at all (the kiosk alone) it never runs.
-void TstStoryController::majorityLossNeedsConfirmation()
+void TestStoryController::majorityLossNeedsConfirmation()
 {
     DemoPlan p = plan(1);
     PlanAction down;
@@ -69,7 +69,7 @@ void TstStoryController::majorityLossNeedsConfirmation()
     QCOMPARE(s.stage(), Stage::Running);
 }
 
-void TstStoryController::armRunCancelBack()
+void TestStoryController::armRunCancelBack()
 {
     StoryController s;
     QSignalSpy run(&s, &StoryController::runRequested);
@@ -122,7 +122,7 @@ void TstStoryController::armRunCancelBack()
     QCOMPARE(run.size(), 2);
 }
 
-void TstStoryController::endOfStory()
+void TestStoryController::endOfStory()
 {
     StoryController s;
     QSignalSpy run(&s, &StoryController::runRequested);
@@ -136,7 +136,7 @@ void TstStoryController::endOfStory()
     QCOMPARE(run.size(), 1);
 }
 
-void TstStoryController::blank()
+void TestStoryController::blank()
 {
     StoryController s;
     QSignalSpy blank(&s, &StoryController::blankChanged);
@@ -148,7 +148,7 @@ void TstStoryController::blank()
     QCOMPARE(blank[0][0].toBool(), true);
 }
 
-void TstStoryController::keys()
+void TestStoryController::keys()
 {
     StoryController s;
     s.setPlan(plan(2));
@@ -162,5 +162,5 @@ void TstStoryController::keys()
     QVERIFY(!s.handleKey(Qt::Key_Space));
 }
 
-QTEST_GUILESS_MAIN(TstStoryController)
+QTEST_GUILESS_MAIN(TestStoryController)
 #include "tst_story_controller.moc"

@@ -28,7 +28,7 @@ int gapCount(const QList<QPointF> &points)
 }
 } // namespace
 
-class TstTimeSeriesStore : public QObject
+class TestTimeSeriesStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -51,7 +51,7 @@ private Q_SLOTS:
     void clusterMetricsIngest();
 };
 
-void TstTimeSeriesStore::windowTrimming_data()
+void TestTimeSeriesStore::windowTrimming_data()
 {
     QTest::addColumn<qint64>("windowMs");
     QTest::addColumn<int>("count"); // one point per second from t = 0
@@ -63,7 +63,7 @@ void TstTimeSeriesStore::windowTrimming_data()
     QTest::addRow("ten minutes of 1 s ticks") << qint64(600000) << 2000 << 601 << qint64(1399000);
 }
 
-void TstTimeSeriesStore::windowTrimming()
+void TestTimeSeriesStore::windowTrimming()
 {
     QFETCH(qint64, windowMs);
     QFETCH(int, count);
@@ -80,7 +80,7 @@ void TstTimeSeriesStore::windowTrimming()
     QCOMPARE(store.pointCount(), expectedKept);
 }
 
-void TstTimeSeriesStore::trimByNowAndMarkers()
+void TestTimeSeriesStore::trimByNowAndMarkers()
 {
     TimeSeriesStore store(1000);
     store.append(u"a"_s, 0, 1);
@@ -96,7 +96,7 @@ void TstTimeSeriesStore::trimByNowAndMarkers()
     QCOMPARE(store.markers(0, 800).size(), 0);
 }
 
-void TstTimeSeriesStore::outOfOrderInsert()
+void TestTimeSeriesStore::outOfOrderInsert()
 {
     TimeSeriesStore store;
     store.append(u"a"_s, 100, 1);
@@ -107,7 +107,7 @@ void TstTimeSeriesStore::outOfOrderInsert()
     QCOMPARE(store.last(u"a"_s), std::optional<double>(3));
 }
 
-void TstTimeSeriesStore::gapsAreKept()
+void TestTimeSeriesStore::gapsAreKept()
 {
     TimeSeriesStore store;
     store.appendGap(u"a"_s, 50); // no series yet: nothing to break
@@ -134,7 +134,7 @@ void TstTimeSeriesStore::gapsAreKept()
     QCOMPARE(small.points(u"a"_s), pts({{105, 2}}));
 }
 
-void TstTimeSeriesStore::reduceEdgeCases_data()
+void TestTimeSeriesStore::reduceEdgeCases_data()
 {
     QTest::addColumn<QList<QPointF>>("input");
     QTest::addColumn<int>("columns");
@@ -151,7 +151,7 @@ void TstTimeSeriesStore::reduceEdgeCases_data()
     QTest::addRow("only gaps") << pts({{1, kNaN}, {2, kNaN}}) << 10 << QList<QPointF> {};
 }
 
-void TstTimeSeriesStore::reduceEdgeCases()
+void TestTimeSeriesStore::reduceEdgeCases()
 {
     QFETCH(QList<QPointF>, input);
     QFETCH(int, columns);
@@ -159,7 +159,7 @@ void TstTimeSeriesStore::reduceEdgeCases()
     QCOMPARE(reduceMinMax(input, 0, 10, columns), expected);
 }
 
-void TstTimeSeriesStore::reduceKeepsExtremes_data()
+void TestTimeSeriesStore::reduceKeepsExtremes_data()
 {
     QTest::addColumn<int>("points");
     QTest::addColumn<int>("columns");
@@ -169,7 +169,7 @@ void TstTimeSeriesStore::reduceKeepsExtremes_data()
     QTest::addRow("one column") << 1000 << 1;
 }
 
-void TstTimeSeriesStore::reduceKeepsExtremes()
+void TestTimeSeriesStore::reduceKeepsExtremes()
 {
     QFETCH(int, points);
     QFETCH(int, columns);
@@ -212,7 +212,7 @@ void TstTimeSeriesStore::reduceKeepsExtremes()
     QCOMPARE(outExt, inExt);
 }
 
-void TstTimeSeriesStore::reduceKeepsGaps()
+void TestTimeSeriesStore::reduceKeepsGaps()
 {
     // Two segments separated by a gap, both in the same pixel column and across columns.
     const auto in = pts({{0, 1}, {1, 5}, {2, kNaN}, {3, 2}, {4, 8}, {5, 3}, {6, kNaN}, {9, 4}});
@@ -231,14 +231,14 @@ void TstTimeSeriesStore::reduceKeepsGaps()
     QCOMPARE(edges, pts({{1, 1}, {2, 2}}));
 }
 
-void TstTimeSeriesStore::splitAtGaps()
+void TestTimeSeriesStore::splitAtGaps()
 {
     QCOMPARE(::splitAtGaps({}).size(), 0);
     QCOMPARE(::splitAtGaps(pts({{1, kNaN}})).size(), 0);
     QCOMPARE(::splitAtGaps(pts({{1, 1}, {2, 2}})), (QList<QList<QPointF>> {pts({{1, 1}, {2, 2}})}));
 }
 
-void TstTimeSeriesStore::concurrentAppend()
+void TestTimeSeriesStore::concurrentAppend()
 {
     // Producers on other threads, a reader on this one: sizes stay consistent and bounded.
     TimeSeriesStore store(5000);
@@ -268,7 +268,7 @@ void TstTimeSeriesStore::concurrentAppend()
     QCOMPARE(store.seriesNames(), (QStringList {u"s0"_s, u"s1"_s, u"s2"_s}));
 }
 
-void TstTimeSeriesStore::feedIngest()
+void TestTimeSeriesStore::feedIngest()
 {
     TimeSeriesStore store;
     FeedIngest ingest(&store);
@@ -306,7 +306,7 @@ void TstTimeSeriesStore::feedIngest()
     QCOMPARE(store.markers(), (QList<EventMarker> {{2500, EventMarker::Kind::SpikeStart, u"spike 200 rps"_s}}));
 }
 
-void TstTimeSeriesStore::revisionsPerSeries()
+void TestTimeSeriesStore::revisionsPerSeries()
 {
     TimeSeriesStore store;
     QCOMPARE(store.seriesRevision(u"app."_s), quint64(0));
@@ -324,7 +324,7 @@ void TstTimeSeriesStore::revisionsPerSeries()
 
 // A chart skips redrawing when its series' revision has not moved: trim() and clear() change what
 // it would draw, so they must move it too.
-void TstTimeSeriesStore::trimAndClearChangeRevisions()
+void TestTimeSeriesStore::trimAndClearChangeRevisions()
 {
     TimeSeriesStore store(10'000);
     store.append(u"app.a"_s, 1'000, 1);
@@ -349,7 +349,7 @@ void TstTimeSeriesStore::trimAndClearChangeRevisions()
 // Every stamp is published with the store's revision under the same lock: a reader can never see
 // a series stamped with a revision the store has not reached yet (then a frame drawn at revision r
 // could miss a change stamped r). Three writers race a reader that checks exactly that.
-void TstTimeSeriesStore::noStampAheadOfTheStore()
+void TestTimeSeriesStore::noStampAheadOfTheStore()
 {
     TimeSeriesStore store(5000);
     std::atomic_bool stop = false;
@@ -378,7 +378,7 @@ void TstTimeSeriesStore::noStampAheadOfTheStore()
     QCOMPARE(ahead.load(), 0);
 }
 
-void TstTimeSeriesStore::clusterMetricsIngest()
+void TestTimeSeriesStore::clusterMetricsIngest()
 {
     TimeSeriesStore store;
     ClusterMetrics metrics(&store);
@@ -404,5 +404,5 @@ void TstTimeSeriesStore::clusterMetricsIngest()
     QCOMPARE(ClusterMetrics::queries().size(), 7);
 }
 
-QTEST_GUILESS_MAIN(TstTimeSeriesStore)
+QTEST_GUILESS_MAIN(TestTimeSeriesStore)
 #include "tst_time_series_store.moc"

@@ -30,7 +30,7 @@ QByteArray targetsAnswer(const QList<QByteArray> &targets)
 
 } // namespace
 
-class TstPreflightPrometheus : public QObject
+class TestPreflightPrometheus : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -160,5 +160,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TstPreflightPrometheus)
+QTEST_GUILESS_MAIN(TestPreflightPrometheus)
 #include "tst_preflight_prometheus.moc"

@@ -61,7 +61,7 @@ bool isPrefix(const QList<Record> &got, const QList<Record> &want)
 
 } // namespace
 
-class TstRecordingReader : public QObject
+class TestRecordingReader : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -93,7 +93,7 @@ private:
     QList<Record> m_records;
 };
 
-void TstRecordingReader::initTestCase()
+void TestRecordingReader::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_records = recordingtest::records(40);
@@ -110,7 +110,7 @@ void TstRecordingReader::initTestCase()
     QVERIFY(m_gzip.size() > 100);
 }
 
-void TstRecordingReader::recordRoundTrip_data()
+void TestRecordingReader::recordRoundTrip_data()
 {
     QTest::addColumn<Record>("record");
     QTest::addRow("empty payload") << Record {1, u"end"_s, {}};
@@ -126,7 +126,7 @@ void TstRecordingReader::recordRoundTrip_data()
     QTest::addRow("kind with odd characters") << Record {9, u"ki\"nd \u00fc"_s, {{u"ok"_s, true}}};
 }
 
-void TstRecordingReader::recordRoundTrip()
+void TestRecordingReader::recordRoundTrip()
 {
     QFETCH(Record, record);
     const QByteArray line = recording::encodeRecord(record);
@@ -140,7 +140,7 @@ void TstRecordingReader::recordRoundTrip()
     QVERIFY(QJsonDocument::fromJson(line).isObject());
 }
 
-void TstRecordingReader::headerRoundTripAndLineShape()
+void TestRecordingReader::headerRoundTripAndLineShape()
 {
     const QByteArray line = recording::encodeHeader(recordingtest::header());
     QVERIFY2(
@@ -159,7 +159,7 @@ void TstRecordingReader::headerRoundTripAndLineShape()
     QCOMPARE(result->stoppedAtLine, 2);
 }
 
-void TstRecordingReader::completeFile()
+void TestRecordingReader::completeFile()
 {
     for (const QByteArray &bytes : {m_gzip, plainRecording(m_records)}) {
         QString error;
@@ -172,7 +172,7 @@ void TstRecordingReader::completeFile()
     }
 }
 
-void TstRecordingReader::gzipToolInteroperates()
+void TestRecordingReader::gzipToolInteroperates()
 {
     const QString gzip = QStandardPaths::findExecutable(u"gzip"_s);
     QVERIFY2(!gzip.isEmpty(), "gzip is in .ci/debian-packages.txt's base system");
@@ -203,7 +203,7 @@ void TstRecordingReader::gzipToolInteroperates()
 
 // Every cut of a gzip recording: never a crash, never a record that was not in the file, never
 // "complete"; more bytes never give fewer records; the reason names the cut.
-void TstRecordingReader::truncatedGzipAtEveryOffset()
+void TestRecordingReader::truncatedGzipAtEveryOffset()
 {
     qsizetype previous = 0;
     qsizetype refused = 0;
@@ -236,7 +236,7 @@ void TstRecordingReader::truncatedGzipAtEveryOffset()
     QCOMPARE(cutTrailer->stoppedReason, u"the file ends inside its gzip data (truncated) after the end record"_s);
 }
 
-void TstRecordingReader::truncatedPlainAtEveryOffset()
+void TestRecordingReader::truncatedPlainAtEveryOffset()
 {
     const QByteArray plain = plainRecording(m_records);
     const qsizetype headerEnd = plain.indexOf('\n');
@@ -269,7 +269,7 @@ void TstRecordingReader::truncatedPlainAtEveryOffset()
     }
 }
 
-void TstRecordingReader::flippedByteInPlainText()
+void TestRecordingReader::flippedByteInPlainText()
 {
     QByteArray plain = plainRecording(m_records);
     // Line 10 (the 9th record) loses its opening brace.
@@ -289,7 +289,7 @@ void TstRecordingReader::flippedByteInPlainText()
 // Any changed byte of the gzip data (XOR 0xff) makes the file incomplete, never silently whole:
 // inflate refuses the damaged block or the trailer's CRC-32 / length disagree (RFC 1952, 2.3.1).
 // Bytes 4 to 9 (MTIME, XFL, OS) are the only ones gzip does not check.
-void TstRecordingReader::flippedByteAnywhereInGzip()
+void TestRecordingReader::flippedByteAnywhereInGzip()
 {
     int stoppedByCorruption = 0;
     for (qsizetype i = 0; i < m_gzip.size(); ++i) {
@@ -326,7 +326,7 @@ void TstRecordingReader::flippedByteAnywhereInGzip()
                       << result->stoppedReason;
 }
 
-void TstRecordingReader::unknownVersionRefused_data()
+void TestRecordingReader::unknownVersionRefused_data()
 {
     QTest::addColumn<QByteArray>("header");
     QTest::addColumn<QString>("error");
@@ -344,7 +344,7 @@ void TstRecordingReader::unknownVersionRefused_data()
                          << u"not a recording: the header has no format version"_s;
 }
 
-void TstRecordingReader::unknownVersionRefused()
+void TestRecordingReader::unknownVersionRefused()
 {
     QFETCH(QByteArray, header);
     QFETCH(QString, error);
@@ -368,7 +368,7 @@ void TstRecordingReader::unknownVersionRefused()
     }
 }
 
-void TstRecordingReader::notARecording_data()
+void TestRecordingReader::notARecording_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("error");
@@ -400,7 +400,7 @@ void TstRecordingReader::notARecording_data()
                                         "end of its header"_s;
 }
 
-void TstRecordingReader::notARecording()
+void TestRecordingReader::notARecording()
 {
     QFETCH(QByteArray, bytes);
     QFETCH(QString, error);
@@ -409,7 +409,7 @@ void TstRecordingReader::notARecording()
     QCOMPARE(got, error);
 }
 
-void TstRecordingReader::headerFields_data()
+void TestRecordingReader::headerFields_data()
 {
     QTest::addColumn<QByteArray>("header");
     QTest::addColumn<QString>("error"); // empty: accepted
@@ -430,7 +430,7 @@ void TstRecordingReader::headerFields_data()
         << u"not a recording: the first line is not a crdb-live-evolution-recording header"_s;
 }
 
-void TstRecordingReader::headerFields()
+void TestRecordingReader::headerFields()
 {
     QFETCH(QByteArray, header);
     QFETCH(QString, error);
@@ -449,7 +449,7 @@ void TstRecordingReader::headerFields()
     }
 }
 
-void TstRecordingReader::badRecordLines_data()
+void TestRecordingReader::badRecordLines_data()
 {
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("reason");
@@ -464,7 +464,7 @@ void TstRecordingReader::badRecordLines_data()
     QTest::addRow("d an array") << QByteArray(R"({"t":1,"k":"feed","d":[]})") << u"line 4: no payload"_s;
 }
 
-void TstRecordingReader::badRecordLines()
+void TestRecordingReader::badRecordLines()
 {
     QFETCH(QByteArray, line);
     QFETCH(QString, reason);
@@ -481,7 +481,7 @@ void TstRecordingReader::badRecordLines()
     QVERIFY(!recording::decodeRecord(line).has_value());
 }
 
-void TstRecordingReader::afterTheEndRecord()
+void TestRecordingReader::afterTheEndRecord()
 {
     QByteArray bytes = plainRecording(m_records.mid(0, 3));
     bytes += recording::encodeRecord(m_records[3]) + '\n';
@@ -494,7 +494,7 @@ void TstRecordingReader::afterTheEndRecord()
 }
 
 // What a text editor does to a file: CRLF line ends, blank lines, no newline after the last line.
-void TstRecordingReader::toleratedLayout()
+void TestRecordingReader::toleratedLayout()
 {
     QByteArray bytes = plainRecording(m_records.mid(0, 5));
     bytes.replace("\n", "\r\n");
@@ -506,7 +506,7 @@ void TstRecordingReader::toleratedLayout()
     QCOMPARE(result->records, m_records.mid(0, 5));
 }
 
-void TstRecordingReader::missingFile()
+void TestRecordingReader::missingFile()
 {
     QString error;
     QVERIFY(!recording::readRecordingFile(m_dir.filePath(u"nope.jsonl.gz"_s), &error).has_value());
@@ -521,5 +521,5 @@ void TstRecordingReader::missingFile()
     QCOMPARE(result->records, m_records);
 }
 
-QTEST_GUILESS_MAIN(TstRecordingReader)
+QTEST_GUILESS_MAIN(TestRecordingReader)
 #include "tst_recording_reader.moc"

@@ -42,7 +42,7 @@ Record noisyRecord(int i)
 
 } // namespace
 
-class TstRecordingWriter : public QObject
+class TestRecordingWriter : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -55,7 +55,7 @@ private Q_SLOTS:
     void defaultLocation();
 };
 
-void TstRecordingWriter::tenThousandRecordsFromTheGuiThread()
+void TestRecordingWriter::tenThousandRecordsFromTheGuiThread()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -120,7 +120,7 @@ void TstRecordingWriter::tenThousandRecordsFromTheGuiThread()
 // The file is a pipe nobody reads: once its buffer is full every write blocks. append() must keep
 // returning (it only queues); were it to write itself, this test would hang at the first full
 // buffer and fail on its timeout. Then the pipe is drained and everything arrives.
-void TstRecordingWriter::appendDoesNotWaitForTheDisk()
+void TestRecordingWriter::appendDoesNotWaitForTheDisk()
 {
     QTemporaryDir dir;
     const QString fifo = dir.filePath(u"stuck.jsonl.gz"_s);
@@ -170,7 +170,7 @@ void TstRecordingWriter::appendDoesNotWaitForTheDisk()
 // The recording is still open (the presenter could be killed now): the record is in the file
 // without close(), because the worker makes a gzip sync point at least once a second. Without
 // those flushes a small record stays in zlib's buffers until close and this fails.
-void TstRecordingWriter::flushedWhileStillOpen()
+void TestRecordingWriter::flushedWhileStillOpen()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"open.jsonl.gz"_s);
@@ -196,7 +196,7 @@ void TstRecordingWriter::flushedWhileStillOpen()
 }
 
 // /dev/full takes the open and refuses every write with ENOSPC: the disk filled up mid-talk.
-void TstRecordingWriter::writeErrorStopsTheRecording()
+void TestRecordingWriter::writeErrorStopsTheRecording()
 {
     RecordingWriter writer;
     QString error;
@@ -215,7 +215,7 @@ void TstRecordingWriter::writeErrorStopsTheRecording()
     writer.close(kEndMs); // twice: nothing left to do
 }
 
-void TstRecordingWriter::openFailsWithAReason()
+void TestRecordingWriter::openFailsWithAReason()
 {
     QTemporaryDir dir;
     QFile file(dir.filePath(u"a-file"_s));
@@ -233,7 +233,7 @@ void TstRecordingWriter::openFailsWithAReason()
     writer.close();
 }
 
-void TstRecordingWriter::destructorCloses()
+void TestRecordingWriter::destructorCloses()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"d.jsonl.gz"_s);
@@ -251,7 +251,7 @@ void TstRecordingWriter::destructorCloses()
     QCOMPARE(result->records, recordingtest::records(1));
 }
 
-void TstRecordingWriter::defaultLocation()
+void TestRecordingWriter::defaultLocation()
 {
     const QByteArray oldDir = qgetenv("PRESENTER_RECORDING_DIR");
     const QByteArray oldData = qgetenv("XDG_DATA_HOME");
@@ -266,5 +266,5 @@ void TstRecordingWriter::defaultLocation()
     oldData.isNull() ? qunsetenv("XDG_DATA_HOME") : qputenv("XDG_DATA_HOME", oldData);
 }
 
-QTEST_GUILESS_MAIN(TstRecordingWriter)
+QTEST_GUILESS_MAIN(TestRecordingWriter)
 #include "tst_recording_writer.moc"

@@ -160,7 +160,7 @@ const QByteArray kPlan = R"json({
 
 } // namespace
 
-class TstNoSecrets : public QObject
+class TestNoSecrets : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -181,14 +181,14 @@ private:
     int m_places = 0;
 };
 
-void TstNoSecrets::initTestCase()
+void TestNoSecrets::initTestCase()
 {
     QVERIFY2(!testenv::sampleappBinary().isEmpty(), "the sampleapp target is not part of this build");
     QVERIFY2(QFile::exists(presenterBinary()), "PRESENTER_BIN does not name the built presenter");
     QVERIFY(m_dir.isValid());
 }
 
-void TstNoSecrets::nothingWrittenHoldsASecret()
+void TestNoSecrets::nothingWrittenHoldsASecret()
 {
     const QString pg = u"127.0.0.1:%1"_s.arg(testenv::pgPort());
     // The fixture trusts local connections: a password in the URL is sent only if asked, so the
@@ -384,5 +384,5 @@ void TstNoSecrets::nothingWrittenHoldsASecret()
     qInfo("no secret in any of %d places", m_places);
 }
 
-QTEST_MAIN(TstNoSecrets)
+QTEST_MAIN(TestNoSecrets)
 #include "tst_no_secrets.moc"

@@ -131,7 +131,7 @@ ConnectionProfile localProfile(const QUrl &app, const QUrl &prom)
 
 } // namespace
 
-class TstRecordReplay : public QObject
+class TestRecordReplay : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -141,7 +141,7 @@ private Q_SLOTS:
     void aRecordedFaultIsMarkedOnce();
 };
 
-void TstRecordReplay::liveAndReplayShowTheSame()
+void TestRecordReplay::liveAndReplayShowTheSame()
 {
     testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s}});
     QVERIFY2(app.start(), app.output().constData());
@@ -264,7 +264,7 @@ void TstRecordReplay::liveAndReplayShowTheSame()
     QCOMPARE(reportModel(replayLog), liveReport); // the report starts over with the replay
 }
 
-void TstRecordReplay::replayTouchesNothing()
+void TestRecordReplay::replayTouchesNothing()
 {
     PresenterSession replay(localProfile(QUrl(u"http://127.0.0.1:9"_s), QUrl(u"http://127.0.0.1:9"_s)));
     replay.setReplayMode();
@@ -286,7 +286,7 @@ void TstRecordReplay::replayTouchesNothing()
     QVERIFY(!replay.story()->handleKey(Qt::Key_PageDown));
 }
 
-void TstRecordReplay::openTruncatedAndForeignFiles()
+void TestRecordReplay::openTruncatedAndForeignFiles()
 {
     // A small recording: the plan, a beat run and markers, through the real writer.
     const QString file = testenv::outputDir() + u"/replay-open.jsonl.gz"_s;
@@ -350,7 +350,7 @@ void TstRecordReplay::openTruncatedAndForeignFiles()
 // fault events and the markers drawn for them live (SessionRecorder writes both). A replay shows
 // each marker once, at its recorded time: the recorded fault events move the cluster view, they do
 // not draw their markers a second time at the replay's wall-clock time.
-void TstRecordReplay::aRecordedFaultIsMarkedOnce()
+void TestRecordReplay::aRecordedFaultIsMarkedOnce()
 {
     const qint64 t0 = 1'700'000'000'000;
     auto fault = [](const char *event) {
@@ -383,5 +383,5 @@ void TstRecordReplay::aRecordedFaultIsMarkedOnce()
     QCOMPARE(markerModel(replay.store()), expected);
 }
 
-QTEST_GUILESS_MAIN(TstRecordReplay)
+QTEST_GUILESS_MAIN(TestRecordReplay)
 #include "tst_record_replay.moc"

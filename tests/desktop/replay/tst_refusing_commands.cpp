@@ -11,7 +11,7 @@ using namespace Qt::StringLiterals;
 // A replay's commands: every cluster and SQL command refused at once with the one reason; every
 // load command answered later, like a request, by the control's commandFinished with the id it
 // returned (a fresh one from the control) and its own typed command.
-class TstRefusingCommands : public QObject
+class TestRefusingCommands : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -76,5 +76,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TstRefusingCommands)
+QTEST_GUILESS_MAIN(TestRefusingCommands)
 #include "tst_refusing_commands.moc"

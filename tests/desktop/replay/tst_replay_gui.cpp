@@ -75,7 +75,7 @@ void save(QWidget *w, const QString &name)
 
 } // namespace
 
-class TstReplayGui : public QObject
+class TestReplayGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -91,7 +91,7 @@ private:
     QString m_rehearsal;
 };
 
-void TstReplayGui::initTestCase()
+void TestReplayGui::initTestCase()
 {
     m_app = std::make_unique<testenv::SampleAppProcess>(QMap<QString, QString> {{u"APP_TICK_MS"_s, u"200"_s}});
     QVERIFY2(m_app->start(), m_app->output().constData());
@@ -124,12 +124,12 @@ void TstReplayGui::initTestCase()
     QVERIFY(writer.error().isEmpty());
 }
 
-void TstReplayGui::cleanupTestCase()
+void TestReplayGui::cleanupTestCase()
 {
     QFile::remove(m_rehearsal);
 }
 
-void TstReplayGui::options()
+void TestReplayGui::options()
 {
     AppOptions o;
     QString error;
@@ -147,7 +147,7 @@ void TstReplayGui::options()
     QVERIFY2(error.contains(u"--fallback"_s), qPrintable(error));
 }
 
-void TstReplayGui::replayWindowsShowTheRecording()
+void TestReplayGui::replayWindowsShowTheRecording()
 {
     QString error;
     auto replay = ReplaySession::open(m_rehearsal, &error);
@@ -212,7 +212,7 @@ void TstReplayGui::replayWindowsShowTheRecording()
     QCOMPARE(a.at(3).toString(), RefusingCommands::reason());
 }
 
-void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
+void TestReplayGui::fallbackSwitchesBothWindowsAndBack()
 {
     QStringList errors;
     const auto plan = DemoPlan::fromJson(kPlan, &errors);
@@ -275,7 +275,7 @@ void TstReplayGui::fallbackSwitchesBothWindowsAndBack()
     live.stop();
 }
 
-void TstReplayGui::fallbackToAMissingFileKeepsLive()
+void TestReplayGui::fallbackToAMissingFileKeepsLive()
 {
     PresenterSession live(profileFor(*m_app));
     QWidget main;
@@ -291,5 +291,5 @@ void TstReplayGui::fallbackToAMissingFileKeepsLive()
     QVERIFY(main.isVisible());
 }
 
-QTEST_MAIN(TstReplayGui)
+QTEST_MAIN(TestReplayGui)
 #include "tst_replay_gui.moc"

@@ -9,7 +9,7 @@ using namespace Qt::StringLiterals;
 // The player's table of handlers, one per kind: every kind the recorder writes is played, a kind
 // registered twice keeps its first handler, a kind nobody registered is skipped and the player
 // moves on. A real session (never started) is what the handlers feed.
-class TstSessionPlayer : public QObject
+class TestSessionPlayer : public QObject
 {
     Q_OBJECT
 
@@ -85,5 +85,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TstSessionPlayer)
+QTEST_GUILESS_MAIN(TestSessionPlayer)
 #include "tst_session_player.moc"

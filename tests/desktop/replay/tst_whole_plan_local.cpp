@@ -88,14 +88,14 @@ QStringList reportModel(const SessionLog &log)
 // in for CockroachDB, Prometheus scrapes only the real sample app), recorded and replayed: no
 // verdict is a FAIL the local stack could never earn, nothing skipped is called applied, every
 // skip says why, and the app-level verdicts that can be judged are judged.
-class TstWholePlanLocal : public QObject
+class TestWholePlanLocal : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void wholePlan();
 };
 
-void TstWholePlanLocal::wholePlan()
+void TestWholePlanLocal::wholePlan()
 {
     testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"500"_s}});
     QVERIFY2(app.start(), app.output().constData());
@@ -268,5 +268,5 @@ void TstWholePlanLocal::wholePlan()
     QCOMPARE(reportModel(replayLog), liveReport);
     QVERIFY(liveReport.filter(u"SKIPPED"_s).size() == skipped);
 }
-QTEST_GUILESS_MAIN(TstWholePlanLocal)
+QTEST_GUILESS_MAIN(TestWholePlanLocal)
 #include "tst_whole_plan_local.moc"

@@ -29,7 +29,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TstReportGui : public QObject
+class TestReportGui : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -43,7 +43,7 @@ private:
     std::unique_ptr<PresenterSession> m_session;
 };
 
-void TstReportGui::initTestCase()
+void TestReportGui::initTestCase()
 {
     QVERIFY2(!testenv::sampleappBinary().isEmpty(), "the sampleapp target is not part of this build");
     m_app = std::make_unique<testenv::SampleAppProcess>(QMap<QString, QString> {{u"APP_TICK_MS"_s, u"200"_s}});
@@ -74,7 +74,7 @@ void TstReportGui::initTestCase()
     QTRY_VERIFY_WITH_TIMEOUT(m_session->feed()->isConnected(), 10000);
 }
 
-void TstReportGui::cleanupTestCase()
+void TestReportGui::cleanupTestCase()
 {
     if (m_session) {
         m_session->control()->loadStop();
@@ -86,7 +86,7 @@ void TstReportGui::cleanupTestCase()
     }
 }
 
-void TstReportGui::mainWindowOffersTheExport()
+void TestReportGui::mainWindowOffersTheExport()
 {
     PresenterWindows windows(m_session.get(), {});
     MainWindow &main = *windows.main();
@@ -100,7 +100,7 @@ void TstReportGui::mainWindowOffersTheExport()
     QCOMPARE(found->text(), u"Export report…"_s);
 }
 
-void TstReportGui::exportsALiveSession()
+void TestReportGui::exportsALiveSession()
 {
     StoryController *story = m_session->story();
     ExpectationEvaluator *ev = m_session->evaluator();
@@ -182,5 +182,5 @@ void TstReportGui::exportsALiveSession()
     QVERIFY(html.contains(u"needs CockroachDB"_s));
 }
 
-QTEST_MAIN(TstReportGui)
+QTEST_MAIN(TestReportGui)
 #include "tst_report_gui.moc"

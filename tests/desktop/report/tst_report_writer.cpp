@@ -113,7 +113,7 @@ SessionRecord handMadeRecord()
 }
 } // namespace
 
-class TstReportWriter : public QObject
+class TestReportWriter : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -128,7 +128,7 @@ private Q_SLOTS:
     void wholeDocumentsAsBefore();
 };
 
-void TstReportWriter::nearestRank_data()
+void TestReportWriter::nearestRank_data()
 {
     QTest::addColumn<QList<double>>("values");
     QTest::addColumn<double>("q");
@@ -146,7 +146,7 @@ void TstReportWriter::nearestRank_data()
     QTest::addRow("q 0 is the min") << QList<double> {7, 9, 8} << 0.0 << 7.0;
 }
 
-void TstReportWriter::nearestRank()
+void TestReportWriter::nearestRank()
 {
     QFETCH(QList<double>, values);
     QFETCH(double, q);
@@ -157,7 +157,7 @@ void TstReportWriter::nearestRank()
     QVERIFY(!::nearestRank({}, 0.5));
 }
 
-void TstReportWriter::loadAccumulator()
+void TestReportWriter::loadAccumulator()
 {
     LoadAccumulator a;
     QVERIFY(!a.meanTargetRps());
@@ -185,7 +185,7 @@ void TstReportWriter::loadAccumulator()
     QCOMPARE(*routes[0].medianP50Ms, 5.0); // p50s 2.5 7.5 125 5 -> sorted 2.5 5 7.5 125 -> 2nd
 }
 
-void TstReportWriter::escapesEveryDataText()
+void TestReportWriter::escapesEveryDataText()
 {
     const SessionRecord r = handMadeRecord();
     report::Meta meta;
@@ -205,7 +205,7 @@ void TstReportWriter::escapesEveryDataText()
     QVERIFY(!html.contains(u">LIVE</span>"_s));
 }
 
-void TstReportWriter::noExternalReference()
+void TestReportWriter::noExternalReference()
 {
     const SessionRecord r = handMadeRecord();
     report::Meta meta;
@@ -227,7 +227,7 @@ void TstReportWriter::noExternalReference()
     }
 }
 
-void TstReportWriter::everyBeatWithItsVerdicts()
+void TestReportWriter::everyBeatWithItsVerdicts()
 {
     const SessionRecord r = handMadeRecord();
     report::Meta meta;
@@ -262,7 +262,7 @@ void TstReportWriter::everyBeatWithItsVerdicts()
     QVERIFY(html.contains(u"1 min 15 s<br>(current)"_s)); // the last beat, still current at export
 }
 
-void TstReportWriter::faultSharesAndHeals()
+void TestReportWriter::faultSharesAndHeals()
 {
     const SessionRecord r = handMadeRecord();
     report::Meta meta;
@@ -280,7 +280,7 @@ void TstReportWriter::faultSharesAndHeals()
     QVERIFY(html.contains(u"19.5 req/s"_s));
 }
 
-void TstReportWriter::sessionLogFollowsTheSession()
+void TestReportWriter::sessionLogFollowsTheSession()
 {
     ConnectionProfile profile;
     profile.clusterKind = ClusterKind::None;
@@ -364,7 +364,7 @@ void TstReportWriter::sessionLogFollowsTheSession()
 // report_documents.golden.html, written by the writer before its sections became functions.
 // Times are formatted in the local zone: CTest runs this test with TZ=UTC.
 // REPORT_GOLDEN_UPDATE=1 rewrites the file (only when the report is meant to change).
-void TstReportWriter::wholeDocumentsAsBefore()
+void TestReportWriter::wholeDocumentsAsBefore()
 {
     SessionRecord r = handMadeRecord();
     SessionRecord::BeatRun running;
@@ -424,5 +424,5 @@ void TstReportWriter::wholeDocumentsAsBefore()
     QCOMPARE(actual.size(), expected.size());
 }
 
-QTEST_GUILESS_MAIN(TstReportWriter)
+QTEST_GUILESS_MAIN(TestReportWriter)
 #include "tst_report_writer.moc"

@@ -154,7 +154,7 @@ QList<Documented> documentedKills()
 
 } // namespace
 
-class TstFaultDocs : public QObject
+class TestFaultDocs : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -163,7 +163,7 @@ private Q_SLOTS:
     void everyFaultPathIsTheDrivers();
 };
 
-void TstFaultDocs::theDriverSendsWhatThisCheckExpects()
+void TestFaultDocs::theDriverSendsWhatThisCheckExpects()
 {
     // The reference the docs are held to, read from the command builder (not copied here), and
     // what it must contain for the check to mean anything: the StatefulSet never signals PID 1;
@@ -179,7 +179,7 @@ void TstFaultDocs::theDriverSendsWhatThisCheckExpects()
     QCOMPARE(driverKills(ClusterKind::Operator), (QSet<QString> {u"TERM 1"_s, u"0 1"_s}));
 }
 
-void TstFaultDocs::everyDocumentedSignalIsTheDrivers()
+void TestFaultDocs::everyDocumentedSignalIsTheDrivers()
 {
     const QSet<QString> sts = driverKills(ClusterKind::StatefulSet);
     const QSet<QString> op = driverKills(ClusterKind::Operator);
@@ -211,7 +211,7 @@ void TstFaultDocs::everyDocumentedSignalIsTheDrivers()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-void TstFaultDocs::everyFaultPathIsTheDrivers()
+void TestFaultDocs::everyFaultPathIsTheDrivers()
 {
     static const QRegularExpression path(u"/cockroach/faults(/[\\w.-]*)?"_s);
     const QSet<QString> known {QLatin1StringView(ClusterDriver::kFaultDir), QLatin1StringView(ClusterDriver::kPidFile),
@@ -231,5 +231,5 @@ void TstFaultDocs::everyFaultPathIsTheDrivers()
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
-QTEST_GUILESS_MAIN(TstFaultDocs)
+QTEST_GUILESS_MAIN(TestFaultDocs)
 #include "tst_fault_docs.moc"

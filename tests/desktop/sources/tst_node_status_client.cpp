@@ -10,7 +10,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TstNodeStatusClient : public QObject
+class TestNodeStatusClient : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -27,7 +27,7 @@ private Q_SLOTS:
     void secureClusterNeedsASession();
 };
 
-void TstNodeStatusClient::parseEveryLiveness_data()
+void TestNodeStatusClient::parseEveryLiveness_data()
 {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("name");
@@ -46,7 +46,7 @@ void TstNodeStatusClient::parseEveryLiveness_data()
     QTest::addRow("a string") << u"\"LIVE\""_s << u"unknown"_s << false;
 }
 
-void TstNodeStatusClient::parseEveryLiveness()
+void TestNodeStatusClient::parseEveryLiveness()
 {
     QFETCH(QString, field);
     QFETCH(QString, name);
@@ -67,7 +67,7 @@ void TstNodeStatusClient::parseEveryLiveness()
     QCOMPARE(nodes->at(0).startedAtNs / 1000000000, 1700000000);
 }
 
-void TstNodeStatusClient::parseRejects_data()
+void TestNodeStatusClient::parseRejects_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("why");
@@ -81,7 +81,7 @@ void TstNodeStatusClient::parseRejects_data()
                                 << u"nodes[0] (node 4): no address.address_field"_s;
 }
 
-void TstNodeStatusClient::parseRejects()
+void TestNodeStatusClient::parseRejects()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, why);
@@ -90,7 +90,7 @@ void TstNodeStatusClient::parseRejects()
     QVERIFY2(error.contains(why), qPrintable(error));
 }
 
-void TstNodeStatusClient::parseTheStandInsShape()
+void TestNodeStatusClient::parseTheStandInsShape()
 {
     const QByteArray json
         = CrdbStatusStandIn::nodesJson({{1, u"crdb-0.crdb:26257"_s, 3, 1}, {2, u"crdb-1.crdb:26257"_s, 1, 1}});
@@ -101,7 +101,7 @@ void TstNodeStatusClient::parseTheStandInsShape()
     QCOMPARE(nodes->at(0).sqlAddress, u"crdb-0.crdb:26257"_s);
 }
 
-void TstNodeStatusClient::parseVars()
+void TestNodeStatusClient::parseVars()
 {
     const QByteArray text = "# HELP node_id node ID\n# TYPE node_id gauge\n"
                             "node_id{advertise_addr=\"crdb-2.crdb.ns.svc.cluster.local:26257\",http_addr=\"x\"} 3\n"
@@ -126,7 +126,7 @@ void TstNodeStatusClient::parseVars()
 
 // Found by tests/fuzz.sh (fuzz_node_status, UBSan): a node id or a timestamp beyond its type's
 // range. Converting such a double to an integer is undefined behaviour; they count as not given.
-void TstNodeStatusClient::parseOutOfRange()
+void TestNodeStatusClient::parseOutOfRange()
 {
     QVERIFY(!parseStatusVars("node_id{advertise_addr=\"a:26257\"} 167380000000\n").nodeId);
     QVERIFY(!parseStatusVars("node_id{advertise_addr=\"a:26257\"} NaN\n").nodeId);
@@ -140,7 +140,7 @@ void TstNodeStatusClient::parseOutOfRange()
     QCOMPARE(nodes->at(0).updatedAtNs, 0);
 }
 
-void TstNodeStatusClient::fastPathMarksANodeDown()
+void TestNodeStatusClient::fastPathMarksANodeDown()
 {
     CrdbStatusStandIn n0, n1, n2;
     const QList<CrdbStatusStandIn::Node> cluster
@@ -223,7 +223,7 @@ void TstNodeStatusClient::fastPathMarksANodeDown()
 
 // The sentence of a failed /health?ready=1 (pkg/server/admin.go, checkReadinessForHealthCheck),
 // in the gateway's JSON or as plain text.
-void TstNodeStatusClient::readinessSaysWhy_data()
+void TestNodeStatusClient::readinessSaysWhy_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<int>("why");
@@ -241,14 +241,14 @@ void TstNodeStatusClient::readinessSaysWhy_data()
                                    << int(ReadinessFailure::Other);
 }
 
-void TstNodeStatusClient::readinessSaysWhy()
+void TestNodeStatusClient::readinessSaysWhy()
 {
     QFETCH(QString, text);
     QFETCH(int, why);
     QCOMPARE(int(classifyReadinessFailure(text)), why);
 }
 
-void TstNodeStatusClient::secureClusterNeedsASession()
+void TestNodeStatusClient::secureClusterNeedsASession()
 {
     CrdbStatusStandIn node;
     QVERIFY(node.listen());
@@ -281,5 +281,5 @@ void TstNodeStatusClient::secureClusterNeedsASession()
     logged.stop();
 }
 
-QTEST_GUILESS_MAIN(TstNodeStatusClient)
+QTEST_GUILESS_MAIN(TestNodeStatusClient)
 #include "tst_node_status_client.moc"

@@ -18,7 +18,7 @@
 
 using namespace Qt::StringLiterals;
 
-class TstNodeStatusTls : public QObject
+class TestNodeStatusTls : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
@@ -36,7 +36,7 @@ private Q_SLOTS:
     void sessionReadsNodesWithTheProfilesCa();
 };
 
-void TstNodeStatusTls::initTestCase()
+void TestNodeStatusTls::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QProcess make;
@@ -46,7 +46,7 @@ void TstNodeStatusTls::initTestCase()
     m_certs = m_dir.filePath(u"certs"_s);
 }
 
-void TstNodeStatusTls::rightCaReadsNodes()
+void TestNodeStatusTls::rightCaReadsNodes()
 {
     CrdbStatusStandIn node;
     QVERIFY(node.useTls(cert(u"good.crt"_s), cert(u"server.key"_s)));
@@ -71,7 +71,7 @@ void TstNodeStatusTls::rightCaReadsNodes()
     client.stop();
 }
 
-void TstNodeStatusTls::badCertificateIsUnreachableWithTheReason_data()
+void TestNodeStatusTls::badCertificateIsUnreachableWithTheReason_data()
 {
     QTest::addColumn<QString>("serverCert");
     QTest::addColumn<QString>("caFile");
@@ -86,7 +86,7 @@ void TstNodeStatusTls::badCertificateIsUnreachableWithTheReason_data()
                                          << u"has expired (valid until 2021-01-01 00:00 UTC)"_s;
 }
 
-void TstNodeStatusTls::badCertificateIsUnreachableWithTheReason()
+void TestNodeStatusTls::badCertificateIsUnreachableWithTheReason()
 {
     QFETCH(QString, serverCert);
     QFETCH(QString, caFile);
@@ -112,7 +112,7 @@ void TstNodeStatusTls::badCertificateIsUnreachableWithTheReason()
     client.stop();
 }
 
-void TstNodeStatusTls::unreadableCaTrustsNothing()
+void TestNodeStatusTls::unreadableCaTrustsNothing()
 {
     // Never the system's CAs instead: a CA file that holds nothing trusts nothing, and says which.
     CrdbStatusStandIn node;
@@ -131,7 +131,7 @@ void TstNodeStatusTls::unreadableCaTrustsNothing()
     client.stop();
 }
 
-void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa_data()
+void TestNodeStatusTls::sessionReadsNodesWithTheProfilesCa_data()
 {
     QTest::addColumn<QString>("rootCert");
     QTest::addColumn<QString>("why"); // empty: the nodes are read
@@ -139,7 +139,7 @@ void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa_data()
     QTest::newRow("another CA") << u"wrong-ca.crt"_s << u"is not signed by the cluster's CA"_s;
 }
 
-void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa()
+void TestNodeStatusTls::sessionReadsNodesWithTheProfilesCa()
 {
     // The presenter's own wiring: a profile whose SQL URL verifies the server (a secure cluster)
     // gives the session's node status client that CA and https node URLs.
@@ -176,5 +176,5 @@ void TstNodeStatusTls::sessionReadsNodesWithTheProfilesCa()
     client->stop();
 }
 
-QTEST_GUILESS_MAIN(TstNodeStatusTls)
+QTEST_GUILESS_MAIN(TestNodeStatusTls)
 #include "tst_node_status_tls.moc"
