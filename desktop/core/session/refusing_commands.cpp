@@ -27,27 +27,12 @@ bool RefusingCommands::stopNode(int, QString *whyNot)
     return refuse(whyNot);
 }
 
-bool RefusingCommands::keepDown(int, bool, QString *whyNot)
+bool RefusingCommands::injectFault(kube::Fault, int, bool, QString *whyNot)
 {
     return refuse(whyNot);
 }
 
-bool RefusingCommands::startNode(int, QString *whyNot)
-{
-    return refuse(whyNot);
-}
-
-bool RefusingCommands::killNode(int, bool, QString *whyNot)
-{
-    return refuse(whyNot);
-}
-
-bool RefusingCommands::pauseNode(int, bool, QString *whyNot)
-{
-    return refuse(whyNot);
-}
-
-bool RefusingCommands::resumeNode(int, QString *whyNot)
+bool RefusingCommands::releaseNode(kube::Fault, int, QString *whyNot)
 {
     return refuse(whyNot);
 }

@@ -22,11 +22,8 @@ public:
 
     bool scaleTo(int nodes, QString *whyNot) override;
     bool stopNode(int ordinal, QString *whyNot) override;
-    bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot) override;
-    bool startNode(int ordinal, QString *whyNot) override;
-    bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot) override;
-    bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot) override;
-    bool resumeNode(int ordinal, QString *whyNot) override;
+    bool injectFault(kube::Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot) override;
+    bool releaseNode(kube::Fault expected, int ordinal, QString *whyNot) override;
     bool healAll(QString *whyNot) override;
 
     bool runFile(const QString &path, QString *whyNot) override;

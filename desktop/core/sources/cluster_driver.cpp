@@ -257,22 +257,7 @@ void ClusterDriver::sendStop(int ordinal)
     });
 }
 
-bool ClusterDriver::keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot)
-{
-    return injectFault(ordinal, Fault::KeepDown, allowMajorityLoss, whyNot);
-}
-
-bool ClusterDriver::killNode(int ordinal, bool allowMajorityLoss, QString *whyNot)
-{
-    return injectFault(ordinal, Fault::Kill, allowMajorityLoss, whyNot);
-}
-
-bool ClusterDriver::pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot)
-{
-    return injectFault(ordinal, Fault::Pause, allowMajorityLoss, whyNot);
-}
-
-bool ClusterDriver::injectFault(int ordinal, Fault fault, bool allowMajorityLoss, QString *whyNot)
+bool ClusterDriver::injectFault(Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot)
 {
     const Request request {
         .action = Action::InjectFault, .ordinal = ordinal, .fault = fault, .allowMajorityLoss = allowMajorityLoss};
@@ -315,18 +300,8 @@ void ClusterDriver::sendFault(int ordinal, Fault fault, bool allowMajorityLoss)
     });
 }
 
-bool ClusterDriver::startNode(int ordinal, QString *whyNot)
-{
-    return releaseNode(ordinal, Fault::KeepDown, whyNot);
-}
-
-bool ClusterDriver::resumeNode(int ordinal, QString *whyNot)
-{
-    return releaseNode(ordinal, Fault::Pause, whyNot);
-}
-
 // Start (KeepDown) or resume (Pause) crdb-i, then wait until it is Ready and its fault has ended.
-bool ClusterDriver::releaseNode(int ordinal, Fault expected, QString *whyNot)
+bool ClusterDriver::releaseNode(Fault expected, int ordinal, QString *whyNot)
 {
     const Request request {.action = Action::Release, .ordinal = ordinal, .fault = expected};
     if (const QString why = kube::safety::refusal(situation(), request); !why.isEmpty()) {

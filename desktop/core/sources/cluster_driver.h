@@ -90,6 +90,9 @@ public:
 
     bool scaleTo(int nodes, QString *whyNot = nullptr) override;
     bool stopNode(int ordinal, QString *whyNot = nullptr) override;
+    // keepDown / killNode / pauseNode and startNode / resumeNode (ClusterCommands) come here.
+    bool injectFault(kube::Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
+    bool releaseNode(kube::Fault expected, int ordinal, QString *whyNot = nullptr) override;
 
     // Faults the presenter controls (contract, implemented in cluster_driver.cpp and
     // documented in desktop/docs/faults.md). Each is one operation (busy until it settled) and
@@ -100,11 +103,6 @@ public:
     // faultEnded() the moment its pod is Ready again.
     // Stop, KeepDown, Kill, Pause: sources/cluster/fault_table.h says what each is.
     using Fault = kube::Fault;
-    bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
-    bool startNode(int ordinal, QString *whyNot = nullptr) override; // ends KeepDown
-    bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
-    bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr) override;
-    bool resumeNode(int ordinal, QString *whyNot = nullptr) override; // ends Pause
     // Undoes every fault the presenter may have injected, in any state (also ones it does not know
     // about, e.g. after a restart of the presenter); safe to repeat. Done when every pod is Ready.
     bool healAll(QString *whyNot = nullptr) override;
@@ -185,10 +183,8 @@ private:
     bool refuse(const QString &reason, QString *whyNot);
     void onStatusRead(const ClusterStatus &status);
     void onOperationFinished(bool ok, const QString &summary);
-    bool injectFault(int ordinal, Fault fault, bool allowMajorityLoss, QString *whyNot);
     void sendFault(int ordinal, Fault fault, bool allowMajorityLoss);
     void sendStop(int ordinal);
-    bool releaseNode(int ordinal, Fault expected, QString *whyNot);
 
     KubectlSetup m_setup;
     int m_minimumNodes = 1;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cluster/cluster_types.h"
+
 #include <QMap>
 #include <QString>
 #include <QtGlobal>
@@ -12,18 +14,40 @@
 // the live sources' signals, which a replay's recorded inputs reach through the same sources.
 //
 // Each refusal is synchronous: false and the reason in *whyNot (when given).
+//
+// A fault is named by its kube::Fault (the fault table, sources/cluster/fault_table.h, says what
+// each is): a new fault needs no new method here.
 class ClusterCommands
 {
 public:
     virtual ~ClusterCommands() = default;
     virtual bool scaleTo(int nodes, QString *whyNot) = 0;
+    // SIGTERM, then busy until the kubelet restarted the pod and it is Ready (the plan's stop_node).
     virtual bool stopNode(int ordinal, QString *whyNot) = 0;
-    virtual bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot) = 0;
-    virtual bool startNode(int ordinal, QString *whyNot) = 0;
-    virtual bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot) = 0;
-    virtual bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot) = 0;
-    virtual bool resumeNode(int ordinal, QString *whyNot) = 0;
+    // Any fault of the table that stays until it ends by itself or is released.
+    virtual bool injectFault(kube::Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot) = 0;
+    // Ends a fault that waits for it (its row's endedBy: start ends KeepDown, resume ends Pause).
+    virtual bool releaseNode(kube::Fault expected, int ordinal, QString *whyNot) = 0;
     virtual bool healAll(QString *whyNot) = 0;
+
+    // The faults by name, for readability at call sites.
+    bool keepDown(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr)
+    {
+        return injectFault(kube::Fault::KeepDown, ordinal, allowMajorityLoss, whyNot);
+    }
+    bool killNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr)
+    {
+        return injectFault(kube::Fault::Kill, ordinal, allowMajorityLoss, whyNot);
+    }
+    bool pauseNode(int ordinal, bool allowMajorityLoss, QString *whyNot = nullptr)
+    {
+        return injectFault(kube::Fault::Pause, ordinal, allowMajorityLoss, whyNot);
+    }
+    bool startNode(int ordinal, QString *whyNot = nullptr)
+    {
+        return releaseNode(kube::Fault::KeepDown, ordinal, whyNot);
+    }
+    bool resumeNode(int ordinal, QString *whyNot = nullptr) { return releaseNode(kube::Fault::Pause, ordinal, whyNot); }
 
 protected:
     ClusterCommands() = default;

@@ -20,10 +20,10 @@ const QList<FaultRow> &faultTable()
             u"%1 down (keep down): SIGTERM delivered; it stays down until started"_s,
             u"not keeping %1 down: on the operator's cluster the operator owns the pod spec and the container "
             u"command, so nothing can hold the restarted container (keep_down needs the StatefulSet of "
-            u"k8s/crdb-cluster.yaml); stop_node works here"_s,
+            u"k8s/base/crdb-cluster.yaml); stop_node works here"_s,
             EndedBy::Start,
             [](ClusterCommands &c, int ordinal, bool allow, QString *whyNot) {
-                return c.keepDown(ordinal, allow, whyNot);
+                return c.injectFault(Fault::KeepDown, ordinal, allow, whyNot);
             }},
         {Fault::Kill, u"Kill"_s, u"kill"_s, u"kill_node"_s, u"Kill"_s, u"killing %1"_s, u"SIGKILL"_s,
             u"SIGKILL: a crash, no drain; the kubelet restarts the container"_s,
@@ -35,7 +35,7 @@ const QList<FaultRow> &faultTable()
             u"\"Force Delete StatefulSet Pods\"); stop_node works here"_s,
             EndedBy::Restart,
             [](ClusterCommands &c, int ordinal, bool allow, QString *whyNot) {
-                return c.killNode(ordinal, allow, whyNot);
+                return c.injectFault(Fault::Kill, ordinal, allow, whyNot);
             }},
         {Fault::Pause, u"Pause"_s, u"pause"_s, u"pause_node"_s, u"Pause"_s, u"pausing %1"_s, u"SIGSTOP"_s,
             u"SIGSTOP: a hung node (alive, answering nothing) until Resume"_s,
@@ -46,7 +46,7 @@ const QList<FaultRow> &faultTable()
             u"cannot share the process namespace"_s,
             EndedBy::Resume,
             [](ClusterCommands &c, int ordinal, bool allow, QString *whyNot) {
-                return c.pauseNode(ordinal, allow, whyNot);
+                return c.injectFault(Fault::Pause, ordinal, allow, whyNot);
             }},
     };
     return rows;

@@ -34,8 +34,8 @@ struct FaultRow
     QString startedSummary; // operationFinished once the signal was delivered; "%1" is the pod
     QString operatorRefusal; // why the operator's cluster cannot do it ("%1" the pod), empty when it can
     EndedBy endedBy;
-    // The call on ClusterCommands that injects it (allowMajorityLoss is ignored by stopNode, which
-    // has no override).
+    // The call on ClusterCommands that injects it: injectFault with this fault, or stopNode for
+    // Stop (allowMajorityLoss is ignored there: a stop is refused whenever another node is down).
     bool (*inject)(ClusterCommands &cluster, int ordinal, bool allowMajorityLoss, QString *whyNot);
 };
 
