@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 void declareOptions(QCommandLineParser &parser)
@@ -136,3 +138,5 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
     *out = o;
     return true;
 }
+
+} // namespace presenter

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace presenter {
+
 // The presenter's command line: the connection profile's flags plus the app's own.
 struct AppOptions
 {
@@ -30,3 +32,5 @@ struct AppOptions
     // by the parser itself).
     static bool parse(const QStringList &arguments, AppOptions *out, QString *error);
 };
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 BeatPanel::BeatPanel(PresenterSession *session, Mode mode, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
@@ -221,3 +223,5 @@ QStringList BeatPanel::verdictLines(const Beat *shown) const
     }
     return verdicts;
 }
+
+} // namespace presenter

@@ -2,10 +2,13 @@
 
 #include <QWidget>
 
-struct Beat;
-class PresenterSession;
 class QLabel;
 class QTimer;
+
+namespace presenter {
+
+struct Beat;
+class PresenterSession;
 
 // The story beat on screen: title, narration (presenter mode only), the armed preview (what the
 // next PageDown will do), the running beat's progress and its expectations with live verdicts.
@@ -39,3 +42,5 @@ private:
     QLabel *m_expectations;
     QTimer *m_clock;
 };
+
+} // namespace presenter

@@ -5,6 +5,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 BigNumberTile::BigNumberTile(const QString &title, QWidget *parent)
     : QFrame(parent), m_title(new QLabel(title)), m_number(new QLabel(u"–"_s)), m_caption(new QLabel)
 {
@@ -72,3 +74,5 @@ void BigNumberTile::setCaptionVisible(bool visible)
 {
     m_caption->setVisible(visible);
 }
+
+} // namespace presenter

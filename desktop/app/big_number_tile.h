@@ -4,6 +4,8 @@
 
 class QLabel;
 
+namespace presenter {
+
 // A big number for the back of the room: a title, the number, a one-line caption. The tone colours
 // the frame (good, warning, bad, neutral when nothing is known).
 class BigNumberTile : public QFrame
@@ -24,3 +26,5 @@ private:
     QLabel *m_caption;
     Tone m_tone = Tone::Neutral;
 };
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace chartspecs {
 
 namespace {
@@ -82,3 +84,5 @@ QString unavailableReason(const ChartSpec &spec, ClusterKind kind)
 }
 
 } // namespace chartspecs
+
+} // namespace presenter

@@ -5,6 +5,8 @@
 #include "config/chart_catalog.h"
 #include "sources/cluster_driver.h"
 
+namespace presenter {
+
 // The presenter's charts as widgets: each chart of the catalog (config/chart_catalog.h: id, title,
 // unit, source) with its lines, by store series name (FeedIngest and ClusterMetrics name them).
 namespace chartspecs {
@@ -18,3 +20,5 @@ inline constexpr qint64 kioskP99WindowMs = chartcatalog::kKioskP99WindowMs;
 // stack" for CockroachDB metrics on the local stack), or empty: TimeChart::setUnavailableReason.
 QString unavailableReason(const ChartSpec &spec, ClusterKind kind);
 } // namespace chartspecs
+
+} // namespace presenter

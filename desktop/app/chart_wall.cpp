@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 ChartWall::ChartWall(
     const QList<ChartSpec> &specs, const TimeSeriesStore *store, FrameClock *clock, ClusterKind kind, QWidget *parent)
     : QWidget(parent), m_focusRow(new QGridLayout), m_otherGrid(new QGridLayout)
@@ -105,3 +107,5 @@ void ChartWall::placeOthers(const QList<TimeChart *> &others, int fit)
         m_otherGrid->setRowStretch(r, r < otherRows ? 1 : 0);
     }
 }
+
+} // namespace presenter

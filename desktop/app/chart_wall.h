@@ -8,8 +8,11 @@
 
 #include <functional>
 
-class FrameClock;
 class QGridLayout;
+
+namespace presenter {
+
+class FrameClock;
 
 // The presenter window's charts: the beat's focus charts big in a row on top, the others small
 // below (demo/PLAN.md "focus"), arranged again when the focus or the width changes. Built from the
@@ -46,3 +49,5 @@ private:
     int m_otherFit = 0; // small-chart columns the width held at the last arrangement
     QStringList m_focus;
 };
+
+} // namespace presenter

@@ -18,6 +18,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 ControlsPanel::ControlsPanel(ControlsInputs inputs, QWidget *parent)
     : QGroupBox(u"Controls"_s, parent), m_in(std::move(inputs))
 {
@@ -182,3 +184,5 @@ void ControlsPanel::spike()
     }
     m_in.load->spike(dialog.seconds(), dialog.rps(), dialog.mix());
 }
+
+} // namespace presenter

@@ -4,12 +4,15 @@
 
 #include <functional>
 
-class ClusterCommands;
-class LoadCommands;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QSpinBox;
+
+namespace presenter {
+
+class ClusterCommands;
+class LoadCommands;
 class SampleAppControl;
 class SqlRunner;
 struct LoadState;
@@ -64,3 +67,5 @@ private:
     QSpinBox *m_nodesSpin = nullptr;
     QLabel *m_commandStatus = nullptr;
 };
+
+} // namespace presenter

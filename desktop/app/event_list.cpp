@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 EventList::EventList(const TimeSeriesStore *store, int rows, QWidget *parent)
     : QLabel(parent), m_store(store), m_rows(rows)
 {
@@ -41,3 +43,5 @@ void EventList::refresh()
         Q_EMIT lineCountChanged(count);
     }
 }
+
+} // namespace presenter

@@ -2,6 +2,8 @@
 
 #include <QLabel>
 
+namespace presenter {
+
 class TimeSeriesStore;
 
 // The newest event markers with their full text and time ("12:03:04  applied sql/00-bootstrap.sql"),
@@ -25,3 +27,5 @@ private:
     quint64 m_shownRevision = 0;
     int m_lines = 1;
 };
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QRegion>
 
+namespace presenter {
+
 FrameClock::FrameClock(const TimeSeriesStore *store, QObject *parent)
     : QObject(parent), m_store(store), m_now([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
@@ -103,3 +105,5 @@ void FrameClock::frame(bool force)
             + QByteArray::number(order.size()));
     }
 }
+
+} // namespace presenter

@@ -11,6 +11,8 @@
 
 #include <functional>
 
+namespace presenter {
+
 class TimeChart;
 
 // The charts' frame loop, at most maxFps frames a second. Each frame asks the pacer
@@ -56,3 +58,5 @@ private:
     double m_lastFrameMs = 0;
     QFile m_log;
 };
+
+} // namespace presenter

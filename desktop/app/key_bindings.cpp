@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace keybindings {
 
 const QList<KeyBinding> &table()
@@ -133,3 +135,5 @@ QWidget *KeyActions::exportParent() const
     }
     return nullptr;
 }
+
+} // namespace presenter

@@ -10,6 +10,9 @@
 
 class QAction;
 class QWidget;
+
+namespace presenter {
+
 class SessionPlayer;
 class StoryController;
 
@@ -83,3 +86,5 @@ private:
     QList<QAction *> m_actions;
     QList<QPointer<QWidget>> m_windows;
 };
+
+} // namespace presenter

@@ -25,6 +25,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 KioskWindow::KioskWindow(PresenterSession *session, FrameClock *clock, ClusterView *view, QWidget *parent)
     : QWidget(parent)
     , m_beat(new BeatPanel(session, BeatPanel::Mode::Kiosk))
@@ -323,3 +325,5 @@ void KioskWindow::setBlanked(bool blanked)
 {
     static_cast<QStackedLayout *>(layout())->setCurrentWidget(blanked ? m_blank : m_content);
 }
+
+} // namespace presenter

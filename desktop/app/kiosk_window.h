@@ -2,14 +2,17 @@
 
 #include <QWidget>
 
+class QLabel;
+class QLayout;
+class QVBoxLayout;
+
+namespace presenter {
+
 class BeatPanel;
 class BigNumberTile;
 class EventList;
 class ClusterView;
 class NodeGrid;
-class QLabel;
-class QLayout;
-class QVBoxLayout;
 class FrameClock;
 class PresenterSession;
 class TimeChart;
@@ -70,3 +73,5 @@ private:
     bool m_highContrast = false;
     bool m_fitPending = false;
 };
+
+} // namespace presenter

@@ -23,6 +23,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 // SIGINT, SIGTERM, SIGHUP: the session ends as when the window closes (recording ended, kubectl

@@ -25,6 +25,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 MainWindow::MainWindow(PresenterSession *session, FrameClock *clock, ClusterView *view, QWidget *parent)
     : QMainWindow(parent)
     , m_session(session)
@@ -259,3 +261,5 @@ void MainWindow::showLoadState()
     }
     m_controls->showLoadState(tick ? tick->load : m_session->control()->lastState());
 }
+
+} // namespace presenter

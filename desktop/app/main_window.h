@@ -2,6 +2,13 @@
 
 #include <QMainWindow>
 
+class QGroupBox;
+class QLabel;
+class QScrollArea;
+class QSplitter;
+
+namespace presenter {
+
 class BeatPanel;
 class ChartWall;
 class ClusterView;
@@ -13,10 +20,6 @@ class PreflightPanel;
 class PresenterSession;
 class SourceBanner;
 class TimeChart;
-class QGroupBox;
-class QLabel;
-class QScrollArea;
-class QSplitter;
 
 // The presenter's screen: the pre-flight checklist, the story beat panel (narration, armed
 // preview, verdicts), the controls (ControlsPanel), the events, the node grid with the heal
@@ -71,3 +74,5 @@ private:
     int m_leftMinWidth = 300;
     EventList *m_events = nullptr;
 };
+
+} // namespace presenter

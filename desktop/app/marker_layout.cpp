@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace markerlayout {
 
 QString elide(const QString &text, double maxWidth, const TextWidth &width)
@@ -79,3 +81,5 @@ QList<Label> layout(const QRectF &plot, const QList<Marker> &markers, const Text
 }
 
 } // namespace markerlayout
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+namespace presenter {
+
 // Where the event markers' labels go inside a chart's plot, as a pure function so a test can check
 // what the audience would see: no two labels overlap and none leaves the plot (labels
 // drawn over each other, "d sql/00-bootstrap.sql" cut at the right edge).
@@ -46,3 +48,5 @@ QList<Label> layout(const QRectF &plot, const QList<Marker> &markers, const Text
 QString elide(const QString &text, double maxWidth, const TextWidth &width);
 
 } // namespace markerlayout
+
+} // namespace presenter

@@ -15,6 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 QString number(const std::optional<double> &v)
@@ -430,3 +432,5 @@ void NodeGrid::requestFault(const QString &pod, int ordinal, ClusterDriver::Faul
         Q_EMIT faultRequested(ordinal, fault, false);
     }
 }
+
+} // namespace presenter

@@ -6,12 +6,15 @@
 #include <QMap>
 #include <QWidget>
 
-class ClusterView;
-class PresenterSession;
 class QFrame;
 class QGridLayout;
 class QLabel;
 class QPushButton;
+
+namespace presenter {
+
+class ClusterView;
+class PresenterSession;
 
 // One tile per CockroachDB node: Kubernetes' pod state joined with CockroachDB's own view
 // (ClusterView: liveness, address, ranges, replicas, leaseholders, under-replicated, uptime, and
@@ -78,3 +81,5 @@ private:
     QMap<QString, Tile> m_tiles;
     QStringList m_order;
 };
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QString *error)
 {
     QStringList planErrors;
@@ -72,3 +74,5 @@ int runPreflightCli(const AppOptions &options)
     QCoreApplication::exec();
     return rc;
 }
+
+} // namespace presenter

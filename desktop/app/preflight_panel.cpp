@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 PreflightPanel::PreflightPanel(StoryController *story, QWidget *parent)
     : QGroupBox(u"Pre-flight"_s, parent)
     , m_story(story)
@@ -106,3 +108,5 @@ void PreflightPanel::followStory()
     // The checklist is for before the talk: once a beat has run it makes room for the story.
     setVisible(m_story->lastRunIndex() < 0);
 }
+
+} // namespace presenter

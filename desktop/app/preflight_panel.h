@@ -7,6 +7,9 @@
 class QLabel;
 class QPushButton;
 class QVBoxLayout;
+
+namespace presenter {
+
 class StoryController;
 
 // The pre-flight checklist on the presenter's screen (never the kiosk): one wrapped label per
@@ -40,3 +43,5 @@ private:
     QLabel *m_summary;
     QPushButton *m_again;
 };
+
+} // namespace presenter

@@ -19,6 +19,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 WindowsOptions WindowsOptions::from(const AppOptions &app)
 {
     WindowsOptions o;
@@ -126,3 +128,5 @@ void PresenterWindows::saveScreenshots(const QString &path)
         m_kiosk->grab().save(m_main ? fi.path() + u'/' + fi.completeBaseName() + u"-kiosk."_s + fi.suffix() : path);
     }
 }
+
+} // namespace presenter

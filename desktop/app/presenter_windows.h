@@ -7,13 +7,16 @@
 #include <memory>
 #include <optional>
 
+class QPushButton;
+
+namespace presenter {
+
 class ClusterView;
 class FrameClock;
 class KeyActions;
 class KioskWindow;
 class MainWindow;
 class PresenterSession;
-class QPushButton;
 class SessionPlayer;
 struct AppOptions;
 struct PreflightConfig;
@@ -73,3 +76,5 @@ private:
     std::unique_ptr<KioskWindow> m_kiosk;
     KeyActions *m_keys;
 };
+
+} // namespace presenter

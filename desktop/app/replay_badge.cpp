@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 ReplayBadge::ReplayBadge(QWidget *window, bool kiosk) : QLabel(window), m_kiosk(kiosk)
 {
     setObjectName(u"replayBadge"_s);
@@ -43,3 +45,5 @@ void ReplayBadge::place()
     }
     raise();
 }
+
+} // namespace presenter

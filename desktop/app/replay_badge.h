@@ -2,6 +2,8 @@
 
 #include <QLabel>
 
+namespace presenter {
+
 // The "REPLAY" badge on a window while a recording plays (presenter and kiosk), so nobody mistakes
 // a replay for the live cluster: a loud label pinned to a bottom corner of the window, above
 // everything, its text set by the owner (ReplaySession::badgeText()). Bottom corners because the
@@ -22,3 +24,5 @@ private:
     void place();
     bool m_kiosk;
 };
+
+} // namespace presenter

@@ -16,6 +16,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 ReplayWindows::ReplayWindows(
     ReplaySession *replay, bool withMain, bool withKiosk, int maxFps, bool highContrast, QObject *parent)
     : QObject(parent), m_replay(replay), m_badgeTimer(new QTimer(this))
@@ -153,3 +155,5 @@ bool FallbackSwitcher::toggle(QString *error)
     Q_EMIT switched(m_replaying);
     return true;
 }
+
+} // namespace presenter

@@ -5,13 +5,16 @@
 
 #include <memory>
 
+class QTimer;
+class QWidget;
+
+namespace presenter {
+
 class FrameClock;
 class KioskWindow;
 class MainWindow;
 class PresenterSession;
 class PresenterWindows;
-class QTimer;
-class QWidget;
 class ReplayBadge;
 class ReplaySession;
 class SessionPlayer;
@@ -82,3 +85,5 @@ private:
     std::unique_ptr<ReplayWindows> m_windows;
     bool m_replaying = false;
 };
+
+} // namespace presenter

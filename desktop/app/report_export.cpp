@@ -26,6 +26,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 ReportExporter::ReportExporter(PresenterSession *session, QObject *parent)
     : QObject(parent), m_session(session), m_log(session->log())
 { }
@@ -171,3 +173,5 @@ void exportReportWithDialog(QWidget *parent, PresenterSession *session)
         });
     exporter->start(path, ReportExporter::metaFor(*session));
 }
+
+} // namespace presenter

@@ -10,9 +10,12 @@
 
 #include <memory>
 
+class QWidget;
+
+namespace presenter {
+
 class PresenterSession;
 class SessionLog;
-class QWidget;
 
 // Exports the session report (report::html) to a file, on demand only: nothing of it runs while
 // the talk does until someone asks. The charts are the presenter's own (chartspecs, TimeChart),
@@ -61,3 +64,5 @@ private:
 // The presenter window's "Export report…" (Ctrl+E): asks for a file (the recordings folder by
 // default) and exports there, then says where it went or why it failed. Returns at once.
 void exportReportWithDialog(QWidget *parent, PresenterSession *session);
+
+} // namespace presenter

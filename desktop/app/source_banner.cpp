@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 SourceBanner::SourceBanner(const QList<DataSource *> &sources, QWidget *parent)
     : QLabel(parent), m_sources(sources), m_timer(new QTimer(this))
 {
@@ -44,3 +46,5 @@ void SourceBanner::refresh()
     setText(lines.join(u'\n'));
     setVisible(!lines.isEmpty());
 }
+
+} // namespace presenter

@@ -3,8 +3,11 @@
 #include <QLabel>
 #include <QList>
 
-class DataSource;
 class QTimer;
+
+namespace presenter {
+
+class DataSource;
 
 // A red banner naming every source that is down and since when ("Prometheus down since
 // 14:02:11 (38 s): connection refused"); hidden while all are up.
@@ -19,3 +22,5 @@ private:
     QList<DataSource *> m_sources;
     QTimer *m_timer;
 };
+
+} // namespace presenter

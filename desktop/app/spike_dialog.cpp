@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 SpikeDialog::SpikeDialog(const LoadState &state, QWidget *parent)
     : QDialog(parent)
     , m_seconds(new QDoubleSpinBox(this))
@@ -66,3 +68,5 @@ QString SpikeDialog::guardrailsText() const
 {
     return m_limits->text();
 }
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 class QDoubleSpinBox;
 class QLabel;
 
+namespace presenter {
+
 // Asks for a spike (seconds, req/s, search share) within the sample app's guardrails, which it
 // shows as reported by GET /load (`limits`): the spin boxes cannot exceed them.
 class SpikeDialog : public QDialog
@@ -26,3 +28,5 @@ private:
     QDoubleSpinBox *m_search;
     QLabel *m_limits;
 };
+
+} // namespace presenter

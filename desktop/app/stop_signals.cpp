@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace presenter {
+
 namespace {
 
 constexpr std::array kSignals {SIGINT, SIGTERM, SIGHUP};
@@ -86,3 +88,5 @@ void StopSignals::readSignal()
         }
     }
 }
+
+} // namespace presenter

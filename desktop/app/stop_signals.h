@@ -6,6 +6,8 @@
 
 class QSocketNotifier;
 
+namespace presenter {
+
 // SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the presenter the way closing its window does, so the
 // session ends cleanly (the recording gets its end record, kubectl port-forwards are stopped) and
 // the exit code is 0. The usual Qt way: the handler only writes the signal's number to a socket
@@ -34,3 +36,5 @@ private:
     bool m_installed = false;
     bool m_stopping = false;
 };
+
+} // namespace presenter

@@ -17,6 +17,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 // A round upper bound for the y axis, so it does not jitter with every new maximum.
 double niceCeiling(double v)
@@ -497,3 +499,5 @@ bool TimeChart::viewportEvent(QEvent *event)
     }
     return QChartView::viewportEvent(event);
 }
+
+} // namespace presenter

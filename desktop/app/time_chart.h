@@ -11,6 +11,8 @@
 class QLineSeries;
 class QValueAxis;
 
+namespace presenter {
+
 // One line of a chart: a store series, or every series under a prefix (one line per node).
 struct ChartLine
 {
@@ -118,3 +120,5 @@ private:
     bool m_highContrast = false;
     QString m_unavailableReason;
 };
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 TypedConfirmDialog::TypedConfirmDialog(
     const QString &title, const QString &text, const QString &expected, QWidget *parent)
     : QDialog(parent), m_input(new QLineEdit), m_confirm(nullptr)
@@ -30,3 +32,5 @@ TypedConfirmDialog::TypedConfirmDialog(
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     resize(520, sizeHint().height());
 }
+
+} // namespace presenter

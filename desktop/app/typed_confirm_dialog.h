@@ -5,6 +5,8 @@
 class QLineEdit;
 class QPushButton;
 
+namespace presenter {
+
 // A confirmation that cannot be clicked through: the presenter types `expected` (the pod name)
 // before the confirm button enables. Used for a fault that would lose a majority of replicas.
 class TypedConfirmDialog : public QDialog
@@ -19,3 +21,5 @@ private:
     QLineEdit *m_input;
     QPushButton *m_confirm;
 };
+
+} // namespace presenter

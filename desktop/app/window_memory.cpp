@@ -14,6 +14,8 @@
 
 #include <memory>
 
+namespace presenter {
+
 WindowMemory *WindowMemory::attach(QWidget *window, const QString &key, const QSize &preferred)
 {
     auto *memory = new WindowMemory(window, key);
@@ -124,3 +126,5 @@ bool WindowMemory::eventFilter(QObject *watched, QEvent *event)
     }
     return QObject::eventFilter(watched, event);
 }
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 class QScreen;
 class QWidget;
 
+namespace presenter {
+
 // Remembers a top-level window's size, place and screen across runs, as Qt applications do
 // (QSettings, saveGeometry / restoreGeometry), and never opens it larger than the screen it lands
 // on: a first run takes `preferred` shrunk to that screen's available area (less a title bar's
@@ -39,3 +41,5 @@ private:
     QRect m_wanted; // where restore() put it; null when the screen sizes it (maximised, full screen)
     bool m_shown = false;
 };
+
+} // namespace presenter

@@ -54,6 +54,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 qint64 nowMs()

@@ -38,6 +38,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 constexpr qint64 kStartMs = 1763800000000;

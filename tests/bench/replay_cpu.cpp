@@ -8,9 +8,9 @@
 #include "main_window.h"
 #include "replay_controls.h"
 
-#include "session/presenter_session.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
+#include "session/presenter_session.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,6 +22,8 @@
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 
 namespace {
 

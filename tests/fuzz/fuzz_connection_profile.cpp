@@ -14,6 +14,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 // The error without the words every profile error may use (field names, flags, labels), so that

@@ -3,12 +3,14 @@
 // Promises: never a crash or undefined behaviour; a refused plan gives one or more sentences; an
 // accepted plan gives none, its beat ids are unique and found by indexOf(), and every position,
 // focus and list it derives can be asked for.
-#include "fuzz_support.h"
 #include "config/demo_plan.h"
+#include "fuzz_support.h"
 
 #include <QSet>
 
 #include <cstring>
+
+using namespace presenter;
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

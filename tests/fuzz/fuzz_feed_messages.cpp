@@ -11,6 +11,8 @@
 
 #include <cstring>
 
+using namespace presenter;
+
 namespace {
 
 bool sameStats(const LatencyStats &a, const LatencyStats &b)

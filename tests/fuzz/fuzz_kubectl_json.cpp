@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+using namespace presenter;
+
 namespace {
 
 int ordinal(const QString &pod)

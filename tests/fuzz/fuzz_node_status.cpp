@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstring>
 
+using namespace presenter;
+
 namespace {
 
 bool same(const std::optional<double> &a, const std::optional<double> &b)

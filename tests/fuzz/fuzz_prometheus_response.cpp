@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstring>
 
+using namespace presenter;
+
 namespace {
 
 QString valueText(double v)

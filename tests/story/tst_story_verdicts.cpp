@@ -24,6 +24,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 // Every problem of the plan under the rule above, one sentence each naming the beat.

@@ -2,6 +2,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace chartcatalog {
 
 const QList<ChartInfo> &charts()
@@ -55,3 +57,5 @@ QStringList defaultFocus()
 }
 
 } // namespace chartcatalog
+
+} // namespace presenter

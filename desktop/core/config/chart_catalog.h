@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace presenter {
+
 // The presenter's charts as data: one row per chart with its stable id (the name a beat's "focus"
 // uses, demo/PLAN.md), its title and unit, and which source feeds it. The plan's validation reads
 // the ids; desktop/app/chart_specs.cpp draws each row (its lines are the widget's business).
@@ -34,3 +36,5 @@ const ChartInfo &chart(const QString &id);
 QStringList presenterIds(); // the ids a beat's "focus" may name, in order
 QStringList defaultFocus(); // before any beat names its focus: requests and latency
 } // namespace chartcatalog
+
+} // namespace presenter

@@ -11,6 +11,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 bool checkHttpUrl(const QUrl &url, const QString &what, QString *error)
@@ -313,3 +315,5 @@ bool ConnectionProfile::applyOptions(const QCommandLineParser &parser, QString *
     }
     return validate(error);
 }
+
+} // namespace presenter

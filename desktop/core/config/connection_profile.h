@@ -8,6 +8,8 @@
 
 class QCommandLineParser;
 
+namespace presenter {
+
 // Where the presenter's sources connect: a JSON profile file (demo/profiles/*.json) with
 // command-line flags on top. Every error names the JSON field or the flag it came from.
 //
@@ -56,3 +58,5 @@ struct ConnectionProfile
     static QString kindName(ClusterKind kind);
     static std::optional<ClusterKind> kindFromName(const QString &name);
 };
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 bool PlanAction::changesCluster() const
 {
     switch (type) {
@@ -260,3 +262,5 @@ QStringList DemoPlan::chartIds()
 {
     return chartcatalog::presenterIds();
 }
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // The story as data (demo/plan.json, schema in demo/PLAN.md): beats in order, each with what the
 // presenter says, what it does and what it expects to see. Plain values; parsing never touches
 // the network or the cluster.
@@ -146,3 +148,5 @@ public:
     QStringList focusAt(int index) const;
     static constexpr const char *kBackupFile = "sql/90-backup.sql";
 };
+
+} // namespace presenter

@@ -1,5 +1,7 @@
 #include "enum_names.h"
 
+namespace presenter {
+
 QString enumnames::styled(const char *enumerator, KeyStyle style)
 {
     const QString name = QString::fromLatin1(enumerator);
@@ -17,3 +19,5 @@ QString enumnames::styled(const char *enumerator, KeyStyle style)
     }
     return out;
 }
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // An enum's values as the strings a recording, a plan or the wire carries, spelled from the enum's
 // own enumerator names (the enum is declared with Q_ENUM): one spelling per value, kept by the
 // compiler instead of a hand-written switch that can drift from the enum.
@@ -50,3 +52,5 @@ template<typename E> QStringList enumKeys(KeyStyle style = KeyStyle::AsIs)
     }
     return keys;
 }
+
+} // namespace presenter

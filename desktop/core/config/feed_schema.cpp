@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace feedschema {
 
 const QList<StatsField> &statsFields()
@@ -151,3 +153,5 @@ std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field)
     const auto it = index.constFind(field);
     return it == index.cend() ? std::nullopt : feedschema::tickFields().at(*it).value(tick);
 }
+
+} // namespace presenter

@@ -11,6 +11,8 @@
 #include <optional>
 #include <variant>
 
+namespace presenter {
+
 // The sample app's timeline feed (sampleapp/PROTOCOL.md, "Timeline feed", v1): its messages as
 // plain structs, and the one table of the values a tick carries. The parser
 // (sources/feed_messages.h), the plan's validation (a feed expectation names one of
@@ -127,5 +129,7 @@ QStringList fieldNames(); // the names of tickFields(), in order
 // or when the tick has no value for it.
 std::optional<double> feedFieldValue(const FeedTick &tick, const QString &field);
 
-Q_DECLARE_METATYPE(FeedTick)
-Q_DECLARE_METATYPE(FeedEvent)
+} // namespace presenter
+
+Q_DECLARE_METATYPE(presenter::FeedTick)
+Q_DECLARE_METATYPE(presenter::FeedEvent)

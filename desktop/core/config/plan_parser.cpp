@@ -17,6 +17,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 // The sample app's own guardrail defaults (APP_MAX_RPS, APP_MAX_SECONDS): a plan beyond them
@@ -384,3 +386,5 @@ std::optional<DemoPlan> DemoPlan::load(const QString &path, QStringList *errors)
     }
     return plan;
 }
+
+} // namespace presenter

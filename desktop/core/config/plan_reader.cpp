@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 void PlanReader::error(const QString &where, const QString &what)
 {
     m_errors->append(where + u": "_s + what);
@@ -92,3 +94,5 @@ std::optional<QMap<QString, double>> PlanReader::mix(const QJsonObject &o, const
     }
     return out;
 }
+
+} // namespace presenter

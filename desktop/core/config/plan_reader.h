@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // Reads a plan's JSON values and collects one sentence per problem, each with the path of the value
 // being read ("beat 'heal'.actions[1].nodes: missing"). Each read returns nothing when the value is
 // missing or wrong, after saying why.
@@ -28,3 +30,5 @@ public:
 private:
     QStringList *m_errors;
 };
+
+} // namespace presenter

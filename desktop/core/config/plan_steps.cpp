@@ -2,6 +2,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 // Where the replay of the plan's steps stands: the position and the nodes held down.
@@ -116,3 +118,5 @@ void checkClusterSteps(PlanReader &r, const DemoPlan &plan)
                 .arg(PlanAction::typeName(steps.held.first())));
     }
 }
+
+} // namespace presenter

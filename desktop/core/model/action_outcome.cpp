@@ -5,6 +5,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 QString ActionOutcome::kindName(Kind kind)
 {
     switch (kind) {
@@ -100,3 +102,5 @@ ActionOutcome ActionOutcome::ofSqlRun(PlanAction::Type type, const QString &file
         : QString();
     return o;
 }
+
+} // namespace presenter

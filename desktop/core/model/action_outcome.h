@@ -12,6 +12,8 @@ namespace pgkit {
 struct ApplyResult;
 }
 
+namespace presenter {
+
 // What became of one action: applied, skipped (and why), refused as expected (a statement's
 // `-- @expect-error`, sql/README.md) or failed (and why). Decided once, where the action ran
 // (BeatExecutor for a plan action, PresenterSession for a manual SQL run), and shown in the same
@@ -61,4 +63,6 @@ public:
     friend bool operator==(const ActionOutcome &, const ActionOutcome &) = default;
 };
 
-Q_DECLARE_METATYPE(ActionOutcome)
+} // namespace presenter
+
+Q_DECLARE_METATYPE(presenter::ActionOutcome)

@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 BeatExecutor::Wiring BeatExecutor::Wiring::of(SqlRunner *sql, ClusterDriver *cluster, SampleAppControl *app)
 {
     return {sql, cluster, app, sql, cluster, app};
@@ -286,3 +288,5 @@ void BeatExecutor::addMarker(const EventMarker &marker)
     m_store->addMarker(marker);
     Q_EMIT markerAdded(marker);
 }
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QPointer>
 
+namespace presenter {
+
 class SqlRunner;
 class ClusterDriver;
 class SampleAppControl;
@@ -115,3 +117,5 @@ private:
     QStringList m_done;
     quint64 m_appRequest = 0; // the sample app request the running action waits for
 };
+
+} // namespace presenter

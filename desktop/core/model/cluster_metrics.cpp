@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 QList<ClusterMetrics::Query> ClusterMetrics::queries()
 {
     return {
@@ -73,3 +75,5 @@ void ClusterMetrics::ingestFailure(const QString &pollName, qint64 nowMs)
 {
     m_store->appendGapAll(pollName, nowMs);
 }
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QString>
 
+namespace presenter {
+
 // The cluster charts' PromQL (CockroachDB metric names from tests/reference, checked by a
 // test) and the store series their answers become:
 //   crdb.live_nodes, crdb.ranges_underreplicated, crdb.ranges_unavailable, crdb.sql_qps,
@@ -42,3 +44,5 @@ private:
     TimeSeriesStore *m_store;
     const SessionClock *m_clock = nullptr;
 };
+
+} // namespace presenter

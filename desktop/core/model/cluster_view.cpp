@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 qint64 ClusterView::nowMs() const
 {
     return m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch();
@@ -164,3 +166,5 @@ int ClusterView::nodesDown() const
     }
     return static_cast<int>(down.size());
 }
+
+} // namespace presenter

@@ -14,6 +14,8 @@
 #include <QSet>
 #include <QTimer>
 
+namespace presenter {
+
 class PortForwardSupervisor;
 
 // What the audience sees of the cluster, kept in one place for both windows: the node rows
@@ -92,3 +94,5 @@ private:
     const SessionClock *m_clock = nullptr;
     qint64 nowMs() const;
 };
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 QString eventMarkerKindName(EventMarker::Kind kind)
 {
     return enumKey(kind, KeyStyle::Snake);
@@ -33,3 +35,5 @@ std::optional<EventMarker::Kind> eventMarkerKindForFeed(const QString &feedKind)
     }
     return std::nullopt;
 }
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // A moment worth drawing on every chart: a beat ran, the cluster was scaled, SQL was applied, a
 // spike started or ended. Plain value, copied freely across threads.
 struct EventMarker
@@ -33,4 +35,6 @@ EventMarker::Kind eventMarkerKindFromName(const QString &name);
 // for kinds that are not drawn.
 std::optional<EventMarker::Kind> eventMarkerKindForFeed(const QString &feedKind);
 
-Q_DECLARE_METATYPE(EventMarker)
+} // namespace presenter
+
+Q_DECLARE_METATYPE(presenter::EventMarker)

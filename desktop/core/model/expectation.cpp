@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 QStringList promqlCockroachMetricNames(const QString &promql)
 {
     QStringList out;
@@ -350,3 +352,5 @@ void ExpectationEvaluator::pollPrometheus()
         }
     }
 }
+
+} // namespace presenter

@@ -14,6 +14,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // The CockroachDB metric names a PromQL expression reads: every name but the sample app's own
 // (`app_*`, sampleapp/PROTOCOL.md "Metrics") and those Prometheus adds to every scrape (`up`,
 // `scrape_*`), which is all a local stack's Prometheus has (demo/local/prometheus.yml).
@@ -180,3 +182,5 @@ private:
     QString m_noCockroachDB;
     qint64 nowMs() const { return m_clock ? m_clock->nowMs() : QDateTime::currentMSecsSinceEpoch(); }
 };
+
+} // namespace presenter

@@ -1,8 +1,10 @@
 #include "expectation.h"
 
-// What an expectation's line says: the verdict and its time, or how far judging has come.
-
 using namespace Qt::StringLiterals;
+
+namespace presenter {
+
+// What an expectation's line says: the verdict and its time, or how far judging has come.
 
 namespace {
 
@@ -146,3 +148,5 @@ QString ExpectationEvaluator::State::text(qint64 nowMs) const
     }
     return pendingText(*this, nowMs);
 }
+
+} // namespace presenter

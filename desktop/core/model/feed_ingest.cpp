@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 FeedIngest::FeedIngest(TimeSeriesStore *store, QObject *parent) : QObject(parent), m_store(store)
 {
     m_latencies.reserve(kLatencySamples);
@@ -100,3 +102,5 @@ double FeedIngest::medianStoreLatencyMs() const
     std::nth_element(v.begin(), mid, v.end());
     return *mid;
 }
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 #include <vector>
 
+namespace presenter {
+
 class FeedClient;
 
 // Turns feed messages into store series and markers. Series names (x = the tick's ts_ms):
@@ -48,3 +50,5 @@ private:
     size_t m_latencyNext = 0;
     qint64 m_lastDropped = -1;
 };
+
+} // namespace presenter

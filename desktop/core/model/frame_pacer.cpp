@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+namespace presenter {
+
 namespace framepacer {
 
 qint64 pixelPeriodMs(qint64 windowMs, int plotWidthPx, qint64 minMs, qint64 maxMs)
@@ -55,3 +57,5 @@ int chartsPerFrame(double budgetMs, double averageChartMs)
 }
 
 } // namespace framepacer
+
+} // namespace presenter

@@ -3,6 +3,8 @@
 #include <QList>
 #include <QtGlobal>
 
+namespace presenter {
+
 // Which charts a frame redraws, and in what order.
 //
 // A chart shows its window across its plot's pixel columns, so its picture can only change by
@@ -39,3 +41,5 @@ QList<int> dueCharts(const QList<ChartState> &charts, qint64 nowMs);
 int chartsPerFrame(double budgetMs, double averageChartMs);
 
 } // namespace framepacer
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 void HealStopwatch::faultStarted(const QString &pod, qint64 atMs)
 {
     if (!isRunning()) {
@@ -109,3 +111,5 @@ QString HealStopwatch::text(qint64 nowMs) const
     }
     return {};
 }
+
+} // namespace presenter

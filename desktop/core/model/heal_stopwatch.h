@@ -5,6 +5,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // The heal stopwatch on both windows: from a fault (ClusterDriver::faultStarted) until every
 // faulted node is live again AND the cluster's under-replicated ranges are back to 0 after having
 // been above 0. If they never rose above 0, it stops once the nodes have been back for settleMs
@@ -59,3 +61,5 @@ private:
     double m_maxUnder = 0;
     std::optional<double> m_lastUnder;
 };
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace nodeview {
 
 bool addressNamesPod(const QString &address, const QString &pod)
@@ -289,3 +291,5 @@ bool losesMajority(int replicationFactor, int down)
 }
 
 } // namespace nodeview
+
+} // namespace presenter

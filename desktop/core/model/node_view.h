@@ -8,6 +8,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // One row of the node grid: a CockroachDB pod (Kubernetes' view) joined with CockroachDB's view of
 // the node it runs (the fast path: the pod's own endpoints and /api/v2/nodes/). Pure data.
 struct NodeRow
@@ -95,3 +97,5 @@ bool losesMajority(int replicationFactor, int down);
 QString formatDuration(qint64 ms); // "14 s", "3 min 05 s", "2 h 10 min"
 
 } // namespace nodeview
+
+} // namespace presenter

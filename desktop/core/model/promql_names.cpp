@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 bool isIdentStart(QChar c)
 {
@@ -102,3 +104,5 @@ QString promqlBaseMetricName(const QString &name)
     }
     return name;
 }
+
+} // namespace presenter

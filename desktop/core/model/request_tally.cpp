@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 void RequestTally::begin(const QString &what, qint64 atMs)
 {
     m_what = what;
@@ -71,3 +73,5 @@ QString RequestTally::text() const
         .arg(m_total)
         .arg(m_failed);
 }
+
+} // namespace presenter

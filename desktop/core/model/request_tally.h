@@ -6,6 +6,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // The app's experience over a window of time (a fault, a beat), from the sample app's feed ticks:
 // requests counted by routes.login / routes.search (every operation of the tick's interval, HTTP
 // and internal load alike; errors are the failed ones: sampleapp/PROTOCOL.md, "Timeline feed").
@@ -44,3 +46,5 @@ private:
     qint64 m_failed = 0;
     int m_ticks = 0;
 };
+
+} // namespace presenter

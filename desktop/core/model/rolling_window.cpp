@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+namespace presenter {
+
 namespace rollingwindow {
 
 QList<QPointF> trailingMean(const QList<QPointF> &points, qint64 windowMs)
@@ -34,3 +36,5 @@ QList<QPointF> trailingMean(const QList<QPointF> &points, qint64 windowMs)
 }
 
 } // namespace rollingwindow
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 #include <QPointF>
 #include <QtGlobal>
 
+namespace presenter {
+
 // Smoothing for the audience's screen: a per-tick p99 drawn raw is a hairy band on a projector.
 // The kiosk draws the trailing mean over a time window instead, and says so on the chart ("p99,
 // 10 s rolling mean"); the presenter's window keeps the raw series.
@@ -20,3 +22,5 @@ namespace rollingwindow {
 QList<QPointF> trailingMean(const QList<QPointF> &points, qint64 windowMs);
 
 } // namespace rollingwindow
+
+} // namespace presenter

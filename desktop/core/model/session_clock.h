@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QtGlobal>
 
+namespace presenter {
+
 // The presenter's "now" for one session: the wall clock when live, the recording's time when a
 // recording plays back (SessionPlayer sets it as it goes). Everything that stamps or judges by
 // time (markers, expectations, the stopwatch, the charts' right edge, the recorder) asks the
@@ -54,3 +56,5 @@ private:
     mutable qint64 m_pinnedMs = 0;
     mutable QObject m_unpin;
 };
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 StoryController::StoryController(QObject *parent) : QObject(parent) { }
 
 void StoryController::setPlan(const DemoPlan &plan)
@@ -163,3 +165,5 @@ std::optional<StoryController::Stage> StoryController::stageFromName(const QStri
 {
     return enumFromKey<Stage>(name, KeyStyle::Snake);
 }
+
+} // namespace presenter

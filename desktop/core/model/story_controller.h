@@ -7,6 +7,8 @@
 #include <functional>
 #include <optional>
 
+namespace presenter {
+
 // The clicker's state machine over the plan's beats.
 //
 //  - PageDown (next()): if the shown beat is behind the furthest beat already run, it only moves
@@ -102,3 +104,5 @@ private:
     bool m_inputEnabled = true;
     std::function<bool(const Beat &)> m_confirmMajorityLoss;
 };
+
+} // namespace presenter

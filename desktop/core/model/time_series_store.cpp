@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace presenter {
+
 TimeSeriesStore::TimeSeriesStore(qint64 windowMs) : m_windowMs(windowMs) { }
 
 void TimeSeriesStore::setWindowMs(qint64 windowMs)
@@ -285,3 +287,5 @@ QList<QList<QPointF>> splitAtGaps(const QList<QPointF> &points)
     }
     return segments;
 }
+
+} // namespace presenter

@@ -14,6 +14,8 @@
 #include <limits>
 #include <optional>
 
+namespace presenter {
+
 // A bounded time window of named numeric series plus event markers, shared by producers (feed,
 // Prometheus) and the chart frame loop.
 //
@@ -95,3 +97,5 @@ QList<QPointF> reduceMinMax(const QList<QPointF> &points, double t0, double t1, 
 // Splits a point list at its NaN points into unbroken segments (empty segments dropped), one
 // QLineSeries each: Qt Charts has no notion of a break inside a series.
 QList<QList<QPointF>> splitAtGaps(const QList<QPointF> &points);
+
+} // namespace presenter

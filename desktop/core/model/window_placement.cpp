@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace presenter {
+
 namespace windowplacement {
 
 QRect initial(const QRect &available, const QSize &preferred)
@@ -21,3 +23,5 @@ QRect fit(const QRect &saved, const QRect &available)
 }
 
 } // namespace windowplacement
+
+} // namespace presenter

@@ -3,6 +3,8 @@
 #include <QRect>
 #include <QSize>
 
+namespace presenter {
+
 // Where a window opens: never larger than the screen's available area, never partly off it. Pure
 // (tested in tst_window_placement); desktop/app/window_memory.* applies it to the real windows.
 namespace windowplacement {
@@ -16,3 +18,5 @@ QRect initial(const QRect &available, const QSize &preferred);
 QRect fit(const QRect &saved, const QRect &available);
 
 } // namespace windowplacement
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 PlanPosition PlanPosition::before(const DemoPlan &plan, int beatIndex)
 {
     PlanPosition p;
@@ -44,3 +46,5 @@ QString PlanPosition::describe() const
     }
     return beatIndex == 0 ? u"before beat '%1' (the set-up state)"_s.arg(beatId) : u"before beat '%1'"_s.arg(beatId);
 }
+
+} // namespace presenter

@@ -5,6 +5,8 @@
 
 #include <QString>
 
+namespace presenter {
+
 // Where the story stands before a beat: the nodes and the replication factor the cluster should
 // have once every beat before it ran (DemoPlan::positionBefore, which also validates the plan's
 // cluster steps), plus what each cluster kind implies.
@@ -28,3 +30,5 @@ struct PlanPosition
     int expectedReplicationFactor(ClusterKind kind) const;
     QString describe() const; // "before beat 'baseline' (set-up state)"
 };
+
+} // namespace presenter

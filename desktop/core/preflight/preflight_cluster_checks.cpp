@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 // The checks that ask CockroachDB itself: its SQL (replication factor, licence) and its HTTP
 // port (the licence throttle, the node API with the presenter's login).
 
@@ -248,3 +250,5 @@ void PreflightRunner::checkNodeApi()
                 headers);
         });
 }
+
+} // namespace presenter

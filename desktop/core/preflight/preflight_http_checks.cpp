@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 // The checks that only ask whether a URL answers: Grafana's dashboards, the profile's port-forwards.
 
 namespace {
@@ -98,3 +100,5 @@ void PreflightRunner::checkPortForwards()
         });
     }
 }
+
+} // namespace presenter

@@ -5,6 +5,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 // The checks that ask kubectl: access, the CockroachDB pods, the fault shell, the workload.
 
 namespace {
@@ -156,3 +158,5 @@ void PreflightRunner::checkWorkload()
                 fix));
         });
 }
+
+} // namespace presenter

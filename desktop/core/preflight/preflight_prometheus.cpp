@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace preflight {
 
 QUrl withPath(QUrl base, const QString &path)
@@ -134,3 +136,5 @@ std::optional<ClockSkew> clockSkew(const QByteArray &timeAnswer, const QDateTime
 }
 
 } // namespace preflight
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // Prometheus's answers as the pre-flight reads them, pure functions of the answer (PreflightRunner
 // asks, re-checks and words the verdicts): the active targets (GET /api/v1/targets?state=active)
 // and its clock (GET /api/v1/query?query=time()).
@@ -66,3 +68,5 @@ struct ClockSkew
 std::optional<ClockSkew> clockSkew(const QByteArray &timeAnswer, const QDateTime &sent, const QDateTime &received);
 
 } // namespace preflight
+
+} // namespace presenter

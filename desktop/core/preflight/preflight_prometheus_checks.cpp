@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 // The checks that ask Prometheus: its targets, their scrape interval, its clock. A Prometheus
 // that has not scraped yet is waited for, bounded (fetchTargets).
 
@@ -179,3 +181,5 @@ void PreflightRunner::checkClockSkew()
             u"sync the laptop's clock (timedatectl set-ntp true) and the cluster nodes' clocks."_s));
     });
 }
+
+} // namespace presenter

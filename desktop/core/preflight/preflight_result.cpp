@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 QString PreflightResult::statusName(Status status)
 {
     switch (status) {
@@ -36,3 +38,5 @@ bool preflightPassed(const QList<PreflightResult> &results)
         return r.status == PreflightResult::Status::Fail || r.status == PreflightResult::Status::Wait;
     });
 }
+
+} // namespace presenter

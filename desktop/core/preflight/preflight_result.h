@@ -3,6 +3,8 @@
 #include <QList>
 #include <QString>
 
+namespace presenter {
+
 // One line of the pre-flight checklist: a plain value, filled by PreflightRunner and shown by the
 // CLI (`presenter --preflight`) and the GUI alike.
 struct PreflightResult
@@ -30,3 +32,5 @@ struct PreflightResult
 // (its line says what to do before it becomes a failure); a check still waiting has no verdict
 // and does not count as passed.
 bool preflightPassed(const QList<PreflightResult> &results);
+
+} // namespace presenter

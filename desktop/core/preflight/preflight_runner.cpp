@@ -14,6 +14,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 // The runner: the checklist (ids, names), one round (run(), report(), progress()) and the ways
 // a check asks (kubectl, HTTP). The checks live by what they ask: preflight_kube_checks.cpp
 // (kubectl), preflight_cluster_checks.cpp (CockroachDB's SQL and HTTP port),
@@ -232,3 +234,5 @@ void PreflightRunner::finishReply(QNetworkReply *reply, const QUrl &target, Http
         then(status, body, error);
     });
 }
+
+} // namespace presenter

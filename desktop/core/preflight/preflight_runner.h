@@ -17,10 +17,13 @@
 #include <functional>
 #include <optional>
 
-class KubectlProcess;
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
+
+namespace presenter {
+
+class KubectlProcess;
 
 // What the pre-flight checks against, and how strict it is.
 struct PreflightConfig
@@ -154,3 +157,5 @@ private:
     quint64 m_round = 0;
     QElapsedTimer m_clock; // monotonic, for the bounded re-checks
 };
+
+} // namespace presenter

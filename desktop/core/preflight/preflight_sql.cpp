@@ -16,6 +16,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 void runPreflightQuery(QObject *context, const QByteArray &conninfo, const QString &sql,
     std::function<void(const QList<SqlRow> &rows, const QString &error)> done, int connectTimeoutSeconds)
 {
@@ -310,3 +312,5 @@ NodeApiLogin nodeApiLoginFrom(const QByteArray &conninfo)
     PQconninfoFree(options);
     return login;
 }
+
+} // namespace presenter

@@ -13,6 +13,8 @@
 #include <functional>
 #include <optional>
 
+namespace presenter {
+
 // The CockroachDB-only SQL of the pre-flight, as data: the defaults are CockroachDB's text; the
 // tests inject a PostgreSQL query that answers the same shape (the plainly named seam for
 // CockroachDB-only SQL: PostgreSQL has no zone configs and no licence). Each query returns one
@@ -115,3 +117,5 @@ struct NodeApiLogin
     QString password;
 };
 NodeApiLogin nodeApiLoginFrom(const QByteArray &conninfo);
+
+} // namespace presenter

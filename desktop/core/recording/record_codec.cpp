@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace recordcodec {
 namespace {
 
@@ -299,3 +301,5 @@ std::optional<ActionOutcome> actionOutcomeFromJson(const QJsonObject &o)
 }
 
 } // namespace recordcodec
+
+} // namespace presenter

@@ -1,18 +1,20 @@
 #pragma once
 
+#include "config/connection_profile.h"
 #include "model/action_outcome.h"
 #include "model/event_marker.h"
-#include "sources/sample_app_control.h"
 #include "model/story_controller.h"
 #include "sources/cluster_driver.h"
-#include "config/connection_profile.h"
 #include "sources/node_status_client.h"
 #include "sources/prometheus_client.h"
+#include "sources/sample_app_control.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <optional>
+
+namespace presenter {
 
 // The payloads of a recording's records (desktop/docs/RECORDING.md "Kinds") to JSON and back:
 // every fromJson(toJson(x)) == x for what the presenter shows. Lenient when reading (a missing
@@ -53,3 +55,5 @@ QJsonObject profileToJson(const ConnectionProfile &profile);
 ConnectionProfile profileFromJson(const QJsonObject &o);
 
 } // namespace recordcodec
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace recordedinputs {
 
 namespace {
@@ -101,3 +103,5 @@ void registerHandlers(SessionPlayer &player, PresenterSession &session)
 }
 
 } // namespace recordedinputs
+
+} // namespace presenter

@@ -1,5 +1,7 @@
 #pragma once
 
+namespace presenter {
+
 class PresenterSession;
 class SessionPlayer;
 
@@ -16,3 +18,5 @@ namespace recordedinputs {
 void registerHandlers(SessionPlayer &player, PresenterSession &session);
 
 } // namespace recordedinputs
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 #include <QString>
 #include <QtGlobal>
 
+namespace presenter {
+
 // A session recording (desktop/docs/RECORDING.md): every input the presenter received, one JSON
 // object per line, gzip-compressed (`zcat session.jsonl.gz | jq .` reads it).
 //
@@ -40,3 +42,5 @@ struct Record
 };
 
 } // namespace recording
+
+} // namespace presenter

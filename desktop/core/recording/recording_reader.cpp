@@ -15,6 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace recording {
 
 namespace {
@@ -451,3 +453,5 @@ QByteArray encodeHeader(const Header &header)
 }
 
 } // namespace recording
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // Reads a recording back. Tolerant by design: a truncated or corrupted file yields every valid
 // record up to the first problem and says where it stopped; only a file that is not a recording
 // at all, or one of an unknown format version, is refused. Never crashes on any input
@@ -40,3 +42,5 @@ std::optional<Record> decodeRecord(const QByteArray &line);
 QByteArray encodeHeader(const Header &header);
 
 } // namespace recording
+
+} // namespace presenter

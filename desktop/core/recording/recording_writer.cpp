@@ -21,6 +21,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace recording {
 
 namespace {
@@ -293,3 +295,5 @@ QString RecordingWriter::defaultPath(qint64 startedMs)
 }
 
 } // namespace recording
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+namespace presenter {
+
 // Appends records to a gzip-compressed JSON-lines file on its own thread: append() only queues
 // (it never waits for the disk), so the GUI thread can record every input as it arrives. The file
 // is flushed (a gzip sync point) at least once a second, so an abrupt stop loses at most the last
@@ -57,3 +59,5 @@ private:
 };
 
 } // namespace recording
+
+} // namespace presenter

@@ -13,6 +13,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 QString clockText(qint64 ms)
 {
@@ -92,3 +94,5 @@ QString ReplaySession::badgeText(
     }
     return text;
 }
+
+} // namespace presenter

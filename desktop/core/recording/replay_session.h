@@ -6,6 +6,8 @@
 
 #include <memory>
 
+namespace presenter {
+
 class PresenterSession;
 class SessionPlayer;
 
@@ -48,3 +50,5 @@ private:
     std::unique_ptr<PresenterSession> m_session;
     std::unique_ptr<SessionPlayer> m_player;
 };
+
+} // namespace presenter

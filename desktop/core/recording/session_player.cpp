@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 SessionPlayer::SessionPlayer(PresenterSession *session, QObject *parent) : QObject(parent), m_session(session)
 {
     recordedinputs::registerHandlers(*this, *session);
@@ -213,3 +215,5 @@ void SessionPlayer::deliver(const recording::Record &r)
         (*handler)(r);
     }
 }
+
+} // namespace presenter

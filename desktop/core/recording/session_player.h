@@ -10,6 +10,8 @@
 
 #include <functional>
 
+namespace presenter {
+
 class PresenterSession;
 
 // Plays a recording through a PresenterSession in replay mode (PresenterSession::setReplayMode):
@@ -105,3 +107,5 @@ private:
     QTimer m_timer;
     QElapsedTimer m_wall;
 };
+
+} // namespace presenter

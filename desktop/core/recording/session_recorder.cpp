@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *parent)
     : QObject(parent), m_session(session), m_sink(std::move(sink))
 {
@@ -131,3 +133,5 @@ void SessionRecorder::emitRecord(const QString &kind, const QJsonObject &data, q
     ++m_records;
     m_sink(recording::Record {tMs >= 0 ? tMs : m_session->clock().nowMs(), kind, data});
 }
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+namespace presenter {
+
 class PresenterSession;
 
 // Records every input a live PresenterSession receives, at the sources' boundary, as it arrives
@@ -44,3 +46,5 @@ private:
     qint64 m_records = 0;
     QJsonObject m_lastStory;
 };
+
+} // namespace presenter

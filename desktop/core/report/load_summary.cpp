@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace presenter {
+
 void LoadAccumulator::addTick(const FeedTick &tick)
 {
     if (m_ticks == 0) {
@@ -88,3 +90,5 @@ std::optional<double> nearestRank(std::vector<double> values, double q)
     std::nth_element(values.begin(), at, values.end());
     return *at;
 }
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 #include <optional>
 #include <vector>
 
+namespace presenter {
+
 // The load over a whole session, from the sample app's feed ticks (sampleapp/PROTOCOL.md,
 // "Timeline feed"). Kept apart from the charts' TimeSeriesStore on purpose: the store only keeps
 // the charts' window (10 minutes by default), so a "mean over the session" read from it at the end
@@ -73,3 +75,5 @@ private:
 // The value at quantile q (0..1) of `values` by the nearest-rank rule (the smallest value with at
 // least q of the values at or below it); nothing for an empty list.
 std::optional<double> nearestRank(std::vector<double> values, double q);
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace report {
 
 QString escape(const QString &text)
@@ -446,3 +448,5 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
 }
 
 } // namespace report
+
+} // namespace presenter

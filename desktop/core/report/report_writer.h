@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+namespace presenter {
+
 // One self-contained HTML file from a SessionRecord (SessionLog::record()): inline CSS, the charts as data: PNG images,
 // no script, no external asset (it opens offline, and mailed). Every text that comes from data (beat titles, verdict
 // lines, marker texts, file names) is escaped; the only src/href values are data: URIs and #anchors.
@@ -45,3 +47,5 @@ QString verdictClass(ExpectationEvaluator::Verdict verdict);
 QString verdictText(ExpectationEvaluator::Verdict verdict, const QString &text);
 
 } // namespace report
+
+} // namespace presenter

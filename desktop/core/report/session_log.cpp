@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 SessionLog::SessionLog(QObject *parent) : QObject(parent) { }
 
 qint64 SessionLog::now() const
@@ -175,3 +177,5 @@ void SessionLog::onClusterViewChanged()
     }
     m_stopwatchRunning = running;
 }
+
+} // namespace presenter

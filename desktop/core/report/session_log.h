@@ -15,6 +15,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 class PresenterSession;
 
 // What a session showed, as plain values (ReportWriter renders it; tests build one by hand).
@@ -119,3 +121,5 @@ private:
     quint64 m_markersRevision = 0;
     bool m_stopwatchRunning = false;
 };
+
+} // namespace presenter

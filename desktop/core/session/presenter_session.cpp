@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *parent)
     : QObject(parent)
     , m_profile(profile)
@@ -307,3 +309,5 @@ bool PresenterSession::runSqlFile(const QString &path, QString *whyNot)
         Qt::SingleShotConnection);
     return true;
 }
+
+} // namespace presenter

@@ -24,6 +24,8 @@
 
 #include <memory>
 
+namespace presenter {
+
 class SessionLog;
 
 // Everything the presenter runs, wired once, without widgets: the sources a connection profile
@@ -167,3 +169,5 @@ private:
     int m_runningBeat = -1;
     QMap<int, ActionOutcome> m_outcomes; // the running beat's, by action index
 };
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 QString RefusingCommands::reason()
 {
     return u"this is a replay: actions are shown as recorded, never executed"_s;
@@ -96,3 +98,5 @@ quint64 RefusingCommands::spikeStop()
 {
     return answerLater(SampleAppControl::Command::SpikeStop);
 }
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 #include <QPointer>
 #include <QString>
 
+namespace presenter {
+
 // What a replay's commands are (PresenterSession::setReplayMode): every cluster, SQL and load
 // command refused with one reason, reason(), and nothing executed. A cluster or SQL command is
 // refused synchronously (false, *whyNot). A load command is answered like a request: later (queued),
@@ -43,3 +45,5 @@ private:
 
     QPointer<SampleAppControl> m_control;
 };
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 using kube::safety::Action;
 using kube::safety::Request;
 
@@ -333,3 +335,5 @@ bool ClusterDriver::healAll(QString *whyNot)
     m_operations.heal();
     return true;
 }
+
+} // namespace presenter

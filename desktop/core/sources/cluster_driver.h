@@ -16,6 +16,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace presenter {
+
 // Drives the CockroachDB cluster through kubectl, run as an asynchronous QProcess with argument
 // lists (never a shell string, never waitForFinished). Two kinds of cluster:
 //  - StatefulSet: `kubectl scale statefulset crdb --replicas=N` (the 1 → 2 → 3 story);
@@ -192,3 +194,5 @@ private:
     FaultTracker m_faults {m_setup};
     OperationRunner m_operations {m_setup, m_poller, m_faults};
 };
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QtGlobal>
 
+namespace presenter {
+
 // What the presenter may ask of the world: change or break the cluster, run a SQL file, drive the
 // sample app's load. The session holds one object for each (PresenterSession::clusterCommands(),
 // sqlCommands(), loadCommands()): the live sources (ClusterDriver, SqlRunner, SampleAppControl),
@@ -86,3 +88,5 @@ protected:
     LoadCommands(const LoadCommands &) = default;
     LoadCommands &operator=(const LoadCommands &) = default;
 };
+
+} // namespace presenter

@@ -1,5 +1,7 @@
 #include "data_source.h"
 
+namespace presenter {
+
 DataSource::DataSource(QString name, QObject *parent) : QObject(parent), m_name(std::move(name)) { }
 
 DataSource::~DataSource() = default;
@@ -31,3 +33,5 @@ void DataSource::reportRecovered()
     m_lastError.clear();
     Q_EMIT recovered();
 }
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QString>
 
+namespace presenter {
+
 // The one shape every presenter data source has (feed client, Prometheus client, SQL runner,
 // cluster driver): start/stop, a running flag, a health state with "down since", and signals for
 // failure and recovery. Each source adds its own data signals.
@@ -48,3 +50,5 @@ private:
     QDateTime m_downSince;
     QString m_lastError;
 };
+
+} // namespace presenter

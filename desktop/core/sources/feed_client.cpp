@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 FeedClient::FeedClient(QObject *parent) : DataSource(u"sample app feed"_s, parent)
 {
     qRegisterMetaType<FeedTick>();
@@ -212,3 +214,5 @@ void FeedClient::handleMessage(const QString &text, qint64 receivedMs)
     m_backoffMs = kInitialBackoffMs;
     reportRecovered();
 }
+
+} // namespace presenter

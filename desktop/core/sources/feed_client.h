@@ -10,6 +10,8 @@
 
 class QWebSocket;
 
+namespace presenter {
+
 // The sample app's timeline feed (GET /ws, sampleapp/PROTOCOL.md) as a DataSource.
 //
 // Reconnects after any disconnect with a backoff of 250 ms doubling to 5 s (reset once a message
@@ -87,3 +89,5 @@ private:
     bool m_awaitingFirstMessage = true;
     qint64 m_handlingReceivedMs = 0;
 };
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 // Collects the first problem so that a rejected message says which field was wrong.
@@ -300,3 +302,5 @@ std::optional<FeedHello> parseHello(const QJsonObject &message, QString *error)
     }
     return h;
 }
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // The parser of the sample app's timeline feed (sampleapp/PROTOCOL.md, "Timeline feed", v1); the
 // messages' structs and the table of a tick's values are the protocol's schema
 // (config/feed_schema.h). Parsing is strict about what the presenter draws: a message of another
@@ -21,3 +23,5 @@ std::optional<FeedHello> parseHello(const QJsonObject &message, QString *error =
 // Lenient on purpose: the load state is display-only, so a missing field keeps its default.
 // A field of the wrong type also keeps its default.
 LoadState parseLoadState(const QJsonObject &load);
+
+} // namespace presenter

@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 QString trimmedText(const QByteArray &bytes)
 {
@@ -124,3 +126,5 @@ void KubectlProcess::finish(CommandResult result)
         done(result);
     }
 }
+
+} // namespace presenter

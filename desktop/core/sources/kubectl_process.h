@@ -9,6 +9,8 @@
 
 #include <functional>
 
+namespace presenter {
+
 // One asynchronous external command (kubectl) with an argument list, a time limit and a readable
 // outcome. Never blocks: no waitFor*() anywhere. Used by ClusterDriver and PortForwardSupervisor.
 struct CommandResult
@@ -48,3 +50,5 @@ private:
     QString m_description;
     bool m_timedOut = false;
 };
+
+} // namespace presenter

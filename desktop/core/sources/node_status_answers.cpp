@@ -12,6 +12,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 // JSON numbers for int64 fields: Go's encoding/json writes them as numbers; accept strings too
@@ -277,3 +279,5 @@ QString describeTlsErrors(const QList<QSslError> &errors, const QString &host, c
     }
     return errors.isEmpty() ? QString() : u"the node's certificate is not trusted: "_s + errors.first().errorString();
 }
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 // What CockroachDB's HTTP port answers, as values, and the pure functions that read them: the
 // nodes list (/api/v2/nodes/), a pod's own gauges (/_status/vars), a failed readiness answer
 // (/health?ready=1), a refused certificate. NodeStatusClient (node_status_client.h) asks and
@@ -101,4 +103,6 @@ struct NodeStatusSnapshot
     QString nodesError; // the last failure reading it, empty after a success
 };
 
-Q_DECLARE_METATYPE(NodeStatusSnapshot)
+} // namespace presenter
+
+Q_DECLARE_METATYPE(presenter::NodeStatusSnapshot)

@@ -11,6 +11,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 qint64 nowMs()
@@ -400,3 +402,5 @@ void NodeStatusClient::updateSourceHealth()
         reportFailure(u"CockroachDB status: no pod answers (%1)"_s.arg(m_nodesError));
     }
 }
+
+} // namespace presenter

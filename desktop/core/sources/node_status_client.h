@@ -15,6 +15,8 @@ class QNetworkAccessManager;
 class QNetworkReply;
 class QTimer;
 
+namespace presenter {
+
 // CockroachDB's own view of each node, read by the presenter itself every 1-2 s (the fast path;
 // Prometheus scrapes every 15 s). Three HTTP endpoints of CockroachDB's HTTP port (8080), each
 // asked of every pod through its own port-forward:
@@ -107,3 +109,5 @@ private:
     std::optional<QSslConfiguration> m_ssl;
     QString m_caFile; // for the words of a refused certificate
 };
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 PortForwardSupervisor::PortForwardSupervisor(QObject *parent) : DataSource(u"port-forward"_s, parent) { }
 
 PortForwardSupervisor::~PortForwardSupervisor()
@@ -171,3 +173,5 @@ void PortForwardSupervisor::onExited(int index, const QString &reason)
     r.retry->start(r.backoffMs);
     r.backoffMs = std::min(r.backoffMs * 2, 10000);
 }
+
+} // namespace presenter

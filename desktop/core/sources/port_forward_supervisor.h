@@ -10,6 +10,8 @@
 class QProcess;
 class QTimer;
 
+namespace presenter {
+
 // Starts `kubectl port-forward` processes and restarts any that exits (port-forward dies with
 // its pod connection, e.g. when a node restarts), with a backoff of 1 s doubling to 10 s.
 // A forward is up once kubectl prints "Forwarding from"; forwardUp()/forwardDown() follow each.
@@ -66,3 +68,5 @@ private:
     QProcessEnvironment m_env;
     QList<Running> m_forwards;
 };
+
+} // namespace presenter

@@ -12,6 +12,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 // A sample is [<unix seconds, float>, "<value as string>"].
@@ -307,3 +309,5 @@ void PrometheusClient::onFinished(QNetworkReply *reply, int id, const QString &p
         }
     }
 }
+
+} // namespace presenter

@@ -16,6 +16,8 @@ class QNetworkAccessManager;
 class QNetworkReply;
 class QTimer;
 
+namespace presenter {
+
 struct PromSeries
 {
     QMap<QString, QString> labels;
@@ -90,3 +92,5 @@ private:
     QMap<QString, Poll> m_polls;
     QHash<int, QNetworkReply *> m_pending;
 };
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 SampleAppControl::SampleAppControl(QObject *parent) : QObject(parent), m_nam(new QNetworkAccessManager(this)) { }
 
 void SampleAppControl::setBaseUrl(const QUrl &url)
@@ -149,3 +151,5 @@ quint64 SampleAppControl::send(Command command, const QByteArray &method, const 
     });
     return id;
 }
+
+} // namespace presenter

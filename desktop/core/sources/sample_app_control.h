@@ -11,6 +11,8 @@
 class QNetworkAccessManager;
 class QNetworkReply;
 
+namespace presenter {
+
 // The sample app's load and spike commands (sampleapp/PROTOCOL.md, "HTTP routes") over
 // QNetworkAccessManager: POST /load/start|stop, /load/readers|writers/start|stop, /spike,
 // /spike/stop, GET /load. Every answer carries the load state, including the guardrails
@@ -73,3 +75,5 @@ private:
     bool m_hasState = false;
     quint64 m_lastRequestId = 0;
 };
+
+} // namespace presenter

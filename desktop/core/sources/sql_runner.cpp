@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace {
 
 // Delivers `f` on the GUI thread. The context is the application object, which outlives every
@@ -189,3 +191,5 @@ void SqlRunner::onDone(quint64 jobId, const pgkit::ApplyResult &result)
     }
     Q_EMIT finished(result.ok, summary, result);
 }
+
+} // namespace presenter

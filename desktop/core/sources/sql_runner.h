@@ -12,6 +12,8 @@
 #include <atomic>
 #include <memory>
 
+namespace presenter {
+
 // Runs a SQL file (sql/README.md directives) statement by statement with pgkit::applyScript on a
 // worker thread (QtConcurrent), one run at a time.
 //
@@ -70,5 +72,7 @@ private:
     QString m_currentFile;
     std::shared_ptr<std::atomic_bool> m_cancel;
 };
+
+} // namespace presenter
 
 Q_DECLARE_METATYPE(pgkit::ApplyResult)

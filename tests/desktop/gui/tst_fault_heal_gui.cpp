@@ -38,6 +38,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 class TestFaultHealGui : public QObject
 {
     Q_OBJECT

@@ -30,6 +30,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 FeedTick tick(qint64 tsMs, int count, int errors)

@@ -14,6 +14,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 Q_DECLARE_METATYPE(KeyIntent)
 
 class TestKeyBindings : public QObject

@@ -33,6 +33,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 QString plainText(QString text)

@@ -27,6 +27,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 const PlanAction *firstAction(const Beat &beat, const std::function<bool(const PlanAction &)> &which)
 {

@@ -15,6 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 class TestPresenterWindows : public QObject
 {
     Q_OBJECT

@@ -12,6 +12,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 // The beat ids of the story, in order (the shared list both DEMO.md and plan.json follow).
 const QStringList kStoryBeats

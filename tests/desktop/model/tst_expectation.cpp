@@ -11,6 +11,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 PlanExpectation promql(const QString &expr, PlanExpectation::Op op, double value, int withinS)
 {

@@ -7,6 +7,8 @@
 
 #include <limits>
 
+using namespace presenter;
+
 using framepacer::ChartState;
 
 class TestFramePacer : public QObject

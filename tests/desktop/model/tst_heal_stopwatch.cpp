@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 Q_DECLARE_METATYPE(HealStopwatch::Phase)
 
 class TestHealStopwatch : public QObject

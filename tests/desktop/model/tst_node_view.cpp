@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 constexpr qint64 kNow = 1'700'000'100'000;
 

@@ -5,6 +5,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 FeedTick tick(qint64 tsMs, int login, int loginErrors, int search, int searchErrors, int intervalMs = 1000)
 {

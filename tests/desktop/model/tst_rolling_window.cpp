@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 constexpr double gap = std::numeric_limits<double>::quiet_NaN();
 

@@ -4,6 +4,8 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using Stage = StoryController::Stage;
 
 class TestStoryController : public QObject

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace presenter;
+
 class TestWindowPlacement : public QObject
 {
     Q_OBJECT

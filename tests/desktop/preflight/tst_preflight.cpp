@@ -1,7 +1,7 @@
-#include "session/presenter_session.h"
 #include "preflight/plan_position.h"
 #include "preflight/preflight_runner.h"
 #include "preflight/preflight_sql.h"
+#include "session/presenter_session.h"
 
 #include <QHttpServer>
 #include <QHttpServerResponse>
@@ -18,6 +18,8 @@
 #include "test_env.h"
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using Status = PreflightResult::Status;
 
 namespace {

@@ -6,6 +6,8 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using namespace preflight;
 
 namespace {

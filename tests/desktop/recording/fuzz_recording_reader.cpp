@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+using namespace presenter;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray bytes

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QList>
 
+using namespace presenter;
+
 namespace recordingtest {
 
 inline recording::Header header()

@@ -15,6 +15,8 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using recording::ReadResult;
 using recording::Record;
 

@@ -23,6 +23,8 @@
 #include <thread>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using recording::Record;
 using recording::RecordingWriter;
 

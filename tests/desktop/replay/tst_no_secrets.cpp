@@ -14,11 +14,11 @@
 #include "main_window.h"
 #include "report_export.h"
 
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/recording_writer.h"
 #include "recording/session_recorder.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QFile>
@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 
 namespace {
 

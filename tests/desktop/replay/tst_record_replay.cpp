@@ -19,6 +19,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 // A short plan the local stack can run: start the load, then a spike. Feed and PromQL

@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // A replay's commands: every cluster and SQL command refused at once with the one reason; every
 // load command answered later, like a request, by the control's commandFinished with the id it
 // returned (a fresh one from the control) and its own typed command.

@@ -25,6 +25,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 const QByteArray kPlan = R"json({

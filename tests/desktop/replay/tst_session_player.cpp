@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // The player's table of handlers, one per kind: every kind the recorder writes is played, a kind
 // registered twice keeps its first handler, a kind nobody registered is skipped and the player
 // moves on. A real session (never started) is what the handlers feed.

@@ -1,4 +1,3 @@
-#include "session/presenter_session.h"
 #include "processes.h"
 #include "recording/record_codec.h"
 #include "recording/recording_reader.h"
@@ -6,6 +5,7 @@
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
 #include "report/session_log.h"
+#include "session/presenter_session.h"
 #include "test_env.h"
 
 #include <QFile>
@@ -18,6 +18,8 @@
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 
 namespace {
 

@@ -29,6 +29,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 class TestReportGui : public QObject
 {
     Q_OBJECT

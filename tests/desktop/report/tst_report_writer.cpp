@@ -15,6 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 FeedTick tick(qint64 tsMs, int loginCount, int loginErrors, double target, double achieved, qint64 droppedTotal,
     std::optional<double> p99 = 20.0)

@@ -17,6 +17,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // BeatExecutor running the fault actions of a beat through the real ClusterDriver and kubectl
 // (against FakeKubeApi), and the markers it drops at the start and end of each.
 class TestBeatExecutor : public QObject

@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // ClusterDriver running the real kubectl binary against FakeKubeApi (the one fake: see its header).
 class TestClusterDriver : public QObject
 {

@@ -9,6 +9,8 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using kube::Fault;
 
 namespace {

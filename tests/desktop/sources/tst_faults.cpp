@@ -9,6 +9,8 @@
 #include "fake_kube_api.h"
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using Fault = ClusterDriver::Fault;
 
 // The faults the presenter controls (desktop/docs/faults.md): ClusterDriver running the real

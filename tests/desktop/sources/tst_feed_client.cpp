@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // FeedClient against the real sample app binary (PostgreSQL fixture behind it).
 class TestFeedClient : public QObject
 {

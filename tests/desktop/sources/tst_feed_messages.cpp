@@ -11,6 +11,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 QJsonObject json(const char *text)
 {

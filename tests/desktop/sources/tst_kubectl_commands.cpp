@@ -6,6 +6,8 @@
 #include <functional>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using kube::Fault;
 using kube::KubectlCommands;
 

@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 class TestNodeStatusClient : public QObject
 {
     Q_OBJECT

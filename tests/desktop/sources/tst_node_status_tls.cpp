@@ -18,6 +18,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 class TestNodeStatusTls : public QObject
 {
     Q_OBJECT

@@ -24,6 +24,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 
 // One beat per outage. Each outage beat's expectations are true of ANY data (">= 0"): while their

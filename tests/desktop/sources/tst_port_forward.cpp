@@ -5,6 +5,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // PortForwardSupervisor's supervision: failures are reported readably and retried with backoff.
 // A forward that actually carries traffic needs a real cluster (kubectl port-forward speaks
 // SPDY/WebSocket streams to the kubelet); that part is not tested here.

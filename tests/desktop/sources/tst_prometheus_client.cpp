@@ -9,6 +9,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // PrometheusClient against a real Prometheus scraping the real sample app.
 class TestPrometheusClient : public QObject
 {

@@ -3,6 +3,8 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+using namespace presenter;
 using kube::Fault;
 using kube::safety::Action;
 using kube::safety::Request;

@@ -13,6 +13,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 namespace {
 // Nanoseconds this thread has spent runnable but waiting for a CPU (Linux schedstat, field 2).
 // On a loaded machine the scheduler can keep any thread off the CPU for a while; that is not

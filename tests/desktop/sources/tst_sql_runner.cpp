@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 // SqlRunner against the real PostgreSQL fixture.
 class TestSqlRunner : public QObject
 {

@@ -14,6 +14,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 class TestSqlRunnerTls : public QObject
 {
     Q_OBJECT

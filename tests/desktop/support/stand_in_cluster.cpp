@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+using namespace presenter;
+
 StandInCluster::StandInCluster(PresenterSession *session) : m_session(session)
 {
     m_nodes = startHealthyCluster(m_standIns);

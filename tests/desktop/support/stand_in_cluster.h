@@ -8,7 +8,10 @@
 #include <array>
 #include <memory>
 
+namespace presenter {
 class PresenterSession;
+}
+using namespace presenter;
 
 // The set-up the screen tests share (tst_fault_screens_gui, tst_screens_gui): three STAND-INS of
 // CockroachDB's HTTP port serving a healthy cluster (startHealthyCluster), the fast path

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace presenter {
+
 namespace kube {
 
 int ordinalOf(const QString &podName)
@@ -20,3 +22,5 @@ const PodStatus *findPod(const ClusterStatus &status, const QString &name)
 }
 
 } // namespace kube
+
+} // namespace presenter

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QString>
 
+namespace presenter {
+
 // The values every part of the cluster driver shares (sources/cluster/, ClusterDriver re-exports
 // them): the cluster as kubectl reports it, and the faults the presenter injects (fault_table.h says
 // what each fault is). Plain values, any thread.
@@ -42,4 +44,6 @@ const PodStatus *findPod(const ClusterStatus &status, const QString &name);
 
 } // namespace kube
 
-Q_DECLARE_METATYPE(kube::ClusterStatus)
+} // namespace presenter
+
+Q_DECLARE_METATYPE(presenter::kube::ClusterStatus)

@@ -4,6 +4,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace kube {
 
 const QList<FaultRow> &faultTable()
@@ -149,3 +151,5 @@ bool injectFault(ClusterCommands &cluster, Fault fault, int ordinal, bool allowM
 }
 
 } // namespace kube
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace presenter {
+
 class ClusterCommands;
 
 // What each fault the presenter injects IS, in one place: the driver (refusals, progress, summaries,
@@ -70,3 +72,5 @@ bool hasEnded(EndedBy endedBy, bool ready, bool sawDown, bool released);
 bool injectFault(ClusterCommands &cluster, Fault fault, int ordinal, bool allowMajorityLoss, QString *whyNot);
 
 } // namespace kube
+
+} // namespace presenter

@@ -3,6 +3,8 @@
 #include "fault_table.h"
 #include "kubectl_setup.h"
 
+namespace presenter {
+
 FaultTracker::FaultTracker(const KubectlSetup &setup, QObject *parent) : QObject(parent), m_setup(setup)
 {
     m_watchTimer.setSingleShot(true);
@@ -79,3 +81,5 @@ void FaultTracker::watch()
         m_watchTimer.start(m_setup.pollIntervalMs);
     }
 }
+
+} // namespace presenter

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QTimer>
 
+namespace presenter {
+
 class KubectlSetup;
 
 // The faults injected and not yet ended, and when each ends (fault_table.h, EndedBy): judge() after
@@ -51,3 +53,5 @@ private:
     QMap<int, kube::Fault> m_active;
     QTimer m_watchTimer;
 };
+
+} // namespace presenter

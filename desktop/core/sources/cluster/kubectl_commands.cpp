@@ -10,6 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace kube {
 
 namespace {
@@ -274,3 +276,5 @@ std::optional<QList<PodStatus>> parsePods(const QByteArray &json, QString *error
 }
 
 } // namespace kube
+
+} // namespace presenter

@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 
+namespace presenter {
+
 struct CommandResult;
 
 // Every kubectl argument list the cluster driver runs (after the global ones: --context,
@@ -69,3 +71,5 @@ protected:
 std::optional<QList<PodStatus>> parsePods(const QByteArray &json, QString *error, const QString &container);
 
 } // namespace kube
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 #include <memory>
 
+namespace presenter {
+
 // How the cluster driver's parts run kubectl: the program, its global arguments and environment,
 // the namespace, the kind's command builder and the time limits. ClusterDriver owns the one instance
 // and its parts read it (GUI thread only).
@@ -58,3 +60,5 @@ private:
     QString m_workload = QStringLiteral("crdb");
     std::unique_ptr<kube::KubectlCommands> m_commands;
 };
+
+} // namespace presenter

@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 OperationRunner::OperationRunner(const KubectlSetup &setup, StatusPoller &poller, FaultTracker &faults, QObject *parent)
     : QObject(parent), m_setup(setup), m_poller(poller), m_faults(faults)
 {
@@ -242,3 +244,5 @@ QString OperationRunner::seconds() const
 {
     return QString::number(double(m_clock.elapsed()) / 1000.0, 'f', 1);
 }
+
+} // namespace presenter

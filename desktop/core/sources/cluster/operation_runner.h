@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QTimer>
 
+namespace presenter {
+
 class FaultTracker;
 class KubectlSetup;
 class StatusPoller;
@@ -67,3 +69,5 @@ private:
     int m_restartsBefore = 0;
     bool m_sawNotReady = false;
 };
+
+} // namespace presenter

@@ -8,6 +8,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 namespace kube::safety {
 
 namespace {
@@ -220,3 +222,5 @@ QString obstacle(const Situation &s, const Request &r)
 }
 
 } // namespace kube::safety
+
+} // namespace presenter

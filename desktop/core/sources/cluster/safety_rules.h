@@ -6,6 +6,8 @@
 #include <QMap>
 #include <QString>
 
+namespace presenter {
+
 // The driver's safety policy as pure functions: what it refuses, and why, given the cluster kind,
 // the replication factor, the last known status and the active faults. The driver asks refusal()
 // before it starts anything, and obstacle() again on a fresh status just before a node goes down.
@@ -45,3 +47,5 @@ bool hasCluster(ClusterKind kind);
 QString faultRefusal(ClusterKind kind, Fault fault, int ordinal);
 
 } // namespace kube::safety
+
+} // namespace presenter

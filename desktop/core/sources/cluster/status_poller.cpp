@@ -6,6 +6,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace presenter {
+
 StatusPoller::StatusPoller(const KubectlSetup &setup, QObject *parent) : QObject(parent), m_setup(setup)
 {
     m_timer.setInterval(5000);
@@ -77,3 +79,5 @@ void StatusPoller::finish(bool ok, const QString &error)
         w(ok, error);
     }
 }
+
+} // namespace presenter

@@ -9,6 +9,8 @@
 
 #include <functional>
 
+namespace presenter {
+
 class KubectlSetup;
 
 // Reads the cluster's status (the workload's desired nodes, then the pods) with two kubectl calls,
@@ -51,3 +53,5 @@ private:
     int m_pendingDesired = 0;
     QTimer m_timer;
 };
+
+} // namespace presenter
