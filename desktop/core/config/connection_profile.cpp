@@ -19,9 +19,12 @@ bool checkHttpUrl(const QUrl &url, const QString &what, QString *error)
 {
     if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) || url.host().isEmpty()) {
         // Errors are shown and logged: never with the password a URL may carry, also where a
-        // malformed URL puts it (in the path of "http:/user:password@host").
+        // malformed URL puts it (in the path of "http:/user:password@host"; in the fragment or the
+        // query of "htxp://user:#password@host", which QUrl reads as host "user", an empty port
+        // and a fragment: neither is quoted).
+        const QUrl::FormattingOptions shown = QUrl::RemovePassword | QUrl::RemoveQuery | QUrl::RemoveFragment;
         *error = u"%1: expected an http:// or https:// URL with a host, got '%2'"_s.arg(
-            what, pgkit::maskPasswords(url.toString(QUrl::RemovePassword), url.toString()));
+            what, pgkit::maskPasswords(url.toString(shown), url.toString()));
         return false;
     }
     return true;

@@ -218,6 +218,10 @@ private Q_SLOTS:
             << QByteArray("{\"grafana_url\":\"http:p://=admin:grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
         QTest::addRow("grafana_url, '@' in the password")
             << QByteArray("{\"grafana_url\":\"ftp://admin:grafana-pass@word@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("grafana_url, '#' or '?' starts the password")
+            << QByteArray("{\"grafana_url\":\"htxp://admin:#grafana-pass@127.0.0.1:3000\"}") << u"grafana_url"_s;
+        QTest::addRow("sampleapp_url, '?' starts the password")
+            << QByteArray("{\"sampleapp_url\":\"htxp://admin:?app-pass@127.0.0.1:8080\"}") << u"sampleapp_url"_s;
         QTest::addRow("sampleapp_url, no host")
             << QByteArray("{\"sampleapp_url\":\"http://admin:app-pass@/x\"}") << u"sampleapp_url"_s;
     }
