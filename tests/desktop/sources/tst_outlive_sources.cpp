@@ -194,6 +194,36 @@ bool startFakeApiServer(QProcess &server, const QTemporaryDir &cache, QStringLis
     return true;
 }
 
+// A session whose sample-app, Prometheus and SQL URLs go through its own port-forwards
+// (profile.portForward, as `--port-forward` sets it), run by kubectl_port_forward_standin.py in
+// place of kubectl (the fake API cannot stream pods/portforward): same arguments, kubectl's
+// "Forwarding from" line, real TCP to the real sample app, Prometheus and the PostgreSQL fixture.
+// The local ends are free ports; *appLocal gets the sample app's.
+ConnectionProfile forwardedProfile(quint16 *appLocal)
+{
+    *appLocal = testenv::freePort();
+    const quint16 promLocal = testenv::freePort();
+    ConnectionProfile profile
+        = localProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(*appLocal)), QUrl(u"http://127.0.0.1:%1"_s.arg(promLocal)));
+    profile.portForward = true;
+    return profile;
+}
+
+QString forwardStandin()
+{
+    return testenv::sourceDir() + u"/tests/desktop/sources/kubectl_port_forward_standin.py"_s;
+}
+
+void forwardThroughStandin(
+    PortForwardSupervisor *forwards, const ConnectionProfile &profile, quint16 appPort, quint16 promPort)
+{
+    forwards->setKubectl(forwardStandin(), profile.kubectlGlobalArgs());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"KUBECTL_STANDIN_TARGETS"_s,
+        u"svc/sampleapp=%1,svc/prometheus=%2,svc/crdb-writer=%3"_s.arg(appPort).arg(promPort).arg(testenv::pgPort()));
+    forwards->setProcessEnvironment(env);
+}
+
 } // namespace
 
 // The presenter outlives its sources: while a PresenterSession runs beats on the local stack (the
@@ -442,7 +472,7 @@ void TestOutliveSources::kubernetesApiStoppedAndContinued()
 // data returns; the time from the kill to fresh data and the longest GUI-timer gap are printed.
 void TestOutliveSources::portForwardKilledAndRestarted()
 {
-    const QString standin = testenv::sourceDir() + u"/tests/desktop/sources/kubectl_port_forward_standin.py"_s;
+    const QString standin = forwardStandin();
     QVERIFY2(QFileInfo(standin).isExecutable(), qPrintable(standin));
     testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s}});
     QVERIFY2(app.start(), app.output().constData());
@@ -451,11 +481,8 @@ void TestOutliveSources::portForwardKilledAndRestarted()
 
     // The presenter's local ends of the forwards; the SQL forward (svc/crdb-writer, local 26257,
     // PortForwardSupervisor::standardForwards) goes to the PostgreSQL fixture.
-    const quint16 appLocal = testenv::freePort();
-    const quint16 promLocal = testenv::freePort();
-    ConnectionProfile profile
-        = localProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(appLocal)), QUrl(u"http://127.0.0.1:%1"_s.arg(promLocal)));
-    profile.portForward = true;
+    quint16 appLocal = 0;
+    const ConnectionProfile profile = forwardedProfile(&appLocal);
 
     QStringList errors;
     const auto plan = DemoPlan::fromJson(kPlan, &errors);
@@ -465,13 +492,7 @@ void TestOutliveSources::portForwardKilledAndRestarted()
     session.evaluator()->setPollIntervalMs(500);
     PortForwardSupervisor *forwards = session.portForward();
     QVERIFY(forwards);
-    forwards->setKubectl(standin, profile.kubectlGlobalArgs());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"KUBECTL_STANDIN_TARGETS"_s,
-        u"svc/sampleapp=%1,svc/prometheus=%2,svc/crdb-writer=%3"_s.arg(app.port())
-            .arg(prom.port())
-            .arg(testenv::pgPort()));
-    forwards->setProcessEnvironment(env);
+    forwardThroughStandin(forwards, profile, app.port(), prom.port());
     QSignalSpy down(forwards, &PortForwardSupervisor::forwardDown);
     QSignalSpy up(forwards, &PortForwardSupervisor::forwardUp);
     SourceBanner banner(session.sources());
@@ -583,18 +604,15 @@ void TestOutliveSources::allFourTogether()
     QString serverError;
     QVERIFY2(startFakeApiServer(server, cache, &kubectlArgs, &serverError), qPrintable(serverError));
 
-    const QString standin = testenv::sourceDir() + u"/tests/desktop/sources/kubectl_port_forward_standin.py"_s;
+    const QString standin = forwardStandin();
     testenv::SampleAppProcess app({{u"APP_TICK_MS"_s, u"200"_s},
         {u"APP_HTTP_PORT"_s, QString::number(testenv::freePort())}}); // restarts on the same port
     QVERIFY2(app.start(), app.output().constData());
     testenv::PrometheusProcess prom({u"127.0.0.1:%1"_s.arg(app.port())}, u"1s"_s);
     QVERIFY2(prom.start(), prom.output().constData());
 
-    const quint16 appLocal = testenv::freePort();
-    const quint16 promLocal = testenv::freePort();
-    ConnectionProfile profile
-        = localProfile(QUrl(u"http://127.0.0.1:%1"_s.arg(appLocal)), QUrl(u"http://127.0.0.1:%1"_s.arg(promLocal)));
-    profile.portForward = true;
+    quint16 appLocal = 0;
+    const ConnectionProfile profile = forwardedProfile(&appLocal);
     QStringList errors;
     const auto plan = DemoPlan::fromJson(kPlan, &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
@@ -605,13 +623,7 @@ void TestOutliveSources::allFourTogether()
 
     PortForwardSupervisor *forwards = session.portForward();
     QVERIFY(forwards);
-    forwards->setKubectl(standin, profile.kubectlGlobalArgs());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"KUBECTL_STANDIN_TARGETS"_s,
-        u"svc/sampleapp=%1,svc/prometheus=%2,svc/crdb-writer=%3"_s.arg(app.port())
-            .arg(prom.port())
-            .arg(testenv::pgPort()));
-    forwards->setProcessEnvironment(env);
+    forwardThroughStandin(forwards, profile, app.port(), prom.port());
 
     ClusterDriver *cluster = session.cluster();
     cluster->setKind(ClusterKind::StatefulSet);
