@@ -53,29 +53,15 @@ std::optional<double> optionalFromJson(const QJsonValue &v)
     return numberFromText(v);
 }
 
+// Recorded as the enumerator's name in snake case: "unknown", "ready", "not_ready", "unreachable".
 QString healthKey(NodeEndpoint::Health h)
 {
-    switch (h) {
-    case NodeEndpoint::Health::Unknown:
-        return u"unknown"_s;
-    case NodeEndpoint::Health::Ready:
-        return u"ready"_s;
-    case NodeEndpoint::Health::NotReady:
-        return u"not_ready"_s;
-    case NodeEndpoint::Health::Unreachable:
-        return u"unreachable"_s;
-    }
-    return u"unknown"_s;
+    return enumKey(h, KeyStyle::Snake);
 }
 
 NodeEndpoint::Health healthFromKey(const QString &key)
 {
-    for (auto h : {NodeEndpoint::Health::Ready, NodeEndpoint::Health::NotReady, NodeEndpoint::Health::Unreachable}) {
-        if (healthKey(h) == key) {
-            return h;
-        }
-    }
-    return NodeEndpoint::Health::Unknown;
+    return enumFromKey<NodeEndpoint::Health>(key, KeyStyle::Snake).value_or(NodeEndpoint::Health::Unknown);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <QObject>
 #include <QSslError>
 #include <QString>
 #include <QUrl>
@@ -66,7 +67,10 @@ QString describeTlsErrors(const QList<QSslError> &errors, const QString &host, c
 
 struct NodeEndpoint
 {
+    Q_GADGET
+public:
     enum class Health { Unknown, Ready, NotReady, Unreachable };
+    Q_ENUM(Health)
     QString pod;
     QUrl baseUrl; // http://127.0.0.1:18082 (the pod's port-forward)
     Health health = Health::Unknown;

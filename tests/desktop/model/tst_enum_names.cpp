@@ -5,6 +5,7 @@
 #include "model/action_outcome.h"
 #include "model/event_marker.h"
 #include "model/story_controller.h"
+#include "sources/node_status_answers.h"
 
 #include <QTest>
 
@@ -106,6 +107,10 @@ void TestEnumNames::recordedKeysStayTheSame()
     QCOMPARE(eventMarkerKindFromName(u"no such kind"_s), K::Other);
     QCOMPARE(StoryController::stageName(StoryController::Stage::Armed), u"armed"_s);
     QCOMPARE(StoryController::stageFromName(u"running"_s), std::optional(StoryController::Stage::Running));
+    // A node endpoint's health in node_status records (record_codec).
+    using H = NodeEndpoint::Health;
+    QCOMPARE(enumKeys<H>(KeyStyle::Snake), (QStringList {u"unknown"_s, u"ready"_s, u"not_ready"_s, u"unreachable"_s}));
+    QCOMPARE(enumFromKey<H>(u"not_ready", KeyStyle::Snake), std::optional(H::NotReady));
 }
 
 QTEST_GUILESS_MAIN(TestEnumNames)
