@@ -223,6 +223,15 @@ int DemoPlan::indexOf(const QString &beatId) const
     return -1;
 }
 
+double DemoPlan::budgetTotalS() const
+{
+    double total = 0;
+    for (const Beat &b : beats) {
+        total += b.budgetS;
+    }
+    return total;
+}
+
 QStringList DemoPlan::beatIds() const
 {
     QStringList ids;

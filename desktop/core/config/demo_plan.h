@@ -105,6 +105,8 @@ struct Beat
     // The charts this beat is about, by stable chart id (DemoPlan::chartIds()): the presenter
     // shows them big and the others small. Empty = the presenter's default.
     QStringList focus {}; // (an initializer: aggregate initializations that stop at expectations stay warning-free)
+    // The seconds the presenter means to spend on this beat (pace display, rehearsal table); 0 = none.
+    double budgetS = 0;
 };
 
 class DemoPlan
@@ -112,6 +114,11 @@ class DemoPlan
 public:
     QString title;
     QList<Beat> beats;
+    // The talk's planned length in minutes (pace display); 0 = not given.
+    double talkMinutes = 0;
+
+    // The sum of the beats' budgets in seconds (beats without one count 0).
+    double budgetTotalS() const;
 
     // Parses and validates; on failure returns nothing and fills *errors with one sentence per
     // problem, each naming the beat and the field ("beat 'heal' expectations[0].within_s: ...").

@@ -25,6 +25,8 @@ namespace {
 // would be refused on stage, so refuse it here.
 constexpr double kMaxRps = 1000;
 constexpr double kMaxSeconds = 300;
+constexpr double kMaxBudgetS = 3600; // one beat of an hour is a plan mistake, not a pace
+constexpr double kMaxTalkMinutes = 480;
 
 using Type = PlanAction::Type;
 
@@ -295,7 +297,8 @@ Beat readBeat(PlanReader &r, const QJsonObject &b, qsizetype index, QSet<QString
         seen.insert(*id);
         where = u"beat '%1'"_s.arg(*id);
     }
-    r.rejectUnknown(b, where, {u"id"_s, u"title"_s, u"narration"_s, u"actions"_s, u"expectations"_s, u"focus"_s});
+    r.rejectUnknown(
+        b, where, {u"id"_s, u"title"_s, u"narration"_s, u"actions"_s, u"expectations"_s, u"focus"_s, u"budget_s"_s});
     if (auto t = r.string(b, where, u"title"_s)) {
         beat.title = *t;
     }
@@ -304,6 +307,11 @@ Beat readBeat(PlanReader &r, const QJsonObject &b, qsizetype index, QSet<QString
     }
     if (const QJsonValue f = b.value(u"focus"_s); !f.isUndefined()) {
         readFocus(r, f, where, beat);
+    }
+    if (b.contains(u"budget_s"_s)) {
+        if (auto n = r.number(b, where, u"budget_s"_s, 1, kMaxBudgetS)) {
+            beat.budgetS = *n;
+        }
     }
     readSteps(r, b, where, beat);
     return beat;
@@ -323,7 +331,7 @@ std::optional<QJsonObject> readRoot(PlanReader &r, const QByteArray &json)
         return std::nullopt;
     }
     const QJsonObject root = doc.object();
-    r.rejectUnknown(root, u"plan"_s, {u"version"_s, u"title"_s, u"beats"_s});
+    r.rejectUnknown(root, u"plan"_s, {u"version"_s, u"title"_s, u"talk_minutes"_s, u"beats"_s});
     if (root.value(u"version"_s).toInt(-1) != 1) {
         r.error(u"plan.version"_s, u"must be 1"_s);
     }
@@ -345,6 +353,11 @@ std::optional<DemoPlan> DemoPlan::fromJson(const QByteArray &json, QStringList *
     DemoPlan plan;
     if (auto t = r.string(*root, u"plan"_s, u"title"_s)) {
         plan.title = *t;
+    }
+    if (root->contains(u"talk_minutes"_s)) {
+        if (auto n = r.number(*root, u"plan"_s, u"talk_minutes"_s, 1, kMaxTalkMinutes)) {
+            plan.talkMinutes = *n;
+        }
     }
     const QJsonValue beatsValue = root->value(u"beats"_s);
     if (!beatsValue.isArray() || beatsValue.toArray().isEmpty()) {

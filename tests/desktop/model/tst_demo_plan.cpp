@@ -124,7 +124,7 @@ void TestDemoPlan::parsesEveryActionAndExpectation()
 },
                          {"kind": "feed", "field": "load.achieved_rps", "op": ">=", "value": 15, "within_s": 30, "label": "load up"}]
 },
-        {"id": "two", "title": "Two", "narration": "Nothing.", "focus": ["live-nodes", "ranges"]})j"_s),
+        {"id": "two", "title": "Two", "narration": "Nothing.", "focus": ["live-nodes", "ranges"], "budget_s": 45})j"_s),
         &errors);
     QVERIFY2(plan, qPrintable(errors.join(u'\n')));
     QCOMPARE(plan->beatIds(), (QStringList {u"one"_s, u"two"_s}));
@@ -154,6 +154,11 @@ void TestDemoPlan::parsesEveryActionAndExpectation()
     QCOMPARE(plan->focusAt(0), (QStringList {u"requests"_s, u"latency"_s}));
     QCOMPARE(plan->focusAt(1), (QStringList {u"live-nodes"_s, u"ranges"_s}));
     QCOMPARE(plan->focusAt(7), (QStringList {u"live-nodes"_s, u"ranges"_s}));
+    // Budgets are optional: a beat without one has 0, the talk without a length has 0.
+    QCOMPARE(b.budgetS, 0.0);
+    QCOMPARE(plan->beats[1].budgetS, 45.0);
+    QCOMPARE(plan->budgetTotalS(), 45.0);
+    QCOMPARE(plan->talkMinutes, 0.0);
 }
 
 void TestDemoPlan::validationErrors_data()
@@ -260,6 +265,12 @@ void TestDemoPlan::validationErrors_data()
                                                << u"beat 'b'.focus[1]: unknown chart 'Live nodes' (one of requests"_s;
     QTest::addRow("focus not an array") << withBeat(uR"j("focus": "ranges")j"_s)
                                         << u"beat 'b'.focus: must be a non-empty array of chart ids"_s;
+    QTest::addRow("budget not a number") << withBeat(uR"j("budget_s": "60")j"_s)
+                                         << u"beat 'b'.budget_s: must be a number"_s;
+    QTest::addRow("budget zero") << withBeat(uR"j("budget_s": 0)j"_s) << u"beat 'b'.budget_s"_s;
+    QTest::addRow("talk length negative")
+        << QByteArray(R"({"version": 1, "title": "t", "talk_minutes": -5, "beats": [{"id": "b", "title": "T"}]})")
+        << u"plan.talk_minutes"_s;
     QTest::addRow("focus twice") << withBeat(uR"j("focus": ["ranges", "ranges"])j"_s)
                                  << u"beat 'b'.focus[1]: chart 'ranges' named twice"_s;
 }
@@ -396,7 +407,12 @@ void TestDemoPlan::realPlanValidates()
     QCOMPARE(plan->beatIds(), kStoryBeats);
     for (const Beat &b : plan->beats) {
         QVERIFY2(!b.narration.isEmpty(), qPrintable(b.id));
+        QVERIFY2(b.budgetS > 0, qPrintable(b.id + u": the talk's plan gives every beat a budget"_s));
     }
+    // The beats' budgets fit the talk's length (the pace display counts against both).
+    QVERIFY(plan->talkMinutes > 0);
+    QVERIFY2(plan->budgetTotalS() <= plan->talkMinutes * 60,
+        qPrintable(u"budgets %1 s > talk %2 min"_s.arg(plan->budgetTotalS()).arg(plan->talkMinutes)));
     // The climax: a controlled outage whose invariants hold, then a heal timed from the fault.
     const Beat &failure = plan->beats[plan->indexOf(u"failure"_s)];
     QCOMPARE(failure.actions.size(), 1);
