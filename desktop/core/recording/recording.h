@@ -30,6 +30,9 @@ struct Header
     // no tokens, no conninfo password.
     QJsonObject profile;
     QString presenterVersion;
+    // Why the session ran: "talk" (a live talk, also when absent in an older file) or "rehearsal"
+    // (presenter --rehearse). --fallback latest and --list-recordings read it.
+    QString purpose = QStringLiteral("talk");
 };
 
 struct Record

@@ -133,7 +133,8 @@ std::optional<Header> decodeHeader(const QByteArray &line, QString *why)
         return true;
     };
     if (!optionalString(u"plan"_s, &header.plan) || !optionalString(u"plan_title"_s, &header.planTitle)
-        || !optionalString(u"presenter_version"_s, &header.presenterVersion)) {
+        || !optionalString(u"presenter_version"_s, &header.presenterVersion)
+        || !optionalString(u"purpose"_s, &header.purpose)) {
         return std::nullopt;
     }
     const QJsonValue profile = object->value(u"profile"_s);
@@ -448,6 +449,7 @@ QByteArray encodeHeader(const Header &header)
     line.append(",\"plan_title\":").append(jsonString(header.planTitle));
     line.append(",\"profile\":").append(jsonObject(header.profile));
     line.append(",\"presenter_version\":").append(jsonString(header.presenterVersion));
+    line.append(",\"purpose\":").append(jsonString(header.purpose));
     line.append('}');
     return line;
 }

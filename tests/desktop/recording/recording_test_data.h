@@ -22,6 +22,7 @@ inline recording::Header header()
     h.profile = QJsonObject {
         {QStringLiteral("name"), QStringLiteral("local")}, {QStringLiteral("cluster_kind"), QStringLiteral("none")}};
     h.presenterVersion = QStringLiteral("0.1.0");
+    h.purpose = QStringLiteral("rehearsal");
     return h;
 }
 

@@ -156,7 +156,13 @@ void TestRecordingReader::headerRoundTripAndLineShape()
     QCOMPARE(result->header.planTitle, recordingtest::header().planTitle);
     QCOMPARE(result->header.profile, recordingtest::header().profile);
     QCOMPARE(result->header.presenterVersion, recordingtest::header().presenterVersion);
+    QCOMPARE(result->header.purpose, u"rehearsal"_s);
     QVERIFY(result->records.isEmpty());
+    // An older file without the field is a talk's.
+    const auto older = recording::readRecordingBytes(
+        "{\"format\":\"crdb-live-evolution-recording\",\"version\":1,\"started_ms\":1}\n", nullptr);
+    QVERIFY(older.has_value());
+    QCOMPARE(older->header.purpose, u"talk"_s);
     QVERIFY(!result->complete);
     QCOMPARE(result->stoppedAtLine, 2);
 }
