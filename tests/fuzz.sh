@@ -45,7 +45,7 @@ targets=(
     "kubectl|tests/fuzz/fuzz_kubectl_json.cpp|tests/fuzz/corpus/kubectl|desktop/core/sources/cluster/kubectl_commands.cpp desktop/core/sources/cluster/cluster_types.cpp desktop/core/sources/cluster/fault_table.cpp desktop/core/sources/kubectl_process.cpp|desktop/core/sources/cluster/cluster_types.h desktop/core/sources/kubectl_process.h||"
     "node_status|tests/fuzz/fuzz_node_status.cpp|tests/fuzz/corpus/node_status|desktop/core/sources/node_status_answers.cpp|desktop/core/sources/node_status_answers.h|Qt6Network|"
     "plan|tests/fuzz/fuzz_demo_plan.cpp|tests/fuzz/corpus/plan|$plan_sources|$plan_mocs||"
-    "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/config/connection_profile.cpp $plan_sources pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|$plan_mocs|libpq openssl|"
+    "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/config/connection_profile.cpp desktop/core/config/data_paths.cpp $plan_sources pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|$plan_mocs|libpq openssl|"
     "sql_script|tests/fuzz/fuzz_sql_script.cpp|sql|pgkit/src/pgkit/sql_script.cpp|||"
     "sampleapp_requests|tests/fuzz/fuzz_sampleapp_requests.cpp|tests/fuzz/corpus/sampleapp_requests|sampleapp/src/core/requests.cpp|||"
     "sampleapp_config|tests/fuzz/fuzz_sampleapp_config.cpp|tests/fuzz/corpus/sampleapp_config|sampleapp/src/core/config.cpp sampleapp/src/core/log.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp||Qt6Network spdlog libpq openssl|"

@@ -17,6 +17,7 @@ void declareOptions(QCommandLineParser &parser)
         u"seek to the next/previous beat, +/- change the speed, Home restarts. F9 switches to the --fallback "
         u"recording and back."_s);
     parser.addHelpOption();
+    parser.addVersionOption();
     ConnectionProfile::addOptions(parser);
     parser.addOptions({
         {u"kiosk-screen"_s, u"Open a second, read-only, full-screen window on screen N (0-based)."_s, u"n"_s},
@@ -107,6 +108,9 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
     }
     if (parser.isSet(u"help"_s)) {
         parser.showHelp(0); // exits
+    }
+    if (parser.isSet(u"version"_s)) {
+        parser.showVersion(); // exits
     }
     if (!parser.positionalArguments().isEmpty()) {
         *error = u"unexpected argument: %1"_s.arg(parser.positionalArguments().constFirst());

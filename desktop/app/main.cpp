@@ -177,13 +177,20 @@ int runLive(const AppOptions &options)
     return rc;
 }
 
-// --preflight needs no window (it runs where no display is): a QCoreApplication then. -1: not asked.
-int runPreflightOnly(int argc, char *argv[])
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(u"presenter"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(PRESENTER_VERSION));
+}
+
+// --preflight and --version need no window (they run where no display is): a QCoreApplication
+// then. -1: not asked.
+int runHeadless(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        if (qstrcmp(argv[i], "--preflight") == 0) {
+        if (qstrcmp(argv[i], "--preflight") == 0 || qstrcmp(argv[i], "--version") == 0) {
             QCoreApplication app(argc, argv);
-            QCoreApplication::setApplicationName(u"presenter"_s);
+            nameApplication();
             AppOptions options;
             QString error;
             if (!AppOptions::parse(QCoreApplication::arguments(), &options, &error)) {
@@ -200,11 +207,11 @@ int runPreflightOnly(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-    if (const int rc = runPreflightOnly(argc, argv); rc >= 0) {
+    if (const int rc = runHeadless(argc, argv); rc >= 0) {
         return rc;
     }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(u"presenter"_s);
+    nameApplication();
     // The settings (window geometry) in $XDG_CONFIG_HOME/crdb-live-evolution/presenter.conf.
     QApplication::setOrganizationName(u"crdb-live-evolution"_s);
     const StopSignals stopSignals(quitOnSignal);

@@ -1,30 +1,39 @@
 #include "preflight_cli.h"
 
+#include "config/data_paths.h"
 #include "session/presenter_session.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QSet>
 
 #include <cstdio>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
 namespace presenter {
 
-bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QString *error)
+namespace {
+
+std::optional<DemoPlan> loadPlan(const AppOptions &options, QString *error)
 {
     QStringList planErrors;
-    const auto plan = DemoPlan::load(options.profile.planPath, &planErrors);
+    auto plan = DemoPlan::load(options.profile.planPath, &planErrors);
     if (!plan) {
         *error = u"the demo plan does not validate: %1"_s.arg(planErrors.join(u"; "_s));
-        return false;
     }
+    return plan;
+}
+
+bool configFor(const AppOptions &options, const DemoPlan &plan, PreflightConfig *config, QString *error)
+{
     PreflightConfig c;
     c.profile = options.profile;
     if (options.preflightAt.isEmpty()) {
-        c.position = PlanPosition::before(*plan, 0);
+        c.position = PlanPosition::before(plan, 0);
     } else {
-        const auto position = PlanPosition::beforeBeat(*plan, options.preflightAt, error);
+        const auto position = PlanPosition::beforeBeat(plan, options.preflightAt, error);
         if (!position) {
             *error = u"--preflight-at: %1"_s.arg(*error);
             return false;
@@ -34,19 +43,46 @@ bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QStr
     // Where the node-status client reads crdb-0 (its port-forward, PresenterSession).
     c.nodeHttpUrl = PreflightConfig::nodeHttpUrlFor(c.profile, PresenterSession::kNodeStatusBasePort);
     QString uidError;
-    c.dashboardUids = PreflightConfig::dashboardUidsIn(u"."_s, &uidError);
+    c.dashboardUids = PreflightConfig::dashboardUidsIn(DataPaths::forThisProcess().root(), &uidError);
     *config = c;
     return true;
+}
+
+// Which files this run reads (the checkout's or the installed ones): the plan, the SQL its beats
+// run (each there, or named as missing) and the dashboards.
+void printFiles(const AppOptions &options, const DemoPlan &plan, const PreflightConfig &config)
+{
+    const DataPaths paths = DataPaths::forThisProcess();
+    const QString planRoot = DataPaths::rootOfPlan(options.profile.planPath);
+    const QStringList sql = plan.sqlFiles();
+    const QStringList missing = DataPaths::missingUnder(planRoot, sql);
+    std::printf("Files: %s\n", qPrintable(paths.describe()));
+    std::printf("  plan %s\n", qPrintable(QFileInfo(options.profile.planPath).absoluteFilePath()));
+    std::printf("  SQL %s/sql: %s\n", qPrintable(planRoot),
+        qPrintable(missing.isEmpty() ? u"the %1 files the plan runs are there"_s.arg(sql.size())
+                                     : u"MISSING %1"_s.arg(missing.join(u", "_s))));
+    std::printf("  dashboards %s/grafana/dashboards: %lld with a uid\n", qPrintable(paths.root()),
+        static_cast<long long>(config.dashboardUids.size()));
+}
+
+} // namespace
+
+bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QString *error)
+{
+    const auto plan = loadPlan(options, error);
+    return plan && configFor(options, *plan, config, error);
 }
 
 int runPreflightCli(const AppOptions &options)
 {
     PreflightConfig config;
     QString error;
-    if (!preflightConfigFor(options, &config, &error)) {
+    const auto plan = loadPlan(options, &error);
+    if (!plan || !configFor(options, *plan, &config, &error)) {
         std::fprintf(stderr, "presenter: %s\n", qPrintable(error));
         return 2;
     }
+    printFiles(options, *plan, config);
     std::printf("Pre-flight %s (cluster kind %s, namespace %s):\n", qPrintable(config.position.describe()),
         qPrintable(ConnectionProfile::kindName(config.profile.clusterKind)), qPrintable(config.profile.kubeNamespace));
     PreflightRunner runner;

@@ -1,10 +1,12 @@
 #include "connection_profile.h"
 
+#include "data_paths.h"
 #include "demo_plan.h"
 
 #include "pgkit/pg_connection.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -250,9 +252,21 @@ void ConnectionProfile::addOptions(QCommandLineParser &parser)
 
 bool ConnectionProfile::applyOptions(const QCommandLineParser &parser, QString *error)
 {
+    return applyOptions(parser, DataPaths::forThisProcess(), QDir::currentPath(), error);
+}
+
+bool ConnectionProfile::applyOptions(
+    const QCommandLineParser &parser, const DataPaths &paths, const QString &cwd, QString *error)
+{
     if (parser.isSet(u"profile"_s)) {
+        const QString given = parser.value(u"profile"_s);
+        const std::optional<QString> found = paths.find(given, cwd);
+        if (!found) {
+            setError(error, u"--profile: %1"_s.arg(paths.whereLooked(given, cwd)));
+            return false;
+        }
         QString e;
-        ConnectionProfile loaded = fromJsonFile(parser.value(u"profile"_s), &e);
+        ConnectionProfile loaded = fromJsonFile(*found, &e);
         if (!e.isEmpty()) {
             setError(error, u"--profile: %1"_s.arg(e));
             return false;
@@ -316,6 +330,7 @@ bool ConnectionProfile::applyOptions(const QCommandLineParser &parser, QString *
     if (parser.isSet(u"plan"_s)) {
         planPath = parser.value(u"plan"_s);
     }
+    planPath = paths.resolve(planPath, cwd);
     return validate(error);
 }
 

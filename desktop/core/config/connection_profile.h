@@ -10,6 +10,8 @@ class QCommandLineParser;
 
 namespace presenter {
 
+class DataPaths;
+
 // Where the presenter's sources connect: a JSON profile file (demo/profiles/*.json) with
 // command-line flags on top. Every error names the JSON field or the flag it came from.
 //
@@ -19,7 +21,9 @@ namespace presenter {
 // Flags: --profile FILE, --sampleapp-url URL, --prometheus-url URL, --grafana-url URL, --sql-url URL,
 //        --kube-context NAME, --namespace NS, --cluster-kind statefulset|operator,
 //        --replication-factor N, --control-token TOKEN, --port-forward, --plan FILE
-// Relative paths in a profile (plan) are taken relative to the current directory, like flags.
+// A relative path (--profile, the plan from a profile or --plan) is read from the current folder
+// first, then from the shipped data (DataPaths: the checkout, or share/crdb-live-evolution once
+// installed); applyOptions leaves planPath absolute when it found the file.
 struct ConnectionProfile
 {
     QUrl sampleAppUrl {QStringLiteral("http://127.0.0.1:8080")};
@@ -53,7 +57,9 @@ struct ConnectionProfile
 
     static void addOptions(QCommandLineParser &parser);
     // Loads --profile first (if given), then applies every other flag on top, then validates.
+    // Relative paths through DataPaths::forThisProcess() and the current folder.
     bool applyOptions(const QCommandLineParser &parser, QString *error);
+    bool applyOptions(const QCommandLineParser &parser, const DataPaths &paths, const QString &cwd, QString *error);
 
     static QString kindName(ClusterKind kind);
     static std::optional<ClusterKind> kindFromName(const QString &name);

@@ -1,5 +1,6 @@
 #include "presenter_session.h"
 
+#include "config/data_paths.h"
 #include "preflight/preflight_sql.h"
 #include "report/session_log.h"
 
@@ -229,8 +230,8 @@ bool PresenterSession::loadPlan(QStringList *errors)
     if (!plan) {
         return false;
     }
-    // demo/plan.json names sql/... relative to the repository root, the plan's parent folder.
-    setPlan(*plan, QFileInfo(m_profile.planPath).absoluteDir().absoluteFilePath(u".."_s));
+    // demo/plan.json names sql/... relative to the repository root (or the installed data).
+    setPlan(*plan, DataPaths::rootOfPlan(m_profile.planPath));
     return true;
 }
 
