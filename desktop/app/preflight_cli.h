@@ -12,8 +12,9 @@ namespace presenter {
 bool preflightConfigFor(const AppOptions &options, PreflightConfig *config, QString *error);
 
 // `presenter --preflight`: prints the files it read (the plan, the plan's SQL, the dashboards:
-// from the checkout or the installed data), runs the checklist, prints one line per check, returns the exit code
-// (0 when none failed, 1 when one did, 2 for bad options). Runs its own event loop.
+// from the checkout or the installed data), runs the checklist, prints one line per check,
+// returns the exit code (0 when none failed, 1 when one did, 2 for bad options). Runs its own
+// event loop.
 int runPreflightCli(const AppOptions &options);
 
 } // namespace presenter

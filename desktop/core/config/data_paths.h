@@ -17,7 +17,8 @@ namespace presenter {
 // A relative path the user gives (a flag, a profile's "plan") is read from the current folder
 // first, as any command-line tool reads it, then from the root: `--profile
 // demo/profiles/local.json` works from the checkout and from any folder once installed.
-// Plain values: the constructor decides, nothing is read from the environment after it.
+// The constructor decides the root once (from the folders it is given); find() looks at the files
+// each time it is asked. Nothing else is read from the environment.
 class DataPaths
 {
 public:
