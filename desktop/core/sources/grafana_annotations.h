@@ -37,7 +37,7 @@ struct GrafanaAnnotation
 // Grafana also takes that user in basic auth: grafana/grafana pkg/services/authn/clients/api_key.go,
 // getTokenFromRequest, so the pre-flight's basic header passes with the same URL).
 //
-// Never in the talk's way: post() only queues (at most kQueueLimit waiting; one more is dropped),
+// Never in the talk's way: post() only queues (at most kQueueLimit waiting; beyond that, dropped),
 // one request is in flight at a time, each with a time limit. A network error, a time-out or a 5xx
 // is tried once more after retryDelayMs; a 4xx is not (the request itself is refused: 401 wrong
 // credentials, 403 no annotations:create permission, 400 bad data). What cannot be posted is
