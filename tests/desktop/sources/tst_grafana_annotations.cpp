@@ -112,6 +112,7 @@ private Q_SLOTS:
     void retriesOnceAfterServerError();
     void grafanaTroubleCostsTheTalkNothing_data();
     void grafanaTroubleCostsTheTalkNothing();
+    void aHungGrafanaHoldsNothingUp();
     void theQueueIsBounded();
     void aReplayPostsNothing();
     void dashboardsShowWhatIsPosted();
@@ -309,6 +310,31 @@ void TestGrafanaAnnotations::grafanaTroubleCostsTheTalkNothing()
     }
     QVERIFY2(g->firstFailure().contains(warning), qPrintable(g->firstFailure()));
     QVERIFY2(!g->firstFailure().contains(kPassword), qPrintable(g->firstFailure()));
+    session.stop();
+}
+
+// Grafana accepts and never answers, with a time limit longer than the test: the beat runs and
+// finishes and the manual marks are drawn while every annotation is still waiting (none posted,
+// none dropped yet), so nothing on stage waited for Grafana.
+void TestGrafanaAnnotations::aHungGrafanaHoldsNothingUp()
+{
+    LocalStack stack;
+    QByteArray output;
+    QVERIFY2(stack.start(&output), output.constData());
+    GrafanaStandIn grafana;
+    QVERIFY(grafana.listen());
+    grafana.setMode(GrafanaStandIn::Mode::Hung);
+    PresenterSession session(localProfile(stack.app.url(), stack.prom->url(), grafana.url(u"admin"_s, kPassword)));
+    session.grafanaAnnotations()->setTimeoutMs(600000);
+    QList<EventMarker> markers;
+    runTheBeat(&session, &markers);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    GrafanaAnnotations *g = session.grafanaAnnotations();
+    QCOMPARE(g->pendingCount(), markers.size());
+    QCOMPARE(g->postedCount() + g->droppedCount(), 0);
+    QCOMPARE(session.store().markers().size() >= markers.size(), true);
     session.stop();
 }
 
