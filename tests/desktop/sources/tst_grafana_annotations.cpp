@@ -6,6 +6,8 @@
 #include "dashboard_queries.h"
 #include "grafana_standin.h"
 #include "processes.h"
+#include "recording/session_player.h"
+#include "recording/session_recorder.h"
 #include "session/presenter_session.h"
 #include "sources/grafana_annotations.h"
 #include "test_env.h"
@@ -184,7 +186,8 @@ void TestGrafanaAnnotations::standInChecksBodies()
 }
 
 // A real session's markers (the beat, two skipped actions, a manual fault and its end) reach the
-// stand-in as annotations with the marker's time, the two tags and its text, in order.
+// stand-in as annotations with the marker's time, the two tags and its text, in order; its recording
+// replayed posts nothing.
 void TestGrafanaAnnotations::liveMarkersBecomeAnnotations()
 {
     LocalStack stack;
@@ -194,8 +197,13 @@ void TestGrafanaAnnotations::liveMarkersBecomeAnnotations()
     QVERIFY(grafana.listen());
     grafana.setUser(u"admin"_s, kPassword);
 
-    PresenterSession session(localProfile(stack.app.url(), stack.prom->url(), grafana.url(u"admin"_s, kPassword)));
+    const ConnectionProfile profile
+        = localProfile(stack.app.url(), stack.prom->url(), grafana.url(u"admin"_s, kPassword));
+    PresenterSession session(profile);
     QVERIFY(session.grafanaAnnotations());
+    QList<recording::Record> records; // recorded as the presenter does, replayed below
+    SessionRecorder recorder(&session, [&records](const recording::Record &r) { records.append(r); });
+    recorder.recordPlan(kPlan);
     QList<EventMarker> markers;
     runTheBeat(&session, &markers);
     if (QTest::currentTestFailed()) {
@@ -218,6 +226,26 @@ void TestGrafanaAnnotations::liveMarkersBecomeAnnotations()
     QCOMPARE(markers.constFirst().text, u"Phase 0: one node"_s);
     QCOMPARE(g->postedCount(), markers.size());
     session.stop();
+
+    // Its replay, with the same profile (the same Grafana and password), shows the same markers and
+    // posts none of them again.
+    const int requestsLive = grafana.requestCount();
+    PresenterSession replay(profile);
+    replay.setReplayMode();
+    QVERIFY(!replay.grafanaAnnotations());
+    QStringList errors;
+    const auto plan = DemoPlan::fromJson(SessionPlayer::recordedPlan(records), &errors);
+    QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+    replay.setPlan(*plan, testenv::sourceDir());
+    SessionPlayer player(&replay);
+    player.load(records);
+    player.setSpeed(64);
+    QSignalSpy done(&player, &SessionPlayer::finished);
+    player.play();
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 20000);
+    QVERIFY(replay.store().markers().size() >= markers.size());
+    QTest::qWait(300); // an annotation sent at the end would have arrived by now
+    QCOMPARE(grafana.requestCount(), requestsLive);
 }
 
 // A service account token in the URL (user api_key) goes as "Bearer <token>".
