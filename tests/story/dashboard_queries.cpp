@@ -263,4 +263,28 @@ MetricCatalogue MetricCatalogue::fromExposition(const QByteArray &text)
     return c;
 }
 
+QString talkAnnotationsProblem(const QJsonObject &dashboard, const QString &tag)
+{
+    const QJsonArray list = dashboard.value("annotations"_L1).toObject().value("list"_L1).toArray();
+    QStringList seen;
+    for (const QJsonValue &v : list) {
+        const QJsonObject entry = v.toObject();
+        const QJsonObject ds = entry.value("datasource"_L1).toObject();
+        const QJsonObject target = entry.value("target"_L1).toObject();
+        const QString name = entry.value("name"_L1).toString();
+        if (ds.value("type"_L1).toString() != u"grafana"_s || ds.value("uid"_L1).toString() != u"-- Grafana --"_s) {
+            seen << u"'%1' asks another data source"_s.arg(name);
+        } else if (!entry.value("enable"_L1).toBool()) {
+            seen << u"'%1' is not enabled"_s.arg(name);
+        } else if (target.value("type"_L1).toString() != u"tags"_s) {
+            seen << u"'%1' does not filter by tags"_s.arg(name);
+        } else if (target.value("tags"_L1).toArray() != QJsonArray {tag}) {
+            seen << u"'%1' filters on other tags than %2 alone"_s.arg(name, tag);
+        } else {
+            return {};
+        }
+    }
+    return seen.isEmpty() ? u"no annotation query"_s : seen.join(u"; "_s);
+}
+
 } // namespace story

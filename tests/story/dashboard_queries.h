@@ -73,4 +73,15 @@ QList<QJsonObject> loadPanels(const QString &path);
 //    older releases defaulted to "qps"), so the signal is rebalancing_cpunanospersecond.
 QStringList rebalancingMisreads(const QJsonObject &panel, const MetricCatalogue &cockroach);
 
+// Why a dashboard (its whole JSON) does not show the talk's annotations, the ones the presenter
+// posts tagged `tag` plus the marker's kind (desktop/core/sources/grafana_annotations.h); empty
+// when it does. It does when one entry of "annotations": {"list": [...]} is enabled, asks the
+// built-in Grafana data source ({"type": "grafana", "uid": "-- Grafana --"}, as Grafana writes it,
+// https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/annotate-visualizations/) for
+// annotations by tags ("target": {"type": "tags", "tags": [tag]}: public/app/plugins/datasource/
+// grafana/types.ts in grafana/grafana, GrafanaAnnotationQuery) and filters on `tag` alone (Grafana
+// shows an annotation only when it carries all of the query's tags unless matchAny, so a second tag
+// would hide every other kind).
+QString talkAnnotationsProblem(const QJsonObject &dashboard, const QString &tag);
+
 } // namespace story

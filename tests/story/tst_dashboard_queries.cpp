@@ -45,6 +45,10 @@ private Q_SLOTS:
     void rebalancingPanelsMeasureWhatTheySay_data();
     void rebalancingPanelsMeasureWhatTheySay();
     void rebalancingRuleRejectsMisreads();
+    void everyDashboardShowsTheTalk_data();
+    void everyDashboardShowsTheTalk();
+    void talkAnnotationsRuleRejectsMisses_data();
+    void talkAnnotationsRuleRejectsMisses();
 
 private:
     std::unique_ptr<testenv::PrometheusProcess> m_prometheus;
@@ -270,6 +274,62 @@ void TestDashboardQueries::rebalancingRuleRejectsMisreads()
                  panel(u"Replicate queue"_s, u"sum(rate(queue_replicate_addvoterreplica[1m]))"_s), m_cockroach)
                  .size(),
         0);
+}
+
+// The presenter posts every marker it draws as a Grafana annotation tagged crdb-live-evolution
+// (desktop/core/sources/grafana_annotations.h, GrafanaAnnotations::kTag; tst_grafana_annotations
+// checks the dashboards against that constant too): every dashboard shows them.
+void TestDashboardQueries::everyDashboardShowsTheTalk_data()
+{
+    QTest::addColumn<QString>("file");
+    for (const QString &f : kDashboards) {
+        QTest::addRow("%s", qPrintable(f)) << f;
+    }
+}
+
+void TestDashboardQueries::everyDashboardShowsTheTalk()
+{
+    QFETCH(QString, file);
+    QFile f(dashboardsDir() + u'/' + file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString problem
+        = story::talkAnnotationsProblem(QJsonDocument::fromJson(f.readAll()).object(), u"crdb-live-evolution"_s);
+    QVERIFY2(problem.isEmpty(), qPrintable(file + u": "_s + problem));
+}
+
+// The rule refuses each way of not showing the talk's annotations.
+void TestDashboardQueries::talkAnnotationsRuleRejectsMisses_data()
+{
+    const QJsonObject good {{u"name"_s, u"The talk"_s},
+        {u"datasource"_s, QJsonObject {{u"type"_s, u"grafana"_s}, {u"uid"_s, u"-- Grafana --"_s}}}, {u"enable"_s, true},
+        {u"target"_s, QJsonObject {{u"type"_s, u"tags"_s}, {u"tags"_s, QJsonArray {u"crdb-live-evolution"_s}}}}};
+    auto with = [&good](const QString &key, const QJsonValue &value) {
+        QJsonObject o = good;
+        o.insert(key, value);
+        return o;
+    };
+    QTest::addColumn<QJsonObject>("entry");
+    QTest::addColumn<bool>("shows");
+    QTest::addRow("the good entry") << good << true;
+    QTest::addRow("prometheus") << with(u"datasource"_s, QJsonObject {{u"type"_s, u"prometheus"_s}}) << false;
+    QTest::addRow("disabled") << with(u"enable"_s, false) << false;
+    QTest::addRow("dashboard annotations") << with(u"target"_s, QJsonObject {{u"type"_s, u"dashboard"_s}}) << false;
+    QTest::addRow("another tag") << with(
+        u"target"_s, QJsonObject {{u"type"_s, u"tags"_s}, {u"tags"_s, QJsonArray {u"deploy"_s}}})
+                                 << false;
+    QTest::addRow("a kind as well") << with(u"target"_s,
+        QJsonObject {{u"type"_s, u"tags"_s}, {u"tags"_s, QJsonArray {u"crdb-live-evolution"_s, u"phase"_s}}})
+                                    << false;
+}
+
+void TestDashboardQueries::talkAnnotationsRuleRejectsMisses()
+{
+    QFETCH(QJsonObject, entry);
+    QFETCH(bool, shows);
+    const QJsonObject dashboard {{u"annotations"_s, QJsonObject {{u"list"_s, QJsonArray {entry}}}}};
+    const QString problem = story::talkAnnotationsProblem(dashboard, u"crdb-live-evolution"_s);
+    QVERIFY2(problem.isEmpty() == shows, qPrintable(problem));
+    QVERIFY(!story::talkAnnotationsProblem(QJsonObject {}, u"crdb-live-evolution"_s).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestDashboardQueries)

@@ -57,6 +57,14 @@ PresenterSession::PresenterSession(const ConnectionProfile &profile, QObject *pa
     if (const NodeApiLogin login = nodeApiLoginFrom(profile.sqlConninfo); !login.password.isEmpty()) {
         m_nodeStatus->setCredentials(login.user, login.password);
     }
+    if (!profile.grafanaUrl.isEmpty()) {
+        // Grafana, the backup view, shows the talk's moments too; setReplayMode() removes it.
+        m_grafana = new GrafanaAnnotations(this);
+        m_grafana->setBaseUrl(profile.grafanaUrl);
+        connect(this, &PresenterSession::markerAdded, m_grafana, [grafana = m_grafana](const EventMarker &m) {
+            grafana->post(m.tsMs, eventMarkerKindName(m.kind), m.text);
+        });
+    }
     m_clusterView->setReplicationFactor(profile.replicationFactor);
     if (const QString ca = profile.clusterCaFile(); !ca.isEmpty()) {
         // A secure cluster: its nodes' HTTP port speaks TLS with certificates from the SQL URL's CA
@@ -156,6 +164,9 @@ void PresenterSession::onActionCompleted(int index, const PlanAction &action, qi
 void PresenterSession::setReplayMode()
 {
     m_clock.setTime(0);
+    // A replay writes nothing anywhere: no annotation for a moment that already happened.
+    delete m_grafana;
+    m_grafana = nullptr;
     m_feed->setUrl({});
     m_prometheus->setBaseUrl({});
     m_refusing = std::make_unique<RefusingCommands>(m_control);

@@ -16,6 +16,7 @@
 #include "config/connection_profile.h"
 #include "sources/cluster_driver.h"
 #include "sources/feed_client.h"
+#include "sources/grafana_annotations.h"
 #include "sources/port_forward_supervisor.h"
 #include "sources/prometheus_client.h"
 #include "sources/sql_runner.h"
@@ -40,7 +41,7 @@ class SessionLog;
 // ExpectationEvaluator::skipForAction); BeatExecutor::finished -> StoryController::setRunFinished;
 // ClusterDriver::faultStarted (plan or manual) -> ExpectationEvaluator::noteFault; the cluster driver, the node status
 // client and the feed -> ClusterView (both windows' node grid, numbers, stopwatch), whose "this beat" starts when the
-// beat's last action completed.
+// beat's last action completed; markerAdded -> GrafanaAnnotations (live, with a Grafana URL).
 //
 // Threading: GUI thread only (the store may be read from anywhere).
 class PresenterSession : public QObject
@@ -73,6 +74,8 @@ public:
     ClusterDriver *cluster() const { return m_cluster; }
     PortForwardSupervisor *portForward() const { return m_portForward; }
     SampleAppControl *control() const { return m_control; }
+    // The talk's markers (markerAdded) as Grafana annotations: live with a Grafana URL only, else null.
+    GrafanaAnnotations *grafanaAnnotations() const { return m_grafana; }
     // What the beat executor and the windows ask of the world (sources/commands.h): the live
     // sources, or in a replay the object that refuses every command with the reason.
     ClusterCommands *clusterCommands() const { return m_clusterCommands; }
@@ -152,6 +155,7 @@ private:
     ClusterDriver *m_cluster;
     PortForwardSupervisor *m_portForward = nullptr;
     SampleAppControl *m_control;
+    GrafanaAnnotations *m_grafana = nullptr;
     ClusterCommands *m_clusterCommands;
     SqlCommands *m_sqlCommands;
     LoadCommands *m_loadCommands;
