@@ -232,7 +232,7 @@ void ConnectionProfile::addOptions(QCommandLineParser &parser)
         {u"profile"_s, u"Connection profile (JSON, e.g. demo/profiles/kind.json); flags override it."_s, u"file"_s},
         {u"sampleapp-url"_s, u"Sample app base URL (default http://127.0.0.1:8080); the feed is <url>/ws."_s, u"url"_s},
         {u"prometheus-url"_s, u"Prometheus base URL (default http://127.0.0.1:9090)."_s, u"url"_s},
-        {u"grafana-url"_s, u"Grafana base URL for the pre-flight (none by default); may carry user:password."_s,
+        {u"grafana-url"_s, u"Grafana base URL for the pre-flight and the talk's annotations (none by default); may carry user:password or api_key:TOKEN."_s,
             u"url"_s},
         {u"sql-url"_s, u"libpq URL used to run the phase SQL files (an admin user)."_s, u"url"_s},
         {u"kube-context"_s, u"kubectl context (default: kubectl's current context)."_s, u"name"_s},
