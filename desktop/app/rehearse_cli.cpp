@@ -105,7 +105,7 @@ void announce(const AppOptions &options, const DemoPlan &plan, const Rehearsal::
         say(u"Afterwards the cluster will have %1. Nothing is scaled down or deleted."_s.arg(
             Rehearsal::endState(plan, range)));
     }
-    say(u"To bring it back for the talk: demo/DEMO.md, \"Rehearse\" (after a rehearsal)."_s);
+    say(u"To bring it back for the talk: demo/DEMO.md, \"Rehearse the night before\" (afterwards)."_s);
 }
 
 // The session's recording, purpose "rehearsal", closed with its end record.

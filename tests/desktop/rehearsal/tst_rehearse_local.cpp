@@ -215,7 +215,8 @@ void TestRehearseLocal::wholePlan()
     QVERIFY(body.contains("phase1-reader") || body.contains("A read-only user"));
 }
 
-// A plan whose one beat cannot pass: exit 1, and the table names the beat and the verdict.
+// A plan whose second beat cannot pass, rehearsed with the windows open: exit 1, and the table names
+// the beat and the verdict.
 void TestRehearseLocal::beatThatCannotPass()
 {
     const QString dir = testenv::outputDir() + u"/rehearsal-fail"_s;
@@ -232,8 +233,9 @@ void TestRehearseLocal::beatThatCannotPass()
   ]
 })");
     QVERIFY(!planPath.isEmpty());
+    // With the windows open (--show; drawn offscreen here, as in every GUI test).
     const Run run = runPresenter(
-        QStringList {u"--rehearse"_s, u"--plan"_s, planPath, u"--record"_s, dir + u"/rehearsal.jsonl.gz"_s}
+        QStringList {u"--rehearse"_s, u"--show"_s, u"--plan"_s, planPath, u"--record"_s, dir + u"/rehearsal.jsonl.gz"_s}
         + localStack(*m_app, *m_prom));
     qInfo().noquote() << run.output;
     qInfo("wall time: %.1f s", double(run.wallMs) / 1000.0);
