@@ -144,6 +144,8 @@ TestRehearseCluster::Run TestRehearseCluster::rehearse(const QStringList &extra)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"KUBECONFIG"_s, m_kubeconfig);
     env.insert(u"KUBECACHEDIR"_s, m_dir.filePath(u"kube-cache"_s));
+    env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s)); // settings away from the user's
+    env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data"_s));
     p.setProcessEnvironment(env);
     const QStringList args = QStringList {u"--rehearse"_s, u"--plan"_s, u"demo/plan.json"_s, u"--time-scale"_s,
                                  QString::number(kTimeScale), u"--cluster-kind"_s, u"statefulset"_s,

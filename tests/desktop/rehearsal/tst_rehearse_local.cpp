@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +43,13 @@ Run runPresenter(const QStringList &args, int timeoutMs = 170000)
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.setWorkingDirectory(testenv::sourceDir());
+    // Its settings (window geometry) and default recordings folder away from the user's.
+    static const QTemporaryDir home;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
+    env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
+    env.insert(u"XDG_RUNTIME_DIR"_s, home.filePath(u"runtime"_s));
+    p.setProcessEnvironment(env);
     QElapsedTimer wall;
     wall.start();
     p.start(presenterBinary(), args);
