@@ -36,6 +36,12 @@ void say(const QString &line)
     std::fflush(stdout);
 }
 
+// What stopped it, on stderr as the presenter's other errors.
+void complain(const QString &what)
+{
+    std::fprintf(stderr, "presenter: %s\n", qPrintable(what));
+}
+
 // The plan as this rehearsal runs it (scaled) and its JSON (the recording's "plan" record).
 struct ScaledPlan
 {
@@ -120,7 +126,7 @@ public:
         header.purpose = u"rehearsal"_s;
         QString error;
         if (!m_writer.open(m_path, header, &error)) {
-            say(u"presenter: cannot record the rehearsal: "_s + error);
+            complain(u"cannot record the rehearsal: "_s + error);
             return false;
         }
         m_recorder
@@ -162,11 +168,15 @@ bool writeReport(PresenterSession &session, const AppOptions &options, const QSt
     QObject::connect(&exporter, &ReportExporter::finished, &loop,
         [&](bool written, const QString &where, qint64 bytes, const QString &error) {
             ok = written;
-            say(written ? u"Report: %1 (%2 bytes)"_s.arg(where).arg(bytes) : u"presenter: no report: "_s + error);
+            if (written) {
+                say(u"Report: %1 (%2 bytes)"_s.arg(where).arg(bytes));
+            } else {
+                complain(u"no report: "_s + error);
+            }
             loop.quit();
         });
     if (!exporter.start(path, meta)) {
-        say(u"presenter: no report: the exporter did not start"_s);
+        complain(u"no report: the exporter did not start"_s);
         return false;
     }
     loop.exec();
@@ -187,7 +197,7 @@ void startWhenFed(PresenterSession &session, Rehearsal &rehearsal)
         }
         QString error;
         if (!rehearsal.start(&error)) {
-            say(u"presenter: "_s + error);
+            complain(error);
             QCoreApplication::exit(2);
         }
     };
@@ -218,11 +228,11 @@ int runRehearsalCli(const AppOptions &options)
     const auto plan = loadScaledPlan(options, &error);
     Rehearsal::Options range;
     if (!plan || !beatRange(plan->plan, options, &range, &error)) {
-        say(u"presenter: "_s + error);
+        complain(error);
         return 2;
     }
     if (const QString refused = Rehearsal::refusal(plan->plan, range); !refused.isEmpty()) {
-        say(u"presenter: not rehearsing: "_s + refused);
+        complain(u"not rehearsing: "_s + refused);
         return 2;
     }
     announce(options, plan->plan, range);
@@ -244,16 +254,19 @@ int runRehearsalCli(const AppOptions &options)
     Rehearsal rehearsal(&session, range);
     QObject::connect(&rehearsal, &Rehearsal::beatDone, &rehearsal,
         [](const RehearsedBeat &b, int n, int total) { say(rehearsaltable::progressLine(b, n, total)); });
-    QObject::connect(&rehearsal, &Rehearsal::finished, &rehearsal,
-        [](const QList<RehearsedBeat> &beats) { QCoreApplication::exit(rehearsaltable::exitCode(beats)); });
+    bool ended = false;
+    QObject::connect(&rehearsal, &Rehearsal::finished, &rehearsal, [&ended](const QList<RehearsedBeat> &beats) {
+        ended = true;
+        QCoreApplication::exit(rehearsaltable::exitCode(beats));
+    });
     session.start();
     startWhenFed(session, rehearsal);
     int rc = QApplication::exec();
-    if (rehearsal.isRunning()) {
-        say(u"Interrupted during beat %1: the table holds the beats that ended."_s.arg(rehearsal.beats().size() + 1));
+    if (!ended) {
+        say(u"Interrupted before the last beat ended: the table holds the beats that did."_s);
         rc = std::max(rc, 1);
     }
-    std::printf("%s", qPrintable(rehearsaltable::table(rehearsal.beats())));
+    std::printf("%s", qPrintable(rehearsaltable::table(rehearsal.beats(), ended)));
     windows.reset();
     session.stop();
     recording.finish(session);

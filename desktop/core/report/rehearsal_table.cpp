@@ -125,7 +125,7 @@ QString progressLine(const RehearsedBeat &beat, int ordinal, int total)
     return line + u" %1: %2 · %3"_s.arg(timeColumn(beat), actionTally(beat), verdictTally(beat));
 }
 
-QString table(const QList<RehearsedBeat> &beats)
+QString table(const QList<RehearsedBeat> &beats, bool complete)
 {
     int failedActions = 0, failedVerdicts = 0, skippedActions = 0, skippedVerdicts = 0, skippedBeats = 0;
     QStringList out {u"Go/no-go:"_s};
@@ -162,8 +162,13 @@ QString table(const QList<RehearsedBeat> &beats)
             failing << b.id;
         }
     }
-    out << (failing.isEmpty() ? u"GO: no action and no verdict failed."_s
-                              : u"NO-GO: failed in "_s + failing.join(u", "_s) + u"."_s);
+    if (!complete) {
+        out << u"NO-GO: stopped before the last beat ended"_s
+                + (failing.isEmpty() ? u"."_s : u"; failed in "_s + failing.join(u", "_s) + u"."_s);
+    } else {
+        out << (failing.isEmpty() ? u"GO: no action and no verdict failed."_s
+                                  : u"NO-GO: failed in "_s + failing.join(u", "_s) + u"."_s);
+    }
     return out.join(u'\n') + u'\n';
 }
 

@@ -46,8 +46,9 @@ QString result(const RehearsedBeat &beat);
 QString progressLine(const RehearsedBeat &beat, int ordinal, int total);
 // The go/no-go table: per beat its result, time against budget, each action's outcome and each
 // verdict with the time it settled (from the beat's start); then the totals and the verdict
-// (GO / NO-GO), skipped things counted apart and listed with their reasons.
-QString table(const QList<RehearsedBeat> &beats);
+// (GO / NO-GO), skipped things counted apart and listed with their reasons. Not `complete` (the
+// rehearsal was stopped before its last beat ended): NO-GO whatever the beats say.
+QString table(const QList<RehearsedBeat> &beats, bool complete = true);
 // 0 when no verdict and no action failed (skipped ones do not count), else 1.
 int exitCode(const QList<RehearsedBeat> &beats);
 

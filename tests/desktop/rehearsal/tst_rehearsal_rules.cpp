@@ -169,6 +169,10 @@ void TestRehearsalRules::tableNamesBeatAndVerdict()
     QVERIFY2(text.contains(u"    verdict FAIL too fast"_s), qPrintable(text));
     QVERIFY2(text.contains(u"[at +3.0 s]"_s), qPrintable(text));
     QVERIFY2(text.endsWith(u"NO-GO: failed in impossible.\n"_s), qPrintable(text));
+    // Stopped before its last beat: never GO, even when the beats that ended passed.
+    const QString stopped = rehearsaltable::table({beat(u"warm-up"_s, {verdict(V::Pass, u"load on"_s)})}, false);
+    QVERIFY2(stopped.endsWith(u"NO-GO: stopped before the last beat ended.\n"_s), qPrintable(stopped));
+    QVERIFY(rehearsaltable::table({}, false).endsWith(u"NO-GO: stopped before the last beat ended.\n"_s));
 }
 
 QTEST_GUILESS_MAIN(TestRehearsalRules)

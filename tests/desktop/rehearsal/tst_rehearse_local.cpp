@@ -119,6 +119,7 @@ private Q_SLOTS:
     void initTestCase();
     void wholePlan();
     void beatThatCannotPass();
+    void stoppedMidway();
 
 private:
     std::unique_ptr<testenv::SampleAppProcess> m_app;
@@ -254,6 +255,37 @@ void TestRehearseLocal::beatThatCannotPass()
     QVERIFY2(table.value(u"impossible"_s).verdicts.value(0).startsWith(u"FAIL a hundred thousand requests a second"_s),
         qPrintable(run.output));
     QVERIFY(run.output.contains(u"NO-GO: failed in impossible."_s));
+}
+
+// SIGTERM after the first beat (as Ctrl-C or a closed terminal): exit 1, the table of the beats that
+// ended and NO-GO, the recording closed whole, the report written.
+void TestRehearseLocal::stoppedMidway()
+{
+    const QString dir = testenv::outputDir() + u"/rehearsal-stopped"_s;
+    QVERIFY(QDir().mkpath(dir));
+    const QString recording = dir + u"/rehearsal.jsonl.gz"_s;
+    QFile::remove(recording);
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setWorkingDirectory(testenv::sourceDir());
+    p.start(presenterBinary(),
+        QStringList {
+            u"--rehearse"_s, u"--plan"_s, u"demo/plan.json"_s, u"--time-scale"_s, u"0.2"_s, u"--record"_s, recording}
+            + localStack(*m_app, *m_prom));
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += p.readAll()).contains("[1/14] baseline"), 60000);
+    p.terminate();
+    QVERIFY(p.waitForFinished(30000));
+    output += p.readAll();
+    qInfo().noquote() << output;
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY(output.contains("NO-GO: stopped before the last beat ended"));
+    QVERIFY(output.contains("\nGO       baseline"));
+    QVERIFY(output.contains("Report: "));
+    QString error;
+    const auto read = recording::readRecordingFile(recording, &error);
+    QVERIFY2(read && read->complete, qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestRehearseLocal)
