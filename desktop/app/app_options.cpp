@@ -1,5 +1,7 @@
 #include "app_options.h"
 
+#include "config/time_scale.h"
+
 #include <QCommandLineParser>
 
 using namespace Qt::StringLiterals;
@@ -50,7 +52,58 @@ void declareOptions(QCommandLineParser &parser)
             u"A rehearsal recording to fall back to during a live talk: F9 switches both windows to it, at the "
             u"current beat, and back."_s,
             u"file"_s},
+        {u"rehearse"_s,
+            u"Run the whole plan unattended with the real sources, as the clicker would: each beat's actions, then "
+            u"its verdicts until settled; print a go/no-go table, record the session and write its report; exit 0 "
+            u"only when no action and no verdict failed (desktop/docs/REHEARSAL.md)."_s},
+        {u"show"_s, u"With --rehearse: open the windows to watch it (default: none, offscreen)."_s},
+        {u"from"_s, u"With --rehearse: start at this beat."_s, u"beat"_s},
+        {u"until"_s, u"With --rehearse: stop after this beat."_s, u"beat"_s},
+        {u"allow-majority-loss"_s,
+            u"With --rehearse: also run the beats that lose the majority (on stage they need a typed "
+            u"confirmation); without it they are skipped."_s},
+        {u"time-scale"_s,
+            u"With --rehearse: multiply every verdict window, spike length and budget by F (0 < F <= 1, never "
+            u"below 2 s); the plan file is not changed."_s,
+            u"f"_s},
+        {u"report"_s, u"With --rehearse: write the HTML report to FILE (default: beside the recording)."_s, u"file"_s},
     });
+}
+
+// --rehearse and the flags that only mean something with it.
+bool readRehearsal(const QCommandLineParser &parser, AppOptions *out, QString *error)
+{
+    AppOptions &o = *out;
+    o.rehearse = parser.isSet(u"rehearse"_s);
+    if (!o.rehearse) {
+        for (const QString &name :
+            {u"show"_s, u"from"_s, u"until"_s, u"allow-majority-loss"_s, u"time-scale"_s, u"report"_s}) {
+            if (parser.isSet(name)) {
+                *error = u"--%1 needs --rehearse"_s.arg(name);
+                return false;
+            }
+        }
+        return true;
+    }
+    if (parser.isSet(u"replay"_s) || parser.isSet(u"preflight"_s) || parser.isSet(u"fallback"_s)) {
+        *error = u"--rehearse runs the live plan: not with --replay, --preflight or --fallback"_s;
+        return false;
+    }
+    o.rehearseShow = parser.isSet(u"show"_s);
+    o.rehearseFrom = parser.value(u"from"_s);
+    o.rehearseUntil = parser.value(u"until"_s);
+    o.allowMajorityLoss = parser.isSet(u"allow-majority-loss"_s);
+    o.reportPath = parser.value(u"report"_s);
+    if (parser.isSet(u"time-scale"_s)) {
+        bool ok = false;
+        const double f = parser.value(u"time-scale"_s).toDouble(&ok);
+        if (!ok || !timescale::isValid(f)) {
+            *error = u"--time-scale: expected a number in (0, 1], got '%1'"_s.arg(parser.value(u"time-scale"_s));
+            return false;
+        }
+        o.timeScale = f;
+    }
+    return true;
 }
 
 // --kiosk-screen, --quit-after-ms, --max-fps, --window-minutes, --theme, --speed: each in its range.
@@ -120,7 +173,7 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
     if (!o.profile.applyOptions(parser, error)) {
         return false;
     }
-    if (!readNumbers(parser, &o, error)) {
+    if (!readNumbers(parser, &o, error) || !readRehearsal(parser, &o, error)) {
         return false;
     }
     o.replay = parser.value(u"replay"_s);

@@ -27,6 +27,14 @@ struct AppOptions
     bool record = true; // --no-record turns the session recording off
     QString recordPath; // --record FILE: where to record (default: RecordingWriter::defaultPath)
     QString fallback; // --fallback FILE: the rehearsal recording F9 switches both windows to
+    // The talk run unattended (desktop/docs/REHEARSAL.md); the flags below need --rehearse.
+    bool rehearse = false; // --rehearse
+    bool rehearseShow = false; // --show: with the windows open, to watch it
+    QString rehearseFrom; // --from BEAT: the first beat (default the plan's first)
+    QString rehearseUntil; // --until BEAT: the last beat (default the plan's last)
+    bool allowMajorityLoss = false; // --allow-majority-loss: run the beats that lose the majority
+    double timeScale = 1.0; // --time-scale F: every window, spike and budget times F (0 < F <= 1)
+    QString reportPath; // --report FILE: the rehearsal's HTML report (default: beside its recording)
 
     // Parses argv (QCoreApplication::arguments()); false with *error (or help/version printed
     // by the parser itself).

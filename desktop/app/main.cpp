@@ -4,6 +4,7 @@
 #include "frame_clock.h"
 #include "preflight_cli.h"
 #include "presenter_windows.h"
+#include "rehearse_cli.h"
 #include "replay_controls.h"
 #include "stop_signals.h"
 
@@ -210,6 +211,7 @@ int main(int argc, char *argv[])
     if (const int rc = runHeadless(argc, argv); rc >= 0) {
         return rc;
     }
+    prepareRehearsalPlatform(argc, argv);
     QApplication app(argc, argv);
     nameApplication();
     // The settings (window geometry) in $XDG_CONFIG_HOME/crdb-live-evolution/presenter.conf.
@@ -222,6 +224,9 @@ int main(int argc, char *argv[])
     if (!AppOptions::parse(QApplication::arguments(), &options, &error)) {
         std::fprintf(stderr, "presenter: %s\n", qPrintable(error));
         return 2;
+    }
+    if (options.rehearse) {
+        return runRehearsalCli(options);
     }
     return options.replay.isEmpty() ? runLive(options) : runReplay(options);
 }

@@ -169,6 +169,9 @@ QString header(qint64 start, const Meta &meta)
     h += u"<table class=\"meta\">"_s;
     h += u"<tr><td>plan</td><td><code>"_s + escape(meta.planPath) + u"</code></td></tr>"_s;
     h += u"<tr><td>profile</td><td>"_s + escape(meta.profile) + u"</td></tr>"_s;
+    if (!meta.recordingFile.isEmpty()) {
+        h += u"<tr><td>recording</td><td><code>"_s + escape(meta.recordingFile) + u"</code></td></tr>"_s;
+    }
     h += u"<tr><td>session</td><td>"_s + escape(dateText(start)) + u" to "_s
         + escape(clockText(meta.generatedMs, u"HH:mm:ss"_s)) + u" ("_s
         + escape(nodeview::formatDuration(meta.generatedMs - start)) + u")</td></tr>"_s;

@@ -31,6 +31,7 @@ struct Meta
     QString planTitle;
     QString planPath;
     QString profile; // how the session was connected: "local stack (no Kubernetes) · http://..."
+    QString recordingFile; // the session's own recording, when the report names it (a rehearsal's)
     qint64 generatedMs = 0; // the session clock at export
     qint64 chartWindowMs = 0; // what the charts cover (the store's window)
 };
