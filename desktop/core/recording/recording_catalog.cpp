@@ -156,24 +156,22 @@ QStringList RecordingCatalog::toDelete(
     const QList<CatalogEntry> &newestFirst, const RetentionPolicy &policy, const QStringList &protectedPaths)
 {
     QStringList doomed;
-    QList<const CatalogEntry *> candidates; // unprotected, newest first, within the count
+    QList<const CatalogEntry *> candidates; // unprotected, within the count, newest first
     qint64 total = 0;
-    int unprotectedSeen = 0;
+    int rank = 0; // among all recordings, protected ones too: "the newest N" are the newest N
     for (const CatalogEntry &e : newestFirst) {
         if (!e.isRecording) {
             continue;
         }
+        ++rank;
         if (isProtected(e, protectedPaths)) {
             total += e.sizeBytes;
-            continue;
-        }
-        ++unprotectedSeen;
-        if (policy.keepNewest > 0 && unprotectedSeen > policy.keepNewest) {
+        } else if (policy.keepNewest > 0 && rank > policy.keepNewest) {
             doomed.append(e.path);
-            continue;
+        } else {
+            total += e.sizeBytes;
+            candidates.append(&e);
         }
-        total += e.sizeBytes;
-        candidates.append(&e);
     }
     // The size cap takes the oldest first.
     while (policy.maxBytes > 0 && total > policy.maxBytes && !candidates.isEmpty()) {

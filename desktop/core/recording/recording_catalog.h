@@ -48,8 +48,9 @@ struct CatalogEntry
     QString fileName() const;
 };
 
-// How many recordings the folder keeps: the newest `keepNewest` plus the protected ones, and then
-// the oldest unprotected ones go until the folder is at most `maxBytes`. 0 = no such limit.
+// How many recordings the folder keeps: the newest `keepNewest` (protected ones among them count),
+// and beyond them only protected ones; then the oldest unprotected ones go until the folder holds at
+// most `maxBytes` (protected ones count, they are never deleted). 0 = no such limit.
 struct RetentionPolicy
 {
     static constexpr int kDefaultKeepNewest = 20;

@@ -172,6 +172,10 @@ void TestRecordingCatalog::keepsTheNewestN()
     QCOMPARE(names(removed), (QStringList {u"talk-0.jsonl.gz"_s, u"talk-1.jsonl.gz"_s, u"talk-2.jsonl.gz"_s}));
     QCOMPARE(RecordingCatalog::scan(dir.path()).size(), 3);
     QVERIFY(RecordingCatalog::applyRetention(dir.path(), policy, {}).isEmpty()); // idempotent
+    // The session just recorded is protected and counts among the newest.
+    const QString current = write(dir, u"talk-6.jsonl.gz"_s, 6, u"talk"_s);
+    QCOMPARE(
+        names(RecordingCatalog::applyRetention(dir.path(), policy, {current})), QStringList {u"talk-3.jsonl.gz"_s});
 }
 
 void TestRecordingCatalog::sizeCapTakesTheOldestFirst()
