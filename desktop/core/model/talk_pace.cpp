@@ -89,6 +89,12 @@ QString TalkPace::text(qint64 nowMs) const
 
 QString TalkPace::text(const Reading &r, qint64 talkLengthMs)
 {
+    const QString beat = beatText(r);
+    return beat.isEmpty() ? talkText(r, talkLengthMs) : talkText(r, talkLengthMs) + u" · "_s + beat;
+}
+
+QString TalkPace::talkText(const Reading &r, qint64 talkLengthMs)
+{
     if (r.status == Status::NotStarted) {
         return talkLengthMs > 0 ? u"not started · %1 planned"_s.arg(clock(talkLengthMs)) : u"not started"_s;
     }
@@ -100,7 +106,7 @@ QString TalkPace::text(const Reading &r, qint64 talkLengthMs)
     switch (r.status) {
     case Status::ElapsedOnly:
         parts.append(u"no budgets in the plan"_s);
-        return parts.join(u" · "_s);
+        break;
     case Status::OnTime:
         parts.append(u"on time"_s);
         break;
@@ -113,12 +119,18 @@ QString TalkPace::text(const Reading &r, qint64 talkLengthMs)
     case Status::NotStarted:
         break;
     }
-    if (r.currentBudgetS > 0) {
-        parts.append(u"beat %1 of %2"_s.arg(clock(r.currentBeatMs), clock(std::llround(r.currentBudgetS * 1000))));
-    } else {
-        parts.append(u"beat %1, no budget"_s.arg(clock(r.currentBeatMs)));
-    }
     return parts.join(u" · "_s);
+}
+
+QString TalkPace::beatText(const Reading &r)
+{
+    if (r.status == Status::NotStarted || r.status == Status::ElapsedOnly) {
+        return {};
+    }
+    if (r.currentBudgetS > 0) {
+        return u"beat %1 of %2"_s.arg(clock(r.currentBeatMs), clock(std::llround(r.currentBudgetS * 1000)));
+    }
+    return u"beat %1, no budget"_s.arg(clock(r.currentBeatMs));
 }
 
 QList<BeatTime> TalkPace::beatTimes(qint64 endMs) const

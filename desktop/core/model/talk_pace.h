@@ -78,6 +78,10 @@ public:
     // budgets in the plan", "not started · 32:00 planned".
     QString text(qint64 nowMs) const;
     static QString text(const Reading &reading, qint64 talkLengthMs);
+    // The two halves of text(): the talk's ("12:04 elapsed · 19:56 left · 1:10 behind") and the
+    // current beat's ("beat 1:20 of 2:00"; empty before the first beat and without budgets).
+    static QString talkText(const Reading &reading, qint64 talkLengthMs);
+    static QString beatText(const Reading &reading);
 
     // Each run's time, in run order, up to endMs for the last one; budgets from the plan.
     QList<BeatTime> beatTimes(qint64 endMs) const;
