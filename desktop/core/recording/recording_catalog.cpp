@@ -30,6 +30,9 @@ void judge(const QList<Record> &records, CatalogEntry *entry)
             } else if (verdict == u"pass") {
                 ++entry->verdictsPassed;
             }
+        } else if (r.kind == u"beat_run") {
+            entry->beatRuns.append(
+                BeatRun {r.data.value(u"index"_s).toInt(-1), r.data.value(u"beat"_s).toString(), r.tMs});
         } else if (r.kind == u"action_outcome") {
             judged = true;
             if (r.data.value(u"outcome"_s).toString() == u"failed") {

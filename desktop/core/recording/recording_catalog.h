@@ -2,6 +2,8 @@
 
 #include "recording.h"
 
+#include "model/talk_pace.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -41,6 +43,7 @@ struct CatalogEntry
     int verdictsPassed = 0;
     QStringList failures; // each failed verdict or action: "heal: FAIL healed within 90 s: ..."
     bool kept = false; // FILE.keep exists
+    QList<BeatRun> beatRuns; // its "beat_run" records, in order (the report's rehearsal times)
 
     bool isRehearsal() const { return purpose == u"rehearsal"; }
     // What --fallback latest may pick: a complete rehearsal in which nothing failed.
