@@ -17,8 +17,9 @@ namespace {
 QString limitsText(const recording::RetentionPolicy &policy)
 {
     const QString count = policy.keepNewest > 0 ? u"the newest %1"_s.arg(policy.keepNewest) : u"any number"_s;
-    const QString size
-        = policy.maxBytes > 0 ? u"at most %1 MB"_s.arg(policy.maxBytes / (1024 * 1024)) : u"no size limit"_s;
+    const QString size = policy.maxBytes > 0
+        ? u"at most %1 MB"_s.arg(policy.maxBytes / recording::RetentionPolicy::kBytesPerMb)
+        : u"no size limit"_s;
     return u"after a session it keeps %1, %2, besides kept ones and the fallback"_s.arg(count, size);
 }
 
@@ -94,7 +95,7 @@ recording::RetentionPolicy retentionPolicy(const AppOptions &options)
         ? options.recordingsMaxMb
         : settings.value(u"recordings/max_mb"_s, recording::RetentionPolicy::kDefaultMaxMb).toLongLong();
     policy.keepNewest = std::max(0, keep);
-    policy.maxBytes = std::max<qint64>(0, maxMb) * 1024 * 1024;
+    policy.maxBytes = std::max<qint64>(0, maxMb) * recording::RetentionPolicy::kBytesPerMb;
     return policy;
 }
 

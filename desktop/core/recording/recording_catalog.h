@@ -58,8 +58,9 @@ struct RetentionPolicy
 {
     static constexpr int kDefaultKeepNewest = 20;
     static constexpr qint64 kDefaultMaxMb = 500;
+    static constexpr qint64 kBytesPerMb = qint64(1024) * 1024;
     int keepNewest = kDefaultKeepNewest;
-    qint64 maxBytes = kDefaultMaxMb * 1024 * 1024;
+    qint64 maxBytes = kDefaultMaxMb * kBytesPerMb;
 };
 
 class RecordingCatalog
