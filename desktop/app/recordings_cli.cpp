@@ -33,9 +33,9 @@ int listRecordings(const AppOptions &options)
     }
     std::printf("%s (newest first; %s):\n%s", qPrintable(dir), qPrintable(limitsText(retentionPolicy(options))),
         qPrintable(recording::RecordingCatalog::listing(entries)));
-    QString note;
-    resolveFallback(u"latest"_s, &note);
-    std::printf("--fallback latest: %s\n", qPrintable(note));
+    const auto latest = recording::RecordingCatalog::latestRehearsal(entries);
+    std::printf("--fallback latest: %s\n",
+        latest ? qPrintable(latest->path) : "no rehearsal here is complete with nothing failed");
     return 0;
 }
 
@@ -106,7 +106,7 @@ QString resolveFallback(const QString &fallback, QString *note)
         return fallback;
     }
     const QString dir = recording::RecordingWriter::defaultDirectory();
-    const auto latest = recording::RecordingCatalog::latestRehearsal(recording::RecordingCatalog::scan(dir));
+    const auto latest = recording::RecordingCatalog::latestRehearsal(dir);
     if (!latest) {
         *note = u"no rehearsal in %1 is complete with nothing failed"_s.arg(dir);
         return {};

@@ -112,13 +112,39 @@ CatalogEntry RecordingCatalog::inspect(const QString &path)
     return e;
 }
 
-QList<CatalogEntry> RecordingCatalog::scan(const QString &directory)
+CatalogEntry RecordingCatalog::inspectHeader(const QString &path)
+{
+    CatalogEntry e;
+    e.path = path;
+    e.headerOnly = true;
+    e.sizeBytes = QFileInfo(path).size();
+    e.kept = QFileInfo::exists(keepMarkerPath(path));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        e.problem = u"cannot open %1: %2"_s.arg(path, file.errorString());
+        return e;
+    }
+    // The reader is tolerant: a prefix of the file is a cut recording whose header reads whole.
+    QString error;
+    const std::optional<ReadResult> read = readRecordingBytes(file.read(kHeaderBytes), &error);
+    if (!read) {
+        e.problem = error;
+        return e;
+    }
+    e.isRecording = true;
+    e.startedMs = read->header.startedMs;
+    e.purpose = read->header.purpose.isEmpty() ? u"talk"_s : read->header.purpose;
+    return e;
+}
+
+QList<CatalogEntry> RecordingCatalog::scan(const QString &directory, Depth depth)
 {
     QList<CatalogEntry> entries;
     const QDir dir(directory);
     const QStringList names = dir.entryList({u"*.jsonl.gz"_s, u"*.jsonl"_s}, QDir::Files, QDir::Name);
     for (const QString &name : names) {
-        entries.append(inspect(dir.filePath(name)));
+        const QString path = dir.filePath(name);
+        entries.append(depth == Depth::Whole ? inspect(path) : inspectHeader(path));
     }
     std::stable_sort(entries.begin(), entries.end(), [](const CatalogEntry &a, const CatalogEntry &b) {
         if (a.isRecording != b.isRecording) {
@@ -134,6 +160,18 @@ std::optional<CatalogEntry> RecordingCatalog::latestRehearsal(const QList<Catalo
     for (const CatalogEntry &e : newestFirst) {
         if (e.isGoodRehearsal()) {
             return e;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<CatalogEntry> RecordingCatalog::latestRehearsal(const QString &directory)
+{
+    for (const CatalogEntry &header : scan(directory, Depth::HeaderOnly)) {
+        if (header.isRecording && header.isRehearsal()) {
+            if (const CatalogEntry whole = inspect(header.path); whole.isGoodRehearsal()) {
+                return whole;
+            }
         }
     }
     return std::nullopt;
@@ -189,7 +227,7 @@ QStringList RecordingCatalog::applyRetention(
     const QString &directory, const RetentionPolicy &policy, const QStringList &protectedPaths, QString *error)
 {
     QStringList removed;
-    for (const QString &path : toDelete(scan(directory), policy, protectedPaths)) {
+    for (const QString &path : toDelete(scan(directory, Depth::HeaderOnly), policy, protectedPaths)) {
         if (QFile::remove(path)) {
             removed.append(path);
         } else if (error && error->isEmpty()) {

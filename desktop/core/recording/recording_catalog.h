@@ -34,6 +34,7 @@ struct CatalogEntry
     QString path;
     qint64 sizeBytes = 0;
     bool isRecording = false; // false: not a recording, another version, unreadable (`problem` says)
+    bool headerOnly = false; // only the header was read: length, complete, verdict unknown
     QString problem; // why not a recording, or where a cut recording stops
     qint64 startedMs = 0;
     qint64 lengthMs = 0; // from the header's start to the last record
@@ -68,11 +69,18 @@ class RecordingCatalog
 public:
     // One file, read whole (tolerantly: a cut file is listed with where it stops).
     static CatalogEntry inspect(const QString &path);
+    // Its header only, from the file's first kHeaderBytes (what retention needs: a 15-minute talk
+    // inflates to about 12 MB of text, read whole in about 0.1 s of CPU).
+    static CatalogEntry inspectHeader(const QString &path);
+    static constexpr qint64 kHeaderBytes = 8 * 1024;
+    enum class Depth { Whole, HeaderOnly };
     // Every *.jsonl.gz and *.jsonl in `directory`, newest first (by the header's start; files that
     // are not recordings last, by name). An absent folder is an empty list.
-    static QList<CatalogEntry> scan(const QString &directory);
+    static QList<CatalogEntry> scan(const QString &directory, Depth depth = Depth::Whole);
     // The newest good rehearsal of `newestFirst` (scan()'s order), if any.
     static std::optional<CatalogEntry> latestRehearsal(const QList<CatalogEntry> &newestFirst);
+    // The same for a folder: its headers, then the rehearsals read whole, newest first, until a good one.
+    static std::optional<CatalogEntry> latestRehearsal(const QString &directory);
 
     static QString keepMarkerPath(const QString &recordingPath) { return recordingPath + u".keep"; }
     // Writes FILE.keep (once FILE reads as a recording); false with a sentence.

@@ -110,7 +110,7 @@ void attachRehearsal(Meta *meta, const QString &named, const QString &folder)
     if (!named.isEmpty() && named != u"latest") {
         entry = RecordingCatalog::inspect(named);
     } else {
-        entry = RecordingCatalog::latestRehearsal(RecordingCatalog::scan(folder));
+        entry = RecordingCatalog::latestRehearsal(folder);
     }
     if (!entry) {
         meta->rehearsalNote = u"none in %1 is complete with nothing failed"_s.arg(folder);

@@ -74,8 +74,8 @@ grep -q "failed: heal: FAIL healed within 90 s" "$work/list.log" || fail "list: 
 grep -q "cut       rehearsal .*session-20251206-004000" "$work/list.log" || fail "list: the cut rehearsal"
 grep -q "complete  rehearsal  pass .*session-20251206-001000" "$work/list.log" || fail "list: the good rehearsal"
 grep -q "complete  talk       -        kept  session-20251206-000000" "$work/list.log" || fail "list: the kept talk"
-grep -q "^--fallback latest: $good " "$work/list.log" || fail "list: --fallback latest is not $good"
-[ "$(grep -c 'jsonl.gz$' "$work/list.log")" = 7 ] || fail "list: expected 7 recordings"
+grep -qx -- "--fallback latest: $good" "$work/list.log" || fail "list: --fallback latest is not $good"
+[ "$(grep -cE '^[0-9]{4}-.*jsonl\.gz$' "$work/list.log")" = 7 ] || fail "list: expected 7 recordings"
 
 # 5. --fallback latest picks the good rehearsal; after the session retention keeps the newest 2
 #    (this session's and the newest talk) plus the kept talk and the fallback.

@@ -126,6 +126,16 @@ void TestRecordingCatalog::classifiesEachFile()
     QCOMPARE(t.purpose, u"talk"_s);
     QCOMPARE(t.verdict, CatalogEntry::Verdict::None);
     QVERIFY(!t.isGoodRehearsal());
+
+    // The header alone (retention): what it says, nothing judged.
+    const CatalogEntry h = RecordingCatalog::inspectHeader(cut);
+    QVERIFY(h.isRecording);
+    QVERIFY(h.headerOnly);
+    QCOMPARE(h.startedMs, kDay + 3 * kMinute);
+    QCOMPARE(h.purpose, u"rehearsal"_s);
+    QVERIFY(!h.complete);
+    QVERIFY(!h.isGoodRehearsal());
+    QVERIFY(!RecordingCatalog::inspectHeader(dir.filePath(u"absent.jsonl.gz"_s)).isRecording);
 }
 
 void TestRecordingCatalog::latestPicksTheNewestGoodRehearsal()
@@ -148,6 +158,11 @@ void TestRecordingCatalog::latestPicksTheNewestGoodRehearsal()
     const std::optional<CatalogEntry> latest = RecordingCatalog::latestRehearsal(all);
     QVERIFY(latest);
     QCOMPARE(latest->path, expected);
+    // From the folder: the headers, then the rehearsals read whole newest first.
+    const std::optional<CatalogEntry> fromFolder = RecordingCatalog::latestRehearsal(dir.path());
+    QVERIFY(fromFolder);
+    QCOMPARE(fromFolder->path, expected);
+    QVERIFY(!fromFolder->headerOnly);
 }
 
 void TestRecordingCatalog::latestFindsNoneWhenNoGoodRehearsal()
