@@ -15,7 +15,8 @@ void declareOptions(QCommandLineParser &parser)
     parser.setApplicationDescription(
         u"Presenter for the CockroachDB live evolution demo. Clicker keys: PageDown previews the next beat, "
         u"PageDown again runs it, Escape cancels, PageUp goes back (display only), B blanks the kiosk. "
-        u"Every session is recorded (--no-record to turn it off). In a replay: Space pauses, PageDown/PageUp "
+        u"Every session is recorded (--no-record to turn it off), except screenshot and benchmark runs. In a replay: "
+        u"Space pauses, PageDown/PageUp "
         u"seek to the next/previous beat, +/- change the speed, Home restarts. F9 switches to the --fallback "
         u"recording and back."_s);
     parser.addHelpOption();
@@ -48,9 +49,13 @@ void declareOptions(QCommandLineParser &parser)
         {u"speed"_s, u"Replay speed, 0.25 to 64 (default 1)."_s, u"x"_s},
         {u"record"_s, u"Record this session to FILE (default: a new file in the recordings folder)."_s, u"file"_s},
         {u"no-record"_s, u"Do not record this session."_s},
+        {u"always-record"_s,
+            u"Record even a run made for a screenshot (--screenshot, --quit-after-ms) or a benchmark (--perf-log), "
+            u"which otherwise is not recorded."_s},
         {u"fallback"_s,
             u"A rehearsal recording to fall back to during a live talk: F9 switches both windows to it, at the "
-            u"current beat, and back."_s,
+            u"current beat, and back. 'latest': the newest complete rehearsal in the recordings folder in which "
+            u"nothing failed."_s,
             u"file"_s},
         {u"rehearse"_s,
             u"Run the whole plan unattended with the real sources, as the clicker would: each beat's actions, then "
@@ -67,6 +72,19 @@ void declareOptions(QCommandLineParser &parser)
             u"below 2 s); the plan file is not changed."_s,
             u"f"_s},
         {u"report"_s, u"With --rehearse: write the HTML report to FILE (default: beside the recording)."_s, u"file"_s},
+        {u"list-recordings"_s,
+            u"List the recordings folder (date, length, complete or cut, talk or rehearsal, verdict, kept) and "
+            u"exit."_s},
+        {u"keep-recording"_s, u"Mark a recording kept (retention never deletes it: FILE.keep beside it) and exit."_s,
+            u"file"_s},
+        {u"keep-newest"_s,
+            u"After a session keep the newest N recordings in the recordings folder, besides kept ones (0: no "
+            u"limit; default: the setting recordings/keep_newest, else 20)."_s,
+            u"n"_s},
+        {u"recordings-max-mb"_s,
+            u"After a session delete the oldest recordings until the folder holds at most N MB (0: no limit; "
+            u"default: the setting recordings/max_mb, else 500)."_s,
+            u"n"_s},
     });
 }
 
@@ -126,7 +144,9 @@ bool readNumbers(const QCommandLineParser &parser, AppOptions *out, QString *err
     };
     if (!intOption(u"kiosk-screen"_s, 0, 63, &o.kioskScreen)
         || !intOption(u"quit-after-ms"_s, 1, 86'400'000, &o.quitAfterMs) || !intOption(u"max-fps"_s, 1, 60, &o.maxFps)
-        || !intOption(u"window-minutes"_s, 1, 120, &o.windowMinutes)) {
+        || !intOption(u"window-minutes"_s, 1, 120, &o.windowMinutes)
+        || !intOption(u"keep-newest"_s, 0, 100'000, &o.keepNewest)
+        || !intOption(u"recordings-max-mb"_s, 0, 10'000'000, &o.recordingsMaxMb)) {
         return false;
     }
     if (parser.isSet(u"theme"_s)) {
@@ -147,6 +167,23 @@ bool readNumbers(const QCommandLineParser &parser, AppOptions *out, QString *err
         o.speed = v;
     }
     return true;
+}
+
+// Screenshot and benchmark runs do not fill the recordings folder unless they ask.
+void decideRecording(const QCommandLineParser &parser, AppOptions *o)
+{
+    const bool asked = !o->recordPath.isEmpty() || parser.isSet(u"always-record"_s);
+    if (!o->replay.isEmpty()) {
+        o->notRecordingWhy = u"a replay"_s;
+    } else if (parser.isSet(u"no-record"_s)) {
+        o->notRecordingWhy = u"--no-record"_s;
+    } else if (!asked && !o->perfLog.isEmpty()) {
+        o->notRecordingWhy = u"a benchmark run (--perf-log)"_s;
+    } else if (!asked && o->quitAfterMs > 0) {
+        o->notRecordingWhy
+            = o->screenshot.isEmpty() ? u"a timed run (--quit-after-ms)"_s : u"a screenshot run (--screenshot)"_s;
+    }
+    o->record = o->notRecordingWhy.isEmpty();
 }
 
 } // namespace
@@ -177,7 +214,6 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
         return false;
     }
     o.replay = parser.value(u"replay"_s);
-    o.record = !parser.isSet(u"no-record"_s) && o.replay.isEmpty();
     o.recordPath = parser.value(u"record"_s);
     o.fallback = parser.value(u"fallback"_s);
     if (!o.replay.isEmpty() && !o.fallback.isEmpty()) {
@@ -192,6 +228,9 @@ bool AppOptions::parse(const QStringList &arguments, AppOptions *out, QString *e
     if (!o.screenshot.isEmpty() && o.quitAfterMs == 0) {
         o.quitAfterMs = 5000;
     }
+    o.listRecordings = parser.isSet(u"list-recordings"_s);
+    o.keepRecording = parser.value(u"keep-recording"_s);
+    decideRecording(parser, &o);
     *out = o;
     return true;
 }

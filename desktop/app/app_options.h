@@ -24,9 +24,20 @@ struct AppOptions
     // Recording and replay (desktop/docs/RECORDING.md).
     QString replay; // --replay FILE: play a recording through the same windows; touches no cluster
     double speed = 1.0; // --speed X: replay speed (0.25 .. 64)
-    bool record = true; // --no-record turns the session recording off
+    // Whether this live session records: yes, unless --no-record or a run made for a screenshot
+    // (--screenshot, --quit-after-ms) or a benchmark (--perf-log) that did not ask (--record FILE,
+    // --always-record); notRecordingWhy then says which.
+    bool record = true;
+    QString notRecordingWhy;
     QString recordPath; // --record FILE: where to record (default: RecordingWriter::defaultPath)
-    QString fallback; // --fallback FILE: the rehearsal recording F9 switches both windows to
+    // --fallback FILE: the rehearsal recording F9 switches both windows to; "latest": the newest
+    // complete rehearsal in the recordings folder in which nothing failed (resolved by main).
+    QString fallback;
+    // The recordings folder (desktop/docs/RECORDING.md "Managing the folder").
+    bool listRecordings = false; // --list-recordings: print what is there and exit
+    QString keepRecording; // --keep-recording FILE: mark it kept (FILE.keep) and exit
+    int keepNewest = -1; // --keep-newest N (0 = no count limit); -1: the setting or the default
+    int recordingsMaxMb = -1; // --recordings-max-mb N (0 = no size limit); -1: the setting or the default
     // The talk run unattended (desktop/docs/REHEARSAL.md); the flags below need --rehearse.
     bool rehearse = false; // --rehearse
     bool rehearseShow = false; // --show: with the windows open, to watch it

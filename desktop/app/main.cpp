@@ -4,6 +4,7 @@
 #include "frame_clock.h"
 #include "preflight_cli.h"
 #include "presenter_windows.h"
+#include "recordings_cli.h"
 #include "rehearse_cli.h"
 #include "replay_controls.h"
 #include "stop_signals.h"
@@ -51,7 +52,8 @@ void quitAfter(const AppOptions &options, PresenterWindows *windows)
     });
 }
 
-// Every live session is recorded (desktop/docs/RECORDING.md), unless --no-record.
+// A live session is recorded (desktop/docs/RECORDING.md) unless --no-record, or a screenshot or
+// benchmark run that did not ask (AppOptions::record); retention runs after it.
 class LiveRecording
 {
 public:
@@ -74,17 +76,19 @@ public:
         std::fprintf(stderr, "presenter: recording this session to %s\n", qPrintable(path));
     }
 
-    void finish(PresenterSession &session)
+    // The file recorded, or empty.
+    QString finish(PresenterSession &session)
     {
         m_recorder.reset();
         if (!m_writer.isOpen()) {
-            return;
+            return {};
         }
         const QString recorded = m_writer.path(); // close() forgets it
         m_writer.close(session.clock().nowMs());
         std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
             static_cast<long long>(m_writer.recordsAppended()), static_cast<long long>(m_writer.compressedBytes()),
             qPrintable(recorded));
+        return recorded;
     }
 
 private:
@@ -101,14 +105,14 @@ void logPerformance(PresenterSession &session, FrameClock *clock, const QString 
 }
 
 // The fallback to a rehearsal recording: F9, or the button on the presenter's status bar.
+// `path`: --fallback resolved (resolveFallback: "latest" is the newest good rehearsal).
 std::unique_ptr<FallbackSwitcher> fallbackFor(
-    PresenterSession &session, PresenterWindows &windows, const AppOptions &options)
+    PresenterSession &session, PresenterWindows &windows, const AppOptions &options, const QString &path)
 {
-    if (options.fallback.isEmpty()) {
+    if (path.isEmpty()) {
         return nullptr;
     }
-    auto fallback
-        = std::make_unique<FallbackSwitcher>(&session, options.fallback, options.maxFps, options.highContrast);
+    auto fallback = std::make_unique<FallbackSwitcher>(&session, path, options.maxFps, options.highContrast);
     fallback->setLiveWindows(&windows);
     QObject::connect(fallback.get(), &FallbackSwitcher::failed,
         [](const QString &why) { std::fprintf(stderr, "presenter: no fallback: %s\n", qPrintable(why)); });
@@ -151,6 +155,13 @@ int runLive(const AppOptions &options)
     LiveRecording recording;
     if (options.record) {
         recording.start(session, options);
+    } else {
+        std::fprintf(stderr, "presenter: not recording: %s\n", qPrintable(options.notRecordingWhy));
+    }
+    QString fallbackNote;
+    const QString fallbackPath = resolveFallback(options.fallback, &fallbackNote);
+    if (options.fallback == u"latest") {
+        std::fprintf(stderr, "presenter: --fallback latest: %s\n", qPrintable(fallbackNote));
     }
     PresenterWindows windows(&session, WindowsOptions::from(options));
     if (!options.perfLog.isEmpty()) {
@@ -164,13 +175,15 @@ int runLive(const AppOptions &options)
         std::fprintf(stderr, "presenter: pre-flight not run: %s\n", qPrintable(error));
     }
     windows.show(options.kioskScreen);
-    std::unique_ptr<FallbackSwitcher> fallback = fallbackFor(session, windows, options);
+    std::unique_ptr<FallbackSwitcher> fallback = fallbackFor(session, windows, options, fallbackPath);
     session.start();
     windows.clock()->start();
     quitAfter(options, &windows);
     const int rc = QApplication::exec();
     fallback.reset();
-    recording.finish(session);
+    if (const QString recorded = recording.finish(session); !recorded.isEmpty() && options.recordPath.isEmpty()) {
+        applyRetentionAfterSession(options, {recorded, fallbackPath}); // only what the folder grew by
+    }
     if (!options.perfLog.isEmpty()) {
         windows.clock()->logLine(
             "median_store_latency " + QByteArray::number(session.ingest()->medianStoreLatencyMs(), 'f', 3));
@@ -208,6 +221,9 @@ int runHeadless(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    if (const int rc = runRecordingsCliIfAsked(argc, argv); rc >= 0) {
+        return rc;
+    }
     if (const int rc = runHeadless(argc, argv); rc >= 0) {
         return rc;
     }

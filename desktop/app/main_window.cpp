@@ -6,6 +6,7 @@
 #include "controls_panel.h"
 #include "event_list.h"
 #include "node_grid.h"
+#include "pace_display.h"
 #include "preflight_panel.h"
 #include "source_banner.h"
 #include "typed_confirm_dialog.h"
@@ -77,6 +78,8 @@ QScrollArea *MainWindow::buildLeft(PresenterSession *session)
 {
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
+    m_pace = new PaceDisplay(session);
+    leftLayout->addWidget(m_pace);
     leftLayout->addWidget(m_preflight);
     leftLayout->addWidget(m_beat);
     leftLayout->addWidget(buildControls(session));

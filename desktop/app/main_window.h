@@ -16,15 +16,16 @@ class ControlsPanel;
 class EventList;
 class FrameClock;
 class NodeGrid;
+class PaceDisplay;
 class PreflightPanel;
 class PresenterSession;
 class SourceBanner;
 class TimeChart;
 
-// The presenter's screen: the pre-flight checklist, the story beat panel (narration, armed
-// preview, verdicts), the controls (ControlsPanel), the events, the node grid with the heal
-// stopwatch and the app's experience, and every chart (ChartWall). Anything that changes the
-// cluster asks for confirmation first; beats are confirmed by arming them.
+// The presenter's screen: the talk's pace (PaceDisplay), the pre-flight checklist, the story beat panel (narration,
+// armed preview, verdicts), the controls (ControlsPanel), the events, the node grid with the heal stopwatch and the
+// app's experience, and every chart (ChartWall). Anything that changes the cluster asks for confirmation first; beats
+// are confirmed by arming them.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -46,6 +47,7 @@ public:
     // The ids of the charts shown big now (the shown beat's focus, demo/PLAN.md).
     QStringList focusChartIds() const;
     EventList *eventList() const { return m_events; }
+    PaceDisplay *paceDisplay() const { return m_pace; }
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -73,6 +75,7 @@ private:
     bool m_splitterMoved = false;
     int m_leftMinWidth = 300;
     EventList *m_events = nullptr;
+    PaceDisplay *m_pace = nullptr;
 };
 
 } // namespace presenter

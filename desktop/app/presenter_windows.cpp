@@ -28,6 +28,7 @@ WindowsOptions WindowsOptions::from(const AppOptions &app)
     o.kiosk = app.kioskOnly || app.kioskScreen >= 0;
     o.maxFps = app.maxFps;
     o.highContrast = app.highContrast;
+    o.rehearsal = app.fallback;
     return o;
 }
 
@@ -64,7 +65,8 @@ PresenterWindows::PresenterWindows(PresenterSession *session, const WindowsOptio
         m_kiosk->setHighContrast(options.highContrast);
         m_keys->attachTo(m_kiosk.get());
     }
-    m_keys->setExportReport([session](QWidget *over) { exportReportWithDialog(over, session); });
+    m_keys->setExportReport(
+        [session, rehearsal = options.rehearsal](QWidget *over) { exportReportWithDialog(over, session, rehearsal); });
 }
 
 PresenterWindows::~PresenterWindows()

@@ -33,6 +33,8 @@ struct WindowsOptions
     // CockroachDB's view of the nodes in both windows. Unset: the session's where there is a
     // cluster, none on the local stack. Tests set a stand-in's view, or nullptr for none.
     std::optional<ClusterView *> clusterView;
+    // --fallback as given: the rehearsal the report's pace section compares with (ReportExporter).
+    QString rehearsal;
 
     // --kiosk, --kiosk-screen, --max-fps, --theme.
     static WindowsOptions from(const AppOptions &app);

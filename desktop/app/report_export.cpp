@@ -5,6 +5,7 @@
 #include "chart_specs.h"
 #include "time_chart.h"
 
+#include "report/pace_section.h"
 #include "report/session_log.h"
 #include "session/presenter_session.h"
 
@@ -39,6 +40,9 @@ report::Meta ReportExporter::metaFor(const PresenterSession &session)
     meta.replayFile = session.replaySource();
     meta.planTitle = session.story()->plan().title;
     meta.planPath = session.profile().planPath;
+    for (const Beat &beat : session.story()->plan().beats) {
+        meta.beatBudgetsS.insert(beat.id, beat.budgetS);
+    }
     const ConnectionProfile &p = session.profile();
     meta.profile = p.clusterKind == ClusterKind::None
         ? u"local stack (no Kubernetes) · sample app %1"_s.arg(p.sampleAppUrl.toDisplayString())
@@ -130,9 +134,11 @@ void ReportExporter::write()
     const report::Meta meta = m_meta;
     const QString path = m_path;
     QPointer<ReportExporter> self(this);
-    // Building and writing the file (a few hundred kB of base64) off the GUI thread.
-    (void)QtConcurrent::run([self, record, charts, meta, path] {
-        const QByteArray html = report::html(record, charts, meta);
+    // Reading the rehearsal, building and writing the file (a few hundred kB of base64) off the GUI thread.
+    (void)QtConcurrent::run([self, record, charts, meta, path, rehearsal = m_rehearsal] {
+        report::Meta withRehearsal = meta;
+        report::attachRehearsal(&withRehearsal, rehearsal, recording::RecordingWriter::defaultDirectory());
+        const QByteArray html = report::html(record, charts, withRehearsal);
         QString error;
         QDir().mkpath(QFileInfo(path).absolutePath());
         QSaveFile file(path);
@@ -151,7 +157,7 @@ void ReportExporter::write()
     });
 }
 
-void exportReportWithDialog(QWidget *parent, PresenterSession *session)
+void exportReportWithDialog(QWidget *parent, PresenterSession *session, const QString &rehearsal)
 {
     // Next to the recordings: a talk's recording and its report belong together.
     const QString dir = recording::RecordingWriter::defaultDirectory();
@@ -163,6 +169,7 @@ void exportReportWithDialog(QWidget *parent, PresenterSession *session)
         return;
     }
     auto *exporter = new ReportExporter(session, parent);
+    exporter->setRehearsal(rehearsal);
     QObject::connect(exporter, &ReportExporter::finished, parent,
         [parent, exporter](bool ok, const QString &file, qint64 bytes, const QString &error) {
             exporter->deleteLater();

@@ -34,6 +34,9 @@ public:
     // Exports what the session's own log (PresenterSession::log()) collected.
     explicit ReportExporter(PresenterSession *session, QObject *parent = nullptr);
 
+    // The rehearsal the pace section compares with: --fallback as given (a file, "latest" or empty:
+    // report::attachRehearsal), looked up when the file is written, off the GUI thread.
+    void setRehearsal(const QString &named) { m_rehearsal = named; }
     // Starts an export to `path`; false (and nothing happens) while one runs.
     bool start(const QString &path, const report::Meta &meta);
     bool isRunning() const { return m_running; }
@@ -53,6 +56,7 @@ private:
     bool m_running = false;
     QString m_path;
     report::Meta m_meta;
+    QString m_rehearsal;
     QList<report::Chart> m_charts;
     QList<int> m_todo; // indexes into m_charts still to draw
     QList<ChartSpec> m_specs;
@@ -63,6 +67,7 @@ private:
 
 // The presenter window's "Export report…" (Ctrl+E): asks for a file (the recordings folder by
 // default) and exports there, then says where it went or why it failed. Returns at once.
-void exportReportWithDialog(QWidget *parent, PresenterSession *session);
+// `rehearsal`: --fallback as given (ReportExporter::setRehearsal).
+void exportReportWithDialog(QWidget *parent, PresenterSession *session, const QString &rehearsal = {});
 
 } // namespace presenter

@@ -73,6 +73,7 @@ public:
     // AlreadyTrue and NeverBroke are settled but neither a pass nor a fail; Skipped was never judged
     // (see above).
     enum class Verdict { Pending, Pass, Fail, AlreadyTrue, NeverBroke, Skipped };
+    Q_ENUM(Verdict) // the recording's "verdict" record spells it (enumKey, snake case)
     // Why a Fail failed (the text says it).
     enum class Reason { None, NotWithin, Broke, NoData, Gap, NotRecovered };
 

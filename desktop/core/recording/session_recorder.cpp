@@ -4,6 +4,8 @@
 
 #include "session/presenter_session.h"
 
+#include "config/enum_names.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 
@@ -46,6 +48,14 @@ SessionRecorder::SessionRecorder(PresenterSession *session, Sink sink, QObject *
                 d.insert(u"error"_s, error);
             }
             emitRecord(u"prom_query"_s, d, atMs);
+        });
+    // Kept for readers (--list-recordings, --fallback latest judge a rehearsal by it); a replay
+    // judges its verdicts again from the inputs.
+    connect(evaluator, &ExpectationEvaluator::settled, this,
+        [this, evaluator](int index, ExpectationEvaluator::Verdict verdict, const QString &text) {
+            emitRecord(u"verdict"_s,
+                {{u"beat"_s, evaluator->beatId()}, {u"index"_s, index},
+                    {u"verdict"_s, enumKey(verdict, KeyStyle::Snake)}, {u"text"_s, text}});
         });
 
     ClusterDriver *cluster = session->cluster();

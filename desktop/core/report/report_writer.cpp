@@ -1,5 +1,7 @@
 #include "report_writer.h"
 
+#include "pace_section.h"
+
 #include "model/node_view.h"
 
 #include <QDateTime>
@@ -179,7 +181,7 @@ QString header(qint64 start, const Meta &meta)
         + (meta.replay ? u" (the recording's time)"_s : QString()) + u"</td></tr>"_s;
     h += u"</table>\n"_s;
     h += u"<nav><a href=\"#beats\">Beats</a><a href=\"#faults\">Faults and heals</a><a href=\"#load\">Load</a>"
-         "<a href=\"#charts\">Charts</a><a href=\"#events\">Events</a></nav>\n"_s;
+         "<a href=\"#pace\">Pace</a><a href=\"#charts\">Charts</a><a href=\"#events\">Events</a></nav>\n"_s;
     return h;
 }
 
@@ -444,6 +446,7 @@ QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta
     h += beatsSection(log, meta);
     h += faultsSection(log, meta);
     h += loadSection(log);
+    h += paceSection(log, meta);
     h += chartsSection(charts, meta);
     h += eventsSection(log);
     h += footer(meta);

@@ -2,7 +2,10 @@
 
 #include "session_log.h"
 
+#include "model/talk_pace.h"
+
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -34,6 +37,14 @@ struct Meta
     QString recordingFile; // the session's own recording, when the report names it (a rehearsal's)
     qint64 generatedMs = 0; // the session clock at export
     qint64 chartWindowMs = 0; // what the charts cover (the store's window)
+    // The pace section (pace_section.h): the plan's budget_s by beat id, and the rehearsal the
+    // talk's beat times are set beside: the --fallback file, else the newest good rehearsal in the
+    // recordings folder (ReportExporter picks it); no file: "no rehearsal", rehearsalNote says why.
+    QHash<QString, double> beatBudgetsS;
+    QString rehearsalFile;
+    qint64 rehearsalStartedMs = 0;
+    QList<BeatTime> rehearsalBeats;
+    QString rehearsalNote;
 };
 
 QByteArray html(const SessionRecord &log, const QList<Chart> &charts, const Meta &meta);

@@ -52,6 +52,7 @@ private Q_SLOTS:
         // Kept for readers, nothing to feed.
         QVERIFY(!player.hasHandler(u"plan"_s));
         QVERIFY(!player.hasHandler(u"user"_s));
+        QVERIFY(!player.hasHandler(u"verdict"_s)); // a replay judges again
     }
 
     void aKindRegisteredTwiceKeepsItsFirstHandler()
