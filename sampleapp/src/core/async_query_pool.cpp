@@ -1,3 +1,6 @@
+// Over 500 lines: one state machine (batches out, results and sync points back, aborted queries
+// requeued, connections retired) whose steps share the same bookkeeping and read best together.
+
 #include "async_query_pool.h"
 
 #include "db_pool.h"
