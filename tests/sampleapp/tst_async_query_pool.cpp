@@ -1,7 +1,8 @@
 // AsyncQueryPool against the real PostgreSQL fixture: requests issued together go out as one
 // pipelined batch; a query that fails inside a batch fails alone (the ones it aborted are sent
 // again and succeed); the reader sessions keep PostgreSQL's generic plan; connections past their
-// maximum lifetime are replaced between batches, without failing or retrying a request.
+// maximum lifetime are replaced between batches, without failing or retrying a request; a request
+// queued just before the event loop sleeps still goes out (the batch leaves when the pass ends).
 #include "core/app_database.h"
 #include "core/async_query_pool.h"
 #include "core/db_types.h"
@@ -9,8 +10,11 @@
 
 #include <libpq-fe.h>
 
+#include <QAbstractEventDispatcher>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QTest>
+#include <QTimer>
 
 #include <atomic>
 
@@ -54,6 +58,7 @@ private Q_SLOTS:
     void requestsIssuedTogetherAllComplete();
     void failingQueryFailsAloneInItsBatch();
     void readerSessionsKeepTheGenericPlan();
+    void requestQueuedJustBeforeTheLoopSleepsGoesOut();
     void connectionsPastTheirLifetimeAreReplaced_data();
     void connectionsPastTheirLifetimeAreReplaced();
     void connectionOpenedForADestroyedPoolIsClosed();
@@ -171,6 +176,37 @@ void TestAsyncQueryPool::readerSessionsKeepTheGenericPlan()
     QTRY_VERIFY_WITH_TIMEOUT(mode.done, 10000);
     QVERIFY2(mode.failure.message.isEmpty(), qPrintable(mode.failure.message));
     QCOMPARE(mode.value, QByteArray("force_generic_plan"));
+}
+
+void TestAsyncQueryPool::requestQueuedJustBeforeTheLoopSleepsGoesOut()
+{
+    // A posted event runs after the pass has started and before it polls: a request it queues must
+    // be sent before the loop sleeps, since nothing else may wake it (no timer, no answer due).
+    // A real QEventLoop, as in the app; the guard only ends a loop that would sleep for good.
+    auto pool = makePool(1, 8);
+    Outcome warm; // opens the connection first: a connect's completion would dispatch by itself
+    run(*pool, "divide", {"1"}, &warm);
+    QTRY_VERIFY_WITH_TIMEOUT(warm.done, 10000);
+    QEventLoop loop;
+    QByteArray value;
+    // Posted while the loop is about to sleep (as another thread may post at any time): that pass's
+    // poll consumes the wake-up, and the next pass delivers the event and would sleep right after.
+    QMetaObject::Connection once;
+    once = connect(QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock, &loop, [&] {
+        disconnect(once);
+        QMetaObject::invokeMethod(
+            &loop,
+            [&] {
+                pool->execPrepared("divide", {"4"}, [&](pgkit::PgResultPtr r, const AsyncQueryPool::Failure &) {
+                    value = r ? QByteArray(PQgetvalue(r.get(), 0, 0)) : QByteArray("failed");
+                    loop.exit(0);
+                });
+            },
+            Qt::QueuedConnection);
+    });
+    QTimer::singleShot(10000, &loop, [&loop] { loop.exit(1); });
+    QCOMPARE(loop.exec(), 0);
+    QCOMPARE(value, QByteArray("25"));
 }
 
 void TestAsyncQueryPool::connectionsPastTheirLifetimeAreReplaced_data()

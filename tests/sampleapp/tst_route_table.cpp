@@ -1,7 +1,8 @@
 // The seam every sample-app route goes through (RouteTable + HttpExchange), on a real QHttpServer
 // with a real client: a refused request gets its JSON error and status and never reaches the
 // handler; every request is counted and timed exactly once, however it is answered (at once, from a
-// worker, twice by mistake, or to a client that hung up); the one database-error body.
+// worker, twice by mistake, or to a client that hung up); the one database-error body; an answer's
+// bytes, written in one piece by the exchange, are exactly those Qt's own responder writes.
 #include "core/http_exchange.h"
 #include "core/route_table.h"
 #include "core/telemetry.h"
@@ -13,10 +14,12 @@
 #include <QNetworkReply>
 #include <QSemaphore>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QThreadPool>
 
 #include <algorithm>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -91,8 +94,11 @@ private Q_SLOTS:
     void fallbackAndWebSocketHandOver();
     void databaseErrorBody_data();
     void databaseErrorBody();
+    void answerBytesAreQtsOwn_data();
+    void answerBytesAreQtsOwn();
 
 private:
+    QByteArray rawAnswer(const QByteArray &path); // the whole answer to a GET, as received
     Answer send(const QByteArray &method, const QString &path, const QByteArray &body = {},
         const QByteArray &authorization = {});
 
@@ -319,6 +325,90 @@ void TestRouteTable::databaseErrorBody()
     if (withAttempts) {
         QCOMPARE(r.body.value(u"attempts").toInt(), 3);
     }
+}
+
+QByteArray TestRouteTable::rawAnswer(const QByteArray &path)
+{
+    // Client and server share this thread: wait by running its event loop, never by blocking it.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000)) {
+        return {};
+    }
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray answer;
+    const auto complete = [&] { // the head, and as many body bytes as its Content-Length says
+        answer += socket.readAll();
+        const qsizetype headEnd = answer.indexOf("\r\n\r\n");
+        const qsizetype at = answer.indexOf("Content-Length: ");
+        if (headEnd < 0 || at < 0) {
+            return false;
+        }
+        const qsizetype lineEnd = answer.indexOf("\r\n", at);
+        return answer.size() >= headEnd + 4 + answer.mid(at + 16, lineEnd - at - 16).toLongLong();
+    };
+    return QTest::qWaitFor(complete, 5000) ? answer : QByteArray();
+}
+
+void TestRouteTable::answerBytesAreQtsOwn_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("extraHeader");
+    QTest::addColumn<bool>("viaJson"); // replyJson (no extra headers) instead of replyRendered
+    for (int status : {200, 201, 202, 400, 401, 404, 405, 413, 422, 426, 429, 500, 503, 418}) {
+        QTest::addRow("%d", status) << status << false << false;
+        QTest::addRow("%d with a header", status) << status << true << false;
+        QTest::addRow("%d as JSON", status) << status << false << true;
+    }
+}
+
+void TestRouteTable::answerBytesAreQtsOwn()
+{
+    QFETCH(int, status);
+    QFETCH(bool, extraHeader);
+    QFETCH(bool, viaJson);
+    const QByteArray type = viaJson ? QByteArray("application/json") : QByteArray("text/plain; charset=utf-8");
+    const QByteArray body = R"({"answer":"\u00e9t\u00e9 \"quoted\"","n":42})";
+    HttpExchange::Headers headers;
+    if (extraHeader) {
+        headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+    }
+    // Qt's own way: QHttpServerResponse::write on the responder (qthttpserver 6.4).
+    m_server->route(u"/qt"_s, [=](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        QHttpServerResponse response(type, body, QHttpServerResponse::StatusCode(status));
+        for (const auto &h : headers) {
+            response.setHeader(h.first, h.second);
+        }
+        response.write(std::move(responder));
+    });
+    m_routes->add("/ours", {}, [=](const QHttpServerRequest &, const ExchangePtr &exchange) {
+        if (viaJson) {
+            exchange->replyJson(status, body);
+        } else {
+            exchange->replyRendered(
+                status, type, [&] { return body; }, headers);
+        }
+    });
+    const QByteArray qt = rawAnswer("/qt");
+    QVERIFY(qt.startsWith(QByteArray(QByteArray("HTTP/1.1 ") + QByteArray::number(status))));
+    // Qt keeps a response's headers in a hash (std::unordered_multimap), so their order is its
+    // hash's; the order of differently named fields means nothing in HTTP (RFC 9110, 5.3). The
+    // status line, the set of header lines and the body must be Qt's exactly.
+    const QByteArray ours = rawAnswer("/ours");
+    const auto parts = [](const QByteArray &answer) {
+        const qsizetype headEnd = answer.indexOf("\r\n\r\n");
+        QByteArrayList head = answer.left(headEnd).split('\n');
+        const QByteArray statusLine = head.takeFirst();
+        std::sort(head.begin(), head.end());
+        return std::make_tuple(statusLine, head, answer.mid(headEnd + 4));
+    };
+    QCOMPARE(std::get<0>(parts(ours)), std::get<0>(parts(qt)));
+    QCOMPARE(std::get<1>(parts(ours)), std::get<1>(parts(qt)));
+    QCOMPARE(std::get<2>(parts(ours)), std::get<2>(parts(qt)));
+    if (!extraHeader) {
+        QCOMPARE(ours, qt); // one header besides Content-Length: nothing to order
+    }
+    QCOMPARE(requests(*m_telemetry, "/ours", "GET", status), 1.0);
 }
 
 QTEST_MAIN(TestRouteTable)

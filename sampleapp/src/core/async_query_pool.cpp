@@ -1,3 +1,6 @@
+// Over 500 lines: one state machine (batches out, results and sync points back, aborted queries
+// requeued, connections retired) whose steps share the same bookkeeping and read best together.
+
 #include "async_query_pool.h"
 
 #include "db_pool.h"
@@ -5,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include <QAbstractEventDispatcher>
 #include <QRandomGenerator>
 #include <QtConcurrent>
 
@@ -25,6 +29,14 @@ AsyncQueryPool::AsyncQueryPool(Options options, DbObserver &observer, QObject *p
     m_connectThreads.setMaxThreadCount(2);
     m_expiry.setInterval(100);
     connect(&m_expiry, &QTimer::timeout, this, &AsyncQueryPool::expireQueued);
+    // aboutToBlock: after the pass's notifiers, timers and posted events, before the poll that would
+    // sleep; awake: the start of the next pass, for a pass that polls without sleeping (posted events
+    // still pending), which emits no aboutToBlock. Both run on this thread (direct connections).
+    if (auto *dispatcher = QAbstractEventDispatcher::instance(thread())) {
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &AsyncQueryPool::onPassEnd);
+        connect(dispatcher, &QAbstractEventDispatcher::awake, this, &AsyncQueryPool::onPassEnd);
+        m_passHooked = true;
+    }
 }
 
 AsyncQueryPool::~AsyncQueryPool()
@@ -59,17 +71,22 @@ void AsyncQueryPool::execPrepared(const char *statement, QList<QByteArray> param
 void AsyncQueryPool::scheduleDispatch()
 {
     // Requests read in one pass of the event loop go out together: dispatch once that pass ends.
-    if (m_dispatchPosted) {
+    if (m_dispatchPending) {
         return;
     }
-    m_dispatchPosted = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_dispatchPosted = false;
-            dispatch();
-        },
-        Qt::QueuedConnection);
+    m_dispatchPending = true;
+    if (!m_passHooked) {
+        // No event dispatcher on this thread when the pool was made: a posted event ends the pass.
+        QMetaObject::invokeMethod(this, &AsyncQueryPool::onPassEnd, Qt::QueuedConnection);
+    }
+}
+
+void AsyncQueryPool::onPassEnd()
+{
+    if (m_dispatchPending) {
+        m_dispatchPending = false;
+        dispatch();
+    }
 }
 
 void AsyncQueryPool::dispatch()

@@ -21,7 +21,9 @@
 // Non-blocking libpq on the thread that owns the pool (the HTTP server thread): the requests that
 // arrive in one pass of the event loop are sent together with PQsendQueryPrepared in pipeline mode,
 // one sync point and one write per batch, and their results read when the socket is readable, so
-// a request costs no thread hand-off and a batch costs the server one wake-up. A query aborted
+// a request costs no thread hand-off and a batch costs the server one wake-up. The batch goes out
+// when that pass ends (the event dispatcher's aboutToBlock / awake signals), not from a posted
+// event: posting one wakes the thread's own event loop (an eventfd write, a read, one more poll). A query aborted
 // only because an earlier one in its batch failed is sent again. Only opening a connection (blocking in libpq, with
 // TLS) runs on a helper thread. Broken connections are replaced; transient errors (40001, 40003, class 08, 57P01, a
 // lost connection) are retried on another connection within the retry budget.
@@ -90,6 +92,7 @@ private:
     };
 
     void scheduleDispatch();
+    void onPassEnd(); // the event loop finished a pass: send what it queued
     void dispatch();
     bool send(Conn &c, Job job);
     void endBatch(Conn &c);
@@ -120,7 +123,8 @@ private:
     int m_connecting = 0;
     std::uint64_t m_nextConnId = 1;
     bool m_closed = false;
-    bool m_dispatchPosted = false;
+    bool m_dispatchPending = false;
+    bool m_passHooked = false; // the owner thread's event dispatcher reports the end of each pass
     QString m_lastConnectError;
     std::chrono::steady_clock::time_point m_nextExpiry = std::chrono::steady_clock::time_point::max();
     QThreadPool m_connectThreads;

@@ -15,6 +15,47 @@ double secondsSince(HttpExchange::Clock::time_point t0)
     return std::chrono::duration<double>(HttpExchange::Clock::now() - t0).count();
 }
 
+// The statuses this app answers with, in the words of qthttpserver 6.4's table
+// (src/httpserver/qhttpserverresponder.cpp, statusString); nullptr: not one of them.
+const char *reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Request Entity Too Large";
+    case 422:
+        return "Unprocessable Entity";
+    case 426:
+        return "Upgrade Required";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return nullptr;
+    }
+}
+
+void appendHeader(QByteArray &out, QByteArrayView name, QByteArrayView value)
+{
+    out.append(name).append(": ").append(value).append("\r\n");
+}
+
 } // namespace
 
 QByteArray methodName(QHttpServerRequest::Method method)
@@ -59,6 +100,25 @@ JsonReply databaseErrorReply(const DbFailure &failure, bool withAttempts)
         body.insert(u"attempts"_s, failure.attempts);
     }
     return {unavailable ? 503 : 500, body};
+}
+
+QByteArray httpResponseBytes(
+    int status, QByteArrayView contentType, const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView body)
+{
+    const char *reason = reasonPhrase(status);
+    if (!reason) {
+        return {};
+    }
+    QByteArray out;
+    out.reserve(128 + body.size());
+    out.append("HTTP/1.1 ").append(QByteArray::number(status)).append(' ').append(reason).append("\r\n");
+    appendHeader(out, "Content-Type", contentType);
+    for (const auto &h : headers) {
+        appendHeader(out, h.first, h.second);
+    }
+    appendHeader(out, "Content-Length", QByteArray::number(body.size()));
+    out.append("\r\n").append(body);
+    return out;
 }
 
 HttpExchange::HttpExchange(const char *route, const QHttpServerRequest &request, QHttpServerResponder &&responder,
@@ -110,7 +170,7 @@ void HttpExchange::reply(int status, const QJsonObject &body)
 void HttpExchange::replyJson(int status, const QByteArray &json)
 {
     if (begin(status)) {
-        m_responder.write(json, QByteArrayLiteral("application/json"), QHttpServerResponder::StatusCode(status));
+        send(status, QByteArrayLiteral("application/json"), json);
     }
 }
 
@@ -128,16 +188,28 @@ void HttpExchange::replyError(const ApiError &error)
 void HttpExchange::replyRendered(
     int status, const QByteArray &contentType, const std::function<QByteArray()> &render, const Headers &headers)
 {
-    if (!begin(status)) {
+    if (begin(status)) {
+        send(status, contentType, render(), headers);
+    }
+}
+
+void HttpExchange::send(int status, const QByteArray &contentType, const QByteArray &body, const Headers &headers)
+{
+    const QByteArray bytes = httpResponseBytes(status, contentType, headers, body);
+    if (bytes.isEmpty()) {
+        // A status without a known reason phrase: Qt writes it (its QHttpServerResponse::write).
+        QHttpServerResponse response(contentType, body, QHttpServerResponse::StatusCode(status));
+        for (const auto &h : headers) {
+            response.setHeader(h.first, h.second);
+        }
+        response.write(std::move(m_responder));
         return;
     }
-    // Written as QHttpServer writes a returned response (qthttpserver 6.4,
-    // QHttpServerResponse::write: status line, headers, Content-Length, body).
-    QHttpServerResponse response(contentType, render(), QHttpServerResponse::StatusCode(status));
-    for (const auto &h : headers) {
-        response.setHeader(h.first, h.second);
-    }
-    response.write(std::move(m_responder));
+    m_socket->write(bytes);
+    // Now, not when the event loop next sees the socket writable: that would cost another poll
+    // and another pass per answer. What the kernel does not take at once stays buffered and goes
+    // out when the socket can take it, as before.
+    m_socket->flush();
 }
 
 void HttpExchange::handOverToWebSocket()

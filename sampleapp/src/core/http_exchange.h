@@ -43,6 +43,13 @@ struct JsonReply
 // 500 "database_error" when it cannot (a permanent SQL error). `attempts` is left out when unknown.
 JsonReply databaseErrorReply(const DbFailure &failure, bool withAttempts);
 
+// One whole HTTP answer, byte for byte as QHttpServer 6.4 writes it (QHttpServerResponder::write and
+// QHttpServerResponse::write: status line, Content-Type, the extra headers, Content-Length, a blank
+// line, the body), so it can go to the socket in one write. Empty for a status whose reason phrase
+// is not known here: Qt's responder writes those.
+QByteArray httpResponseBytes(
+    int status, QByteArrayView contentType, const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView body);
+
 class HttpExchange
 {
 public:
@@ -73,6 +80,9 @@ public:
 
 private:
     bool begin(int status); // false if already answered or the client is gone (then counted 499)
+    // Writes the answer with one socket write and sends it at once, without waiting for the event
+    // loop's next pass to flush it (Qt's responder writes it in many pieces and leaves it buffered).
+    void send(int status, const QByteArray &contentType, const QByteArray &body, const Headers &headers = {});
 
     const char *m_route;
     QByteArray m_method;
