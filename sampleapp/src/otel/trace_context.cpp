@@ -26,13 +26,13 @@ template<size_t N> bool readHex(QByteArrayView text, std::array<std::uint8_t, N>
     if (text.size() != qsizetype(2 * N)) {
         return false;
     }
-    for (size_t i = 0; i < N; ++i) {
-        const int hi = hexDigit(text[qsizetype(2 * i)]);
-        const int lo = hexDigit(text[qsizetype(2 * i + 1)]);
+    for (qsizetype i = 0; i < qsizetype(N); ++i) {
+        const int hi = hexDigit(text[2 * i]);
+        const int lo = hexDigit(text[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             return false;
         }
-        (*out)[i] = std::uint8_t(hi * 16 + lo);
+        (*out)[size_t(i)] = std::uint8_t(hi * 16 + lo);
     }
     return true;
 }
@@ -46,9 +46,9 @@ template<size_t N> QByteArray hexOf(const std::array<std::uint8_t, N> &id)
 {
     static constexpr char kDigits[] = "0123456789abcdef";
     QByteArray out(qsizetype(2 * N), Qt::Uninitialized);
-    for (size_t i = 0; i < N; ++i) {
-        out[qsizetype(2 * i)] = kDigits[id[i] >> 4];
-        out[qsizetype(2 * i + 1)] = kDigits[id[i] & 0x0f];
+    for (qsizetype i = 0; i < qsizetype(N); ++i) {
+        out[2 * i] = kDigits[id[size_t(i)] >> 4];
+        out[2 * i + 1] = kDigits[id[size_t(i)] & 0x0f];
     }
     return out;
 }
