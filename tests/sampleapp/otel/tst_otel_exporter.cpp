@@ -178,6 +178,44 @@ private Q_SLOTS:
             {u"key"_s, u"db.response.returned_rows"_s}, {u"value"_s, QJsonObject {{u"intValue"_s, u"3"_s}}}}));
     }
 
+    // The hand-written encoder: strings escaped, invalid UTF-8 replaced, numbers as OTLP wants them.
+    void encoderEscapes()
+    {
+        SpanData span;
+        span.context.traceId = newTraceId();
+        span.context.spanId = newSpanId();
+        span.name = "quote\" backslash\\ newline\n tab\t";
+        span.attributes.push_back({"bad.utf8", QByteArray("a\xff\xfe b")});
+        span.attributes.push_back({"unicode", QByteArray("caf\xc3\xa9 \xe2\x9c\x93")});
+        span.attributes.push_back({"ratio", 0.25});
+        span.attributes.push_back({"flag", true});
+        span.attributes.push_back({"big", std::int64_t(9007199254740993)}); // above 2^53: exact only as a string
+        Resource resource;
+        resource.attributes = {{u"service.name"_s, u"sa\"mple"_s}};
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(encodeTraces(resource, {span}), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonObject rs = doc.object()[u"resourceSpans"_s].toArray()[0].toObject();
+        QCOMPARE(rs[u"resource"_s]
+                     .toObject()[u"attributes"_s]
+                     .toArray()[0]
+                     .toObject()[u"value"_s]
+                     .toObject()[u"stringValue"_s]
+                     .toString(),
+            u"sa\"mple"_s);
+        const QJsonObject s = rs[u"scopeSpans"_s].toArray()[0].toObject()[u"spans"_s].toArray()[0].toObject();
+        QCOMPARE(s[u"name"_s].toString(), u"quote\" backslash\\ newline\n tab\t"_s);
+        const QJsonArray a = s[u"attributes"_s].toArray();
+        QCOMPARE(a[0].toObject()[u"value"_s].toObject()[u"stringValue"_s].toString(), u"a\ufffd\ufffd b"_s);
+        QCOMPARE(a[1].toObject()[u"value"_s].toObject()[u"stringValue"_s].toString(), u"caf\u00e9 \u2713"_s);
+        QCOMPARE(a[2].toObject()[u"value"_s].toObject()[u"doubleValue"_s].toDouble(), 0.25);
+        QCOMPARE(a[3].toObject()[u"value"_s].toObject()[u"boolValue"_s].toBool(), true);
+        QCOMPARE(a[4].toObject()[u"value"_s].toObject()[u"intValue"_s].toString(), u"9007199254740993"_s);
+        QCOMPARE(s[u"kind"_s].toInt(), 1);
+        QVERIFY(!s.contains(u"parentSpanId"_s)); // a root
+        QCOMPARE(s[u"flags"_s].toInt(), 0);
+    }
+
     void sampledOutSpansAreNotSent()
     {
         Receiver receiver;
