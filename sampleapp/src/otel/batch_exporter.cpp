@@ -129,10 +129,14 @@ private:
         next();
     }
 
+    // Another export at once only for a full batch (or to empty the queue when stopping); a part
+    // batch waits for the schedule, as the batch span processor does.
     void next()
     {
         m_batch.clear();
-        pump(); // a full batch may be waiting already; when stopping, until the queue is empty
+        if (m_stopping || m_owner.queued() >= size_t(m_owner.m_options.maxExportBatchSize)) {
+            pump();
+        }
     }
 
     // Retry-After in seconds when the server gave one (capped by the timeout's check), else
@@ -244,6 +248,12 @@ void BatchExporter::wakeWorker()
         QMetaObject::invokeMethod(
             worker, [worker] { worker->pump(); }, Qt::QueuedConnection);
     }
+}
+
+size_t BatchExporter::queued()
+{
+    std::lock_guard lock(m_mutex);
+    return m_queue.size();
 }
 
 std::vector<SpanData> BatchExporter::take(int max)

@@ -69,6 +69,7 @@ public:
 private:
     friend class ExportWorker;
     std::vector<SpanData> take(int max); // for the worker
+    size_t queued();
     void wakeWorker();
 
     Options m_options;
