@@ -43,6 +43,12 @@ threaded=(
     sampleapp/src/core/data_routes.cpp
     sampleapp/src/core/load_routes.cpp
     sampleapp/src/core/ops_routes.cpp
+    # Tracing: spans ended on every thread into a locked queue, sent from the exporter's QThread;
+    # the installed tracer is an atomic pointer; ids from a thread_local generator.
+    sampleapp/src/otel/batch_exporter.cpp
+    sampleapp/src/otel/tracer.cpp
+    sampleapp/src/otel/trace_context.cpp
+    sampleapp/src/otel/instrument.cpp
     # libpq jobs on QtConcurrent workers, results queued back to the GUI thread.
     desktop/core/sources/sql_runner.cpp
     # The pre-flight's SQL probe: one QtConcurrent job, answer queued to the GUI thread.

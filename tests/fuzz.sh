@@ -48,7 +48,7 @@ targets=(
     "profile|tests/fuzz/fuzz_connection_profile.cpp|tests/fuzz/corpus/profile|desktop/core/config/connection_profile.cpp desktop/core/config/data_paths.cpp $plan_sources pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp|$plan_mocs|libpq openssl|"
     "sql_script|tests/fuzz/fuzz_sql_script.cpp|sql|pgkit/src/pgkit/sql_script.cpp|||"
     "sampleapp_requests|tests/fuzz/fuzz_sampleapp_requests.cpp|tests/fuzz/corpus/sampleapp_requests|sampleapp/src/core/requests.cpp|||"
-    "sampleapp_config|tests/fuzz/fuzz_sampleapp_config.cpp|tests/fuzz/corpus/sampleapp_config|sampleapp/src/core/config.cpp sampleapp/src/core/log.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp||Qt6Network spdlog libpq openssl|"
+    "sampleapp_config|tests/fuzz/fuzz_sampleapp_config.cpp|tests/fuzz/corpus/sampleapp_config|sampleapp/src/core/config.cpp sampleapp/src/core/log.cpp sampleapp/src/otel/config.cpp sampleapp/src/otel/sampler.cpp sampleapp/src/otel/trace_context.cpp pgkit/src/pgkit/pg_connection.cpp pgkit/src/pgkit/tls_probe.cpp||Qt6Network spdlog libpq openssl|"
 )
 
 selected=()

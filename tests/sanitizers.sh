@@ -21,7 +21,8 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:su
 asan_tests=(tst_sql_script tst_sql_apply tst_zone_config tst_retry_policy tst_pg_failure
     tst_config tst_requests tst_json_text tst_latency_histogram tst_load_engine tst_db_pool
     tst_async_query_pool tst_feed_hub tst_time_series_store tst_expectation tst_demo_plan
-    tst_sampleapp_http tst_sampleapp_readiness tst_recording_writer tst_recording_reader tst_record_replay)
+    tst_sampleapp_http tst_sampleapp_readiness tst_recording_writer tst_recording_reader tst_record_replay
+    tst_otel_trace_context tst_otel_config tst_otel_exporter)
 # The threaded units whose synchronisation TSan can see: the store (std::thread producers, an
 # inline QMutex fast path compiled into our code), the retry policy's jitter source and the
 # recording writer (std::thread + std::mutex + std::condition_variable queue). Units that

@@ -217,3 +217,88 @@ print(f"  spike achieved (app's summary)  {spike['achieved_rps']:10.1f} rps  rat
 print(f"  start to ready                  {int(e['B_READY_MS']):10d} ms")
 print(f"  idle RSS                        {int(e['B_IDLE_KB'])/1024:10.1f} MB   after the runs {int(e['B_BUSY_KB'])/1024:.1f} MB")
 PY
+
+# ---- Tracing: /search with OpenTelemetry tracing on (always_on, 100 % of requests) vs off -------
+# The same binary started afresh for each run, off and on alternated twice, spans sent to a local
+# OTLP receiver that counts them (tests/bench/otlp_sink.mjs). Besides the rate: the app's own CPU
+# time per request (utime + stime from /proc), which the other processes on the 2 cores disturb
+# less. BENCH_TRACING=0 skips it.
+if [ "${BENCH_TRACING:-1}" != 0 ]; then
+    kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+    app_pid=""
+    sink_out=/tmp/crdb-evo-bench-otlp-sink.out
+    rm -f "$sink_out"
+    node tests/bench/otlp_sink.mjs >"$sink_out" &
+    sink_pid=$!
+    trap 'kill $sink_pid 2>/dev/null; cleanup' EXIT
+    until grep -qx '[0-9]\+' "$sink_out" 2>/dev/null; do sleep 0.05; done
+    sink_port=$(head -1 "$sink_out")
+    clk_tck=$(getconf CLK_TCK)
+    cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+    # The exporter thread's CPU ticks (0 when tracing is off: there is no such thread).
+    export_ticks() {
+        local t
+        for t in /proc/"$1"/task/*; do
+            if [ "$(cat "$t/comm")" = otel-export ]; then awk '{print $14 + $15}' "$t/stat"; return; fi
+        done
+        echo 0
+    }
+    # One run: prints "<req/s> <app CPU us per request> <spans exported> <spans dropped> <exporter
+    # thread's CPU us per request>"; wrk's output goes to /tmp/crdb-evo-bench-tracing-<mode>-<n>.txt.
+    traced_run() {
+        local mode=$1 n=$2 out t0 t1 e0 e1 rate total metrics
+        export APP_SHUTDOWN_DRAIN_MS=100
+        if [ "$mode" = on ]; then
+            env OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER=always_on \
+                OTEL_SERVICE_NAME=sampleapp-bench "$build/sampleapp/sampleapp" 2>>/tmp/crdb-evo-bench-app.log &
+        else
+            "$build/sampleapp/sampleapp" 2>>/tmp/crdb-evo-bench-app.log &
+        fi
+        app_pid=$!
+        until curl -fs -o /dev/null "$base/readyz"; do sleep 0.01; done
+        wrk -t 2 -c "$conc" -d 1s "$base/search?q=amber%20b" >/dev/null # warm the pool and the caches
+        t0=$(cpu_ticks "$app_pid")
+        e0=$(export_ticks "$app_pid")
+        out=$(wrk -t 2 -c "$conc" -d "${duration}s" "$base/search?q=amber%20b")
+        t1=$(cpu_ticks "$app_pid")
+        e1=$(export_ticks "$app_pid")
+        echo "$out" >"/tmp/crdb-evo-bench-tracing-$mode-$n.txt"
+        rate=$(echo "$out" | awk '/^Requests\/sec:/{printf "%.0f", $2}')
+        total=$(echo "$out" | awk '/requests in/{print $1}')
+        sleep 6 # one schedule delay (5 s): what was queued is sent
+        metrics=$(curl -fs "$base/metrics")
+        kill "$app_pid" && wait "$app_pid" 2>/dev/null || true
+        app_pid=""
+        echo "$rate $(( (t1 - t0) * 1000000 / clk_tck / total ))" \
+            "$(echo "$metrics" | awk '/^app_otel_spans_exported_total /{s += $2} END {printf "%.0f", s}')" \
+            "$(echo "$metrics" | awk '/^app_otel_spans_dropped_total/{s += $2} END {printf "%.0f", s}')" \
+            "$(( (e1 - e0) * 1000000 / clk_tck / total ))"
+    }
+    declare -a off_runs on_runs
+    for n in 1 2; do
+        off_runs+=("$(traced_run off "$n")")
+        on_runs+=("$(traced_run on "$n")")
+    done
+    received=$(curl -fs "http://127.0.0.1:$sink_port/count")
+    export B_OFF="${off_runs[*]}" B_ON="${on_runs[*]}" B_RECEIVED=$received
+    python3 - <<'PY'
+import json, os
+def runs(text):
+    v = text.split()
+    return [v[i:i + 5] for i in range(0, len(v), 5)]
+off, on = runs(os.environ["B_OFF"]), runs(os.environ["B_ON"])
+rate = lambda rs: sum(float(r[0]) for r in rs) / len(rs)
+cpu = lambda rs: sum(float(r[1]) for r in rs) / len(rs)
+received = json.loads(os.environ["B_RECEIVED"])
+print("tracing (OTLP/HTTP JSON to a local receiver), /search, two runs each, alternated")
+runs_text = lambda rs: ", ".join(f"{r[0]} req/s {r[1]} us" for r in rs)
+print(f"  off                             {rate(off):10.0f} req/s   app CPU {cpu(off):6.1f} us/request   runs: {runs_text(off)}")
+print(f"  on, always_on                   {rate(on):10.0f} req/s   app CPU {cpu(on):6.1f} us/request   runs: {runs_text(on)}")
+exporter = sum(float(r[4]) for r in on) / len(on)
+print(f"  of which the exporter thread    {exporter:10.1f} us/request (encoding and posting the spans it sent)")
+print(f"  on / off                        {rate(on) / rate(off) if rate(off) else 0:10.2f} throughput, "
+      f"{cpu(on) / cpu(off) if cpu(off) else 0:.2f} CPU per request")
+print(f"  spans exported / dropped        {sum(int(r[2] or 0) for r in on):10d} / {sum(int(r[3] or 0) for r in on)}   "
+      f"(receiver counted {received['spans']} spans in {received['requests']} requests)")
+PY
+fi

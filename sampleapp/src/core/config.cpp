@@ -141,5 +141,6 @@ std::optional<AppConfig> AppConfig::fromEnvironment(const QProcessEnvironment &e
                      .arg(env.value(QStringLiteral("APP_LOG_LEVEL")));
         return std::nullopt;
     }
+    c.otel = otel::Config::fromEnvironment(env);
     return c;
 }

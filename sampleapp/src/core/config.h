@@ -4,6 +4,8 @@
 #include <QProcessEnvironment>
 #include <QString>
 
+#include "otel/config.h"
+
 #include <spdlog/common.h>
 
 #include <optional>
@@ -33,6 +35,7 @@ struct AppConfig
     int shutdownDrainMs = 5000;
     int shutdownTimeoutMs = 15000;
     spdlog::level::level_enum logLevel = spdlog::level::info;
+    otel::Config otel; // tracing: the standard OTEL_* variables, off unless an endpoint is set
 
     // Reads and validates every variable. On error returns nullopt and sets *error to a sentence
     // that names the variable (and never contains a password).

@@ -5,6 +5,7 @@
 #include "core/json_text.h"
 #include "core/route_table.h"
 #include "core/telemetry.h"
+#include "otel/instrument.h"
 
 #include <libpq-fe.h>
 
@@ -69,15 +70,19 @@ void DataRoutes::addRoutes(RouteTable &routes)
             const QByteArray ipHash = hashHex(ip);
             const QByteArray uaHash = hashHex(headerValue(request, "User-Agent"));
             const QString user = std::get<QString>(parsed);
-            routes.answerFromWorker(exchange, [this, user, ipHash, uaHash]() -> JsonReply {
-                const auto opStart = Clock::now();
-                const auto r = m_db.login(user, ipHash, uaHash);
-                m_telemetry.operation(Op::Login, Origin::Http, r.ok, secondsSince(opStart));
-                if (r.ok) {
-                    return {201, QJsonObject {{u"id"_s, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_s, user}}};
-                }
-                return databaseErrorReply(r.error, true);
-            });
+            routes.answerFromWorker(
+                exchange, [this, user, ipHash, uaHash, trace = exchange->traceContext()]() -> JsonReply {
+                    const auto opStart = Clock::now();
+                    auto span = otel::startDbSpan(trace, {"INSERT", "login_events", PoolId::Writer});
+                    const auto r = m_db.login(user, ipHash, uaHash);
+                    otel::endDbSpan(span, r.ok ? nullptr : &r.error);
+                    m_telemetry.operation(Op::Login, Origin::Http, r.ok, secondsSince(opStart));
+                    if (r.ok) {
+                        return {
+                            201, QJsonObject {{u"id"_s, r.id.toString(QUuid::WithoutBraces)}, {u"user_id"_s, user}}};
+                    }
+                    return databaseErrorReply(r.error, true);
+                });
         });
 
     // The hot read path: no thread hand-off. The query goes out on a non-blocking connection and
@@ -90,8 +95,12 @@ void DataRoutes::addRoutes(RouteTable &routes)
                 return;
             }
             const SearchRequest search = std::get<SearchRequest>(parsed);
+            auto span = otel::startDbSpan(exchange->traceContext(), {"SELECT", "search_terms", PoolId::Reader});
             m_readerAsync.execPrepared(AppDatabase::kSearchStatement, AppDatabase::searchParams(search.q, search.limit),
-                [this, exchange, q = search.q](pgkit::PgResultPtr result, const AsyncQueryPool::Failure &failure) {
+                [this, exchange, q = search.q, span](
+                    pgkit::PgResultPtr result, const AsyncQueryPool::Failure &failure) mutable {
+                    otel::endDbSpan(span, result ? nullptr : &failure,
+                        result ? std::optional<qint64>(PQntuples(result.get())) : std::nullopt);
                     m_telemetry.operation(
                         Op::Search, Origin::Http, result != nullptr, secondsSince(exchange->started()));
                     if (!result) {

@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "core/telemetry.h"
+#include "otel/instrument.h"
 
 #include <QHttpServerResponse>
 #include <QJsonDocument>
@@ -130,6 +131,7 @@ HttpExchange::HttpExchange(const char *route, const QHttpServerRequest &request,
     , m_responder(std::move(responder))
     , m_telemetry(telemetry)
     , m_pending(std::move(pending))
+    , m_span(otel::startHttpServerSpan(m_method, route, request))
 {
     ++*m_pending;
 }
@@ -141,6 +143,7 @@ HttpExchange::~HttpExchange()
         // only the thread-safe telemetry, counter and logger are touched here).
         --*m_pending;
         m_telemetry.httpRequest(m_route, m_method.toStdString(), 500, secondsSince(m_t0));
+        otel::endHttpServerSpan(m_span, 500);
         applog::logger()->error("bug: {} {} was never answered", m_method.constData(), m_route);
     }
 }
@@ -156,9 +159,11 @@ bool HttpExchange::begin(int status)
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
         // The client hung up while its request ran: nobody to answer (nginx calls this 499).
         m_telemetry.httpRequest(m_route, m_method.toStdString(), 499, secondsSince(m_t0));
+        otel::endHttpServerSpan(m_span, 499);
         return false;
     }
     m_telemetry.httpRequest(m_route, m_method.toStdString(), status, secondsSince(m_t0));
+    otel::endHttpServerSpan(m_span, status);
     return true;
 }
 
@@ -217,5 +222,6 @@ void HttpExchange::handOverToWebSocket()
     if (!m_answered) {
         m_answered = true;
         --*m_pending;
+        otel::endHttpServerSpan(m_span, 101); // Switching Protocols: the feed takes the connection
     }
 }

@@ -10,6 +10,7 @@
 
 #include "core/db_types.h"
 #include "core/requests.h"
+#include "otel/span.h"
 
 #include <QByteArray>
 #include <QHttpServerRequest>
@@ -67,6 +68,8 @@ public:
     const char *route() const { return m_route; }
     const QByteArray &method() const { return m_method; }
     Clock::time_point started() const { return m_t0; }
+    // The request's span (parent of its database spans); records nothing while tracing is off.
+    const otel::SpanContext &traceContext() const { return m_span.context(); }
     bool answered() const { return m_answered; }
 
     void reply(int status, const QJsonObject &body);
@@ -92,6 +95,7 @@ private:
     Telemetry &m_telemetry;
     std::shared_ptr<std::atomic<int>> m_pending;
     bool m_answered = false;
+    otel::Span m_span;
 };
 
 using ExchangePtr = std::shared_ptr<HttpExchange>;

@@ -1,6 +1,7 @@
 #include "core/sample_app.h"
 
 #include "core/log.h"
+#include "otel/instrument.h"
 
 #include <QCryptographicHash>
 #include <QTcpServer>
@@ -51,6 +52,8 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_limits {config.maxRps, config.maxSeconds, config.maxConcurrency, config.maxBodyBytes}
+    , m_tracing(config.otel, version(), m_telemetry.registry(),
+          [](const QString &warning) { applog::logger()->warn("{}", warning); })
     , m_db(config, m_telemetry, kRetry)
     , m_readerAsync(AsyncQueryPool::Options {.name = QStringLiteral("reader"),
                         .pool = PoolId::Reader,
@@ -83,6 +86,14 @@ SampleApp::SampleApp(const AppConfig &config, QObject *parent)
     m_load.setEventCallback([this](const LoadEngine::Event &e) { postEvent(e); });
     m_telemetry.setBuildInfo(version(), QStringLiteral("unknown"));
     m_telemetry.setReady(false);
+    for (const QString &warning : config.otel.warnings) {
+        applog::logger()->warn("tracing: {}", warning);
+    }
+    if (config.otel.enabled) {
+        applog::logger()->info("tracing: on, OTLP/HTTP JSON to {} (service {}, sampler {})",
+            config.otel.tracesUrl.toString(QUrl::RemoveUserInfo), config.otel.serviceName,
+            config.otel.sampler.description());
+    }
 
     m_dataRoutes.addRoutes(m_routes);
     m_loadRoutes.addRoutes(m_routes);
@@ -125,13 +136,19 @@ bool SampleApp::runOperation(Op op)
     const std::uint64_t n = m_loadCounter.fetch_add(1);
     if (op == Op::Login) {
         static const QByteArray loadHash = hashHex("load-generator");
-        return m_db.login(QStringLiteral("load-user-%1").arg(n % 10000), loadHash, loadHash).ok;
+        auto span = otel::startDbSpan({}, {"INSERT", "login_events", PoolId::Writer}); // a trace of its own
+        const auto r = m_db.login(QStringLiteral("load-user-%1").arg(n % 10000), loadHash, loadHash);
+        otel::endDbSpan(span, r.ok ? nullptr : &r.error);
+        return r.ok;
     }
     const QString prefix
         = QStringLiteral("%1 %2")
               .arg(QLatin1String(kPrefixes[n % std::size(kPrefixes)]))
               .arg(QLatin1Char(kSecondLetters[(n / std::size(kPrefixes)) % (std::size(kSecondLetters) - 1)]));
-    return m_db.search(prefix, 10).ok;
+    auto span = otel::startDbSpan({}, {"SELECT", "search_terms", PoolId::Reader});
+    const auto r = m_db.search(prefix, 10);
+    otel::endDbSpan(span, r.ok ? nullptr : &r.error, r.ok ? std::optional<qint64>(r.rows.size()) : std::nullopt);
+    return r.ok;
 }
 
 void SampleApp::onNewWebSocket()

@@ -10,6 +10,7 @@
 #include "core/ops_routes.h"
 #include "core/route_table.h"
 #include "core/telemetry.h"
+#include "otel/tracer.h"
 
 #include <QElapsedTimer>
 #include <QHttpServer>
@@ -70,6 +71,7 @@ private:
     AppConfig m_config;
     Guardrails m_limits;
     Telemetry m_telemetry;
+    otel::Tracing m_tracing; // before everything that may end a span: it outlives their threads
     AppDatabase m_db;
     QThreadPool m_dbThreads;
     AsyncQueryPool m_readerAsync; // GET /search: non-blocking libpq on the HTTP thread
