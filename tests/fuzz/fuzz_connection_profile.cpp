@@ -65,10 +65,11 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 // It is a leak unless the error says it anyway: the same profile with this secret
                 // replaced (an error may quote another field, a key or its own words).
                 QJsonObject without = o;
-                without.insert(it.key(), it.value().toString().replace(secret, QString(secret.size(), u'#')));
+                const bool token = it.key() == QLatin1String("control_token");
+                without.insert(it.key(), token ? QString(secret.size(), u'#') : maskPasswords(it.value().toString()));
                 QString otherError;
                 ConnectionProfile::fromJson(QJsonDocument(without).toJson(), &otherError);
-                FUZZ_PROMISE(otherError.contains(secret));
+                FUZZ_PROMISE(withoutVocabulary(otherError).count(secret) >= withoutVocabulary(error).count(secret));
             }
         }
         return 0;

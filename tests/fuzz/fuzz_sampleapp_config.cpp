@@ -47,10 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                         = elsewhere || (other != name && (env.value(other).contains(secret) || other.contains(secret)));
                 }
                 QProcessEnvironment without = env;
-                without.insert(name, QString(env.value(name)).replace(secret, QString(secret.size(), u'#')));
+                without.insert(name,
+                    name == u"APP_CONTROL_TOKEN"_s ? QString(secret.size(), u'#') : maskPasswords(env.value(name)));
                 QString otherError;
                 AppConfig::fromEnvironment(without, &otherError);
-                FUZZ_PROMISE(elsewhere || otherError.contains(secret));
+                FUZZ_PROMISE(elsewhere || otherError.count(secret) >= error.count(secret));
             }
         }
         return 0;

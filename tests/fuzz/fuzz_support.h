@@ -3,12 +3,14 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #define FUZZ_PROMISE(condition)                                                                                        \
     do {                                                                                                               \
@@ -32,16 +34,40 @@ inline bool isSentence(const QString &text)
 
 // The password a URL-like text carries ("scheme://user:PASSWORD@host", or "password=PASSWORD"
 // in a key=value conninfo), found by the text's shape, not by the parser under test.
-inline QStringList passwordsIn(const QString &text)
+// Where the passwords are in a URL or conninfo: user:PASSWORD@ and password=PASSWORD (the first
+// of each), as [start, length) ranges of the text.
+inline QList<std::pair<qsizetype, qsizetype>> passwordRanges(const QString &text)
 {
-    QStringList found;
+    QList<std::pair<qsizetype, qsizetype>> found;
     static const QRegularExpression url(QStringLiteral("://[^/@:]*:([^@/]+)@"));
     static const QRegularExpression keyValue(QStringLiteral("password\\s*=\\s*'?([^'\\s]+)"));
     for (const QRegularExpression *re : {&url, &keyValue}) {
         const QRegularExpressionMatch m = re->match(text);
         if (m.hasMatch()) {
-            found << m.captured(1);
+            found.append({m.capturedStart(1), m.capturedLength(1)});
         }
     }
     return found;
+}
+
+inline QStringList passwordsIn(const QString &text)
+{
+    QStringList found;
+    for (const auto &[start, length] : passwordRanges(text)) {
+        found << text.mid(start, length);
+    }
+    return found;
+}
+
+// The text with its passwords (passwordRanges) masked by '#', and nothing else changed: a password
+// "gres" in "postgresql://…password=gres" masks the password, not the scheme. A target compares how
+// often the error spells the password with and without it (an error may use the same letters in
+// its own words, "postgresql"): more often with it is a quoted password.
+inline QString maskPasswords(const QString &text)
+{
+    QString masked = text;
+    for (const auto &[start, length] : passwordRanges(text)) {
+        masked.replace(start, length, QString(length, u'#'));
+    }
+    return masked;
 }
