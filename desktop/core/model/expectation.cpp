@@ -87,6 +87,11 @@ void ExpectationEvaluator::prepare(const QString &beatId, const QList<PlanExpect
                 s.skipReasonForAudience = u"needs CockroachDB, and this stack has none"_s;
             }
         }
+        if (s.verdict == Verdict::Pending && e.kind == PlanExpectation::Kind::Feed && m_lastTick) {
+            if (const auto value = feedFieldValue(*m_lastTick, e.field)) {
+                s.truthBefore = e.holds(*value);
+            }
+        }
         m_states.append(s);
     }
     Q_EMIT changed();
@@ -182,6 +187,7 @@ QString ExpectationEvaluator::summary() const
 
 void ExpectationEvaluator::onFeedTick(const FeedTick &tick, qint64 nowMs)
 {
+    m_lastTick = tick;
     for (qsizetype i = 0; i < m_states.size(); ++i) {
         const State &s = m_states[i];
         if (s.verdict == Verdict::Pending && s.expectation.kind == PlanExpectation::Kind::Feed) {
@@ -238,8 +244,15 @@ void ExpectationEvaluator::onPromError(int index, const QString &error, qint64 n
 void ExpectationEvaluator::sample(int index, std::optional<bool> truth, std::optional<double> value, qint64 nowMs)
 {
     State &s = m_states[index];
-    // Before judging began the beat's change had not been made yet: such samples say nothing.
-    if (s.verdict != Verdict::Pending || !s.judging || nowMs < s.startedMs) {
+    if (s.verdict != Verdict::Pending) {
+        return;
+    }
+    // Before judging began the beat's change had not been made yet: such a sample judges nothing;
+    // it only says what was true before (an "eventually" seen false, then true, is a pass).
+    if (!s.judging || nowMs < s.startedMs) {
+        if (truth) {
+            s.truthBefore = *truth;
+        }
         return;
     }
     // A sample after the window is too late even if it holds.
@@ -258,7 +271,9 @@ void ExpectationEvaluator::sample(int index, std::optional<bool> truth, std::opt
     switch (s.expectation.mode) {
     case PlanExpectation::Mode::Eventually:
         if (*truth) {
-            settle(index, s.samples == 1 ? Verdict::AlreadyTrue : Verdict::Pass, Reason::None, nowMs, nowMs);
+            const bool seenFalseBefore = s.truthBefore.has_value() && !*s.truthBefore;
+            const bool already = s.samples == 1 && !seenFalseBefore;
+            settle(index, already ? Verdict::AlreadyTrue : Verdict::Pass, Reason::None, nowMs, nowMs);
             return;
         }
         break;

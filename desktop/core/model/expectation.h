@@ -26,7 +26,11 @@ QStringList promqlCockroachMetricNames(const QString &promql);
 // demo/PLAN.md "Expectations"):
 //  - Eventually: Pass at the first true sample after the first ("reached 0 in 41 s"); true at the
 //    very first sample is AlreadyTrue ("already true", never "a pass in 0 s": the beat did not
-//    make it true while we watched); Fail when within_s ends first.
+//    make it true while we watched), unless it was seen false just before: the latest sample
+//    before judging began (for a feed expectation from the tick before the beat ran until its
+//    actions completed; PromQL is polled only while judging) was false, so the beat's actions
+//    made it true, and the first true sample is a Pass timed from the start of judging ("in 1 s").
+//    Fail when within_s ends first.
 //  - Holds: an invariant over the window of within_s: Fail at the first false sample ("broke after
 //    23 s"); Pass ("held for 60 s") only when the window ended with every sample true and no
 //    stretch without data longer than kMaxGapMs; no data at all, or a longer gap, is a Fail.
@@ -94,6 +98,9 @@ public:
         qint64 lastSampleMs = -1; // the latest sample with data
         qint64 longestGapMs = 0; // the longest stretch of the window without data so far
         int samples = 0; // samples with data
+        // Feed: the latest sample before judging began (from the tick before prepare() until
+        // begin()); false = the beat's actions made the condition true while we watched.
+        std::optional<bool> truthBefore;
         std::optional<double> lastValue; // latest observation (the worst series for PromQL)
         QString lastError; // a PromQL error answer, shown instead of a value
         QString skipReason; // Skipped: why ("reads CockroachDB's liveness_livenodes, ...")
@@ -174,6 +181,7 @@ private:
     QString m_beatId;
     QList<State> m_states;
     bool m_judging = false;
+    std::optional<FeedTick> m_lastTick; // the latest feed tick, whatever the beat
     std::optional<qint64> m_lastFaultMs;
     QPointer<PrometheusClient> m_prom;
     QHash<int, int> m_requestToIndex;

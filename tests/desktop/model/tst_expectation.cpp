@@ -108,6 +108,7 @@ private Q_SLOTS:
     void modes_data();
     void modes();
     void summaryNeverCountsAlreadyTrueAsAPass();
+    void seenFalseBeforeTheChangeIsAPass();
     void judgingStartsAtTheLastActionsCompletion();
     void beatWithoutActionsStartsWhenItRuns();
     void failedBeatStartsWhenItStopped();
@@ -436,6 +437,65 @@ void TestExpectation::summaryNeverCountsAlreadyTrueAsAPass()
     ev.checkDeadlines(60'001);
     QCOMPARE(ev.summary(), u"1 passed · 1 already true · 1 never broke · 1 failed"_s);
     QVERIFY(ev.allSettled());
+}
+
+// The baseline's load: 0 req/s while the beat's SQL runs, then the load starts as its last action
+// and the first tick after it is at rate. Seen false before the change, true at the first sample
+// after it: the beat made it true while we watched, a pass; true before as after: already true.
+void TestExpectation::seenFalseBeforeTheChangeIsAPass()
+{
+    const auto load = feed(u"load.achieved_rps"_s, PlanExpectation::Op::GreaterEqual, 15, 30);
+    FeedTick idle;
+    idle.load.achievedRps = 0;
+    FeedTick atRate;
+    atRate.load.achievedRps = 20;
+    {
+        // A tick while the actions run (after prepare(), before begin()).
+        ExpectationEvaluator ev;
+        ev.prepare(u"baseline"_s, {load});
+        ev.onFeedTick(idle, 1000);
+        ev.begin(1500);
+        ev.onFeedTick(atRate, 2000);
+        QCOMPARE(ev.states()[0].verdict, V::Pass);
+        QCOMPARE(ev.states()[0].text(3000), u"PASS load.achieved_rps >= 15 in 0.5 s"_s);
+    }
+    {
+        // Only the tick before the beat ran (the actions took less than a tick).
+        ExpectationEvaluator ev;
+        ev.onFeedTick(idle, 500);
+        ev.prepare(u"baseline"_s, {load});
+        ev.begin(600);
+        ev.onFeedTick(atRate, 1500);
+        QCOMPARE(ev.states()[0].verdict, V::Pass);
+    }
+    {
+        // True before and after: the beat did not make it true.
+        ExpectationEvaluator ev;
+        ev.onFeedTick(atRate, 500);
+        ev.prepare(u"baseline"_s, {load});
+        ev.onFeedTick(atRate, 1000);
+        ev.begin(1500);
+        ev.onFeedTick(atRate, 2000);
+        QCOMPARE(ev.states()[0].verdict, V::AlreadyTrue);
+    }
+    {
+        // Nothing seen before: nothing to say it changed.
+        ExpectationEvaluator ev;
+        ev.start(u"baseline"_s, {load}, 1500);
+        ev.onFeedTick(atRate, 2000);
+        QCOMPARE(ev.states()[0].verdict, V::AlreadyTrue);
+    }
+    {
+        // False before, then a true tick before judging began (the change came during the actions):
+        // the latest sample before judging counts, so already true.
+        ExpectationEvaluator ev;
+        ev.onFeedTick(idle, 500);
+        ev.prepare(u"baseline"_s, {load});
+        ev.onFeedTick(atRate, 1000);
+        ev.begin(1500);
+        ev.onFeedTick(atRate, 2000);
+        QCOMPARE(ev.states()[0].verdict, V::AlreadyTrue);
+    }
 }
 
 namespace {
