@@ -237,6 +237,9 @@ int runRehearsalCli(const AppOptions &options)
     }
     announce(options, plan->plan, range);
     PresenterSession session(options.profile);
+    if (GrafanaAnnotations *grafana = session.grafanaAnnotations()) {
+        grafana->setExtraTags({u"rehearsal"_s}); // on the dashboards, last night's rehearsal is told apart
+    }
     session.setPlan(plan->plan, plan->rootDir);
     session.store().setWindowMs(qint64(options.windowMinutes) * 60 * 1000);
     // Answers as often as the scaled windows need them (the default every 2 s, at least every 0.5 s).

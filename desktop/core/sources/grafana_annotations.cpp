@@ -81,7 +81,7 @@ void GrafanaAnnotations::post(qint64 timeMs, const QString &kindTag, const QStri
         Q_EMIT settled(false);
         return;
     }
-    m_queue.append({timeMs, {kTag, kindTag}, text});
+    m_queue.append({timeMs, QStringList {kTag, kindTag} + m_extraTags, text});
     if (!m_inFlight) {
         m_attempt = 0;
         sendNext();

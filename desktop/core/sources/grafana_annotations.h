@@ -60,7 +60,11 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     void setRetryDelayMs(int ms) { m_retryDelayMs = ms; }
 
-    // Queues one annotation at `timeMs` tagged kTag and `kindTag`.
+    // Tags every later annotation also carries ("rehearsal": a dashboard can tell last night's
+    // rehearsal from the talk).
+    void setExtraTags(const QStringList &tags) { m_extraTags = tags; }
+
+    // Queues one annotation at `timeMs` tagged kTag, `kindTag` and the extra tags.
     void post(qint64 timeMs, const QString &kindTag, const QString &text);
 
     qint64 postedCount() const { return m_posted; } // Grafana answered "Annotation added"
@@ -84,6 +88,7 @@ Q_SIGNALS:
     void settled(bool ok);
 
 private:
+    QStringList m_extraTags;
     void sendNext();
     void onFinished(QNetworkReply *reply);
     void drop(const QString &why);

@@ -257,10 +257,13 @@ void TestGrafanaAnnotations::tokenTravelsAsBearer()
     GrafanaAnnotations client;
     client.setBaseUrl(grafana.url(u"api_key"_s, u"glsa_stand-in-token"_s));
     QSignalSpy settled(&client, &GrafanaAnnotations::settled);
+    client.setExtraTags({u"rehearsal"_s}); // as presenter --rehearse does
     client.post(1700000000000, u"scale"_s, u"scale to 2"_s);
     QTRY_COMPARE_WITH_TIMEOUT(settled.size(), 1, 10000);
     QVERIFY(settled.at(0).at(0).toBool());
     QCOMPARE(grafana.annotations().size(), 1);
+    QCOMPARE(grafana.annotations().at(0).value("tags"_L1).toArray(),
+        QJsonArray({u"crdb-live-evolution"_s, u"scale"_s, u"rehearsal"_s}));
     QVERIFY2(grafana.problems().isEmpty(), qPrintable(grafana.problems().join(u'\n')));
 }
 
