@@ -9,10 +9,10 @@
 #include "replay_controls.h"
 #include "stop_signals.h"
 
-#include "recording/recording_writer.h"
 #include "recording/replay_session.h"
 #include "recording/session_player.h"
 #include "recording/session_recorder.h"
+#include "recording/session_recording.h"
 #include "session/presenter_session.h"
 
 #include <QApplication>
@@ -59,41 +59,30 @@ class LiveRecording
 public:
     void start(PresenterSession &session, const AppOptions &options)
     {
-        const qint64 startedMs = session.clock().nowMs();
-        const QString path
-            = options.recordPath.isEmpty() ? recording::RecordingWriter::defaultPath(startedMs) : options.recordPath;
-        QString recordError;
-        if (!m_writer.open(path, SessionRecorder::header(session, startedMs), &recordError)) {
-            std::fprintf(stderr, "presenter: not recording this session: %s\n", qPrintable(recordError));
+        QFile planFile(options.profile.planPath);
+        const QByteArray plan = planFile.open(QIODevice::ReadOnly) ? planFile.readAll() : QByteArray();
+        QString error;
+        if (!m_recording.start(session, options.recordPath, u"talk"_s, plan, &error)) {
+            std::fprintf(stderr, "presenter: not recording this session: %s\n", qPrintable(error));
             return;
         }
-        m_recorder
-            = std::make_unique<SessionRecorder>(&session, [this](const recording::Record &r) { m_writer.append(r); });
-        QFile planFile(options.profile.planPath);
-        if (planFile.open(QIODevice::ReadOnly)) {
-            m_recorder->recordPlan(planFile.readAll());
-        }
-        std::fprintf(stderr, "presenter: recording this session to %s\n", qPrintable(path));
+        std::fprintf(stderr, "presenter: recording this session to %s\n", qPrintable(m_recording.path()));
     }
 
     // The file recorded, or empty.
     QString finish(PresenterSession &session)
     {
-        m_recorder.reset();
-        if (!m_writer.isOpen()) {
-            return {};
+        const SessionRecording::Finished done = m_recording.finish(session);
+        if (!done.path.isEmpty()) {
+            std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
+                static_cast<long long>(done.records), static_cast<long long>(done.compressedBytes),
+                qPrintable(done.path));
         }
-        const QString recorded = m_writer.path(); // close() forgets it
-        m_writer.close(session.clock().nowMs());
-        std::fprintf(stderr, "presenter: recorded %lld records (%lld bytes) to %s\n",
-            static_cast<long long>(m_writer.recordsAppended()), static_cast<long long>(m_writer.compressedBytes()),
-            qPrintable(recorded));
-        return recorded;
+        return done.path;
     }
 
 private:
-    recording::RecordingWriter m_writer;
-    std::unique_ptr<SessionRecorder> m_recorder;
+    SessionRecording m_recording;
 };
 
 // --perf-log FILE: frame times and feed-to-store latencies (the benchmark's).

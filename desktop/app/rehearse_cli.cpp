@@ -5,8 +5,8 @@
 #include "report_export.h"
 
 #include "config/time_scale.h"
-#include "recording/recording_writer.h"
 #include "recording/session_recorder.h"
+#include "recording/session_recording.h"
 #include "session/presenter_session.h"
 #include "session/rehearsal.h"
 
@@ -120,35 +120,25 @@ class RehearsalRecording
 public:
     bool start(PresenterSession &session, const AppOptions &options, const QByteArray &planJson)
     {
-        const qint64 startedMs = session.clock().nowMs();
-        m_path = options.recordPath.isEmpty() ? recording::RecordingWriter::defaultPath(startedMs) : options.recordPath;
-        recording::Header header = SessionRecorder::header(session, startedMs);
-        header.purpose = u"rehearsal"_s;
         QString error;
-        if (!m_writer.open(m_path, header, &error)) {
+        if (!m_recording.start(session, options.recordPath, u"rehearsal"_s, planJson, &error)) {
             complain(u"cannot record the rehearsal: "_s + error);
             return false;
         }
-        m_recorder
-            = std::make_unique<SessionRecorder>(&session, [this](const recording::Record &r) { m_writer.append(r); });
-        m_recorder->recordPlan(planJson);
-        say(u"Recording to "_s + m_path);
+        say(u"Recording to "_s + m_recording.path());
         return true;
     }
 
     void finish(PresenterSession &session)
     {
-        m_recorder.reset();
-        m_writer.close(session.clock().nowMs());
-        say(u"Recorded %1 records to %2"_s.arg(m_writer.recordsAppended()).arg(m_path));
+        const SessionRecording::Finished done = m_recording.finish(session);
+        say(u"Recorded %1 records to %2"_s.arg(done.records).arg(done.path));
     }
 
-    QString path() const { return m_path; }
+    QString path() const { return m_recording.path(); }
 
 private:
-    QString m_path;
-    recording::RecordingWriter m_writer;
-    std::unique_ptr<SessionRecorder> m_recorder;
+    SessionRecording m_recording;
 };
 
 // The HTML report beside the recording (or at --report), naming it; waits until it is written.
