@@ -19,6 +19,23 @@ struct DbFailure
 
 const char *poolName(PoolId pool); // "writer", "reader"
 
+// "transient", "permanent", "connect", "acquire_timeout": the metrics' label and the trace's
+// error.type (header only: the tracing library reads it without linking the app's core).
+inline const char *errorKindName(DbErrorKind kind)
+{
+    switch (kind) {
+    case DbErrorKind::Transient:
+        return "transient";
+    case DbErrorKind::Permanent:
+        return "permanent";
+    case DbErrorKind::Connect:
+        return "connect";
+    case DbErrorKind::AcquireTimeout:
+        return "acquire_timeout";
+    }
+    return "unknown";
+}
+
 // What the database paths report, and nothing else: a query's outcome and duration, a failure by
 // kind, a retry, a connection closed for its age and replaced. Called from the HTTP thread and from
 // worker threads: implementations must be thread-safe and must not block.

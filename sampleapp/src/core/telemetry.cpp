@@ -21,21 +21,6 @@ prometheus::Histogram::BucketBoundaries queryBuckets()
     return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 }
 
-const char *errorKindName(DbErrorKind k)
-{
-    switch (k) {
-    case DbErrorKind::Transient:
-        return "transient";
-    case DbErrorKind::Permanent:
-        return "permanent";
-    case DbErrorKind::Connect:
-        return "connect";
-    case DbErrorKind::AcquireTimeout:
-        return "acquire_timeout";
-    }
-    return "unknown";
-}
-
 } // namespace
 
 const char *opName(Op op)

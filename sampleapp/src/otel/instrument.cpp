@@ -23,21 +23,6 @@ QByteArray header(const QHttpServerRequest &request, QByteArrayView name)
     return value;
 }
 
-const char *errorKindName(DbErrorKind kind)
-{
-    switch (kind) {
-    case DbErrorKind::Transient:
-        return "transient";
-    case DbErrorKind::Permanent:
-        return "permanent";
-    case DbErrorKind::Connect:
-        return "connect";
-    case DbErrorKind::AcquireTimeout:
-        return "acquire_timeout";
-    }
-    return "_OTHER";
-}
-
 } // namespace
 
 Span startHttpServerSpan(const QByteArray &method, const char *route, const QHttpServerRequest &request)
