@@ -2,6 +2,7 @@
 #include "fake_kube_api.h"
 #include "processes.h"
 #include "recording/recording_reader.h"
+#include "rehearsal_run.h"
 #include "standins_follow_fake.h"
 #include "test_env.h"
 
@@ -17,6 +18,10 @@ using namespace presenter;
 
 namespace {
 
+using rehearsaltest::parseTable;
+using rehearsaltest::presenterBinary;
+using rehearsaltest::TableBeat;
+
 // The failure's windows (120 s) become 12 s, the heal's (300 s) 30 s.
 constexpr double kTimeScale = 0.1;
 // How old a scraped cluster gauge is (ClusterGaugesStandIn): CockroachDB's 10 s metric sample,
@@ -24,11 +29,6 @@ constexpr double kTimeScale = 0.1;
 constexpr int kGaugeLagMs = 5000;
 constexpr int kCatchUpMs = 1000;
 const QString kNamespace = u"crdb-evolution"_s;
-
-QString presenterBinary()
-{
-    return qEnvironmentVariable("PRESENTER_BIN");
-}
 
 // A kubeconfig whose one context, "fake", is the fake API server: the presenter's kubectl reaches
 // it through --kube-context, as it reaches a kind cluster through its profile's context.
@@ -39,33 +39,6 @@ QString writeKubeconfig(const QString &dir, quint16 port)
         "contexts:\n- name: fake\n  context:\n    cluster: fake\n    user: fake\nusers:\n- name: fake\n  user: {}\n"
         "current-context: fake\n"_s.arg(port)
             .toUtf8());
-}
-
-struct TableBeat
-{
-    QString result;
-    QStringList actions;
-    QStringList verdicts;
-};
-
-QMap<QString, TableBeat> parseTable(const QString &output)
-{
-    QMap<QString, TableBeat> beats;
-    QString current;
-    const qsizetype start = output.indexOf(u"Go/no-go:"_s);
-    for (const QString &line : output.mid(std::max<qsizetype>(0, start)).split(u'\n')) {
-        const QStringList words = line.split(u' ', Qt::SkipEmptyParts);
-        if (start >= 0 && words.size() >= 2 && !line.startsWith(u' ')
-            && (words[0] == u"GO" || words[0] == u"NO-GO" || words[0] == u"SKIPPED")) {
-            current = words[1];
-            beats[current].result = words[0];
-        } else if (!current.isEmpty() && line.startsWith(u"    action  "_s)) {
-            beats[current].actions << line.mid(12);
-        } else if (!current.isEmpty() && line.startsWith(u"    verdict "_s)) {
-            beats[current].verdicts << line.mid(12);
-        }
-    }
-    return beats;
 }
 
 } // namespace
@@ -85,12 +58,7 @@ private Q_SLOTS:
     void majorityLossAllowed();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QString output;
-        qint64 wallMs = 0;
-    };
+    using Run = rehearsaltest::Run;
     Run rehearse(const QStringList &extra);
 
     QTemporaryDir m_dir;
@@ -138,37 +106,18 @@ void TestRehearseCluster::init()
 // Runs the binary while this test's event loop serves the fake API and the stand-ins.
 TestRehearseCluster::Run TestRehearseCluster::rehearse(const QStringList &extra)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.setWorkingDirectory(testenv::sourceDir());
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"KUBECONFIG"_s, m_kubeconfig);
     env.insert(u"KUBECACHEDIR"_s, m_dir.filePath(u"kube-cache"_s));
     env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s)); // settings away from the user's
     env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data"_s));
-    p.setProcessEnvironment(env);
     const QStringList args = QStringList {u"--rehearse"_s, u"--plan"_s, u"demo/plan.json"_s, u"--time-scale"_s,
                                  QString::number(kTimeScale), u"--cluster-kind"_s, u"statefulset"_s,
                                  u"--kube-context"_s, u"fake"_s, u"--namespace"_s, kNamespace, u"--sampleapp-url"_s,
                                  m_app->url().toString(), u"--prometheus-url"_s, m_prom->url().toString(),
                                  u"--sql-url"_s, QString::fromUtf8(testenv::pgConninfo(u"postgres"_s, u"evolution"_s))}
         + extra;
-    QElapsedTimer wall;
-    wall.start();
-    p.start(presenterBinary(), args);
-    Run run;
-    if (!p.waitForStarted(10000)) {
-        run.output = p.errorString();
-        return run;
-    }
-    if (!QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, 150000)) {
-        p.kill();
-        p.waitForFinished(5000);
-    }
-    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    run.output = QString::fromUtf8(p.readAll());
-    run.wallMs = wall.elapsed();
-    return run;
+    return rehearsaltest::runPresenter(args, env, 150000);
 }
 
 // The failure and the heal through the real kubectl: the fault reached crdb-2's container and the

@@ -1,5 +1,6 @@
 #include "processes.h"
 #include "recording/recording_reader.h"
+#include "rehearsal_run.h"
 #include "test_env.h"
 
 #include "config/demo_plan.h"
@@ -20,48 +21,25 @@ using namespace presenter;
 
 namespace {
 
+using rehearsaltest::parseTable;
+using rehearsaltest::presenterBinary;
+using rehearsaltest::Run;
+using rehearsaltest::TableBeat;
+
 // The talk's windows times this: the whole plan in about a minute on the local stack (its longest
 // "holds", 60 s, becomes 12 s; the floor, 2 s, is two feed ticks: config/time_scale.h).
 constexpr double kTimeScale = 0.2;
 
-QString presenterBinary()
-{
-    return qEnvironmentVariable("PRESENTER_BIN");
-}
-
-struct Run
-{
-    int exitCode = -1;
-    QString output;
-    qint64 wallMs = 0;
-};
-
-// The real presenter binary from the repository root (the plan's SQL paths are relative to it),
-// offscreen, stdout and stderr merged.
+// The real presenter binary, offscreen, its settings (window geometry) and default recordings
+// folder away from the user's.
 Run runPresenter(const QStringList &args, int timeoutMs = 170000)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.setWorkingDirectory(testenv::sourceDir());
-    // Its settings (window geometry) and default recordings folder away from the user's.
     static const QTemporaryDir home;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
     env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
     env.insert(u"XDG_RUNTIME_DIR"_s, home.filePath(u"runtime"_s));
-    p.setProcessEnvironment(env);
-    QElapsedTimer wall;
-    wall.start();
-    p.start(presenterBinary(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-    }
-    Run run;
-    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    run.output = QString::fromUtf8(p.readAll());
-    run.wallMs = wall.elapsed();
-    return run;
+    return rehearsaltest::runPresenter(args, env, timeoutMs);
 }
 
 // The local stack's flags (demo/profiles/local.json) for the servers this test started.
@@ -70,36 +48,6 @@ QStringList localStack(const testenv::SampleAppProcess &app, const testenv::Prom
     return {u"--sampleapp-url"_s, app.url().toString(), u"--prometheus-url"_s, prom.url().toString(), u"--sql-url"_s,
         QString::fromUtf8(testenv::pgConninfo(u"postgres"_s, u"evolution"_s)), u"--cluster-kind"_s, u"none"_s,
         u"--replication-factor"_s, u"1"_s};
-}
-
-// The go/no-go table's lines for one beat: its header line, then its "action" and "verdict" lines.
-struct TableBeat
-{
-    QString result;
-    QStringList actions;
-    QStringList verdicts;
-};
-
-QMap<QString, TableBeat> parseTable(const QString &output)
-{
-    QMap<QString, TableBeat> beats;
-    const qsizetype start = output.indexOf(u"Go/no-go:"_s);
-    if (start < 0) {
-        return beats;
-    }
-    static const QRegularExpression header(u"^(GO|NO-GO|SKIPPED)\\s+(\\S+)"_s);
-    QString current;
-    for (const QString &line : output.mid(start).split(u'\n')) {
-        if (const auto m = header.match(line); m.hasMatch()) {
-            current = m.captured(2);
-            beats[current].result = m.captured(1);
-        } else if (!current.isEmpty() && line.startsWith(u"    action  "_s)) {
-            beats[current].actions << line.mid(12);
-        } else if (!current.isEmpty() && line.startsWith(u"    verdict "_s)) {
-            beats[current].verdicts << line.mid(12);
-        }
-    }
-    return beats;
 }
 
 bool cockroachOnlyFile(const QString &file)
