@@ -1,6 +1,6 @@
 // The pace display (app/pace_display.h) on the real windows: on the presenter's window, never on the
 // kiosk; fed by the session's beat runs at the session's clock (a replay's here, so the times are
-// exact): the talk's plan (demo/plan.json, 32 minutes, baseline 90 s) reads behind once the first
+// exact): the talk's plan (demo/plan.json, 15 minutes, baseline 60 s) reads behind once the first
 // beat overruns; a plan without budgets shows the elapsed time only.
 #include "kiosk_window.h"
 #include "main_window.h"
@@ -63,7 +63,7 @@ void TestPaceDisplay::onThePresentersWindowOnly()
     QVERIFY(windows.main()->paceDisplay());
     QCOMPARE(windows.main()->findChildren<PaceDisplay *>().size(), 1);
     QVERIFY(windows.kiosk()->findChildren<PaceDisplay *>().isEmpty());
-    QCOMPARE(windows.main()->paceDisplay()->text(), u"Pace: not started · 32:00 planned"_s);
+    QCOMPARE(windows.main()->paceDisplay()->text(), u"Pace: not started · 15:00 planned"_s);
 }
 
 void TestPaceDisplay::behindOnceTheFirstBeatOverruns()
@@ -72,13 +72,13 @@ void TestPaceDisplay::behindOnceTheFirstBeatOverruns()
     WindowsOptions options;
     PresenterWindows windows(session.get(), options);
     PaceDisplay *pace = windows.main()->paceDisplay();
-    session->applyBeatRun(0); // baseline, 90 s
-    session->clock().setTime(kT0 + 80'000);
+    session->applyBeatRun(0); // baseline, 60 s
+    session->clock().setTime(kT0 + 50'000);
     pace->refresh();
-    QCOMPARE(pace->text(), u"Pace: 1:20 elapsed · 30:40 left · on time\nBeat 1:20 of 1:30"_s);
-    session->clock().setTime(kT0 + 125'000);
+    QCOMPARE(pace->text(), u"Pace: 0:50 elapsed · 14:10 left · on time\nBeat 0:50 of 1:00"_s);
+    session->clock().setTime(kT0 + 95'000);
     pace->refresh();
-    QCOMPARE(pace->text(), u"Pace: 2:05 elapsed · 29:55 left · 0:35 behind\nBeat 2:05 of 1:30"_s);
+    QCOMPARE(pace->text(), u"Pace: 1:35 elapsed · 13:25 left · 0:35 behind\nBeat 1:35 of 1:00"_s);
     QVERIFY2(pace->styleSheet().contains(u"#b00020"_s), qPrintable(pace->styleSheet()));
 }
 

@@ -144,9 +144,8 @@ void TestRehearseLocal::wholePlan()
             if (cockroach || changeSkipped) {
                 QVERIFY2(line.startsWith(u"SKIPPED "_s) && line.contains(u": "_s), qPrintable(line));
             } else {
-                // Every app-level verdict passed, with the time it settled: "already true" would be
-                // no pass (the plan starts the baseline's load as its last action, so it is seen at
-                // 0 req/s, then at rate).
+                // Every app-level verdict passed, with the time it settled ("already true" would be
+                // no pass).
                 QVERIFY2(line.startsWith(u"PASS "_s) && line.contains(u"[at +"_s), qPrintable(line));
                 ++passed;
             }
