@@ -34,11 +34,19 @@ BigNumberTile::BigNumberTile(const QString &title, QWidget *parent)
     setValue(u"–"_s, {}, Tone::Neutral);
 }
 
-void BigNumberTile::setValue(const QString &number, const QString &caption, Tone tone)
+bool BigNumberTile::setValue(const QString &number, const QString &caption, Tone tone)
 {
+    const bool restyle = !m_styled || tone != m_tone;
+    if (!restyle && number == m_number->text() && caption == m_caption->text()) {
+        return false;
+    }
     m_number->setText(number);
     m_caption->setText(caption);
     m_tone = tone;
+    if (!restyle) {
+        return true;
+    }
+    m_styled = true;
     QString bg = u"#eeeeee"_s, border = u"#9e9e9e"_s;
     switch (tone) {
     case Tone::Neutral:
@@ -58,6 +66,7 @@ void BigNumberTile::setValue(const QString &number, const QString &caption, Tone
     }
     setStyleSheet(u"QFrame#bigNumberTile { background: %1; border: 3px solid %2; border-radius: 8px; }"
                   u" QLabel { background: transparent; color: #111; }"_s.arg(bg, border));
+    return true;
 }
 
 QString BigNumberTile::number() const
