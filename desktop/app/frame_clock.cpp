@@ -13,7 +13,7 @@
 namespace presenter {
 
 namespace {
-constexpr int kHeartbeatMs = 20;
+constexpr int kHeartbeatMs = 50;
 
 double threadCpuMs()
 {
@@ -114,14 +114,22 @@ void FrameClock::frame(bool force)
     QElapsedTimer t;
     t.start();
     const qint64 now = m_now();
+    const qint64 windowMs = m_store->windowMs();
     QList<TimeChart *> visible;
     QList<framepacer::ChartState> states;
     for (const auto &c : std::as_const(m_charts)) {
         if (c && c->isVisible()) {
             visible.append(c);
-            states.append({c->drawnAtMs(),
-                framepacer::pixelPeriodMs(m_store->windowMs(), c->plotWidthPx(), m_timer.interval(), 1000),
-                c->changedSinceDrawn(), c->showsMovingContent(), c->markersChangedSinceDrawn()});
+            framepacer::ChartState st;
+            st.lastDrawnMs = c->drawnAtMs();
+            st.periodMs = framepacer::pixelPeriodMs(windowMs, c->plotWidthPx(), m_timer.interval(), 1000);
+            st.moving = c->showsMovingContent();
+            st.urgent = c->markersChangedSinceDrawn();
+            // Asking the store what changed scans its series: only where the answer decides (a chart
+            // that does not move, whose period has passed).
+            st.changed
+                = !st.moving && st.lastDrawnMs >= 0 && now - st.lastDrawnMs >= st.periodMs && c->changedSinceDrawn();
+            states.append(st);
         }
     }
     QList<int> order;

@@ -24,7 +24,7 @@ class TimeChart;
 //
 // With a perf log (--perf-log FILE) it appends one line per frame for the benchmark,
 // "frame <ms> <points> <charts> <windows>" (windows: the ones the frame repainted, "main,kiosk"),
-// and once a second "stall <ms> <cpu ms>": the longest lateness of a 20 ms heartbeat timer over that
+// and once a second "stall <ms> <cpu ms>": the longest lateness of a 50 ms heartbeat timer over that
 // second (the longest the GUI thread could not react: a frame, a layout, a blocking call, or no
 // free core) and the GUI thread's own CPU time during that beat.
 //
