@@ -183,15 +183,6 @@ void KioskWindow::fit()
 
 namespace {
 
-bool setTextIfChanged(QLabel *label, const QString &text)
-{
-    if (label->text() == text) {
-        return false;
-    }
-    label->setText(text);
-    return true;
-}
-
 // The visible widgets a layout (and the layouts inside it) manages, in order.
 void managedWidgets(QLayout *layout, QList<QWidget *> *out)
 {
@@ -294,39 +285,46 @@ void KioskWindow::showClusterView()
 {
     using Tone = BigNumberTile::Tone;
     const ClusterSummary &s = m_view->summary();
-    // The view changes on every feed tick; the text on screen far less often. A tile's text that
-    // grew (a node down) needs the type fitted again, and only then: fitting lays the window out.
-    bool changed = false;
     if (s.nodes == 0) {
-        changed |= m_tiles[0]->setValue(u"–"_s, u"no status yet"_s, Tone::Neutral);
+        m_tiles[0]->setValue(u"–"_s, u"no status yet"_s, Tone::Neutral);
     } else {
-        changed |= m_tiles[0]->setValue(u"%1 / %2"_s.arg(s.liveNodes).arg(s.nodes),
+        m_tiles[0]->setValue(u"%1 / %2"_s.arg(s.liveNodes).arg(s.nodes),
             s.clusterViewKnown ? u"answering and live in CockroachDB"_s : u"answering (no cluster view yet)"_s,
             s.liveNodes == s.nodes ? Tone::Good : Tone::Bad);
     }
     const QString from = u"from %1 of %2 nodes"_s.arg(s.reporting).arg(s.nodes);
     auto count = [&](BigNumberTile *tile, const std::optional<double> &v, Tone whenAbove) {
         if (!v) {
-            return tile->setValue(u"–"_s, u"no node reports it yet"_s, Tone::Neutral);
+            tile->setValue(u"–"_s, u"no node reports it yet"_s, Tone::Neutral);
+        } else {
+            tile->setValue(QString::number(*v, 'f', 0), from, *v > 0 ? whenAbove : Tone::Good);
         }
-        return tile->setValue(QString::number(*v, 'f', 0), from, *v > 0 ? whenAbove : Tone::Good);
     };
-    changed |= count(m_tiles[1], s.unavailableRanges, Tone::Bad);
-    changed |= count(m_tiles[2], s.underReplicatedRanges, Tone::Warning);
+    count(m_tiles[1], s.unavailableRanges, Tone::Bad);
+    count(m_tiles[2], s.underReplicatedRanges, Tone::Warning);
     const RequestTally &beat = m_view->beatTally();
     const auto pct = beat.successPercent();
-    changed |= m_tiles[3]->setValue(beat.percentText(),
+    m_tiles[3]->setValue(beat.percentText(),
         beat.hasWindow() ? (pct ? u"%1 of %2 requests"_s.arg(beat.succeeded()).arg(beat.total()) : u"no request yet"_s)
                          : u"no beat run yet"_s,
         !pct ? Tone::Neutral : (beat.failed() == 0 ? Tone::Good : (*pct >= 99.0 ? Tone::Warning : Tone::Bad)));
-    changed |= setTextIfChanged(m_stopwatch, u"Heal: "_s + m_view->stopwatchText());
+    m_stopwatch->setText(u"Heal: "_s + m_view->stopwatchText());
     const RequestTally &fault = m_view->faultTally();
-    changed |= setTextIfChanged(m_appExperience, fault.hasWindow() ? u"App: "_s + fault.text() : QString());
-    if (m_appExperience->isHidden() == fault.hasWindow()) {
-        m_appExperience->setVisible(fault.hasWindow());
-        changed = true;
+    m_appExperience->setText(fault.hasWindow() ? u"App: "_s + fault.text() : QString());
+    m_appExperience->setVisible(fault.hasWindow());
+    // The view changes on every feed tick, the shape of the text far less often; fitting lays the
+    // whole window out, so only a text that may need other room (a node down) is fitted again.
+    QString shape = m_stopwatch->text() + u'\n' + m_appExperience->text();
+    for (const BigNumberTile *tile : std::as_const(m_tiles)) {
+        shape += u'\n' + tile->number() + u'\n' + tile->caption();
     }
-    if (changed) {
+    for (QChar &c : shape) {
+        if (c.isDigit()) {
+            c = u'0';
+        }
+    }
+    if (shape != m_fittedShape) {
+        m_fittedShape = shape;
         scheduleFit();
     }
 }
