@@ -166,7 +166,7 @@ run_presenter() {
              if (n) printf "; charts redrawn %.1f / s (%.1f per frame, %.0f points per frame)", c / e, c / n, p / n; print ""}' "$measured"
     echo "         frame time: $(awk '$1 == "frame" {print $2}' "$measured" | stats)"
     awk '$1 == "stall" {if ($2 > w) {w = $2; c = $3}; if ($3 > b) b = $3; n++}
-        END {if (n) printf "         longest frame (GUI-thread stall: 50 ms heartbeat lateness): %.1f ms, of which the GUI thread ran %.1f ms; longest the GUI thread itself ran in one beat: %.1f ms\n", w, c, b
+        END {if (n) printf "         longest frame (GUI-thread stall: 50 ms heartbeat lateness): %.1f ms (the GUI thread ran %.1f ms in that beat); most the GUI thread ran in one beat: %.1f ms\n", w, c, b
              else print "         longest frame: n/a (no heartbeat in the perf log)"}' "$measured"
     echo "         RSS: start $rss_start MB, ${rss_marks}end $rss_end MB"
     echo "         feed message -> store: $(awk '$1 == "store_latency" {print $2}' "$measured" | stats)"
