@@ -34,17 +34,17 @@ BigNumberTile::BigNumberTile(const QString &title, QWidget *parent)
     setValue(u"–"_s, {}, Tone::Neutral);
 }
 
-bool BigNumberTile::setValue(const QString &number, const QString &caption, Tone tone)
+void BigNumberTile::setValue(const QString &number, const QString &caption, Tone tone)
 {
     const bool restyle = !m_styled || tone != m_tone;
     if (!restyle && number == m_number->text() && caption == m_caption->text()) {
-        return false;
+        return;
     }
     m_number->setText(number);
     m_caption->setText(caption);
     m_tone = tone;
     if (!restyle) {
-        return true;
+        return;
     }
     m_styled = true;
     QString bg = u"#eeeeee"_s, border = u"#9e9e9e"_s;
@@ -66,7 +66,6 @@ bool BigNumberTile::setValue(const QString &number, const QString &caption, Tone
     }
     setStyleSheet(u"QFrame#bigNumberTile { background: %1; border: 3px solid %2; border-radius: 8px; }"
                   u" QLabel { background: transparent; color: #111; }"_s.arg(bg, border));
-    return true;
 }
 
 QString BigNumberTile::number() const

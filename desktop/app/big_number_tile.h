@@ -14,9 +14,9 @@ class BigNumberTile : public QFrame
 public:
     enum class Tone { Neutral, Good, Warning, Bad };
     explicit BigNumberTile(const QString &title, QWidget *parent = nullptr);
-    // Returns whether anything shown changed. An unchanged value costs nothing: the kiosk sets its
-    // tiles on every feed tick, and a style sheet set again re-polishes and lays out the tile.
-    bool setValue(const QString &number, const QString &caption, Tone tone);
+    // An unchanged value costs nothing: the kiosk sets its tiles on every feed tick, and a style
+    // sheet set again re-polishes and lays out the tile.
+    void setValue(const QString &number, const QString &caption, Tone tone);
     QString number() const;
     QString caption() const;
     Tone tone() const { return m_tone; }
