@@ -36,9 +36,17 @@ BigNumberTile::BigNumberTile(const QString &title, QWidget *parent)
 
 void BigNumberTile::setValue(const QString &number, const QString &caption, Tone tone)
 {
+    const bool restyle = !m_styled || tone != m_tone;
+    if (!restyle && number == m_number->text() && caption == m_caption->text()) {
+        return;
+    }
     m_number->setText(number);
     m_caption->setText(caption);
     m_tone = tone;
+    if (!restyle) {
+        return;
+    }
+    m_styled = true;
     QString bg = u"#eeeeee"_s, border = u"#9e9e9e"_s;
     switch (tone) {
     case Tone::Neutral:

@@ -14,6 +14,8 @@ class BigNumberTile : public QFrame
 public:
     enum class Tone { Neutral, Good, Warning, Bad };
     explicit BigNumberTile(const QString &title, QWidget *parent = nullptr);
+    // An unchanged value costs nothing: the kiosk sets its tiles on every feed tick, and a style
+    // sheet set again re-polishes and lays out the tile.
     void setValue(const QString &number, const QString &caption, Tone tone);
     QString number() const;
     QString caption() const;
@@ -25,6 +27,7 @@ private:
     QLabel *m_number;
     QLabel *m_caption;
     Tone m_tone = Tone::Neutral;
+    bool m_styled = false;
 };
 
 } // namespace presenter

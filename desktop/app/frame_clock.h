@@ -22,8 +22,11 @@ class TimeChart;
 // repaints them with one repaint per window, so the measured frame time includes the rendering
 // and the window system gets one update per frame.
 //
-// With a perf log (--perf-log FILE) it appends one line per frame, "frame <ms> <points> <charts>",
-// for the benchmark.
+// With a perf log (--perf-log FILE) it appends one line per frame for the benchmark,
+// "frame <ms> <points> <charts> <windows>" (windows: the ones the frame repainted, "main,kiosk"),
+// and once a second "stall <ms> <cpu ms>": the longest lateness of a 50 ms heartbeat timer over that
+// second (the longest the GUI thread could not react: a frame, a layout, a blocking call, or no
+// free core) and the GUI thread's own CPU time during that beat.
 //
 // Threading: GUI thread.
 class FrameClock : public QObject
@@ -47,6 +50,7 @@ public:
 
 private:
     void tick();
+    void heartbeat();
 
     const TimeSeriesStore *m_store;
     QList<QPointer<TimeChart>> m_charts;
@@ -57,6 +61,12 @@ private:
     qint64 m_frames = 0;
     double m_lastFrameMs = 0;
     QFile m_log;
+    QTimer m_heartbeat;
+    QElapsedTimer m_sinceBeat;
+    QElapsedTimer m_sinceStallLine;
+    double m_worstLateMs = 0;
+    double m_worstLateCpuMs = 0; // the GUI thread's CPU time during the latest-arriving beat
+    double m_beatCpuMs = 0;
 };
 
 } // namespace presenter

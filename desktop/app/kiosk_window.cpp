@@ -87,8 +87,6 @@ void KioskWindow::addClusterRows(QVBoxLayout *v, PresenterSession *session, Clus
     m_nodes = new NodeGrid(session, view, NodeGrid::Mode::Kiosk);
     v->addWidget(m_nodes, 0);
     connect(view, &ClusterView::changed, this, &KioskWindow::showClusterView);
-    // A tile's text grows (a node down): fit the type again.
-    connect(view, &ClusterView::changed, this, &KioskWindow::scheduleFit);
     showClusterView();
 }
 
@@ -314,6 +312,21 @@ void KioskWindow::showClusterView()
     const RequestTally &fault = m_view->faultTally();
     m_appExperience->setText(fault.hasWindow() ? u"App: "_s + fault.text() : QString());
     m_appExperience->setVisible(fault.hasWindow());
+    // The view changes on every feed tick, the shape of the text far less often; fitting lays the
+    // whole window out, so only a text that may need other room (a node down) is fitted again.
+    QString shape = m_stopwatch->text() + u'\n' + m_appExperience->text();
+    for (const BigNumberTile *tile : std::as_const(m_tiles)) {
+        shape += u'\n' + tile->number() + u'\n' + tile->caption();
+    }
+    for (QChar &c : shape) {
+        if (c.isDigit()) {
+            c = u'0';
+        }
+    }
+    if (shape != m_fittedShape) {
+        m_fittedShape = shape;
+        scheduleFit();
+    }
 }
 
 bool KioskWindow::isBlanked() const

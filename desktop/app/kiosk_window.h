@@ -72,6 +72,9 @@ private:
     EventList *m_events = nullptr;
     bool m_highContrast = false;
     bool m_fitPending = false;
+    // The cluster rows' text with every digit as '0': a count that ticks up (digits are equally
+    // wide) needs no new fit; a longer or different text does.
+    QString m_fittedShape;
 };
 
 } // namespace presenter

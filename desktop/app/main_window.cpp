@@ -20,6 +20,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -122,7 +123,17 @@ ControlsPanel *MainWindow::buildControls(PresenterSession *session)
         }
     });
     connect(session->control(), &SampleAppControl::stateReceived, this, &MainWindow::showLoadState);
-    connect(session, &PresenterSession::tickArrived, this, &MainWindow::showLoadState);
+    // The load line changes with every feed tick, and each change lays the whole controls column
+    // out again (its wrapped labels measured anew): shown at most twice a second, always the latest.
+    auto *loadLine = new QTimer(this);
+    loadLine->setSingleShot(true);
+    loadLine->setInterval(500);
+    connect(loadLine, &QTimer::timeout, this, &MainWindow::showLoadState);
+    connect(session, &PresenterSession::tickArrived, loadLine, [loadLine] {
+        if (!loadLine->isActive()) {
+            loadLine->start();
+        }
+    });
     return m_controls;
 }
 

@@ -19,6 +19,15 @@ namespace presenter {
 
 namespace {
 
+// The tiles are filled on every feed tick; a style sheet set again, even the same one, re-polishes
+// the tile and its labels (the replay's costliest call at 10x).
+void setSheetIfChanged(QWidget *widget, const QString &sheet)
+{
+    if (widget->styleSheet() != sheet) {
+        widget->setStyleSheet(sheet);
+    }
+}
+
 QString number(const std::optional<double> &v)
 {
     return v ? QString::number(*v, 'f', 0) : u"–"_s;
@@ -299,7 +308,7 @@ void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
             lines << u"MISMATCH: "_s + row.mismatch;
         }
         tile.details->setText(lines.join(u'\n'));
-        tile.frame->setStyleSheet(
+        setSheetIfChanged(tile.frame,
             u"QFrame#nodeTile { background: %1; border: 3px solid %2; border-radius: 6px; }"
             u" QLabel { background: transparent; color: #111; }"_s.arg(colourOf(row.state), borderOf(row.state)));
         return;
@@ -324,7 +333,7 @@ void NodeGrid::fillTile(Tile &tile, const NodeRow &row)
         lines << u"MISMATCH: "_s + row.mismatch;
     }
     tile.details->setText(lines.join(u'\n'));
-    tile.frame->setStyleSheet(
+    setSheetIfChanged(tile.frame,
         u"QFrame#nodeTile { background: %1; border: 2px solid %2; border-radius: 6px; }"
         u" QLabel { background: transparent; color: #111; }"_s.arg(colourOf(row.state), borderOf(row.state)));
     if (!tile.buttons.isEmpty()) {

@@ -2,14 +2,11 @@
 
 #include "model/rolling_window.h"
 
-#include <QDateTime>
 #include <QFontMetricsF>
 #include <QGraphicsLayout>
-#include <QHelpEvent>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
-#include <QToolTip>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -35,31 +32,6 @@ double niceCeiling(double v)
     return 10 * p;
 }
 
-QColor markerColor(EventMarker::Kind kind, bool highContrast)
-{
-    if (highContrast && (kind == EventMarker::Kind::Load || kind == EventMarker::Kind::Other)) {
-        return Qt::black;
-    }
-    switch (kind) {
-    case EventMarker::Kind::Phase:
-        return QColor(0x6933ff); // CockroachDB purple
-    case EventMarker::Kind::Scale:
-        return QColor(0x0055ff);
-    case EventMarker::Kind::Sql:
-        return QColor(0x008866);
-    case EventMarker::Kind::SpikeStart:
-    case EventMarker::Kind::SpikeEnd:
-        return QColor(0xdd7700);
-    case EventMarker::Kind::Failure:
-        return QColor(0xcc0022);
-    case EventMarker::Kind::Recovery:
-        return QColor(0x00a35c);
-    case EventMarker::Kind::Load:
-    case EventMarker::Kind::Other:
-        break;
-    }
-    return QColor(0x666666);
-}
 } // namespace
 
 TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidget *parent)
@@ -72,6 +44,8 @@ TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidge
     // ("search ...") on a laptop screen.
     c->legend()->setAlignment(spec.lines.size() >= 4 ? Qt::AlignRight : Qt::AlignBottom);
     c->setMargins(QMargins(4, 4, 4, 4));
+    // A rounded background is an antialiased path fill on every repaint; a square one is a blit.
+    c->setBackgroundRoundness(0);
     c->layout()->setContentsMargins(0, 0, 0, 0);
     m_x->setLabelFormat(u"%d"_s);
     m_x->setTitleText(u"seconds ago"_s);
@@ -86,6 +60,9 @@ TimeChart::TimeChart(const ChartSpec &spec, const TimeSeriesStore *store, QWidge
     // Items are redrawn every frame anyway; skipping the per-item painter save/restore and the
     // antialiasing margins is measurable with a dozen charts.
     setOptimizationFlags(QGraphicsView::DontSavePainterState | QGraphicsView::DontAdjustForAntialiasing);
+    // The frame clock repaints a chart after refresh(); left to itself the view would also queue an
+    // update for every scene change refresh() makes, and paint the chart a second time.
+    setViewportUpdateMode(QGraphicsView::NoViewportUpdate);
     setMinimumSize(160, 110);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -167,6 +144,7 @@ void TimeChart::applyFonts()
     af.setPointSizeF(m_big ? 13 : 8);
     m_x->setLabelsFont(af);
     m_y->setLabelsFont(af);
+    m_tickLabelNeed = -1;
     QFont tf = m_x->titleFont();
     tf.setPointSizeF(m_big ? 12 : 8);
     m_x->setTitleFont(tf);
@@ -184,8 +162,10 @@ void TimeChart::fitTicks()
 {
     // The x labels ("-600") need their width plus a gap each, or Qt Charts elides them to "-...":
     // fewer ticks on a narrow plot. Tick counts that divide a whole-minute window evenly.
-    const QFontMetricsF fm(m_x->labelsFont());
-    const double need = fm.horizontalAdvance(u"-6000"_s) * 1.3;
+    if (m_tickLabelNeed < 0) {
+        m_tickLabelNeed = QFontMetricsF(m_x->labelsFont()).horizontalAdvance(u"-6000"_s) * 1.3;
+    }
+    const double need = m_tickLabelNeed;
     const double width = chart()->plotArea().width() > 0 ? chart()->plotArea().width() : double(this->width()) * 0.8;
     int ticks = 2;
     for (int n : {7, 6, 5, 4, 3}) {
@@ -392,112 +372,9 @@ QFont TimeChart::unavailableNoteFont(QRectF *area, bool *fits) const
     return f;
 }
 
-void TimeChart::drawForeground(QPainter *painter, const QRectF &rect)
-{
-    QChartView::drawForeground(painter, rect);
-    if (!m_unavailableReason.isEmpty()) {
-        QRectF area;
-        bool fits = false;
-        const QFont f = unavailableNoteFont(&area, &fits);
-        painter->save();
-        painter->setFont(f);
-        // On the chart's own background, so the axis' numbers under a note wider than the plot
-        // never mix with its words.
-        const QRectF box = QFontMetricsF(f)
-                               .boundingRect(area, Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason)
-                               .adjusted(-3, -1, 3, 1);
-        painter->fillRect(box, chart()->backgroundBrush());
-        painter->setPen(QColor(90, 90, 90));
-        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_unavailableReason);
-        painter->restore();
-    }
-    if (m_markers.isEmpty()) {
-        return;
-    }
-    const QRectF plot = chart()->plotArea();
-    painter->save();
-    for (const EventMarker &m : std::as_const(m_markers)) {
-        const double x = markerX(m, plot);
-        if (x < plot.left() || x > plot.right()) {
-            continue;
-        }
-        painter->setPen(QPen(markerColor(m.kind, m_highContrast), m_big ? 2 : 1, Qt::DashLine));
-        painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-    }
-    painter->setFont(markerFont());
-    for (const markerlayout::Label &l : markerLabels()) {
-        painter->fillRect(l.rect, m_highContrast ? QColor(Qt::white) : QColor(255, 255, 255, 215));
-        painter->setPen(markerColor(m_markers[l.marker].kind, m_highContrast));
-        painter->drawText(l.rect.adjusted(2, 0, -1, 0), Qt::AlignVCenter | Qt::AlignLeft, l.text);
-    }
-    painter->restore();
-}
-
-QFont TimeChart::markerFont() const
-{
-    QFont f = font();
-    f.setPointSizeF(m_big ? 13 : 8);
-    f.setBold(m_big || m_highContrast);
-    return f;
-}
-
-double TimeChart::markerX(const EventMarker &m, const QRectF &plot) const
-{
-    // Mapped by hand: QChart::mapToPosition needs a series, and per-node charts may have none yet.
-    const double xs = double(m.tsMs - m_nowMs) / 1000.0;
-    const double span = m_x->max() - m_x->min();
-    return plot.left() + (xs - m_x->min()) / (span > 0 ? span : 1) * plot.width();
-}
-
 QRectF TimeChart::plotRect() const
 {
     return chart()->plotArea();
-}
-
-QList<markerlayout::Label> TimeChart::markerLabels() const
-{
-    const QRectF plot = chart()->plotArea();
-    const QFontMetricsF fm(markerFont());
-    QList<markerlayout::Marker> in;
-    in.reserve(m_markers.size());
-    for (const EventMarker &m : m_markers) {
-        in.append({markerX(m, plot), m.text});
-    }
-    markerlayout::Style style;
-    style.rowHeight = labelRowHeight();
-    style.maxRows = labelRows();
-    return markerlayout::layout(
-        plot, in, [&fm](const QString &t) { return fm.horizontalAdvance(t); }, style);
-}
-
-QStringList TimeChart::markerTexts() const
-{
-    QStringList out;
-    for (const EventMarker &m : m_markers) {
-        out << QDateTime::fromMSecsSinceEpoch(m.tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + m.text;
-    }
-    return out;
-}
-
-bool TimeChart::viewportEvent(QEvent *event)
-{
-    if (event->type() == QEvent::ToolTip) {
-        const auto *help = static_cast<QHelpEvent *>(event);
-        const QRectF plot = chart()->plotArea();
-        QStringList near;
-        for (const EventMarker &m : std::as_const(m_markers)) {
-            if (std::abs(markerX(m, plot) - help->pos().x()) <= 6) {
-                near << QDateTime::fromMSecsSinceEpoch(m.tsMs).toString(u"HH:mm:ss"_s) + u"  "_s + m.text;
-            }
-        }
-        if (near.isEmpty()) {
-            QToolTip::hideText();
-        } else {
-            QToolTip::showText(help->globalPos(), near.join(u'\n'), this);
-        }
-        return true;
-    }
-    return QChartView::viewportEvent(event);
 }
 
 } // namespace presenter

@@ -102,6 +102,7 @@ private:
     int labelRows() const;
     double labelRowHeight() const;
     double markerX(const EventMarker &m, const QRectF &plot) const;
+    double labelWidth(const QFont &font, const QString &text) const;
 
     ChartSpec m_spec;
     const TimeSeriesStore *m_store;
@@ -119,6 +120,11 @@ private:
     bool m_compact = false;
     bool m_highContrast = false;
     QString m_unavailableReason;
+    // Text widths are shaped by HarfBuzz: measured once per text and font, not in every paint
+    // (the marker labels' eliding measures each label many times a frame).
+    mutable QHash<QString, double> m_labelWidths;
+    mutable QFont m_labelWidthsFont;
+    double m_tickLabelNeed = -1; // fitTicks(): the width an x label needs, -1 = measure again
 };
 
 } // namespace presenter

@@ -24,12 +24,17 @@
 //                configured delay after the process stopped), not CockroachDB's measured
 //   kiosk suspect the kiosk's crdb-2 tile shows CockroachDB's "suspect"
 // and from the startNode() call: kiosk live (tile live again, 3 / 3).
+// Then a scale (kubectl scale to 4 nodes and back to 3) and a pre-flight round against the fake.
+// Throughout, a 50 ms heartbeat timer on the GUI thread measures the longest frame: how late a
+// beat came (the longest the GUI thread could not react) and how much of that it spent running
+// (its own CPU time; the rest is waiting for a core on a loaded machine), per phase.
 #include "big_number_tile.h"
 #include "fake_kube_api.h"
 #include "frame_clock.h"
 #include "kiosk_window.h"
 #include "main_window.h"
 #include "node_grid.h"
+#include "preflight/preflight_runner.h"
 #include "presenter_windows.h"
 #include "standins_follow_fake.h"
 
@@ -47,6 +52,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,6 +86,65 @@ bool waitFor(const std::function<bool()> &done, int timeoutMs)
     return true;
 }
 
+double threadCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// The GUI thread's longest stall in a phase: a 50 ms heartbeat's worst lateness and the thread's CPU
+// time during that beat (late but idle: it waited for a core), and the most CPU it used in any beat.
+class StallMonitor
+{
+public:
+    StallMonitor()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(kBeatMs);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] { beat(); });
+    }
+    void begin()
+    {
+        m_worstMs = 0;
+        m_worstCpuMs = 0;
+        m_mostCpuMs = 0;
+        m_since.start();
+        m_cpuMs = threadCpuMs();
+        m_timer.start();
+    }
+    QString end()
+    {
+        beat();
+        m_timer.stop();
+        return u"%1 ms late (the GUI thread ran %2 ms in that beat); most it ran in one beat %3 ms"_s
+            .arg(m_worstMs, 0, 'f', 1)
+            .arg(m_worstCpuMs, 0, 'f', 1)
+            .arg(m_mostCpuMs, 0, 'f', 1);
+    }
+
+private:
+    static constexpr int kBeatMs = 50;
+    void beat()
+    {
+        const double cpu = threadCpuMs();
+        const double late = double(m_since.nsecsElapsed()) / 1e6 - kBeatMs;
+        if (late > m_worstMs) {
+            m_worstMs = late;
+            m_worstCpuMs = cpu - m_cpuMs;
+        }
+        m_mostCpuMs = std::max(m_mostCpuMs, cpu - m_cpuMs);
+        m_cpuMs = cpu;
+        m_since.restart();
+    }
+    QTimer m_timer;
+    QElapsedTimer m_since;
+    double m_cpuMs = 0;
+    double m_worstMs = 0;
+    double m_worstCpuMs = 0;
+    double m_mostCpuMs = 0;
+};
+
 struct Figures
 {
     std::vector<qint64> values;
@@ -100,6 +165,43 @@ struct Figures
         return u"median %1 ms, max %2 ms (n=%3)"_s.arg(median, 0, 'f', 0).arg(v.back()).arg(v.size());
     }
 };
+
+// kubectl scale to 4 and back to 3, each until the driver is idle again.
+QString measureScale(ClusterDriver *driver, StallMonitor &stall)
+{
+    stall.begin();
+    for (const int n : {4, 3}) {
+        QString why;
+        if (!driver->scaleTo(n, &why)) {
+            stall.end();
+            return u"not measured: scale to %1 refused: %2"_s.arg(n).arg(why);
+        }
+        waitFor([driver] { return driver->isBusy(); }, 2000);
+        waitFor([driver] { return !driver->isBusy(); }, 60000);
+    }
+    return stall.end();
+}
+
+// One pre-flight round against the fake (Prometheus, Grafana and SQL are absent: those checks fail
+// fast, which is also a path the GUI thread must survive).
+QString measurePreflight(
+    const ConnectionProfile &profile, FakeKubeApi &api, const QString &cacheDir, StallMonitor &stall)
+{
+    PreflightConfig config;
+    config.profile = profile;
+    config.kubectlExtraArgs = api.kubectlArgs(cacheDir);
+    config.env = FakeKubeApi::kubectlEnvironment();
+    config.maxScrapeWaitMs = 4000;
+    PreflightRunner runner;
+    runner.setConfig(config);
+    bool done = false;
+    QObject::connect(&runner, &PreflightRunner::finished, [&done] { done = true; });
+    stall.begin();
+    runner.run();
+    const bool finished = waitFor([&done] { return done; }, 60000);
+    const QString figure = stall.end();
+    return finished ? figure : figure + u" (the round did not finish in 60 s)"_s;
+}
 
 } // namespace
 
@@ -233,6 +335,8 @@ int main(int argc, char *argv[])
         "cycle", "signal", "port drains", "kiosk draining", "port closed", "kiosk down", "crdb suspect*",
         "kiosk suspect", "kiosk live");
     std::map<QString, Figures> figures;
+    StallMonitor stall;
+    stall.begin();
     const QStringList columns {u"signal"_s, u"port drains"_s, u"kiosk draining"_s, u"port closed"_s, u"kiosk down"_s,
         u"crdb suspect"_s, u"kiosk suspect"_s};
     for (int cycle = 1; cycle <= cycles; ++cycle) {
@@ -286,6 +390,14 @@ int main(int argc, char *argv[])
             since(u"kiosk live"_s, u"start"_s), healed ? "" : "  (not healed within 60 s)");
         std::fflush(stdout);
     }
+    const QString faultStall = stall.end();
+    const QString scaleStall = measureScale(driver, stall);
+    const QString preflightStall = measurePreflight(profile, api, cache.path(), stall);
+    std::printf(
+        "\nlongest frame (GUI-thread stall, 50 ms heartbeat) during the fault cycles: %s\n", qPrintable(faultStall));
+    std::printf("longest frame during a scale to 4 nodes and back to 3:                 %s\n", qPrintable(scaleStall));
+    std::printf(
+        "longest frame during a pre-flight round:                               %s\n", qPrintable(preflightStall));
     std::printf("\nfault action (keepDown) ->\n");
     std::printf("  signal delivered (kubectl exec, faultStarted)      %s\n", qPrintable(figures[u"signal"_s].text()));
     std::printf(

@@ -39,6 +39,7 @@ struct Run
     double cpuPercent = 0;
     qsizetype records = 0;
     double recordedSeconds = 0;
+    double framesPerSecond = 0; // the windows' frame clock (both windows share it)
 };
 
 Run play(const QString &path, double speed, int seconds, bool windows, QString *error)
@@ -59,6 +60,7 @@ Run play(const QString &path, double speed, int seconds, bool windows, QString *
     SessionPlayer *player = replay->player();
     player->setSpeed(speed);
     const qint64 startMs = player->nowMs();
+    const qint64 frames0 = w ? w->clock()->frames() : 0;
     const double cpu0 = cpuSeconds();
     QElapsedTimer wall;
     wall.start();
@@ -70,7 +72,8 @@ Run play(const QString &path, double speed, int seconds, bool windows, QString *
     player->pause();
     const double cpu = cpuSeconds() - cpu0;
     const double wallS = double(wall.elapsed()) / 1000.0;
-    return {100.0 * cpu / wallS, player->position(), double(player->nowMs() - startMs) / 1000.0};
+    const double fps = w ? double(w->clock()->frames() - frames0) / wallS : 0;
+    return {100.0 * cpu / wallS, player->position(), double(player->nowMs() - startMs) / 1000.0, fps};
 }
 
 } // namespace
@@ -100,9 +103,10 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "replay_cpu: %s\n", qPrintable(error));
             return 1;
         }
-        std::printf("  %-44s %6.1f %% of one core; %lld records, %.0f s of the recording played\n",
+        std::printf("  %-44s %6.1f %% of one core; %lld records, %.0f s of the recording played",
             windows ? "session + both windows (1920x1080, 15 fps):" : "session only (sources, store, evaluator):",
             r.cpuPercent, static_cast<long long>(r.records), r.recordedSeconds);
+        std::printf(windows ? "; %.1f frames / s\n" : "\n", r.framesPerSecond);
     }
     return 0;
 }
