@@ -58,17 +58,25 @@ ConninfoOptionsPtr parse(const QByteArray &conninfo, QString *error)
 QString maskPasswords(QString message, const QString &source)
 {
     // The user information of a URL, up to its last '@' (a password may hold one), after "//", the
-    // start, a space, a quote or '='; the password is what follows its first ':'.
-    static const QRegularExpression userInfo(QStringLiteral("(?:^|//|[\\s'\"=])([^\\s/]*)@"));
+    // start, a space, a quote or '='; and as libpq reads it after "://": up to the first '@' or
+    // '/', spaces and all (fe-connect.c, conninfo_uri_parse_options). The password is what follows
+    // its first ':'.
+    static const QRegularExpression userInfos[] = {
+        QRegularExpression(QStringLiteral("(?:^|//|[\\s'\"=])([^\\s/]*)@")),
+        QRegularExpression(QStringLiteral("://([^/@]*)@")),
+    };
     static const QRegularExpression pairs[] = {
         QRegularExpression(QStringLiteral("password\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'?")),
         QRegularExpression(QStringLiteral("password\\s*=\\s*([^\\s'&]+)")),
     };
     QStringList secrets;
-    for (auto it = userInfo.globalMatch(source); it.hasNext();) {
-        const QString info = it.next().captured(1);
-        const qsizetype colon = info.indexOf(u':');
-        if (colon >= 0 && colon + 1 < info.size()) {
+    for (const QRegularExpression &userInfo : userInfos) {
+        for (auto it = userInfo.globalMatch(source); it.hasNext();) {
+            const QString info = it.next().captured(1);
+            const qsizetype colon = info.indexOf(u':');
+            if (colon < 0 || colon + 1 >= info.size()) {
+                continue;
+            }
             // Up to the last '@', and up to each earlier one: a message may quote either.
             const QString password = info.mid(colon + 1);
             secrets << password;
