@@ -2,6 +2,10 @@
 
 #include "recording_reader.h"
 
+#include "config/enum_names.h"
+#include "model/expectation.h"
+#include "model/talk_pace.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -23,11 +27,13 @@ void judge(const QList<Record> &records, CatalogEntry *entry)
     for (const Record &r : records) {
         if (r.kind == u"verdict") {
             judged = true;
-            const QString verdict = r.data.value(u"verdict"_s).toString();
-            if (verdict == u"fail") {
+            // The key SessionRecorder writes: enumKey(verdict, KeyStyle::Snake).
+            using Verdict = ExpectationEvaluator::Verdict;
+            const auto verdict = enumFromKey<Verdict>(r.data.value(u"verdict"_s).toString(), KeyStyle::Snake);
+            if (verdict == Verdict::Fail) {
                 entry->failures.append(
                     u"%1: %2"_s.arg(r.data.value(u"beat"_s).toString(), r.data.value(u"text"_s).toString()));
-            } else if (verdict == u"pass") {
+            } else if (verdict == Verdict::Pass) {
                 ++entry->verdictsPassed;
             }
         } else if (r.kind == u"beat_run") {
@@ -75,10 +81,22 @@ QString verdictWord(const CatalogEntry &e)
     return u"none"_s;
 }
 
-QString lengthText(qint64 ms)
+// What every entry says before its file is read: its path, size and keep marker.
+CatalogEntry fileFacts(const QString &path)
 {
-    const qint64 s = ms / 1000;
-    return u"%1:%2"_s.arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    CatalogEntry e;
+    e.path = path;
+    e.sizeBytes = QFileInfo(path).size();
+    e.kept = QFileInfo::exists(RecordingCatalog::keepMarkerPath(path));
+    return e;
+}
+
+// A file that read as a recording: what its header says.
+void takeHeader(const Header &header, CatalogEntry *e)
+{
+    e->isRecording = true;
+    e->startedMs = header.startedMs;
+    e->purpose = header.purpose.isEmpty() ? u"talk"_s : header.purpose;
 }
 
 } // namespace
@@ -90,19 +108,14 @@ QString CatalogEntry::fileName() const
 
 CatalogEntry RecordingCatalog::inspect(const QString &path)
 {
-    CatalogEntry e;
-    e.path = path;
-    e.sizeBytes = QFileInfo(path).size();
-    e.kept = QFileInfo::exists(keepMarkerPath(path));
+    CatalogEntry e = fileFacts(path);
     QString error;
     const std::optional<ReadResult> read = readRecordingFile(path, &error);
     if (!read) {
         e.problem = error;
         return e;
     }
-    e.isRecording = true;
-    e.startedMs = read->header.startedMs;
-    e.purpose = read->header.purpose.isEmpty() ? u"talk"_s : read->header.purpose;
+    takeHeader(read->header, &e);
     e.complete = read->complete;
     e.problem = read->stoppedReason;
     if (!read->records.isEmpty()) {
@@ -114,11 +127,8 @@ CatalogEntry RecordingCatalog::inspect(const QString &path)
 
 CatalogEntry RecordingCatalog::inspectHeader(const QString &path)
 {
-    CatalogEntry e;
-    e.path = path;
+    CatalogEntry e = fileFacts(path);
     e.headerOnly = true;
-    e.sizeBytes = QFileInfo(path).size();
-    e.kept = QFileInfo::exists(keepMarkerPath(path));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         e.problem = u"cannot open %1: %2"_s.arg(path, file.errorString());
@@ -131,9 +141,7 @@ CatalogEntry RecordingCatalog::inspectHeader(const QString &path)
         e.problem = error;
         return e;
     }
-    e.isRecording = true;
-    e.startedMs = read->header.startedMs;
-    e.purpose = read->header.purpose.isEmpty() ? u"talk"_s : read->header.purpose;
+    takeHeader(read->header, &e);
     return e;
 }
 
@@ -254,7 +262,7 @@ QString RecordingCatalog::listing(const QList<CatalogEntry> &newestFirst)
         }
         const QString started = QDateTime::fromMSecsSinceEpoch(e.startedMs, Qt::UTC).toString(u"yyyy-MM-dd HH:mm:ss"_s);
         out += u"%1  %2  %3  %4  %5  %6  %7  %8\n"_s.arg(started, -19)
-                   .arg(lengthText(e.lengthMs), 6)
+                   .arg(TalkPace::clock(e.lengthMs), 6)
                    .arg(u"%1 KB"_s.arg((e.sizeBytes + 1023) / 1024), 7)
                    .arg(e.complete ? u"complete"_s : u"cut"_s, -8)
                    .arg(e.purpose, -9)
