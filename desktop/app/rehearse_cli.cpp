@@ -4,6 +4,7 @@
 #include "presenter_windows.h"
 #include "report_export.h"
 
+#include "config/data_paths.h"
 #include "config/time_scale.h"
 #include "recording/session_recorder.h"
 #include "recording/session_recording.h"
@@ -14,7 +15,6 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
-#include <QFileInfo>
 #include <QTimer>
 
 #include <cstdio>
@@ -65,8 +65,8 @@ std::optional<ScaledPlan> loadScaledPlan(const AppOptions &options, QString *err
         *error = u"the demo plan does not validate: %1"_s.arg(errors.join(u"; "_s));
         return std::nullopt;
     }
-    return ScaledPlan {timescale::scaled(*plan, options.timeScale), *scaledJson,
-        QFileInfo(options.profile.planPath).absoluteDir().absoluteFilePath(u".."_s)};
+    return ScaledPlan {
+        timescale::scaled(*plan, options.timeScale), *scaledJson, DataPaths::rootOfPlan(options.profile.planPath)};
 }
 
 // --from / --until as plan indexes; false with *error naming the unknown beat.
